@@ -1,0 +1,151 @@
+# Rabta - build, test, run.  `make run` and `make test` are the two set-up commands.
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+DEB_PACKAGES := build-essential pkg-config libmicrohttpd-dev libcurl4-openssl-dev libpq-dev \
+	libjansson-dev libpcre2-dev libunistring-dev libssl-dev postgresql postgresql-contrib \
+	curl jq ca-certificates
+PKGS := libmicrohttpd libcurl libpq jansson libpcre2-8 libcrypto
+
+CC ?= cc
+WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wvla -Wwrite-strings -fno-common -Wno-missing-field-initializers
+ifneq ($(filter true,$(CI))$(filter 1,$(WERROR)),)
+WARN += -Werror
+endif
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -lpthread -lm
+BASE_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) -Isrc -MMD -MP $(PKG_CFLAGS)
+REL_CFLAGS = $(BASE_CFLAGS) -O2 -g
+TEST_CFLAGS = $(BASE_CFLAGS) -O1 -g -DRB_DEBUG -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer
+TEST_LDFLAGS = -fsanitize=address,undefined
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+SRC := $(shell find src -name '*.c' | sort)
+LIB_SRC := $(filter-out src/main.c,$(SRC))
+REL_OBJ := $(LIB_SRC:src/%.c=build/release/%.o)
+TEST_OBJ := $(LIB_SRC:src/%.c=build/test/%.o)
+CORE_TEST_OBJ := $(filter build/test/core/%,$(TEST_OBJ))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/test/unit/%)
+FAKE_BIN := build/test/fake_upstream
+TEST_TOOLS := $(patsubst tests/tools/%.c,build/test/tools/%,$(wildcard tests/tools/*.c))
+
+.PHONY: all deps run test unit bench stop check clean format check-format check-layers \
+	check-headers release-build test-build
+
+all: bin/rabta
+
+# Installs what is missing (apt-get, as root) and does nothing when all is present.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+bin/rabta: build/release/main.o $(REL_OBJ)
+	@mkdir -p bin
+	@echo "  LINK $@"
+	$(Q)$(CC) -o $@ $^ $(PKG_LIBS)
+
+build/test/rabta: build/test/main.o $(TEST_OBJ)
+	@echo "  LINK $@"
+	$(Q)$(CC) $(TEST_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/release/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC   $<"
+	$(Q)$(CC) $(REL_CFLAGS) -c $< -o $@
+
+build/test/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC   $< (test)"
+	$(Q)$(CC) $(TEST_CFLAGS) -c $< -o $@
+
+# A unit test names the modules it links on a line `/* links: nlu/text nlu/values */`;
+# core/ is always linked. Nothing else of Rabta is.
+unit_links = $(patsubst %,build/test/%.o,$(shell sed -n 's|^/\* links: *\(.*\) *\*/.*|\1|p' $(1)))
+
+build/test/unit/%: tests/unit/%.c tests/lib/harness.h $(TEST_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  UNIT $@"
+	$(Q)$(CC) $(TEST_CFLAGS) -Itests/lib -o $@ $< $(call unit_links,$<) $(CORE_TEST_OBJ) \
+		$(TEST_LDFLAGS) $(PKG_LIBS)
+
+$(FAKE_BIN): tests/fake_upstream/fake_upstream.c
+	@mkdir -p $(dir $@)
+	@echo "  CC   $@"
+	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_LDFLAGS) $(PKG_LIBS)
+
+build/test/tools/%: tests/tools/%.c $(TEST_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  CC   $@"
+	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_OBJ) $(TEST_LDFLAGS) $(PKG_LIBS)
+
+release-build: deps
+	$(Q)$(MAKE) --no-print-directory bin/rabta
+
+test-build: deps
+	$(Q)$(MAKE) --no-print-directory build/test/rabta $(UNIT_BIN) $(FAKE_BIN) $(TEST_TOOLS)
+
+# Build, start the embedded PostgreSQL, migrate, serve in sandbox mode.
+run: release-build
+	bin/rabta serve
+
+# Sanitizer build, throwaway PostgreSQL and fake upstream, every test.
+test: test-build
+	@tests/run
+
+unit: test-build
+	@tests/run --unit-only
+
+bench: release-build test-build
+	@tests/bench/run
+
+stop:
+	@if [ -x bin/rabta ]; then bin/rabta db stop; fi
+
+check: release-build
+	bin/rabta check
+
+format:
+	clang-format -i $(SRC) $(shell find src -name '*.h') $(UNIT_SRC) tests/lib/*.h \
+		tests/fake_upstream/*.c
+
+check-format:
+	@clang-format --dry-run --Werror $(SRC) $(shell find src -name '*.h') && echo "format ok"
+
+# Includes point downward only: cmd -> http/domain -> nlu/egress/store -> app -> core.
+check-layers:
+	@fail=0; \
+	bad() { echo "layer violation: $$1 includes $$2"; fail=1; }; \
+	for f in $$(find src/core -name '*.[ch]'); do \
+		grep -Eo '#include "[a-z]+/' $$f | grep -v '"core/' | while read l; do bad $$f "$$l"; done; \
+	done; \
+	for f in $$(find src/nlu src/egress src/store -name '*.[ch]'); do \
+		grep -Eqo '#include "(http|domain|cmd)/' $$f && bad $$f "an upper layer"; \
+	done; \
+	for f in $$(find src/domain -name '*.[ch]'); do \
+		grep -Eqo '#include "(http|cmd)/' $$f && bad $$f "an upper layer"; \
+	done; \
+	[ $$fail = 0 ] && echo "layers ok"
+
+check-headers:
+	@for h in $$(find src -name '*.h'); do \
+		echo "#include \"$${h#src/}\"" | $(CC) $(BASE_CFLAGS) -fsyntax-only -x c - || exit 1; \
+	done; echo "headers ok"
+
+clean:
+	rm -rf build bin
+
+-include $(shell find build -name '*.d' 2>/dev/null)
