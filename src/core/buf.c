@@ -152,6 +152,20 @@ int buf_addf(struct buf *b, const char *fmt, ...)
     return rc;
 }
 
+void buf_say(struct buf *b, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!b) {
+        return;
+    }
+    va_start(ap, fmt);
+    if (buf_vaddf(b, fmt, ap)) {
+        /* remembered in b->err */
+    }
+    va_end(ap);
+}
+
 int buf_add_html(struct buf *b, const char *s, size_t len)
 {
     size_t i, start = 0;

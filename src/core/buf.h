@@ -41,6 +41,9 @@ RB_MUST_CHECK int buf_adds(struct buf *b, const char *s);
 RB_MUST_CHECK int buf_addc(struct buf *b, char c);
 RB_MUST_CHECK RB_PRINTF(2, 3) int buf_addf(struct buf *b, const char *fmt, ...);
 RB_MUST_CHECK int buf_vaddf(struct buf *b, const char *fmt, va_list ap);
+/* Appends a formatted message where a failure needs no handling of its own:
+ * it is remembered in b->err (for error messages into a caller's err). */
+RB_PRINTF(2, 3) void buf_say(struct buf *b, const char *fmt, ...);
 /* Appends s with & < > " ' escaped for HTML text and attribute values. */
 RB_MUST_CHECK int buf_add_html(struct buf *b, const char *s, size_t len);
 /* Appends s for a key=value log line: quoted, with control bytes, quotes and

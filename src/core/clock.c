@@ -75,13 +75,21 @@ int date_cmp(struct rb_date a, struct rb_date b)
 
 void date_format(struct rb_date d, char out[11])
 {
-    snprintf(out, 11, "%04d-%02d-%02d", d.y % 10000, d.m % 100, d.d % 100);
+    char tmp[48];
+
+    snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", d.y % 10000, d.m % 100, d.d % 100);
+    memcpy(out, tmp, 10);
+    out[10] = '\0';
 }
 
 void datetime_format(struct rb_datetime t, char out[17])
 {
-    snprintf(out, 17, "%04d-%02d-%02dT%02d:%02d", t.date.y % 10000, t.date.m % 100,
+    char tmp[64];
+
+    snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d", t.date.y % 10000, t.date.m % 100,
              t.date.d % 100, t.hour % 100, t.min % 100);
+    memcpy(out, tmp, 16);
+    out[16] = '\0';
 }
 
 static bool digits(const char *s, int n, int *out)

@@ -1,0 +1,475 @@
+#include "app/config.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/str.h"
+
+enum key_type { K_STR, K_INT, K_DOUBLE };
+
+/* One row per scalar key: section, name, type, offset, default, bounds. */
+struct key_def {
+    const char *section;
+    const char *name;
+    enum key_type type;
+    size_t off;
+    const char *def;
+    double min, max;
+};
+
+#define S(sec, key, field, d) {sec, key, K_STR, offsetof(struct config, field), d, 0, 0}
+#define I(sec, key, field, d, lo, hi) {sec, key, K_INT, offsetof(struct config, field), d, lo, hi}
+#define D(sec, key, field, d, lo, hi) {sec, key, K_DOUBLE, offsetof(struct config, field), d, lo, hi}
+
+static const struct key_def config_keys[] = {
+    S("venue", "name", venue_name, "Rabta Venue"),
+    S("venue", "city", venue_city, ""),
+    S("venue", "time_zone", time_zone, "Asia/Karachi"),
+    I("venue", "country_code", country_code, "92", 1, 999),
+    S("venue", "phone_number_id", phone_number_id, "110200300400500"),
+    S("venue", "display_phone", display_phone, ""),
+    I("thresholds", "stale_reminder_hours", stale_reminder_hours, "24", 1, 720),
+    I("thresholds", "escalate_hours", escalate_hours, "48", 1, 720),
+    I("thresholds", "quote_followup_days", quote_followup_days, "3", 1, 60),
+    I("thresholds", "pending_question_minutes", pending_question_min, "30", 1, 1440),
+    I("thresholds", "window_hours", window_hours, "24", 1, 24),
+    S("whatsapp", "greeting_template", greeting_template, "lead_greeting"),
+    S("whatsapp", "notify_template", notify_template, "staff_update"),
+    S("whatsapp", "reengage_template", reengage_template, "client_followup"),
+    S("whatsapp", "template_lang", template_lang, "ur"),
+    I("whatsapp", "rate_per_second", rate_per_second, "80", 1, 1000),
+    I("whatsapp", "pair_min_interval_ms", pair_min_interval_ms, "6000", 0, 600000),
+    I("workers", "count", workers, "4", 1, 64),
+    I("workers", "poll_ms", poll_ms, "1000", 10, 60000),
+    I("workers", "send_timeout_ms", send_timeout_ms, "10000", 100, 120000),
+    I("workers", "connect_timeout_ms", connect_timeout_ms, "3000", 100, 60000),
+    I("workers", "max_attempts", max_attempts, "12", 1, 100),
+    I("gemini", "timeout_ms", gemini_timeout_ms, "4000", 100, 60000),
+    D("gemini", "min_rules_confidence", gemini_min_rules_confidence, "0.75", 0, 1),
+    S("meta_leads", "full_name", lead_fields.full_name, "full_name"),
+    S("meta_leads", "phone", lead_fields.phone, "phone_number"),
+    S("meta_leads", "event_date", lead_fields.event_date, "event_date"),
+    S("meta_leads", "guests", lead_fields.guests, "guest_count"),
+    S("meta_leads", "campaign", lead_fields.campaign, "campaign_name"),
+    I("assignment", "big_event_guests", big_event_guests, "0", 0, 100000),
+    S("assignment", "big_event_staff", big_event_staff, ""),
+    S("assignment", "meta_staff", meta_staff, ""),
+};
+
+#define NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
+
+struct loader {
+    struct config *c;
+    const char *path;
+    int line;
+    char section[32];
+    struct buf *err;
+    int errors;
+};
+
+RB_PRINTF(2, 3) static void lerr(struct loader *l, const char *fmt, ...)
+{
+    va_list ap;
+
+    buf_say(l->err, "%s:%d: ", l->path, l->line);
+    va_start(ap, fmt);
+    if (buf_vaddf(l->err, fmt, ap)) {
+        /* remembered in l->err */
+    }
+    va_end(ap);
+    buf_say(l->err, "\n");
+    l->errors++;
+}
+
+static int set_scalar(struct config *c, const struct key_def *k, const char *v, struct loader *l)
+{
+    char *end = NULL;
+    void *field = (char *)c + k->off;
+
+    if (k->type == K_STR) {
+        char *s = rb_strdup(v);
+        if (!s) {
+            return RB_ENOMEM;
+        }
+        free(*(char **)field);
+        *(char **)field = s;
+        return RB_OK;
+    }
+    double d = strtod(v, &end);
+    if (!v[0] || (end && *end) || d < k->min || d > k->max ||
+        (k->type == K_INT && d != (double)(long)d)) {
+        if (l) {
+            lerr(l, "%s: value \"%s\" is out of range or not a number", k->name, v);
+        }
+        return RB_EPARSE;
+    }
+    if (k->type == K_INT) {
+        *(int *)field = (int)d;
+    } else {
+        *(double *)field = d;
+    }
+    return RB_OK;
+}
+
+static int apply_defaults(struct config *c)
+{
+    for (size_t i = 0; i < NKEYS; i++) {
+        int rc = set_scalar(c, &config_keys[i], config_keys[i].def, NULL);
+        if (rc) {
+            return rc;
+        }
+    }
+    return RB_OK;
+}
+
+static char *trim(char *s)
+{
+    char *e;
+
+    while (isspace((unsigned char)*s)) {
+        s++;
+    }
+    e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1])) {
+        *--e = '\0';
+    }
+    return s;
+}
+
+static int parse_hhmm(const char *s, int *min)
+{
+    int h, m;
+    char extra;
+
+    if (sscanf(s, "%d:%d%c", &h, &m, &extra) != 2 || h < 0 || h > 24 || m < 0 || m > 59) {
+        return RB_EPARSE;
+    }
+    *min = h * 60 + m;
+    return RB_OK;
+}
+
+static int add_aliases(struct hall_conf *h, char *v)
+{
+    char *save = NULL;
+
+    for (char *t = strtok_r(v, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        char **a = realloc(h->aliases, (h->naliases + 1) * sizeof(*a));
+        if (!a) {
+            return RB_ENOMEM;
+        }
+        h->aliases = a;
+        t = trim(t);
+        if (!*t) {
+            continue;
+        }
+        a[h->naliases] = rb_strdup(t);
+        if (!a[h->naliases]) {
+            return RB_ENOMEM;
+        }
+        h->naliases++;
+    }
+    return RB_OK;
+}
+
+static int hall_key(struct loader *l, const char *k, char *v)
+{
+    struct hall_conf *h = &l->c->halls[l->c->nhalls - 1];
+
+    if (strcmp(k, "name") == 0) {
+        free(h->name);
+        h->name = rb_strdup(v);
+        return h->name ? RB_OK : RB_ENOMEM;
+    }
+    if (strcmp(k, "aliases") == 0) {
+        return add_aliases(h, v);
+    }
+    if (strcmp(k, "capacity") == 0) {
+        h->capacity = atoi(v);
+        if (h->capacity <= 0) {
+            lerr(l, "capacity: \"%s\" is not a positive number", v);
+        }
+        return RB_OK;
+    }
+    lerr(l, "unknown key \"%s\" in [hall]", k);
+    return RB_OK;
+}
+
+static int slot_key(struct loader *l, const char *k, char *v)
+{
+    struct slot_conf *s = &l->c->slots[l->c->nslots - 1];
+
+    if (strcmp(k, "name") == 0) {
+        if (strcmp(v, "lunch") && strcmp(v, "dinner") && strcmp(v, "full_day")) {
+            lerr(l, "slot name \"%s\" is not lunch, dinner or full_day", v);
+        }
+        free(s->name);
+        s->name = rb_strdup(v);
+        return s->name ? RB_OK : RB_ENOMEM;
+    }
+    if (strcmp(k, "hours") == 0) {
+        char *dash = strchr(v, '-');
+        if (!dash) {
+            lerr(l, "hours: \"%s\" is not HH:MM-HH:MM", v);
+            return RB_OK;
+        }
+        *dash = '\0';
+        if (parse_hhmm(trim(v), &s->start_min) || parse_hhmm(trim(dash + 1), &s->end_min)) {
+            lerr(l, "hours: \"%s\" is not HH:MM-HH:MM", v);
+        }
+        return RB_OK;
+    }
+    lerr(l, "unknown key \"%s\" in [slot]", k);
+    return RB_OK;
+}
+
+static bool valid_e164(const char *p)
+{
+    size_t n = strlen(p);
+
+    if (n < 8 || n > 16 || p[0] != '+' || p[1] == '0') {
+        return false;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if (!isdigit((unsigned char)p[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static int staff_key(struct loader *l, const char *k, char *v)
+{
+    struct staff_conf *s = &l->c->staff[l->c->nstaff - 1];
+    char **field = NULL;
+
+    if (strcmp(k, "name") == 0) {
+        field = &s->name;
+    } else if (strcmp(k, "phone") == 0) {
+        field = &s->phone;
+        if (!valid_e164(v)) {
+            lerr(l, "phone \"%s\" is not E.164 (like +923001234567)", v);
+        }
+    } else if (strcmp(k, "role") == 0) {
+        field = &s->role;
+        if (strcmp(v, "owner") && strcmp(v, "sales") && strcmp(v, "finance") &&
+            strcmp(v, "admin")) {
+            lerr(l, "role \"%s\" is not owner, sales, finance or admin", v);
+        }
+    } else if (strcmp(k, "lang") == 0) {
+        field = &s->lang;
+        if (strcmp(v, "ur") && strcmp(v, "roman_ur") && strcmp(v, "en")) {
+            lerr(l, "lang \"%s\" is not ur, roman_ur or en", v);
+        }
+    } else {
+        lerr(l, "unknown key \"%s\" in [staff]", k);
+        return RB_OK;
+    }
+    free(*field);
+    *field = rb_strdup(v);
+    return *field ? RB_OK : RB_ENOMEM;
+}
+
+static int grow(void **arr, size_t *n, size_t size)
+{
+    void *p = realloc(*arr, (*n + 1) * size);
+
+    if (!p) {
+        return RB_ENOMEM;
+    }
+    memset((char *)p + *n * size, 0, size);
+    *arr = p;
+    (*n)++;
+    return RB_OK;
+}
+
+static int open_section(struct loader *l, const char *name)
+{
+    struct config *c = l->c;
+
+    snprintf(l->section, sizeof(l->section), "%s", name);
+    if (strcmp(name, "hall") == 0) {
+        return grow((void **)&c->halls, &c->nhalls, sizeof(*c->halls));
+    }
+    if (strcmp(name, "slot") == 0) {
+        return grow((void **)&c->slots, &c->nslots, sizeof(*c->slots));
+    }
+    if (strcmp(name, "staff") == 0) {
+        return grow((void **)&c->staff, &c->nstaff, sizeof(*c->staff));
+    }
+    for (size_t i = 0; i < NKEYS; i++) {
+        if (strcmp(config_keys[i].section, name) == 0) {
+            return RB_OK;
+        }
+    }
+    lerr(l, "unknown section [%s]", name);
+    return RB_OK;
+}
+
+static int key_value(struct loader *l, const char *k, char *v)
+{
+    if (strcmp(l->section, "hall") == 0) {
+        return hall_key(l, k, v);
+    }
+    if (strcmp(l->section, "slot") == 0) {
+        return slot_key(l, k, v);
+    }
+    if (strcmp(l->section, "staff") == 0) {
+        return staff_key(l, k, v);
+    }
+    for (size_t i = 0; i < NKEYS; i++) {
+        if (strcmp(config_keys[i].section, l->section) == 0 &&
+            strcmp(config_keys[i].name, k) == 0) {
+            int rc = set_scalar(l->c, &config_keys[i], v, l);
+            return rc == RB_EPARSE ? RB_OK : rc;
+        }
+    }
+    lerr(l, "unknown key \"%s\" in [%s]", k, l->section);
+    return RB_OK;
+}
+
+static int load_line(struct loader *l, char *line)
+{
+    char *s = trim(line), *eq, *hash;
+
+    if (!*s || *s == '#' || *s == ';') {
+        return RB_OK;
+    }
+    if (*s == '[') {
+        char *e = strchr(s, ']');
+        if (!e || e[1]) {
+            lerr(l, "malformed section line \"%s\"", s);
+            return RB_OK;
+        }
+        *e = '\0';
+        return open_section(l, trim(s + 1));
+    }
+    eq = strchr(s, '=');
+    if (!eq) {
+        lerr(l, "expected key = value, got \"%s\"", s);
+        return RB_OK;
+    }
+    *eq = '\0';
+    hash = strstr(eq + 1, " #");
+    if (hash) {
+        *hash = '\0';
+    }
+    if (!l->section[0]) {
+        lerr(l, "key \"%s\" outside any [section]", trim(s));
+        return RB_OK;
+    }
+    return key_value(l, trim(s), trim(eq + 1));
+}
+
+static void check_whole(struct loader *l)
+{
+    struct config *c = l->c;
+
+    l->line = 0;
+    if (c->nhalls == 0) {
+        lerr(l, "no [hall] defined");
+    }
+    for (size_t i = 0; i < c->nhalls; i++) {
+        if (!c->halls[i].name) {
+            lerr(l, "a [hall] has no name");
+        }
+    }
+    for (size_t i = 0; i < c->nstaff; i++) {
+        if (!c->staff[i].name || !c->staff[i].phone || !c->staff[i].role) {
+            lerr(l, "a [staff] entry needs name, phone and role");
+        }
+    }
+}
+
+int config_load(const char *path, struct config **out, struct buf *err)
+{
+    struct loader l = {0};
+    FILE *f = NULL;
+    char line[4096];
+    int rc;
+
+    l.c = calloc(1, sizeof(*l.c));
+    l.path = path;
+    l.err = err;
+    if (!l.c) {
+        return RB_ENOMEM;
+    }
+    rc = apply_defaults(l.c);
+    if (!rc) {
+        l.c->path = rb_strdup(path);
+        f = fopen(path, "r");
+        if (!f) {
+            buf_say(err, "%s: cannot open\n", path);
+            rc = RB_ENOTFOUND;
+        }
+    }
+    while (!rc && f && fgets(line, sizeof(line), f)) {
+        l.line++;
+        rc = load_line(&l, line);
+    }
+    if (f) {
+        fclose(f);
+    }
+    if (!rc) {
+        check_whole(&l);
+        rc = l.errors ? RB_EPARSE : RB_OK;
+    }
+    if (rc) {
+        config_free(l.c);
+        return rc;
+    }
+    *out = l.c;
+    return RB_OK;
+}
+
+void config_free(struct config *c)
+{
+    if (!c) {
+        return;
+    }
+    for (size_t i = 0; i < NKEYS; i++) {
+        if (config_keys[i].type == K_STR) {
+            free(*(char **)((char *)c + config_keys[i].off));
+        }
+    }
+    for (size_t i = 0; i < c->nhalls; i++) {
+        free(c->halls[i].name);
+        for (size_t j = 0; j < c->halls[i].naliases; j++) {
+            free(c->halls[i].aliases[j]);
+        }
+        free(c->halls[i].aliases);
+    }
+    for (size_t i = 0; i < c->nslots; i++) {
+        free(c->slots[i].name);
+    }
+    for (size_t i = 0; i < c->nstaff; i++) {
+        free(c->staff[i].name);
+        free(c->staff[i].phone);
+        free(c->staff[i].role);
+        free(c->staff[i].lang);
+    }
+    free(c->halls);
+    free(c->slots);
+    free(c->staff);
+    free(c->path);
+    free(c);
+}
+
+const struct hall_conf *config_find_hall(const struct config *c, const char *s)
+{
+    for (size_t i = 0; i < c->nhalls; i++) {
+        if (c->halls[i].name && strcasecmp(c->halls[i].name, s) == 0) {
+            return &c->halls[i];
+        }
+        for (size_t j = 0; j < c->halls[i].naliases; j++) {
+            if (strcasecmp(c->halls[i].aliases[j], s) == 0) {
+                return &c->halls[i];
+            }
+        }
+    }
+    return NULL;
+}

@@ -1,0 +1,407 @@
+#include "domain/inbound.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "core/str.h"
+
+void inbound_batch_init(struct inbound_batch *b)
+{
+    memset(b, 0, sizeof(*b));
+}
+
+void inbound_batch_release(struct inbound_batch *b)
+{
+    if (!b) {
+        return;
+    }
+    for (size_t i = 0; i < b->n; i++) {
+        free(b->ev[i].dedupe_key);
+        free(b->ev[i].phone_number_id);
+        json_decref(b->ev[i].payload);
+    }
+    free(b->ev);
+    inbound_batch_init(b);
+}
+
+/* Takes payload. */
+static int batch_add(struct inbound_batch *b, enum inbound_kind kind, const char *key,
+                     const char *pnid, json_t *payload)
+{
+    struct inbound_event *e;
+
+    if (!payload) {
+        return RB_ENOMEM;
+    }
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 8;
+        struct inbound_event *a = realloc(b->ev, cap * sizeof(*a));
+        if (!a) {
+            json_decref(payload);
+            return RB_ENOMEM;
+        }
+        b->ev = a;
+        b->cap = cap;
+    }
+    e = &b->ev[b->n];
+    e->kind = kind;
+    e->dedupe_key = rb_strdup(key);
+    e->phone_number_id = rb_strdup(pnid);
+    e->payload = payload;
+    if (!e->dedupe_key || (pnid && !e->phone_number_id)) {
+        free(e->dedupe_key);
+        free(e->phone_number_id);
+        json_decref(payload);
+        return RB_ENOMEM;
+    }
+    b->n++;
+    return RB_OK;
+}
+
+static json_t *parse_body(const char *body, size_t len, struct buf *err)
+{
+    json_error_t je;
+    json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+
+    if (!root) {
+        buf_say(err, "malformed JSON at line %d column %d: %s", je.line, je.column, je.text);
+        return NULL;
+    }
+    if (!json_is_object(root)) {
+        buf_say(err, "webhook body is not a JSON object");
+        json_decref(root);
+        return NULL;
+    }
+    return root;
+}
+
+/* The contact whose wa_id (or user_id) matches the message's sender. */
+static json_t *match_contact(json_t *contacts, json_t *msg)
+{
+    const char *from = json_string_value(json_object_get(msg, "from"));
+    const char *uid = json_string_value(json_object_get(msg, "from_user_id"));
+    size_t i;
+    json_t *c;
+
+    json_array_foreach(contacts, i, c)
+    {
+        const char *wa = json_string_value(json_object_get(c, "wa_id"));
+        const char *cu = json_string_value(json_object_get(c, "user_id"));
+        if ((from && wa && strcmp(from, wa) == 0) || (uid && cu && strcmp(uid, cu) == 0)) {
+            return c;
+        }
+    }
+    return json_array_size(contacts) == 1 && !from && !uid ? json_array_get(contacts, 0) : NULL;
+}
+
+static int add_messages(struct inbound_batch *b, json_t *value, const char *pnid)
+{
+    json_t *meta = json_object_get(value, "metadata");
+    json_t *contacts = json_object_get(value, "contacts");
+    json_t *msgs = json_object_get(value, "messages");
+    size_t i;
+    json_t *m;
+    int rc = RB_OK;
+
+    json_array_foreach(msgs, i, m)
+    {
+        const char *id = json_string_value(json_object_get(m, "id"));
+        char key[600];
+        json_t *p;
+        if (!id || !id[0] || strlen(id) > 512) {
+            continue; /* nothing to key it by: not a message */
+        }
+        snprintf(key, sizeof(key), "msg:%s", id);
+        p = json_pack("{s:s?, s:O?, s:O?, s:O}", "phone_number_id", pnid, "display_phone_number",
+                      json_object_get(meta, "display_phone_number"), "contact",
+                      match_contact(contacts, m), "message", m);
+        rc = batch_add(b, IN_MESSAGE, key, pnid, p);
+        if (rc) {
+            break;
+        }
+    }
+    return rc;
+}
+
+static int add_statuses(struct inbound_batch *b, json_t *value, const char *pnid)
+{
+    json_t *sts = json_object_get(value, "statuses");
+    size_t i;
+    json_t *s;
+    int rc = RB_OK;
+
+    json_array_foreach(sts, i, s)
+    {
+        const char *id = json_string_value(json_object_get(s, "id"));
+        const char *st = json_string_value(json_object_get(s, "status"));
+        char key[700];
+        if (!id || !st || strlen(id) > 512 || strlen(st) > 64) {
+            continue;
+        }
+        snprintf(key, sizeof(key), "st:%s:%s", id, st);
+        rc = batch_add(b, IN_STATUS, key, pnid,
+                       json_pack("{s:s?, s:O}", "phone_number_id", pnid, "status", s));
+        if (rc) {
+            break;
+        }
+    }
+    return rc;
+}
+
+static int add_errors(struct inbound_batch *b, json_t *value, const char *pnid)
+{
+    json_t *errors = json_object_get(value, "errors");
+    char *dump;
+    unsigned char md[32];
+    unsigned int mdlen = 0;
+    char key[80] = "err:";
+    int rc;
+
+    if (!json_is_array(errors) || json_array_size(errors) == 0) {
+        return RB_OK;
+    }
+    dump = json_dumps(value, JSON_COMPACT | JSON_SORT_KEYS);
+    if (!dump) {
+        return RB_ENOMEM;
+    }
+    EVP_Digest(dump, strlen(dump), md, &mdlen, EVP_sha256(), NULL);
+    free(dump);
+    for (unsigned i = 0; i < 16 && i < mdlen; i++) {
+        snprintf(key + 4 + i * 2, 3, "%02x", md[i]);
+    }
+    rc = batch_add(b, IN_ERROR, key, pnid,
+                   json_pack("{s:s?, s:O}", "phone_number_id", pnid, "errors", errors));
+    return rc;
+}
+
+int inbound_split_whatsapp(const char *body, size_t len, struct inbound_batch *b,
+                           struct buf *err)
+{
+    json_t *root = parse_body(body, len, err);
+    json_t *entry, *change;
+    size_t i, j;
+    int rc = RB_OK;
+
+    if (!root) {
+        return RB_EPARSE;
+    }
+    json_array_foreach(json_object_get(root, "entry"), i, entry)
+    {
+        json_array_foreach(json_object_get(entry, "changes"), j, change)
+        {
+            json_t *value = json_object_get(change, "value");
+            const char *field = json_string_value(json_object_get(change, "field"));
+            const char *pnid = json_string_value(
+                json_object_get(json_object_get(value, "metadata"), "phone_number_id"));
+            if (!json_is_object(value) || (field && strcmp(field, "messages") != 0)) {
+                b->ignored++;
+                continue;
+            }
+            rc = add_messages(b, value, pnid);
+            if (!rc) {
+                rc = add_statuses(b, value, pnid);
+            }
+            if (!rc) {
+                rc = add_errors(b, value, pnid);
+            }
+            if (rc) {
+                goto out;
+            }
+        }
+    }
+out:
+    json_decref(root);
+    return rc;
+}
+
+/* An id that Meta may send as a string or as a (64-bit) number, as text. */
+static const char *id_text(json_t *v, char tmp[32])
+{
+    if (json_is_string(v)) {
+        return json_string_value(v);
+    }
+    if (json_is_integer(v)) {
+        snprintf(tmp, 32, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return tmp;
+    }
+    return NULL;
+}
+
+static int add_leadgen(struct inbound_batch *b, json_t *value)
+{
+    char t1[32], t2[32], t3[32], t4[32], key[96];
+    const char *leadgen = id_text(json_object_get(value, "leadgen_id"), t1);
+    json_t *ct = json_object_get(value, "created_time");
+
+    if (!leadgen || !leadgen[0] || strlen(leadgen) > 64) {
+        return RB_OK;
+    }
+    snprintf(key, sizeof(key), "lead:%s", leadgen);
+    return batch_add(b, IN_LEADGEN, key, NULL,
+                     json_pack("{s:s, s:s?, s:s?, s:s?, s:I}", "leadgen_id", leadgen, "page_id",
+                               id_text(json_object_get(value, "page_id"), t2), "form_id",
+                               id_text(json_object_get(value, "form_id"), t3), "ad_id",
+                               id_text(json_object_get(value, "ad_id"), t4), "created_time",
+                               (json_int_t)(json_is_integer(ct) ? json_integer_value(ct) : 0)));
+}
+
+int inbound_split_leadgen(const char *body, size_t len, struct inbound_batch *b, struct buf *err)
+{
+    json_t *root = parse_body(body, len, err);
+    json_t *entry, *change;
+    size_t i, j;
+    int rc = RB_OK;
+
+    if (!root) {
+        return RB_EPARSE;
+    }
+    json_array_foreach(json_object_get(root, "entry"), i, entry)
+    {
+        json_array_foreach(json_object_get(entry, "changes"), j, change)
+        {
+            const char *field = json_string_value(json_object_get(change, "field"));
+            if (!field || strcmp(field, "leadgen") != 0) {
+                b->ignored++;
+                continue;
+            }
+            rc = add_leadgen(b, json_object_get(change, "value"));
+            if (rc) {
+                goto out;
+            }
+        }
+    }
+out:
+    json_decref(root);
+    return rc;
+}
+
+static const char *get_s(const json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+static int64_t get_ts(const json_t *o)
+{
+    const json_t *t = json_object_get(o, "timestamp");
+
+    if (json_is_string(t)) {
+        return strtoll(json_string_value(t), NULL, 10);
+    }
+    return json_is_integer(t) ? json_integer_value(t) : 0;
+}
+
+/* The text a person sees for each message type, and the media fields. */
+static void message_text(const json_t *m, struct wa_message *out)
+{
+    const char *type = out->type;
+    const json_t *obj = json_object_get(m, type);
+
+    if (strcmp(type, "text") == 0) {
+        out->text = get_s(obj, "body");
+    } else if (strcmp(type, "button") == 0) {
+        out->text = get_s(obj, "text");
+        out->subtype = get_s(obj, "payload");
+    } else if (strcmp(type, "interactive") == 0) {
+        out->subtype = get_s(obj, "type");
+        const json_t *r = json_object_get(obj, out->subtype ? out->subtype : "");
+        out->text = get_s(r, "title");
+    } else if (strcmp(type, "reaction") == 0) {
+        out->subtype = get_s(obj, "emoji");
+        out->context_id = get_s(obj, "message_id");
+    } else if (strcmp(type, "location") == 0) {
+        out->text = get_s(obj, "name") ? get_s(obj, "name") : get_s(obj, "address");
+    } else if (strcmp(type, "unsupported") == 0) {
+        out->subtype = get_s(obj, "type");
+    } else if (strcmp(type, "system") == 0) {
+        out->text = get_s(obj, "body");
+    } else if (json_is_object(obj)) { /* image video audio document sticker */
+        out->text = get_s(obj, "caption");
+        out->media_id = get_s(obj, "id");
+        out->media_mime = get_s(obj, "mime_type");
+        if (!out->text) {
+            out->text = get_s(obj, "filename");
+        }
+    }
+}
+
+int inbound_message(const json_t *payload, struct wa_message *out)
+{
+    const json_t *m = json_object_get(payload, "message");
+    const json_t *contact = json_object_get(payload, "contact");
+    const json_t *ctx = json_object_get(m, "context");
+    struct wa_message r;
+
+    memset(&r, 0, sizeof(r));
+    r.wamid = get_s(m, "id");
+    if (!json_is_object(m) || !r.wamid) {
+        return RB_EPARSE;
+    }
+    r.phone_number_id = get_s(payload, "phone_number_id");
+    r.from = get_s(m, "from");
+    r.from_user_id = get_s(m, "from_user_id");
+    if (!r.from_user_id) {
+        r.from_user_id = get_s(contact, "user_id");
+    }
+    if (!r.from) {
+        r.from = get_s(contact, "wa_id");
+    }
+    if (!r.from && !r.from_user_id) {
+        return RB_EPARSE;
+    }
+    r.profile_name = get_s(json_object_get(contact, "profile"), "name");
+    r.type = get_s(m, "type");
+    if (!r.type) {
+        r.type = "unknown";
+    }
+    r.timestamp = get_ts(m);
+    r.context_id = get_s(ctx, "id");
+    r.forwarded = json_is_true(json_object_get(ctx, "forwarded")) ||
+                  json_is_true(json_object_get(ctx, "frequently_forwarded"));
+    message_text(m, &r);
+    *out = r;
+    return RB_OK;
+}
+
+int inbound_status(const json_t *payload, struct wa_status *out)
+{
+    const json_t *s = json_object_get(payload, "status");
+    const json_t *e0 = json_array_get(json_object_get(s, "errors"), 0);
+    struct wa_status r;
+
+    memset(&r, 0, sizeof(r));
+    r.wamid = get_s(s, "id");
+    r.status = get_s(s, "status");
+    if (!r.wamid || !r.status) {
+        return RB_EPARSE;
+    }
+    r.phone_number_id = get_s(payload, "phone_number_id");
+    r.recipient_id = get_s(s, "recipient_id");
+    r.recipient_user_id = get_s(s, "recipient_user_id");
+    r.timestamp = get_ts(s);
+    if (e0) {
+        r.error_code = (long)json_integer_value(json_object_get(e0, "code"));
+        r.error_title = get_s(e0, "title");
+        r.error_details = get_s(json_object_get(e0, "error_data"), "details");
+    }
+    *out = r;
+    return RB_OK;
+}
+
+int inbound_status_rank(const char *status)
+{
+    static const struct {
+        const char *name;
+        int rank;
+    } ranks[] = {{"sent", 1}, {"delivered", 2}, {"read", 3}, {"played", 3}, {"failed", 4}};
+
+    for (size_t i = 0; status && i < sizeof(ranks) / sizeof(ranks[0]); i++) {
+        if (strcmp(status, ranks[i].name) == 0) {
+            return ranks[i].rank;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,132 @@
+/*
+ * intents.h - the intents/ rule engine: loads the .intent files, compiles
+ * their patterns once (PCRE2 + JIT) and turns a staff message into one
+ * intent with canonical slots (INTENTS.md).
+ *
+ * Files (the format is documented for admins in intents/README.md):
+ *   intents/NAME.intent   one intent: name, roles, slots, description,
+ *                         patterns, synonyms, examples
+ *   intents/*.frag        shared fragments ({date} = ...), synonyms and the
+ *                         honorifics list, usable from every .intent file
+ *
+ * A loaded set (struct intents) is immutable: compiled patterns, the synonym
+ * table and the catalog are shared read-only by every thread. Each call to
+ * intents_match makes its own PCRE2 match data, so any number of threads may
+ * match against one set at once. A reload builds a new set; the old one is
+ * freed when nobody uses it (the app's snapshot reference count).
+ *
+ * Matching (intents_match) runs on the normalized text (text_normalize,
+ * emoji dropped); every named group that matched goes through the value
+ * parsers (nlu/values.h) or the synonym table to its canonical form. A
+ * capture that does not parse makes that pattern not match. When several
+ * patterns match, the best is the one with, in order:
+ *   1. the higher `priority:` (default 0),
+ *   2. more slots filled,
+ *   3. the longer match (bytes of the normalized text),
+ *   4. the earlier pattern (files in name order, lines in file order).
+ * Its confidence is the pattern's `confidence:` when set, otherwise
+ * 0.5 + 0.45 * (match length / text length); 0.1 less when the runner-up,
+ * of another intent, ties on 1 and 2. "unknown" has confidence 0.
+ * Names (name, staff, a lead by name) and free text come from the original
+ * message as written, without honorifics (bhai, sahab, sb, ji, Mr ...).
+ */
+#ifndef RB_NLU_INTENTS_H
+#define RB_NLU_INTENTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "app/config.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "nlu/catalog.h"
+
+/*
+ * What the engine needs from the venue configuration, given at load time
+ * (the {config_halls} and {config_staff} fragments are built from it).
+ * Everything is borrowed for the duration of intents_load only.
+ */
+struct nlu_env {
+    const struct hall_conf *halls;
+    size_t nhalls;
+    const struct staff_conf *staff;
+    size_t nstaff;
+    int country_code; /* default calling code for phones: 92 */
+};
+
+/* Fills env from a loaded config (borrowing its arrays). */
+void nlu_env_from_config(struct nlu_env *env, const struct config *c);
+
+struct intents; /* opaque, immutable once loaded */
+
+/* One example line of an .intent file. */
+struct intent_example {
+    const char *text;   /* the message */
+    const char *expect; /* expected slots as a JSON object text, "{}" when none */
+    const char *now;    /* "YYYY-MM-DDTHH:MM", the clock the example is read with */
+    const char *file;   /* "intents/lead.move.intent" */
+    int line;
+};
+
+/* What an intent file declares; every pointer is borrowed from the set and
+ * valid until intents_free. */
+struct intent_info {
+    const char *name;        /* "lead.move" */
+    unsigned roles;          /* ROLE_* bits */
+    const char *description; /* one line for people and for the Gemini prompt */
+    const char *const *slots;      /* slot names, in the order the file gives them */
+    const bool *slot_required;     /* parallel to slots */
+    size_t nslots;
+    const struct intent_example *examples;
+    size_t nexamples;
+    bool past; /* `tense: past`: kal/parson and bare months are read as the past */
+};
+
+/*
+ * Loads every *.frag and *.intent file of dir and compiles the patterns with
+ * env. On success *out is a new set (intents_free it). On failure returns
+ * RB_EPARSE (or RB_ENOMEM, RB_ENOTFOUND for a missing directory) and appends
+ * every problem found to err, one "file:line: message" line each; *out is
+ * untouched.
+ */
+RB_MUST_CHECK int intents_load(const char *dir, const struct nlu_env *env, struct intents **out,
+                               struct buf *err);
+/* Frees a set; accepts NULL. */
+void intents_free(struct intents *set);
+
+/*
+ * Parses one message (raw UTF-8 as received, len bytes) read at local time
+ * now. Fills *out (parse_result_init'ed by the caller, released first) with
+ * a new intent name and slots, lang, engine "rules" and the confidence;
+ * "unknown" when no pattern matches. RB_EPARSE for invalid UTF-8 or NUL
+ * bytes, RB_ETOOBIG for a message over 4096 bytes, RB_ENOMEM; *out is then
+ * untouched. Thread-safe on a shared set.
+ */
+RB_MUST_CHECK int intents_match(const struct intents *set, const char *text, size_t len,
+                                struct rb_datetime now, struct parse_result *out);
+
+/*
+ * Like intents_match, and appends to why which pattern won
+ * ("intents/lead.move.intent:12") or "no pattern matched". For `rabta parse
+ * --explain`-style debugging and the tests.
+ */
+RB_MUST_CHECK int intents_match_explain(const struct intents *set, const char *text, size_t len,
+                                        struct rb_datetime now, struct parse_result *out,
+                                        struct buf *why);
+
+/* The intents of the set, in file name order: *n of them, borrowed. */
+const struct intent_info *intents_list(const struct intents *set, size_t *n);
+/* The intent called name, NULL if none; borrowed. */
+const struct intent_info *intents_find(const struct intents *set, const char *name);
+
+/*
+ * The intents/ part of `rabta check`: loads dir (every pattern compiles,
+ * every slot and fragment named is known, every file has a name, roles and
+ * a known slot list) and parses every example, which must give its own
+ * intent and exactly its expected slots. Appends each problem to err as
+ * "file:line: message" and returns RB_OK when there are none, RB_EPARSE
+ * otherwise (RB_ENOMEM when memory ran out). No side effects.
+ */
+RB_MUST_CHECK int intents_check(const char *dir, const struct nlu_env *env, struct buf *err);
+
+#endif

@@ -1,0 +1,330 @@
+#include "store/db.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "core/str.h"
+
+struct dbconn {
+    PGconn *pg;
+    char *conninfo; /* owned by dedicated connections only */
+    struct db *pool;
+    bool in_use;
+    bool broken;
+};
+
+struct db {
+    char *conninfo;
+    int size;
+    struct dbconn *conns;
+    pthread_mutex_t mu;
+    pthread_cond_t freed;
+    struct db_stats stats;
+};
+
+static int conn_establish(struct dbconn *c, const char *conninfo, struct buf *err)
+{
+    if (c->pg) {
+        PQfinish(c->pg);
+    }
+    c->pg = PQconnectdb(conninfo);
+    if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
+        if (err) {
+            const char *m = c->pg ? PQerrorMessage(c->pg) : "out of memory";
+            buf_say(err, "cannot connect to PostgreSQL: %.*s", (int)strcspn(m, "\n"), m);
+        }
+        if (c->pg) {
+            PQfinish(c->pg);
+            c->pg = NULL;
+        }
+        return RB_ESTORE;
+    }
+    PQsetNoticeProcessor(c->pg, NULL, NULL);
+    c->broken = false;
+    return RB_OK;
+}
+
+int db_open(const char *conninfo, int size, struct db **out, struct buf *err)
+{
+    struct db *db = calloc(1, sizeof(*db));
+    int rc;
+
+    if (!db) {
+        return RB_ENOMEM;
+    }
+    db->size = size > 0 ? size : 4;
+    db->conninfo = rb_strdup(conninfo ? conninfo : "");
+    db->conns = calloc((size_t)db->size, sizeof(*db->conns));
+    if (!db->conninfo || !db->conns) {
+        db_close(db);
+        return RB_ENOMEM;
+    }
+    pthread_mutex_init(&db->mu, NULL);
+    pthread_cond_init(&db->freed, NULL);
+    for (int i = 0; i < db->size; i++) {
+        db->conns[i].pool = db;
+        db->conns[i].broken = true;
+    }
+    rc = conn_establish(&db->conns[0], db->conninfo, err);
+    if (rc) {
+        db_close(db);
+        return rc;
+    }
+    *out = db;
+    return RB_OK;
+}
+
+void db_close(struct db *db)
+{
+    if (!db) {
+        return;
+    }
+    if (db->conns) {
+        for (int i = 0; i < db->size; i++) {
+            if (db->conns[i].pg) {
+                PQfinish(db->conns[i].pg);
+            }
+        }
+        pthread_mutex_destroy(&db->mu);
+        pthread_cond_destroy(&db->freed);
+    }
+    free(db->conns);
+    free(db->conninfo);
+    free(db);
+}
+
+static struct dbconn *pool_take(struct db *db, int wait_ms)
+{
+    struct timespec deadline;
+    struct dbconn *c = NULL;
+
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += wait_ms / 1000;
+    deadline.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&db->mu);
+    for (;;) {
+        /* Prefer a connected one, then any free slot. */
+        for (int i = 0; i < db->size && !c; i++) {
+            if (!db->conns[i].in_use && db->conns[i].pg && !db->conns[i].broken) {
+                c = &db->conns[i];
+            }
+        }
+        for (int i = 0; i < db->size && !c; i++) {
+            if (!db->conns[i].in_use) {
+                c = &db->conns[i];
+            }
+        }
+        if (c) {
+            c->in_use = true;
+            break;
+        }
+        if (pthread_cond_timedwait(&db->freed, &db->mu, &deadline) == ETIMEDOUT) {
+            break;
+        }
+    }
+    pthread_mutex_unlock(&db->mu);
+    return c;
+}
+
+int db_acquire(struct db *db, int wait_ms, struct dbconn **out)
+{
+    struct dbconn *c = pool_take(db, wait_ms);
+
+    if (!c) {
+        return RB_ETIMEOUT;
+    }
+    if (c->pg && !c->broken && PQstatus(c->pg) == CONNECTION_OK) {
+        *out = c;
+        return RB_OK;
+    }
+    if (conn_establish(c, db->conninfo, NULL)) {
+        db_release(db, c);
+        return RB_ESTORE;
+    }
+    __atomic_add_fetch(&db->stats.reconnects, 1, __ATOMIC_RELAXED);
+    log_event(LOG_INFO, "store.connected", "pool=%d", (int)(c - db->conns));
+    *out = c;
+    return RB_OK;
+}
+
+void db_release(struct db *db, struct dbconn *c)
+{
+    if (!c) {
+        return;
+    }
+    if (c->pg && !c->broken && PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+        db_rollback(c);
+    }
+    pthread_mutex_lock(&db->mu);
+    c->in_use = false;
+    pthread_cond_signal(&db->freed);
+    pthread_mutex_unlock(&db->mu);
+}
+
+int db_connect(const char *conninfo, struct dbconn **out, struct buf *err)
+{
+    struct dbconn *c = calloc(1, sizeof(*c));
+    int rc;
+
+    if (!c) {
+        return RB_ENOMEM;
+    }
+    c->conninfo = rb_strdup(conninfo ? conninfo : "");
+    rc = c->conninfo ? conn_establish(c, c->conninfo, err) : RB_ENOMEM;
+    if (rc) {
+        db_disconnect(c);
+        return rc;
+    }
+    *out = c;
+    return RB_OK;
+}
+
+void db_disconnect(struct dbconn *c)
+{
+    if (!c) {
+        return;
+    }
+    if (c->pg) {
+        PQfinish(c->pg);
+    }
+    free(c->conninfo);
+    free(c);
+}
+
+PGconn *db_pg(struct dbconn *c)
+{
+    return c->pg;
+}
+
+int db_reconnect(struct dbconn *c)
+{
+    const char *ci = c->conninfo ? c->conninfo : (c->pool ? c->pool->conninfo : "");
+
+    return conn_establish(c, ci, NULL);
+}
+
+static int classify(struct dbconn *c, PGresult *r)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg;
+
+    if (!c->pg || PQstatus(c->pg) != CONNECTION_OK || !state) {
+        c->broken = true;
+        log_event(LOG_WARN, "store.disconnected", "error=%s",
+                  log_q(c->pg ? PQerrorMessage(c->pg) : "no connection", (size_t)-1));
+        return RB_ESTORE;
+    }
+    if (strcmp(state, "23505") == 0) {
+        return RB_ECONFLICT;
+    }
+    if (strncmp(state, "23", 2) == 0 || strncmp(state, "22", 2) == 0) {
+        return RB_EINVAL;
+    }
+    if (strncmp(state, "08", 2) == 0 || strncmp(state, "57", 2) == 0) {
+        c->broken = true; /* connection exception, admin shutdown */
+    }
+    msg = PQresultErrorMessage(r);
+    log_event(LOG_ERROR, "store.failed", "sqlstate=%s error=%s", state,
+              log_q(msg, strcspn(msg, "\n")));
+    return RB_ESTORE;
+}
+
+int db_exec(struct dbconn *c, const char *sql, int nparams, const char *const *params,
+            PGresult **res)
+{
+    PGresult *r;
+    ExecStatusType st;
+    int rc;
+
+    if (!c->pg || c->broken) {
+        return RB_ESTORE;
+    }
+    if (c->pool) {
+        __atomic_add_fetch(&c->pool->stats.queries, 1, __ATOMIC_RELAXED);
+    }
+    r = PQexecParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0);
+    st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+        if (res) {
+            *res = r;
+        } else {
+            PQclear(r);
+        }
+        return RB_OK;
+    }
+    rc = classify(c, r);
+    if (c->pool) {
+        __atomic_add_fetch(&c->pool->stats.errors, 1, __ATOMIC_RELAXED);
+    }
+    PQclear(r);
+    return rc;
+}
+
+int db_begin(struct dbconn *c)
+{
+    return db_exec(c, "BEGIN", 0, NULL, NULL);
+}
+
+int db_commit(struct dbconn *c)
+{
+    return db_exec(c, "COMMIT", 0, NULL, NULL);
+}
+
+void db_rollback(struct dbconn *c)
+{
+    PGresult *r;
+
+    if (!c || !c->pg || c->broken || PQtransactionStatus(c->pg) == PQTRANS_IDLE) {
+        return;
+    }
+    r = PQexec(c->pg, "ROLLBACK");
+    if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
+        c->broken = true;
+    }
+    PQclear(r);
+}
+
+const char *db_str(const PGresult *res, int row, int col)
+{
+    if (row >= PQntuples(res) || col >= PQnfields(res) || PQgetisnull(res, row, col)) {
+        return NULL;
+    }
+    return PQgetvalue(res, row, col);
+}
+
+int64_t db_i64(const PGresult *res, int row, int col)
+{
+    const char *s = db_str(res, row, col);
+
+    return s ? strtoll(s, NULL, 10) : 0;
+}
+
+bool db_bool(const PGresult *res, int row, int col)
+{
+    const char *s = db_str(res, row, col);
+
+    return s && s[0] == 't';
+}
+
+const char *db_i64s(int64_t v, char out[24])
+{
+    snprintf(out, 24, "%" PRId64, v);
+    return out;
+}
+
+void db_stats(struct db *db, struct db_stats *out)
+{
+    out->queries = __atomic_load_n(&db->stats.queries, __ATOMIC_RELAXED);
+    out->errors = __atomic_load_n(&db->stats.errors, __ATOMIC_RELAXED);
+    out->reconnects = __atomic_load_n(&db->stats.reconnects, __ATOMIC_RELAXED);
+}
