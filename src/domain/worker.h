@@ -1,0 +1,66 @@
+/*
+ * worker.h - the worker threads of `rabta serve`, and the context every
+ * piece of domain work runs in.
+ *
+ * N threads each own a store connection and a curl handle. A thread takes,
+ * in turn: one due inbound event, one due outbox row, one due job; when none
+ * is due it sleeps until LISTEN/NOTIFY wakes it or poll_ms passes. Every
+ * event and job is processed in its own transaction; a failure rolls back,
+ * is recorded on the row (attempts, last_error) and retried with backoff,
+ * so nothing is lost. Rows are claimed with FOR UPDATE SKIP LOCKED, so
+ * several processes on one database never take the same row.
+ */
+#ifndef RB_DOMAIN_WORKER_H
+#define RB_DOMAIN_WORKER_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "app/app.h"
+#include "domain/inbound.h"
+#include "store/db.h"
+
+struct http_client;
+
+/* The context of one unit of work (borrowed by the callee). */
+struct wctx {
+    struct app *app;
+    struct snapshot *snap;     /* config, prompts, intents of this unit */
+    struct dbconn *db;         /* a transaction is open */
+    struct http_client *http;  /* this thread's curl handle (Gemini, Graph) */
+    int64_t venue_id;
+    int64_t now_s;             /* Unix seconds when the unit started */
+    int64_t event_id;          /* the inbound event, 0 for jobs */
+};
+
+/* Hooks implemented by the domain (domain/leads.c, handlers/); each runs
+ * inside x->db's transaction and returns an rb_err (non-zero rolls back and
+ * retries the whole unit later). */
+
+/* A client's message was logged (message_id) for contact_id. Finds or creates
+ * the lead, links the message to it, greets/assigns/forwards as needed. */
+int domain_client_message(struct wctx *x, const struct wa_message *m, int64_t contact_id,
+                          int64_t message_id);
+/* A registered staff member wrote (message logged as message_id). */
+int domain_staff_message(struct wctx *x, const struct wa_message *m, int64_t staff_id,
+                         int64_t message_id);
+/* A Lead Ads leadgen event (payload of inbound.h). */
+int domain_leadgen(struct wctx *x, const json_t *payload);
+/* A due job of a kind the domain queued. RB_ENOTFOUND for an unknown kind. */
+int domain_job(struct wctx *x, const char *kind, const json_t *payload);
+/* Periodic checks (stale leads, reminders); runs about once a minute on one
+ * worker at a time across all processes (advisory lock). */
+int domain_tick(struct wctx *x);
+
+/* Queues a job in x's transaction; dedupe_key may be NULL. run_at_s 0 = now. */
+RB_MUST_CHECK int worker_job_add(struct wctx *x, const char *kind, const json_t *payload,
+                                 int64_t run_at_s, const char *dedupe_key);
+
+struct workers;
+
+RB_MUST_CHECK int workers_start(struct app *app, int n, struct workers **out);
+/* Asks every thread to finish its unit and joins them. Accepts NULL. */
+void workers_stop(struct workers *w);
+
+#endif

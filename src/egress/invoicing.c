@@ -1,0 +1,398 @@
+#include "egress/invoicing.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+
+/* ---- building and parsing ---------------------------------------------- */
+
+static json_t *inv_str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+int inv_build_booking(const struct inv_booking *b, json_t **out)
+{
+    json_t *o;
+
+    if (!b->lead_id || !b->lead_id[0] || !b->client_name || !b->client_name[0] ||
+        !b->event_date || !b->event_date[0] || b->amount <= 0 || b->guests < 0) {
+        return RB_EINVAL;
+    }
+    /* "o" takes each reference; json_pack fails (NULL) on invalid UTF-8 too. */
+    o = json_pack("{s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:I}", "lead_id", b->lead_id,
+                  "client_name", b->client_name, "phone", inv_str_or_null(b->phone),
+                  "event_date", b->event_date, "guests",
+                  b->guests > 0 ? json_integer(b->guests) : json_null(), "hall",
+                  inv_str_or_null(b->hall), "slot", inv_str_or_null(b->slot), "package",
+                  inv_str_or_null(b->package), "amount", (json_int_t)b->amount);
+    if (!o) {
+        return RB_ENOMEM;
+    }
+    *out = o;
+    return RB_OK;
+}
+
+void inv_milestones_init(struct inv_milestones *m)
+{
+    m->v = NULL;
+    m->n = 0;
+}
+
+void inv_milestones_release(struct inv_milestones *m)
+{
+    size_t i;
+
+    if (!m) {
+        return;
+    }
+    for (i = 0; i < m->n; i++) {
+        free(m->v[i].milestone);
+        free(m->v[i].status);
+        free(m->v[i].due_date);
+        free(m->v[i].paid_at);
+    }
+    free(m->v);
+    inv_milestones_init(m);
+}
+
+/* A new copy of a string or integer value; NULL (and RB_OK) when absent. */
+static int inv_text(const json_t *v, char **out)
+{
+    char tmp[32];
+
+    *out = NULL;
+    if (json_is_string(v)) {
+        *out = strdup(json_string_value(v));
+    } else if (json_is_integer(v)) {
+        snprintf(tmp, sizeof(tmp), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        *out = strdup(tmp);
+    } else {
+        return RB_OK;
+    }
+    return *out ? RB_OK : RB_ENOMEM;
+}
+
+/* Whole rupees from an integer, an integral real or a digit string. */
+static int64_t inv_amount(const json_t *v)
+{
+    const char *s;
+    char *end;
+    long long n;
+
+    if (json_is_integer(v)) {
+        return json_integer_value(v);
+    }
+    if (json_is_real(v) && json_real_value(v) >= 0 && json_real_value(v) < 9e15) {
+        return (int64_t)json_real_value(v);
+    }
+    s = json_string_value(v);
+    if (s && *s) {
+        n = strtoll(s, &end, 10);
+        return *end ? 0 : n;
+    }
+    return 0;
+}
+
+int inv_parse_created(const char *body, size_t len, char **booking_id)
+{
+    json_t *root = json_loadb(body, len, 0, NULL);
+    char *id = NULL;
+    int rc;
+
+    rc = inv_text(json_object_get(root, "booking_id"), &id);
+    if (!rc && (!id || !id[0])) {
+        rc = RB_EPARSE;
+    }
+    json_decref(root);
+    if (rc) {
+        free(id);
+        return rc;
+    }
+    *booking_id = id;
+    return RB_OK;
+}
+
+static int inv_read_milestone(const json_t *item, struct inv_milestone *m)
+{
+    int rc;
+
+    m->amount = inv_amount(json_object_get(item, "amount"));
+    rc = inv_text(json_object_get(item, "milestone"), &m->milestone);
+    if (!rc) {
+        rc = inv_text(json_object_get(item, "status"), &m->status);
+    }
+    if (!rc) {
+        rc = inv_text(json_object_get(item, "due_date"), &m->due_date);
+    }
+    if (!rc) {
+        rc = inv_text(json_object_get(item, "paid_at"), &m->paid_at);
+    }
+    return rc;
+}
+
+int inv_parse_milestones(const char *body, size_t len, struct inv_milestones *out)
+{
+    struct inv_milestones ms;
+    json_t *root = json_loadb(body, len, 0, NULL);
+    const json_t *list = json_is_array(root) ? root : json_object_get(root, "milestones");
+    const json_t *item;
+    size_t i;
+    int rc = RB_OK;
+
+    inv_milestones_init(&ms);
+    if (!json_is_array(list)) {
+        rc = RB_EPARSE;
+        goto out;
+    }
+    ms.v = calloc(json_array_size(list) + 1, sizeof(*ms.v));
+    if (!ms.v) {
+        rc = RB_ENOMEM;
+        goto out;
+    }
+    json_array_foreach(list, i, item)
+    {
+        if (!json_is_string(json_object_get(item, "milestone"))) {
+            continue;
+        }
+        rc = inv_read_milestone(item, &ms.v[ms.n]);
+        ms.n++; /* counted even when half read, so release frees it */
+        if (rc) {
+            goto out;
+        }
+    }
+out:
+    json_decref(root);
+    if (rc) {
+        inv_milestones_release(&ms);
+        return rc;
+    }
+    *out = ms;
+    return RB_OK;
+}
+
+/* ---- classification ---------------------------------------------------- */
+
+const char *inv_class_name(enum inv_class c)
+{
+    switch (c) {
+    case INV_OK:
+        return "ok";
+    case INV_RETRY:
+        return "retry";
+    case INV_ALERT:
+        return "alert";
+    case INV_PERMANENT:
+        return "permanent";
+    }
+    return "permanent";
+}
+
+void inv_result_init(struct inv_result *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->cls = INV_RETRY;
+}
+
+void inv_result_release(struct inv_result *r)
+{
+    if (!r) {
+        return;
+    }
+    free(r->error);
+    free(r->booking_id);
+    inv_result_init(r);
+}
+
+static enum inv_class inv_status_class(long status)
+{
+    if (status >= 200 && status < 300) {
+        return INV_OK;
+    }
+    if (status >= 500 || status == 408 || status == 429) {
+        return INV_RETRY;
+    }
+    if (status == 401 || status == 403) {
+        return INV_ALERT;
+    }
+    if (status >= 400) {
+        return INV_PERMANENT;
+    }
+    return INV_RETRY; /* 1xx/3xx: not what this API answers */
+}
+
+int inv_classify(long status, enum http_transport t, const char *body, size_t len,
+                 struct inv_result *r)
+{
+    json_t *root;
+    const json_t *e;
+    const char *msg;
+
+    inv_result_release(r);
+    r->http_status = status;
+    r->transport = t;
+    r->cls = t == HTTP_T_OK ? inv_status_class(status) : INV_RETRY;
+    if (t != HTTP_T_OK || r->cls == INV_OK || !body) {
+        return RB_OK;
+    }
+    root = json_loadb(body, len, 0, NULL);
+    e = json_object_get(root, "error");
+    msg = json_is_string(e) ? json_string_value(e) : json_string_value(json_object_get(e, "message"));
+    if (msg) {
+        r->error = strdup(msg);
+    }
+    json_decref(root);
+    return msg && !r->error ? RB_ENOMEM : RB_OK;
+}
+
+/* ---- calls ------------------------------------------------------------- */
+
+/* The URL {base}/v1/bookings[/{id}] and the bearer header line. */
+static int inv_prepare(const struct inv_conf *conf, const char *id, struct buf *url,
+                       struct buf *auth)
+{
+    const char *base = conf->base;
+    size_t blen = base ? strlen(base) : 0;
+
+    while (blen > 0 && base[blen - 1] == '/') {
+        blen--;
+    }
+    if (blen == 0 || !http_header_value_ok(base) || !http_header_value_ok(conf->api_key)) {
+        return RB_EINVAL;
+    }
+    if (buf_add(url, base, blen) || buf_adds(url, "/v1/bookings") ||
+        (id && buf_addf(url, "/%s", id)) ||
+        buf_addf(auth, "Authorization: Bearer %s", conf->api_key)) {
+        return buf_err(url) ? buf_err(url) : buf_err(auth);
+    }
+    return RB_OK;
+}
+
+static bool inv_key_ok(const char *k)
+{
+    size_t n = k ? strlen(k) : 0;
+
+    return n > 0 && n <= 200 &&
+           strspn(k, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._~:-") == n;
+}
+
+/* Sends one request and classifies it into r; RB_OK unless the request
+ * could not be made (RB_EINVAL, RB_ENOMEM). */
+static int inv_exchange(struct http_client *h, const struct http_request *req,
+                        struct http_response *res, struct inv_result *r)
+{
+    int rc = http_perform(h, req, res);
+
+    if (rc == RB_EINVAL || rc == RB_ENOMEM) {
+        return rc;
+    }
+    rc = inv_classify(res->status, res->transport, res->body.p, res->body.len, r);
+    r->total_ms = res->total_ms;
+    return rc;
+}
+
+int inv_booking_create(struct http_client *h, const struct inv_conf *conf,
+                       const struct inv_booking *b, const char *idempotency_key,
+                       struct inv_result *r)
+{
+    struct buf url, auth, idem;
+    struct http_response res;
+    struct http_request req = {"POST", NULL, NULL, NULL, 0, 0};
+    const char *headers[3] = {NULL, NULL, NULL};
+    json_t *json = NULL;
+    char *body = NULL;
+    int rc;
+
+    buf_init(&url, 4096);
+    buf_init(&auth, 8192);
+    buf_init(&idem, 512);
+    http_response_init(&res, INV_RESPONSE_MAX);
+    inv_result_release(r);
+    r->cls = INV_PERMANENT;
+    rc = inv_key_ok(idempotency_key) ? inv_build_booking(b, &json) : RB_EINVAL;
+    if (!rc) {
+        r->cls = INV_ALERT;
+        rc = inv_prepare(conf, NULL, &url, &auth);
+    }
+    if (!rc) {
+        rc = buf_addf(&idem, "Idempotency-Key: %s", idempotency_key);
+    }
+    if (!rc) {
+        body = json_dumps(json, JSON_COMPACT);
+        rc = body ? RB_OK : RB_ENOMEM;
+    }
+    if (rc) {
+        goto out;
+    }
+    headers[0] = auth.p;
+    headers[1] = idem.p;
+    req.url = url.p;
+    req.headers = headers;
+    req.body = body;
+    req.body_len = strlen(body);
+    rc = inv_exchange(h, &req, &res, r);
+    if (!rc && r->cls == INV_OK) {
+        rc = inv_parse_created(res.body.p, res.body.len, &r->booking_id);
+        if (rc == RB_EPARSE) {
+            r->cls = INV_RETRY; /* a 2xx we cannot read */
+            rc = RB_OK;
+        }
+    }
+out:
+    if (rc == RB_ENOMEM) {
+        r->cls = INV_RETRY;
+    }
+    free(body);
+    json_decref(json);
+    http_response_release(&res);
+    buf_release(&idem);
+    buf_release(&auth);
+    buf_release(&url);
+    return rc;
+}
+
+int inv_booking_get(struct http_client *h, const struct inv_conf *conf, const char *booking_id,
+                    struct inv_milestones *out, struct inv_result *r)
+{
+    struct buf url, auth;
+    struct http_response res;
+    struct http_request req = {"GET", NULL, NULL, NULL, 0, 0};
+    const char *headers[2] = {NULL, NULL};
+    int rc;
+
+    buf_init(&url, 4096);
+    buf_init(&auth, 8192);
+    http_response_init(&res, INV_RESPONSE_MAX);
+    inv_result_release(r);
+    r->cls = INV_PERMANENT;
+    rc = http_path_segment_ok(booking_id) ? RB_OK : RB_EINVAL;
+    if (!rc) {
+        r->cls = INV_ALERT;
+        rc = inv_prepare(conf, booking_id, &url, &auth);
+    }
+    if (rc) {
+        goto out;
+    }
+    headers[0] = auth.p;
+    req.url = url.p;
+    req.headers = headers;
+    rc = inv_exchange(h, &req, &res, r);
+    if (!rc && r->cls == INV_OK) {
+        rc = inv_parse_milestones(res.body.p, res.body.len, out);
+        if (rc == RB_EPARSE) {
+            r->cls = INV_RETRY;
+            rc = RB_OK;
+        }
+    }
+out:
+    if (rc == RB_ENOMEM) {
+        r->cls = INV_RETRY;
+    }
+    http_response_release(&res);
+    buf_release(&auth);
+    buf_release(&url);
+    return rc;
+}

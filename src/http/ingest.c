@@ -1,0 +1,246 @@
+#include "http/ingest.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "store/db.h"
+#include "store/events.h"
+
+#define INGEST_MAX_EVENTS 2000 /* per statement */
+
+struct ingest_req {
+    const char *source;
+    const struct inbound_batch *batch;
+    char **payloads; /* JSON text per event, owned */
+    int rc;
+    size_t fresh;
+    int done;
+    struct ingest_req *next;
+};
+
+struct ingest {
+    struct app *app;
+    struct dbconn *conn;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t work;
+    pthread_cond_t finished;
+    struct ingest_req *head, *tail;
+    int stop;
+};
+
+static const char *kind_name(enum inbound_kind k)
+{
+    switch (k) {
+    case IN_MESSAGE:
+        return "message";
+    case IN_STATUS:
+        return "status";
+    case IN_ERROR:
+        return "error";
+    case IN_LEADGEN:
+        return "leadgen";
+    }
+    return "other";
+}
+
+/* Takes up to INGEST_MAX_EVENTS worth of requests off the queue (at least one). */
+static struct ingest_req *take_batch(struct ingest *g)
+{
+    struct ingest_req *first = g->head, *last = g->head;
+    size_t events = last->batch->n;
+
+    while (last->next && events + last->next->batch->n <= INGEST_MAX_EVENTS) {
+        last = last->next;
+        events += last->batch->n;
+    }
+    g->head = last->next;
+    if (!g->head) {
+        g->tail = NULL;
+    }
+    last->next = NULL;
+    return first;
+}
+
+static int ensure_conn(struct ingest *g)
+{
+    if (g->conn && PQstatus(db_pg(g->conn)) == CONNECTION_OK) {
+        return RB_OK;
+    }
+    if (!g->conn) {
+        return db_connect(g->app->conninfo, &g->conn, NULL);
+    }
+    return db_reconnect(g->conn);
+}
+
+static int commit_batch(struct ingest *g, struct ingest_req *list, size_t *nrows)
+{
+    struct event_row *rows;
+    size_t n = 0, k = 0, inserted = 0;
+    int rc;
+
+    for (struct ingest_req *r = list; r; r = r->next) {
+        n += r->batch->n;
+    }
+    rows = calloc(n ? n : 1, sizeof(*rows));
+    if (!rows) {
+        return RB_ENOMEM;
+    }
+    for (struct ingest_req *r = list; r; r = r->next) {
+        for (size_t i = 0; i < r->batch->n; i++, k++) {
+            const struct inbound_event *e = &r->batch->ev[i];
+            rows[k] = (struct event_row){r->source, kind_name(e->kind), e->dedupe_key,
+                                         e->phone_number_id, r->payloads[i], 0};
+        }
+    }
+    rc = ensure_conn(g);
+    if (!rc) {
+        rc = store_events_insert(g->conn, rows, n, g->app->venue_id, &inserted);
+    }
+    k = 0;
+    for (struct ingest_req *r = list; r; r = r->next) {
+        r->fresh = 0;
+        for (size_t i = 0; i < r->batch->n; i++, k++) {
+            r->fresh += (size_t)rows[k].inserted;
+        }
+    }
+    free(rows);
+    *nrows = n;
+    return rc;
+}
+
+static void *committer(void *arg)
+{
+    struct ingest *g = arg;
+
+    pthread_mutex_lock(&g->mu);
+    for (;;) {
+        struct ingest_req *list;
+        size_t n = 0;
+        int rc;
+        while (!g->head && !g->stop) {
+            pthread_cond_wait(&g->work, &g->mu);
+        }
+        if (!g->head) {
+            break;
+        }
+        list = take_batch(g);
+        pthread_mutex_unlock(&g->mu);
+        rc = commit_batch(g, list, &n);
+        APP_COUNT(g->app, ingest_batches);
+        pthread_mutex_lock(&g->mu);
+        for (struct ingest_req *r = list, *next; r; r = next) {
+            next = r->next;
+            r->rc = rc;
+            r->done = 1;
+            APP_COUNT(g->app, ingest_batched_requests);
+        }
+        pthread_cond_broadcast(&g->finished);
+    }
+    pthread_mutex_unlock(&g->mu);
+    return NULL;
+}
+
+int ingest_start(struct app *app, struct ingest **out)
+{
+    struct ingest *g = calloc(1, sizeof(*g));
+
+    if (!g) {
+        return RB_ENOMEM;
+    }
+    g->app = app;
+    pthread_mutex_init(&g->mu, NULL);
+    pthread_cond_init(&g->work, NULL);
+    pthread_cond_init(&g->finished, NULL);
+    if (db_connect(app->conninfo, &g->conn, NULL)) {
+        g->conn = NULL; /* connect later, per batch */
+    }
+    if (pthread_create(&g->thread, NULL, committer, g) != 0) {
+        db_disconnect(g->conn);
+        free(g);
+        return RB_EINTERNAL;
+    }
+    *out = g;
+    return RB_OK;
+}
+
+void ingest_stop(struct ingest *g)
+{
+    if (!g) {
+        return;
+    }
+    pthread_mutex_lock(&g->mu);
+    g->stop = 1;
+    pthread_cond_signal(&g->work);
+    pthread_mutex_unlock(&g->mu);
+    pthread_join(g->thread, NULL);
+    db_disconnect(g->conn);
+    pthread_mutex_destroy(&g->mu);
+    pthread_cond_destroy(&g->work);
+    pthread_cond_destroy(&g->finished);
+    free(g);
+}
+
+/* jsonb cannot hold U+0000: a NUL escape in text from outside becomes U+FFFD
+ * rather than failing the whole group commit. */
+static void scrub_nul(char *json)
+{
+    char *p = json;
+
+    while ((p = strstr(p, "\\u0000")) != NULL) {
+        memcpy(p, "\\ufffd", 6);
+        p += 6;
+    }
+}
+
+static void free_payloads(char **p, size_t n)
+{
+    for (size_t i = 0; p && i < n; i++) {
+        free(p[i]);
+    }
+    free(p);
+}
+
+int ingest_submit(struct ingest *g, const char *source, const struct inbound_batch *b,
+                  size_t *fresh)
+{
+    struct ingest_req req = {source, b, NULL, RB_OK, 0, 0, NULL};
+    int rc = RB_OK;
+
+    if (b->n == 0) {
+        *fresh = 0;
+        return RB_OK;
+    }
+    req.payloads = calloc(b->n, sizeof(char *));
+    for (size_t i = 0; req.payloads && i < b->n && !rc; i++) {
+        req.payloads[i] = json_dumps(b->ev[i].payload, JSON_COMPACT);
+        rc = req.payloads[i] ? RB_OK : RB_ENOMEM;
+        if (!rc) {
+            scrub_nul(req.payloads[i]);
+        }
+    }
+    if (!req.payloads || rc) {
+        free_payloads(req.payloads, b->n);
+        return RB_ENOMEM;
+    }
+    pthread_mutex_lock(&g->mu);
+    if (g->tail) {
+        g->tail->next = &req;
+    } else {
+        g->head = &req;
+    }
+    g->tail = &req;
+    pthread_cond_signal(&g->work);
+    while (!req.done) {
+        pthread_cond_wait(&g->finished, &g->mu);
+    }
+    pthread_mutex_unlock(&g->mu);
+    free_payloads(req.payloads, b->n);
+    if (!req.rc) {
+        *fresh = req.fresh;
+    }
+    return req.rc;
+}

@@ -1,0 +1,62 @@
+/*
+ * server.h - the HTTP server: libmicrohttpd, one route table, bounded bodies.
+ *
+ * Each route names its method, path (exact, or a prefix ending in '/'), body
+ * ceiling and handler. The body is collected into a struct buf with that
+ * ceiling; past it the rest is drained, not kept, and the route answers 413
+ * without its handler running. Handlers fill a struct http_resp; they never
+ * touch libmicrohttpd.
+ */
+#ifndef RB_HTTP_SERVER_H
+#define RB_HTTP_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "app/app.h"
+#include "core/buf.h"
+
+struct ingest;
+struct MHD_Connection;
+
+struct http_req {
+    const char *method;
+    const char *path;            /* without the query */
+    struct MHD_Connection *conn; /* for http_header / http_query */
+    struct buf body;
+    char id[12];                 /* request id for log lines */
+};
+
+struct http_resp {
+    int status;
+    const char *content_type; /* static */
+    struct buf body;
+    const char *retry_after;  /* static, optional */
+    const char *cache_control; /* static, optional */
+};
+
+struct http_ctx {
+    struct app *app;
+    struct ingest *ingest;
+};
+
+typedef void (*http_handler)(struct http_ctx *ctx, struct http_req *req, struct http_resp *resp);
+
+/* A request header or query argument (borrowed until the request ends). */
+const char *http_header(const struct http_req *req, const char *name);
+const char *http_query(const struct http_req *req, const char *name);
+
+/* Sets a JSON body {"error": code, "message": msg}. */
+void http_error(struct http_resp *resp, int status, const char *code, const char *message);
+/* Sets a text body. */
+void http_text(struct http_resp *resp, int status, const char *type, const char *text);
+/* The HTTP status for an rb_err (RB_EBADSIG 401, RB_ETOOBIG 413, ...). */
+int http_status_for(int rc);
+
+struct http_server;
+
+RB_MUST_CHECK int http_start(struct http_ctx *ctx, const char *listen, struct http_server **out,
+                             struct buf *err);
+void http_stop(struct http_server *s);
+
+#endif

@@ -1,0 +1,2168 @@
+/*
+ * intents.c - the intents/ rule engine: the loader of .frag and .intent
+ * files, pattern expansion and compilation, and matching (see intents.h;
+ * the file format is documented for admins in intents/README.md).
+ *
+ * Loading runs in three phases so that any file may use what another
+ * defines: (1) read every file into fragments, synonyms, intents and raw
+ * patterns; (2) add the built-in fragments (halls and staff from the
+ * config, one {SLOT_synonyms} per slot with synonyms); (3) expand and
+ * compile every pattern. Errors are collected, never fatal to the scan.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include "nlu/intents.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcre2.h>
+#include <unictype.h>
+#include <unistr.h>
+
+#include "core/str.h"
+#include "nlu/text.h"
+#include "nlu/values.h"
+
+#define MSG_MAX 4096          /* bytes of one message */
+#define KEY_MAX (4 * MSG_MAX) /* normalized text may grow a little */
+#define FILE_MAX (1u << 20)   /* bytes of one intents/ file */
+#define EXPAND_DEPTH 16       /* fragments within fragments */
+#define DUP_GROUPS 8          /* groups of one name in a pattern */
+#define MATCH_LIMIT 200000    /* PCRE2 backtracking bound per pattern */
+
+/* ---- the loaded set ---- */
+
+struct frag {
+    char *name;
+    char *body;
+    const char *file;
+    int line;
+};
+
+struct syn {
+    char *slot;
+    char *key; /* the phrase normalized, spaces removed */
+    char *phrase;
+    char *value;
+    const char *file;
+    int line;
+};
+
+struct pat_slot {
+    const struct slot_def *def;
+    int ngroups;
+    uint32_t groups[DUP_GROUPS];
+};
+
+struct pattern {
+    pcre2_code *re;
+    size_t intent;
+    int priority;
+    double confidence; /* < 0: computed from coverage */
+    const char *file;
+    int line;
+    struct pat_slot *slots;
+    size_t nslots;
+    json_t *sets; /* constant slots, an object */
+};
+
+struct intent {
+    char *name;
+    char *description;
+    unsigned roles;
+    bool past;
+    char **slots;
+    bool *required;
+    size_t nslots, capslots;
+    struct intent_example *examples;
+    size_t nexamples, capexamples;
+    const char *file;
+    int line;
+};
+
+struct hall_key {
+    char *key; /* normalized name or alias, spaces removed */
+    char *name;
+};
+
+struct intents {
+    struct intent *intents;
+    size_t nintents, capintents;
+    struct intent_info *infos;
+    struct pattern *pats;
+    size_t npats, cappats;
+    struct syn *syns;
+    size_t nsyns, capsyns;
+    char **drops; /* normalized phrases dropped from the ends of names */
+    size_t ndrops, capdrops;
+    struct hall_key *halls;
+    size_t nhalls;
+    char **files;
+    size_t nfiles, capfiles;
+    int country_code;
+    uint32_t max_pairs;
+    pcre2_match_context *mctx;
+};
+
+/* ---- loading state ---- */
+
+struct raw_pat {
+    char *src;
+    size_t intent;
+    int priority;
+    double confidence;
+    char *set;
+    const char *file;
+    int line;
+};
+
+struct loader {
+    struct intents *set;
+    const struct nlu_env *env;
+    struct frag *frags;
+    size_t nfrags, capfrags;
+    struct raw_pat *raws;
+    size_t nraws, capraws;
+    struct buf *err;
+    int nerr;
+    int oom;
+};
+
+/* ---- small helpers ---- */
+
+/* Makes room for one more element in *arr (n used, *cap allocated). */
+static int grow(void *arr, size_t *cap, size_t n, size_t size)
+{
+    void **p = arr;
+    size_t ncap;
+    void *q;
+
+    if (n < *cap) {
+        return RB_OK;
+    }
+    ncap = *cap ? *cap * 2 : 8;
+    q = realloc(*p, ncap * size);
+    if (!q) {
+        return RB_ENOMEM;
+    }
+    *p = q;
+    *cap = ncap;
+    return RB_OK;
+}
+
+RB_PRINTF(4, 5)
+static void lerr(struct loader *L, const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    L->nerr++;
+    if (file && line > 0) {
+        rc = buf_addf(L->err, "%s:%d: ", file, line);
+    } else if (file) {
+        rc = buf_addf(L->err, "%s: ", file);
+    } else {
+        rc = RB_OK;
+    }
+    va_start(ap, fmt);
+    if (!rc) {
+        rc = buf_vaddf(L->err, fmt, ap);
+    }
+    va_end(ap);
+    if (!rc) {
+        rc = buf_addc(L->err, '\n');
+    }
+    (void)rc; /* a full error buffer still counts the error */
+}
+
+static char *dupn(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static struct str trim(struct str s)
+{
+    while (s.len && is_space(s.p[0])) {
+        s.p++;
+        s.len--;
+    }
+    while (s.len && is_space(s.p[s.len - 1])) {
+        s.len--;
+    }
+    return s;
+}
+
+static bool ident_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
+}
+
+/* Normalizes s and removes every space: the lookup key of a synonym. */
+static char *squeeze_key(const char *s, size_t n)
+{
+    struct buf b;
+    char *out = NULL;
+    size_t i, j;
+
+    buf_init(&b, KEY_MAX);
+    if (text_normalize(s, n, &b) == RB_OK) {
+        for (i = 0, j = 0; i < b.len; i++) {
+            if (b.p[i] != ' ') {
+                b.p[j++] = b.p[i];
+            }
+        }
+        out = dupn(b.p, j);
+    }
+    buf_release(&b);
+    return out;
+}
+
+/* ---- the key: normalized text with a map back to the original ---- */
+
+struct piece {
+    size_t k0, k1; /* bytes of the key */
+    size_t o0, o1; /* bytes of the original */
+};
+
+struct key {
+    struct buf k;
+    const char *orig;
+    size_t olen;
+    struct piece *pieces;
+    size_t npieces, cappieces;
+};
+
+static bool cp_dropped(ucs4_t c)
+{
+    return c == 0x200D || c == 0xFE0E || c == 0xFE0F || c == 0x20E3 ||
+           (c >= 0x1F3FB && c <= 0x1F3FF);
+}
+
+static bool cp_blank(ucs4_t c)
+{
+    return uc_is_property_extended_pictographic(c);
+}
+
+/*
+ * Rewrites b->p[from..len) in place: emoji become a space, joiners and
+ * variation selectors go, runs of spaces become one, the ends are trimmed.
+ */
+static void key_clean(struct buf *b, size_t from)
+{
+    size_t r = from, w = from;
+    bool space = true; /* at the start: drop leading spaces */
+    ucs4_t c;
+    int n;
+
+    while (r < b->len) {
+        n = u8_mbtouc(&c, (const uint8_t *)b->p + r, b->len - r);
+        if (n <= 0) {
+            n = 1;
+        }
+        if (cp_dropped(c)) {
+            r += (size_t)n;
+            continue;
+        }
+        if (cp_blank(c) || c == ' ') {
+            if (!space) {
+                b->p[w++] = ' ';
+            }
+            space = true;
+            r += (size_t)n;
+            continue;
+        }
+        memmove(b->p + w, b->p + r, (size_t)n);
+        w += (size_t)n;
+        r += (size_t)n;
+        space = false;
+    }
+    while (w > from && b->p[w - 1] == ' ') {
+        w--;
+    }
+    buf_truncate(b, w);
+}
+
+/* Adds one original token (orig[o0..o1)) to the key. */
+static int key_add_token(struct key *K, size_t o0, size_t o1)
+{
+    size_t start = K->k.len;
+    int rc;
+
+    if (start > 0) {
+        rc = buf_addc(&K->k, ' ');
+        if (rc) {
+            return rc;
+        }
+        start++;
+    }
+    rc = text_normalize(K->orig + o0, o1 - o0, &K->k);
+    if (rc) {
+        return rc;
+    }
+    key_clean(&K->k, start);
+    if (K->k.len == start) {
+        buf_truncate(&K->k, start > 0 ? start - 1 : 0);
+        return RB_OK;
+    }
+    rc = grow(&K->pieces, &K->cappieces, K->npieces, sizeof *K->pieces);
+    if (rc) {
+        return rc;
+    }
+    K->pieces[K->npieces].k0 = start;
+    K->pieces[K->npieces].k1 = K->k.len;
+    K->pieces[K->npieces].o0 = o0;
+    K->pieces[K->npieces].o1 = o1;
+    K->npieces++;
+    return RB_OK;
+}
+
+static void key_release(struct key *K)
+{
+    buf_release(&K->k);
+    free(K->pieces);
+    K->pieces = NULL;
+    K->npieces = K->cappieces = 0;
+}
+
+/* Builds the key of orig, one white-space separated token at a time. */
+static int key_build(struct key *K, const char *orig, size_t olen)
+{
+    size_t i = 0, t;
+    int rc;
+
+    buf_init(&K->k, KEY_MAX);
+    K->orig = orig;
+    K->olen = olen;
+    K->pieces = NULL;
+    K->npieces = K->cappieces = 0;
+    while (i < olen) {
+        while (i < olen && is_space(orig[i])) {
+            i++;
+        }
+        t = i;
+        while (i < olen && !is_space(orig[i])) {
+            i++;
+        }
+        if (i > t) {
+            rc = key_add_token(K, t, i);
+            if (rc) {
+                return rc;
+            }
+        }
+    }
+    return RB_OK;
+}
+
+/*
+ * Maps key offset koff, inside piece P but not at its ends, to an offset of
+ * the original by normalizing the token one code point at a time. Returns
+ * false when the pieces do not line up (the caller then uses the key text).
+ */
+static bool key_map_inside(const struct key *K, const struct piece *P, size_t koff, size_t *ooff)
+{
+    struct buf one;
+    size_t o = P->o0, acc = P->k0, base;
+    bool ok = false;
+    ucs4_t c;
+    int n;
+
+    buf_init(&one, 256);
+    while (o < P->o1 && acc < koff) {
+        n = u8_mbtouc(&c, (const uint8_t *)K->orig + o, P->o1 - o);
+        if (n <= 0) {
+            break;
+        }
+        buf_reset(&one);
+        if (text_normalize(K->orig + o, (size_t)n, &one) != RB_OK) {
+            break;
+        }
+        key_clean(&one, 0);
+        base = acc;
+        acc += one.len;
+        if (acc > P->k1 || memcmp(K->k.p + base, one.p, one.len) != 0) {
+            break;
+        }
+        o += (size_t)n;
+        if (acc == koff) {
+            ok = true;
+        }
+    }
+    buf_release(&one);
+    if (ok) {
+        *ooff = o;
+    }
+    return ok;
+}
+
+/* Maps the key range [ks, ke) to the original; false when it cannot. */
+static bool key_to_orig(const struct key *K, size_t ks, size_t ke, size_t *os, size_t *oe)
+{
+    const struct piece *ps = NULL, *pe = NULL;
+    size_t i;
+
+    for (i = 0; i < K->npieces; i++) {
+        if (!ps && ks < K->pieces[i].k1) {
+            ps = &K->pieces[i];
+        }
+        if (ke > K->pieces[i].k0 && ke <= K->pieces[i].k1) {
+            pe = &K->pieces[i];
+        }
+    }
+    if (!ps || !pe || ks < ps->k0 || ke <= ks) {
+        return false;
+    }
+    if (ks == ps->k0) {
+        *os = ps->o0;
+    } else if (!key_map_inside(K, ps, ks, os)) {
+        return false;
+    }
+    if (ke == pe->k1) {
+        *oe = pe->o1;
+    } else if (!key_map_inside(K, pe, ke, oe)) {
+        return false;
+    }
+    return *oe > *os;
+}
+
+/* ---- reading files ---- */
+
+static int read_file(const char *path, char **out, size_t *len)
+{
+    FILE *f = NULL;
+    char *p = NULL;
+    size_t n;
+    int rc = RB_OK;
+
+    f = fopen(path, "rb");
+    if (!f) {
+        rc = errno == ENOENT ? RB_ENOTFOUND : RB_EINVAL;
+        goto out;
+    }
+    p = malloc(FILE_MAX + 1);
+    if (!p) {
+        rc = RB_ENOMEM;
+        goto out;
+    }
+    n = fread(p, 1, FILE_MAX + 1, f);
+    if (ferror(f)) {
+        rc = RB_EINVAL;
+        goto out;
+    }
+    if (n > FILE_MAX) {
+        rc = RB_ETOOBIG;
+        goto out;
+    }
+    p[n] = '\0';
+    *out = p;
+    *len = n;
+    p = NULL;
+out:
+    free(p);
+    if (f) {
+        fclose(f);
+    }
+    return rc;
+}
+
+static const char *set_file(struct loader *L, const char *path)
+{
+    struct intents *S = L->set;
+    char *p;
+
+    if (grow(&S->files, &S->capfiles, S->nfiles, sizeof *S->files)) {
+        return NULL;
+    }
+    p = rb_strdup(path);
+    if (!p) {
+        return NULL;
+    }
+    S->files[S->nfiles++] = p;
+    return p;
+}
+
+/* Splits "a | b | c" and calls fn on each trimmed, non-empty part. */
+static int each_alt(struct loader *L, struct str list, const char *file, int line,
+                    int (*fn)(struct loader *, struct str, const char *, int, void *), void *arg)
+{
+    struct str part;
+    int rc;
+
+    while (list.len) {
+        str_split(&list, '|', &part);
+        part = trim(part);
+        if (!part.len) {
+            continue;
+        }
+        rc = fn(L, part, file, line, arg);
+        if (rc) {
+            return rc;
+        }
+    }
+    return RB_OK;
+}
+
+struct syn_head {
+    char *slot;
+    char *value;
+};
+
+static int add_synonym(struct loader *L, struct str phrase, const char *file, int line, void *arg)
+{
+    struct syn_head *h = arg;
+    struct intents *S = L->set;
+    struct syn *y;
+    char *key;
+    size_t i;
+
+    key = squeeze_key(phrase.p, phrase.len);
+    if (!key) {
+        return RB_ENOMEM;
+    }
+    for (i = 0; i < S->nsyns; i++) {
+        y = &S->syns[i];
+        if (strcmp(y->slot, h->slot) == 0 && strcmp(y->key, key) == 0) {
+            if (strcmp(y->value, h->value) != 0) {
+                lerr(L, file, line, "synonym \"%.*s\" of %s is already %s (%s:%d)", (int)phrase.len,
+                     phrase.p, h->slot, y->value, y->file, y->line);
+            }
+            free(key);
+            return RB_OK;
+        }
+    }
+    if (grow(&S->syns, &S->capsyns, S->nsyns, sizeof *S->syns)) {
+        free(key);
+        return RB_ENOMEM;
+    }
+    y = &S->syns[S->nsyns];
+    y->slot = rb_strdup(h->slot);
+    y->value = rb_strdup(h->value);
+    y->phrase = dupn(phrase.p, phrase.len);
+    y->key = key;
+    y->file = file;
+    y->line = line;
+    S->nsyns++;
+    if (!y->slot || !y->value || !y->phrase) {
+        return RB_ENOMEM;
+    }
+    return RB_OK;
+}
+
+/* True when value is an acceptable canonical value of the slot def. */
+static bool canonical_ok(const struct slot_def *def, const char *value)
+{
+    json_t *v = json_string(value);
+    bool ok = v && slot_value_valid(def, v);
+
+    json_decref(v);
+    return ok;
+}
+
+/* "synonym SLOT VALUE: a | b | c": head is "SLOT VALUE", rest the list. */
+static int parse_synonym(struct loader *L, struct str head, struct str rest, const char *file,
+                         int line)
+{
+    struct syn_head h = {NULL, NULL};
+    struct str slot, value;
+    const struct slot_def *def;
+    int rc = RB_OK;
+
+    head = trim(head);
+    str_split(&head, ' ', &slot);
+    value = trim(head);
+    if (!slot.len || !value.len) {
+        lerr(L, file, line, "a synonym line reads \"synonym SLOT VALUE: phrase | phrase\"");
+        return RB_OK;
+    }
+    h.slot = str_dup(slot);
+    h.value = str_dup(value);
+    if (!h.slot || !h.value) {
+        rc = RB_ENOMEM;
+        goto out;
+    }
+    def = slot_def_find(h.slot);
+    if (!def) {
+        lerr(L, file, line, "unknown slot \"%s\"", h.slot);
+        goto out;
+    }
+    if (!canonical_ok(def, h.value)) {
+        lerr(L, file, line, "\"%s\" is not a canonical value of slot %s", h.value, h.slot);
+        goto out;
+    }
+    rc = each_alt(L, rest, file, line, add_synonym, &h);
+out:
+    free(h.slot);
+    free(h.value);
+    return rc;
+}
+
+static int add_drop(struct loader *L, struct str phrase, const char *file, int line, void *arg)
+{
+    struct intents *S = L->set;
+    struct buf b;
+    int rc;
+
+    (void)file;
+    (void)line;
+    (void)arg;
+    if (grow(&S->drops, &S->capdrops, S->ndrops, sizeof *S->drops)) {
+        return RB_ENOMEM;
+    }
+    buf_init(&b, KEY_MAX);
+    rc = text_normalize(phrase.p, phrase.len, &b);
+    if (!rc) {
+        S->drops[S->ndrops++] = buf_detach(&b, NULL);
+    }
+    buf_release(&b);
+    return rc;
+}
+
+/* "{name} = body" */
+static int parse_fragment(struct loader *L, struct str line_s, const char *file, int line)
+{
+    struct str name, body;
+    struct frag *f;
+    size_t i;
+
+    if (!str_split(&line_s, '=', &name)) {
+        lerr(L, file, line, "a fragment reads \"{name} = pattern\"");
+        return RB_OK;
+    }
+    name = trim(name);
+    body = trim(line_s);
+    if (name.len < 3 || name.p[name.len - 1] != '}') {
+        lerr(L, file, line, "a fragment reads \"{name} = pattern\"");
+        return RB_OK;
+    }
+    name.p++;
+    name.len -= 2;
+    for (i = 0; i < name.len; i++) {
+        if (!ident_char(name.p[i])) {
+            lerr(L, file, line, "fragment name \"%.*s\": use a-z, 0-9 and _", (int)name.len,
+                 name.p);
+            return RB_OK;
+        }
+    }
+    for (i = 0; i < L->nfrags; i++) {
+        if (strlen(L->frags[i].name) == name.len &&
+            memcmp(L->frags[i].name, name.p, name.len) == 0) {
+            lerr(L, file, line, "fragment {%.*s} is already defined at %s:%d", (int)name.len,
+                 name.p, L->frags[i].file, L->frags[i].line);
+            return RB_OK;
+        }
+    }
+    if (grow(&L->frags, &L->capfrags, L->nfrags, sizeof *L->frags)) {
+        return RB_ENOMEM;
+    }
+    f = &L->frags[L->nfrags];
+    f->name = str_dup(name);
+    f->body = str_dup(body);
+    f->file = file;
+    f->line = line;
+    L->nfrags++;
+    return f->name && f->body ? RB_OK : RB_ENOMEM;
+}
+
+/* ---- .intent files ---- */
+
+#define EXAMPLE_NOW_DEFAULT "2026-03-14T10:00"
+
+static int parse_roles(struct loader *L, struct intent *in, struct str s, const char *file,
+                       int line)
+{
+    struct str w;
+    char name[16];
+    unsigned r;
+
+    while (s.len) {
+        str_split(&s, ' ', &w);
+        w = trim(w);
+        while (w.len && w.p[w.len - 1] == ',') {
+            w.len--;
+        }
+        if (!w.len) {
+            continue;
+        }
+        if (str_eqs(w, "everyone") || str_eqs(w, "all")) {
+            in->roles |= ROLE_OWNER | ROLE_SALES | ROLE_FINANCE | ROLE_ADMIN;
+            continue;
+        }
+        r = 0;
+        if (w.len < sizeof name) {
+            memcpy(name, w.p, w.len);
+            name[w.len] = '\0';
+            r = role_parse(name);
+        }
+        if (!r) {
+            lerr(L, file, line, "unknown role \"%.*s\" (owner, sales, finance, admin, everyone)",
+                 (int)w.len, w.p);
+        }
+        in->roles |= r;
+    }
+    return RB_OK;
+}
+
+static int parse_slots(struct loader *L, struct intent *in, struct str s, const char *file,
+                       int line)
+{
+    struct str w;
+    bool opt;
+    char *name;
+
+    while (s.len) {
+        str_split(&s, ' ', &w);
+        w = trim(w);
+        while (w.len && w.p[w.len - 1] == ',') {
+            w.len--;
+        }
+        if (!w.len) {
+            continue;
+        }
+        opt = w.p[w.len - 1] == '?';
+        if (opt) {
+            w.len--;
+        }
+        name = str_dup(w);
+        if (!name) {
+            return RB_ENOMEM;
+        }
+        if (!slot_def_find(name)) {
+            lerr(L, file, line, "unknown slot \"%s\"", name);
+            free(name);
+            continue;
+        }
+        if (grow(&in->slots, &in->capslots, in->nslots, sizeof *in->slots)) {
+            free(name);
+            return RB_ENOMEM;
+        }
+        in->required = realloc(in->required, in->capslots * sizeof *in->required);
+        if (!in->required) {
+            free(name);
+            return RB_ENOMEM;
+        }
+        in->slots[in->nslots] = name;
+        in->required[in->nslots] = !opt;
+        in->nslots++;
+    }
+    return RB_OK;
+}
+
+static int parse_example(struct loader *L, struct intent *in, struct str s, const char *now,
+                         const char *file, int line)
+{
+    struct intent_example *ex;
+    json_error_t jerr;
+    json_t *j = NULL;
+    const char *arrow = NULL, *p;
+    struct str text = s, expect = str_from("{}");
+    char *dumped = NULL;
+
+    for (p = s.p; p + 4 <= s.p + s.len; p++) {
+        if (memcmp(p, " => ", 4) == 0) {
+            arrow = p;
+        }
+    }
+    if (arrow) {
+        text = trim(str_make(s.p, (size_t)(arrow - s.p)));
+        expect = trim(str_make(arrow + 4, s.len - (size_t)(arrow - s.p) - 4));
+    }
+    j = json_loadb(expect.p, expect.len, 0, &jerr);
+    if (!j || !json_is_object(j)) {
+        lerr(L, file, line, "expected slots are not a JSON object: %s", j ? "" : jerr.text);
+        json_decref(j);
+        return RB_OK;
+    }
+    dumped = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    if (!dumped || grow(&in->examples, &in->capexamples, in->nexamples, sizeof *in->examples)) {
+        free(dumped);
+        return RB_ENOMEM;
+    }
+    ex = &in->examples[in->nexamples];
+    ex->text = str_dup(text);
+    ex->expect = dumped;
+    ex->now = rb_strdup(now);
+    ex->file = file;
+    ex->line = line;
+    in->nexamples++;
+    return ex->text && ex->now ? RB_OK : RB_ENOMEM;
+}
+
+static int add_raw_pattern(struct loader *L, size_t intent, struct str src, const char *file,
+                           int line)
+{
+    struct raw_pat *r;
+
+    if (grow(&L->raws, &L->capraws, L->nraws, sizeof *L->raws)) {
+        return RB_ENOMEM;
+    }
+    r = &L->raws[L->nraws];
+    memset(r, 0, sizeof *r);
+    r->src = str_dup(src);
+    r->intent = intent;
+    r->confidence = -1.0;
+    r->file = file;
+    r->line = line;
+    L->nraws++;
+    return r->src ? RB_OK : RB_ENOMEM;
+}
+
+/* An indented "priority:", "confidence:" or "set:" line after a pattern. */
+static int parse_attr(struct loader *L, struct raw_pat *r, struct str key, struct str val,
+                      const char *file, int line)
+{
+    int64_t n;
+    char tmp[32];
+    char *end;
+    double d;
+
+    if (!r) {
+        lerr(L, file, line, "\"%.*s\" must follow a pattern line", (int)key.len, key.p);
+        return RB_OK;
+    }
+    if (str_eqs(key, "priority")) {
+        if (str_to_i64(val, -100, 100, &n) != RB_OK) {
+            lerr(L, file, line, "priority must be a whole number from -100 to 100");
+        } else {
+            r->priority = (int)n;
+        }
+        return RB_OK;
+    }
+    if (str_eqs(key, "confidence")) {
+        d = -1.0;
+        if (val.len < sizeof tmp) {
+            memcpy(tmp, val.p, val.len);
+            tmp[val.len] = '\0';
+            d = strtod(tmp, &end);
+            if (*end) {
+                d = -1.0;
+            }
+        }
+        if (d < 0.0 || d > 1.0) {
+            lerr(L, file, line, "confidence must be a number from 0 to 1");
+        } else {
+            r->confidence = d;
+        }
+        return RB_OK;
+    }
+    if (str_eqs(key, "set")) {
+        free(r->set);
+        r->set = str_dup(val);
+        return r->set ? RB_OK : RB_ENOMEM;
+    }
+    lerr(L, file, line, "unknown pattern setting \"%.*s\" (priority, confidence, set)",
+         (int)key.len, key.p);
+    return RB_OK;
+}
+
+struct file_state {
+    const char *file;
+    bool frag;
+    size_t intent;     /* index in set->intents (intent files) */
+    size_t first_raw;  /* raws of this file start here */
+    char now[32];      /* clock for the examples that follow */
+};
+
+/* One line of either kind of file; key is before the first ':'. */
+static int parse_keyed(struct loader *L, struct file_state *F, struct str key, struct str val,
+                       int line)
+{
+    struct intent *in = F->frag ? NULL : &L->set->intents[F->intent];
+
+    if (str_starts_with(key, "synonym ")) {
+        return parse_synonym(L, str_make(key.p + 8, key.len - 8), val, F->file, line);
+    }
+    if (str_eqs(key, "drop-from-names")) {
+        return each_alt(L, val, F->file, line, add_drop, NULL);
+    }
+    if (!in) {
+        lerr(L, F->file, line, "\"%.*s\" belongs in an .intent file", (int)key.len, key.p);
+        return RB_OK;
+    }
+    if (str_eqs(key, "intent")) {
+        free(in->name);
+        in->name = str_dup(val);
+        in->line = line;
+        return in->name ? RB_OK : RB_ENOMEM;
+    }
+    if (str_eqs(key, "description")) {
+        free(in->description);
+        in->description = str_dup(val);
+        return in->description ? RB_OK : RB_ENOMEM;
+    }
+    if (str_eqs(key, "roles")) {
+        return parse_roles(L, in, val, F->file, line);
+    }
+    if (str_eqs(key, "slots")) {
+        return parse_slots(L, in, val, F->file, line);
+    }
+    if (str_eqs(key, "tense")) {
+        if (!str_eqs(val, "past") && !str_eqs(val, "future")) {
+            lerr(L, F->file, line, "tense is past or future");
+        }
+        in->past = str_eqs(val, "past");
+        return RB_OK;
+    }
+    if (str_eqs(key, "pattern")) {
+        return add_raw_pattern(L, F->intent, val, F->file, line);
+    }
+    if (str_eqs(key, "example")) {
+        return parse_example(L, in, val, F->now, F->file, line);
+    }
+    if (str_eqs(key, "now")) {
+        struct rb_datetime t;
+        char *s = str_dup(val);
+
+        if (!s) {
+            return RB_ENOMEM;
+        }
+        if (val.len >= sizeof F->now || datetime_parse(s, &t) != RB_OK) {
+            lerr(L, F->file, line, "now must read YYYY-MM-DDTHH:MM");
+        } else {
+            memcpy(F->now, val.p, val.len);
+            F->now[val.len] = '\0';
+        }
+        free(s);
+        return RB_OK;
+    }
+    lerr(L, F->file, line, "unknown setting \"%.*s\"", (int)key.len, key.p);
+    return RB_OK;
+}
+
+static int parse_line(struct loader *L, struct file_state *F, struct str s, int line)
+{
+    struct str t = trim(s), key, rest;
+    bool indented = s.len && (s.p[0] == ' ' || s.p[0] == '\t');
+    struct raw_pat *last;
+
+    if (!t.len || t.p[0] == '#') {
+        return RB_OK;
+    }
+    if (t.p[0] == '{') {
+        if (!F->frag) {
+            lerr(L, F->file, line, "fragments belong in a .frag file");
+            return RB_OK;
+        }
+        return parse_fragment(L, t, F->file, line);
+    }
+    rest = t;
+    if (!str_split(&rest, ':', &key)) {
+        lerr(L, F->file, line, "expected \"key: value\"");
+        return RB_OK;
+    }
+    key = trim(key);
+    rest = trim(rest);
+    if (indented) {
+        last = L->nraws > F->first_raw ? &L->raws[L->nraws - 1] : NULL;
+        return parse_attr(L, last, key, rest, F->file, line);
+    }
+    return parse_keyed(L, F, key, rest, line);
+}
+
+/* The file name without directory and extension must be the intent name. */
+static void check_intent_file(struct loader *L, struct intent *in, const char *path)
+{
+    const char *base = strrchr(path, '/');
+    size_t n, i;
+
+    base = base ? base + 1 : path;
+    n = strlen(base) - strlen(".intent");
+    if (!in->name) {
+        lerr(L, path, 0, "no \"intent:\" line");
+        return;
+    }
+    if (strlen(in->name) != n || memcmp(in->name, base, n) != 0) {
+        lerr(L, path, in->line, "intent \"%s\" must live in %s.intent", in->name, in->name);
+    }
+    if (!in->roles) {
+        lerr(L, path, in->line, "no \"roles:\" line");
+    }
+    for (i = 0; i < L->set->nintents - 1; i++) {
+        if (L->set->intents[i].name && strcmp(L->set->intents[i].name, in->name) == 0) {
+            lerr(L, path, in->line, "intent \"%s\" is defined twice", in->name);
+        }
+    }
+}
+
+static int load_file(struct loader *L, const char *path, bool frag)
+{
+    struct file_state F;
+    struct intents *S = L->set;
+    struct str all, ln;
+    char *text = NULL;
+    size_t len = 0;
+    int rc, line = 0;
+
+    memset(&F, 0, sizeof F);
+    F.file = set_file(L, path);
+    if (!F.file) {
+        return RB_ENOMEM;
+    }
+    F.frag = frag;
+    F.first_raw = L->nraws;
+    strcpy(F.now, EXAMPLE_NOW_DEFAULT);
+    rc = read_file(path, &text, &len);
+    if (rc) {
+        lerr(L, path, 0, "cannot read: %s", rb_strerror(rc));
+        return rc == RB_ENOMEM ? rc : RB_OK;
+    }
+    if (!text_utf8_valid(text, len)) {
+        lerr(L, path, 0, "not valid UTF-8");
+        goto out;
+    }
+    if (!frag) {
+        rc = grow(&S->intents, &S->capintents, S->nintents, sizeof *S->intents);
+        if (rc) {
+            goto out;
+        }
+        F.intent = S->nintents++;
+        memset(&S->intents[F.intent], 0, sizeof S->intents[F.intent]);
+        S->intents[F.intent].file = F.file;
+    }
+    all = str_make(text, len);
+    while (all.len) {
+        str_split(&all, '\n', &ln);
+        line++;
+        rc = parse_line(L, &F, ln, line);
+        if (rc) {
+            goto out;
+        }
+    }
+    if (!frag) {
+        check_intent_file(L, &S->intents[F.intent], path);
+    }
+out:
+    free(text);
+    return rc;
+}
+
+static bool has_suffix(const char *s, const char *suf)
+{
+    size_t n = strlen(s), m = strlen(suf);
+
+    return n > m && strcmp(s + n - m, suf) == 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Loads the .frag files, then the .intent files, each in name order. */
+static int load_dir(struct loader *L, const char *dir)
+{
+    DIR *d;
+    struct dirent *e;
+    char **names = NULL;
+    size_t n = 0, cap = 0, i;
+    struct buf path;
+    int rc = RB_OK, pass;
+
+    d = opendir(dir);
+    if (!d) {
+        lerr(L, dir, 0, "cannot open directory: %s", strerror(errno));
+        return RB_ENOTFOUND;
+    }
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.' ||
+            (!has_suffix(e->d_name, ".intent") && !has_suffix(e->d_name, ".frag"))) {
+            continue;
+        }
+        rc = grow(&names, &cap, n, sizeof *names);
+        if (rc || !(names[n] = rb_strdup(e->d_name))) {
+            rc = RB_ENOMEM;
+            goto out;
+        }
+        n++;
+    }
+    qsort(names, n, sizeof *names, cmp_str);
+    buf_init(&path, 4096);
+    for (pass = 0; pass < 2 && !rc; pass++) {
+        for (i = 0; i < n && !rc; i++) {
+            if (has_suffix(names[i], ".frag") != (pass == 0)) {
+                continue;
+            }
+            buf_reset(&path);
+            rc = buf_addf(&path, "%s/%s", dir, names[i]);
+            if (!rc) {
+                rc = load_file(L, path.p, pass == 0);
+            }
+        }
+    }
+    buf_release(&path);
+out:
+    closedir(d);
+    for (i = 0; i < n; i++) {
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+/* ---- built-in fragments ---- */
+
+static int add_regex_escaped(struct buf *b, const char *s, bool spaces_loose)
+{
+    int rc = RB_OK;
+
+    for (; *s && !rc; s++) {
+        if (*s == ' ') {
+            rc = buf_adds(b, spaces_loose ? "\\s*" : " ");
+        } else if (strchr("\\^$.|?*+()[]{}#-/", *s)) {
+            rc = buf_addc(b, '\\');
+            if (!rc) {
+                rc = buf_addc(b, *s);
+            }
+        } else {
+            rc = buf_addc(b, *s);
+        }
+    }
+    return rc;
+}
+
+static int cmp_len_desc(const void *a, const void *b)
+{
+    size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+
+    if (la != lb) {
+        return la < lb ? 1 : -1;
+    }
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Adds fragment name = an alternation of the phrases (normalized, longest
+ * first, regex characters escaped), bounded by non-word characters.
+ */
+static int add_alternation(struct loader *L, const char *name, char **phrases, size_t n)
+{
+    struct buf b;
+    struct frag *f;
+    size_t i;
+    int rc = RB_OK;
+
+    qsort(phrases, n, sizeof *phrases, cmp_len_desc);
+    buf_init(&b, 1u << 20);
+    rc = buf_adds(&b, n ? "(?<!\\w)(?:" : "(?!)");
+    for (i = 0; i < n && !rc; i++) {
+        if (i > 0 && strcmp(phrases[i], phrases[i - 1]) == 0) {
+            continue;
+        }
+        if (i > 0) {
+            rc = buf_addc(&b, '|');
+        }
+        if (!rc) {
+            rc = add_regex_escaped(&b, phrases[i], true);
+        }
+    }
+    if (!rc && n) {
+        rc = buf_adds(&b, ")(?!\\w)");
+    }
+    if (!rc) {
+        rc = grow(&L->frags, &L->capfrags, L->nfrags, sizeof *L->frags);
+    }
+    if (!rc) {
+        f = &L->frags[L->nfrags++];
+        f->name = rb_strdup(name);
+        f->body = buf_detach(&b, NULL);
+        f->file = "(built in)";
+        f->line = 0;
+        rc = f->name && f->body ? RB_OK : RB_ENOMEM;
+    }
+    buf_release(&b);
+    return rc;
+}
+
+struct strlist {
+    char **v;
+    size_t n, cap;
+};
+
+static void strlist_release(struct strlist *l)
+{
+    size_t i;
+
+    for (i = 0; i < l->n; i++) {
+        free(l->v[i]);
+    }
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+/* Adds the normalized form of s (len bytes) to l. */
+static int strlist_add_norm(struct strlist *l, const char *s, size_t len)
+{
+    struct buf b;
+    int rc;
+
+    if (grow(&l->v, &l->cap, l->n, sizeof *l->v)) {
+        return RB_ENOMEM;
+    }
+    buf_init(&b, KEY_MAX);
+    rc = text_normalize(s, len, &b);
+    if (!rc && b.len) {
+        l->v[l->n++] = buf_detach(&b, NULL);
+    }
+    buf_release(&b);
+    return rc;
+}
+
+static int add_hall_key(struct intents *S, const char *spelling, const char *name)
+{
+    struct hall_key *h;
+
+    h = realloc(S->halls, (S->nhalls + 1) * sizeof *S->halls);
+    if (!h) {
+        return RB_ENOMEM;
+    }
+    S->halls = h;
+    h = &S->halls[S->nhalls];
+    h->key = squeeze_key(spelling, strlen(spelling));
+    h->name = rb_strdup(name);
+    S->nhalls++;
+    return h->key && h->name ? RB_OK : RB_ENOMEM;
+}
+
+static int builtin_halls(struct loader *L)
+{
+    struct strlist l = {NULL, 0, 0};
+    const struct hall_conf *h;
+    size_t i, j;
+    int rc = RB_OK;
+
+    for (i = 0; i < L->env->nhalls && !rc; i++) {
+        h = &L->env->halls[i];
+        rc = strlist_add_norm(&l, h->name, strlen(h->name));
+        if (!rc) {
+            rc = add_hall_key(L->set, h->name, h->name);
+        }
+        for (j = 0; j < h->naliases && !rc; j++) {
+            rc = strlist_add_norm(&l, h->aliases[j], strlen(h->aliases[j]));
+            if (!rc) {
+                rc = add_hall_key(L->set, h->aliases[j], h->name);
+            }
+        }
+    }
+    if (!rc) {
+        rc = add_alternation(L, "config_halls", l.v, l.n);
+    }
+    strlist_release(&l);
+    return rc;
+}
+
+/* Staff: full names and first names. */
+static int builtin_staff(struct loader *L)
+{
+    struct strlist l = {NULL, 0, 0};
+    const char *name, *sp;
+    size_t i;
+    int rc = RB_OK;
+
+    for (i = 0; i < L->env->nstaff && !rc; i++) {
+        name = L->env->staff[i].name;
+        rc = strlist_add_norm(&l, name, strlen(name));
+        sp = strchr(name, ' ');
+        if (!rc && sp) {
+            rc = strlist_add_norm(&l, name, (size_t)(sp - name));
+        }
+    }
+    if (!rc) {
+        rc = add_alternation(L, "config_staff", l.v, l.n);
+    }
+    strlist_release(&l);
+    return rc;
+}
+
+/* One {SLOT_synonyms} fragment per slot of the catalog. */
+static int builtin_synonyms(struct loader *L)
+{
+    const struct slot_def *defs;
+    struct strlist l = {NULL, 0, 0};
+    char name[64];
+    size_t nd, i, j;
+    int rc = RB_OK;
+
+    defs = slot_defs(&nd);
+    for (i = 0; i < nd && !rc; i++) {
+        for (j = 0; j < L->set->nsyns && !rc; j++) {
+            if (strcmp(L->set->syns[j].slot, defs[i].name) == 0) {
+                rc = strlist_add_norm(&l, L->set->syns[j].phrase,
+                                      strlen(L->set->syns[j].phrase));
+            }
+        }
+        snprintf(name, sizeof name, "%s_synonyms", defs[i].name);
+        if (!rc) {
+            rc = add_alternation(L, name, l.v, l.n);
+        }
+        strlist_release(&l);
+    }
+    return rc;
+}
+
+/* ---- expansion and compilation ---- */
+
+static const struct frag *frag_find(const struct loader *L, const char *name, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < L->nfrags; i++) {
+        if (strlen(L->frags[i].name) == n && memcmp(L->frags[i].name, name, n) == 0) {
+            return &L->frags[i];
+        }
+    }
+    return NULL;
+}
+
+struct expand_ctx {
+    struct loader *L;
+    const char *file;
+    int line;
+    bool failed;
+};
+
+static int expand(struct expand_ctx *X, const char *s, int depth, struct buf *out);
+
+/*
+ * A reference {name}, {name:slot} or {name:_} starting at s ('{'). Returns
+ * the bytes consumed, 0 when s is not a reference (a quantifier like {2,4}).
+ */
+static size_t expand_ref(struct expand_ctx *X, const char *s, int depth, struct buf *out, int *rc)
+{
+    const char *p = s + 1, *name = p, *cap = NULL;
+    size_t nname, ncap = 0;
+    const struct frag *f;
+    char capname[64];
+
+    while (ident_char(*p) && !(*p >= '0' && *p <= '9' && p == name)) {
+        p++;
+    }
+    nname = (size_t)(p - name);
+    if (!nname || (*p != '}' && *p != ':')) {
+        return 0;
+    }
+    if (*p == ':') {
+        cap = ++p;
+        while (ident_char(*p)) {
+            p++;
+        }
+        ncap = (size_t)(p - cap);
+        if (*p != '}') {
+            return 0;
+        }
+    }
+    f = frag_find(X->L, name, nname);
+    if (!f) {
+        lerr(X->L, X->file, X->line, "unknown fragment {%.*s}", (int)nname, name);
+        X->failed = true;
+        return (size_t)(p + 1 - s);
+    }
+    if (!cap && depth == 0 && slot_def_find(f->name)) {
+        cap = name;
+        ncap = nname;
+    }
+    if (cap && ncap == 1 && cap[0] == '_') {
+        cap = NULL;
+    }
+    if (cap && ncap < sizeof capname) {
+        memcpy(capname, cap, ncap);
+        capname[ncap] = '\0';
+        *rc = buf_addf(out, "(?<%s>", capname);
+    } else {
+        *rc = buf_adds(out, "(?:");
+    }
+    if (!*rc) {
+        *rc = expand(X, f->body, depth + 1, out);
+    }
+    if (!*rc) {
+        *rc = buf_addc(out, ')');
+    }
+    return (size_t)(p + 1 - s);
+}
+
+/* Appends s to out with every fragment reference replaced by its body. */
+static int expand(struct expand_ctx *X, const char *s, int depth, struct buf *out)
+{
+    bool in_class = false;
+    size_t used;
+    int rc = RB_OK;
+
+    if (depth > EXPAND_DEPTH) {
+        lerr(X->L, X->file, X->line, "fragments nest too deep (a fragment that uses itself?)");
+        X->failed = true;
+        return RB_OK;
+    }
+    while (*s && !rc && !X->failed) {
+        if (*s == '\\' && s[1]) {
+            rc = buf_add(out, s, 2);
+            s += 2;
+            continue;
+        }
+        if (*s == '[' && !in_class) {
+            in_class = true;
+            rc = buf_addc(out, *s++);
+            if (!rc && *s == '^') {
+                rc = buf_addc(out, *s++);
+            }
+            if (!rc && *s == ']') {
+                rc = buf_addc(out, *s++);
+            }
+            continue;
+        }
+        if (*s == ']' && in_class) {
+            in_class = false;
+        }
+        if (*s == '{' && !in_class) {
+            used = expand_ref(X, s, depth, out, &rc);
+            if (used) {
+                s += used;
+                continue;
+            }
+        }
+        rc = buf_addc(out, *s++);
+    }
+    return rc;
+}
+
+static bool intent_has_slot(const struct intent *in, const char *slot)
+{
+    size_t i;
+
+    for (i = 0; i < in->nslots; i++) {
+        if (strcmp(in->slots[i], slot) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Fills P->slots from the pattern's named groups. */
+static int pattern_groups(struct loader *L, struct pattern *P, const struct intent *in)
+{
+    uint32_t count = 0, size = 0, i, g;
+    PCRE2_SPTR table = NULL, entry;
+    const struct slot_def *def;
+    const char *name;
+    size_t j;
+
+    pcre2_pattern_info(P->re, PCRE2_INFO_NAMECOUNT, &count);
+    pcre2_pattern_info(P->re, PCRE2_INFO_NAMEENTRYSIZE, &size);
+    pcre2_pattern_info(P->re, PCRE2_INFO_NAMETABLE, &table);
+    P->slots = calloc(count ? count : 1, sizeof *P->slots);
+    if (!P->slots) {
+        return RB_ENOMEM;
+    }
+    for (i = 0; i < count; i++) {
+        entry = table + (size_t)i * size;
+        g = ((uint32_t)entry[0] << 8) | entry[1];
+        name = (const char *)entry + 2;
+        def = slot_def_find(name);
+        if (!def || !intent_has_slot(in, name)) {
+            lerr(L, P->file, P->line, "group \"%s\" is not a slot of %s", name,
+                 in->name ? in->name : "this intent");
+            continue;
+        }
+        for (j = 0; j < P->nslots && P->slots[j].def != def; j++) {
+        }
+        if (j == P->nslots) {
+            P->slots[P->nslots++].def = def;
+        }
+        if (P->slots[j].ngroups < DUP_GROUPS) {
+            P->slots[j].groups[P->slots[j].ngroups++] = g;
+        }
+    }
+    return RB_OK;
+}
+
+/* "slot=value slot=value" of a `set:` line. */
+static int pattern_sets(struct loader *L, struct pattern *P, const struct intent *in,
+                        const char *set)
+{
+    struct str s = str_from(set), w, k;
+    const struct slot_def *def;
+    char *slot = NULL, *value = NULL;
+    int rc = RB_OK;
+
+    P->sets = json_object();
+    if (!P->sets) {
+        return RB_ENOMEM;
+    }
+    while (s.len && !rc) {
+        str_split(&s, ' ', &w);
+        w = trim(w);
+        if (!w.len) {
+            continue;
+        }
+        if (!str_split(&w, '=', &k)) {
+            lerr(L, P->file, P->line, "set: expects slot=value");
+            continue;
+        }
+        slot = str_dup(k);
+        value = str_dup(w);
+        if (!slot || !value) {
+            rc = RB_ENOMEM;
+        } else if (!(def = slot_def_find(slot)) || !intent_has_slot(in, slot)) {
+            lerr(L, P->file, P->line, "set: \"%s\" is not a slot of %s", slot, in->name);
+        } else if (!canonical_ok(def, value)) {
+            lerr(L, P->file, P->line, "set: \"%s\" is not a canonical value of %s", value, slot);
+        } else if (json_object_set_new(P->sets, slot, json_string(value))) {
+            rc = RB_ENOMEM;
+        }
+        free(slot);
+        free(value);
+        slot = value = NULL;
+    }
+    return rc;
+}
+
+static int compile_one(struct loader *L, const struct raw_pat *r)
+{
+    struct intents *S = L->set;
+    struct expand_ctx X = {L, r->file, r->line, false};
+    struct pattern *P;
+    struct buf src;
+    PCRE2_UCHAR msg[256];
+    PCRE2_SIZE off = 0;
+    uint32_t caps = 0;
+    int rc, ecode = 0;
+
+    buf_init(&src, 1u << 22);
+    rc = expand(&X, r->src, 0, &src);
+    if (rc || X.failed) {
+        goto out;
+    }
+    rc = grow(&S->pats, &S->cappats, S->npats, sizeof *S->pats);
+    if (rc) {
+        goto out;
+    }
+    P = &S->pats[S->npats];
+    memset(P, 0, sizeof *P);
+    P->re = pcre2_compile((PCRE2_SPTR)src.p, src.len,
+                          PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES | PCRE2_CASELESS, &ecode, &off,
+                          NULL);
+    if (!P->re) {
+        pcre2_get_error_message(ecode, msg, sizeof msg);
+        lerr(L, r->file, r->line, "pattern does not compile: %s (at byte %zu of the expanded pattern)",
+             (const char *)msg, (size_t)off);
+        goto out;
+    }
+    S->npats++;
+    P->intent = r->intent;
+    P->priority = r->priority;
+    P->confidence = r->confidence;
+    P->file = r->file;
+    P->line = r->line;
+    (void)pcre2_jit_compile(P->re, PCRE2_JIT_COMPLETE); /* without JIT, pcre2_match interprets */
+    pcre2_pattern_info(P->re, PCRE2_INFO_CAPTURECOUNT, &caps);
+    if (caps + 1 > S->max_pairs) {
+        S->max_pairs = caps + 1;
+    }
+    rc = pattern_groups(L, P, &S->intents[r->intent]);
+    if (!rc) {
+        rc = pattern_sets(L, P, &S->intents[r->intent], r->set ? r->set : "");
+    }
+out:
+    buf_release(&src);
+    return rc;
+}
+
+/* ---- the set ---- */
+
+static void intent_release(struct intent *in)
+{
+    size_t i;
+
+    free(in->name);
+    free(in->description);
+    for (i = 0; i < in->nslots; i++) {
+        free(in->slots[i]);
+    }
+    free(in->slots);
+    free(in->required);
+    for (i = 0; i < in->nexamples; i++) {
+        free((char *)in->examples[i].text);
+        free((char *)in->examples[i].expect);
+        free((char *)in->examples[i].now);
+    }
+    free(in->examples);
+}
+
+void intents_free(struct intents *S)
+{
+    size_t i;
+
+    if (!S) {
+        return;
+    }
+    for (i = 0; i < S->nintents; i++) {
+        intent_release(&S->intents[i]);
+    }
+    free(S->intents);
+    free(S->infos);
+    for (i = 0; i < S->npats; i++) {
+        pcre2_code_free(S->pats[i].re);
+        free(S->pats[i].slots);
+        json_decref(S->pats[i].sets);
+    }
+    free(S->pats);
+    for (i = 0; i < S->nsyns; i++) {
+        free(S->syns[i].slot);
+        free(S->syns[i].key);
+        free(S->syns[i].phrase);
+        free(S->syns[i].value);
+    }
+    free(S->syns);
+    for (i = 0; i < S->ndrops; i++) {
+        free(S->drops[i]);
+    }
+    free(S->drops);
+    for (i = 0; i < S->nhalls; i++) {
+        free(S->halls[i].key);
+        free(S->halls[i].name);
+    }
+    free(S->halls);
+    for (i = 0; i < S->nfiles; i++) {
+        free(S->files[i]);
+    }
+    free(S->files);
+    pcre2_match_context_free(S->mctx);
+    free(S);
+}
+
+static void loader_release(struct loader *L)
+{
+    size_t i;
+
+    for (i = 0; i < L->nfrags; i++) {
+        free(L->frags[i].name);
+        free(L->frags[i].body);
+    }
+    free(L->frags);
+    for (i = 0; i < L->nraws; i++) {
+        free(L->raws[i].src);
+        free(L->raws[i].set);
+    }
+    free(L->raws);
+}
+
+/* The public view of each intent, in file name order. */
+static int build_infos(struct intents *S)
+{
+    struct intent_info *info;
+    struct intent *in;
+    size_t i;
+
+    S->infos = calloc(S->nintents ? S->nintents : 1, sizeof *S->infos);
+    if (!S->infos) {
+        return RB_ENOMEM;
+    }
+    for (i = 0; i < S->nintents; i++) {
+        in = &S->intents[i];
+        info = &S->infos[i];
+        info->name = in->name;
+        info->roles = in->roles;
+        info->description = in->description ? in->description : "";
+        info->slots = (const char *const *)in->slots;
+        info->slot_required = in->required;
+        info->nslots = in->nslots;
+        info->examples = in->examples;
+        info->nexamples = in->nexamples;
+        info->past = in->past;
+    }
+    return RB_OK;
+}
+
+void nlu_env_from_config(struct nlu_env *env, const struct config *c)
+{
+    env->halls = c->halls;
+    env->nhalls = c->nhalls;
+    env->staff = c->staff;
+    env->nstaff = c->nstaff;
+    env->country_code = c->country_code;
+}
+
+/* Loads into L->set; returns a code, L->nerr counts the problems. */
+static int load_all(struct loader *L, const char *dir)
+{
+    size_t i;
+    int rc;
+
+    rc = load_dir(L, dir);
+    if (!rc) {
+        rc = builtin_halls(L);
+    }
+    if (!rc) {
+        rc = builtin_staff(L);
+    }
+    if (!rc) {
+        rc = builtin_synonyms(L);
+    }
+    for (i = 0; i < L->nraws && !rc; i++) {
+        rc = compile_one(L, &L->raws[i]);
+    }
+    if (!rc) {
+        rc = build_infos(L->set);
+    }
+    if (!rc) {
+        L->set->mctx = pcre2_match_context_create(NULL);
+        if (!L->set->mctx) {
+            rc = RB_ENOMEM;
+        } else {
+            pcre2_set_match_limit(L->set->mctx, MATCH_LIMIT);
+        }
+    }
+    return rc;
+}
+
+int intents_load(const char *dir, const struct nlu_env *env, struct intents **out, struct buf *err)
+{
+    struct loader L;
+    struct nlu_env none = {NULL, 0, NULL, 0, 92};
+    int rc;
+
+    memset(&L, 0, sizeof L);
+    L.env = env ? env : &none;
+    L.err = err;
+    L.set = calloc(1, sizeof *L.set);
+    if (!L.set) {
+        return RB_ENOMEM;
+    }
+    L.set->country_code = L.env->country_code ? L.env->country_code : 92;
+    rc = load_all(&L, dir);
+    if (!rc && L.nerr) {
+        rc = RB_EPARSE;
+    }
+    if (!rc) {
+        *out = L.set;
+        L.set = NULL;
+    }
+    intents_free(L.set);
+    loader_release(&L);
+    return rc;
+}
+
+const struct intent_info *intents_list(const struct intents *S, size_t *n)
+{
+    *n = S->nintents;
+    return S->infos;
+}
+
+const struct intent_info *intents_find(const struct intents *S, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < S->nintents; i++) {
+        if (strcmp(S->intents[i].name, name) == 0) {
+            return &S->infos[i];
+        }
+    }
+    return NULL;
+}
+
+/* ---- matching: from captures to canonical slots ---- */
+
+struct xctx {
+    const struct intents *S;
+    const struct key *K;
+    const struct intent *in;
+    const struct pattern *P;
+    const PCRE2_SIZE *ov;
+    struct nlu_now nn;
+    json_t *slots;
+};
+
+/* The first group of slot def in the match that took part: [*s, *e). */
+static bool capture_of(const struct xctx *X, const struct slot_def *def, size_t *s, size_t *e)
+{
+    size_t i;
+    int g;
+
+    for (i = 0; i < X->P->nslots; i++) {
+        if (X->P->slots[i].def != def) {
+            continue;
+        }
+        for (g = 0; g < X->P->slots[i].ngroups; g++) {
+            uint32_t n = X->P->slots[i].groups[g];
+
+            if (X->ov[2 * n] != PCRE2_UNSET && X->ov[2 * n + 1] > X->ov[2 * n]) {
+                *s = X->ov[2 * n];
+                *e = X->ov[2 * n + 1];
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static bool is_trim_punct(char c)
+{
+    return c == ' ' || (c != '#' && c != '+' && strchr(".,:;!?-_'\"()*/", c) != NULL);
+}
+
+static struct str key_slice(const struct xctx *X, size_t s, size_t e)
+{
+    return str_make(X->K->k.p + s, e - s);
+}
+
+/* The canonical value of a synonym of slot, NULL when none. */
+static const char *syn_lookup(const struct intents *S, const char *slot, struct str s)
+{
+    char tmp[256];
+    size_t i, n = 0;
+
+    for (i = 0; i < s.len; i++) {
+        if (s.p[i] != ' ') {
+            if (n + 1 >= sizeof tmp) {
+                return NULL;
+            }
+            tmp[n++] = s.p[i];
+        }
+    }
+    tmp[n] = '\0';
+    for (i = 0; i < S->nsyns; i++) {
+        if (strcmp(S->syns[i].key, tmp) == 0 && strcmp(S->syns[i].slot, slot) == 0) {
+            return S->syns[i].value;
+        }
+    }
+    return NULL;
+}
+
+/* Drops the "drop-from-names" phrases and punctuation from both ends. */
+static void strip_name(const struct xctx *X, size_t *s, size_t *e)
+{
+    const char *k = X->K->k.p;
+    bool changed = true;
+    size_t i, n;
+
+    while (changed) {
+        changed = false;
+        while (*e > *s && is_trim_punct(k[*e - 1])) {
+            (*e)--;
+        }
+        while (*e > *s && is_trim_punct(k[*s])) {
+            (*s)++;
+        }
+        for (i = 0; i < X->S->ndrops; i++) {
+            n = strlen(X->S->drops[i]);
+            if (*e - *s > n + 1 && memcmp(k + *s, X->S->drops[i], n) == 0 && k[*s + n] == ' ') {
+                *s += n + 1;
+                changed = true;
+            }
+            if (*e - *s > n + 1 && memcmp(k + *e - n, X->S->drops[i], n) == 0 &&
+                k[*e - n - 1] == ' ') {
+                *e -= n + 1;
+                changed = true;
+            }
+        }
+    }
+}
+
+/* Trims white space and punctuation (and symbols, for names) off an
+ * original slice. */
+static struct str trim_orig(struct str o, bool name)
+{
+    ucs4_t c;
+    const uint8_t *p;
+    size_t back;
+
+    while (o.len && is_trim_punct(o.p[0])) {
+        o.p++;
+        o.len--;
+    }
+    while (o.len) {
+        p = u8_prev(&c, (const uint8_t *)o.p + o.len, (const uint8_t *)o.p);
+        if (!p) {
+            break;
+        }
+        back = (size_t)((const uint8_t *)o.p + o.len - p);
+        if (c < 0x80 ? !is_trim_punct((char)c) : (!name || uc_is_alnum(c) || uc_is_general_category(c, UC_CATEGORY_M))) {
+            break;
+        }
+        o.len -= back;
+    }
+    return o;
+}
+
+/* The text as written for key range [s, e), or the key text. */
+static json_t *as_written(const struct xctx *X, size_t s, size_t e, bool name)
+{
+    size_t os, oe;
+    struct str o;
+
+    if (key_to_orig(X->K, s, e, &os, &oe)) {
+        o = trim_orig(str_make(X->K->orig + os, oe - os), name);
+    } else {
+        o = trim_orig(key_slice(X, s, e), name);
+    }
+    return o.len ? json_stringn(o.p, o.len) : NULL;
+}
+
+static int put_slot(struct xctx *X, const char *name, json_t *v)
+{
+    if (!v) {
+        return RB_EPARSE;
+    }
+    return json_object_set_new(X->slots, name, v) ? RB_ENOMEM : RB_OK;
+}
+
+static int conv_name(struct xctx *X, const char *slot, size_t s, size_t e)
+{
+    strip_name(X, &s, &e);
+    if (e <= s) {
+        return RB_EPARSE;
+    }
+    return put_slot(X, slot, as_written(X, s, e, true));
+}
+
+static int conv_lead(struct xctx *X, size_t s, size_t e)
+{
+    struct str c = key_slice(X, s, e);
+    const char *v = syn_lookup(X->S, "lead", str_trim(c));
+    size_t i, d0 = 0, d1 = 0, digits = 0;
+    char phone[20];
+
+    if (v) {
+        return put_slot(X, "lead", json_string(v));
+    }
+    for (i = 0; i < c.len; i++) {
+        if (c.p[i] >= '0' && c.p[i] <= '9') {
+            if (!digits++) {
+                d0 = i;
+            }
+            d1 = i + 1;
+        }
+    }
+    if (!digits) {
+        return conv_name(X, "lead", s, e);
+    }
+    if (digits >= 9) {
+        if (d0 > 0 && c.p[d0 - 1] == '+') {
+            d0--;
+        }
+        if (value_phone(str_make(c.p + d0, d1 - d0), X->S->country_code, phone) != RB_OK) {
+            return RB_EPARSE;
+        }
+        return put_slot(X, "lead", json_string(phone));
+    }
+    for (i = d0; i < c.len && c.p[i] >= '0' && c.p[i] <= '9'; i++) {
+    }
+    while (d0 + 1 < i && c.p[d0] == '0') {
+        d0++;
+    }
+    return put_slot(X, "lead", json_stringn(c.p + d0, i - d0));
+}
+
+static int put_date(struct xctx *X, const char *name, struct rb_date d)
+{
+    char out[11];
+
+    date_format(d, out);
+    return put_slot(X, name, json_string(out));
+}
+
+/* "10" in "10 se 15 april tak": the day of the month that date_to names. */
+static int conv_bare_day(struct xctx *X, struct str c)
+{
+    const struct slot_def *to_def = slot_def_find("date_to");
+    struct rb_date from, to;
+    size_t s, e;
+    int64_t day;
+    bool range;
+
+    if (str_to_i64(str_trim(c), 1, 31, &day) != RB_OK || !capture_of(X, to_def, &s, &e) ||
+        value_date(key_slice(X, s, e), &X->nn, &from, &to, &range) != RB_OK) {
+        return RB_EPARSE;
+    }
+    from.d = (int)day;
+    if (!date_valid(from) || date_cmp(from, to) > 0) {
+        return RB_EPARSE;
+    }
+    return put_date(X, "date", from);
+}
+
+static int conv_date(struct xctx *X, const char *slot, size_t s, size_t e)
+{
+    struct rb_date from, to;
+    bool range;
+    int rc;
+
+    if (value_date(key_slice(X, s, e), &X->nn, &from, &to, &range) != RB_OK) {
+        return strcmp(slot, "date") == 0 ? conv_bare_day(X, key_slice(X, s, e)) : RB_EPARSE;
+    }
+    if (strcmp(slot, "date_to") == 0) {
+        return put_date(X, "date_to", range ? to : from);
+    }
+    rc = put_date(X, "date", from);
+    if (!rc && range && intent_has_slot(X->in, "date_to") && !json_object_get(X->slots, "date_to")) {
+        rc = put_date(X, "date_to", to);
+    }
+    return rc;
+}
+
+/* A date and time; a date alone fills `date` when the intent takes one. */
+static int conv_when(struct xctx *X, size_t s, size_t e)
+{
+    struct rb_datetime t;
+    struct rb_date from, to;
+    char out[17];
+    bool range;
+
+    if (value_when(key_slice(X, s, e), &X->nn, &t) == RB_OK) {
+        datetime_format(t, out);
+        return put_slot(X, "when", json_string(out));
+    }
+    if (intent_has_slot(X->in, "date") &&
+        value_date(key_slice(X, s, e), &X->nn, &from, &to, &range) == RB_OK) {
+        return put_date(X, "date", from);
+    }
+    return RB_EPARSE;
+}
+
+/* stage, enums and periods: synonyms first, then the value parsers. */
+static int conv_word(struct xctx *X, const struct slot_def *def, size_t s, size_t e)
+{
+    struct str c = str_trim(key_slice(X, s, e));
+    const char *v = syn_lookup(X->S, def->name, c);
+    struct nlu_now past = X->nn;
+    char period[16], *tmp;
+    json_t *j;
+
+    if (!v && def->type == SLOT_ENUM && strcmp(def->name, "slot") == 0) {
+        (void)(value_slot(c, &v) == RB_OK || (v = NULL));
+    }
+    if (!v && def->type == SLOT_ENUM && strcmp(def->name, "milestone") == 0) {
+        (void)(value_milestone(c, &v) == RB_OK || (v = NULL));
+    }
+    if (!v && def->type == SLOT_PERIOD) {
+        past.past = true;
+        if (value_period(c, &past, period) == RB_OK) {
+            v = period;
+        }
+    }
+    if (v) {
+        return put_slot(X, def->name, json_string(v));
+    }
+    /* the canonical value itself ("mine", "conversion_rate", "site_visit") */
+    tmp = str_dup(c);
+    if (!tmp) {
+        return RB_ENOMEM;
+    }
+    if (def->type == SLOT_STAGE) {
+        for (size_t i = 0; tmp[i]; i++) {
+            tmp[i] = tmp[i] == ' ' ? '_' : (char)((tmp[i] >= 'a' && tmp[i] <= 'z') ? tmp[i] - 32 : tmp[i]);
+        }
+    }
+    j = json_string(tmp);
+    free(tmp);
+    if (j && slot_value_valid(def, j)) {
+        return put_slot(X, def->name, j);
+    }
+    json_decref(j);
+    return RB_EPARSE;
+}
+
+static int conv_hall(struct xctx *X, size_t s, size_t e)
+{
+    char tmp[256];
+    size_t i, n = 0;
+
+    for (i = s; i < e && n + 1 < sizeof tmp; i++) {
+        if (X->K->k.p[i] != ' ') {
+            tmp[n++] = X->K->k.p[i];
+        }
+    }
+    tmp[n] = '\0';
+    for (i = 0; i < X->S->nhalls; i++) {
+        if (strcmp(X->S->halls[i].key, tmp) == 0) {
+            return put_slot(X, "hall", json_string(X->S->halls[i].name));
+        }
+    }
+    return conv_name(X, "hall", s, e);
+}
+
+static int conv_int(struct xctx *X, const struct slot_def *def, size_t s, size_t e)
+{
+    int64_t n = 0;
+    int rc;
+
+    if (strcmp(def->name, "amount") == 0) {
+        rc = value_amount(key_slice(X, s, e), &n);
+    } else {
+        rc = value_guests(key_slice(X, s, e), &n);
+    }
+    if (rc || n <= 0) {
+        return RB_EPARSE;
+    }
+    return put_slot(X, def->name, json_integer(n));
+}
+
+static int conv_slot(struct xctx *X, const struct slot_def *def, size_t s, size_t e)
+{
+    char phone[20];
+
+    switch (def->type) {
+    case SLOT_LEAD:
+        return conv_lead(X, s, e);
+    case SLOT_DATE:
+        return conv_date(X, def->name, s, e);
+    case SLOT_WHEN:
+        return conv_when(X, s, e);
+    case SLOT_INT:
+        return conv_int(X, def, s, e);
+    case SLOT_PHONE:
+        if (value_phone(key_slice(X, s, e), X->S->country_code, phone) != RB_OK) {
+            return RB_EPARSE;
+        }
+        return put_slot(X, def->name, json_string(phone));
+    case SLOT_TEXT:
+        if (strcmp(def->name, "hall") == 0) {
+            return conv_hall(X, s, e);
+        }
+        if (strcmp(def->name, "text") == 0) {
+            return put_slot(X, "text", as_written(X, s, e, false));
+        }
+        return conv_name(X, def->name, s, e);
+    case SLOT_STAGE:
+    case SLOT_ENUM:
+    case SLOT_PERIOD:
+        return conv_word(X, def, s, e);
+    }
+    return RB_EPARSE;
+}
+
+/* All slots of the match, in the intent's order, then the `set:` ones. */
+static int extract(struct xctx *X)
+{
+    const struct slot_def *def;
+    const char *k;
+    json_t *v;
+    size_t i, s, e;
+    int rc = RB_OK;
+
+    for (i = 0; i < X->in->nslots && !rc; i++) {
+        def = slot_def_find(X->in->slots[i]);
+        if (def && capture_of(X, def, &s, &e)) {
+            rc = conv_slot(X, def, s, e);
+        }
+    }
+    json_object_foreach(X->P->sets, k, v)
+    {
+        if (!rc && !json_object_get(X->slots, k)) {
+            rc = json_object_set(X->slots, k, v) ? RB_ENOMEM : RB_OK;
+        }
+    }
+    return rc;
+}

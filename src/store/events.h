@@ -1,0 +1,54 @@
+/*
+ * events.h - inbound_events: the durable record of every webhook event.
+ */
+#ifndef RB_STORE_EVENTS_H
+#define RB_STORE_EVENTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "store/db.h"
+
+/* One event to insert; all strings borrowed. */
+struct event_row {
+    const char *source;  /* whatsapp, meta_leads, invoicing */
+    const char *kind;    /* message, status, leadgen, error, payment */
+    const char *dedupe_key;
+    const char *phone_number_id; /* NULL: the default venue */
+    const char *payload; /* JSON text */
+    int inserted;        /* out: 1 when new, 0 when a duplicate */
+};
+
+/*
+ * Inserts rows in ONE statement (its own transaction when none is open) with
+ * ON CONFLICT DO NOTHING, and NOTIFYs rabta_events when anything is new.
+ * Events for a phone_number_id no venue serves are kept with state
+ * 'ignored'. Sets rows[i].inserted. RB_ESTORE when the store is down.
+ */
+RB_MUST_CHECK int store_events_insert(struct dbconn *c, struct event_row *rows, size_t n,
+                                      int64_t default_venue, size_t *inserted);
+
+/* A claimed event, for a worker. */
+struct event_claim {
+    int64_t id;
+    int64_t venue_id;
+    char kind[16];
+    int attempts;
+    char *payload; /* new string */
+};
+
+/*
+ * Inside the caller's transaction: locks the oldest due pending event
+ * (FOR UPDATE SKIP LOCKED). RB_ENOTFOUND when none is due.
+ */
+RB_MUST_CHECK int store_event_claim(struct dbconn *c, struct event_claim *out);
+void event_claim_release(struct event_claim *e);
+/* Marks it done (inside the same transaction as the work). */
+RB_MUST_CHECK int store_event_done(struct dbconn *c, int64_t id);
+/* In a fresh transaction after a failed attempt: attempts+1, next try after
+ * delay_ms, last_error; state failed when give_up. */
+RB_MUST_CHECK int store_event_retry(struct dbconn *c, int64_t id, int delay_ms, const char *error,
+                                    int give_up);
+
+#endif
