@@ -11,7 +11,6 @@ int cmd_parse(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_chat(int argc, char **argv);
 int cmd_staff(int argc, char **argv);
-int cmd_report(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 
 /* The directory holding config/, intents/ and prompts/: $RABTA_HOME or ".". */

@@ -212,7 +212,14 @@ static bool ident_char(char c)
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
 }
 
-/* Normalizes s and removes every space: the lookup key of a synonym. */
+/* Bytes a lookup key leaves out: spaces and word-separating punctuation. */
+static bool squeezed_out(char c)
+{
+    return c == ' ' || (c != '\0' && strchr("?!,;:.\"()[]{}*~`<>|", c) != NULL);
+}
+
+/* Normalizes s and removes spaces and punctuation: the lookup key of a
+ * synonym or a hall. */
 static char *squeeze_key(const char *s, size_t n)
 {
     struct buf b;
@@ -222,7 +229,7 @@ static char *squeeze_key(const char *s, size_t n)
     buf_init(&b, KEY_MAX);
     if (text_normalize(s, n, &b) == RB_OK) {
         for (i = 0, j = 0; i < b.len; i++) {
-            if (b.p[i] != ' ') {
+            if (!squeezed_out(b.p[i])) {
                 b.p[j++] = b.p[i];
             }
         }
@@ -234,209 +241,144 @@ static char *squeeze_key(const char *s, size_t n)
 
 /* ---- the key: normalized text with a map back to the original ---- */
 
-struct piece {
-    size_t k0, k1; /* bytes of the key */
-    size_t o0, o1; /* bytes of the original */
-};
-
+/*
+ * The text patterns run on: text_normalize's key, then emoji and the
+ * punctuation that only separates words (? ! , ; : quotes, brackets, a dot
+ * not between digits) turned into spaces, runs of spaces made one, ends
+ * trimmed. Each byte remembers the normalized byte it came from, and
+ * text_map_span leads from there to the original message.
+ */
 struct key {
     struct buf k;
+    struct buf norm;
+    struct buf map;
+    uint32_t *idx; /* per byte of k: its byte in norm */
     const char *orig;
     size_t olen;
-    struct piece *pieces;
-    size_t npieces, cappieces;
 };
 
 static bool cp_dropped(ucs4_t c)
 {
     return c == 0x200D || c == 0xFE0E || c == 0xFE0F || c == 0x20E3 ||
-           (c >= 0x1F3FB && c <= 0x1F3FF);
+           uc_is_property_emoji_modifier(c) || (c >= 0xE0020 && c <= 0xE007F);
 }
 
 static bool cp_blank(ucs4_t c)
 {
-    return uc_is_property_extended_pictographic(c);
+    return uc_is_property_extended_pictographic(c) || (c >= 0x1F1E6 && c <= 0x1F1FF);
 }
 
-/*
- * Rewrites b->p[from..len) in place: emoji become a space, joiners and
- * variation selectors go, runs of spaces become one, the ends are trimmed.
- */
-static void key_clean(struct buf *b, size_t from)
+static bool is_digit(char c)
 {
-    size_t r = from, w = from;
-    bool space = true; /* at the start: drop leading spaces */
-    ucs4_t c;
-    int n;
-
-    while (r < b->len) {
-        n = u8_mbtouc(&c, (const uint8_t *)b->p + r, b->len - r);
-        if (n <= 0) {
-            n = 1;
-        }
-        if (cp_dropped(c)) {
-            r += (size_t)n;
-            continue;
-        }
-        if (cp_blank(c) || c == ' ') {
-            if (!space) {
-                b->p[w++] = ' ';
-            }
-            space = true;
-            r += (size_t)n;
-            continue;
-        }
-        memmove(b->p + w, b->p + r, (size_t)n);
-        w += (size_t)n;
-        r += (size_t)n;
-        space = false;
-    }
-    while (w > from && b->p[w - 1] == ' ') {
-        w--;
-    }
-    buf_truncate(b, w);
+    return c >= '0' && c <= '9';
 }
 
-/* Adds one original token (orig[o0..o1)) to the key. */
-static int key_add_token(struct key *K, size_t o0, size_t o1)
+/* Punctuation that only separates words; r indexes it in s (n bytes). */
+static bool punct_blank(const char *s, size_t n, size_t r)
 {
-    size_t start = K->k.len;
-    int rc;
+    char c = s[r];
+    bool between = r > 0 && r + 1 < n && is_digit(s[r - 1]) && is_digit(s[r + 1]);
 
-    if (start > 0) {
-        rc = buf_addc(&K->k, ' ');
-        if (rc) {
-            return rc;
-        }
-        start++;
+    if (c == '.' || c == ',' || c == ':') {
+        return !between;
     }
-    rc = text_normalize(K->orig + o0, o1 - o0, &K->k);
-    if (rc) {
-        return rc;
-    }
-    key_clean(&K->k, start);
-    if (K->k.len == start) {
-        buf_truncate(&K->k, start > 0 ? start - 1 : 0);
-        return RB_OK;
-    }
-    rc = grow(&K->pieces, &K->cappieces, K->npieces, sizeof *K->pieces);
-    if (rc) {
-        return rc;
-    }
-    K->pieces[K->npieces].k0 = start;
-    K->pieces[K->npieces].k1 = K->k.len;
-    K->pieces[K->npieces].o0 = o0;
-    K->pieces[K->npieces].o1 = o1;
-    K->npieces++;
-    return RB_OK;
+    return strchr("?!;\"()[]{}*~`<>|", c) != NULL;
+}
+
+static void key_init(struct key *K)
+{
+    memset(K, 0, sizeof *K);
+    buf_init(&K->k, KEY_MAX);
+    buf_init(&K->norm, KEY_MAX);
+    buf_init(&K->map, (size_t)KEY_MAX * sizeof(struct text_span));
 }
 
 static void key_release(struct key *K)
 {
     buf_release(&K->k);
-    free(K->pieces);
-    K->pieces = NULL;
-    K->npieces = K->cappieces = 0;
+    buf_release(&K->norm);
+    buf_release(&K->map);
+    free(K->idx);
+    K->idx = NULL;
 }
 
-/* Builds the key of orig, one white-space separated token at a time. */
+/* Appends one byte of norm (at index from) to the key. */
+static int key_put(struct key *K, char c, size_t from)
+{
+    int rc = buf_addc(&K->k, c);
+
+    if (!rc) {
+        K->idx[K->k.len - 1] = (uint32_t)from;
+    }
+    return rc;
+}
+
 static int key_build(struct key *K, const char *orig, size_t olen)
 {
-    size_t i = 0, t;
-    int rc;
+    const char *s;
+    size_t r = 0, n;
+    bool space = true;
+    ucs4_t c;
+    int len, rc;
 
-    buf_init(&K->k, KEY_MAX);
     K->orig = orig;
     K->olen = olen;
-    K->pieces = NULL;
-    K->npieces = K->cappieces = 0;
-    while (i < olen) {
-        while (i < olen && is_space(orig[i])) {
-            i++;
+    rc = text_normalize_map(orig, olen, &K->norm, &K->map);
+    if (rc) {
+        return rc;
+    }
+    s = K->norm.p;
+    n = K->norm.len;
+    K->idx = malloc((n ? n : 1) * sizeof *K->idx);
+    if (!K->idx) {
+        return RB_ENOMEM;
+    }
+    while (r < n && !rc) {
+        len = u8_mbtouc(&c, (const uint8_t *)s + r, n - r);
+        len = len > 0 ? len : 1;
+        if (cp_dropped(c)) {
+            r += (size_t)len;
+            continue;
         }
-        t = i;
-        while (i < olen && !is_space(orig[i])) {
-            i++;
-        }
-        if (i > t) {
-            rc = key_add_token(K, t, i);
-            if (rc) {
-                return rc;
+        if (c == ' ' || cp_blank(c) || (c < 0x80 && punct_blank(s, n, r))) {
+            if (!space) {
+                rc = key_put(K, ' ', r);
             }
+            space = true;
+            r += (size_t)len;
+            continue;
         }
+        for (; len > 0 && !rc; len--, r++) {
+            rc = key_put(K, s[r], r);
+        }
+        space = false;
     }
-    return RB_OK;
+    while (!rc && K->k.len && K->k.p[K->k.len - 1] == ' ') {
+        buf_truncate(&K->k, K->k.len - 1);
+    }
+    return rc;
 }
 
-/*
- * Maps key offset koff, inside piece P but not at its ends, to an offset of
- * the original by normalizing the token one code point at a time. Returns
- * false when the pieces do not line up (the caller then uses the key text).
- */
-static bool key_map_inside(const struct key *K, const struct piece *P, size_t koff, size_t *ooff)
-{
-    struct buf one;
-    size_t o = P->o0, acc = P->k0, base;
-    bool ok = false;
-    ucs4_t c;
-    int n;
-
-    buf_init(&one, 256);
-    while (o < P->o1 && acc < koff) {
-        n = u8_mbtouc(&c, (const uint8_t *)K->orig + o, P->o1 - o);
-        if (n <= 0) {
-            break;
-        }
-        buf_reset(&one);
-        if (text_normalize(K->orig + o, (size_t)n, &one) != RB_OK) {
-            break;
-        }
-        key_clean(&one, 0);
-        base = acc;
-        acc += one.len;
-        if (acc > P->k1 || memcmp(K->k.p + base, one.p, one.len) != 0) {
-            break;
-        }
-        o += (size_t)n;
-        if (acc == koff) {
-            ok = true;
-        }
-    }
-    buf_release(&one);
-    if (ok) {
-        *ooff = o;
-    }
-    return ok;
-}
-
-/* Maps the key range [ks, ke) to the original; false when it cannot. */
+/* Maps the key range [ks, ke) to the original. */
 static bool key_to_orig(const struct key *K, size_t ks, size_t ke, size_t *os, size_t *oe)
 {
-    const struct piece *ps = NULL, *pe = NULL;
-    size_t i;
+    size_t ns, ne, last;
 
-    for (i = 0; i < K->npieces; i++) {
-        if (!ps && ks < K->pieces[i].k1) {
-            ps = &K->pieces[i];
-        }
-        if (ke > K->pieces[i].k0 && ke <= K->pieces[i].k1) {
-            pe = &K->pieces[i];
-        }
-    }
-    if (!ps || !pe || ks < ps->k0 || ke <= ks) {
+    if (ke <= ks || ke > K->k.len) {
         return false;
     }
-    if (ks == ps->k0) {
-        *os = ps->o0;
-    } else if (!key_map_inside(K, ps, ks, os)) {
+    ns = K->idx[ks];
+    last = K->idx[ke - 1];
+    ne = last + 1;
+    /* the end of the code point at last */
+    while (ne < K->norm.len && ((unsigned char)K->norm.p[ne] & 0xC0) == 0x80) {
+        ne++;
+    }
+    if (ne <= ns || ne > K->map.len / sizeof(struct text_span)) {
         return false;
     }
-    if (ke == pe->k1) {
-        *oe = pe->o1;
-    } else if (!key_map_inside(K, pe, ke, oe)) {
-        return false;
-    }
-    return *oe > *os;
+    text_map_span(&K->map, ns, ne, os, oe);
+    return *oe > *os && *oe <= K->olen;
 }
 
 /* ---- reading files ---- */
@@ -1533,15 +1475,23 @@ static int compile_one(struct loader *L, const struct raw_pat *r)
     struct intents *S = L->set;
     struct expand_ctx X = {L, r->file, r->line, false};
     struct pattern *P;
-    struct buf src;
+    struct buf src, folded;
     PCRE2_UCHAR msg[256];
     PCRE2_SIZE off = 0;
     uint32_t caps = 0;
     int rc, ecode = 0;
 
     buf_init(&src, 1u << 22);
+    buf_init(&folded, 1u << 22);
     rc = expand(&X, r->src, 0, &src);
     if (rc || X.failed) {
+        goto out;
+    }
+    /* Urdu literals folded as the key is: a pattern's بھیجو matches بھیجو */
+    rc = text_fold_pattern(src.p, src.len, &folded);
+    if (rc) {
+        lerr(L, r->file, r->line, "pattern cannot be folded: %s", rb_strerror(rc));
+        rc = rc == RB_ENOMEM ? rc : RB_OK;
         goto out;
     }
     rc = grow(&S->pats, &S->cappats, S->npats, sizeof *S->pats);
@@ -1550,7 +1500,7 @@ static int compile_one(struct loader *L, const struct raw_pat *r)
     }
     P = &S->pats[S->npats];
     memset(P, 0, sizeof *P);
-    P->re = pcre2_compile((PCRE2_SPTR)src.p, src.len,
+    P->re = pcre2_compile((PCRE2_SPTR)folded.p, folded.len,
                           PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES | PCRE2_CASELESS, &ecode, &off,
                           NULL);
     if (!P->re) {
@@ -1576,6 +1526,7 @@ static int compile_one(struct loader *L, const struct raw_pat *r)
     }
 out:
     buf_release(&src);
+    buf_release(&folded);
     return rc;
 }
 
@@ -1824,7 +1775,7 @@ static const char *syn_lookup(const struct intents *S, const char *slot, struct 
     size_t i, n = 0;
 
     for (i = 0; i < s.len; i++) {
-        if (s.p[i] != ' ') {
+        if (!squeezed_out(s.p[i])) {
             if (n + 1 >= sizeof tmp) {
                 return NULL;
             }
@@ -2037,14 +1988,16 @@ static int conv_word(struct xctx *X, const struct slot_def *def, size_t s, size_
     struct str c = str_trim(key_slice(X, s, e));
     const char *v = syn_lookup(X->S, def->name, c);
     struct nlu_now past = X->nn;
+    const char *canon = NULL;
     char period[16], *tmp;
     json_t *j;
+    size_t i;
 
-    if (!v && def->type == SLOT_ENUM && strcmp(def->name, "slot") == 0) {
-        (void)(value_slot(c, &v) == RB_OK || (v = NULL));
+    if (!v && strcmp(def->name, "slot") == 0 && value_slot(c, &canon) == RB_OK) {
+        v = canon;
     }
-    if (!v && def->type == SLOT_ENUM && strcmp(def->name, "milestone") == 0) {
-        (void)(value_milestone(c, &v) == RB_OK || (v = NULL));
+    if (!v && strcmp(def->name, "milestone") == 0 && value_milestone(c, &canon) == RB_OK) {
+        v = canon;
     }
     if (!v && def->type == SLOT_PERIOD) {
         past.past = true;
@@ -2061,8 +2014,12 @@ static int conv_word(struct xctx *X, const struct slot_def *def, size_t s, size_
         return RB_ENOMEM;
     }
     if (def->type == SLOT_STAGE) {
-        for (size_t i = 0; tmp[i]; i++) {
-            tmp[i] = tmp[i] == ' ' ? '_' : (char)((tmp[i] >= 'a' && tmp[i] <= 'z') ? tmp[i] - 32 : tmp[i]);
+        for (i = 0; tmp[i]; i++) {
+            if (tmp[i] == ' ') {
+                tmp[i] = '_';
+            } else if (tmp[i] >= 'a' && tmp[i] <= 'z') {
+                tmp[i] = (char)(tmp[i] - 'a' + 'A');
+            }
         }
     }
     j = json_string(tmp);
@@ -2080,7 +2037,7 @@ static int conv_hall(struct xctx *X, size_t s, size_t e)
     size_t i, n = 0;
 
     for (i = s; i < e && n + 1 < sizeof tmp; i++) {
-        if (X->K->k.p[i] != ' ') {
+        if (!squeezed_out(X->K->k.p[i])) {
             tmp[n++] = X->K->k.p[i];
         }
     }
@@ -2163,6 +2120,314 @@ static int extract(struct xctx *X)
         if (!rc && !json_object_get(X->slots, k)) {
             rc = json_object_set(X->slots, k, v) ? RB_ENOMEM : RB_OK;
         }
+    }
+    return rc;
+}
+
+/* ---- matching: choosing the pattern ---- */
+
+struct cand {
+    size_t pat;
+    int priority;
+    int nslots;
+    size_t mlen;
+};
+
+/* Higher priority, more slots, longer match, earlier pattern. */
+static int cand_cmp(const void *a, const void *b)
+{
+    const struct cand *x = a, *y = b;
+
+    if (x->priority != y->priority) {
+        return x->priority > y->priority ? -1 : 1;
+    }
+    if (x->nslots != y->nslots) {
+        return x->nslots > y->nslots ? -1 : 1;
+    }
+    if (x->mlen != y->mlen) {
+        return x->mlen > y->mlen ? -1 : 1;
+    }
+    return x->pat < y->pat ? -1 : (x->pat > y->pat);
+}
+
+static int count_slots(const struct pattern *P, const PCRE2_SIZE *ov)
+{
+    int n = (int)json_object_size(P->sets), g;
+    size_t i;
+
+    for (i = 0; i < P->nslots; i++) {
+        for (g = 0; g < P->slots[i].ngroups; g++) {
+            uint32_t k = P->slots[i].groups[g];
+
+            if (ov[2 * k] != PCRE2_UNSET && ov[2 * k + 1] > ov[2 * k]) {
+                n++;
+                break;
+            }
+        }
+    }
+    return n;
+}
+
+/* Runs every pattern over the key; fills cands (S->npats long), *n of them. */
+static void collect(const struct intents *S, const struct key *K, pcre2_match_data *md,
+                    struct cand *cands, size_t *n)
+{
+    const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+    size_t i;
+    int rc;
+
+    *n = 0;
+    for (i = 0; i < S->npats; i++) {
+        rc = pcre2_match(S->pats[i].re, (PCRE2_SPTR)K->k.p, K->k.len, 0, PCRE2_NO_UTF_CHECK, md,
+                         S->mctx);
+        if (rc < 0) {
+            continue; /* no match, or the match limit: this pattern does not apply */
+        }
+        cands[*n].pat = i;
+        cands[*n].priority = S->pats[i].priority;
+        cands[*n].nslots = count_slots(&S->pats[i], ov);
+        cands[*n].mlen = ov[1] - ov[0];
+        (*n)++;
+    }
+}
+
+/* The key without trailing punctuation: what coverage is measured on. */
+static size_t key_content_len(const struct key *K)
+{
+    size_t n = K->k.len;
+
+    while (n && is_trim_punct(K->k.p[n - 1])) {
+        n--;
+    }
+    return n ? n : K->k.len;
+}
+
+static double confidence_of(const struct pattern *P, const struct cand *c, const struct key *K)
+{
+    double cov;
+
+    if (P->confidence >= 0.0) {
+        return P->confidence;
+    }
+    cov = (double)c->mlen / (double)(key_content_len(K) ? key_content_len(K) : 1);
+    if (cov > 1.0) {
+        cov = 1.0;
+    }
+    return 0.5 + 0.45 * cov;
+}
+
+/* Tries the candidates best first; the first whose slots all parse wins. */
+static int choose(const struct intents *S, const struct key *K, struct rb_datetime now,
+                  pcre2_match_data *md, struct cand *cands, size_t n, size_t *win, json_t **slots)
+{
+    struct xctx X;
+    size_t i;
+    int rc;
+
+    for (i = 0; i < n; i++) {
+        memset(&X, 0, sizeof X);
+        X.S = S;
+        X.K = K;
+        X.P = &S->pats[cands[i].pat];
+        X.in = &S->intents[X.P->intent];
+        X.nn.now = now;
+        X.nn.country_code = S->country_code;
+        X.nn.past = X.in->past;
+        rc = pcre2_match(X.P->re, (PCRE2_SPTR)K->k.p, K->k.len, 0, PCRE2_NO_UTF_CHECK, md,
+                         S->mctx);
+        if (rc < 0) {
+            continue;
+        }
+        X.ov = pcre2_get_ovector_pointer(md);
+        X.slots = json_object();
+        if (!X.slots) {
+            return RB_ENOMEM;
+        }
+        rc = extract(&X);
+        if (rc == RB_OK) {
+            *win = i;
+            *slots = X.slots;
+            return RB_OK;
+        }
+        json_decref(X.slots);
+        if (rc != RB_EPARSE) {
+            return rc;
+        }
+    }
+    return RB_ENOTFOUND;
+}
+
+/* Fills out from the winner cands[w], or "unknown" when w == n. */
+static int fill_result(const struct intents *S, const struct key *K, const struct cand *cands,
+                       size_t n, size_t w, json_t *slots, struct parse_result *out)
+{
+    const struct pattern *P;
+    const char *name = "unknown";
+    double conf = 0.0;
+    size_t i;
+
+    if (w < n) {
+        P = &S->pats[cands[w].pat];
+        name = S->intents[P->intent].name;
+        conf = confidence_of(P, &cands[w], K);
+        for (i = w + 1; i < n; i++) {
+            const struct pattern *Q = &S->pats[cands[i].pat];
+
+            if (Q->intent != P->intent && cands[i].priority == cands[w].priority &&
+                cands[i].nslots == cands[w].nslots) {
+                conf -= 0.1; /* another intent fits as well: less sure */
+                break;
+            }
+        }
+        if (strcmp(name, "unknown") == 0) {
+            json_object_clear(slots);
+        }
+    }
+    out->intent = rb_strdup(name);
+    out->slots = slots ? slots : json_object();
+    out->engine = "rules";
+    out->confidence = conf < 0.0 ? 0.0 : conf;
+    if (!out->intent || !out->slots) {
+        return RB_ENOMEM;
+    }
+    return RB_OK;
+}
+
+static int match_impl(const struct intents *S, const char *text, size_t len,
+                      struct rb_datetime now, struct parse_result *out, struct buf *why)
+{
+    struct parse_result r;
+    struct key K;
+    pcre2_match_data *md = NULL;
+    struct cand *cands = NULL;
+    json_t *slots = NULL;
+    size_t n = 0, w;
+    int rc;
+
+    parse_result_init(&r);
+    key_init(&K);
+    if (len > MSG_MAX) {
+        rc = RB_ETOOBIG;
+        goto out;
+    }
+    if (!text_utf8_valid(text, len)) {
+        rc = RB_EPARSE;
+        goto out;
+    }
+    rc = key_build(&K, text, len);
+    if (rc) {
+        goto out;
+    }
+    md = pcre2_match_data_create(S->max_pairs ? S->max_pairs : 1, NULL);
+    cands = malloc((S->npats ? S->npats : 1) * sizeof *cands);
+    if (!md || !cands) {
+        rc = RB_ENOMEM;
+        goto out;
+    }
+    collect(S, &K, md, cands, &n);
+    qsort(cands, n, sizeof *cands, cand_cmp);
+    rc = choose(S, &K, now, md, cands, n, &w, &slots);
+    if (rc == RB_ENOTFOUND) {
+        w = n;
+        rc = RB_OK;
+    }
+    if (rc) {
+        goto out;
+    }
+    rc = fill_result(S, &K, cands, n, w, slots, &r);
+    slots = NULL; /* taken by r */
+    if (rc) {
+        goto out;
+    }
+    r.lang = text_lang(text, len);
+    if (why && w < n) {
+        rc = buf_addf(why, "%s:%d", S->pats[cands[w].pat].file, S->pats[cands[w].pat].line);
+    } else if (why) {
+        rc = buf_adds(why, "no pattern matched");
+    }
+    if (rc) {
+        goto out;
+    }
+    parse_result_release(out);
+    *out = r;
+    parse_result_init(&r);
+out:
+    parse_result_release(&r);
+    json_decref(slots);
+    free(cands);
+    pcre2_match_data_free(md);
+    key_release(&K);
+    return rc;
+}
+
+int intents_match(const struct intents *S, const char *text, size_t len, struct rb_datetime now,
+                  struct parse_result *out)
+{
+    return match_impl(S, text, len, now, out, NULL);
+}
+
+int intents_match_explain(const struct intents *S, const char *text, size_t len,
+                          struct rb_datetime now, struct parse_result *out, struct buf *why)
+{
+    return match_impl(S, text, len, now, out, why);
+}
+
+/* ---- rabta check ---- */
+
+static int check_example(const struct intents *S, const struct intent *in,
+                         const struct intent_example *ex, struct loader *L)
+{
+    struct parse_result r;
+    struct rb_datetime now;
+    json_t *want = NULL;
+    char *got = NULL;
+    int rc;
+
+    parse_result_init(&r);
+    if (datetime_parse(ex->now, &now) != RB_OK) {
+        lerr(L, ex->file, ex->line, "bad now \"%s\"", ex->now);
+        return RB_OK;
+    }
+    rc = intents_match(S, ex->text, strlen(ex->text), now, &r);
+    if (rc) {
+        lerr(L, ex->file, ex->line, "example cannot be parsed: %s", rb_strerror(rc));
+        rc = rc == RB_ENOMEM ? rc : RB_OK;
+        goto out;
+    }
+    want = json_loads(ex->expect, 0, NULL);
+    if (strcmp(r.intent, in->name) != 0 || !json_equal(want, r.slots)) {
+        got = json_dumps(r.slots, JSON_COMPACT);
+        lerr(L, ex->file, ex->line, "example \"%s\": expected %s %s, got %s %s", ex->text,
+             in->name, ex->expect, r.intent, got ? got : "?");
+    }
+out:
+    free(got);
+    json_decref(want);
+    parse_result_release(&r);
+    return rc;
+}
+
+int intents_check(const char *dir, const struct nlu_env *env, struct buf *err)
+{
+    struct intents *S = NULL;
+    struct loader L;
+    size_t i, j;
+    int rc;
+
+    memset(&L, 0, sizeof L);
+    L.err = err;
+    rc = intents_load(dir, env, &S, err);
+    if (rc) {
+        return rc == RB_ENOMEM ? rc : RB_EPARSE;
+    }
+    for (i = 0; i < S->nintents && !rc; i++) {
+        for (j = 0; j < S->intents[i].nexamples && !rc; j++) {
+            rc = check_example(S, &S->intents[i], &S->intents[i].examples[j], &L);
+        }
+    }
+    intents_free(S);
+    if (!rc && L.nerr) {
+        rc = RB_EPARSE;
     }
     return rc;
 }

@@ -6,7 +6,7 @@
  * Files (the format is documented for admins in intents/README.md):
  *   intents/NAME.intent   one intent: name, roles, slots, description,
  *                         patterns, synonyms, examples
- *   intents/*.frag        shared fragments ({date} = ...), synonyms and the
+ *   intents/NAME.frag     shared fragments ({date} = ...), synonyms and the
  *                         honorifics list, usable from every .intent file
  *
  * A loaded set (struct intents) is immutable: compiled patterns, the synonym
@@ -83,7 +83,7 @@ struct intent_info {
 };
 
 /*
- * Loads every *.frag and *.intent file of dir and compiles the patterns with
+ * Loads every .frag and .intent file of dir and compiles the patterns with
  * env. On success *out is a new set (intents_free it). On failure returns
  * RB_EPARSE (or RB_ENOMEM, RB_ENOTFOUND for a missing directory) and appends
  * every problem found to err, one "file:line: message" line each; *out is

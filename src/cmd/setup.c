@@ -1,0 +1,312 @@
+#include "cmd/setup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/str.h"
+#include "store/db.h"
+#include "store/migrate.h"
+
+const char *cmd_home(void)
+{
+    const char *h = getenv("RABTA_HOME");
+
+    return (h && h[0]) ? h : ".";
+}
+
+static char *abs_home(const char *home)
+{
+    char *r = realpath(home, NULL);
+
+    return r ? r : rb_strdup(home);
+}
+
+/* The PostgreSQL server binaries: $PG_BINDIR, Debian's versioned dir, or PATH. */
+static void pg_bindir(char *out, size_t n)
+{
+    const char *env = getenv("PG_BINDIR");
+    glob_t g;
+
+    if (env && env[0]) {
+        snprintf(out, n, "%s/", env);
+        return;
+    }
+    out[0] = '\0';
+    if (glob("/usr/lib/postgresql/*/bin/initdb", 0, NULL, &g) == 0 && g.gl_pathc) {
+        snprintf(out, n, "%.*s", (int)(strlen(g.gl_pathv[g.gl_pathc - 1]) - 6),
+                 g.gl_pathv[g.gl_pathc - 1]);
+    }
+    globfree(&g);
+}
+
+/* Runs a shell command line, as the unprivileged user "rabta" when we are root
+ * (PostgreSQL refuses to run as root). */
+static int run_as_pg(const char *cmdline)
+{
+    char buf[4096];
+
+    if (geteuid() == 0) {
+        snprintf(buf, sizeof(buf), "runuser -u rabta -- sh -c '%s'", cmdline);
+    } else {
+        snprintf(buf, sizeof(buf), "%s", cmdline);
+    }
+    return system(buf) == 0 ? RB_OK : RB_EINTERNAL;
+}
+
+static int prepare_dirs(const char *var)
+{
+    char cmd[8192];
+
+    mkdir(var, 0755);
+    if (geteuid() != 0) {
+        return RB_OK;
+    }
+    snprintf(cmd, sizeof(cmd),
+             "id -u rabta >/dev/null 2>&1 || useradd --system --no-create-home "
+             "--shell /usr/sbin/nologin rabta; mkdir -p '%s/pg' '%s/run' && chown rabta '%s' "
+             "'%s/pg' '%s/run'",
+             var, var, var, var, var);
+    return system(cmd) == 0 ? RB_OK : RB_EINTERNAL;
+}
+
+int embedded_pg_start(const char *home, char **conninfo)
+{
+    char *h = abs_home(home);
+    char var[1024], bin[512], cmd[4096], pidfile[1100];
+    struct stat st;
+    int rc;
+
+    snprintf(var, sizeof(var), "%s/var", h);
+    pg_bindir(bin, sizeof(bin));
+    rc = prepare_dirs(var);
+    snprintf(pidfile, sizeof(pidfile), "%s/pg/PG_VERSION", var);
+    if (!rc && stat(pidfile, &st) != 0) {
+        fprintf(stderr, "rabta: creating the embedded PostgreSQL cluster in %s/pg\n", var);
+        snprintf(cmd, sizeof(cmd),
+                 "%sinitdb -D %s/pg -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 "
+                 ">%s/initdb.log 2>&1",
+                 bin, var, var);
+        rc = run_as_pg(cmd);
+    }
+    snprintf(pidfile, sizeof(pidfile), "%s/pg/postmaster.pid", var);
+    if (!rc && stat(pidfile, &st) != 0) {
+        snprintf(cmd, sizeof(cmd),
+                 "%spg_ctl -D %s/pg -l %s/pg.log -w -o \"-c listen_addresses= "
+                 "-c unix_socket_directories=%s/run\" start >/dev/null",
+                 bin, var, var, var);
+        rc = run_as_pg(cmd);
+    }
+    if (rc) {
+        fprintf(stderr, "rabta: could not start the embedded PostgreSQL (see %s/pg.log)\n", var);
+    } else {
+        char ci[1200];
+        snprintf(ci, sizeof(ci), "host=%s/run dbname=rabta user=postgres", var);
+        *conninfo = rb_strdup(ci);
+        fprintf(stderr, "rabta: embedded PostgreSQL at %s/pg (socket %s/run); stop it with "
+                        "`make stop`\n", var, var);
+    }
+    free(h);
+    return rc;
+}
+
+int embedded_pg_stop(const char *home)
+{
+    char *h = abs_home(home);
+    char bin[512], cmd[4096];
+    int rc;
+
+    pg_bindir(bin, sizeof(bin));
+    snprintf(cmd, sizeof(cmd), "[ ! -f %s/var/pg/postmaster.pid ] || %spg_ctl -D %s/var/pg -m fast "
+             "-w stop >/dev/null", h, bin, h);
+    rc = run_as_pg(cmd);
+    free(h);
+    return rc;
+}
+
+/* The embedded cluster has no "rabta" database until the first start. */
+static int ensure_database(const char *conninfo)
+{
+    char admin[1300];
+    struct dbconn *c = NULL;
+    PGresult *r = NULL;
+    int rc;
+
+    snprintf(admin, sizeof(admin), "%s", conninfo);
+    char *db = strstr(admin, "dbname=rabta");
+    if (!db) {
+        return RB_OK;
+    }
+    memcpy(db, "dbname=postgres", 15);
+    memmove(db + 15, db + 12, strlen(db + 12) + 1);
+    rc = db_connect(admin, &c, NULL);
+    if (!rc) {
+        rc = db_exec(c, "SELECT 1 FROM pg_database WHERE datname = 'rabta'", 0, NULL, &r);
+    }
+    if (!rc && PQntuples(r) == 0) {
+        rc = db_exec(c, "CREATE DATABASE rabta", 0, NULL, NULL);
+    }
+    PQclear(r);
+    db_disconnect(c);
+    return rc;
+}
+
+char *sandbox_secret(const char *home)
+{
+    char path[1100], hex[65];
+    unsigned char raw[32];
+    FILE *f;
+    int fd;
+
+    snprintf(path, sizeof(path), "%s/var/sandbox.secret", home);
+    f = fopen(path, "r");
+    if (f) {
+        char *ok = fgets(hex, sizeof(hex), f);
+        fclose(f);
+        if (ok && strlen(hex) == 64) {
+            return rb_strdup(hex);
+        }
+    }
+    fd = open("/dev/urandom", O_RDONLY);
+    if (fd < 0 || read(fd, raw, sizeof(raw)) != (ssize_t)sizeof(raw)) {
+        if (fd >= 0) {
+            close(fd);
+        }
+        return NULL;
+    }
+    close(fd);
+    for (int i = 0; i < 32; i++) {
+        snprintf(hex + i * 2, 3, "%02x", raw[i]);
+    }
+    snprintf(path, sizeof(path), "%s/var", home);
+    mkdir(path, 0755);
+    snprintf(path, sizeof(path), "%s/var/sandbox.secret", home);
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd >= 0) {
+        if (write(fd, hex, 64) != 64) {
+            /* the secret still works for this process */
+        }
+        close(fd);
+    }
+    return rb_strdup(hex);
+}
+
+static const char sql_venue[] =
+    "INSERT INTO venues (name, phone_number_id, time_zone) VALUES ($1, $2, $3)"
+    " ON CONFLICT (phone_number_id) DO UPDATE SET name = EXCLUDED.name,"
+    " time_zone = EXCLUDED.time_zone RETURNING id";
+static const char sql_staff[] =
+    "INSERT INTO staff (venue_id, name, phone, role, lang) VALUES ($1, $2, $3, $4,"
+    " COALESCE($5, 'ur')) ON CONFLICT DO NOTHING";
+
+static int seed(struct app *app)
+{
+    const struct config *c = app->snap->config;
+    const char *pnid = app->env.phone_number_id ? app->env.phone_number_id : c->phone_number_id;
+    const char *p[3] = {c->venue_name, pnid, c->time_zone};
+    struct dbconn *conn = NULL;
+    PGresult *r = NULL;
+    char vs[24];
+    int rc = db_acquire(app->db, 5000, &conn);
+
+    if (!rc) {
+        rc = db_exec(conn, sql_venue, 3, p, &r);
+    }
+    if (!rc) {
+        app->venue_id = db_i64(r, 0, 0);
+    }
+    for (size_t i = 0; !rc && i < c->nstaff; i++) {
+        const struct staff_conf *s = &c->staff[i];
+        const char *q[5] = {db_i64s(app->venue_id, vs), s->name, s->phone, s->role, s->lang};
+        rc = db_exec(conn, sql_staff, 5, q, NULL);
+    }
+    PQclear(r);
+    db_release(app->db, conn);
+    return rc;
+}
+
+static int open_store(struct app *app, unsigned flags)
+{
+    struct buf err;
+    struct dbconn *c = NULL;
+    int applied = 0, rc;
+    char sql[1100];
+
+    buf_init(&err, 4096);
+    if (app->env.database_url) {
+        app->conninfo = rb_strdup(app->env.database_url);
+        rc = app->conninfo ? RB_OK : RB_ENOMEM;
+    } else {
+        rc = embedded_pg_start(app->home, &app->conninfo);
+        rc = rc ? rc : ensure_database(app->conninfo);
+    }
+    if (!rc) {
+        struct snapshot *s = app->snap;
+        rc = db_open(app->conninfo, s->config->workers + 8, &app->db, &err);
+    }
+    if (!rc && (flags & SETUP_MIGRATE)) {
+        snprintf(sql, sizeof(sql), "%s/sql", app->home);
+        rc = db_acquire(app->db, 5000, &c);
+        rc = rc ? rc : migrate_run(c, sql, &applied, &err);
+        db_release(app->db, c);
+        if (!rc && applied) {
+            fprintf(stderr, "rabta: applied %d migration(s)\n", applied);
+        }
+    }
+    if (!rc && (flags & SETUP_SEED)) {
+        rc = seed(app);
+    }
+    if (rc) {
+        fprintf(stderr, "rabta: store: %s%s%s\n", rb_strerror(rc), err.len ? ": " : "", err.p);
+    }
+    buf_release(&err);
+    return rc;
+}
+
+int setup_app(struct app *app, unsigned flags)
+{
+    struct buf err;
+    int rc;
+
+    memset(app, 0, sizeof(*app));
+    pthread_mutex_init(&app->snap_mu, NULL);
+    app->started_ms = clock_mono_ms();
+    app->home = abs_home(cmd_home());
+    buf_init(&err, 64 * 1024);
+    rc = app_env_load(&app->env);
+    if (!rc && !app->env.wa_app_secret && app->env.sandbox) {
+        app->env.wa_app_secret = sandbox_secret(app->home);
+    }
+    if (!rc) {
+        rc = app_snapshot_load(app->home, &app->snap, &err);
+        if (rc) {
+            fprintf(stderr, "%s", err.p);
+        }
+    }
+    buf_release(&err);
+    if (!rc) {
+        clock_set_zone(app->snap->config->time_zone);
+    }
+    if (!rc && (flags & SETUP_STORE)) {
+        rc = open_store(app, flags);
+    }
+    return rc;
+}
+
+void setup_release(struct app *app)
+{
+    db_close(app->db);
+    snapshot_free(app->snap);
+    app_env_release(&app->env);
+    pthread_mutex_destroy(&app->snap_mu);
+    free(app->conninfo);
+    free(app->home);
+}

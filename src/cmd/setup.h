@@ -1,0 +1,25 @@
+/*
+ * setup.h - what several subcommands share: the home directory, the
+ * embedded PostgreSQL, opening the app (env, snapshot, store, migrations,
+ * venue and staff seed), and the sandbox signing secret.
+ */
+#ifndef RB_CMD_SETUP_H
+#define RB_CMD_SETUP_H
+
+#include "app/app.h"
+
+enum setup_flags { SETUP_STORE = 1, SETUP_MIGRATE = 2, SETUP_SEED = 4 };
+
+/* Fills app; prints what went wrong to stderr. Returns an rb_err. */
+int setup_app(struct app *app, unsigned flags);
+void setup_release(struct app *app);
+
+/* The embedded cluster under <home>/var: start (initdb on first use) and
+ * fill conninfo (new string), or stop it. */
+int embedded_pg_start(const char *home, char **conninfo);
+int embedded_pg_stop(const char *home);
+
+/* The sandbox secret in <home>/var/sandbox.secret, made on first use (new string). */
+char *sandbox_secret(const char *home);
+
+#endif

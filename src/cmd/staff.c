@@ -1,0 +1,131 @@
+/*
+ * staff.c - `rabta staff add|list|away|back`.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "cmd/setup.h"
+#include "nlu/values.h"
+#include "store/db.h"
+
+static const char sql_add[] =
+    "INSERT INTO staff (venue_id, name, phone, role, lang) VALUES ($1, $2, $3, $4, $5)"
+    " ON CONFLICT (venue_id, phone) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role,"
+    " lang = EXCLUDED.lang, active = true RETURNING id";
+static const char sql_list[] =
+    "SELECT id, name, phone, role, lang, active, away FROM staff WHERE venue_id = $1 ORDER BY id";
+static const char sql_away[] =
+    "UPDATE staff SET away = $3::bool WHERE venue_id = $1 AND lower(name) = lower($2) RETURNING id";
+
+static int staff_add(struct app *app, struct dbconn *c, int argc, char **argv)
+{
+    static const struct option opts[] = {{"name", required_argument, 0, 'n'},
+                                         {"phone", required_argument, 0, 'p'},
+                                         {"role", required_argument, 0, 'r'},
+                                         {"lang", required_argument, 0, 'l'},
+                                         {0, 0, 0, 0}};
+    const char *name = NULL, *phone = NULL, *role = NULL, *lang = "ur";
+    char e164[20], vs[24];
+    PGresult *r = NULL;
+    int o, rc;
+
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        name = o == 'n' ? optarg : name;
+        phone = o == 'p' ? optarg : phone;
+        role = o == 'r' ? optarg : role;
+        lang = o == 'l' ? optarg : lang;
+    }
+    if (!name || !phone || !role) {
+        fprintf(stderr, "usage: rabta staff add --name NAME --phone PHONE "
+                        "--role sales|owner|finance|admin [--lang ur|roman_ur|en]\n");
+        return 2;
+    }
+    if (value_phone(str_from(phone), app->snap->config->country_code, e164)) {
+        fprintf(stderr, "rabta: \"%s\" is not a phone number\n", phone);
+        return 2;
+    }
+    const char *p[5] = {db_i64s(app->venue_id, vs), name, e164, role, lang};
+    rc = db_exec(c, sql_add, 5, p, &r);
+    if (rc == RB_EINVAL) {
+        fprintf(stderr, "rabta: role must be sales, owner, finance or admin; lang ur, roman_ur or "
+                        "en\n");
+    } else if (rc) {
+        fprintf(stderr, "rabta: %s\n", rb_strerror(rc));
+    } else {
+        printf("staff #%s %s %s (%s)\n", PQgetvalue(r, 0, 0), name, e164, role);
+    }
+    PQclear(r);
+    return rc ? 1 : 0;
+}
+
+static int staff_list(struct app *app, struct dbconn *c)
+{
+    char vs[24];
+    const char *p[1] = {db_i64s(app->venue_id, vs)};
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_list, 1, p, &r);
+
+    if (rc) {
+        fprintf(stderr, "rabta: %s\n", rb_strerror(rc));
+        return 1;
+    }
+    printf("%-4s %-20s %-15s %-8s %-9s %s\n", "id", "name", "phone", "role", "lang", "state");
+    for (int i = 0; i < PQntuples(r); i++) {
+        printf("%-4s %-20s %-15s %-8s %-9s %s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
+               PQgetvalue(r, i, 2), PQgetvalue(r, i, 3), PQgetvalue(r, i, 4),
+               !db_bool(r, i, 5) ? "inactive" : db_bool(r, i, 6) ? "away" : "active");
+    }
+    PQclear(r);
+    return 0;
+}
+
+static int staff_away(struct app *app, struct dbconn *c, const char *name, bool away)
+{
+    char vs[24];
+    const char *p[3] = {db_i64s(app->venue_id, vs), name, away ? "t" : "f"};
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_away, 3, p, &r);
+
+    if (!rc && PQntuples(r) == 0) {
+        fprintf(stderr, "rabta: no staff member named \"%s\"\n", name);
+        rc = RB_ENOTFOUND;
+    } else if (!rc) {
+        printf("%s is %s\n", name, away ? "away (no new leads)" : "back");
+    }
+    PQclear(r);
+    return rc ? 1 : 0;
+}
+
+int cmd_staff(int argc, char **argv)
+{
+    struct app app;
+    struct dbconn *c = NULL;
+    int rc;
+
+    if (argc < 2) {
+        fprintf(stderr, "usage: rabta staff add|list|away NAME|back NAME\n");
+        return 2;
+    }
+    rc = setup_app(&app, SETUP_STORE | SETUP_MIGRATE | SETUP_SEED);
+    if (!rc) {
+        rc = db_acquire(app.db, 5000, &c) ? 1 : 0;
+    }
+    if (!rc && strcmp(argv[1], "add") == 0) {
+        rc = staff_add(&app, c, argc - 1, argv + 1);
+    } else if (!rc && strcmp(argv[1], "list") == 0) {
+        rc = staff_list(&app, c);
+    } else if (!rc && argc > 2 && (strcmp(argv[1], "away") == 0 || strcmp(argv[1], "back") == 0)) {
+        rc = staff_away(&app, c, argv[2], strcmp(argv[1], "away") == 0);
+    } else if (!rc) {
+        fprintf(stderr, "usage: rabta staff add|list|away NAME|back NAME\n");
+        rc = 2;
+    }
+    if (app.db) {
+        db_release(app.db, c);
+    }
+    setup_release(&app);
+    return rc;
+}

@@ -1,0 +1,465 @@
+#include "domain/worker.h"
+
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/str.h"
+#include "domain/sender.h"
+#include "egress/http_client.h"
+#include "egress/whatsapp.h"
+#include "store/contacts.h"
+#include "store/events.h"
+
+#define EVENT_MAX_ATTEMPTS 20
+#define TICK_EVERY_MS 60000
+
+struct workers {
+    struct app *app;
+    int n;
+    pthread_t *threads;
+    pthread_t listener;
+    pthread_mutex_t mu;
+    pthread_cond_t wake;
+    unsigned long generation;
+    int64_t last_tick_ms;
+    struct ratelimit *rl;
+};
+
+struct worker {
+    struct workers *ws;
+    int index;
+    struct dbconn *db;
+    struct http_client *http;
+};
+
+static const char sql_job_add[] =
+    "INSERT INTO jobs (venue_id, kind, payload, run_at, dedupe_key)"
+    " VALUES (NULLIF($1::bigint, 0), $2, $3::jsonb,"
+    " CASE WHEN $4::bigint > 0 THEN to_timestamp($4::bigint) ELSE now() END, $5)"
+    " ON CONFLICT (dedupe_key) DO NOTHING";
+static const char sql_job_notify[] = "SELECT pg_notify('rabta_jobs', '')";
+static const char sql_job_claim[] =
+    "SELECT id, COALESCE(venue_id, 0), kind, payload::text, attempts FROM jobs"
+    " WHERE state = 'pending' AND run_at <= now() ORDER BY run_at, id LIMIT 1"
+    " FOR UPDATE SKIP LOCKED";
+static const char sql_job_done[] = "UPDATE jobs SET state = 'done', done_at = now() WHERE id = $1";
+static const char sql_job_retry[] =
+    "UPDATE jobs SET attempts = attempts + 1, last_error = $3,"
+    " run_at = now() + ($2::int * interval '1 millisecond'),"
+    " state = CASE WHEN attempts + 1 >= 12 THEN 'failed' ELSE 'pending' END WHERE id = $1";
+static const char sql_tick_lock[] = "SELECT pg_try_advisory_xact_lock(7283452)";
+
+int worker_job_add(struct wctx *x, const char *kind, const json_t *payload, int64_t run_at_s,
+                   const char *dedupe_key)
+{
+    char vs[24], rs[24];
+    char *json = json_dumps(payload ? payload : json_object(), JSON_COMPACT);
+    int rc;
+
+    if (!json) {
+        return RB_ENOMEM;
+    }
+    const char *p[5] = {db_i64s(x->venue_id, vs), kind, json, db_i64s(run_at_s, rs), dedupe_key};
+    rc = db_exec(x->db, sql_job_add, 5, p, NULL);
+    if (!rc) {
+        rc = db_exec(x->db, sql_job_notify, 0, NULL, NULL);
+    }
+    free(json);
+    return rc;
+}
+
+static void ctx_begin(struct worker *w, struct wctx *x, int64_t venue_id)
+{
+    memset(x, 0, sizeof(*x));
+    x->app = w->ws->app;
+    x->snap = app_snapshot_get(x->app);
+    x->db = w->db;
+    x->http = w->http;
+    x->venue_id = venue_id ? venue_id : x->app->venue_id;
+    x->now_s = clock_now_ms() / 1000;
+}
+
+static void ctx_end(struct wctx *x)
+{
+    app_snapshot_put(x->app, x->snap);
+}
+
+/* E.164 from webhook digits ("923001234567" → "+923001234567"). */
+static void phone_e164(const char *digits, char out[24])
+{
+    out[0] = '\0';
+    if (digits && digits[0] && strlen(digits) < 20) {
+        snprintf(out, 24, "%s%s", digits[0] == '+' ? "" : "+", digits);
+    }
+}
+
+static int process_message(struct wctx *x, const json_t *payload)
+{
+    struct wa_message m;
+    char phone[24];
+    int64_t contact = 0, staff = 0, msg = 0;
+    int rc = inbound_message(payload, &m);
+
+    if (rc) {
+        log_event(LOG_WARN, "event.unusable", "event=%lld kind=message", (long long)x->event_id);
+        return RB_OK; /* kept in inbound_events; nothing to act on */
+    }
+    phone_e164(m.from, phone);
+    rc = store_contact_upsert(x->db, x->venue_id, phone[0] ? phone : NULL, m.from_user_id,
+                              m.profile_name, m.timestamp ? m.timestamp : x->now_s, &contact);
+    if (rc) {
+        return rc;
+    }
+    rc = store_staff_by_contact(x->db, x->venue_id, phone[0] ? phone : NULL, contact, &staff);
+    if (rc && rc != RB_ENOTFOUND) {
+        return rc;
+    }
+    struct message_in in = {x->venue_id, contact, staff, x->event_id, staff ? "staff" : "client",
+                            m.wamid, m.type, m.text, m.media_id, m.media_mime, m.context_id,
+                            m.timestamp};
+    rc = store_message_in(x->db, &in, &msg);
+    if (rc == RB_ECONFLICT) {
+        return RB_OK; /* already logged and handled */
+    }
+    if (rc) {
+        return rc;
+    }
+    log_event(LOG_INFO, "message.received", "event=%lld msg=%lld party=%s type=%s from=%s",
+              (long long)x->event_id, (long long)msg, in.party, log_q(m.type, (size_t)-1),
+              log_phone(phone));
+    return staff ? domain_staff_message(x, &m, staff, msg)
+                 : domain_client_message(x, &m, contact, msg);
+}
+
+static int process_event(struct wctx *x, const char *kind, const json_t *payload)
+{
+    struct wa_status st;
+
+    if (strcmp(kind, "message") == 0) {
+        return process_message(x, payload);
+    }
+    if (strcmp(kind, "status") == 0) {
+        if (inbound_status(payload, &st)) {
+            return RB_OK;
+        }
+        return sender_apply_status(x, &st);
+    }
+    if (strcmp(kind, "leadgen") == 0) {
+        return domain_leadgen(x, payload);
+    }
+    if (strcmp(kind, "error") == 0) {
+        log_event(LOG_ERROR, "whatsapp.account_error", "event=%lld", (long long)x->event_id);
+    }
+    return RB_OK;
+}
+
+static void event_failed(struct worker *w, const struct event_claim *e, int rc)
+{
+    int delay = (int)wa_backoff_ms(e->attempts + 1, 1000, 300000, (uint64_t)e->id);
+    int give_up = e->attempts + 1 >= EVENT_MAX_ATTEMPTS;
+
+    db_rollback(w->db);
+    APP_COUNT(w->ws->app, events_failed);
+    log_event(give_up ? LOG_ERROR : LOG_WARN, "event.failed",
+              "event=%lld attempt=%d error=%s retry_ms=%d", (long long)e->id, e->attempts + 1,
+              rb_strerror(rc), give_up ? -1 : delay);
+    if (store_event_retry(w->db, e->id, delay, rb_strerror(rc), give_up)) {
+        /* store down: the row stays pending and is claimed again later */
+    }
+}
+
+/* One inbound event in one transaction. RB_ENOTFOUND when none is due. */
+static int run_event(struct worker *w)
+{
+    struct event_claim e = {0};
+    struct wctx x;
+    json_t *payload = NULL;
+    int rc = db_begin(w->db);
+
+    if (rc) {
+        return rc;
+    }
+    rc = store_event_claim(w->db, &e);
+    if (rc) {
+        db_rollback(w->db);
+        return rc;
+    }
+    ctx_begin(w, &x, e.venue_id);
+    x.event_id = e.id;
+    payload = json_loads(e.payload, 0, NULL);
+    rc = payload ? process_event(&x, e.kind, payload) : RB_OK;
+    if (!rc) {
+        rc = store_event_done(w->db, e.id);
+    }
+    if (!rc) {
+        rc = db_commit(w->db);
+    }
+    if (rc) {
+        event_failed(w, &e, rc);
+    } else {
+        APP_COUNT(w->ws->app, events_processed);
+    }
+    ctx_end(&x);
+    json_decref(payload);
+    event_claim_release(&e);
+    return rc == RB_ENOTFOUND ? RB_EINTERNAL : rc;
+}
+
+static int run_job(struct worker *w)
+{
+    PGresult *r = NULL;
+    struct wctx x;
+    json_t *payload;
+    char ids[24], ds[24];
+    int rc = db_begin(w->db);
+
+    if (!rc) {
+        rc = db_exec(w->db, sql_job_claim, 0, NULL, &r);
+    }
+    if (!rc && PQntuples(r) == 0) {
+        rc = RB_ENOTFOUND;
+    }
+    if (rc) {
+        PQclear(r);
+        db_rollback(w->db);
+        return rc;
+    }
+    int64_t id = db_i64(r, 0, 0);
+    int attempts = (int)db_i64(r, 0, 4);
+    ctx_begin(w, &x, db_i64(r, 0, 1));
+    payload = json_loads(db_str(r, 0, 3), 0, NULL);
+    rc = domain_job(&x, db_str(r, 0, 2), payload);
+    const char *p[1] = {db_i64s(id, ids)};
+    if (!rc) {
+        rc = db_exec(w->db, sql_job_done, 1, p, NULL);
+    }
+    if (!rc) {
+        rc = db_commit(w->db);
+    }
+    if (rc) {
+        db_rollback(w->db);
+        int delay = (int)wa_backoff_ms(attempts + 1, 2000, 600000, (uint64_t)id);
+        const char *q[3] = {ids, db_i64s(delay, ds), rb_strerror(rc)};
+        log_event(LOG_WARN, "job.failed", "job=%lld kind=%s attempt=%d error=%s",
+                  (long long)id, log_q(db_str(r, 0, 2), (size_t)-1), attempts + 1,
+                  rb_strerror(rc));
+        if (db_exec(w->db, sql_job_retry, 3, q, NULL)) {
+            /* store down: retried when claimed again */
+        }
+    }
+    json_decref(payload);
+    PQclear(r);
+    ctx_end(&x);
+    return rc == RB_ENOTFOUND ? RB_EINTERNAL : rc;
+}
+
+static void maybe_tick(struct worker *w)
+{
+    struct workers *ws = w->ws;
+    int64_t now = clock_mono_ms();
+    struct wctx x;
+    PGresult *r = NULL;
+    int rc;
+
+    pthread_mutex_lock(&ws->mu);
+    if (now - ws->last_tick_ms < TICK_EVERY_MS) {
+        pthread_mutex_unlock(&ws->mu);
+        return;
+    }
+    ws->last_tick_ms = now;
+    pthread_mutex_unlock(&ws->mu);
+    rc = db_begin(w->db);
+    if (!rc) {
+        rc = db_exec(w->db, sql_tick_lock, 0, NULL, &r);
+    }
+    if (!rc && db_bool(r, 0, 0)) {
+        ctx_begin(w, &x, 0);
+        rc = domain_tick(&x);
+        rc = rc ? rc : db_commit(w->db);
+        ctx_end(&x);
+        if (rc) {
+            log_event(LOG_WARN, "tick.failed", "error=%s", rb_strerror(rc));
+        }
+    }
+    PQclear(r);
+    db_rollback(w->db);
+}
+
+static bool ensure_db(struct worker *w)
+{
+    if (w->db && PQstatus(db_pg(w->db)) == CONNECTION_OK) {
+        return true;
+    }
+    if (!w->db) {
+        return db_connect(w->ws->app->conninfo, &w->db, NULL) == RB_OK;
+    }
+    return db_reconnect(w->db) == RB_OK;
+}
+
+static void wait_for_work(struct workers *ws, unsigned long seen, int ms)
+{
+    struct timespec dl;
+
+    clock_gettime(CLOCK_REALTIME, &dl);
+    dl.tv_sec += ms / 1000;
+    dl.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (dl.tv_nsec >= 1000000000L) {
+        dl.tv_sec++;
+        dl.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&ws->mu);
+    while (ws->generation == seen && !ws->app->stopping) {
+        if (pthread_cond_timedwait(&ws->wake, &ws->mu, &dl)) {
+            break;
+        }
+    }
+    pthread_mutex_unlock(&ws->mu);
+}
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    struct workers *ws = w->ws;
+    struct wctx x;
+
+    while (!ws->app->stopping) {
+        unsigned long seen = __atomic_load_n(&ws->generation, __ATOMIC_ACQUIRE);
+        int did = 0;
+        if (!ensure_db(w)) {
+            wait_for_work(ws, seen, 1000);
+            continue;
+        }
+        did += run_event(w) != RB_ENOTFOUND;
+        ctx_begin(w, &x, 0);
+        did += sender_run_one(&x, ws->rl) != RB_ENOTFOUND;
+        ctx_end(&x);
+        did += run_job(w) != RB_ENOTFOUND;
+        maybe_tick(w);
+        if (!did) {
+            struct snapshot *s = app_snapshot_get(ws->app);
+            int poll_ms = s->config->poll_ms;
+            app_snapshot_put(ws->app, s);
+            wait_for_work(ws, seen, poll_ms);
+        }
+    }
+    db_disconnect(w->db);
+    http_client_free(w->http);
+    free(w);
+    return NULL;
+}
+
+static void wake_all(struct workers *ws)
+{
+    pthread_mutex_lock(&ws->mu);
+    ws->generation++;
+    pthread_cond_broadcast(&ws->wake);
+    pthread_mutex_unlock(&ws->mu);
+}
+
+/* LISTEN for new events, sends and jobs; wakes the workers. */
+static void *listener_main(void *arg)
+{
+    struct workers *ws = arg;
+    struct dbconn *c = NULL;
+
+    while (!ws->app->stopping) {
+        if (!c || PQstatus(db_pg(c)) != CONNECTION_OK) {
+            if ((c ? db_reconnect(c) : db_connect(ws->app->conninfo, &c, NULL)) ||
+                db_exec(c, "LISTEN rabta_events; LISTEN rabta_outbox; LISTEN rabta_jobs", 0,
+                        NULL, NULL)) {
+                struct timespec ts = {0, 500 * 1000000L};
+                nanosleep(&ts, NULL);
+                continue;
+            }
+            wake_all(ws); /* anything missed while disconnected */
+        }
+        struct pollfd pfd = {PQsocket(db_pg(c)), POLLIN, 0};
+        if (poll(&pfd, 1, 250) > 0) {
+            PGnotify *n;
+            int got = 0;
+            PQconsumeInput(db_pg(c));
+            while ((n = PQnotifies(db_pg(c))) != NULL) {
+                got = 1;
+                PQfreemem(n);
+            }
+            if (got) {
+                wake_all(ws);
+            }
+        }
+    }
+    db_disconnect(c);
+    return NULL;
+}
+
+int workers_start(struct app *app, int n, struct workers **out)
+{
+    struct workers *ws = calloc(1, sizeof(*ws));
+    struct snapshot *s = app_snapshot_get(app);
+    int rc = RB_OK;
+
+    if (!ws) {
+        app_snapshot_put(app, s);
+        return RB_ENOMEM;
+    }
+    ws->app = app;
+    ws->n = n;
+    ws->threads = calloc((size_t)n, sizeof(*ws->threads));
+    pthread_mutex_init(&ws->mu, NULL);
+    pthread_cond_init(&ws->wake, NULL);
+    ws->last_tick_ms = clock_mono_ms() - TICK_EVERY_MS + 2000;
+    rc = ws->threads ? ratelimit_new(s->config->rate_per_second, &ws->rl) : RB_ENOMEM;
+    for (int i = 0; i < n && !rc; i++) {
+        struct worker *w = calloc(1, sizeof(*w));
+        rc = w ? http_client_new(s->config->connect_timeout_ms, s->config->send_timeout_ms,
+                                 &w->http)
+               : RB_ENOMEM;
+        if (!rc) {
+            w->ws = ws;
+            w->index = i;
+            rc = pthread_create(&ws->threads[i], NULL, worker_main, w) ? RB_EINTERNAL : RB_OK;
+        }
+        if (rc && w) {
+            http_client_free(w->http);
+            free(w);
+        }
+        if (rc) {
+            ws->n = i;
+        }
+    }
+    if (!rc) {
+        rc = pthread_create(&ws->listener, NULL, listener_main, ws) ? RB_EINTERNAL : RB_OK;
+    }
+    app_snapshot_put(app, s);
+    if (rc) {
+        app->stopping = 1;
+        workers_stop(ws);
+        return rc;
+    }
+    *out = ws;
+    return RB_OK;
+}
+
+void workers_stop(struct workers *ws)
+{
+    if (!ws) {
+        return;
+    }
+    ws->app->stopping = 1;
+    wake_all(ws);
+    for (int i = 0; i < ws->n; i++) {
+        pthread_join(ws->threads[i], NULL);
+    }
+    if (ws->listener) {
+        pthread_join(ws->listener, NULL);
+    }
+    ratelimit_free(ws->rl);
+    pthread_mutex_destroy(&ws->mu);
+    pthread_cond_destroy(&ws->wake);
+    free(ws->threads);
+    free(ws);
+}

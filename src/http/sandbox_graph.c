@@ -1,0 +1,105 @@
+/*
+ * sandbox_graph.c - /sandbox/graph/...: the Graph API's message endpoint for
+ * a first try with no Meta account. Takes the same requests, answers the same
+ * shapes, and keeps what was sent (sandbox_messages) so `rabta chat` can show
+ * it: GET /sandbox/graph/_sent?to=PHONE&after=ID.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "http/routes.h"
+#include "store/db.h"
+
+static const char sql_keep[] =
+    "INSERT INTO sandbox_messages (phone_number_id, recipient, wamid, request)"
+    " VALUES ($1, $2, 'wamid.SBX' || to_hex((random() * 2147483647)::int) || '.'"
+    " || (SELECT COALESCE(max(id), 0) + 1 FROM sandbox_messages), $3::jsonb) RETURNING wamid";
+static const char sql_sent[] =
+    "SELECT id, request::text FROM sandbox_messages WHERE recipient = $1 AND id > $2::bigint"
+    " ORDER BY id LIMIT 50";
+
+static void sent_list(struct http_ctx *ctx, struct http_req *req, struct http_resp *resp)
+{
+    const char *to = http_query(req, "to");
+    const char *after = http_query(req, "after");
+    const char *p[2] = {to ? to : "", after ? after : "0"};
+    struct dbconn *c = NULL;
+    PGresult *r = NULL;
+    int rc = db_acquire(ctx->app->db, 2000, &c);
+
+    rc = rc ? rc : db_exec(c, sql_sent, 2, p, &r);
+    if (rc) {
+        http_error(resp, http_status_for(rc), "store", rb_strerror(rc));
+    } else {
+        resp->status = 200;
+        resp->content_type = "application/json";
+        buf_say(&resp->body, "{\"messages\":[");
+        for (int i = 0; i < PQntuples(r); i++) {
+            buf_say(&resp->body, "%s{\"id\":%s,\"request\":%s}", i ? "," : "",
+                    PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
+        }
+        buf_say(&resp->body, "]}");
+    }
+    PQclear(r);
+    db_release(ctx->app->db, c);
+}
+
+static void send_message(struct http_ctx *ctx, struct http_req *req, struct http_resp *resp,
+                         const char *pnid)
+{
+    json_t *body = json_loadb(req->body.p, req->body.len, 0, NULL);
+    const char *to = json_string_value(json_object_get(body, "to"));
+    const char *recipient = json_string_value(json_object_get(body, "recipient"));
+    struct dbconn *c = NULL;
+    PGresult *r = NULL;
+    int rc;
+
+    if (!json_is_object(body)) {
+        http_error(resp, 400, "invalid_json", "(#100) Invalid parameter");
+        goto out;
+    }
+    if (json_object_get(body, "status")) { /* mark as read */
+        http_text(resp, 200, "application/json", "{\"success\":true}");
+        goto out;
+    }
+    if (!to && !recipient) {
+        http_error(resp, 400, "missing_recipient", "(#100) The parameter to is required.");
+        goto out;
+    }
+    const char *p[3] = {pnid, to ? to : recipient, req->body.p};
+    rc = db_acquire(ctx->app->db, 2000, &c);
+    rc = rc ? rc : db_exec(c, sql_keep, 3, p, &r);
+    if (rc) {
+        http_error(resp, 500, "store", rb_strerror(rc));
+        goto out;
+    }
+    resp->status = 200;
+    resp->content_type = "application/json";
+    buf_say(&resp->body,
+            "{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"%s\",\"wa_id\":\"%s\"}],"
+            "\"messages\":[{\"id\":\"%s\"}]}",
+            to ? to : recipient, to && to[0] == '+' ? to + 1 : (to ? to : recipient),
+            PQgetvalue(r, 0, 0));
+out:
+    PQclear(r);
+    db_release(ctx->app->db, c);
+    json_decref(body);
+}
+
+void sandbox_graph(struct http_ctx *ctx, struct http_req *req, struct http_resp *resp)
+{
+    const char *rest = req->path + strlen("/sandbox/graph/");
+    char version[32], pnid[64];
+
+    if (strcmp(req->method, "GET") == 0 && strcmp(rest, "_sent") == 0) {
+        sent_list(ctx, req, resp);
+        return;
+    }
+    if (strcmp(req->method, "POST") == 0 &&
+        sscanf(rest, "%31[^/]/%63[^/]/messages", version, pnid) == 2) {
+        send_message(ctx, req, resp, pnid);
+        return;
+    }
+    http_error(resp, 400, "unsupported", "(#100) Unsupported request in the sandbox");
+}

@@ -1,0 +1,128 @@
+#include "store/contacts.h"
+
+#include <stdio.h>
+
+static const char sql_find[] =
+    "SELECT id, phone, bsuid FROM contacts WHERE venue_id = $1"
+    " AND ((phone = $2 AND $2 IS NOT NULL) OR (bsuid = $3 AND $3 IS NOT NULL))"
+    " ORDER BY (phone = $2) DESC NULLS LAST, id LIMIT 1 FOR UPDATE";
+
+static const char sql_insert[] =
+    "INSERT INTO contacts (venue_id, phone, bsuid, profile_name, last_inbound_at)"
+    " VALUES ($1, $2, $3, $4, CASE WHEN $5::bigint > 0 THEN to_timestamp($5::bigint) END)"
+    " ON CONFLICT DO NOTHING RETURNING id";
+
+/* Fills a missing phone or bsuid (linking the two ids), refreshes name and window. */
+static const char sql_update[] =
+    "UPDATE contacts SET"
+    " phone = COALESCE(phone, (SELECT $2 WHERE NOT EXISTS (SELECT 1 FROM contacts o"
+    "   WHERE o.venue_id = contacts.venue_id AND o.phone = $2))),"
+    " bsuid = COALESCE(bsuid, (SELECT $3 WHERE NOT EXISTS (SELECT 1 FROM contacts o"
+    "   WHERE o.venue_id = contacts.venue_id AND o.bsuid = $3))),"
+    " profile_name = COALESCE(NULLIF($4, ''), profile_name),"
+    " last_inbound_at = CASE WHEN $5::bigint > 0 THEN"
+    "   GREATEST(last_inbound_at, to_timestamp($5::bigint)) ELSE last_inbound_at END"
+    " WHERE id = $1";
+
+static const char sql_staff[] =
+    "SELECT id FROM staff WHERE venue_id = $1 AND active"
+    " AND (phone = $2 OR contact_id = $3) ORDER BY id LIMIT 1";
+
+static const char sql_staff_link[] =
+    "UPDATE staff SET contact_id = $2 WHERE id = $1 AND contact_id IS DISTINCT FROM $2";
+
+static const char sql_msg[] =
+    "INSERT INTO messages (venue_id, contact_id, staff_id, direction, party, wamid, type, body,"
+    " media_id, media_mime, context_wamid, event_id, created_at)"
+    " VALUES ($1, $2, NULLIF($3::bigint, 0), 'in', $4, $5, $6, $7, $8, $9, $10,"
+    " NULLIF($11::bigint, 0), CASE WHEN $12::bigint > 0 THEN to_timestamp($12::bigint)"
+    " ELSE now() END) ON CONFLICT DO NOTHING RETURNING id";
+
+static int find(struct dbconn *c, const char *const *p, int64_t *id)
+{
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_find, 3, p, &r);
+
+    if (!rc) {
+        rc = PQntuples(r) ? RB_OK : RB_ENOTFOUND;
+        if (!rc) {
+            *id = db_i64(r, 0, 0);
+        }
+    }
+    PQclear(r);
+    return rc;
+}
+
+int store_contact_upsert(struct dbconn *c, int64_t venue, const char *phone, const char *bsuid,
+                         const char *profile_name, int64_t inbound_at, int64_t *id)
+{
+    char vs[24], ts[24], ids[24];
+    const char *p[5] = {db_i64s(venue, vs), phone, bsuid, profile_name, db_i64s(inbound_at, ts)};
+    PGresult *r = NULL;
+    int64_t cid = 0;
+    int rc;
+
+    rc = find(c, p, &cid);
+    if (rc == RB_ENOTFOUND) {
+        rc = db_exec(c, sql_insert, 5, p, &r);
+        if (!rc && PQntuples(r) == 1) {
+            *id = db_i64(r, 0, 0);
+            PQclear(r);
+            return RB_OK;
+        }
+        PQclear(r);
+        if (!rc) {
+            rc = find(c, p, &cid); /* lost a race with a concurrent insert */
+        }
+    }
+    if (rc) {
+        return rc;
+    }
+    p[0] = db_i64s(cid, ids);
+    /* An id that already names another contact row is not moved here. */
+    rc = db_exec(c, sql_update, 5, p, NULL);
+    if (!rc) {
+        *id = cid;
+    }
+    return rc;
+}
+
+int store_staff_by_contact(struct dbconn *c, int64_t venue, const char *phone, int64_t contact_id,
+                           int64_t *staff_id)
+{
+    char vs[24], cs[24], ss[24];
+    const char *p[3] = {db_i64s(venue, vs), phone, db_i64s(contact_id, cs)};
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_staff, 3, p, &r);
+
+    if (!rc && PQntuples(r) == 0) {
+        rc = RB_ENOTFOUND;
+    }
+    if (!rc) {
+        const char *q[2] = {db_i64s(db_i64(r, 0, 0), ss), p[2]};
+        *staff_id = db_i64(r, 0, 0);
+        rc = db_exec(c, sql_staff_link, 2, q, NULL);
+    }
+    PQclear(r);
+    return rc;
+}
+
+int store_message_in(struct dbconn *c, const struct message_in *m, int64_t *id)
+{
+    char vs[24], cs[24], ss[24], es[24], ts[24];
+    const char *p[12] = {db_i64s(m->venue_id, vs), db_i64s(m->contact_id, cs),
+                         db_i64s(m->staff_id, ss), m->party, m->wamid, m->type, m->body,
+                         m->media_id, m->media_mime, m->context_wamid,
+                         db_i64s(m->event_id, es), db_i64s(m->at_s, ts)};
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_msg, 12, p, &r);
+
+    if (!rc && PQntuples(r) == 0) {
+        rc = RB_ECONFLICT;
+    }
+    if (!rc) {
+        *id = db_i64(r, 0, 0);
+    }
+    PQclear(r);
+    return rc;
+}

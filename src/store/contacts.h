@@ -1,0 +1,38 @@
+/*
+ * contacts.h - WhatsApp users (clients and staff), known by phone, BSUID or
+ * both; and the message log.
+ */
+#ifndef RB_STORE_CONTACTS_H
+#define RB_STORE_CONTACTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/db.h"
+
+/*
+ * Finds the contact by phone (E.164) or bsuid, creating it when neither is
+ * known, and links the two when the message carries both (never two
+ * contacts for one person). Updates profile_name and last_inbound_at
+ * (inbound_at Unix seconds; 0 = no inbound). *id gets the contact.
+ */
+RB_MUST_CHECK int store_contact_upsert(struct dbconn *c, int64_t venue, const char *phone,
+                                       const char *bsuid, const char *profile_name,
+                                       int64_t inbound_at, int64_t *id);
+
+/* The active staff member with this phone or contact; RB_ENOTFOUND if none. */
+RB_MUST_CHECK int store_staff_by_contact(struct dbconn *c, int64_t venue, const char *phone,
+                                         int64_t contact_id, int64_t *staff_id);
+
+/* One inbound message row; strings borrowed. */
+struct message_in {
+    int64_t venue_id, contact_id, staff_id, event_id;
+    const char *party; /* client or staff */
+    const char *wamid, *type, *body, *media_id, *media_mime, *context_wamid;
+    int64_t at_s;      /* WhatsApp's timestamp */
+};
+
+/* Inserts it; RB_ECONFLICT when that wamid is already logged (a replay). */
+RB_MUST_CHECK int store_message_in(struct dbconn *c, const struct message_in *m, int64_t *id);
+
+#endif

@@ -1,0 +1,564 @@
+# tests/lib/lib.sh - helpers for the end-to-end stories in tests/e2e/.
+#
+# Sourced first by every tests/e2e/NNN-topic.sh. Each script gets its own temp
+# directory, its own PostgreSQL cluster (initdb, unix socket only), its own
+# fake upstream and its own `rabta serve`; a trap stops everything it started
+# and removes the directory even when the script fails or is interrupted.
+#
+#   start_pg / stop_pg / restart_pg       throwaway PostgreSQL; DATABASE_URL
+#   start_fake, fake_ctl, fake_fail,      the fake Graph/Gemini/invoicing API
+#   fake_requests, fake_reset
+#   conf_set KEY VALUE                    edit the copied config/rabta.conf
+#   start_rabta [NAME [VAR=VALUE...]]     build/test/rabta serve, waits for /healthz
+#   stop_rabta [NAME]                     SIGTERM; exit 0 and no sanitizer report
+#   rabta_cli ARGS...                     a one-shot subcommand (migrate, staff ...)
+#   sign FILE, post_webhook FILE [PATH [BASE]], post_with_header FILE HEADER [PATH]
+#   psql_q SQL [psql args], wait_for SQL EXPECTED [SECS], wait_quiet [SECS]
+#   ok, not_ok, check_eq, check_match, check_eventually, bail
+#
+# Lines printed: "ok - <script>: <case>" / "not ok - <script>: <case>", with
+# details on "#" lines. The script exits non-zero when any case failed.
+
+set -u
+set -o pipefail
+
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ROOT=$(cd "$TESTS_DIR/.." && pwd)
+# shared/ sits beside the repository in CI and at /work/shared here. Nothing
+# below needs it: the fixtures and the fake's reference files are copied into
+# tests/fixtures/.
+SHARED=$(cd "$ROOT/../shared" 2>/dev/null && pwd || echo /work/shared)
+FIX=$TESTS_DIR/fixtures
+WA=$FIX/whatsapp
+BUILD=$ROOT/build/test
+RABTA_BIN=${RABTA_BIN:-$BUILD/rabta}
+FAKE_BIN=${FAKE_BIN:-$BUILD/fake_upstream}
+TEST_NAME=$(basename "$0" .sh)
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+if [ -z "${LSAN_OPTIONS:-}" ] && [ -f "$TESTS_DIR/lsan.supp" ]; then
+    export LSAN_OPTIONS="suppressions=$TESTS_DIR/lsan.supp:print_suppressions=0"
+fi
+
+APP_SECRET=rabta-test-app-secret
+VERIFY_TOKEN=rabta-verify-7f3c
+PNID=110200300400500
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/rabta-$TEST_NAME.XXXXXX") || {
+    echo "not ok - $TEST_NAME: setup: mktemp"
+    exit 1
+}
+chmod 755 "$T"
+
+_passed=0
+_failed=0
+_cleaned=0
+PG_RUNNING=0
+PGDATA_DIR=
+FAKE_PID=
+FAKE_URL=
+RABTA_URL=
+declare -A RABTA_PID=() RABTA_PORT=()
+
+# ---- reporting ---------------------------------------------------------
+
+ok() {
+    _passed=$((_passed + 1))
+    echo "ok - $TEST_NAME: $1"
+}
+
+# not_ok NAME [DETAIL...]: each detail on its own "#" line.
+not_ok() {
+    local name=$1 d
+    shift
+    _failed=$((_failed + 1))
+    echo "not ok - $TEST_NAME: $name"
+    for d in "$@"; do
+        printf '%s\n' "$d" | head -n 40 | sed 's/^/#   /'
+    done
+}
+
+check_eq() {
+    if [ "$2" = "$3" ]; then
+        ok "$1"
+    else
+        not_ok "$1" "expected: $3" "got:      $2"
+    fi
+}
+
+# check_match NAME ACTUAL ERE
+check_match() {
+    if printf '%s' "$2" | grep -Eq -- "$3"; then
+        ok "$1"
+    else
+        not_ok "$1" "expected to match: $3" "got: $2"
+    fi
+}
+
+# Setup failed: nothing after this can mean anything.
+bail() {
+    not_ok "setup: $1" "${@:2}"
+    exit 1
+}
+
+# ---- the registry the driver sweeps if a script dies without cleaning up --
+
+_register() {
+    if [ -n "${RABTA_TEST_REGISTRY:-}" ]; then
+        echo "$*" >>"$RABTA_TEST_REGISTRY"
+    fi
+}
+
+# ---- deadlines -------------------------------------------------------------
+
+_now_ms() { date +%s%3N; }
+
+# wait_until SECS CMD...: polls CMD until it succeeds or SECS pass.
+wait_until() {
+    local secs=$1 end
+    shift
+    end=$(($(_now_ms) + secs * 1000))
+    while :; do
+        "$@" && return 0
+        [ "$(_now_ms)" -ge "$end" ] && return 1
+        sleep 0.1
+    done
+}
+
+# ---- PostgreSQL ------------------------------------------------------------
+
+_pg_bindir() {
+    local d
+    d=$(pg_config --bindir 2>/dev/null)
+    if [ -n "$d" ] && [ -x "$d/initdb" ]; then
+        echo "$d"
+        return
+    fi
+    for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+        if [ -x "$d/initdb" ]; then
+            echo "$d"
+            return
+        fi
+    done
+    d=$(dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/initdb)")
+    echo "$d"
+}
+
+# initdb refuses to run as root: the cluster belongs to an unprivileged user.
+_pg_user() {
+    if [ "$(id -u)" != 0 ]; then
+        id -un
+        return
+    fi
+    if ! id -u rabta-test >/dev/null 2>&1; then
+        useradd --system --no-create-home --shell /usr/sbin/nologin rabta-test \
+            >/dev/null 2>&1 || true
+    fi
+    if id -u rabta-test >/dev/null 2>&1; then
+        echo rabta-test
+    else
+        echo nobody
+    fi
+}
+
+# as_pg CMD...: runs CMD as the cluster's owner, from a directory it can read.
+as_pg() {
+    if [ "$(id -u)" = 0 ]; then
+        (cd "$PGROOT" && runuser -u "$PGUSER" -- "$@")
+    else
+        (cd "$PGROOT" && "$@")
+    fi
+}
+
+start_pg() {
+    PGBIN=$(_pg_bindir)
+    [ -x "$PGBIN/initdb" ] || bail "no initdb (looked in pg_config --bindir, /usr/lib/postgresql)"
+    PGUSER=$(_pg_user)
+    PGROOT=$T/pg
+    PGDATA_DIR=$PGROOT/data
+    # No TCP port is opened; the number only names the socket file.
+    PGPORT=$((20000 + RANDOM % 40000))
+    mkdir -p "$PGROOT"
+    if [ "$(id -u)" = 0 ]; then
+        chown "$PGUSER" "$PGROOT"
+    fi
+    chmod 755 "$PGROOT"
+    as_pg "$PGBIN/initdb" -D "$PGDATA_DIR" -U postgres --auth=trust --encoding=UTF8 \
+        --locale=C --no-sync >"$PGROOT/initdb.log" 2>&1 ||
+        bail "initdb failed" "$(tail -n 20 "$PGROOT/initdb.log")"
+    cat >>"$PGDATA_DIR/postgresql.conf" <<EOF
+# rabta tests
+fsync = off
+full_page_writes = off
+listen_addresses = ''
+unix_socket_directories = '$PGROOT'
+port = $PGPORT
+max_connections = 200
+shared_buffers = 32MB
+EOF
+    _pg_ctl_start || bail "pg_ctl start failed" "$(tail -n 20 "$PGROOT/server.log")"
+    _register "pg $PGDATA_DIR"
+    psql -X -q -h "$PGROOT" -p "$PGPORT" -U postgres -d postgres \
+        -c 'CREATE DATABASE rabta' >/dev/null || bail "CREATE DATABASE rabta failed"
+    DATABASE_URL="host=$PGROOT port=$PGPORT dbname=rabta user=postgres"
+}
+
+_pg_ctl_start() {
+    as_pg "$PGBIN/pg_ctl" -w -t 60 -D "$PGDATA_DIR" -l "$PGROOT/server.log" start \
+        >/dev/null 2>&1 || return 1
+    PG_RUNNING=1
+}
+
+# stop_pg [MODE]: fast (default) disconnects every client, as a crash or an
+# operator restart would.
+stop_pg() {
+    as_pg "$PGBIN/pg_ctl" -w -t 60 -D "$PGDATA_DIR" -m "${1:-fast}" stop >/dev/null 2>&1
+    local rc=$?
+    PG_RUNNING=0
+    return $rc
+}
+
+restart_pg() {
+    _pg_ctl_start
+}
+
+# psql_q SQL [psql args]: unaligned, tuples only; SQL read from stdin so that
+# -v name=value arguments interpolate (:'name').
+psql_q() {
+    local sql=$1
+    shift
+    psql -X -q -At -v ON_ERROR_STOP=1 -h "$PGROOT" -p "$PGPORT" -U postgres -d rabta "$@" \
+        <<<"$sql"
+}
+
+# wait_for SQL EXPECTED [SECS=30]: polls until the query prints EXPECTED.
+# WAIT_LAST holds the last answer (for the failure message).
+WAIT_LAST=
+_wait_for_once() {
+    WAIT_LAST=$(psql_q "$1" 2>&1)
+    [ "$WAIT_LAST" = "$2" ]
+}
+wait_for() {
+    wait_until "${3:-30}" _wait_for_once "$1" "$2"
+}
+
+# check_eventually NAME SQL EXPECTED [SECS]
+check_eventually() {
+    if wait_for "$2" "$3" "${4:-30}"; then
+        ok "$1"
+    else
+        not_ok "$1" "query: $2" "expected: $3" "got:      $WAIT_LAST"
+    fi
+}
+
+# Every inbound event handled and every send settled (nothing pending or in flight).
+QUIET_SQL="SELECT (SELECT count(*) FROM inbound_events WHERE state = 'pending')
+                + (SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending'))"
+wait_quiet() {
+    wait_for "$QUIET_SQL" 0 "${1:-60}"
+}
+
+# ---- fake upstream -------------------------------------------------------
+
+_fake_port_ready() {
+    grep -q '^port=' "$T/fake.out" 2>/dev/null
+}
+
+start_fake() {
+    [ -x "$FAKE_BIN" ] || bail "$FAKE_BIN missing (make test-build)"
+    "$FAKE_BIN" --port 0 --ref "$FIX/reference" --log "$T/fake.ndjson" \
+        >"$T/fake.out" 2>"$T/fake.err" </dev/null &
+    FAKE_PID=$!
+    _register "pid $FAKE_PID $FAKE_BIN"
+    wait_until 15 _fake_port_ready || bail "fake_upstream did not print port=N" \
+        "$(cat "$T/fake.err")"
+    FAKE_PORT=$(sed -n 's/^port=//p' "$T/fake.out" | head -n 1)
+    FAKE_URL=http://127.0.0.1:$FAKE_PORT
+}
+
+# fake_ctl METHOD NAME [JSON]: /_control/NAME
+fake_ctl() {
+    if [ $# -ge 3 ]; then
+        curl -sS --max-time 10 -X "$1" -H 'Content-Type: application/json' \
+            --data-binary "$3" "$FAKE_URL/_control/$2"
+    else
+        curl -sS --max-time 10 -X "$1" "$FAKE_URL/_control/$2"
+    fi
+}
+
+# fake_fail ROUTE MODE [COUNT [DELAY_MS]]
+fake_fail() {
+    local body="{\"route\":\"$1\",\"mode\":\"$2\",\"count\":${3:-1}"
+    [ $# -ge 4 ] && body="$body,\"delay_ms\":$4"
+    fake_ctl POST fail "$body}" >/dev/null
+}
+
+fake_reset() { fake_ctl POST reset >/dev/null; }
+
+# fake_requests [ROUTE]: the recorded requests, one JSON object a line.
+fake_requests() {
+    curl -sS --max-time 10 "$FAKE_URL/_control/requests?route=${1:-whatsapp}"
+}
+
+# sends_to RECIPIENT [JQ-FILTER]: how many recorded WhatsApp sends to RECIPIENT
+# (phone "+92..." in "to", or a BSUID in "recipient") match the filter
+# (e.g. '.status == 200 and .body.type == "template"').
+sends_to() {
+    fake_requests whatsapp | jq -s --arg r "$1" \
+        "[.[] | select((.body.to == \$r or .body.recipient == \$r) and (${2:-true}))] | length"
+}
+
+# ---- rabta ---------------------------------------------------------------------
+
+# RABTA_HOME is a copy of config/, intents/, prompts/ and sql/, so that a story
+# can change a setting (conf_set) without touching the checkout.
+_rabta_home() {
+    local d
+    if [ ! -d "$T/home" ]; then
+        mkdir -p "$T/home"
+        for d in config intents prompts sql; do
+            if [ -d "$ROOT/$d" ]; then
+                cp -R "$ROOT/$d" "$T/home/"
+            fi
+        done
+    fi
+}
+
+# conf_set KEY VALUE: sets every "KEY = ..." line of the copied rabta.conf.
+conf_set() {
+    _rabta_home
+    grep -q "^$1 *=" "$T/home/config/rabta.conf" || bail "conf_set: no key $1 in rabta.conf"
+    sed -i "s|^$1 *=.*|$1 = $2|" "$T/home/config/rabta.conf"
+}
+
+_rabta_env() {
+    RABTA_ENV=(
+        "DATABASE_URL=$DATABASE_URL"
+        "WHATSAPP_TOKEN=test-token"
+        "WHATSAPP_APP_SECRET=$APP_SECRET"
+        "WHATSAPP_VERIFY_TOKEN=$VERIFY_TOKEN"
+        "GRAPH_API_BASE=$FAKE_URL"
+        "GRAPH_API_VERSION=v26.0"
+        "META_PAGE_TOKEN=page-token"
+        "GEMINI_API_BASE=$FAKE_URL"
+        "INVOICING_API_BASE=$FAKE_URL/invoicing"
+        "INVOICING_API_KEY=inv-key"
+        "REPORT_TOKEN=report-token"
+        "RABTA_HOME=$T/home"
+        "RABTA_LOG=${RABTA_LOG:-debug}"
+    )
+}
+
+_free_port() {
+    local p i
+    for i in $(seq 1 100); do
+        p=$((20000 + RANDOM % 40000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            echo "$p"
+            return 0
+        fi
+    done
+    return 1
+}
+
+_healthy() {
+    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1/healthz")" = 200 ]
+}
+
+_alive_and_healthy() {
+    _exited "$1" && return 0 # dead: stop waiting, the caller checks
+    _healthy "$2"
+}
+
+# start_rabta [NAME [VAR=VALUE...]]: one `rabta serve` (NAME defaults to "a"),
+# with the test environment plus the given overrides. Sets RABTA_URL for "a"
+# and RABTA_PORT[NAME], RABTA_PID[NAME]. Waits for /healthz = 200.
+start_rabta() {
+    local name=${1:-a} port pid url try log
+    shift || true
+    [ -x "$RABTA_BIN" ] || bail "$RABTA_BIN missing (make test-build)"
+    _rabta_home
+    _rabta_env
+    log=$T/rabta-$name.log
+    for try in 1 2 3; do
+        port=$(_free_port) || bail "no free port"
+        url=http://127.0.0.1:$port
+        (cd "$T/home" && exec env "${RABTA_ENV[@]}" "RABTA_LISTEN=127.0.0.1:$port" "$@" \
+            "$RABTA_BIN" serve </dev/null >>"$T/rabta-$name.out" 2>>"$log") &
+        pid=$!
+        _register "pid $pid $RABTA_BIN"
+        wait_until 60 _alive_and_healthy "$pid" "$url"
+        if ! _exited "$pid" && _healthy "$url"; then
+            RABTA_PID[$name]=$pid
+            RABTA_PORT[$name]=$port
+            if [ "$name" = a ]; then
+                RABTA_URL=$url
+            fi
+            return 0
+        fi
+        if ! _exited "$pid"; then
+            kill -KILL "$pid" 2>/dev/null
+            wait "$pid" 2>/dev/null
+            bail "rabta serve [$name] not healthy after 60 s" "$(tail -n 30 "$log")"
+        fi
+        wait "$pid" 2>/dev/null
+        # Lost the race for the port? Try another one; anything else is fatal.
+        grep -qi 'address already in use\|bind' "$log" || break
+    done
+    bail "rabta serve [$name] exited during start-up" "$(tail -n 30 "$log")"
+}
+
+rabta_url() { echo "http://127.0.0.1:${RABTA_PORT[${1:-a}]}"; }
+
+SANITIZER_RE='ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY: (Address|Leak|UndefinedBehavior)Sanitizer|WARNING: (AddressSanitizer|LeakSanitizer)'
+
+# sanitizer_clean NAME LOGFILE: a test line; any sanitizer report fails it.
+sanitizer_clean() {
+    if grep -Eq "$SANITIZER_RE" "$2" 2>/dev/null; then
+        not_ok "$1: no sanitizer report" "$(grep -E -A 25 "$SANITIZER_RE" "$2" | head -n 40)"
+        return 1
+    fi
+    return 0
+}
+
+# A process that is gone or a zombie (not yet reaped by this shell).
+_exited() {
+    kill -0 "$1" 2>/dev/null || return 0
+    [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" = Z ]
+}
+
+# stop_rabta [NAME]: SIGTERM, then exit status 0 and a log free of sanitizer
+# reports, as one test line.
+stop_rabta() {
+    local name=${1:-a} pid rc log
+    pid=${RABTA_PID[$name]:-}
+    [ -n "$pid" ] || return 0
+    unset "RABTA_PID[$name]"
+    log=$T/rabta-$name.log
+    kill -TERM "$pid" 2>/dev/null
+    if ! wait_until 30 _exited "$pid"; then
+        kill -KILL "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+        not_ok "rabta[$name] stops within 30 s of SIGTERM" "$(tail -n 20 "$log")"
+        return 1
+    fi
+    wait "$pid"
+    rc=$?
+    sanitizer_clean "rabta[$name]" "$log" || return 1
+    if [ "$rc" = 0 ]; then
+        ok "rabta[$name] exits 0 on SIGTERM, no sanitizer report"
+    else
+        not_ok "rabta[$name] exits 0 on SIGTERM, no sanitizer report" "exit status $rc" \
+            "$(tail -n 20 "$log")"
+        return 1
+    fi
+}
+
+# rabta_cli ARGS...: runs `rabta ARGS` with the test environment; stdout in
+# $T/cli.out, stderr in $T/cli.err; returns its exit status. A sanitizer
+# report fails a test line of its own.
+rabta_cli() {
+    local rc
+    _rabta_home
+    _rabta_env
+    (cd "$T/home" && exec env "${RABTA_ENV[@]}" "RABTA_LISTEN=127.0.0.1:1" "$RABTA_BIN" "$@") \
+        </dev/null >"$T/cli.out" 2>"$T/cli.err"
+    rc=$?
+    cat "$T/cli.err" >>"$T/cli-all.log"
+    sanitizer_clean "rabta $*" "$T/cli.err"
+    return $rc
+}
+
+# ---- HTTP ------------------------------------------------------------------
+
+# sign FILE: the hex HMAC-SHA256 of the file's bytes, keyed with the app secret.
+sign() {
+    openssl dgst -sha256 -hmac "${SIGN_SECRET:-$APP_SECRET}" -r "$1" | cut -d' ' -f1
+}
+
+# post_webhook FILE [PATH [BASE]]: signed POST; prints the HTTP status
+# (000 when no answer came). The response body is left in $T/last_response.
+post_webhook() {
+    local file=$1 path=${2:-/webhook/whatsapp} base=${3:-$RABTA_URL}
+    post_with_header "$file" "X-Hub-Signature-256: sha256=$(sign "$file")" "$path" "$base"
+}
+
+# post_with_header FILE HEADER [PATH [BASE]]: POST with HEADER ("" for none).
+post_with_header() {
+    local file=$1 header=$2 path=${3:-/webhook/whatsapp} base=${4:-$RABTA_URL}
+    local args=(-s -o "$T/last_response" -w '%{http_code}' --max-time 30
+        -H 'Content-Type: application/json' --data-binary "@$file")
+    [ -n "$header" ] && args+=(-H "$header")
+    curl "${args[@]}" "$base$path" 2>/dev/null
+    true
+}
+
+# http_get URL: prints the status; body in $T/last_response, headers in $T/last_headers.
+http_get() {
+    curl -s -o "$T/last_response" -D "$T/last_headers" -w '%{http_code}' --max-time 30 "$1" \
+        2>/dev/null
+    true
+}
+
+# with_text FILE PLACEHOLDER VALUE: the file's bytes with PLACEHOLDER replaced,
+# nothing else touched (so Meta's escaping stays as it is).
+with_text() {
+    local body
+    body=$(<"$1")
+    printf '%s' "${body//"$2"/$3}"
+}
+
+# ---- cleanup -------------------------------------------------------------------
+
+_stop_fake() {
+    [ -n "$FAKE_PID" ] || return 0
+    kill -TERM "$FAKE_PID" 2>/dev/null
+    if ! wait_until 15 _exited "$FAKE_PID"; then
+        kill -KILL "$FAKE_PID" 2>/dev/null
+        not_ok "fake_upstream stops on SIGTERM"
+    fi
+    wait "$FAKE_PID" 2>/dev/null
+    FAKE_PID=
+    sanitizer_clean "fake_upstream" "$T/fake.err" >/dev/null || true
+}
+
+_cleanup() {
+    local n
+    [ "$_cleaned" = 1 ] && return
+    _cleaned=1
+    for n in "${!RABTA_PID[@]}"; do
+        stop_rabta "$n"
+    done
+    _stop_fake
+    if [ "$PG_RUNNING" = 1 ]; then
+        stop_pg immediate || true
+    fi
+    if [ "$_failed" -gt 0 ] || [ -n "${RABTA_TEST_KEEP:-}" ]; then
+        local keep=$BUILD/e2e-logs/$TEST_NAME
+        rm -rf "$keep"
+        mkdir -p "$keep"
+        cp "$T"/*.log "$T"/*.err "$T"/*.out "$T"/*.ndjson "$keep/" 2>/dev/null
+        cp "$T"/pg/server.log "$keep/postgres.log" 2>/dev/null
+        echo "# logs kept in ${keep#"$ROOT"/}"
+    fi
+    rm -rf "$T"
+}
+
+_on_exit() {
+    local rc=$?
+    _cleanup
+    if [ "$_failed" -gt 0 ]; then
+        rc=1
+    fi
+    exit "$rc"
+}
+
+_on_signal() {
+    not_ok "interrupted by SIG$1"
+    exit 130
+}
+
+trap _on_exit EXIT
+trap '_on_signal INT' INT
+trap '_on_signal TERM' TERM
