@@ -140,13 +140,12 @@ static int ensure_database(const char *conninfo)
     PGresult *r = NULL;
     int rc;
 
-    snprintf(admin, sizeof(admin), "%s", conninfo);
-    char *db = strstr(admin, "dbname=rabta");
+    const char *db = strstr(conninfo, "dbname=rabta");
     if (!db) {
         return RB_OK;
     }
-    memcpy(db, "dbname=postgres", 15);
-    memmove(db + 15, db + 12, strlen(db + 12) + 1);
+    snprintf(admin, sizeof(admin), "%.*sdbname=postgres%s", (int)(db - conninfo), conninfo,
+             db + strlen("dbname=rabta"));
     rc = db_connect(admin, &c, NULL);
     if (!rc) {
         rc = db_exec(c, "SELECT 1 FROM pg_database WHERE datname = 'rabta'", 0, NULL, &r);

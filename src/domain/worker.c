@@ -370,8 +370,9 @@ static void *listener_main(void *arg)
     while (!ws->app->stopping) {
         if (!c || PQstatus(db_pg(c)) != CONNECTION_OK) {
             if ((c ? db_reconnect(c) : db_connect(ws->app->conninfo, &c, NULL)) ||
-                db_exec(c, "LISTEN rabta_events; LISTEN rabta_outbox; LISTEN rabta_jobs", 0,
-                        NULL, NULL)) {
+                db_exec(c, "LISTEN rabta_events", 0, NULL, NULL) ||
+                db_exec(c, "LISTEN rabta_outbox", 0, NULL, NULL) ||
+                db_exec(c, "LISTEN rabta_jobs", 0, NULL, NULL)) {
                 struct timespec ts = {0, 500 * 1000000L};
                 nanosleep(&ts, NULL);
                 continue;
