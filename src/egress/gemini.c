@@ -14,14 +14,14 @@
 
 struct gemini_prompt {
     char *system;
+    char version[17]; /* FNV-1a 64 of both files, hex */
     char *examples_path;
     struct gemini_example *examples; /* user/model strings owned (cast on free) */
     size_t nexamples;
 };
 
-static const char *const gm_placeholders[] = {"intents", "today",        "weekday",
-                                              "time",    "zone",         "country_code",
-                                              NULL};
+static const char *const gm_placeholders[] = {"intents", "today",        "weekday", "time",
+                                              "zone",    "country_code", NULL};
 
 /* Reads path into out; RB_ENOTFOUND, RB_ETOOBIG, RB_ENOMEM, RB_EPARSE (not
  * UTF-8 or a NUL byte), each with a message in err. */
@@ -33,8 +33,10 @@ static int gm_read_file(const char *path, struct buf *out, struct buf *err)
     int rc = RB_OK;
 
     if (!f) {
-        buf_say(err, "%s: cannot open: %s\n", path, strerror(errno));
-        return errno == ENOENT ? RB_ENOTFOUND : RB_EPARSE;
+        int e = errno;
+        char msg[128];
+        buf_say(err, "%s: cannot open: %s\n", path, strerror_r(e, msg, sizeof(msg)));
+        return e == ENOENT ? RB_ENOTFOUND : RB_EPARSE;
     }
     while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
         rc = buf_add(out, chunk, n);
@@ -47,10 +49,22 @@ static int gm_read_file(const char *path, struct buf *out, struct buf *err)
         rc = RB_EPARSE;
     }
     if (rc) {
-        buf_say(err, "%s: cannot read: %s\n", path, rc == RB_EPARSE ? "not UTF-8 text"
-                                                                      : rb_strerror(rc));
+        buf_say(err, "%s: cannot read: %s\n", path,
+                rc == RB_EPARSE ? "not UTF-8 text" : rb_strerror(rc));
     }
     return rc;
+}
+
+/* Folds s into a running FNV-1a 64 hash. */
+static uint64_t gm_fnv(uint64_t h, const char *s, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
 }
 
 /* Checks that every {placeholder} of s is known; one message per problem. */
@@ -105,7 +119,8 @@ static int gm_example_line(const char *path, int line, char *s, struct gemini_ex
         json_decref(answer);
         return RB_EPARSE;
     }
-    model = json_dumps(answer, JSON_COMPACT); /* the compact form the schema produces */
+    /* the compact form the schema produces; 0.95 stays 0.95 */
+    model = json_dumps(answer, JSON_COMPACT | JSON_REAL_PRECISION(3));
     json_decref(answer);
     ex->user = strdup(s);
     ex->model = model;
@@ -172,6 +187,7 @@ int gemini_prompt_load(const char *dir, struct gemini_prompt **out, struct buf *
 {
     struct gemini_prompt *p = calloc(1, sizeof(*p));
     struct buf path, text;
+    uint64_t hash = 0xcbf29ce484222325ULL;
     int rc;
 
     buf_init(&path, 4096);
@@ -185,6 +201,7 @@ int gemini_prompt_load(const char *dir, struct gemini_prompt **out, struct buf *
     }
     if (!rc) {
         rc = gm_check_placeholders(path.p, text.p, err);
+        hash = gm_fnv(hash, text.p, text.len);
         p->system = buf_detach(&text, NULL);
     }
     buf_reset(&path);
@@ -193,6 +210,7 @@ int gemini_prompt_load(const char *dir, struct gemini_prompt **out, struct buf *
     }
     if (!rc) {
         rc = gm_read_file(path.p, &text, err);
+        hash = gm_fnv(hash, text.p, text.len);
         p->examples_path = buf_detach(&path, NULL);
     }
     if (!rc) {
@@ -208,8 +226,14 @@ int gemini_prompt_load(const char *dir, struct gemini_prompt **out, struct buf *
         gemini_prompt_free(p);
         return rc;
     }
+    snprintf(p->version, sizeof(p->version), "%016llx", (unsigned long long)hash);
     *out = p;
     return RB_OK;
+}
+
+const char *gemini_prompt_version(const struct gemini_prompt *p)
+{
+    return p->version;
 }
 
 const char *gemini_prompt_system(const struct gemini_prompt *p)
@@ -404,8 +428,8 @@ static json_t *gm_slots_schema(void)
         return NULL;
     }
     return json_pack("{s:s, s:s, s:o, s:o}", "type", "OBJECT", "description",
-                     "Only the slots the message states.", "properties", props,
-                     "propertyOrdering", order);
+                     "Only the slots the message states.", "properties", props, "propertyOrdering",
+                     order);
 }
 
 /* ["lead.create", ..., "unknown"] */
@@ -437,13 +461,12 @@ int gemini_build_schema(const struct gemini_catalog *cat, json_t **out)
     json_t *s;
 
     /* "o" takes each reference, also when json_pack fails (a NULL among them). */
-    s = json_pack("{s:s, s:{s:{s:s, s:o, s:s}, s:o, s:{s:s, s:o}, s:{s:s, s:s}}, s:o, s:o}",
-                  "type", "OBJECT", "properties", "intent", "type", "STRING", "enum",
-                  gm_intent_enum(cat), "description", "The one command the message asks for.",
-                  "slots", gm_slots_schema(), "lang", "type", "STRING", "enum",
-                  gm_string_array(langs), "confidence", "type", "NUMBER", "description",
-                  "0 to 1.", "required", gm_string_array(keys), "propertyOrdering",
-                  gm_string_array(keys));
+    s = json_pack("{s:s, s:{s:{s:s, s:o, s:s}, s:o, s:{s:s, s:o}, s:{s:s, s:s}}, s:o, s:o}", "type",
+                  "OBJECT", "properties", "intent", "type", "STRING", "enum", gm_intent_enum(cat),
+                  "description", "The one command the message asks for.", "slots",
+                  gm_slots_schema(), "lang", "type", "STRING", "enum", gm_string_array(langs),
+                  "confidence", "type", "NUMBER", "description", "0 to 1.", "required",
+                  gm_string_array(keys), "propertyOrdering", gm_string_array(keys));
     if (!s) {
         return RB_ENOMEM;
     }
@@ -460,10 +483,8 @@ struct gemini_family gemini_family_of(const char *model)
         const char *prefix;
         struct gemini_family f;
     } table[] = {
-        {"gemini-2.5-", {NULL, true, true, 512}},
-        {"gemini-2.0-", {NULL, false, true, 512}},
-        {"gemini-3.7-", {"LOW", false, false, 2048}},
-        {"gemini-3.8-", {"LOW", false, false, 2048}},
+        {"gemini-2.5-", {NULL, true, true, 512}},      {"gemini-2.0-", {NULL, false, true, 512}},
+        {"gemini-3.7-", {"LOW", false, false, 2048}},  {"gemini-3.8-", {"LOW", false, false, 2048}},
         {"gemini-3", {"MINIMAL", false, false, 1024}},
     };
     static const struct gemini_family unknown = {NULL, false, false, 1024};
@@ -519,8 +540,8 @@ static json_t *gm_safety_settings(void)
     size_t i;
 
     for (i = 0; a && i < sizeof(cats) / sizeof(cats[0]); i++) {
-        if (json_array_append_new(a, json_pack("{s:s, s:s}", "category", cats[i], "threshold",
-                                               "BLOCK_ONLY_HIGH"))) {
+        if (json_array_append_new(
+                a, json_pack("{s:s, s:s}", "category", cats[i], "threshold", "BLOCK_ONLY_HIGH"))) {
             json_decref(a);
             return NULL;
         }
@@ -670,8 +691,7 @@ static int gm_candidate_text(const json_t *cand, struct buf *out)
     const char *t;
     size_t i;
 
-    json_array_foreach(parts, i, part)
-    {
+    json_array_foreach (parts, i, part) {
         t = json_string_value(json_object_get(part, "text"));
         if (t && !json_is_true(json_object_get(part, "thought"))) {
             if (buf_add(out, t, json_string_length(json_object_get(part, "text")))) {
@@ -915,8 +935,7 @@ static const char *gm_check_slots(const struct gemini_intent *in, const json_t *
     if (!kept) {
         return "no_memory";
     }
-    json_object_foreach((json_t *)slots, key, v)
-    {
+    json_object_foreach ((json_t *)slots, key, v) {
         if (gm_blank(v)) {
             continue;
         }
@@ -1027,8 +1046,7 @@ static const json_t *gm_error_detail(const json_t *err, const char *suffix)
     const char *type;
     size_t i, n = strlen(suffix);
 
-    json_array_foreach(json_object_get(err, "details"), i, d)
-    {
+    json_array_foreach (json_object_get(err, "details"), i, d) {
         type = json_string_value(json_object_get(d, "@type"));
         if (type && strlen(type) >= n && strcmp(type + strlen(type) - n, suffix) == 0) {
             return d;
@@ -1076,8 +1094,7 @@ static bool gm_quota_hopeless(const json_t *err)
     if (msg && strstr(msg, "limit: 0")) {
         return true;
     }
-    json_array_foreach(json_object_get(qf, "violations"), i, v)
-    {
+    json_array_foreach (json_object_get(qf, "violations"), i, v) {
         id = json_string_value(json_object_get(v, "quotaId"));
         if (id && strstr(id, "PerDay")) {
             return true;
@@ -1196,8 +1213,7 @@ static int64_t gm_retry_policy(struct gm_call *c, struct gemini_info *info)
         } else if (delay < 0) {
             delay = gm_jitter_ms(c);
         }
-    } else if (status == 408 || status == 500 || status == 502 || status == 503 ||
-               status == 504) {
+    } else if (status == 408 || status == 500 || status == 502 || status == 503 || status == 504) {
         delay = gm_jitter_ms(c);
     } else if (status == 400 && c->thinking && msg && strcasestr(msg, "thinking")) {
         /* the model refuses our thinking settings: once more without (§4.6) */
@@ -1237,7 +1253,7 @@ static int gm_attempt(struct gm_call *c, struct gemini_info *info, int64_t *retr
     }
     if (c->res.transport != HTTP_T_OK) {
         bool timeout = c->res.transport == HTTP_T_TIMEOUT;
-        gm_set_reason(info, timeout ? "timeout"
+        gm_set_reason(info, timeout                              ? "timeout"
                             : c->res.transport == HTTP_T_CONNECT ? "connect_error"
                                                                  : "transport_error");
         *retry_ms = timeout ? 0 : gm_jitter_ms(c);

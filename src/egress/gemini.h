@@ -89,11 +89,12 @@ struct gemini_prompt; /* opaque, immutable once loaded */
  * RB_ENOTFOUND for a missing file, RB_ENOMEM) with every problem appended
  * to err as "file:line: message"; *out is untouched.
  */
-RB_MUST_CHECK int gemini_prompt_load(const char *dir, struct gemini_prompt **out,
-                                     struct buf *err);
+RB_MUST_CHECK int gemini_prompt_load(const char *dir, struct gemini_prompt **out, struct buf *err);
 void gemini_prompt_free(struct gemini_prompt *p);
 /* Borrowed, valid until gemini_prompt_free. */
 const char *gemini_prompt_system(const struct gemini_prompt *p);
+/* 16 hex digits identifying the two files' contents (ai_log.prompt_version). */
+const char *gemini_prompt_version(const struct gemini_prompt *p);
 const struct gemini_example *gemini_prompt_examples(const struct gemini_prompt *p, size_t *n);
 
 /* ---- request (pure) -------------------------------------------------------- */
@@ -139,24 +140,24 @@ struct gemini_family gemini_family_of(const char *model);
  * dropped). RB_EINVAL, RB_EPARSE (invalid UTF-8), RB_ENOMEM.
  */
 RB_MUST_CHECK int gemini_build_request(const struct gemini_catalog *cat, const char *model,
-                                       const struct gemini_ctx *ctx, const char *text,
-                                       size_t len, bool with_thinking, json_t **out);
+                                       const struct gemini_ctx *ctx, const char *text, size_t len,
+                                       bool with_thinking, json_t **out);
 
 /* ---- response (pure) ------------------------------------------------------- */
 
 /* What one call leaves for ai_log and the log line. */
 struct gemini_info {
-    char fallback[32];     /* why the answer was not used; "" when it was */
-    char *raw_text;        /* new or NULL: the model's text as received */
-    char *model_version;   /* new or NULL: modelVersion */
-    char *response_id;     /* new or NULL: responseId */
-    char *finish_reason;   /* new or NULL: candidates[0].finishReason */
-    char *error_message;   /* new or NULL: error.message of a non-200 */
-    char *detail;          /* new or NULL: which check failed, for the log */
+    char fallback[32];   /* why the answer was not used; "" when it was */
+    char *raw_text;      /* new or NULL: the model's text as received */
+    char *model_version; /* new or NULL: modelVersion */
+    char *response_id;   /* new or NULL: responseId */
+    char *finish_reason; /* new or NULL: candidates[0].finishReason */
+    char *error_message; /* new or NULL: error.message of a non-200 */
+    char *detail;        /* new or NULL: which check failed, for the log */
     int64_t prompt_tokens, output_tokens, thoughts_tokens, total_tokens;
-    long http_status;      /* of the last attempt; 0 when none arrived */
+    long http_status; /* of the last attempt; 0 when none arrived */
     int attempts;
-    int64_t latency_ms;    /* the whole call, retries and waits included */
+    int64_t latency_ms; /* the whole call, retries and waits included */
 };
 
 void gemini_info_init(struct gemini_info *i);

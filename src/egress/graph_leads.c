@@ -77,8 +77,7 @@ static int graph_parse_fields(const json_t *data, struct graph_lead *l)
     if (!l->fields) {
         return RB_ENOMEM;
     }
-    json_array_foreach(data, i, item)
-    {
+    json_array_foreach (data, i, item) {
         struct graph_lead_field *f = &l->fields[l->nfields];
         const json_t *name = json_object_get(item, "name");
 
@@ -260,8 +259,7 @@ out:
 static int graph_url(const struct graph_conf *conf, const char *id, struct buf *url)
 {
     const char *base = conf->base && conf->base[0] ? conf->base : GRAPH_BASE_DEFAULT;
-    const char *version = conf->version && conf->version[0] ? conf->version
-                                                            : GRAPH_VERSION_DEFAULT;
+    const char *version = conf->version && conf->version[0] ? conf->version : GRAPH_VERSION_DEFAULT;
     size_t blen = strlen(base);
 
     while (blen > 0 && base[blen - 1] == '/') {

@@ -25,7 +25,7 @@
 #include "egress/http_client.h"
 
 #define GRAPH_LEAD_FIELDS                                                                          \
-    "id,created_time,ad_id,ad_name,adset_id,adset_name,campaign_id,campaign_name,form_id,"       \
+    "id,created_time,ad_id,ad_name,adset_id,adset_name,campaign_id,campaign_name,form_id,"         \
     "is_organic,platform,field_data"
 #define GRAPH_RESPONSE_MAX ((size_t)256 * 1024)
 
@@ -42,8 +42,8 @@ struct graph_lead {
     char *adset_id, *adset_name;
     char *campaign_id, *campaign_name;
     char *form_id;
-    char *platform;  /* "fb", "ig" */
-    int is_organic;  /* 1, 0, or -1 when absent */
+    char *platform; /* "fb", "ig" */
+    int is_organic; /* 1, 0, or -1 when absent */
     struct graph_lead_field *fields;
     size_t nfields;
 };

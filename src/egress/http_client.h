@@ -85,9 +85,8 @@ RB_MUST_CHECK int http_perform(struct http_client *c, const struct http_request 
                                struct http_response *res);
 
 /* http_perform with the client's default timeout. */
-RB_MUST_CHECK int http_post_json(struct http_client *c, const char *url,
-                                 const char *const *headers, const char *body, size_t len,
-                                 struct http_response *res);
+RB_MUST_CHECK int http_post_json(struct http_client *c, const char *url, const char *const *headers,
+                                 const char *body, size_t len, struct http_response *res);
 RB_MUST_CHECK int http_get(struct http_client *c, const char *url, const char *const *headers,
                            struct http_response *res);
 

@@ -18,16 +18,15 @@ int inv_build_booking(const struct inv_booking *b, json_t **out)
 {
     json_t *o;
 
-    if (!b->lead_id || !b->lead_id[0] || !b->client_name || !b->client_name[0] ||
-        !b->event_date || !b->event_date[0] || b->amount <= 0 || b->guests < 0) {
+    if (!b->lead_id || !b->lead_id[0] || !b->client_name || !b->client_name[0] || !b->event_date ||
+        !b->event_date[0] || b->amount <= 0 || b->guests < 0) {
         return RB_EINVAL;
     }
     /* "o" takes each reference; json_pack fails (NULL) on invalid UTF-8 too. */
     o = json_pack("{s:s, s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:I}", "lead_id", b->lead_id,
-                  "client_name", b->client_name, "phone", inv_str_or_null(b->phone),
-                  "event_date", b->event_date, "guests",
-                  b->guests > 0 ? json_integer(b->guests) : json_null(), "hall",
-                  inv_str_or_null(b->hall), "slot", inv_str_or_null(b->slot), "package",
+                  "client_name", b->client_name, "phone", inv_str_or_null(b->phone), "event_date",
+                  b->event_date, "guests", b->guests > 0 ? json_integer(b->guests) : json_null(),
+                  "hall", inv_str_or_null(b->hall), "slot", inv_str_or_null(b->slot), "package",
                   inv_str_or_null(b->package), "amount", (json_int_t)b->amount);
     if (!o) {
         return RB_ENOMEM;
@@ -153,8 +152,7 @@ int inv_parse_milestones(const char *body, size_t len, struct inv_milestones *ou
         rc = RB_ENOMEM;
         goto out;
     }
-    json_array_foreach(list, i, item)
-    {
+    json_array_foreach (list, i, item) {
         if (!json_is_string(json_object_get(item, "milestone"))) {
             continue;
         }
@@ -240,7 +238,8 @@ int inv_classify(long status, enum http_transport t, const char *body, size_t le
     }
     root = json_loadb(body, len, 0, NULL);
     e = json_object_get(root, "error");
-    msg = json_is_string(e) ? json_string_value(e) : json_string_value(json_object_get(e, "message"));
+    msg =
+        json_is_string(e) ? json_string_value(e) : json_string_value(json_object_get(e, "message"));
     if (msg) {
         r->error = strdup(msg);
     }

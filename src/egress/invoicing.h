@@ -34,15 +34,15 @@
 
 /* A booking to push; strings borrowed, NULL ones are sent as null. */
 struct inv_booking {
-    const char *lead_id;     /* "42" */
+    const char *lead_id; /* "42" */
     const char *client_name;
-    const char *phone;       /* E.164 */
-    const char *event_date;  /* YYYY-MM-DD */
-    int64_t guests;          /* 0 = unknown (sent as null) */
+    const char *phone;      /* E.164 */
+    const char *event_date; /* YYYY-MM-DD */
+    int64_t guests;         /* 0 = unknown (sent as null) */
     const char *hall;
-    const char *slot;        /* lunch, dinner, full_day */
+    const char *slot; /* lunch, dinner, full_day */
     const char *package;
-    int64_t amount;          /* whole rupees, > 0 */
+    int64_t amount; /* whole rupees, > 0 */
 };
 
 /*
@@ -89,8 +89,8 @@ struct inv_result {
     enum inv_class cls;
     long http_status;
     enum http_transport transport;
-    char *error;     /* new string or NULL: the body's "error" (string or
-                        {"message"}) for logs */
+    char *error;      /* new string or NULL: the body's "error" (string or
+                         {"message"}) for logs */
     char *booking_id; /* new string: set on INV_OK from inv_booking_create */
     int64_t total_ms;
 };

@@ -357,12 +357,8 @@ out:
 
 const char *wa_class_name(enum wa_class c)
 {
-    static const char *const names[] = {"ok",
-                                        "retry",
-                                        "pair_limit",
-                                        "template_fallback",
-                                        "stop_alert",
-                                        "permanent"};
+    static const char *const names[] = {"ok",         "retry",    "pair_limit", "template_fallback",
+                                        "stop_alert", "permanent"};
 
     if ((unsigned)c < sizeof(names) / sizeof(names[0])) {
         return names[c];
@@ -473,8 +469,8 @@ static int wa_read_error(const json_t *err, long status, struct wa_result *r)
 /* A 2xx body: messages[0].id, or {"success": true}. */
 static int wa_read_success(const json_t *root, struct wa_result *r)
 {
-    const char *id =
-        json_string_value(json_object_get(json_array_get(json_object_get(root, "messages"), 0), "id"));
+    const char *id = json_string_value(
+        json_object_get(json_array_get(json_object_get(root, "messages"), 0), "id"));
 
     if (id && id[0]) {
         r->wamid = strdup(id);
@@ -530,8 +526,8 @@ out:
 static int wa_url(const struct wa_conf *conf, struct buf *url)
 {
     const char *base = conf->base && conf->base[0] ? conf->base : WA_GRAPH_BASE_DEFAULT;
-    const char *version = conf->version && conf->version[0] ? conf->version
-                                                            : WA_GRAPH_VERSION_DEFAULT;
+    const char *version =
+        conf->version && conf->version[0] ? conf->version : WA_GRAPH_VERSION_DEFAULT;
     size_t blen = strlen(base);
 
     while (blen > 0 && base[blen - 1] == '/') {
@@ -541,8 +537,8 @@ static int wa_url(const struct wa_conf *conf, struct buf *url)
         !http_path_segment_ok(conf->phone_number_id) || !http_header_value_ok(base)) {
         return RB_EINVAL;
     }
-    if (buf_add(url, base, blen) || buf_addf(url, "/%s/%s/messages", version,
-                                             conf->phone_number_id)) {
+    if (buf_add(url, base, blen) ||
+        buf_addf(url, "/%s/%s/messages", version, conf->phone_number_id)) {
         return buf_err(url);
     }
     return RB_OK;

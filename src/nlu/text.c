@@ -42,7 +42,7 @@ enum fold_kind { FOLD_KEEP, FOLD_DROP, FOLD_SPACE, FOLD_MAP };
 
 struct fold {
     enum fold_kind kind;
-    int n;        /* FOLD_MAP: code points in to[] */
+    int n; /* FOLD_MAP: code points in to[] */
     ucs4_t to[2];
 };
 
@@ -218,7 +218,7 @@ struct sink {
     char *key;
     struct text_span *spans; /* NULL when no map was asked for */
     size_t len, cap;
-    size_t max;              /* the caller's remaining room */
+    size_t max; /* the caller's remaining room */
     char key_stack[SINK_STACK_BYTES];
     struct text_span span_stack[SINK_STACK_BYTES];
 };
@@ -546,8 +546,7 @@ int text_normalize(const char *s, size_t len, struct buf *out)
     return text_normalize_map(s, len, out, NULL);
 }
 
-void text_map_span(const struct buf *map, size_t key_from, size_t key_to, size_t *from,
-                   size_t *to)
+void text_map_span(const struct buf *map, size_t key_from, size_t key_to, size_t *from, size_t *to)
 {
     struct text_span a, b;
 
@@ -712,13 +711,13 @@ bool text_next_word(struct str *cursor, struct str *word)
 
 /* reference/urdu-text.md §5: Roman Urdu words that are not also English. */
 static const char *const roman_markers[] = {
-    "hai",    "hain",  "kya",  "kia",   "ka",    "ki",    "ke",    "ko",    "ne",    "se",
-    "mein",   "mai",   "nahi", "nai",   "nhi",   "karo",  "kardo", "krdo",  "kar",   "kr",
-    "dena",   "dedo",  "dikhao", "batao", "btao", "bhejo", "wala", "wali",  "wale",  "bhai",
-    "ji",     "jee",   "yaar", "aaj",   "aj",    "kal",   "parson", "baje", "bje",   "lakh",
-    "lac",    "hazar", "mehman", "mahine", "hafte", "hua", "hui",   "gaya",  "gayi",  "tha",
-    "thi",    "acha",  "theek", "thik",  "sab",   "mera",  "meri",  "mere",  "kitna", "kitni",
-    "kab",    "kahan", "kaun", "kon",
+    "hai",  "hain",  "kya",    "kia",    "ka",    "ki",    "ke",     "ko",   "ne",    "se",
+    "mein", "mai",   "nahi",   "nai",    "nhi",   "karo",  "kardo",  "krdo", "kar",   "kr",
+    "dena", "dedo",  "dikhao", "batao",  "btao",  "bhejo", "wala",   "wali", "wale",  "bhai",
+    "ji",   "jee",   "yaar",   "aaj",    "aj",    "kal",   "parson", "baje", "bje",   "lakh",
+    "lac",  "hazar", "mehman", "mahine", "hafte", "hua",   "hui",    "gaya", "gayi",  "tha",
+    "thi",  "acha",  "theek",  "thik",   "sab",   "mera",  "meri",   "mere", "kitna", "kitni",
+    "kab",  "kahan", "kaun",   "kon",
 };
 
 /* Words that say nothing about the language when they are all there is. */

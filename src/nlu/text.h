@@ -61,8 +61,7 @@ RB_MUST_CHECK int text_normalize_map(const char *s, size_t len, struct buf *out,
  * key offsets counted from the first byte text_normalize_map appended.
  * Requires key_from < key_to <= number of spans in map.
  */
-void text_map_span(const struct buf *map, size_t key_from, size_t key_to, size_t *from,
-                   size_t *to);
+void text_map_span(const struct buf *map, size_t key_from, size_t key_to, size_t *from, size_t *to);
 
 /*
  * Appends a PCRE2 pattern with the same per-character fold applied to its

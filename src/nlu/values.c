@@ -46,82 +46,122 @@ struct word_val {
 /* ---- word tables (reference/urdu-text.md §6-§9) ---- */
 
 static const struct word_val month_words[] = {
-    {"january", 1},   {"jan", 1},        {"janwari", 1},   {"janwary", 1},   {"janvari", 1},
-    {"janvary", 1},   {"jenuary", 1},    {"جنوری", 1},     {"february", 2},  {"feb", 2},
-    {"febuary", 2},   {"feburary", 2},   {"februray", 2},  {"febraury", 2},  {"farwari", 2},
-    {"farvari", 2},   {"فروری", 2},      {"march", 3},     {"mar", 3},       {"maarch", 3},
-    {"مارچ", 3},      {"april", 4},      {"apr", 4},       {"aprail", 4},    {"aprel", 4},
-    {"apreil", 4},    {"aprill", 4},     {"اپریل", 4},     {"may", 5},       {"mai", 5},
-    {"mayi", 5},      {"میی", 5},        {"می", 5},        {"june", 6},      {"jun", 6},
-    {"joon", 6},      {"جون", 6},        {"july", 7},      {"jul", 7},       {"julai", 7},
-    {"jolai", 7},     {"julaai", 7},     {"جولایی", 7},    {"جولای", 7},     {"august", 8},
-    {"aug", 8},       {"agast", 8},      {"agust", 8},     {"augest", 8},    {"اگست", 8},
-    {"september", 9}, {"sep", 9},        {"sept", 9},      {"septmber", 9},  {"setember", 9},
-    {"sitambar", 9},  {"ستمبر", 9},      {"october", 10},  {"oct", 10},      {"octuber", 10},
-    {"aktubar", 10},  {"اکتوبر", 10},    {"november", 11}, {"nov", 11},      {"novmber", 11},
-    {"navambar", 11}, {"nomber", 11},    {"نومبر", 11},    {"december", 12}, {"dec", 12},
-    {"decmber", 12},  {"disambar", 12},  {"dasambar", 12}, {"دسمبر", 12},    {NULL, 0},
+    {"january", 1},   {"jan", 1},       {"janwari", 1},   {"janwary", 1},   {"janvari", 1},
+    {"janvary", 1},   {"jenuary", 1},   {"جنوری", 1},     {"february", 2},  {"feb", 2},
+    {"febuary", 2},   {"feburary", 2},  {"februray", 2},  {"febraury", 2},  {"farwari", 2},
+    {"farvari", 2},   {"فروری", 2},     {"march", 3},     {"mar", 3},       {"maarch", 3},
+    {"مارچ", 3},      {"april", 4},     {"apr", 4},       {"aprail", 4},    {"aprel", 4},
+    {"apreil", 4},    {"aprill", 4},    {"اپریل", 4},     {"may", 5},       {"mai", 5},
+    {"mayi", 5},      {"میی", 5},       {"می", 5},        {"june", 6},      {"jun", 6},
+    {"joon", 6},      {"جون", 6},       {"july", 7},      {"jul", 7},       {"julai", 7},
+    {"jolai", 7},     {"julaai", 7},    {"جولایی", 7},    {"جولای", 7},     {"august", 8},
+    {"aug", 8},       {"agast", 8},     {"agust", 8},     {"augest", 8},    {"اگست", 8},
+    {"september", 9}, {"sep", 9},       {"sept", 9},      {"septmber", 9},  {"setember", 9},
+    {"sitambar", 9},  {"ستمبر", 9},     {"october", 10},  {"oct", 10},      {"octuber", 10},
+    {"aktubar", 10},  {"اکتوبر", 10},   {"november", 11}, {"nov", 11},      {"novmber", 11},
+    {"navambar", 11}, {"nomber", 11},   {"نومبر", 11},    {"december", 12}, {"dec", 12},
+    {"decmber", 12},  {"disambar", 12}, {"dasambar", 12}, {"دسمبر", 12},    {NULL, 0},
 };
 
 /* 0 = Monday ... 6 = Sunday, as date_weekday. */
 static const struct word_val weekday_words[] = {
-    {"monday", 0},    {"mon", 0},        {"peer", 0},      {"pir", 0},       {"somwar", 0},
-    {"somvar", 0},    {"پیر", 0},        {"سوموار", 0},    {"tuesday", 1},   {"tue", 1},
-    {"tues", 1},      {"mangal", 1},     {"mangalwar", 1}, {"منگل", 1},      {"wednesday", 2},
-    {"wed", 2},       {"budh", 2},       {"budhwar", 2},   {"bud", 2},       {"بدہ", 2},
-    {"thursday", 3},  {"thu", 3},        {"thur", 3},      {"thurs", 3},     {"jumerat", 3},
-    {"jumeraat", 3},  {"jumaraat", 3},   {"jumairat", 3},  {"جمعرات", 3},    {"friday", 4},
-    {"fri", 4},       {"juma", 4},       {"jumma", 4},     {"jumah", 4},     {"jummah", 4},
-    {"jumay", 4},     {"jumme", 4},      {"jummay", 4},    {"جمعہ", 4},      {"جمعے", 4},
-    {"saturday", 5},  {"sat", 5},        {"sanichar", 5},  {"hafta", 5},     {"hafte", 5},
-    {"haftay", 5},    {"hafty", 5},      {"ہفتہ", 5},      {"ہفتے", 5},      {"sunday", 6},
-    {"sun", 6},       {"itwar", 6},      {"itwaar", 6},    {"atwar", 6},     {"اتوار", 6},
+    {"monday", 0},   {"mon", 0},      {"peer", 0},      {"pir", 0},     {"somwar", 0},
+    {"somvar", 0},   {"پیر", 0},      {"سوموار", 0},    {"tuesday", 1}, {"tue", 1},
+    {"tues", 1},     {"mangal", 1},   {"mangalwar", 1}, {"منگل", 1},    {"wednesday", 2},
+    {"wed", 2},      {"budh", 2},     {"budhwar", 2},   {"bud", 2},     {"بدہ", 2},
+    {"thursday", 3}, {"thu", 3},      {"thur", 3},      {"thurs", 3},   {"jumerat", 3},
+    {"jumeraat", 3}, {"jumaraat", 3}, {"jumairat", 3},  {"جمعرات", 3},  {"friday", 4},
+    {"fri", 4},      {"juma", 4},     {"jumma", 4},     {"jumah", 4},   {"jummah", 4},
+    {"jumay", 4},    {"jumme", 4},    {"jummay", 4},    {"جمعہ", 4},    {"جمعے", 4},
+    {"saturday", 5}, {"sat", 5},      {"sanichar", 5},  {"hafta", 5},   {"hafte", 5},
+    {"haftay", 5},   {"hafty", 5},    {"ہفتہ", 5},      {"ہفتے", 5},    {"sunday", 6},
+    {"sun", 6},      {"itwar", 6},    {"itwaar", 6},    {"atwar", 6},   {"اتوار", 6},
     {NULL, 0},
 };
 
 enum det { DET_THIS = 1, DET_NEXT, DET_LAST };
 
 static const struct word_val det_words[] = {
-    {"this", DET_THIS},    {"is", DET_THIS},      {"iss", DET_THIS},      {"ye", DET_THIS},
-    {"yeh", DET_THIS},     {"current", DET_THIS}, {"اس", DET_THIS},       {"یہ", DET_THIS},
-    {"next", DET_NEXT},    {"agle", DET_NEXT},    {"agla", DET_NEXT},     {"aglay", DET_NEXT},
-    {"agly", DET_NEXT},    {"agli", DET_NEXT},    {"coming", DET_NEXT},   {"upcoming", DET_NEXT},
-    {"اگلے", DET_NEXT},    {"اگلا", DET_NEXT},    {"اگلی", DET_NEXT},     {"last", DET_LAST},
-    {"previous", DET_LAST}, {"prev", DET_LAST},   {"pichle", DET_LAST},   {"pichla", DET_LAST},
-    {"pichli", DET_LAST},  {"pichhle", DET_LAST}, {"pichhla", DET_LAST},  {"pichlay", DET_LAST},
-    {"pichly", DET_LAST},  {"guzishta", DET_LAST}, {"پچہلے", DET_LAST},   {"پچہلا", DET_LAST},
-    {"پچہلی", DET_LAST},   {"گزشتہ", DET_LAST},   {NULL, 0},
+    {"this", DET_THIS},
+    {"is", DET_THIS},
+    {"iss", DET_THIS},
+    {"ye", DET_THIS},
+    {"yeh", DET_THIS},
+    {"current", DET_THIS},
+    {"اس", DET_THIS},
+    {"یہ", DET_THIS},
+    {"next", DET_NEXT},
+    {"agle", DET_NEXT},
+    {"agla", DET_NEXT},
+    {"aglay", DET_NEXT},
+    {"agly", DET_NEXT},
+    {"agli", DET_NEXT},
+    {"coming", DET_NEXT},
+    {"upcoming", DET_NEXT},
+    {"اگلے", DET_NEXT},
+    {"اگلا", DET_NEXT},
+    {"اگلی", DET_NEXT},
+    {"last", DET_LAST},
+    {"previous", DET_LAST},
+    {"prev", DET_LAST},
+    {"pichle", DET_LAST},
+    {"pichla", DET_LAST},
+    {"pichli", DET_LAST},
+    {"pichhle", DET_LAST},
+    {"pichhla", DET_LAST},
+    {"pichlay", DET_LAST},
+    {"pichly", DET_LAST},
+    {"guzishta", DET_LAST},
+    {"پچہلے", DET_LAST},
+    {"پچہلا", DET_LAST},
+    {"پچہلی", DET_LAST},
+    {"گزشتہ", DET_LAST},
+    {NULL, 0},
 };
 
 enum unit { UNIT_WEEK = 1, UNIT_MONTH, UNIT_QUARTER, UNIT_YEAR };
 
 static const struct word_val unit_words[] = {
-    {"week", UNIT_WEEK},       {"hafte", UNIT_WEEK},     {"hafta", UNIT_WEEK},
-    {"haftay", UNIT_WEEK},     {"hafty", UNIT_WEEK},     {"ہفتے", UNIT_WEEK},
-    {"ہفتہ", UNIT_WEEK},       {"month", UNIT_MONTH},    {"mahine", UNIT_MONTH},
-    {"mahina", UNIT_MONTH},    {"mahinay", UNIT_MONTH},  {"mahiny", UNIT_MONTH},
-    {"maheena", UNIT_MONTH},   {"maheene", UNIT_MONTH},  {"مہینے", UNIT_MONTH},
-    {"مہینہ", UNIT_MONTH},     {"ماہ", UNIT_MONTH},      {"quarter", UNIT_QUARTER},
-    {"qtr", UNIT_QUARTER},     {"year", UNIT_YEAR},      {"saal", UNIT_YEAR},
-    {"sal", UNIT_YEAR},        {"سال", UNIT_YEAR},       {NULL, 0},
+    {"week", UNIT_WEEK},     {"hafte", UNIT_WEEK},    {"hafta", UNIT_WEEK},
+    {"haftay", UNIT_WEEK},   {"hafty", UNIT_WEEK},    {"ہفتے", UNIT_WEEK},
+    {"ہفتہ", UNIT_WEEK},     {"month", UNIT_MONTH},   {"mahine", UNIT_MONTH},
+    {"mahina", UNIT_MONTH},  {"mahinay", UNIT_MONTH}, {"mahiny", UNIT_MONTH},
+    {"maheena", UNIT_MONTH}, {"maheene", UNIT_MONTH}, {"مہینے", UNIT_MONTH},
+    {"مہینہ", UNIT_MONTH},   {"ماہ", UNIT_MONTH},     {"quarter", UNIT_QUARTER},
+    {"qtr", UNIT_QUARTER},   {"year", UNIT_YEAR},     {"saal", UNIT_YEAR},
+    {"sal", UNIT_YEAR},      {"سال", UNIT_YEAR},      {NULL, 0},
 };
 
 enum rel { REL_TODAY = 1, REL_KAL, REL_TOMORROW, REL_PARSON, REL_YESTERDAY };
 
 static const struct word_val rel_words[] = {
-    {"aaj", REL_TODAY},        {"aj", REL_TODAY},         {"aajj", REL_TODAY},
-    {"today", REL_TODAY},      {"آج", REL_TODAY},         {"kal", REL_KAL},
-    {"kl", REL_KAL},           {"kall", REL_KAL},         {"کل", REL_KAL},
-    {"tomorrow", REL_TOMORROW}, {"tmrw", REL_TOMORROW},   {"tmr", REL_TOMORROW},
-    {"tomorow", REL_TOMORROW}, {"tommorow", REL_TOMORROW}, {"tommorrow", REL_TOMORROW},
-    {"parson", REL_PARSON},    {"parso", REL_PARSON},     {"parsoon", REL_PARSON},
-    {"parsun", REL_PARSON},    {"پرسوں", REL_PARSON},     {"yesterday", REL_YESTERDAY},
+    {"aaj", REL_TODAY},
+    {"aj", REL_TODAY},
+    {"aajj", REL_TODAY},
+    {"today", REL_TODAY},
+    {"آج", REL_TODAY},
+    {"kal", REL_KAL},
+    {"kl", REL_KAL},
+    {"kall", REL_KAL},
+    {"کل", REL_KAL},
+    {"tomorrow", REL_TOMORROW},
+    {"tmrw", REL_TOMORROW},
+    {"tmr", REL_TOMORROW},
+    {"tomorow", REL_TOMORROW},
+    {"tommorow", REL_TOMORROW},
+    {"tommorrow", REL_TOMORROW},
+    {"parson", REL_PARSON},
+    {"parso", REL_PARSON},
+    {"parsoon", REL_PARSON},
+    {"parsun", REL_PARSON},
+    {"پرسوں", REL_PARSON},
+    {"yesterday", REL_YESTERDAY},
     {NULL, 0},
 };
 
 static const char *const ko_words[] = {"ko", "کو", NULL};
-static const char *const tareekh_words[] = {"tareekh", "tarikh", "tareek", "tarik", "date",
-                                            "تاریخ", NULL};
+static const char *const tareekh_words[] = {"tareekh", "tarikh", "tareek", "tarik",
+                                            "date",    "تاریخ",  NULL};
 static const char *const ordinal_words[] = {"st", "nd", "rd", "th", NULL};
 static const char *const range_sep_words[] = {"se", "سے", "to", "till", "until", "-", NULL};
 static const char *const range_end_words[] = {"tak", "tk", "تک", NULL};
@@ -129,69 +169,73 @@ static const char *const range_end_words[] = {"tak", "tk", "تک", NULL};
 enum tw { TW_MORNING = 1, TW_NOON, TW_AFTERNOON, TW_EVENING, TW_NIGHT };
 
 static const struct word_val timeword_words[] = {
-    {"subah", TW_MORNING},    {"subha", TW_MORNING},    {"sobah", TW_MORNING},
-    {"subh", TW_MORNING},     {"savere", TW_MORNING},   {"savera", TW_MORNING},
-    {"morning", TW_MORNING},  {"صبح", TW_MORNING},      {"dopahar", TW_NOON},
-    {"dopehar", TW_NOON},     {"dupehar", TW_NOON},     {"dopher", TW_NOON},
-    {"dupahar", TW_NOON},     {"dopaher", TW_NOON},     {"noon", TW_NOON},
-    {"afternoon", TW_NOON},   {"دوپہر", TW_NOON},       {"sehpehar", TW_AFTERNOON},
-    {"sehpahar", TW_AFTERNOON}, {"sham", TW_EVENING},   {"shaam", TW_EVENING},
-    {"evening", TW_EVENING},  {"شام", TW_EVENING},      {"raat", TW_NIGHT},
-    {"rat", TW_NIGHT},        {"night", TW_NIGHT},      {"رات", TW_NIGHT},
-    {NULL, 0},
+    {"subah", TW_MORNING},      {"subha", TW_MORNING},
+    {"sobah", TW_MORNING},      {"subh", TW_MORNING},
+    {"savere", TW_MORNING},     {"savera", TW_MORNING},
+    {"morning", TW_MORNING},    {"صبح", TW_MORNING},
+    {"dopahar", TW_NOON},       {"dopehar", TW_NOON},
+    {"dupehar", TW_NOON},       {"dopher", TW_NOON},
+    {"dupahar", TW_NOON},       {"dopaher", TW_NOON},
+    {"noon", TW_NOON},          {"afternoon", TW_NOON},
+    {"دوپہر", TW_NOON},         {"sehpehar", TW_AFTERNOON},
+    {"sehpahar", TW_AFTERNOON}, {"sham", TW_EVENING},
+    {"shaam", TW_EVENING},      {"evening", TW_EVENING},
+    {"شام", TW_EVENING},        {"raat", TW_NIGHT},
+    {"rat", TW_NIGHT},          {"night", TW_NIGHT},
+    {"رات", TW_NIGHT},          {NULL, 0},
 };
 
-static const char *const baje_words[] = {"baje", "bje",   "bajay", "bajey", "bjay", "bajy",
-                                         "baj",  "bjy",   "o'clock", "oclock", "بجے", NULL};
+static const char *const baje_words[] = {"baje", "bje", "bajay",   "bajey",  "bjay", "bajy",
+                                         "baj",  "bjy", "o'clock", "oclock", "بجے",  NULL};
 
 enum frac { FRAC_SAWA = 1, FRAC_SAADHE, FRAC_PAUNE, FRAC_DEDH, FRAC_DHAI };
 
 static const struct word_val frac_words[] = {
-    {"sawa", FRAC_SAWA},     {"sava", FRAC_SAWA},     {"سوا", FRAC_SAWA},
-    {"saadhe", FRAC_SAADHE}, {"sadhe", FRAC_SAADHE},  {"sarhe", FRAC_SAADHE},
-    {"saarhe", FRAC_SAADHE}, {"saade", FRAC_SAADHE},  {"sade", FRAC_SAADHE},
-    {"ساڑہے", FRAC_SAADHE},  {"paune", FRAC_PAUNE},   {"pone", FRAC_PAUNE},
-    {"pauney", FRAC_PAUNE},  {"پونے", FRAC_PAUNE},    {"dedh", FRAC_DEDH},
-    {"deedh", FRAC_DEDH},    {"derh", FRAC_DEDH},     {"ڈیڑہ", FRAC_DEDH},
-    {"dhai", FRAC_DHAI},     {"adhai", FRAC_DHAI},    {"arhai", FRAC_DHAI},
-    {"dhaai", FRAC_DHAI},    {"ڈہایی", FRAC_DHAI},    {NULL, 0},
+    {"sawa", FRAC_SAWA},     {"sava", FRAC_SAWA},    {"سوا", FRAC_SAWA},
+    {"saadhe", FRAC_SAADHE}, {"sadhe", FRAC_SAADHE}, {"sarhe", FRAC_SAADHE},
+    {"saarhe", FRAC_SAADHE}, {"saade", FRAC_SAADHE}, {"sade", FRAC_SAADHE},
+    {"ساڑہے", FRAC_SAADHE},  {"paune", FRAC_PAUNE},  {"pone", FRAC_PAUNE},
+    {"pauney", FRAC_PAUNE},  {"پونے", FRAC_PAUNE},   {"dedh", FRAC_DEDH},
+    {"deedh", FRAC_DEDH},    {"derh", FRAC_DEDH},    {"ڈیڑہ", FRAC_DEDH},
+    {"dhai", FRAC_DHAI},     {"adhai", FRAC_DHAI},   {"arhai", FRAC_DHAI},
+    {"dhaai", FRAC_DHAI},    {"ڈہایی", FRAC_DHAI},   {NULL, 0},
 };
 
 static const struct word_val number_words[] = {
-    {"ek", 1},       {"aik", 1},      {"one", 1},      {"do", 2},       {"two", 2},
-    {"teen", 3},     {"three", 3},    {"char", 4},     {"chaar", 4},    {"four", 4},
-    {"panch", 5},    {"paanch", 5},   {"five", 5},     {"chay", 6},     {"chhe", 6},
-    {"che", 6},      {"chhay", 6},    {"six", 6},      {"saat", 7},     {"seven", 7},
-    {"aath", 8},     {"eight", 8},    {"nau", 9},      {"nine", 9},     {"das", 10},
-    {"ten", 10},     {"gyarah", 11},  {"barah", 12},   {"pandrah", 15}, {"bees", 20},
-    {"twenty", 20},  {"pachees", 25}, {"tees", 30},    {"chalees", 40}, {"pachas", 50},
-    {"pachaas", 50}, {"fifty", 50},   {"saath", 60},   {"sattar", 70},  {"assi", 80},
-    {"nabbe", 90},   {"ایک", 1},      {"دو", 2},       {"تین", 3},      {"چار", 4},
-    {"پانچ", 5},     {"چہ", 6},       {"سات", 7},      {"آٹہ", 8},      {"نو", 9},
-    {"دس", 10},      {"بیس", 20},     {"تیس", 30},     {"چالیس", 40},   {"پچاس", 50},
-    {"ساٹہ", 60},    {"ستر", 70},     {"اسی", 80},     {"نوے", 90},     {NULL, 0},
+    {"ek", 1},       {"aik", 1},      {"one", 1},    {"do", 2},       {"two", 2},
+    {"teen", 3},     {"three", 3},    {"char", 4},   {"chaar", 4},    {"four", 4},
+    {"panch", 5},    {"paanch", 5},   {"five", 5},   {"chay", 6},     {"chhe", 6},
+    {"che", 6},      {"chhay", 6},    {"six", 6},    {"saat", 7},     {"seven", 7},
+    {"aath", 8},     {"eight", 8},    {"nau", 9},    {"nine", 9},     {"das", 10},
+    {"ten", 10},     {"gyarah", 11},  {"barah", 12}, {"pandrah", 15}, {"bees", 20},
+    {"twenty", 20},  {"pachees", 25}, {"tees", 30},  {"chalees", 40}, {"pachas", 50},
+    {"pachaas", 50}, {"fifty", 50},   {"saath", 60}, {"sattar", 70},  {"assi", 80},
+    {"nabbe", 90},   {"ایک", 1},      {"دو", 2},     {"تین", 3},      {"چار", 4},
+    {"پانچ", 5},     {"چہ", 6},       {"سات", 7},    {"آٹہ", 8},      {"نو", 9},
+    {"دس", 10},      {"بیس", 20},     {"تیس", 30},   {"چالیس", 40},   {"پچاس", 50},
+    {"ساٹہ", 60},    {"ستر", 70},     {"اسی", 80},   {"نوے", 90},     {NULL, 0},
 };
 
 /* Multipliers, in rupees per unit. */
 static const struct word_val multiplier_words[] = {
-    {"hundred", 100},       {"sau", 100},           {"سو", 100},
-    {"k", 1000},            {"thousand", 1000},     {"hazar", 1000},
-    {"hazaar", 1000},       {"hzar", 1000},         {"hajar", 1000},
-    {"ہزار", 1000},         {"lakh", 100000},       {"lac", 100000},
-    {"lacs", 100000},       {"lakhs", 100000},      {"laakh", 100000},
-    {"lk", 100000},         {"l", 100000},          {"لاکہ", 100000},
-    {"million", 1000000},   {"mn", 1000000},        {"crore", 10000000},
-    {"crores", 10000000},   {"cr", 10000000},       {"karor", 10000000},
-    {"karod", 10000000},    {"کروڑ", 10000000},     {NULL, 0},
+    {"hundred", 100},     {"sau", 100},       {"سو", 100},
+    {"k", 1000},          {"thousand", 1000}, {"hazar", 1000},
+    {"hazaar", 1000},     {"hzar", 1000},     {"hajar", 1000},
+    {"ہزار", 1000},       {"lakh", 100000},   {"lac", 100000},
+    {"lacs", 100000},     {"lakhs", 100000},  {"laakh", 100000},
+    {"lk", 100000},       {"l", 100000},      {"لاکہ", 100000},
+    {"million", 1000000}, {"mn", 1000000},    {"crore", 10000000},
+    {"crores", 10000000}, {"cr", 10000000},   {"karor", 10000000},
+    {"karod", 10000000},  {"کروڑ", 10000000}, {NULL, 0},
 };
 
-static const char *const currency_words[] = {"rs",     "pkr",    "rupay", "rupaye", "rupees",
-                                             "rupee",  "rupey",  "روپے",  "روپیہ", NULL};
+static const char *const currency_words[] = {"rs",    "pkr",   "rupay", "rupaye", "rupees",
+                                             "rupee", "rupey", "روپے",  "روپیہ",  NULL};
 
 static const char *const guest_words[] = {
-    "guests", "guest",   "log",      "loag",     "logon",  "bande",  "banday", "afraad",
-    "afrad",  "pax",     "people",   "persons",  "person", "heads",  "mehman", "mehmaan",
-    "mehmano", "mehmaano", "mehmanon", "مہمان",  "لوگ",    "افراد",  "بندے",   NULL};
+    "guests",   "guest",  "log",     "loag",   "logon", "bande",   "banday",  "afraad",  "afrad",
+    "pax",      "people", "persons", "person", "heads", "mehman",  "mehmaan", "mehmano", "mehmaano",
+    "mehmanon", "مہمان",  "لوگ",     "افراد",  "بندے",  "مہمانوں", "لوگوں",   "بندوں",   NULL};
 
 /* ---- tokens ---- */
 
@@ -228,8 +272,8 @@ static size_t tok_scan(const char *p, size_t len, enum tok_kind *kind)
 
     if (is_digit(p[0])) {
         *kind = TOK_NUM;
-        while (i < len && (is_digit(p[i]) || (is_num_sep(p[i]) && i + 1 < len &&
-                                              is_digit(p[i + 1])))) {
+        while (i < len &&
+               (is_digit(p[i]) || (is_num_sep(p[i]) && i + 1 < len && is_digit(p[i + 1])))) {
             i++;
         }
     } else if (is_word_byte(p[0])) {
@@ -356,7 +400,7 @@ static bool toks_match(const struct tok *t, size_t n, const char *phrase)
         const char *end = strchr(p, ' ');
         size_t wlen = end ? (size_t)(end - p) : strlen(p);
 
-        if (i == n || t[i].kind == TOK_NUM || !eq_ci_n(t[i].s, p, wlen)) {
+        if (i == n || !eq_ci_n(t[i].s, p, wlen)) {
             return false;
         }
         i++;
@@ -581,8 +625,7 @@ static bool date_spec_parse(const struct tok *t, size_t n, bool bare_day, struct
  * next such date on or after today (31 February is no date at all, 29
  * February the next leap day); a day alone, the next such day of a month.
  */
-static bool date_spec_resolve(const struct date_spec *ds, struct rb_date today,
-                              struct rb_date *out)
+static bool date_spec_resolve(const struct date_spec *ds, struct rb_date today, struct rb_date *out)
 {
     struct rb_date d = {0, 0, 0};
     int k;
@@ -750,8 +793,8 @@ static bool day_pair(const struct tok *t, int *a, int *b)
 /* The start of a range written "10 se 15 april": the left side takes the
  * month and year it leaves out from the end b, a year earlier if it would
  * come after b ("25 december se 5 january"). */
-static bool range_start(const struct tok *t, size_t n, const struct nlu_now *ctx,
-                        struct rb_date b, struct rb_date *a)
+static bool range_start(const struct tok *t, size_t n, const struct nlu_now *ctx, struct rb_date b,
+                        struct rb_date *a)
 {
     struct date_spec ds;
     struct rb_date d;
@@ -840,4 +883,856 @@ int value_date(struct str s, const struct nlu_now *ctx, struct rb_date *from, st
     *to = b;
     *is_range = range;
     return RB_OK;
+}
+
+/* ---- times ---- */
+
+/* A time-of-day word, 0 when the next token is none. */
+static int cur_timeword(struct cur *c)
+{
+    int tw;
+
+    if (c->i + 2 <= c->n && toks_match(&c->t[c->i], 2, "سہ پہر")) {
+        c->i += 2;
+        return TW_AFTERNOON;
+    }
+    tw = cur_val(c, timeword_words);
+    return tw > 0 ? tw : 0;
+}
+
+enum ampm { AMPM_NONE = 0, AMPM_AM, AMPM_PM };
+
+/* "am", "pm", or "a.m." as the tokens a . m. */
+static int cur_ampm(struct cur *c)
+{
+    const struct tok *t = cur_peek(c);
+    int r;
+
+    if (!t) {
+        return AMPM_NONE;
+    }
+    if (tok_is(t, "am") || tok_is(t, "pm")) {
+        c->i++;
+        return tok_is(t, "am") ? AMPM_AM : AMPM_PM;
+    }
+    if ((tok_is(t, "a") || tok_is(t, "p")) && c->i + 2 < c->n && tok_is(&c->t[c->i + 1], ".") &&
+        tok_is(&c->t[c->i + 2], "m")) {
+        r = tok_is(t, "a") ? AMPM_AM : AMPM_PM;
+        c->i += 3;
+        cur_accept(c, ".");
+        return r;
+    }
+    return AMPM_NONE;
+}
+
+/* "4", "16:30", "4.30": an hour and maybe minutes. */
+static bool cur_clock(struct cur *c, int *h, int *m, bool *has_min)
+{
+    const struct tok *t = cur_peek(c);
+    int part[3];
+    size_t digits[3], np;
+
+    if (!t || !num_parts(t, ":.", part, digits, &np) || np > 2 || digits[0] > 2 ||
+        (np == 2 && digits[1] != 2)) {
+        return false;
+    }
+    if (part[0] > 23 || (np == 2 && part[1] > 59)) {
+        return false;
+    }
+    *h = part[0];
+    *m = np == 2 ? part[1] : 0;
+    *has_min = np == 2;
+    c->i++;
+    return true;
+}
+
+/*
+ * The 24-hour hour of a 12-hour clock hour h (1..12). am/pm decide; then a
+ * time word (INTENTS.md: subah morning, dopahar 12-15, sham evening, raat
+ * night); with neither, 1-7 is afternoon or evening, 8-11 morning, 12 noon.
+ */
+static int hour_of(int h, int ampm, int tw)
+{
+    if (ampm == AMPM_AM) {
+        return h % 12;
+    }
+    if (ampm == AMPM_PM) {
+        return h % 12 + 12;
+    }
+    switch (tw) {
+    case TW_MORNING:
+        return h;
+    case TW_NOON:
+        return h == 12 ? 12 : h <= 6 ? h + 12 : h;
+    case TW_AFTERNOON:
+    case TW_EVENING:
+        return h == 12 ? 12 : h + 12;
+    case TW_NIGHT:
+        return h == 12 ? 0 : h <= 4 ? h : h + 12;
+    default:
+        return h <= 7 ? h + 12 : h;
+    }
+}
+
+/*
+ * [at] [time word [ko]] [sawa|saadhe|paune] H[:MM] [am|pm] [baje] [am|pm]
+ * [time word [ko]], or dedh/dhai [baje]; H in digits or words (char baje). An hour over 12 (or 0)
+ * is a 24-hour time and takes no am/pm. Minutes since midnight into *minutes; *small_hours when
+ * raat named a time after midnight ("kal raat 2 baje" is the night that starts tomorrow).
+ */
+static bool time_toks(const struct tok *t, size_t n, int *minutes, bool *small_hours)
+{
+    struct cur c = {t, n, 0};
+    int tw, tw2, frac, ampm, ampm2, h = 0, m = 0, total;
+    bool has_min = false;
+
+    cur_accept(&c, ",");
+    if (!cur_accept(&c, "at")) {
+        cur_accept(&c, "@");
+    }
+    tw = cur_timeword(&c);
+    if (tw) {
+        cur_accept_in(&c, ko_words);
+    }
+    frac = cur_val(&c, frac_words);
+    if (frac == FRAC_DEDH || frac == FRAC_DHAI) {
+        h = frac == FRAC_DEDH ? 1 : 2;
+    } else if (!cur_clock(&c, &h, &m, &has_min)) {
+        h = cur_val(&c, number_words); /* "char baje", "saadhe saat" */
+        if (h < 1 || h > 12) {
+            return false;
+        }
+    }
+    if (frac > 0 && (has_min || h == 0 || h > 12)) {
+        return false;
+    }
+    ampm = cur_ampm(&c);
+    cur_accept_in(&c, baje_words);
+    ampm2 = cur_ampm(&c);
+    tw2 = cur_timeword(&c);
+    if (tw2) {
+        cur_accept_in(&c, ko_words);
+    }
+    if (!cur_end(&c) || (ampm && ampm2) || (tw && tw2)) {
+        return false;
+    }
+    ampm = ampm ? ampm : ampm2;
+    tw = tw ? tw : tw2;
+    if (h == 0 || h > 12) {
+        if (ampm) {
+            return false;
+        }
+        total = h * 60 + m;
+    } else {
+        total = hour_of(h, ampm, tw) * 60 + m;
+    }
+    if (frac == FRAC_SAWA) {
+        total += 15;
+    } else if (frac == FRAC_SAADHE || frac == FRAC_DEDH || frac == FRAC_DHAI) {
+        total += 30;
+    } else if (frac == FRAC_PAUNE) {
+        total -= 15; /* paune 8 is a quarter to eight */
+    }
+    *minutes = (total + 24 * 60) % (24 * 60);
+    *small_hours = tw == TW_NIGHT && *minutes < 5 * 60;
+    return true;
+}
+
+int value_time(struct str s, int *hour, int *min)
+{
+    struct toks tk;
+    int minutes;
+    bool small_hours;
+    int rc = tokenize(s, &tk);
+
+    if (rc) {
+        return rc;
+    }
+    if (!time_toks(tk.t, tk.n, &minutes, &small_hours)) {
+        return RB_EPARSE;
+    }
+    *hour = minutes / 60;
+    *min = minutes % 60;
+    return RB_OK;
+}
+
+/* A day and a time in either order: "kal 4 baje", "4 baje kal". */
+static bool day_and_time(const struct tok *t, size_t n, const struct nlu_now *ctx,
+                         struct rb_date *d, int *minutes)
+{
+    bool small_hours = false;
+    size_t k;
+
+    for (k = n - 1; k >= 1; k--) {
+        if ((single_date(t, k, ctx, d) && time_toks(t + k, n - k, minutes, &small_hours)) ||
+            (time_toks(t, k, minutes, &small_hours) && single_date(t + k, n - k, ctx, d))) {
+            if (small_hours) {
+                *d = date_add_days(*d, 1);
+            }
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A day and a time; a time alone is today, or tomorrow when it has already
+ * passed. */
+int value_when(struct str s, const struct nlu_now *ctx, struct rb_datetime *out)
+{
+    struct toks tk;
+    struct rb_date d;
+    int minutes;
+    bool small_hours;
+    int rc = tokenize(s, &tk);
+
+    if (rc) {
+        return rc;
+    }
+    if (time_toks(tk.t, tk.n, &minutes, &small_hours)) {
+        d = ctx->now.date;
+        if (minutes < ctx->now.hour * 60 + ctx->now.min) {
+            d = date_add_days(d, 1);
+        }
+    } else if (!day_and_time(tk.t, tk.n, ctx, &d, &minutes)) {
+        return RB_EPARSE;
+    }
+    out->date = d;
+    out->hour = minutes / 60;
+    out->min = minutes % 60;
+    return RB_OK;
+}
+
+/* ---- amounts and counts ---- */
+
+/* A number as written: mant / 10^scale. */
+struct num {
+    int64_t mant;
+    int scale;
+    bool grouped; /* written with thousands separators */
+};
+
+/*
+ * Digit groups of an integer part with commas: Western (1-3 digits, then
+ * 3s: 800,000) or South Asian (1-2 digits, then 2s, then 3: 8,00,000).
+ * "2,5" is neither (reference §9: ambiguous, ask).
+ */
+static bool grouping_ok(const char *p, size_t len)
+{
+    size_t i, g = 0, first = 0, groups = 0;
+    bool west = true, south = true;
+
+    for (i = 0; i <= len; i++) {
+        if (i < len && p[i] != ',') {
+            g++;
+            continue;
+        }
+        if (groups == 0) {
+            first = g;
+        } else if (i < len) { /* a middle group */
+            west = west && g == 3;
+            south = south && g == 2;
+        } else if (g != 3) { /* the last group */
+            return false;
+        }
+        groups++;
+        g = 0;
+    }
+    west = west && first >= 1 && first <= 3;
+    south = south && first >= 1 && first <= 2;
+    return groups >= 2 && (west || south);
+}
+
+/* "350000", "8,00,000", "2.5", "1,250.50" (at most 15 digits, 6 decimals). */
+static bool num_token(const struct tok *t, struct num *out)
+{
+    size_t i, int_len = t->s.len, ndig = 0;
+    int64_t mant = 0;
+    int scale = 0;
+    bool comma = false, dot = false;
+
+    if (t->kind != TOK_NUM) {
+        return false;
+    }
+    for (i = 0; i < t->s.len; i++) {
+        char ch = t->s.p[i];
+        if (is_digit(ch)) {
+            if (++ndig > 15) {
+                return false;
+            }
+            mant = mant * 10 + (ch - '0');
+            scale += dot;
+        } else if (ch == ',' && !dot) {
+            comma = true;
+        } else if (ch == '.' && !dot) {
+            dot = true;
+            int_len = i;
+        } else {
+            return false;
+        }
+    }
+    if (scale > 6 || (comma && !grouping_ok(t->s.p, int_len))) {
+        return false;
+    }
+    out->mant = mant;
+    out->scale = scale;
+    out->grouped = comma;
+    return true;
+}
+
+static int64_t pow10_i(int k)
+{
+    int64_t r = 1;
+
+    while (k-- > 0) {
+        r *= 10;
+    }
+    return r;
+}
+
+/* n times mult, when that is a whole number that fits. */
+static bool num_times(struct num n, int64_t mult, int64_t *out)
+{
+    int64_t p = pow10_i(n.scale);
+
+    if (n.mant > INT64_MAX / mult || (n.mant * mult) % p != 0) {
+        return false;
+    }
+    *out = n.mant * mult / p;
+    return true;
+}
+
+static bool next_is_multiplier(const struct cur *c)
+{
+    const struct tok *t = cur_peek(c);
+    return t && tok_val(t, multiplier_words) > 0;
+}
+
+/* A number: digits, a number word (ek ... nabbe), dedh (1.5), dhai (2.5),
+ * sawa/saadhe/paune N (N + 1/4, N + 1/2, N - 1/4), sawa alone (1.25). */
+static bool cur_number(struct cur *c, struct num *out)
+{
+    const struct tok *t = cur_peek(c);
+    struct num base;
+    int frac, v;
+
+    if (!t) {
+        return false;
+    }
+    if (num_token(t, out)) {
+        c->i++;
+        return true;
+    }
+    v = cur_val(c, number_words);
+    if (v > 0) {
+        out->mant = v;
+        out->scale = 0;
+        out->grouped = false;
+        return true;
+    }
+    frac = cur_val(c, frac_words);
+    out->scale = 2;
+    out->grouped = false;
+    if (frac == FRAC_DEDH || frac == FRAC_DHAI || (frac == FRAC_SAWA && next_is_multiplier(c))) {
+        out->mant = frac == FRAC_DEDH ? 150 : frac == FRAC_DHAI ? 250 : 125;
+        return true;
+    }
+    if (frac <= 0 || !cur_number(c, &base) || base.grouped || base.scale > 0 || base.mant < 1 ||
+        base.mant > 1000000) {
+        return false;
+    }
+    out->mant = base.mant * 100 + (frac == FRAC_SAWA ? 25 : frac == FRAC_SAADHE ? 50 : -25);
+    return true;
+}
+
+/* Leaves out what may close an amount: "/-", "=/-", a currency, "only". */
+static size_t amount_end(const struct tok *t, size_t n)
+{
+    for (;;) {
+        if (n >= 3 && tok_is(&t[n - 2], "/") && tok_is(&t[n - 1], "-")) {
+            n -= 2;
+            if (tok_is(&t[n - 1], "=")) {
+                n--;
+            }
+        } else if (n >= 2 && (tok_in(&t[n - 1], currency_words) || tok_is(&t[n - 1], "only"))) {
+            n--;
+        } else {
+            return n;
+        }
+    }
+}
+
+/*
+ * [Rs[.]|PKR] term+ [rupay|/-], a term a number and maybe a multiplier.
+ * Multipliers fall term by term ("1 crore 20 lakh", "12 lakh 50 hazar");
+ * a last bare term only after hazar or sau ("50 hazar 500"). A number
+ * written with separators is already rupees and takes no multiplier:
+ * "8,00,000 lakh" is an error, not 80 billion.
+ */
+int value_amount(struct str s, int64_t *rupees)
+{
+    struct toks tk;
+    struct cur c;
+    int64_t total = 0, prev_mult = 0;
+    int rc = tokenize(s, &tk);
+
+    if (rc) {
+        return rc;
+    }
+    c.t = tk.t;
+    c.n = amount_end(tk.t, tk.n);
+    c.i = 0;
+    if (c.n > 1 && cur_accept_in(&c, currency_words)) {
+        if (!cur_accept(&c, ".")) {
+            cur_accept(&c, ":");
+        }
+    }
+    if (cur_end(&c)) {
+        return RB_EPARSE;
+    }
+    while (!cur_end(&c)) {
+        struct num num;
+        int64_t mult, v;
+
+        if (!cur_number(&c, &num)) {
+            return RB_EPARSE;
+        }
+        mult = cur_val(&c, multiplier_words);
+        if (mult > 0 && (num.grouped || (prev_mult && mult >= prev_mult))) {
+            return RB_EPARSE;
+        }
+        if (mult <= 0 && (!cur_end(&c) || prev_mult > 1000)) {
+            return RB_EPARSE;
+        }
+        if (mult <= 0) {
+            mult = 1;
+        }
+        if (!num_times(num, mult, &v) || (prev_mult && v >= prev_mult)) {
+            return RB_EPARSE;
+        }
+        total += v;
+        if (total > AMOUNT_MAX) {
+            return RB_EPARSE;
+        }
+        prev_mult = mult;
+    }
+    if (total <= 0) {
+        return RB_EPARSE;
+    }
+    *rupees = total;
+    return RB_OK;
+}
+
+/* "300", "300 guests", "300+ log", "teen sau mehman", "1,000 pax". */
+int value_guests(struct str s, int64_t *count)
+{
+    struct toks tk;
+    struct cur c;
+    struct num num;
+    int64_t mult, v;
+    int rc = tokenize(s, &tk);
+
+    if (rc) {
+        return rc;
+    }
+    c.t = tk.t;
+    c.n = tk.n;
+    c.i = 0;
+    if (c.n > 1 && tok_in(&tk.t[c.n - 1], guest_words)) {
+        c.n--;
+    }
+    if (!cur_number(&c, &num)) {
+        return RB_EPARSE;
+    }
+    mult = cur_val(&c, multiplier_words);
+    if (mult > 1000 || (mult > 0 && num.grouped)) {
+        return RB_EPARSE;
+    }
+    cur_accept(&c, "+");
+    if (!cur_end(&c) || !num_times(num, mult > 0 ? mult : 1, &v) || v < 1 || v > GUESTS_MAX) {
+        return RB_EPARSE;
+    }
+    *count = v;
+    return RB_OK;
+}
+
+/* ---- phones ---- */
+
+/* The length of a national number after the country code, 0 when not known
+ * (then 6 to 12 digits are taken). */
+static size_t national_len(int country_code)
+{
+    return country_code == 92 ? 10 : 0;
+}
+
+static int phone_put(char out[20], const char *cc, const char *nat, size_t nat_len)
+{
+    size_t cl = strlen(cc);
+
+    if (1 + cl + nat_len > 16 || nat_len == 0 || nat[0] == '0') {
+        return RB_EPARSE; /* E.164: at most 15 digits */
+    }
+    out[0] = '+';
+    memcpy(out + 1, cc, cl);
+    memcpy(out + 1 + cl, nat, nat_len);
+    out[1 + cl + nat_len] = '\0';
+    return RB_OK;
+}
+
+/* "+DIGITS" or "00DIGITS" (the digits after it in d). */
+static int phone_international(const char *d, size_t nd, const char *cc, size_t natlen,
+                               char out[20])
+{
+    size_t cl = strlen(cc);
+
+    if (natlen && nd > cl && memcmp(d, cc, cl) == 0) {
+        const char *nat = d + cl;
+        size_t nn = nd - cl;
+        if (nn == natlen + 1 && nat[0] == '0') { /* "+92 0300 ...": the trunk 0 by habit */
+            nat++;
+            nn--;
+        }
+        return nn == natlen ? phone_put(out, cc, nat, nn) : RB_EPARSE;
+    }
+    if (nd < 8 || nd > 15 || d[0] == '0') {
+        return RB_EPARSE;
+    }
+    out[0] = '+';
+    memcpy(out + 1, d, nd);
+    out[1 + nd] = '\0';
+    return RB_OK;
+}
+
+/*
+ * reference/urdu-text.md §10: digits kept, spaces - . ( ) dropped, a leading
+ * + kept; +DIGITS and 00DIGITS are international (the home country's
+ * numbers checked for length, a foreign one kept with 8-15 digits);
+ * 0 + national, country code + national, and (Pakistan) a bare 3XXXXXXXXX
+ * are home numbers. Anything else is not a phone.
+ */
+int value_phone(struct str s, int country_code, char out[20])
+{
+    char digits[20], cc[8];
+    const char *d = digits;
+    size_t nd = 0, i, cl, natlen = national_len(country_code);
+    bool plus = false;
+
+    if (country_code < 1 || country_code > 999) {
+        return RB_EINVAL;
+    }
+    snprintf(cc, sizeof cc, "%d", country_code);
+    cl = strlen(cc);
+    for (i = 0; i < s.len; i++) {
+        char ch = s.p[i];
+        if (is_digit(ch) && nd < sizeof digits) {
+            digits[nd++] = ch;
+        } else if (ch == '+' && nd == 0 && !plus) {
+            plus = true;
+        } else if (!strchr(" \t-.()", ch) || ch == '\0') {
+            return RB_EPARSE;
+        }
+    }
+    if (nd == sizeof digits) {
+        return RB_EPARSE;
+    }
+    if (!plus && nd > 2 && d[0] == '0' && d[1] == '0') {
+        plus = true;
+        d += 2;
+        nd -= 2;
+    }
+    if (plus) {
+        return phone_international(d, nd, cc, natlen, out);
+    }
+    if (natlen == 0) {
+        return d[0] == '0' && nd >= 7 && nd <= 13 ? phone_put(out, cc, d + 1, nd - 1) : RB_EPARSE;
+    }
+    if (nd == natlen + 1 && d[0] == '0') {
+        return phone_put(out, cc, d + 1, nd - 1);
+    }
+    if (nd == cl + natlen && memcmp(d, cc, cl) == 0) {
+        return phone_put(out, cc, d + cl, natlen);
+    }
+    if (country_code == 92 && nd == natlen && d[0] == '3') {
+        return phone_put(out, cc, d, nd);
+    }
+    return RB_EPARSE;
+}
+
+/* ---- slot, milestone ---- */
+
+static const char *const slot_lunch[] = {"lunch",  "dopahar", "dopehar", "dupehar",
+                                         "dopher", "din",     "noon",    "afternoon",
+                                         "دوپہر",  "دن",      "لنچ",     NULL};
+static const char *const slot_dinner[] = {"dinner", "evening", "night", "sham", "shaam", "raat",
+                                          "rat",    "شام",     "رات",   "ڈنر",  NULL};
+static const char *const slot_full[] = {"full day",  "fullday",   "full - day", "full _ day",
+                                        "poora din", "pura din",  "poore din",  "sara din",
+                                        "saara din", "whole day", "all day",    "din bhar",
+                                        "پورا دن",   "سارا دن",   NULL};
+
+int value_slot(struct str s, const char **canon)
+{
+    struct toks tk;
+    size_t n;
+    int rc = tokenize(s, &tk);
+
+    if (rc) {
+        return rc;
+    }
+    n = tk.n;
+    if (n > 1 && tok_is(&tk.t[n - 1], "time")) {
+        n--;
+    }
+    if (toks_match_any(tk.t, n, slot_lunch) >= 0) {
+        *canon = "lunch";
+    } else if (toks_match_any(tk.t, n, slot_dinner) >= 0) {
+        *canon = "dinner";
+    } else if (toks_match_any(tk.t, n, slot_full) >= 0) {
+        *canon = "full_day";
+    } else {
+        return RB_EPARSE;
+    }
+    return RB_OK;
+}
+
+static const char *const ms_advance[] = {"advance", "adv",     "beyana", "bayana", "biana",
+                                         "bayaana", "token",   "first",  "1 st",   "pehli",
+                                         "بیعانہ",  "ایڈوانس", "ٹوکن",   "پہلی",   NULL};
+static const char *const ms_mid[] = {"mid",   "middle",    "second",  "2 nd",  "doosri",
+                                     "dusri", "darmiyani", "درمیانی", "دوسری", NULL};
+static const char *const ms_final[] = {"final", "last",   "baqi",      "baaqi",   "baki",
+                                       "baaki", "baqaya", "remaining", "balance", "aakhri",
+                                       "akhri", "آخری",   "باقی",      "بقایا",   NULL};
+static const char *const ms_suffix[] = {"payment", "pmt",     "installment", "instalment", "qist",
+                                        "kist",    "اداییگی", "قسط",         NULL};
+
+int value_milestone(struct str s, const char **canon)
+{
+    struct toks tk;
+    size_t n;
+    int rc = tokenize(s, &tk);
+
+    if (rc) {
+        return rc;
+    }
+    n = tk.n;
+    if (n > 1 && tok_in(&tk.t[n - 1], ms_suffix)) {
+        n--;
+    }
+    if (toks_match_any(tk.t, n, ms_advance) >= 0) {
+        *canon = "advance";
+    } else if (toks_match_any(tk.t, n, ms_mid) >= 0) {
+        *canon = "mid";
+    } else if (toks_match_any(tk.t, n, ms_final) >= 0) {
+        *canon = "final";
+    } else {
+        return RB_EPARSE;
+    }
+    return RB_OK;
+}
+
+/* ---- report periods ---- */
+
+static const char *const period_names[] = {
+    "today",        "yesterday",    "this_week", "last_week", "this_month", "last_month",
+    "this_quarter", "last_quarter", "ytd",       "last_year", NULL};
+
+static const char *const ytd_phrases[] = {"ytd",
+                                          "year to date",
+                                          "year - to - date",
+                                          "this year so far",
+                                          "so far this year",
+                                          "is saal ab tak",
+                                          "iss saal ab tak",
+                                          "ab tak",
+                                          "abhi tak",
+                                          "اس سال اب تک",
+                                          "اب تک",
+                                          NULL};
+
+static const struct word_val quarter_ordinals[] = {
+    {"first", 1},  {"second", 2}, {"third", 3},  {"fourth", 4},  {"pehli", 1},  {"pehla", 1},
+    {"doosri", 2}, {"dusri", 2},  {"teesri", 3}, {"chauthi", 4}, {"chothi", 4}, {NULL, 0},
+};
+
+/* today, yesterday (kal: a report asks about the past), this/last
+ * week/month/quarter, ytd ("this year" too), last year. NULL if none. */
+static const char *period_named(const struct tok *t, size_t n)
+{
+    int det, unit;
+
+    if (toks_match_any(t, n, ytd_phrases) >= 0) {
+        return "ytd";
+    }
+    if (n == 1) {
+        switch (tok_val(t, rel_words)) {
+        case REL_TODAY:
+            return "today";
+        case REL_KAL:
+        case REL_YESTERDAY:
+            return "yesterday";
+        default:
+            return NULL;
+        }
+    }
+    if (n != 2) {
+        return NULL;
+    }
+    det = tok_val(&t[0], det_words);
+    unit = tok_val(&t[1], unit_words);
+    if (det == DET_THIS) {
+        return unit == UNIT_WEEK      ? "this_week"
+               : unit == UNIT_MONTH   ? "this_month"
+               : unit == UNIT_QUARTER ? "this_quarter"
+               : unit == UNIT_YEAR    ? "ytd"
+                                      : NULL;
+    }
+    if (det == DET_LAST) {
+        return unit == UNIT_WEEK      ? "last_week"
+               : unit == UNIT_MONTH   ? "last_month"
+               : unit == UNIT_QUARTER ? "last_quarter"
+               : unit == UNIT_YEAR    ? "last_year"
+                                      : NULL;
+    }
+    return NULL;
+}
+
+/* A quarter number 1..4 after "q": "q1", "q 1". */
+static bool cur_q(struct cur *c, int *q)
+{
+    size_t save = c->i;
+
+    if (cur_accept(c, "q") && cur_peek(c) && tok_uint(cur_peek(c), 1, q) && *q >= 1 && *q <= 4) {
+        c->i++;
+        return true;
+    }
+    c->i = save;
+    return false;
+}
+
+/* The year after a month or a quarter: "2025", or "last year"/"pichle saal"
+ * (the calendar year before now_y) and "this year"/"is saal"; *y stays 0
+ * when none is there. */
+static void cur_period_year(struct cur *c, int now_y, int *y)
+{
+    size_t save = c->i;
+    int det;
+
+    if (cur_year4(c, y)) {
+        return;
+    }
+    det = cur_val(c, det_words);
+    if ((det == DET_THIS || det == DET_LAST) && cur_val(c, unit_words) == UNIT_YEAR) {
+        *y = det == DET_THIS ? now_y : now_y - 1;
+        return;
+    }
+    c->i = save;
+}
+
+/* "q1 [2026]", "2026 q1", "2026-q1", "first quarter [of 2026]", "1st quarter",
+ * "q1 last year". */
+static bool period_quarter(const struct tok *t, size_t n, int now_y, int *q, int *y)
+{
+    struct cur c = {t, n, 0};
+    bool ordinal;
+
+    *y = 0;
+    if (cur_year4(&c, y)) {
+        cur_accept(&c, "-");
+        return cur_q(&c, q) && cur_end(&c);
+    }
+    if (!cur_q(&c, q)) {
+        *q = cur_val(&c, quarter_ordinals);
+        if (*q <= 0 && !(cur_day(&c, q, &ordinal) && ordinal && *q <= 4)) {
+            return false;
+        }
+        if (!cur_accept(&c, "quarter") && !cur_accept(&c, "qtr")) {
+            return false;
+        }
+        cur_accept(&c, "of");
+    }
+    cur_accept(&c, ",");
+    cur_period_year(&c, now_y, y);
+    return cur_end(&c);
+}
+
+/* "january", "jan 2026", "january, 2026", "2026-01", "december pichle saal". */
+static bool period_month(const struct tok *t, size_t n, int now_y, int *m, int *y)
+{
+    struct cur c = {t, n, 0};
+    int part[3];
+    size_t digits[3], np;
+
+    *y = 0;
+    if (n == 1 && num_parts(&t[0], "-", part, digits, &np) && np == 2 && digits[0] == 4 &&
+        digits[1] <= 2) {
+        *y = part[0];
+        *m = part[1];
+        return *m >= 1 && *m <= 12 && *y >= 1900;
+    }
+    *m = cur_val(&c, month_words);
+    if (*m <= 0) {
+        return false;
+    }
+    cur_accept(&c, ",");
+    cur_period_year(&c, now_y, y);
+    return cur_end(&c);
+}
+
+/* "2026-01", "2026-Q1" or "2026" into out[16]; part 0 for a year alone. */
+static void period_format(char out[16], int y, char kind, int part)
+{
+    unsigned yy = (unsigned)y % 10000u;
+
+    if (kind == 'M') {
+        snprintf(out, 16, "%04u-%02u", yy, (unsigned)part % 100u);
+    } else if (kind == 'Q') {
+        snprintf(out, 16, "%04u-Q%u", yy, (unsigned)part % 10u);
+    } else {
+        snprintf(out, 16, "%04u", yy);
+    }
+}
+
+int value_period(struct str s, const struct nlu_now *ctx, char out[16])
+{
+    struct toks tk;
+    struct cur c;
+    const char *name;
+    int m, q, y;
+    int now_y = ctx->now.date.y, now_q = (ctx->now.date.m - 1) / 3 + 1;
+    struct str trimmed = str_trim(s);
+    size_t i;
+    int rc;
+
+    for (i = 0; period_names[i]; i++) {
+        if (str_eq_ci(trimmed, period_names[i])) {
+            snprintf(out, 16, "%s", period_names[i]);
+            return RB_OK;
+        }
+    }
+    rc = tokenize(s, &tk);
+    if (rc) {
+        return rc;
+    }
+    name = period_named(tk.t, tk.n);
+    if (name) {
+        snprintf(out, 16, "%s", name);
+        return RB_OK;
+    }
+    /* a month or quarter without a year: the latest one not in the future */
+    if (period_month(tk.t, tk.n, now_y, &m, &y)) {
+        period_format(out, y ? y : m > ctx->now.date.m ? now_y - 1 : now_y, 'M', m);
+        return RB_OK;
+    }
+    if (period_quarter(tk.t, tk.n, now_y, &q, &y)) {
+        period_format(out, y ? y : q > now_q ? now_y - 1 : now_y, 'Q', q);
+        return RB_OK;
+    }
+    c.t = tk.t;
+    c.n = tk.n;
+    c.i = 0;
+    if (cur_year4(&c, &y) && cur_end(&c)) {
+        period_format(out, y, 'Y', 0);
+        return RB_OK;
+    }
+    return RB_EPARSE;
 }

@@ -10,9 +10,11 @@
  *
  * Threads: libmicrohttpd runs one thread per connection, so a request that is
  * told to hang blocks only its own connection. All shared state lives in one
- * struct fake and is touched only under fake.mu; the reference bodies in
- * fake.ref are read-only once start-up is over. Sleeps wait on fake.wake, so
- * SIGTERM/SIGINT cut them short and shutdown is prompt.
+ * struct fake and is touched only under fake.mu; values go in and out of it
+ * as deep copies, so no jansson value (or reference count) is shared with a
+ * request thread. The reference bodies in fake.ref are read-only once
+ * start-up is over. Sleeps wait on fake.wake, so SIGTERM/SIGINT cut them
+ * short and shutdown is prompt.
  *
  * Ownership: a request's state (struct req: raw query, body) is made by the
  * URI callback (or the handler's first call) and freed only in the
@@ -382,13 +384,14 @@ static void reply_garbage(struct reply *rep)
 
 /* ---- recordings ----------------------------------------------------- */
 
-/* The body as recorded: parsed JSON, else the raw text, else null. */
+/* The body as recorded: parsed JSON, else the raw text, else null. A copy,
+ * so that the records share nothing with request threads. */
 static json_t *body_value(const struct call *c)
 {
     json_t *s;
 
     if (c->json) {
-        return json_incref(c->json);
+        return json_deep_copy(c->json);
     }
     if (c->req->too_big || c->req->len == 0) {
         return json_null();
@@ -457,15 +460,17 @@ static bool record_matches(json_t *rec, const char *route, long status)
 
 /* ---- failure queues and canned Gemini answers ------------------------ */
 
-/* Pops the next entry of a queue of {..., left}: returns a new reference to
- * the head entry, which leaves the queue when its count runs out. */
+/* Pops the next answer of a queue of {..., left}: returns a new, unshared
+ * copy of the head entry (NULL if the queue is empty). The head leaves the
+ * queue when its count runs out. */
 static json_t *queue_pop(struct fake *f, json_t *queue)
 {
-    json_t *head;
+    json_t *head, *copy;
     json_int_t left;
 
     pthread_mutex_lock(&f->mu);
-    head = json_incref(json_array_get(queue, 0));
+    head = json_array_get(queue, 0);
+    copy = json_deep_copy(head);
     left = json_integer_value(json_object_get(head, "left")) - 1;
     if (head && left > 0) {
         json_object_set_new(head, "left", json_integer(left));
@@ -473,7 +478,7 @@ static json_t *queue_pop(struct fake *f, json_t *queue)
         json_array_remove(queue, 0);
     }
     pthread_mutex_unlock(&f->mu);
-    return head;
+    return copy;
 }
 
 /* Appends entry (taken) and returns the number of answers now queued. */
@@ -1489,7 +1494,7 @@ static int ref_load(const char *dir, const char *rel, char **text, json_t **json
     }
     buf = slurp(path);
     if (!buf) {
-        startup_error("cannot read %s: %s", path, strerror(errno));
+        startup_error("cannot read %s: %s (is --ref %s right?)", path, strerror(errno), dir);
         goto out;
     }
     val = json_loads(buf, 0, &jerr);

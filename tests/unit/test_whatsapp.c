@@ -177,7 +177,7 @@ static char *repeat(const char *u, size_t n)
 TEST(text_limits_count_code_points)
 {
     struct wa_recipient to = {"+923001234567", NULL};
-    char *ok = repeat("\xd8\xb3", WA_TEXT_MAX);     /* 4096 x 'س', 8192 bytes */
+    char *ok = repeat("\xd8\xb3", WA_TEXT_MAX);       /* 4096 x 'س', 8192 bytes */
     char *over = repeat("\xd8\xb3", WA_TEXT_MAX + 1); /* one too many */
     json_t *m = NULL;
 
@@ -263,6 +263,7 @@ TEST(split_keeps_combining_marks_with_their_letter)
     /* "e" + U+0301 combining acute, repeated: a cut after 3 code points would
      * separate e from its accent; the splitter backs off to 2. */
     char *s = repeat("e\xcc\x81", 4);
+    const char *t;
     struct str *parts = NULL;
     size_t n = 0, i;
 
@@ -274,6 +275,13 @@ TEST(split_keeps_combining_marks_with_their_letter)
     check_cover(s, parts, n, 3);
     free(parts);
     free(s);
+    /* a letter with two marks: the 4th code point ends inside the cluster */
+    t = "abe\xcc\x81\xcc\x81";
+    CHECK_INT(wa_split_text(t, strlen(t), 4, &parts, &n), RB_OK);
+    CHECK_INT(n, 2);
+    CHECK(str_eqs(parts[0], "ab"));
+    CHECK(str_eqs(parts[1], "e\xcc\x81\xcc\x81"));
+    free(parts);
 }
 
 TEST(split_urdu_on_words)
@@ -352,15 +360,15 @@ TEST(classify_status_webhook_error_code)
 {
     json_t *st = ref_json("status_failed_131047.json");
     const json_t *status = json_array_get(
-        json_object_get(json_object_get(json_array_get(json_object_get(
-                                            json_array_get(json_object_get(st, "entry"), 0),
-                                            "changes"),
-                                                           0),
-                                        "value"),
-                        "statuses"),
+        json_object_get(
+            json_object_get(
+                json_array_get(
+                    json_object_get(json_array_get(json_object_get(st, "entry"), 0), "changes"), 0),
+                "value"),
+            "statuses"),
         0);
-    const json_t *code = json_object_get(json_array_get(json_object_get(status, "errors"), 0),
-                                         "code");
+    const json_t *code =
+        json_object_get(json_array_get(json_object_get(status, "errors"), 0), "code");
 
     CHECK(json_is_integer(code));
     CHECK_INT(wa_code_class(json_integer_value(code)), WA_TEMPLATE_FALLBACK);
@@ -431,7 +439,7 @@ TEST(backoff_grows_jitters_and_caps)
         }
     }
     CHECK(wa_backoff_ms(100, 1000, 60000, 7) <= 60000); /* no overflow far out */
-    CHECK(wa_backoff_ms(0, 1000, 60000, 7) <= 1000);     /* attempt < 1 counts as 1 */
+    CHECK(wa_backoff_ms(0, 1000, 60000, 7) <= 1000);    /* attempt < 1 counts as 1 */
     CHECK_INT(wa_backoff_ms(1, 0, 60000, 7), 0);
 }
 
