@@ -35,7 +35,7 @@
 
 # ---------------------------------------------------------------- dates
 {month} = january|janury|jan|janwari|janwary|janvari|february|febuary|feburary|feb|farwari|farvari|march|mar|maarch|april|aprail|aprel|apreil|apr|may|mai|mayi|june|jun|joon|july|jul|julai|jolai|julaai|august|aug|agast|agust|september|sept|sep|sitambar|october|oct|aktubar|november|nov|navambar|nomber|december|dec|disambar|dasambar|جنوری|فروری|مارچ|اپریل|مئی|مئ|جون|جولائی|جولائ|اگست|ستمبر|اکتوبر|نومبر|دسمبر
-{weekday} = monday|mon|peer|pir|somwar|somvar|tuesday|tue|tues|mangal|mangalwar|wednesday|wed|budh|budhwar|thursday|thu|thur|thurs|jumeraat|jumerat|jumaraat|jumairat|jumerat|friday|fri|juma|jumma|jumah|jummah|jumay|jume|jummay|saturday|sanichar|sunday|itwar|itwaar|atwar|پیر|سوموار|منگل|بدھ|جمعرات|جمعہ|اتوار
+{weekday} = monday|mon|peer|pir|somwar|somvar|tuesday|tue|tues|mangal|mangalwar|wednesday|wed|budh|budhwar|thursday|thu|thur|thurs|jumeraat|jumerat|jumaraat|jumairat|jumerat|friday|fri|juma|jumma|jumah|jummah|jumay|jume|jummay|jumme|jumme ko|saturday|sanichar|sunday|itwar|itwaar|atwar|پیر|سوموار|منگل|بدھ|جمعرات|جمعہ|اتوار
 {relday} = day after tomorrow|aaj|aj|aajj|today|tonight|kal|kl|kall|tomorrow|tmrw|tmr|tomorow|tommorow|parson|parso|parsoon|parsun|yesterday|آج|کل|پرسوں
 {ordinal} = \d{1,2}(?:st|nd|rd|th)?
 {dm} = (?:the )?{ordinal}(?: of)? {month}(?: \d{4})?|{month} (?:the )?{ordinal}(?: \d{4})?|\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?|{ordinal} (?:tareekh|tarikh|تاریخ)
@@ -43,13 +43,13 @@
 {weekword} = hafte|hafta|haftay|hafty|week|ہفتے|ہفتہ
 {monthword} = mahine|mahina|mahinay|mahiny|maheena|month|مہینے|مہینہ
 # a day or a range of days
-{date} = (?<![\w/.-])(?:{dm}|{relday}|(?:(?:agle|agli|next|coming|is|this) )?{weekday}|(?:hafte|hafta|ہفتے|ہفتہ)(?= (?:ko|کو|wale din|ki|کی|ke|کے))|saturday|{thisnext} {weekword}|{thisnext} {monthword})(?![\w/])
+{date} = (?<![\w/.-])(?:{dm}|{relday}|(?:(?:agle|agli|agla|aglay|agly|next|coming|is|iss|this|اگلے|اگلی|اس) )?{weekday}|(?:hafte|hafta|ہفتے|ہفتہ)(?= (?:ko|کو|wale din|ki|کی|ke|کے))|saturday|{thisnext} {weekword}|{thisnext} {monthword})(?![\w/])
 
 # ---------------------------------------------------------------- times
 {daypart} = subah|subha|sobah|savere|morning|dopahar|dopehar|dupehar|dopher|afternoon|sehpehar|sham|shaam|evening|raat|rat|night|tonight|صبح|دوپہر|سہ پہر|شام|رات
 {fraction} = sawa|saadhe|sadhe|sarhe|sarhay|saade|paune|pone|سوا|ساڑھے|پونے
 {baje} = baje|bje|bajay|bajey|bjay|bajy|bajay|o'clock|oclock|بجے
-{hour} = (?:{fraction} )?\d{1,2}(?::\d{2})?(?: ?(?:am|pm|a m|p m))?|dedh|dhai|arhai|ڈیڑھ|ڈھائی
+{hour} = (?:{fraction} )?\d{1,2}(?:[:.]\d{2})?(?: ?(?:am|pm|a m|p m))?|dedh|dhai|arhai|ڈیڑھ|ڈھائی
 {time} = (?:(?:{daypart}|in the {daypart}) (?:ko |کو |at )?)?(?:at )?{hour}(?: {baje})?(?: (?:ko|کو))?(?: (?:in the )?{daypart})?
 # a day with a time ("kal 4 baje", "friday 11am", "15 march sham 6 baje")
 {when} = (?:{date} (?:ko |کو |at |on )?{time}|{time} (?:on )?{date}|{date} (?:ko |کو )?{daypart}(?: (?:at )?\d{1,2}(?::\d{2})?)?)(?![\w:])
@@ -61,14 +61,17 @@
 {amtnum} = \d{1,3}(?:,\d{2,3})+|\d+(?:\.\d+)?
 # money: with a multiplier, a currency mark, commas, or 5+ digits
 {amount} = (?<![\w,.])(?:(?:{currency}) ?)?(?:(?:{numword} )?(?:{amtnum}|{numword}) ?(?:{mult})(?: (?:{amtnum}|{numword}) ?(?:{mult}))?|(?<=rs |rs|pkr |pkr)\d+|\d{1,3}(?:,\d{2,3})+|\d{5,9})(?: ?(?:{currency}))?(?:/-)?(?![\w,])
-{guests} = (?<![\w,.])\d{2,5} ?(?:guests?|log|loag|logon|logo|logon ke|bande|banday|mehman|mehmaan|mehmano|mehmanon|mehmaano|afraad|afrad|pax|people|persons?|heads?|مہمان|مہمانوں|لوگ|لوگوں|افراد)(?!\w)
-{phone} = (?<![\d+])(?:\+|00)?\d(?:[ -]?\d){9,13}(?!\d)
+{guests} = (?<![\w,.])\d{2,5} ?(?:{guestword})(?!\w)
+{guestword} = guests|guest|log|loag|logon|logo|bande|banday|bandon|bando|mehman|mehmaan|mehmano|mehmanon|mehmaano|mehmaanon|mehmaan|afraad|afrad|pax|people|persons|person|heads|مہمان|مہمانوں|لوگ|لوگوں|افراد|بندے
+{phone} = (?<![\d+])(?:(?:\+|00)?92[ -]?|0)?3\d{2}(?:[ -]?\d){7}(?!\d)|(?<![\d+])(?:\+|00)[1-9]\d{0,3}(?:[ -]?\d){6,12}(?!\d)|(?<![\d+])0[1-9]\d{1,3}[ -]?\d{6,8}(?!\d)
 
 # ---------------------------------------------------------------- names
 {honorific} = bhai|bhaiya|sahab|sahib|saab|sb|ji|jee|sir|madam|sahiba|صاحب|بھائی|جی|صاحبہ
 # words that are never (part of) a name
-{stopword} = ka|ki|ke|k|ko|ne|se|me|mein|mai|main|par|pe|per|pr|aur|or|ya|hai|he|hain|h|hy|hay|ha|tha|thi|the|kya|kia|kiya|kab|kaun|kon|kis|kahan|kaise|status|staus|stetus|halat|lead|leads|leed|lid|party|client|customer|note|notes|history|hstory|record|timeline|reply|jawab|msg|message|follow|followup|followups|folowup|fallow|flwup|reminder|remind|yaad|call|move|mark|set|update|assign|reassign|transfer|de|do|dedo|dein|dena|diya|kar|karo|kro|kr|krdo|kardo|book|booked|booking|quoted|quote|quotation|lost|cancel|visit|site|new|naya|nayi|nai|contacted|qualified|negotiating|negotiation|done|confirm|pakki|pakka|a|an|of|to|for|on|at|in|is|this|that|it|its|my|mera|mere|meri|all|sab|saari|show|dikhao|batao|bata|btao|list|payment|payments|advance|final|mid|received|paid|mil|gaya|gayi|gya|ho|hua|bana|scene|abhi|rate|ab|wo|woh|us|usko|unko|iska|iski|iske|isko|ye|yeh|with|about|abt|from|by|stage|what|whats|where|which|who|how|any|check|can|you|me|i|we|our|please|pls|plz|ok|okay|tak|wali|wala|wale|liye|liay|bhej|bhejo|send|likho|likh|daal|daalo|walk-in|walk|add|create|tell|give|aaj|kal|parson|today|tomorrow|free|khali|available|help|madad|ji|jee|bhai|sahab|sb|sir|mr|mrs|and|not|nahi|koi|date|hall|garden|marquee|lawn|lunch|dinner|{month}|{weekday}|{relday}|کا|کی|کے|کو|نے|سے|میں|ہے|ہیں|کیا|اس|یہ|وہ|لیڈ|نوٹ|پر|اور|تک|والی|والا|والے|لیے|کر|دو|دیں|دے|بک|کنفرم|جی|بھائی|صاحب|پلیز|اسٹیٹس|سٹیٹس|ہسٹری|فالو|آج|کل|پرسوں|جواب|میسج|نئی|نیا|سب|ساری|میری|میرے|کس|کون
-{nameword} = (?!(?:{stopword})(?![\p{L}\p{M}']))\p{L}[\p{L}\p{M}]*(?:'s)?
+{stopword} = ka|ki|ke|k|ko|ne|se|me|mein|mai|main|par|pe|per|pr|aur|or|ya|hai|he|hain|h|hy|hay|ha|tha|thi|the|kya|kia|kiya|kab|kaun|kon|kis|kahan|kaise|status|staus|stetus|halat|lead|leads|leed|lid|party|client|customer|note|notes|history|hstory|record|timeline|reply|jawab|msg|message|follow|followup|followups|folowup|fallow|flwup|reminder|remind|yaad|call|move|mark|set|update|assign|reassign|transfer|de|do|dedo|dein|dena|diya|kar|karo|kro|kr|krdo|kardo|book|booked|booking|quoted|quote|quotation|lost|cancel|visit|site|new|naya|nayi|nai|contacted|qualified|negotiating|negotiation|done|confirm|pakki|pakka|a|an|of|to|for|on|at|in|is|this|that|it|its|my|mera|mere|meri|all|sab|saari|show|dikhao|batao|bata|btao|list|payment|payments|advance|final|mid|received|paid|mil|gaya|gayi|gya|ho|hua|bana|scene|abhi|rate|ab|wo|woh|us|usko|unko|iska|iski|iske|isko|ye|yeh|with|about|abt|from|by|stage|what|whats|where|which|who|how|any|check|can|you|me|i|we|our|please|pls|plz|ok|okay|tak|wali|wala|wale|liye|liay|bhej|bhejo|send|likho|likh|daal|daalo|walk-in|walk|add|create|tell|give|number|phone|naam|name|mobile|contact|cell|ph|zara|zra|yaar|yar|boss|dear|madam|jaldi|kindly|thanks|shukriya|aaj|kal|parson|today|tomorrow|free|khali|available|help|madad|ji|jee|bhai|sahab|sb|sir|mr|mrs|and|not|nahi|koi|date|hall|garden|marquee|lawn|lunch|dinner|{month}|{weekday}|{relday}|کا|کی|کے|کو|نے|سے|میں|ہے|ہیں|کیا|اس|یہ|وہ|لیڈ|نوٹ|پر|اور|تک|والی|والا|والے|لیے|کر|دو|دیں|دے|بک|کنفرم|جی|بھائی|صاحب|پلیز|اسٹیٹس|سٹیٹس|ہسٹری|فالو|آج|کل|پرسوں|جواب|میسج|نئی|نیا|سب|ساری|میری|میرے|کس|کون
+# {not_stopword} fails where a word of the stopwords list starts (a fast check, not a pattern)
+stopwords: {stopword}
+{nameword} = {not_stopword}\p{L}[\p{L}\p{M}]*(?:'s)?
 {name} = (?:(?:mr|mrs|ms|miss|janab|جناب) )?{nameword}(?: {nameword}){0,2}(?: {honorific})?
 
 # Dropped from both ends of a name, a staff name or a lead named by name.
@@ -76,7 +79,7 @@ drop-from-names: mr | mrs | ms | miss | janab | the | bhai | bhaiya | sahab | sa
 
 # ---------------------------------------------------------------- leads
 synonym lead this: is lead | iss lead | ye lead | yeh lead | this lead | this one | this client | is client | iss client | is party | ye client | iska | iski | iske | isko | iss ka | is ka | is ki | is ke | اس لیڈ | یہ لیڈ | اس کلائنٹ | اسکا | اس کا | اسکی | اس کی | اسکے | اس کے | اسکو | اس کو | اس پارٹی
-{lead_this} = {lead_synonyms}
+{lead_this} = {lead_synonyms}(?! (?:no |number |#)?\d)
 {lead_num} = (?:(?:lead|leed|lid|client|party|لیڈ) ?(?:no|number|nmbr|num|نمبر)? ?#? ?|#|(?:no|number|نمبر) ?)?\d{1,6}(?: (?:number|no|nmbr|نمبر))?(?: {wali} (?:{leadword}))?
 {lead_phone} = {phone}(?: (?:{wali}|{ka}) (?:{leadword}|number))?
 {lead_name} = (?:the )?{name}(?: (?:{wali} |{ka} )?(?:lead|leed|party|client|لیڈ|پارٹی))?
@@ -84,19 +87,19 @@ synonym lead this: is lead | iss lead | ye lead | yeh lead | this lead | this on
 
 # ---------------------------------------------------------------- stages
 synonym stage NEW: new | naya | nayi | nai | fresh | نیا | نئی | نیو | نئے
-synonym stage CONTACTED: contacted | contact | contact ho gaya | contact ho gayi | contact kar liya | baat ho gayi | baat hui | call ho gayi | رابطہ | رابطہ ہو گیا | کانٹیکٹڈ | کانٹیکٹ
-synonym stage QUALIFIED: qualified | qualify | interested | serious | کوالیفائیڈ | کوالیفائی
-synonym stage SITE_VISIT: site visit | site_visit | sitevisit | visit | site visit done | hall dekhne | venue dekhne | visited | سائٹ وزٹ | وزٹ
-synonym stage QUOTED: quoted | quote | quotation | quotation bhej di | quote bhej di | rate de diya | rate bhej diya | rate diya | کوٹڈ | کوٹ | کوٹیشن | ریٹ دے دیا
-synonym stage NEGOTIATING: negotiating | negotiation | negotiate | negotiations | bargaining | bhao tao | مول تول | نیگوشی ایشن | نیگوشیئیٹنگ
-synonym stage BOOKED: booked | book | booking | book ho gaya | book ho gayi | book ho gya | confirm | confirmed | booking confirm | pakka | pakki | pakki ho gayi | pakka ho gaya | final ho gaya | بک | بکڈ | کنفرم | پکی | پکا | بک شدہ | بکنگ کنفرم
-synonym stage LOST: lost | lose | cancel | cancelled | canceled | cancelled ho gaya | drop | dropped | dead | not interested | کینسل | لاسٹ | لوسٹ
+synonym stage CONTACTED: contacted | contact | contact ho gaya | contact ho gayi | contact kar liya | contact kr liya | baat ho gayi | baat hui | baat ho gyi | call ho gayi | call kar li | called | spoke | rabta | rabta ho gaya | رابطہ | رابطہ ہو گیا | کانٹیکٹڈ | کانٹیکٹ | بات ہو گئی
+synonym stage QUALIFIED: qualified | qualify | qualifed | interested | serious | serious client | hot | کوالیفائیڈ | کوالیفائی | سنجیدہ
+synonym stage SITE_VISIT: site visit | site_visit | sitevisit | site-visit | visit | visit done | site visit done | visit ho gaya | visit ho gayi | visit kar liya | hall dekh liya | hall dekhne | venue dekhne | hall dekh gaye | visited | came for visit | سائٹ وزٹ | وزٹ | وزٹ ہو گیا | ہال دیکھ لیا
+synonym stage QUOTED: quoted | quote | qoute | qouted | quotation | quotation bhej di | quotation de di | quotation di | quote bhej di | quote bheja | quote bhej diya | quote de diya | quote kar diya | quote ho gaya | rate de diya | rate bhej diya | rate diya | rate bata diya | price de di | price bhej di | quotation sent | quote sent | sent quote | sent quotation | کوٹڈ | کوٹ | کوٹیشن | کوٹیشن بھیج دی | ریٹ دے دیا | ریٹ بھیج دیا
+synonym stage NEGOTIATING: negotiating | negotiation | negotiate | negotiations | negotiatin | negociation | bargaining | bargain | bhao tao | bhaao taao | rate kam karwa rahe | discount maang rahe | مول تول | بھاؤ تاؤ | نیگوشی ایشن | نیگوشیئیٹنگ | نیگوشیئیشن
+synonym stage BOOKED: booked | book | booking | book ho gaya | book ho gayi | book ho gya | book kar lo | booking ho gayi | booking done | booking confirm | booking pakki | confirm | confirmed | conform | pakka | pakki | pakki ho gayi | pakka ho gaya | final ho gaya | final ho gayi | deal done | deal final | closed won | بک | بکڈ | کنفرم | پکی | پکا | بک شدہ | بکنگ کنفرم | بکنگ ہو گئی | فائنل ہو گئی
+synonym stage LOST: lost | lose | booking cancel | booking cancel kar di | booking cancel ho gayi | booking cancelled | cancel | cancelled | canceled | cancellation | cancel ho gayi | cancel ho gaya | cancel kar di | drop | dropped | dead | closed lost | not interested | nahi karenge | nahi karna | mana kar diya | kahin aur | kahin aur kar li | went elsewhere | کینسل | لاسٹ | لوسٹ | منع کر دیا | کہیں اور
 {stage} = {stage_synonyms}
 
 # ---------------------------------------------------------------- availability slots and halls
-synonym slot lunch: lunch | dopahar | dopehar | dupehar | afternoon | day | din | دوپہر | لنچ | دن
+synonym slot lunch: lunch | dopahar | dopehar | dupehar | dupahar | afternoon | noon | دوپہر | لنچ
 synonym slot dinner: dinner | evening | night | sham | shaam | raat | rat | tonight | شام | رات | ڈنر
-synonym slot full_day: full day | fullday | whole day | poora din | pura din | sara din | saara din | all day | پورا دن | سارا دن
+synonym slot full_day: full day | fullday | full-day | whole day | poora din | pura din | poore din | pure din | sara din | saara din | sare din | saare din | all day | پورا دن | سارا دن | پورے دن
 {slot} = {slot_synonyms}
 # {config_halls} is every hall name and alias of config/rabta.conf
 {hall} = {config_halls}
@@ -110,3 +113,76 @@ synonym milestone final: final | last | baqi | baki | remaining | balance | full
 # ---------------------------------------------------------------- staff
 # {config_staff} is every staff name (full and first) of config/rabta.conf
 {staff} = (?:{config_staff}|{name})(?: {honorific})?
+
+# ---------------------------------------------------------------- words of several intents
+{hogaya} = ho gaya|ho gayi|ho gya|ho gyi|ho gai|hogaya|hogayi|hogya|hogyi|ho gaye|ho gye|ho chuka|ho chuki|hua|hui|he|hai|ہو ?گیا|ہو ?گئی|ہو ?گئے|ہوا|ہوئی
+{status_word} = status update|status|staus|stetus|statis|sataus|satus|stauts|statues|halat|haalat|position|stage|اسٹیٹس|سٹیٹس|سٹیج|اسٹیج|صورتحال|حالت
+{what_happened} = (?:{kya}) (?:bana|bna|bnaa|hua|huwa|hoa|howa|scene|seen|scne|sean|sin|chal raha|chal rha|ho raha|ban raha|بنا|ہوا|سین|چل رہا)(?: {is})?
+{fu} = follow ups|follow up list|followup list|call list|calls list|aaj ki calls|calls|reminder list|follow up|followups|followup|follow-ups|follow-up|folowups|folowup|folow up|fallow up|fallowup|flwup|flw up|f/u|fu|reminders|reminder|remainder|yaad dila dena|yaad dilana|yaad dila do|yad dila dena|call back|callback|فالو اپس|فالو اپ|فالواپ|ریمائنڈر|یاد دلا دینا|یاد دلا دیں|یاد دلانا|کال بیک
+{setit} = laga do|lagao|laga dein|laga den|laga dena|laga dijiye|rakh do|rakho|rakh dein|rakh den|rakh lo|set kar do|set kro|set karo|set kr do|set krdo|set kar dein|set|kar lena|kr lena|kar lein|karna|krna|karna he|karna hai|krna he|krna hai|kar do|kr do|karo|kro|لگا دیں|لگا دو|لگاؤ|رکھ دیں|رکھ دو|سیٹ کر دیں|کر لینا|کرنا ہے|کر دیں|کر دو
+{callverb} = (?:call back|callback|call|phone|baat|کال بیک|کال|فون|بات)(?: (?:karni|krni|karna|krna|kerni|kar ni|کرنی|کرنا))?(?: {is})?
+{history} = history|hstory|histroy|histry|hist|timeline|time line|record|records|log|logs|activity|ہسٹری|ریکارڈ|ٹائم لائن
+{note} = notes|note|نوٹس|نوٹ
+{write} = likho|likh do|likhdo|likh dein|likh den|likh lo|likh lein|kar do|kr do|krdo|kardo|kar lo|kr lo|karo|kro|kar dein|kar den|add kar do|add kr do|add karo|add|daal do|dal do|daalo|darj karo|darj kar do|save kar lo|save karo|لکھو|لکھ دو|لکھ دیں|لکھ لیں|کر دیں|کر دو|کر لیں|کرو|ڈال دیں|ڈال دو|درج کریں|درج کر دیں
+{that} = ke|keh|kay|k|that|کہ
+{msgnoun} = reply|jawab|msg|message|sms|text|whatsapp|ye message|yeh message|ye msg|yeh msg|ریپلائی|جواب|میسج|پیغام|یہ میسج
+{msgverb} = likh ke bhej do|likh kar bhej do|likh ke bhejo|likh ke send kar do|likh ke send karo|لکھ کر بھیج دو|لکھ کے بھیج دو|لکھ کر بھیج دیں|bhej do|bhej dein|bhej den|bhejdo|bhejo|send kar do|send kr do|send karo|send kro|send|kar do|kr do|krdo|kar dein|kar den|karo|kro|kar dijiye|de do|dedo|de dein|do|dein|likh do|likho|bol do|bolo|keh do|kehdo|kaho|bata do|batado|batao|tell|بھیج دو|بھیج دیں|بھیجو|کر دو|کر دیں|کرو|کریں|دے دو|دے دیں|دو|دیں|کہہ دو|کہہ دیں|بتا دو|بتا دیں|بول دو|لکھ دو
+{replyverb} = (?:{msgnoun}) (?:{msgverb})|{msgverb}|{msgnoun}
+{leadsword} = leads|lead|leeds|lids|clients|parties|لیڈز|لیڈیں|لیڈ|کلائنٹس
+{payword} = payments|payment|payement|pyment|installments|installment|instalment|qist|kisht|pmt|پیمنٹ|ادائیگی|قسط
+{recv} = received|recieved|recived|recvd|rcvd|mil gaya|mil gayi|mil gya|mil gyi|mil gaye|mil gai|aa gaya|aa gayi|aa gya|aa gyi|aagaya|aa gai|a gaya|a gayi|jama ho gaya|jama ho gaye|jama ho gayi|jama|de gaye|de gaya|de gayi|de di|de diya|diya|di|paid|got|collected|deposited|وصول ہو گیا|وصول ہو گئی|وصول|مل گیا|مل گئی|مل گئے|آ گیا|آ گئی|جمع ہو گیا|جمع ہو گئی|جمع|دے دی|دے دیا|دے گئے
+{newlead} = (?:new|naya|nayi|nai|naye|نئی|نیا|نئے) (?:lead|leed|client|customer|inquiry|enquiry|party|walk-in|walk in|walkin|لیڈ|کلائنٹ|پارٹی)|(?:add|create|make|register|enter|daal|dal)(?: a| an| one)?(?: new)? (?:lead|client|inquiry|enquiry)|(?:lead|client) (?:add|create|bana|banao|daal)|walk-in|walk in|walkin|واک ان
+{event} = shadi|shaadi|wedding|walima|valima|mehndi|mehendi|barat|baraat|nikah|reception|engagement|mangni|event|function|party|شادی|ولیمہ|مہندی|بارات|نکاح|تقریب|منگنی
+{day} = \d{1,2}(?:st|nd|rd|th)?
+{avail} = available|booked on|booked for|booked hai|booked he|booked h|already booked|availible|avialable|availale|booked hai|book hai|booking hai|koi booking|koi event|event hai|kuch laga|khali hai ya nahi|free hai ya nahi|open hai|availble|availabe|avalable|avaliable|availble|avail|avl|availability|availabilty|avalability|free|fre|khali|khaali|kahli|farigh|faarigh|fariq|dastiyab|dastyab|vacant|open|jagah|jaga|space|mil jayega|mil jaye ga|mil jaega|mil sakta|mil sakti|ho sakti|ho sakta|booking ho sakti|book ho sakta|book ho sakti|خالی|فارغ|دستیاب|جگہ|مل جائے گا|مل جائیگا|مل سکتا|ہو سکتی
+{scope} = {scope_synonyms}
+synonym scope mine: my | mine | mere | meri | mera | apni | apne | apna | میری | میرے | میرا | اپنی | اپنے
+synonym scope all: all | all the | sab | saari | sari | saare | sare | tamam | every | sabhi | سب | ساری | سارے | تمام
+synonym scope stale: stale | stuck | neglected | inactive | dormant | untouched | cold | purani | old | ruki hui | ruke hue | ruki | ruke | rukhi hui | latki hui | latke hue | no activity | no response | bina follow up | پرانی | رکی ہوئی | پرانی رکی ہوئی | رکی | رکے ہوئے | لٹکی ہوئی
+# free text: as short as the rest of the pattern allows (what {end} takes is not text)
+{text} = \S.*?
+# the reason given with a stage move: not the stage word itself ("mana kar diya, lost kar do")
+{reason} = (?!(?:{stage})(?: (?:{doit}|do|dein|{hogaya}))*(?: (?:{pls}))* ?$)\S.*?
+
+# ---------------------------------------------------------------- reports
+synonym metric leads: leads | lead | inquiries | inquiry | enquiries | enquiry | new leads | لیڈز | لیڈ | لیڈیں
+synonym metric bookings: bookings | booking | bookings hui | confirmed bookings | بکنگ | بکنگز | بکنگیں
+synonym metric conversion_rate: conversion rate | conversion | conversions | convert rate | conversion ratio | closing rate | کنورژن | کنورژن ریٹ
+synonym metric revenue: revenue | income | sales | kamai | kamaai | aamdani | amdani | earning | earnings | collection | آمدنی | ریونیو | کمائی
+synonym metric response_time: response time | avg response time | average response time | reply time | response times | ریسپانس ٹائم
+synonym metric stale_leads: stale leads | stale | stuck leads | ruki hui leads | رکی ہوئی لیڈز | پرانی لیڈز
+synonym metric overdue_payments: overdue | overdue amount | overdue payments | paisa overdue | outstanding | outstanding amount | dues | baqi paisa | بقایا | بقایا رقم
+{metric} = {metric_synonyms}
+synonym group_by source: source | sources | by source | source wise | sourcewise | per source | channel | channels | by channel | meta vs walk-ins | meta vs walk-in | meta vs walkins | meta vs walk ins | walk-ins vs meta | facebook vs walk-ins | platform wise | سورس | سورس وائز
+synonym group_by staff: salesperson | salespeople | sales person | sales persons | by salesperson | per salesperson | salesman | salesmen | salesman wise | salesmen wise | staff | staff wise | by staff | per staff | who | who has | kis ke paas | kis kay paas | kiske paas | kis ke pass | team member | by agent | agent wise | سیلز مین | سیلز مین وائز | کس کے پاس
+synonym group_by stage: by stage | stage wise | per stage | funnel | stages | سٹیج وائز
+synonym group_by month: by month | monthly | month wise | per month | mahine wise | month by month | ماہانہ | مہینہ وار
+{group_by} = {group_by_synonyms}
+synonym period today: today | aaj | آج
+synonym period yesterday: yesterday | kal | کل
+synonym period this_week: this week | is hafte | iss hafte | is week | this wk | اس ہفتے
+synonym period last_week: last week | pichle hafte | pichla hafta | previous week | پچھلے ہفتے
+synonym period this_month: this month | is mahine | iss mahine | is month | current month | اس مہینے
+synonym period last_month: last month | pichle mahine | pichla mahina | previous month | پچھلے مہینے
+synonym period this_quarter: this quarter | is quarter | current quarter | iss quarter
+synonym period last_quarter: last quarter | pichle quarter | previous quarter | pichla quarter
+synonym period ytd: ytd | year to date | is saal ab tak | iss saal ab tak | this year so far | so far this year | اس سال اب تک
+synonym period last_year: last year | pichle saal | pichla saal | previous year | پچھلے سال
+{monthname} = january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|جنوری|فروری|مارچ|اپریل|مئی|جون|جولائی|اگست|ستمبر|اکتوبر|نومبر|دسمبر
+{period} = (?<!\w)(?:{period_synonyms}|(?:q[1-4]|quarter [1-4])(?: \d{4}| last year| pichle saal)?|{monthname}(?: \d{4})?|(?:19|20)\d{2})(?!\w)
+{report_cue} = how many|how much|how did|how is|kitni|kitne|kitna|کتنی|کتنے|کتنا|total|most|zyada|ziada|sab se|report|funnel|rate|average|avg|what was|what's our|whats our|what is our|overall|count|compare|muqabla|vs|breakdown|wise|per|by|ab tak
+
+# ---------------------------------------------------------------- leads anywhere in a message
+# Used by the word-order-free patterns (priority -1) of each intent.
+
+# a lead by number that is not an amount, a count, a time or a date
+{lead_num_g} = (?:(?:lead|leed|lid|client|party|لیڈ) ?(?:no|number|nmbr|num|نمبر)? ?#? ?|#|(?:no|number|نمبر) ?)?\d{1,6}(?! ?(?:{mult}|{guestword}|%|baje|bje|bajay|am|pm|tareekh|tarikh|تاریخ|بجے|{month})(?!\w))(?![/:.,]\d)(?: (?:number|no|nmbr|نمبر))?(?: {wali} (?:{leadword}))?
+{lead_free} = (?<![\w/.,:+#-])(?<!rs )(?<!pkr )(?:{lead_this}|{lead_phone}|{lead_num_g})(?!\w)
+# a lead by name: before ka/ki/ke/ne/se/ko, or after of/on/for/with/about/from
+{lead_named} = (?<!\w){lead_name}(?= (?:ka|ki|ke|kay|k|ne|se|sy|ko|ka kya|کا|کی|کے|نے|سے|کو)(?!\w))|(?<=(?<!\w)of |(?<!\w)on |(?<!\w)for |(?<!\w)with |(?<!\w)about |(?<!\w)abt |(?<!\w)from |(?<!\w)regarding )(?:the )?{name}(?!\w)
+{status_trig} = {status_word}|feedback|response aya|response aaya|jawab aya|jawab aaya|koi jawab|kya kaha|kia kaha|kya keh raha|kya kehta|how is|how's|hows|doing|any progress|kuch pata|kuch pta|kya position|khabar|kya haal|کیا کہا|جواب آیا|کوئی جواب|kya bana|kia bana|kya bna|kuch bana|kya hua|kia hua|kya hoa|kya scene|kia scene|kya seen|kahan tak|kahaan tak|kidhar|progress|position|latest|any news|news|update|updates|halat|haal|kya chal raha|کیا بنا|کیا ہوا|کیا سین|کہاں تک|پوزیشن|اپڈیٹ|اپ ڈیٹ|حال|صورتحال|خبر
+{history_trig} = {history}|baat cheet|baatcheet|conversation|conversations|chat|chats|messages|msgs|kahani|everything|all activity|ab tak kya hua|abtak kya hua|notes dikhao|all notes|sare notes|saare notes|بات چیت|پیغامات|ساری باتیں|tafseel|tafsil|tafseelat|tafsilat|details|detail|full detail|all details|sara data|pura data|poora data|sab kuch|kya kya hua|what happened so far|activity|تفصیل|تفصیلات|سب کچھ|کیا کیا ہوا
+{assign_trig} = assign|asign|assigned|reassign|re-assign|transfer|transferred|hawale|hawaale|handover|hand over|forward|sambhalegi|sambhalega|sambhale|sambhalay|handle karegi|handle karega|will handle|to handle|dekhegi|dekhega|ke naam|k naam|اسائن|منتقل|حوالے|ٹرانسفر|سنبھالے گی|سنبھالے گا|دیکھے گی|دیکھے گا|کے نام
+{staff_slot_cue} = ko|کو|ke hawale|k hawale|کے حوالے|ke naam|کے نام|will handle|handle karegi|handle karega|sambhalegi|sambhalega|dekhegi|dekhega
+{hardtime} = \d{1,2}(?::\d{2})? ?(?:baje|bje|bajay|am|pm|بجے)
+{mine} = my|mine|mere|meri|mera|apni|apne|apna|میری|میرے|میرا|اپنی|اپنے

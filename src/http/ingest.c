@@ -96,9 +96,19 @@ static int commit_batch(struct ingest *g, struct ingest_req *list, size_t *nrows
                                          e->phone_number_id, r->payloads[i], 0};
         }
     }
-    rc = ensure_conn(g);
-    if (!rc) {
-        rc = store_events_insert(g->conn, rows, n, g->app->venue_id, &inserted);
+    /* The insert is idempotent, so after a lost connection (PostgreSQL
+     * restarted) it is safe to reconnect and try once more. */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        rc = ensure_conn(g);
+        if (!rc) {
+            rc = store_events_insert(g->conn, rows, n, g->app->venue_id, &inserted);
+        }
+        if (rc != RB_ESTORE || !g->conn) {
+            break;
+        }
+        if (db_reconnect(g->conn)) {
+            break;
+        }
     }
     k = 0;
     for (struct ingest_req *r = list; r; r = r->next) {

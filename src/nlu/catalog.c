@@ -10,20 +10,20 @@
 
 #include "core/clock.h"
 
-const char *const stage_names[] = {"NEW",    "CONTACTED",   "QUALIFIED", "SITE_VISIT", "QUOTED",
-                                   "NEGOTIATING", "BOOKED", "LOST",      NULL};
+const char *const stage_names[] = {"NEW",         "CONTACTED", "QUALIFIED", "SITE_VISIT", "QUOTED",
+                                   "NEGOTIATING", "BOOKED",    "LOST",      NULL};
 
 static const char *const slot_values[] = {"lunch", "dinner", "full_day", NULL};
 static const char *const milestone_values[] = {"advance", "mid", "final", NULL};
 static const char *const scope_values[] = {"mine", "all", "stale", NULL};
-static const char *const metric_values[] = {"leads",         "bookings",         "conversion_rate",
-                                            "revenue",       "response_time",    "stale_leads",
-                                            "overdue_payments", NULL};
+static const char *const metric_values[] = {
+    "leads",         "bookings",    "conversion_rate",  "revenue",
+    "response_time", "stale_leads", "overdue_payments", NULL};
 static const char *const group_by_values[] = {"source", "staff", "stage", "month", NULL};
 
 static const char *const named_periods[] = {
-    "today",     "yesterday",    "this_week",    "last_week", "this_month", "last_month",
-    "this_quarter", "last_quarter", "ytd",          "last_year", NULL};
+    "today",        "yesterday",    "this_week", "last_week", "this_month", "last_month",
+    "this_quarter", "last_quarter", "ytd",       "last_year", NULL};
 
 static const struct slot_def slot_table[] = {
     {"lead", SLOT_LEAD, NULL},

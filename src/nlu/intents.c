@@ -39,6 +39,7 @@
 struct frag {
     char *name;
     char *body;
+    char *plain; /* built-in word lists: "a|b|c", for triggers and stopwords */
     const char *file;
     int line;
 };
@@ -82,6 +83,19 @@ struct intent {
     size_t nexamples, capexamples;
     const char *file;
     int line;
+    char *trigger; /* the raw `trigger:` list, until resolved */
+    int trigger_line;
+    uint64_t bit; /* this intent's bit in trigger masks, 0 when it has no trigger */
+};
+
+/*
+ * A set of normalized words and phrases, each with a mask of intents: open
+ * addressing, FNV-1a. Used for the trigger prefilter and the stopwords.
+ */
+struct wordset {
+    char **keys;
+    uint64_t *masks;
+    size_t cap, n;
 };
 
 struct hall_key {
@@ -106,6 +120,12 @@ struct intents {
     int country_code;
     uint32_t max_pairs;
     pcre2_match_context *mctx;
+    struct wordset triggers;  /* phrase → intents it may start */
+    struct wordset stopwords; /* words that are never part of a name ({not_stopword}) */
+    char **stop_raw;          /* the raw `stopwords:` lists, until resolved */
+    int *stop_line;
+    const char **stop_file;
+    size_t nstop_raw, capstop_raw;
 };
 
 /* ---- loading state ---- */
@@ -215,7 +235,7 @@ static bool ident_char(char c)
 /* Bytes a lookup key leaves out: spaces and word-separating punctuation. */
 static bool squeezed_out(char c)
 {
-    return c == ' ' || (c != '\0' && strchr("?!,;:.\"()[]{}*~`<>|", c) != NULL);
+    return c == ' ' || (c != '\0' && strchr("?!,;:.\"()[]{}*~`<>|=", c) != NULL);
 }
 
 /* Normalizes s and removes spaces and punctuation: the lookup key of a
@@ -239,13 +259,110 @@ static char *squeeze_key(const char *s, size_t n)
     return out;
 }
 
+/* ---- word sets ---- */
+
+static uint64_t fnv1a(const char *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static void wordset_release(struct wordset *w)
+{
+    size_t i;
+
+    for (i = 0; i < w->cap; i++) {
+        free(w->keys[i]);
+    }
+    free(w->keys);
+    free(w->masks);
+    memset(w, 0, sizeof *w);
+}
+
+/* The slot of key p[0..n): where it is, or the empty slot where it goes. */
+static size_t wordset_slot(const struct wordset *w, const char *p, size_t n)
+{
+    size_t i = (size_t)(fnv1a(p, n) & (w->cap - 1));
+
+    while (w->keys[i] && !(strlen(w->keys[i]) == n && memcmp(w->keys[i], p, n) == 0)) {
+        i = (i + 1) & (w->cap - 1);
+    }
+    return i;
+}
+
+static int wordset_grow(struct wordset *w)
+{
+    struct wordset big = {NULL, NULL, w->cap ? w->cap * 2 : 256, 0};
+    size_t i, j;
+
+    big.keys = calloc(big.cap, sizeof *big.keys);
+    big.masks = calloc(big.cap, sizeof *big.masks);
+    if (!big.keys || !big.masks) {
+        free(big.keys);
+        free(big.masks);
+        return RB_ENOMEM;
+    }
+    for (i = 0; i < w->cap; i++) {
+        if (w->keys[i]) {
+            j = wordset_slot(&big, w->keys[i], strlen(w->keys[i]));
+            big.keys[j] = w->keys[i];
+            big.masks[j] = w->masks[i];
+            big.n++;
+        }
+    }
+    free(w->keys);
+    free(w->masks);
+    *w = big;
+    return RB_OK;
+}
+
+/* Adds phrase p[0..n) with the bits of mask (or-ed into an existing one). */
+static int wordset_add(struct wordset *w, const char *p, size_t n, uint64_t mask)
+{
+    size_t i;
+
+    if ((w->n + 1) * 2 > w->cap && wordset_grow(w)) {
+        return RB_ENOMEM;
+    }
+    i = wordset_slot(w, p, n);
+    if (!w->keys[i]) {
+        w->keys[i] = dupn(p, n);
+        if (!w->keys[i]) {
+            return RB_ENOMEM;
+        }
+        w->n++;
+    }
+    w->masks[i] |= mask;
+    return RB_OK;
+}
+
+/* The mask of phrase p[0..n), 0 when it is not in the set. */
+static uint64_t wordset_get(const struct wordset *w, const char *p, size_t n)
+{
+    size_t i;
+
+    if (!w->cap) {
+        return 0;
+    }
+    i = wordset_slot(w, p, n);
+    return w->keys[i] ? w->masks[i] : 0;
+}
+
 /* ---- the key: normalized text with a map back to the original ---- */
 
 /*
  * The text patterns run on: text_normalize's key, then emoji and the
- * punctuation that only separates words (? ! , ; : quotes, brackets, a dot
+ * punctuation that only separates words (? ! , ; quotes, brackets, a dot
  * not between digits) turned into spaces, runs of spaces made one, ends
- * trimmed. Each byte remembers the normalized byte it came from, and
+ * trimmed. A colon, or a dash standing alone ("reply Ali - ok"), stays as
+ * ":" glued to the word before it ("reply ali: ok"): it often ends a lead or
+ * a name. Each byte remembers the normalized byte it came from, and
  * text_map_span leads from there to the original message.
  */
 struct key {
@@ -273,16 +390,28 @@ static bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-/* Punctuation that only separates words; r indexes it in s (n bytes). */
-static bool punct_blank(const char *s, size_t n, size_t r)
-{
-    char c = s[r];
-    bool between = r > 0 && r + 1 < n && is_digit(s[r - 1]) && is_digit(s[r + 1]);
+enum key_class { KC_KEEP, KC_SPACE, KC_COLON };
 
-    if (c == '.' || c == ',' || c == ':') {
-        return !between;
+/* What the key makes of the ASCII byte s[r] of the normalized text. */
+static enum key_class punct_class(const char *s, size_t n, size_t r)
+{
+    char c = s[r], prev = r > 0 ? s[r - 1] : ' ', next = r + 1 < n ? s[r + 1] : ' ';
+    bool between = is_digit(prev) && is_digit(next);
+
+    switch (c) {
+    case '.':
+    case ',':
+        return between ? KC_KEEP : KC_SPACE;
+    case ':':
+        return between ? KC_KEEP : KC_COLON;
+    case '-':
+        if (prev == '/' || (prev != ' ' && next != ' ' && next != '>')) {
+            return KC_KEEP; /* 0300-1234567, follow-up, 6,50,000/- */
+        }
+        return prev == '-' || next == '-' ? KC_SPACE : KC_COLON;
+    default:
+        return strchr("?!;\"()[]{}*~`<>|=", c) ? KC_SPACE : KC_KEEP;
     }
-    return strchr("?!;\"()[]{}*~`<>|", c) != NULL;
 }
 
 static void key_init(struct key *K)
@@ -313,11 +442,24 @@ static int key_put(struct key *K, char c, size_t from)
     return rc;
 }
 
+/* A ":" glued to the word before it, once; none at the start. */
+static int key_colon(struct key *K, size_t from)
+{
+    while (K->k.len && K->k.p[K->k.len - 1] == ' ') {
+        buf_truncate(&K->k, K->k.len - 1);
+    }
+    if (!K->k.len || K->k.p[K->k.len - 1] == ':') {
+        return RB_OK;
+    }
+    return key_put(K, ':', from);
+}
+
 static int key_build(struct key *K, const char *orig, size_t olen)
 {
     const char *s;
     size_t r = 0, n;
-    bool space = true;
+    bool space = true, colon = false;
+    enum key_class kc;
     ucs4_t c;
     int len, rc;
 
@@ -329,31 +471,45 @@ static int key_build(struct key *K, const char *orig, size_t olen)
     }
     s = K->norm.p;
     n = K->norm.len;
-    K->idx = malloc((n ? n : 1) * sizeof *K->idx);
+    /* a colon may add a space after it: the key is at most twice as long */
+    K->idx = malloc((2 * n + 1) * sizeof *K->idx);
     if (!K->idx) {
         return RB_ENOMEM;
     }
     while (r < n && !rc) {
         len = u8_mbtouc(&c, (const uint8_t *)s + r, n - r);
         len = len > 0 ? len : 1;
+        kc = c < 0x80 ? punct_class(s, n, r) : KC_KEEP;
         if (cp_dropped(c)) {
             r += (size_t)len;
             continue;
         }
-        if (c == ' ' || cp_blank(c) || (c < 0x80 && punct_blank(s, n, r))) {
-            if (!space) {
-                rc = key_put(K, ' ', r);
-            }
-            space = true;
+        if (kc == KC_COLON) {
+            rc = key_colon(K, r);
+            space = false;
+            colon = true;
             r += (size_t)len;
             continue;
         }
+        if (c == ' ' || cp_blank(c) || kc == KC_SPACE) {
+            if (!space && K->k.len) {
+                rc = key_put(K, ' ', r);
+            }
+            space = true;
+            colon = false;
+            r += (size_t)len;
+            continue;
+        }
+        if (colon && K->k.len && K->k.p[K->k.len - 1] == ':') {
+            rc = key_put(K, ' ', r);
+        }
+        colon = false;
         for (; len > 0 && !rc; len--, r++) {
             rc = key_put(K, s[r], r);
         }
         space = false;
     }
-    while (!rc && K->k.len && K->k.p[K->k.len - 1] == ' ') {
+    while (!rc && K->k.len && (K->k.p[K->k.len - 1] == ' ' || K->k.p[K->k.len - 1] == ':')) {
         buf_truncate(&K->k, K->k.len - 1);
     }
     return rc;
@@ -613,6 +769,7 @@ static int parse_fragment(struct loader *L, struct str line_s, const char *file,
     f = &L->frags[L->nfrags];
     f->name = str_dup(name);
     f->body = str_dup(body);
+    f->plain = NULL;
     f->file = file;
     f->line = line;
     L->nfrags++;
@@ -814,10 +971,33 @@ static int parse_attr(struct loader *L, struct raw_pat *r, struct str key, struc
 struct file_state {
     const char *file;
     bool frag;
-    size_t intent;     /* index in set->intents (intent files) */
-    size_t first_raw;  /* raws of this file start here */
-    char now[32];      /* clock for the examples that follow */
+    size_t intent;    /* index in set->intents (intent files) */
+    size_t first_raw; /* raws of this file start here */
+    char now[32];     /* clock for the examples that follow */
 };
+
+/* Keeps a `stopwords:` list for when every fragment is known. */
+static int add_stop_raw(struct loader *L, struct str val, const char *file, int line)
+{
+    struct intents *S = L->set;
+    size_t cap = S->capstop_raw;
+
+    if (grow(&S->stop_raw, &S->capstop_raw, S->nstop_raw, sizeof *S->stop_raw)) {
+        return RB_ENOMEM;
+    }
+    if (S->capstop_raw != cap) {
+        S->stop_line = realloc(S->stop_line, S->capstop_raw * sizeof *S->stop_line);
+        S->stop_file = realloc(S->stop_file, S->capstop_raw * sizeof *S->stop_file);
+        if (!S->stop_line || !S->stop_file) {
+            return RB_ENOMEM;
+        }
+    }
+    S->stop_raw[S->nstop_raw] = str_dup(val);
+    S->stop_line[S->nstop_raw] = line;
+    S->stop_file[S->nstop_raw] = file;
+    S->nstop_raw++;
+    return S->stop_raw[S->nstop_raw - 1] ? RB_OK : RB_ENOMEM;
+}
 
 /* One line of either kind of file; key is before the first ':'. */
 static int parse_keyed(struct loader *L, struct file_state *F, struct str key, struct str val,
@@ -830,6 +1010,15 @@ static int parse_keyed(struct loader *L, struct file_state *F, struct str key, s
     }
     if (str_eqs(key, "drop-from-names")) {
         return each_alt(L, val, F->file, line, add_drop, NULL);
+    }
+    if (str_eqs(key, "stopwords")) {
+        return add_stop_raw(L, val, F->file, line);
+    }
+    if (in && str_eqs(key, "trigger")) {
+        free(in->trigger);
+        in->trigger = str_dup(val);
+        in->trigger_line = line;
+        return in->trigger ? RB_OK : RB_ENOMEM;
     }
     if (!in) {
         lerr(L, F->file, line, "\"%.*s\" belongs in an .intent file", (int)key.len, key.p);
@@ -1093,11 +1282,13 @@ static int cmp_len_desc(const void *a, const void *b)
 static int add_alternation(struct loader *L, const char *name, char **phrases, size_t n)
 {
     struct buf b;
-    struct frag *f;
+    struct frag *f = NULL;
     size_t i;
     int rc = RB_OK;
 
-    qsort(phrases, n, sizeof *phrases, cmp_len_desc);
+    if (n) {
+        qsort(phrases, n, sizeof *phrases, cmp_len_desc);
+    }
     buf_init(&b, 1u << 20);
     rc = buf_adds(&b, n ? "(?<!\\w)(?:" : "(?!)");
     for (i = 0; i < n && !rc; i++) {
@@ -1121,9 +1312,16 @@ static int add_alternation(struct loader *L, const char *name, char **phrases, s
         f = &L->frags[L->nfrags++];
         f->name = rb_strdup(name);
         f->body = buf_detach(&b, NULL);
+        f->plain = NULL;
         f->file = "(built in)";
         f->line = 0;
         rc = f->name && f->body ? RB_OK : RB_ENOMEM;
+    }
+    for (i = 0; i < n && !rc; i++) {
+        rc = buf_addf(&b, "%s%s", i ? "|" : "", phrases[i]);
+    }
+    if (!rc) {
+        f->plain = buf_detach(&b, NULL);
     }
     buf_release(&b);
     return rc;
@@ -1161,6 +1359,23 @@ static int strlist_add_norm(struct strlist *l, const char *s, size_t len)
     }
     buf_release(&b);
     return rc;
+}
+
+/* A built-in fragment with a fixed body. */
+static int builtin_plain(struct loader *L, const char *name, const char *body)
+{
+    struct frag *f;
+
+    if (grow(&L->frags, &L->capfrags, L->nfrags, sizeof *L->frags)) {
+        return RB_ENOMEM;
+    }
+    f = &L->frags[L->nfrags++];
+    f->name = rb_strdup(name);
+    f->body = rb_strdup(body);
+    f->plain = NULL;
+    f->file = "(built in)";
+    f->line = 0;
+    return f->name && f->body ? RB_OK : RB_ENOMEM;
 }
 
 static int add_hall_key(struct intents *S, const char *spelling, const char *name)
@@ -1242,8 +1457,7 @@ static int builtin_synonyms(struct loader *L)
     for (i = 0; i < nd && !rc; i++) {
         for (j = 0; j < L->set->nsyns && !rc; j++) {
             if (strcmp(L->set->syns[j].slot, defs[i].name) == 0) {
-                rc = strlist_add_norm(&l, L->set->syns[j].phrase,
-                                      strlen(L->set->syns[j].phrase));
+                rc = strlist_add_norm(&l, L->set->syns[j].phrase, strlen(L->set->syns[j].phrase));
             }
         }
         snprintf(name, sizeof name, "%s_synonyms", defs[i].name);
@@ -1269,12 +1483,44 @@ static const struct frag *frag_find(const struct loader *L, const char *name, si
     return NULL;
 }
 
+/*
+ * Expansion state of one pattern. A fragment of more than a few bytes is
+ * not copied at each use: it becomes a subroutine call (?&_fN) and its body
+ * is defined once at the end, in (?(DEFINE)(?<_fN>...)), which keeps big
+ * patterns under PCRE2's size limit. A fragment whose body captures a slot
+ * is always copied (captures made inside a subroutine call do not last).
+ */
 struct expand_ctx {
     struct loader *L;
     const char *file;
     int line;
     bool failed;
+    bool *called; /* per fragment: used as a subroutine */
 };
+
+#define CALL_MIN_BYTES 48
+
+/* True when body fills a slot itself ((?<name>...) or {fragment:slot}). */
+static bool frag_captures(const char *body)
+{
+    const char *p;
+
+    for (p = body; *p; p++) {
+        if (p[0] == '(' && p[1] == '?' && p[2] == '<' && p[3] != '=' && p[3] != '!') {
+            return true;
+        }
+        if (p[0] == '{' && strchr(p, ':') && strchr(p, ':') < strchr(p, '}') &&
+            !(strchr(p, ':')[1] == '_' && strchr(p, ':')[2] == '}')) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool frag_callable(const struct frag *f)
+{
+    return (strlen(f->body) >= CALL_MIN_BYTES || strchr(f->body, '{')) && !frag_captures(f->body);
+}
 
 static int expand(struct expand_ctx *X, const char *s, int depth, struct buf *out);
 
@@ -1326,13 +1572,47 @@ static size_t expand_ref(struct expand_ctx *X, const char *s, int depth, struct 
     } else {
         *rc = buf_adds(out, "(?:");
     }
-    if (!*rc) {
+    if (!*rc && X->called && frag_callable(f)) {
+        X->called[f - X->L->frags] = true;
+        *rc = buf_addf(out, "(?&_f%zu)", (size_t)(f - X->L->frags));
+    } else if (!*rc) {
         *rc = expand(X, f->body, depth + 1, out);
     }
     if (!*rc) {
         *rc = buf_addc(out, ')');
     }
     return (size_t)(p + 1 - s);
+}
+
+/* Appends the DEFINE block of every fragment called (and of those they call). */
+static int expand_defines(struct expand_ctx *X, struct buf *out)
+{
+    bool *done = calloc(X->L->nfrags ? X->L->nfrags : 1, sizeof *done);
+    bool more = true;
+    size_t i;
+    int rc = RB_OK;
+
+    if (!done) {
+        return RB_ENOMEM;
+    }
+    while (more && !rc && !X->failed) {
+        more = false;
+        for (i = 0; i < X->L->nfrags && !rc; i++) {
+            if (!X->called[i] || done[i]) {
+                continue;
+            }
+            done[i] = more = true;
+            rc = buf_addf(out, "(?(DEFINE)(?<_f%zu>", i);
+            if (!rc) {
+                rc = expand(X, X->L->frags[i].body, 1, out);
+            }
+            if (!rc) {
+                rc = buf_adds(out, "))");
+            }
+        }
+    }
+    free(done);
+    return rc;
 }
 
 /* Appends s to out with every fragment reference replaced by its body. */
@@ -1411,6 +1691,9 @@ static int pattern_groups(struct loader *L, struct pattern *P, const struct inte
         entry = table + (size_t)i * size;
         g = ((uint32_t)entry[0] << 8) | entry[1];
         name = (const char *)entry + 2;
+        if (name[0] == '_' && name[1] == 'f') {
+            continue; /* a fragment defined once and called (expand_defines) */
+        }
         def = slot_def_find(name);
         if (!def || !intent_has_slot(in, name)) {
             lerr(L, P->file, P->line, "group \"%s\" is not a slot of %s", name,
@@ -1473,7 +1756,7 @@ static int pattern_sets(struct loader *L, struct pattern *P, const struct intent
 static int compile_one(struct loader *L, const struct raw_pat *r)
 {
     struct intents *S = L->set;
-    struct expand_ctx X = {L, r->file, r->line, false};
+    struct expand_ctx X = {L, r->file, r->line, false, NULL};
     struct pattern *P;
     struct buf src, folded;
     PCRE2_UCHAR msg[256];
@@ -1483,7 +1766,15 @@ static int compile_one(struct loader *L, const struct raw_pat *r)
 
     buf_init(&src, 1u << 22);
     buf_init(&folded, 1u << 22);
+    X.called = calloc(L->nfrags ? L->nfrags : 1, sizeof *X.called);
+    if (!X.called) {
+        rc = RB_ENOMEM;
+        goto out;
+    }
     rc = expand(&X, r->src, 0, &src);
+    if (!rc && !X.failed) {
+        rc = expand_defines(&X, &src);
+    }
     if (rc || X.failed) {
         goto out;
     }
@@ -1500,12 +1791,13 @@ static int compile_one(struct loader *L, const struct raw_pat *r)
     }
     P = &S->pats[S->npats];
     memset(P, 0, sizeof *P);
-    P->re = pcre2_compile((PCRE2_SPTR)folded.p, folded.len,
-                          PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES | PCRE2_CASELESS, &ecode, &off,
-                          NULL);
+    P->re =
+        pcre2_compile((PCRE2_SPTR)folded.p, folded.len,
+                      PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES | PCRE2_CASELESS, &ecode, &off, NULL);
     if (!P->re) {
         pcre2_get_error_message(ecode, msg, sizeof msg);
-        lerr(L, r->file, r->line, "pattern does not compile: %s (at byte %zu of the expanded pattern)",
+        lerr(L, r->file, r->line,
+             "pattern does not compile: %s (at byte %zu of the expanded pattern)",
              (const char *)msg, (size_t)off);
         goto out;
     }
@@ -1525,9 +1817,174 @@ static int compile_one(struct loader *L, const struct raw_pat *r)
         rc = pattern_sets(L, P, &S->intents[r->intent], r->set ? r->set : "");
     }
 out:
+    free(X.called);
     buf_release(&src);
     buf_release(&folded);
     return rc;
+}
+
+/* ---- word lists: triggers and stopwords ---- */
+
+struct list_ctx {
+    struct loader *L;
+    struct wordset *set;
+    uint64_t mask;
+    const char *file;
+    int line;
+};
+
+/* Adds one literal phrase, normalized, and its form without spaces. */
+static int list_add_phrase(struct list_ctx *C, struct str phrase)
+{
+    struct buf b;
+    size_t i, j;
+    int rc;
+
+    buf_init(&b, KEY_MAX);
+    rc = text_normalize(phrase.p, phrase.len, &b);
+    if (!rc && b.len) {
+        rc = wordset_add(C->set, b.p, b.len, C->mask);
+    }
+    if (!rc && memchr(b.p, ' ', b.len)) {
+        for (i = 0, j = 0; i < b.len; i++) {
+            if (b.p[i] != ' ') {
+                b.p[j++] = b.p[i];
+            }
+        }
+        rc = wordset_add(C->set, b.p, j, C->mask);
+    }
+    buf_release(&b);
+    return rc;
+}
+
+static int list_add(struct list_ctx *C, struct str list, int depth);
+
+/* {name} in a word list: the phrases of a plain fragment, or of a built-in list
+ * (a slot's synonyms, the halls, the staff). */
+static int list_add_fragment(struct list_ctx *C, struct str name, int depth)
+{
+    const struct frag *f = frag_find(C->L, name.p, name.len);
+
+    if (!f) {
+        lerr(C->L, C->file, C->line, "unknown fragment {%.*s}", (int)name.len, name.p);
+        return RB_OK;
+    }
+    return list_add(C, str_from(f->plain ? f->plain : f->body), depth + 1);
+}
+
+/* "a | b c | {fragment}": plain words and phrases only, no regex. */
+static int list_add(struct list_ctx *C, struct str list, int depth)
+{
+    struct str part;
+    size_t i;
+    int rc = RB_OK;
+
+    if (depth > EXPAND_DEPTH) {
+        lerr(C->L, C->file, C->line, "fragments nest too deep");
+        return RB_OK;
+    }
+    while (list.len && !rc) {
+        str_split(&list, '|', &part);
+        part = trim(part);
+        if (!part.len) {
+            continue;
+        }
+        if (part.p[0] == '{' && part.p[part.len - 1] == '}') {
+            rc = list_add_fragment(C, str_make(part.p + 1, part.len - 2), depth);
+            continue;
+        }
+        for (i = 0; i < part.len && !strchr("\\()[]?*+.^${}", part.p[i]); i++) {
+        }
+        if (i < part.len) {
+            lerr(C->L, C->file, C->line, "\"%.*s\" in a word list is not a plain word or phrase",
+                 (int)part.len, part.p);
+            continue;
+        }
+        rc = list_add_phrase(C, part);
+    }
+    return rc;
+}
+
+/* Builds the trigger set (one bit per intent with a trigger) and the stopwords. */
+static int build_word_lists(struct loader *L)
+{
+    struct intents *S = L->set;
+    struct list_ctx C = {L, &S->triggers, 0, NULL, 0};
+    size_t i, bits = 0;
+    int rc = RB_OK;
+
+    for (i = 0; i < S->nintents && !rc; i++) {
+        if (!S->intents[i].trigger || bits == 64) {
+            continue; /* no trigger (or more than 64): its patterns are always tried */
+        }
+        S->intents[i].bit = (uint64_t)1 << bits++;
+        C.mask = S->intents[i].bit;
+        C.file = S->intents[i].file;
+        C.line = S->intents[i].trigger_line;
+        rc = list_add(&C, str_from(S->intents[i].trigger), 0);
+    }
+    C.set = &S->stopwords;
+    C.mask = 1;
+    for (i = 0; i < S->nstop_raw && !rc; i++) {
+        C.file = S->stop_file[i];
+        C.line = S->stop_line[i];
+        rc = list_add(&C, str_from(S->stop_raw[i]), 0);
+    }
+    return rc;
+}
+
+/* The intents whose trigger words occur in the key (phrases of up to 4 words). */
+static uint64_t trigger_mask(const struct intents *S, const struct key *K)
+{
+    const char *k = K->k.p;
+    size_t starts[MSG_MAX / 2 + 2], ends[MSG_MAX / 2 + 2], n = 0, i = 0, j, len;
+    char squeezed[256];
+    uint64_t mask = 0;
+
+    while (i < K->k.len && n < sizeof starts / sizeof starts[0]) {
+        starts[n] = i;
+        while (i < K->k.len && k[i] != ' ') {
+            i++;
+        }
+        ends[n] = i > starts[n] && k[i - 1] == ':' ? i - 1 : i;
+        n++;
+        i++;
+    }
+    for (i = 0; i < n; i++) {
+        len = 0;
+        for (j = i; j < n && j < i + 4; j++) {
+            mask |= wordset_get(&S->triggers, k + starts[i], ends[j] - starts[i]);
+            if (len + (ends[j] - starts[j]) < sizeof squeezed) {
+                memcpy(squeezed + len, k + starts[j], ends[j] - starts[j]);
+                len += ends[j] - starts[j];
+                mask |= j > i ? wordset_get(&S->triggers, squeezed, len) : 0;
+            }
+        }
+        if (k[starts[i]] == '#') {
+            mask |= wordset_get(&S->triggers, "#", 1);
+        }
+    }
+    return mask;
+}
+
+/*
+ * The callout of {not_stopword} ((?C1)): fails the match at this point when
+ * a stopword starts here. data is the set (read-only).
+ */
+static int stopword_callout(pcre2_callout_block *cb, void *data)
+{
+    const struct intents *S = data;
+    const char *p = (const char *)cb->subject + cb->current_position;
+    size_t n = cb->subject_length - cb->current_position, w = 0;
+
+    if (cb->callout_number != 1) {
+        return 0;
+    }
+    while (w < n && (((unsigned char)p[w] >= 0x80) || (p[w] >= 'a' && p[w] <= 'z') ||
+                     (p[w] >= '0' && p[w] <= '9') || p[w] == '-')) {
+        w++;
+    }
+    return w && wordset_get(&S->stopwords, p, w) ? 1 : 0;
 }
 
 /* ---- the set ---- */
@@ -1538,6 +1995,7 @@ static void intent_release(struct intent *in)
 
     free(in->name);
     free(in->description);
+    free(in->trigger);
     for (i = 0; i < in->nslots; i++) {
         free(in->slots[i]);
     }
@@ -1590,6 +2048,14 @@ void intents_free(struct intents *S)
     }
     free(S->files);
     pcre2_match_context_free(S->mctx);
+    wordset_release(&S->triggers);
+    wordset_release(&S->stopwords);
+    for (i = 0; i < S->nstop_raw; i++) {
+        free(S->stop_raw[i]);
+    }
+    free(S->stop_raw);
+    free(S->stop_line);
+    free(S->stop_file);
     free(S);
 }
 
@@ -1600,6 +2066,7 @@ static void loader_release(struct loader *L)
     for (i = 0; i < L->nfrags; i++) {
         free(L->frags[i].name);
         free(L->frags[i].body);
+        free(L->frags[i].plain);
     }
     free(L->frags);
     for (i = 0; i < L->nraws; i++) {
@@ -1661,6 +2128,12 @@ static int load_all(struct loader *L, const char *dir)
     if (!rc) {
         rc = builtin_synonyms(L);
     }
+    if (!rc) {
+        rc = builtin_plain(L, "not_stopword", "(?C1)");
+    }
+    if (!rc) {
+        rc = build_word_lists(L);
+    }
     for (i = 0; i < L->nraws && !rc; i++) {
         rc = compile_one(L, &L->raws[i]);
     }
@@ -1673,6 +2146,7 @@ static int load_all(struct loader *L, const char *dir)
             rc = RB_ENOMEM;
         } else {
             pcre2_set_match_limit(L->set->mctx, MATCH_LIMIT);
+            pcre2_set_callout(L->set->mctx, stopword_callout, L->set);
         }
     }
     return rc;
@@ -1806,6 +2280,10 @@ static void strip_name(const struct xctx *X, size_t *s, size_t *e)
         while (*e > *s && is_trim_punct(k[*s])) {
             (*s)++;
         }
+        if (*e - *s > 2 && k[*e - 2] == '\'' && k[*e - 1] == 's') {
+            *e -= 2; /* Hamza's */
+            changed = true;
+        }
         for (i = 0; i < X->S->ndrops; i++) {
             n = strlen(X->S->drops[i]);
             if (*e - *s > n + 1 && memcmp(k + *s, X->S->drops[i], n) == 0 && k[*s + n] == ' ') {
@@ -1821,8 +2299,8 @@ static void strip_name(const struct xctx *X, size_t *s, size_t *e)
     }
 }
 
-/* Trims white space and punctuation (and symbols, for names) off an
- * original slice. */
+/* Trims white space and punctuation off the start of an original slice,
+ * and for names punctuation and symbols off its end too. */
 static struct str trim_orig(struct str o, bool name)
 {
     ucs4_t c;
@@ -1833,13 +2311,17 @@ static struct str trim_orig(struct str o, bool name)
         o.p++;
         o.len--;
     }
-    while (o.len) {
+    while (!name && o.len && is_space(o.p[o.len - 1])) {
+        o.len--; /* free text keeps its last "?" or "." */
+    }
+    while (name && o.len) {
         p = u8_prev(&c, (const uint8_t *)o.p + o.len, (const uint8_t *)o.p);
         if (!p) {
             break;
         }
         back = (size_t)((const uint8_t *)o.p + o.len - p);
-        if (c < 0x80 ? !is_trim_punct((char)c) : (!name || uc_is_alnum(c) || uc_is_general_category(c, UC_CATEGORY_M))) {
+        if (c < 0x80 ? !is_trim_punct((char)c)
+                     : (!name || uc_is_alnum(c) || uc_is_general_category(c, UC_CATEGORY_M))) {
             break;
         }
         o.len -= back;
@@ -1847,13 +2329,20 @@ static struct str trim_orig(struct str o, bool name)
     return o;
 }
 
-/* The text as written for key range [s, e), or the key text. */
+/*
+ * The text as written for key range [s, e), or the key text. Free text that
+ * runs to the end of the key runs to the end of the message, so that its
+ * last "?" or emoji stays.
+ */
 static json_t *as_written(const struct xctx *X, size_t s, size_t e, bool name)
 {
     size_t os, oe;
     struct str o;
 
     if (key_to_orig(X->K, s, e, &os, &oe)) {
+        if (!name && e == X->K->k.len) {
+            oe = X->K->olen;
+        }
         o = trim_orig(str_make(X->K->orig + os, oe - os), name);
     } else {
         o = trim_orig(key_slice(X, s, e), name);
@@ -1916,6 +2405,73 @@ static int conv_lead(struct xctx *X, size_t s, size_t e)
     return put_slot(X, "lead", json_stringn(c.p + d0, i - d0));
 }
 
+/*
+ * The capture without the English glue words the value parsers do not take
+ * ("on the 25th of march at 5 in the evening" → "25th march 5 evening"),
+ * with "tonight" read as "aaj raat" ("aaj" for a date alone). Written to out.
+ */
+static struct str simplify(struct str c, bool date_only, struct buf *out)
+{
+    static const char *const glue[] = {"at", "on", "the", "of", "in", "for", "by", NULL};
+    struct str cur = c, w;
+    size_t i;
+    bool skip;
+    int rc = RB_OK;
+
+    buf_reset(out);
+    while (cur.len && !rc) {
+        str_split(&cur, ' ', &w);
+        skip = false;
+        for (i = 0; glue[i]; i++) {
+            skip = skip || str_eqs(w, glue[i]);
+        }
+        if (skip || !w.len) {
+            continue;
+        }
+        if (out->len) {
+            rc = buf_addc(out, ' ');
+        }
+        if (!rc) {
+            if (str_eqs(w, "tonight")) {
+                rc = buf_adds(out, date_only ? "aaj" : "aaj raat");
+            } else {
+                rc = buf_add(out, w.p, w.len);
+            }
+        }
+    }
+    return rc ? c : str_make(out->p, out->len);
+}
+
+/* value_date, then again on the simplified capture. */
+static int parse_date(struct xctx *X, struct str c, struct rb_date *from, struct rb_date *to,
+                      bool *range)
+{
+    struct buf tmp;
+    int rc;
+
+    if (value_date(c, &X->nn, from, to, range) == RB_OK) {
+        return RB_OK;
+    }
+    buf_init(&tmp, KEY_MAX);
+    rc = value_date(simplify(c, true, &tmp), &X->nn, from, to, range);
+    buf_release(&tmp);
+    return rc;
+}
+
+static int parse_when(struct xctx *X, struct str c, struct rb_datetime *t)
+{
+    struct buf tmp;
+    int rc;
+
+    if (value_when(c, &X->nn, t) == RB_OK) {
+        return RB_OK;
+    }
+    buf_init(&tmp, KEY_MAX);
+    rc = value_when(simplify(c, false, &tmp), &X->nn, t);
+    buf_release(&tmp);
+    return rc;
+}
+
 static int put_date(struct xctx *X, const char *name, struct rb_date d)
 {
     char out[11];
@@ -1924,24 +2480,44 @@ static int put_date(struct xctx *X, const char *name, struct rb_date d)
     return put_slot(X, name, json_string(out));
 }
 
-/* "10" in "10 se 15 april tak": the day of the month that date_to names. */
-static int conv_bare_day(struct xctx *X, struct str c)
+/*
+ * A bare day of a range: "10" in "10 se 15 april tak" takes the month of
+ * date_to; "15" in "april 10 to 15" takes the month of date (already set).
+ */
+static int conv_bare_day(struct xctx *X, const char *slot, struct str c)
 {
     const struct slot_def *to_def = slot_def_find("date_to");
-    struct rb_date from, to;
+    struct rb_date from, to, d;
+    const char *have;
     size_t s, e;
     int64_t day;
     bool range;
 
-    if (str_to_i64(str_trim(c), 1, 31, &day) != RB_OK || !capture_of(X, to_def, &s, &e) ||
-        value_date(key_slice(X, s, e), &X->nn, &from, &to, &range) != RB_OK) {
+    if (str_to_i64(str_trim(c), 1, 31, &day) != RB_OK) {
         return RB_EPARSE;
     }
-    from.d = (int)day;
-    if (!date_valid(from) || date_cmp(from, to) > 0) {
+    if (strcmp(slot, "date") == 0) {
+        if (!capture_of(X, to_def, &s, &e) ||
+            parse_date(X, key_slice(X, s, e), &from, &to, &range) != RB_OK) {
+            return RB_EPARSE;
+        }
+        d = from;
+        d.d = (int)day;
+        if (!date_valid(d) || date_cmp(d, from) > 0) {
+            return RB_EPARSE;
+        }
+        return put_date(X, "date", d);
+    }
+    have = json_string_value(json_object_get(X->slots, "date"));
+    if (!have || sscanf(have, "%d-%d-%d", &d.y, &d.m, &d.d) != 3) {
         return RB_EPARSE;
     }
-    return put_date(X, "date", from);
+    from = d;
+    d.d = (int)day;
+    if (!date_valid(d) || date_cmp(d, from) < 0) {
+        return RB_EPARSE;
+    }
+    return put_date(X, "date_to", d);
 }
 
 static int conv_date(struct xctx *X, const char *slot, size_t s, size_t e)
@@ -1950,14 +2526,15 @@ static int conv_date(struct xctx *X, const char *slot, size_t s, size_t e)
     bool range;
     int rc;
 
-    if (value_date(key_slice(X, s, e), &X->nn, &from, &to, &range) != RB_OK) {
-        return strcmp(slot, "date") == 0 ? conv_bare_day(X, key_slice(X, s, e)) : RB_EPARSE;
+    if (parse_date(X, key_slice(X, s, e), &from, &to, &range) != RB_OK) {
+        return conv_bare_day(X, slot, key_slice(X, s, e));
     }
     if (strcmp(slot, "date_to") == 0) {
         return put_date(X, "date_to", range ? to : from);
     }
     rc = put_date(X, "date", from);
-    if (!rc && range && intent_has_slot(X->in, "date_to") && !json_object_get(X->slots, "date_to")) {
+    if (!rc && range && intent_has_slot(X->in, "date_to") &&
+        !json_object_get(X->slots, "date_to")) {
         rc = put_date(X, "date_to", to);
     }
     return rc;
@@ -1971,13 +2548,42 @@ static int conv_when(struct xctx *X, size_t s, size_t e)
     char out[17];
     bool range;
 
-    if (value_when(key_slice(X, s, e), &X->nn, &t) == RB_OK) {
+    if (parse_when(X, key_slice(X, s, e), &t) == RB_OK) {
         datetime_format(t, out);
         return put_slot(X, "when", json_string(out));
     }
     if (intent_has_slot(X->in, "date") &&
-        value_date(key_slice(X, s, e), &X->nn, &from, &to, &range) == RB_OK) {
+        parse_date(X, key_slice(X, s, e), &from, &to, &range) == RB_OK) {
         return put_date(X, "date", from);
+    }
+    return RB_EPARSE;
+}
+
+/* "q1 last year", "march pichle saal": the period a year before. */
+static int period_last_year(struct str c, const struct nlu_now *ctx, char out[16])
+{
+    static const char *const tails[] = {" last year", " pichle saal", " پچھلے سال", NULL};
+    char tmp[16];
+    size_t i, n;
+    int y;
+
+    for (i = 0; tails[i]; i++) {
+        n = strlen(tails[i]);
+        if (c.len > n && memcmp(c.p + c.len - n, tails[i], n) == 0 &&
+            value_period(str_make(c.p, c.len - n), ctx, tmp) == RB_OK && is_digit(tmp[0]) &&
+            strlen(tmp) >= 4) {
+            y = atoi(tmp) - 1;
+            if (y < 1000 || y > 9999) {
+                return RB_EPARSE;
+            }
+            /* "2026-Q1" → "2025-Q1": only the four digits of the year change */
+            memcpy(out, tmp, 16);
+            out[0] = (char)('0' + y / 1000);
+            out[1] = (char)('0' + y / 100 % 10);
+            out[2] = (char)('0' + y / 10 % 10);
+            out[3] = (char)('0' + y % 10);
+            return RB_OK;
+        }
     }
     return RB_EPARSE;
 }
@@ -2001,7 +2607,8 @@ static int conv_word(struct xctx *X, const struct slot_def *def, size_t s, size_
     }
     if (!v && def->type == SLOT_PERIOD) {
         past.past = true;
-        if (value_period(c, &past, period) == RB_OK) {
+        if (value_period(c, &past, period) == RB_OK ||
+            period_last_year(c, &past, period) == RB_OK) {
             v = period;
         }
     }
@@ -2055,10 +2662,19 @@ static int conv_int(struct xctx *X, const struct slot_def *def, size_t s, size_t
     int64_t n = 0;
     int rc;
 
+    struct str c = key_slice(X, s, e);
+    size_t i;
+
     if (strcmp(def->name, "amount") == 0) {
-        rc = value_amount(key_slice(X, s, e), &n);
+        rc = value_amount(c, &n);
     } else {
-        rc = value_guests(key_slice(X, s, e), &n);
+        rc = value_guests(c, &n);
+        /* "400 mehmanon", "۳۰۰ لوگوں": the count before a word the parser does not know */
+        for (i = 0; rc && i < c.len && is_digit(c.p[i]); i++) {
+        }
+        if (rc && i > 0 && i < c.len && c.p[i] == ' ') {
+            rc = str_to_i64(str_make(c.p, i), 1, 100000, &n);
+        }
     }
     if (rc || n <= 0) {
         return RB_EPARSE;
@@ -2115,11 +2731,14 @@ static int extract(struct xctx *X)
             rc = conv_slot(X, def, s, e);
         }
     }
-    json_object_foreach(X->P->sets, k, v)
-    {
+    json_object_foreach (X->P->sets, k, v) {
         if (!rc && !json_object_get(X->slots, k)) {
             rc = json_object_set(X->slots, k, v) ? RB_ENOMEM : RB_OK;
         }
+    }
+    /* a day and time (when) says all a day alone (date) would */
+    if (!rc && json_object_get(X->slots, "when")) {
+        json_object_del(X->slots, "date");
     }
     return rc;
 }
@@ -2173,11 +2792,16 @@ static void collect(const struct intents *S, const struct key *K, pcre2_match_da
                     struct cand *cands, size_t *n)
 {
     const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+    uint64_t mask = trigger_mask(S, K), bit;
     size_t i;
     int rc;
 
     *n = 0;
     for (i = 0; i < S->npats; i++) {
+        bit = S->intents[S->pats[i].intent].bit;
+        if (bit && !(mask & bit)) {
+            continue; /* none of the intent's trigger words: its patterns cannot fit */
+        }
         rc = pcre2_match(S->pats[i].re, (PCRE2_SPTR)K->k.p, K->k.len, 0, PCRE2_NO_UTF_CHECK, md,
                          S->mctx);
         if (rc < 0) {
@@ -2233,8 +2857,7 @@ static int choose(const struct intents *S, const struct key *K, struct rb_dateti
         X.nn.now = now;
         X.nn.country_code = S->country_code;
         X.nn.past = X.in->past;
-        rc = pcre2_match(X.P->re, (PCRE2_SPTR)K->k.p, K->k.len, 0, PCRE2_NO_UTF_CHECK, md,
-                         S->mctx);
+        rc = pcre2_match(X.P->re, (PCRE2_SPTR)K->k.p, K->k.len, 0, PCRE2_NO_UTF_CHECK, md, S->mctx);
         if (rc < 0) {
             continue;
         }
@@ -2293,8 +2916,8 @@ static int fill_result(const struct intents *S, const struct key *K, const struc
     return RB_OK;
 }
 
-static int match_impl(const struct intents *S, const char *text, size_t len,
-                      struct rb_datetime now, struct parse_result *out, struct buf *why)
+static int match_impl(const struct intents *S, const char *text, size_t len, struct rb_datetime now,
+                      struct parse_result *out, struct buf *why)
 {
     struct parse_result r;
     struct key K;
@@ -2397,8 +3020,8 @@ static int check_example(const struct intents *S, const struct intent *in,
     want = json_loads(ex->expect, 0, NULL);
     if (strcmp(r.intent, in->name) != 0 || !json_equal(want, r.slots)) {
         got = json_dumps(r.slots, JSON_COMPACT);
-        lerr(L, ex->file, ex->line, "example \"%s\": expected %s %s, got %s %s", ex->text,
-             in->name, ex->expect, r.intent, got ? got : "?");
+        lerr(L, ex->file, ex->line, "example \"%s\": expected %s %s, got %s %s", ex->text, in->name,
+             ex->expect, r.intent, got ? got : "?");
     }
 out:
     free(got);

@@ -71,11 +71,11 @@ struct intent_example {
 /* What an intent file declares; every pointer is borrowed from the set and
  * valid until intents_free. */
 struct intent_info {
-    const char *name;        /* "lead.move" */
-    unsigned roles;          /* ROLE_* bits */
-    const char *description; /* one line for people and for the Gemini prompt */
-    const char *const *slots;      /* slot names, in the order the file gives them */
-    const bool *slot_required;     /* parallel to slots */
+    const char *name;          /* "lead.move" */
+    unsigned roles;            /* ROLE_* bits */
+    const char *description;   /* one line for people and for the Gemini prompt */
+    const char *const *slots;  /* slot names, in the order the file gives them */
+    const bool *slot_required; /* parallel to slots */
     size_t nslots;
     const struct intent_example *examples;
     size_t nexamples;

@@ -375,38 +375,48 @@ _alive_and_healthy() {
 # with the test environment plus the given overrides. Sets RABTA_URL for "a"
 # and RABTA_PORT[NAME], RABTA_PID[NAME]. Waits for /healthz = 200.
 start_rabta() {
-    local name=${1:-a} port pid url try log
+    launch_rabta "$@"
+    await_rabta "${1:-a}"
+}
+
+# launch_rabta [NAME [VAR=VALUE...]]: starts it without waiting (several
+# instances can then start at once); await_rabta NAME waits for it.
+launch_rabta() {
+    local name=${1:-a} port pid log
     shift || true
     [ -x "$RABTA_BIN" ] || bail "$RABTA_BIN missing (make test-build)"
     _rabta_home
     _rabta_env
     log=$T/rabta-$name.log
-    for try in 1 2 3; do
-        port=$(_free_port) || bail "no free port"
-        url=http://127.0.0.1:$port
-        (cd "$T/home" && exec env "${RABTA_ENV[@]}" "RABTA_LISTEN=127.0.0.1:$port" "$@" \
-            "$RABTA_BIN" serve </dev/null >>"$T/rabta-$name.out" 2>>"$log") &
-        pid=$!
-        _register "pid $pid $RABTA_BIN"
-        wait_until 60 _alive_and_healthy "$pid" "$url"
-        if ! _exited "$pid" && _healthy "$url"; then
-            RABTA_PID[$name]=$pid
-            RABTA_PORT[$name]=$port
-            if [ "$name" = a ]; then
-                RABTA_URL=$url
-            fi
-            return 0
-        fi
-        if ! _exited "$pid"; then
-            kill -KILL "$pid" 2>/dev/null
-            wait "$pid" 2>/dev/null
-            bail "rabta serve [$name] not healthy after 60 s" "$(tail -n 30 "$log")"
-        fi
+    port=$(_free_port) || bail "no free port"
+    (cd "$T/home" && exec env "${RABTA_ENV[@]}" "RABTA_LISTEN=127.0.0.1:$port" "$@" \
+        "$RABTA_BIN" serve </dev/null >>"$T/rabta-$name.out" 2>>"$log") &
+    pid=$!
+    _register "pid $pid $RABTA_BIN"
+    RABTA_PID[$name]=$pid
+    RABTA_PORT[$name]=$port
+    if [ "$name" = a ]; then
+        RABTA_URL=http://127.0.0.1:$port
+    fi
+}
+
+await_rabta() {
+    local name=${1:-a} pid url log
+    pid=${RABTA_PID[$name]}
+    url=http://127.0.0.1:${RABTA_PORT[$name]}
+    log=$T/rabta-$name.log
+    wait_until 60 _alive_and_healthy "$pid" "$url"
+    if ! _exited "$pid" && _healthy "$url"; then
+        return 0
+    fi
+    unset "RABTA_PID[$name]"
+    if ! _exited "$pid"; then
+        kill -KILL "$pid" 2>/dev/null
         wait "$pid" 2>/dev/null
-        # Lost the race for the port? Try another one; anything else is fatal.
-        grep -qi 'address already in use\|bind' "$log" || break
-    done
-    bail "rabta serve [$name] exited during start-up" "$(tail -n 30 "$log")"
+        bail "rabta serve [$name] not healthy after 60 s" "$(tail -n 30 "$log")"
+    fi
+    wait "$pid" 2>/dev/null
+    bail "rabta serve [$name] exited during start-up (status $?)" "$(tail -n 30 "$log")"
 }
 
 rabta_url() { echo "http://127.0.0.1:${RABTA_PORT[${1:-a}]}"; }
@@ -507,6 +517,12 @@ with_text() {
     local body
     body=$(<"$1")
     printf '%s' "${body//"$2"/$3}"
+}
+
+# text_body FILE WAMID FROM NAME TEXT: a one-message webhook body in Meta's
+# compact shape (ASCII TEXT and NAME only: no escaping is done).
+text_body() {
+    printf '%s' '{"object":"whatsapp_business_account","entry":[{"id":"104857600123456","changes":[{"value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"923215550100","phone_number_id":"'"$PNID"'"},"contacts":[{"profile":{"name":"'"$4"'"},"wa_id":"'"$3"'"}],"messages":[{"from":"'"$3"'","id":"'"$2"'","timestamp":"'"$(date +%s)"'","type":"text","text":{"body":"'"$5"'"}}]},"field":"messages"}]}]}' >"$1"
 }
 
 # ---- cleanup -------------------------------------------------------------------

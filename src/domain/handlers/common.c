@@ -1,0 +1,698 @@
+/*
+ * common.c - what every command and notice shares: staff and lead rows,
+ * rendering prompts into outbox rows, formatting, conversation state, audit.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/clock.h"
+#include "core/str.h"
+#include "domain/handlers.h"
+#include "nlu/catalog.h"
+#include "store/outbox.h"
+
+static const char sql_staff[] =
+    "SELECT s.id, COALESCE(s.contact_id, c.id, 0), s.name, s.phone, s.role, s.lang, s.active,"
+    " s.away FROM staff s LEFT JOIN contacts c ON c.venue_id = s.venue_id AND c.phone = s.phone"
+    " WHERE s.venue_id = $1 AND s.id = $2";
+static const char sql_staff_find[] =
+    "SELECT id, lower(name) = lower($2) FROM staff WHERE venue_id = $1 AND active"
+    " AND (lower(name) = lower($2) OR lower(split_part(name, ' ', 1)) = lower($2))"
+    " ORDER BY 2 DESC, id LIMIT 5";
+static const char sql_staff_role[] =
+    "SELECT id FROM staff WHERE venue_id = $1 AND role = $2 AND active ORDER BY id";
+static const char sql_lead[] =
+    "SELECT l.id, COALESCE(l.contact_id, 0), COALESCE(l.assigned_staff_id, 0),"
+    " COALESCE(l.returning_of, 0), COALESCE(l.guests, 0), COALESCE(l.amount, -1), l.stage,"
+    " l.name, s.name, l.campaign, l.hall, c.bsuid, COALESCE(l.phone, c.phone), l.source,"
+    " to_char(l.event_date, 'YYYY-MM-DD'), l.slot,"
+    " COALESCE(extract(epoch FROM l.visit_at)::bigint, 0), extract(epoch FROM l.created_at)::bigint,"
+    " COALESCE(extract(epoch FROM l.last_contact_at)::bigint, 0), l.greeted_at IS NOT NULL,"
+    " l.client_lang"
+    " FROM leads l LEFT JOIN staff s ON s.id = l.assigned_staff_id"
+    " LEFT JOIN contacts c ON c.id = l.contact_id WHERE l.venue_id = $1 AND l.id = $2";
+static const char sql_lead_lock[] =
+    "SELECT id FROM leads WHERE venue_id = $1 AND id = $2 FOR UPDATE";
+static const char sql_convo_load[] =
+    "SELECT COALESCE(current_lead_id, 0), CASE WHEN pending_expires > to_timestamp($3)"
+    " THEN pending::text END FROM conversation_state WHERE staff_id = $1 AND venue_id = $2";
+static const char sql_convo_current[] =
+    "INSERT INTO conversation_state (staff_id, venue_id, current_lead_id) VALUES ($1, $2, $3)"
+    " ON CONFLICT (staff_id) DO UPDATE SET current_lead_id = EXCLUDED.current_lead_id,"
+    " updated_at = now()";
+static const char sql_convo_pending[] =
+    "INSERT INTO conversation_state (staff_id, venue_id, pending, pending_expires)"
+    " VALUES ($1, $2, $3::jsonb, to_timestamp($4)) ON CONFLICT (staff_id) DO UPDATE"
+    " SET pending = EXCLUDED.pending, pending_expires = EXCLUDED.pending_expires,"
+    " updated_at = now()";
+static const char sql_audit[] =
+    "INSERT INTO audit_log (venue_id, staff_id, action, lead_id, detail)"
+    " VALUES ($1, NULLIF($2, '0')::bigint, $3, NULLIF($4, '0')::bigint, $5::jsonb)";
+
+/* ---- staff ---- */
+
+void staff_info_init(struct staff_info *s)
+{
+    memset(s, 0, sizeof(*s));
+}
+
+void staff_info_release(struct staff_info *s)
+{
+    if (s) {
+        free(s->name);
+        staff_info_init(s);
+    }
+}
+
+int staff_load(struct wctx *x, int64_t id, struct staff_info *out)
+{
+    char v[24], i[24];
+    const char *p[2] = {db_i64s(x->venue_id, v), db_i64s(id, i)};
+    PGresult *r = NULL;
+    int rc = db_exec(x->db, sql_staff, 2, p, &r);
+
+    if (!rc && PQntuples(r) == 0) {
+        rc = RB_ENOTFOUND;
+    }
+    if (!rc) {
+        staff_info_release(out);
+        out->id = db_i64(r, 0, 0);
+        out->contact_id = db_i64(r, 0, 1);
+        out->name = rb_strdup(db_str(r, 0, 2));
+        snprintf(out->phone, sizeof(out->phone), "%s", db_str(r, 0, 3));
+        out->role = role_parse(db_str(r, 0, 4));
+        if (lang_parse(db_str(r, 0, 5), &out->lang) != RB_OK) {
+            out->lang = LANG_UR;
+        }
+        out->active = db_bool(r, 0, 6);
+        out->away = db_bool(r, 0, 7);
+        rc = out->name ? RB_OK : RB_ENOMEM;
+    }
+    PQclear(r);
+    return rc;
+}
+
+int staff_find(struct wctx *x, const char *name, struct staff_info *out)
+{
+    char v[24];
+    const char *p[2] = {db_i64s(x->venue_id, v), name};
+    PGresult *r = NULL;
+    int rc, n;
+
+    if (!name || !name[0]) {
+        return RB_ENOTFOUND;
+    }
+    rc = db_exec(x->db, sql_staff_find, 2, p, &r);
+    if (rc) {
+        goto out;
+    }
+    n = PQntuples(r);
+    if (n == 0) {
+        rc = RB_ENOTFOUND;
+    } else if (n > 1 && !db_bool(r, 0, 1)) {
+        rc = RB_ECONFLICT;
+    } else {
+        rc = staff_load(x, db_i64(r, 0, 0), out);
+    }
+out:
+    PQclear(r);
+    return rc;
+}
+
+int staff_by_role(struct wctx *x, const char *role, int64_t **ids, size_t *n)
+{
+    char v[24];
+    const char *p[2] = {db_i64s(x->venue_id, v), role};
+    PGresult *r = NULL;
+    int64_t *a = NULL;
+    int rc = db_exec(x->db, sql_staff_role, 2, p, &r);
+
+    if (rc) {
+        return rc;
+    }
+    a = calloc((size_t)PQntuples(r) + 1, sizeof(*a));
+    if (!a) {
+        PQclear(r);
+        return RB_ENOMEM;
+    }
+    for (int i = 0; i < PQntuples(r); i++) {
+        a[i] = db_i64(r, i, 0);
+    }
+    *n = (size_t)PQntuples(r);
+    *ids = a;
+    PQclear(r);
+    return RB_OK;
+}
+
+int staff_owners(struct wctx *x, int64_t **ids, size_t *n)
+{
+    return staff_by_role(x, "owner", ids, n);
+}
+
+enum lang staff_lang(const struct staff_info *s)
+{
+    return s->role == ROLE_OWNER ? LANG_EN : s->lang;
+}
+
+/* ---- leads ---- */
+
+void lead_row_init(struct lead_row *l)
+{
+    memset(l, 0, sizeof(*l));
+    l->amount = -1;
+    l->client_lang = LANG_ROMAN_UR;
+}
+
+void lead_row_release(struct lead_row *l)
+{
+    if (!l) {
+        return;
+    }
+    free(l->name);
+    free(l->assignee);
+    free(l->campaign);
+    free(l->hall);
+    free(l->bsuid);
+    lead_row_init(l);
+}
+
+static void copy_field(char *dst, size_t n, const char *s)
+{
+    snprintf(dst, n, "%s", s ? s : "");
+}
+
+static int lead_fill(const PGresult *r, struct lead_row *out)
+{
+    out->id = db_i64(r, 0, 0);
+    out->contact_id = db_i64(r, 0, 1);
+    out->assigned = db_i64(r, 0, 2);
+    out->returning_of = db_i64(r, 0, 3);
+    out->guests = db_i64(r, 0, 4);
+    out->amount = db_i64(r, 0, 5);
+    out->stage = stage_index(db_str(r, 0, 6));
+    out->name = rb_strdup(db_str(r, 0, 7));
+    out->assignee = rb_strdup(db_str(r, 0, 8));
+    out->campaign = rb_strdup(db_str(r, 0, 9));
+    out->hall = rb_strdup(db_str(r, 0, 10));
+    out->bsuid = rb_strdup(db_str(r, 0, 11));
+    copy_field(out->phone, sizeof(out->phone), db_str(r, 0, 12));
+    copy_field(out->source, sizeof(out->source), db_str(r, 0, 13));
+    copy_field(out->event_date, sizeof(out->event_date), db_str(r, 0, 14));
+    copy_field(out->slot, sizeof(out->slot), db_str(r, 0, 15));
+    out->visit_at = db_i64(r, 0, 16);
+    out->created_at = db_i64(r, 0, 17);
+    out->last_contact_at = db_i64(r, 0, 18);
+    out->greeted = db_bool(r, 0, 19);
+    if (!db_str(r, 0, 20) || lang_parse(db_str(r, 0, 20), &out->client_lang) != RB_OK) {
+        out->client_lang = LANG_ROMAN_UR;
+    }
+    if ((db_str(r, 0, 7) && !out->name) || (db_str(r, 0, 8) && !out->assignee) ||
+        (db_str(r, 0, 9) && !out->campaign) || (db_str(r, 0, 10) && !out->hall) ||
+        (db_str(r, 0, 11) && !out->bsuid)) {
+        return RB_ENOMEM;
+    }
+    return out->stage < 0 ? RB_EINTERNAL : RB_OK;
+}
+
+int lead_load(struct wctx *x, int64_t id, bool lock, struct lead_row *out)
+{
+    char v[24], i[24];
+    const char *p[2] = {db_i64s(x->venue_id, v), db_i64s(id, i)};
+    PGresult *r = NULL;
+    int rc = RB_OK;
+
+    if (id <= 0) {
+        return RB_ENOTFOUND;
+    }
+    if (lock) {
+        rc = db_exec(x->db, sql_lead_lock, 2, p, NULL);
+    }
+    rc = rc ? rc : db_exec(x->db, sql_lead, 2, p, &r);
+    if (!rc && PQntuples(r) == 0) {
+        rc = RB_ENOTFOUND;
+    }
+    if (!rc) {
+        lead_row_release(out);
+        rc = lead_fill(r, out);
+        if (rc) {
+            lead_row_release(out);
+        }
+    }
+    PQclear(r);
+    return rc;
+}
+
+const char *lead_label(const struct lead_row *l, char buf[24])
+{
+    if (l->name && l->name[0]) {
+        return l->name;
+    }
+    if (l->phone[0]) {
+        return l->phone;
+    }
+    snprintf(buf, 24, "#%lld", (long long)l->id);
+    return buf;
+}
+
+/* ---- speaking ---- */
+
+int render(struct wctx *x, enum lang lang, const char *key, const json_t *vars, struct buf *out)
+{
+    int rc = prompts_render(x->snap->prompts, lang, key, vars, out);
+
+    if (rc == RB_ENOTFOUND) {
+        log_event(LOG_ERROR, "prompt.missing", "key=%s", log_q(key, (size_t)-1));
+        return RB_EINTERNAL;
+    }
+    return rc;
+}
+
+void flatten_line(const char *s, char *out, size_t max)
+{
+    size_t n = 0;
+    bool space = false;
+
+    for (; s && *s && n + 1 < max; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+            space = n > 0;
+            continue;
+        }
+        if (space && n + 2 < max) {
+            out[n++] = ' ';
+        }
+        space = false;
+        out[n++] = (char)c;
+    }
+    while (n > 0 && ((unsigned char)out[n - 1] & 0x80)) {
+        /* do not leave a cut multi-byte character at the end */
+        size_t start = n - 1;
+        while (start > 0 && ((unsigned char)out[start] & 0xC0) == 0x80) {
+            start--;
+        }
+        unsigned char lead = (unsigned char)out[start];
+        size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        if (n - start >= need) {
+            break;
+        }
+        n = start;
+    }
+    out[n] = '\0';
+}
+
+int send_staff(struct wctx *x, const struct staff_info *to, const char *body,
+               const struct say_opts *o)
+{
+    const struct config *cfg = x->snap->config;
+    char line[900], key[64];
+    json_t *params;
+    struct outbox_msg m;
+    int64_t id = 0;
+    int rc;
+
+    flatten_line(body, line, sizeof(line));
+    params = json_pack("[s]", line);
+    if (!params) {
+        return RB_ENOMEM;
+    }
+    memset(&m, 0, sizeof(m));
+    m.venue_id = x->venue_id;
+    m.contact_id = to->contact_id;
+    m.phone = to->phone;
+    m.lead_id = o->lead_id;
+    m.staff_id = to->id;
+    m.kind = "text";
+    m.body = body;
+    m.context_wamid = o->context_wamid;
+    m.template_name = cfg->notify_template;
+    m.template_lang = cfg->template_lang;
+    m.template_params = params;
+    m.purpose = o->purpose;
+    if (o->coalesce && o->lead_id) {
+        snprintf(key, sizeof(key), "staff:%lld:lead:%lld", (long long)to->id,
+                 (long long)o->lead_id);
+        m.coalesce_key = key;
+    }
+    rc = store_outbox_add(x->db, &m, &id);
+    json_decref(params);
+    return rc;
+}
+
+int notify_staff(struct wctx *x, const struct staff_info *to, const char *key, const json_t *vars,
+                 const struct say_opts *o)
+{
+    struct buf body;
+    int rc;
+
+    buf_init(&body, 16384);
+    rc = render(x, staff_lang(to), key, vars, &body);
+    rc = rc ? rc : send_staff(x, to, body.p, o);
+    buf_release(&body);
+    return rc;
+}
+
+int notify_staff_id(struct wctx *x, int64_t staff_id, const char *key, const json_t *vars,
+                    const struct say_opts *o)
+{
+    struct staff_info s;
+    int rc;
+
+    staff_info_init(&s);
+    rc = staff_load(x, staff_id, &s);
+    if (rc == RB_ENOTFOUND || (!rc && !s.active)) {
+        rc = RB_OK;
+    } else if (!rc) {
+        rc = notify_staff(x, &s, key, vars, o);
+    }
+    staff_info_release(&s);
+    return rc;
+}
+
+int send_client(struct wctx *x, const struct lead_row *l, const struct client_msg *cm,
+                int64_t *outbox_id)
+{
+    const struct config *cfg = x->snap->config;
+    struct outbox_msg m;
+    int64_t id = 0;
+    int rc;
+
+    if (!l->contact_id || (!l->phone[0] && !l->bsuid)) {
+        return RB_ENOTFOUND;
+    }
+    memset(&m, 0, sizeof(m));
+    m.venue_id = x->venue_id;
+    m.contact_id = l->contact_id;
+    m.phone = l->phone[0] ? l->phone : NULL;
+    m.bsuid = l->phone[0] ? NULL : l->bsuid;
+    m.lead_id = l->id;
+    m.kind = cm->kind;
+    m.body = cm->body;
+    m.template_name = cm->template_name;
+    m.template_lang = cfg->template_lang;
+    m.template_params = cm->template_params;
+    m.automated = cm->automated;
+    m.purpose = cm->purpose;
+    /* the sender logs the message (messages, direction out) once it is sent */
+    rc = store_outbox_add(x->db, &m, &id);
+    if (!rc && outbox_id) {
+        *outbox_id = id;
+    }
+    return rc;
+}
+
+/* ---- formatting ---- */
+
+void fmt_amount(int64_t rupees, char out[32])
+{
+    char digits[24];
+    size_t n, k = 0;
+    unsigned long long u = rupees < 0 ? 0ULL - (unsigned long long)rupees : (unsigned long long)rupees;
+
+    snprintf(digits, sizeof(digits), "%llu", u);
+    n = strlen(digits);
+    if (rupees < 0) {
+        out[k++] = '-';
+    }
+    /* the last three digits, then groups of two (8,00,000) */
+    for (size_t i = 0; i < n && k + 2 < 32; i++) {
+        size_t left = n - i;
+        if (i > 0 && (left == 3 || (left > 3 && (left - 3) % 2 == 0))) {
+            out[k++] = ',';
+        }
+        out[k++] = digits[i];
+    }
+    out[k] = '\0';
+}
+
+void fmt_date(const char *iso, char out[16])
+{
+    if (!iso || strlen(iso) < 10) {
+        out[0] = '\0';
+        return;
+    }
+    snprintf(out, 16, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+}
+
+void fmt_when(int64_t unix_s, char out[24])
+{
+    struct rb_datetime t = clock_local(unix_s);
+
+    snprintf(out, 24, "%02d/%02d/%04d %02d:%02d", t.date.d, t.date.m, t.date.y, t.hour, t.min);
+}
+
+const char *stage_key(int stage)
+{
+    static const char *const keys[] = {"stage_NEW",    "stage_CONTACTED",   "stage_QUALIFIED",
+                                       "stage_SITE_VISIT", "stage_QUOTED", "stage_NEGOTIATING",
+                                       "stage_BOOKED", "stage_LOST"};
+
+    return stage >= 0 && stage < STAGE_COUNT ? keys[stage] : "stage_NEW";
+}
+
+/* Sets vars[name] to s, or to the "unknown" prompt when s is empty. */
+static void var_or_unknown(json_t *vars, const char *name, const char *s, const char *unknown)
+{
+    json_object_set_new(vars, name, json_string(s && s[0] ? s : unknown));
+}
+
+static int rendered(struct wctx *x, enum lang lang, const char *key, struct buf *b)
+{
+    buf_reset(b);
+    return render(x, lang, key, NULL, b);
+}
+
+int lead_vars(struct wctx *x, enum lang lang, const struct lead_row *l, json_t **out)
+{
+    char label[24], date[16], amount[40] = "", guests[24] = "", visit[24] = "";
+    struct buf unknown, stage, slot;
+    json_t *v = json_object();
+    int rc = v ? RB_OK : RB_ENOMEM;
+
+    buf_init(&unknown, 512);
+    buf_init(&stage, 512);
+    buf_init(&slot, 512);
+    rc = rc ? rc : rendered(x, lang, "value_unknown", &unknown);
+    rc = rc ? rc : rendered(x, lang, stage_key(l->stage), &stage);
+    if (!rc && l->slot[0]) {
+        char key[32];
+        snprintf(key, sizeof(key), "slot_%s", l->slot);
+        rc = rendered(x, lang, key, &slot);
+    }
+    if (!rc) {
+        fmt_date(l->event_date, date);
+        if (l->amount >= 0) {
+            char digits[32];
+            fmt_amount(l->amount, digits);
+            snprintf(amount, sizeof(amount), "Rs %s", digits);
+        }
+        if (l->guests > 0) {
+            snprintf(guests, sizeof(guests), "%lld", (long long)l->guests);
+        }
+        if (l->visit_at) {
+            fmt_when(l->visit_at, visit);
+        }
+        json_object_set_new(v, "lead", json_integer(l->id));
+        var_or_unknown(v, "name", lead_label(l, label), unknown.p);
+        var_or_unknown(v, "phone", l->phone, unknown.p);
+        var_or_unknown(v, "date", date, unknown.p);
+        var_or_unknown(v, "guests", guests, unknown.p);
+        var_or_unknown(v, "amount", amount, unknown.p);
+        var_or_unknown(v, "staff", l->assignee, unknown.p);
+        var_or_unknown(v, "hall", l->hall, unknown.p);
+        var_or_unknown(v, "slot", slot.p, unknown.p);
+        var_or_unknown(v, "visit", visit, unknown.p);
+        var_or_unknown(v, "campaign", l->campaign, unknown.p);
+        json_object_set_new(v, "stage", json_string(stage.p));
+        json_object_set_new(v, "source", json_string(l->source));
+    }
+    buf_release(&unknown);
+    buf_release(&stage);
+    buf_release(&slot);
+    if (rc) {
+        json_decref(v);
+        return rc;
+    }
+    *out = v;
+    return RB_OK;
+}
+
+/* ---- conversation state ---- */
+
+int convo_load(struct wctx *x, int64_t staff_id, struct convo *out)
+{
+    char s[24], v[24], n[24];
+    const char *p[3] = {db_i64s(staff_id, s), db_i64s(x->venue_id, v), db_i64s(x->now_s, n)};
+    PGresult *r = NULL;
+    int rc = db_exec(x->db, sql_convo_load, 3, p, &r);
+
+    memset(out, 0, sizeof(*out));
+    if (!rc && PQntuples(r)) {
+        out->current_lead = db_i64(r, 0, 0);
+        if (db_str(r, 0, 1)) {
+            out->pending = json_loads(db_str(r, 0, 1), 0, NULL);
+        }
+    }
+    PQclear(r);
+    return rc;
+}
+
+void convo_release(struct convo *c)
+{
+    if (c) {
+        json_decref(c->pending);
+        c->pending = NULL;
+    }
+}
+
+int convo_set_current(struct wctx *x, int64_t staff_id, int64_t lead_id)
+{
+    char s[24], v[24], l[24];
+    const char *p[3] = {db_i64s(staff_id, s), db_i64s(x->venue_id, v), db_i64s(lead_id, l)};
+
+    if (!staff_id || !lead_id) {
+        return RB_OK;
+    }
+    return db_exec(x->db, sql_convo_current, 3, p, NULL);
+}
+
+int convo_set_pending(struct wctx *x, int64_t staff_id, const json_t *pending)
+{
+    char s[24], v[24], e[24];
+    int64_t expires = x->now_s + (int64_t)x->snap->config->pending_question_min * 60;
+    char *text = pending ? json_dumps(pending, JSON_COMPACT) : NULL;
+    const char *p[4] = {db_i64s(staff_id, s), db_i64s(x->venue_id, v), text,
+                        db_i64s(pending ? expires : 0, e)};
+    int rc;
+
+    if (pending && !text) {
+        return RB_ENOMEM;
+    }
+    rc = db_exec(x->db, sql_convo_pending, 4, p, NULL);
+    free(text);
+    return rc;
+}
+
+int audit(struct wctx *x, int64_t staff_id, const char *action, int64_t lead_id,
+          const json_t *detail)
+{
+    char v[24], s[24], l[24];
+    char *text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
+    const char *p[5] = {db_i64s(x->venue_id, v), db_i64s(staff_id, s), action,
+                        db_i64s(lead_id, l), text};
+    int rc;
+
+    if (detail && !text) {
+        return RB_ENOMEM;
+    }
+    rc = db_exec(x->db, sql_audit, 5, p, NULL);
+    free(text);
+    return rc;
+}
+
+/* ---- replies and questions ---- */
+
+int reply_body(struct hctx *h, const char *body)
+{
+    struct say_opts o = {h->lead ? h->lead->id : 0, "reply", false, NULL};
+
+    return send_staff(h->x, h->me, body, &o);
+}
+
+int reply(struct hctx *h, const char *key, const json_t *vars)
+{
+    struct buf body;
+    int rc;
+
+    buf_init(&body, 16384);
+    rc = render(h->x, h->lang, key, vars, &body);
+    rc = rc ? rc : reply_body(h, body.p);
+    buf_release(&body);
+    return rc;
+}
+
+/* The pending state that resumes h's command: intent, slots with the
+ * resolved lead pinned by number. New. */
+static json_t *pending_of(struct hctx *h, const char *kind)
+{
+    json_t *slots = h->slots ? json_deep_copy(h->slots) : json_object();
+    json_t *p;
+
+    if (slots && h->lead) {
+        char id[24];
+        json_object_set_new(slots, "lead", json_string(db_i64s(h->lead->id, id)));
+    }
+    p = json_pack("{s:s, s:s, s:o*}", "kind", kind, "intent", h->intent, "slots", slots);
+    return p;
+}
+
+int ask(struct hctx *h, const char *key, const char *const *missing, const json_t *vars)
+{
+    json_t *p = pending_of(h, "slots");
+    json_t *miss = json_array();
+    int rc = p && miss ? RB_OK : RB_ENOMEM;
+
+    for (size_t i = 0; !rc && missing && missing[i]; i++) {
+        json_array_append_new(miss, json_string(missing[i]));
+    }
+    if (!rc) {
+        json_object_set(p, "missing", miss);
+        json_object_set_new(p, "ask", json_string(key));
+        if (vars) {
+            json_object_set_new(p, "vars", json_deep_copy(vars));
+        }
+        rc = convo_set_pending(h->x, h->me->id, p);
+    }
+    rc = rc ? rc : reply(h, key, vars);
+    json_decref(miss);
+    json_decref(p);
+    return rc;
+}
+
+int remember_page(struct hctx *h, int next_offset)
+{
+    json_t *p = pending_of(h, "page");
+    int rc = p ? RB_OK : RB_ENOMEM;
+
+    if (!rc) {
+        json_object_set_new(p, "offset", json_integer(next_offset));
+        rc = convo_set_pending(h->x, h->me->id, p);
+    }
+    json_decref(p);
+    return rc;
+}
+
+const char *slot_str(const struct hctx *h, const char *name)
+{
+    const char *s = json_string_value(json_object_get(h->slots, name));
+
+    return s && s[0] ? s : NULL;
+}
+
+int64_t slot_int(const struct hctx *h, const char *name)
+{
+    const json_t *v = json_object_get(h->slots, name);
+
+    return json_is_integer(v) ? (int64_t)json_integer_value(v) : -1;
+}
+
+int check_own_lead(struct hctx *h)
+{
+    json_t *vars;
+    int rc;
+
+    if (h->me->role == ROLE_OWNER) {
+        return RB_OK;
+    }
+    if (h->me->role == ROLE_SALES && h->lead && h->lead->assigned == h->me->id) {
+        return RB_OK;
+    }
+    if (h->me->role != ROLE_SALES || !h->lead) {
+        return RB_EPERM; /* the dispatcher's role check replies for these */
+    }
+    rc = lead_vars(h->x, h->lang, h->lead, &vars);
+    rc = rc ? rc : reply(h, "refuse_not_your_lead", vars);
+    json_decref(vars);
+    return rc ? rc : RB_EPERM;
+}

@@ -1,0 +1,436 @@
+/*
+ * dispatch.c - a staff member's message, from text to a queued reply.
+ *
+ * In order: a quote-reply to a forwarded client message, or a message that
+ * begins with #N, goes to that lead's client (client.reply); a pending
+ * question, numbered choice or list page takes the message when it answers
+ * it (anything else cancels it); otherwise the rule engine parses it (logged
+ * in ai_log) and the command table runs it: role, lead, check, handle.
+ * A client's text never reaches this file: only registered staff phones do.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/str.h"
+#include "domain/handlers.h"
+#include "nlu/catalog.h"
+#include "nlu/intents.h"
+
+#define ALL_ROLES (ROLE_OWNER | ROLE_SALES | ROLE_FINANCE | ROLE_ADMIN)
+
+static const char sql_quoted[] =
+    "SELECT lead_id, purpose IN ('forward', 'notice') FROM outbox"
+    " WHERE venue_id = $1 AND wamid = $2 AND lead_id IS NOT NULL"
+    " UNION ALL SELECT m.lead_id, COALESCE(o.purpose IN ('forward', 'notice'), false)"
+    " FROM messages m LEFT JOIN outbox o ON o.id = m.outbox_id"
+    " WHERE m.venue_id = $1 AND m.wamid = $2 AND m.lead_id IS NOT NULL LIMIT 1";
+static const char sql_ai_log[] =
+    "INSERT INTO ai_log (venue_id, staff_id, text, engine, prompt_version, intent, slots,"
+    " confidence, latency_ms, fallback) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10)";
+
+static const struct handler table[] = {
+    {"lead.create", ROLE_OWNER | ROLE_SALES, false, NULL, h_lead_create},
+    {"lead.status", ALL_ROLES, true, NULL, h_lead_status},
+    {"lead.move", ROLE_OWNER | ROLE_SALES, true, check_lead_move, h_lead_move},
+    {"lead.note", ROLE_OWNER | ROLE_SALES, true, check_own_lead, h_lead_note},
+    {"lead.assign", ROLE_OWNER | ROLE_SALES, true, check_lead_assign, h_lead_assign},
+    {"lead.history", ROLE_OWNER | ROLE_SALES, true, check_own_lead, h_lead_history},
+    {"leads.list", ROLE_OWNER | ROLE_SALES, false, NULL, h_leads_list},
+    {"followup.schedule", ROLE_OWNER | ROLE_SALES, true, check_own_lead, h_followup_schedule},
+    {"followups.list", ROLE_OWNER | ROLE_SALES, false, NULL, h_followups_list},
+    {"availability.check", ALL_ROLES, false, NULL, h_availability},
+    {"client.reply", ROLE_OWNER | ROLE_SALES, true, check_own_lead, h_client_reply},
+    {"payment.record", ROLE_OWNER | ROLE_FINANCE, true, NULL, h_payment_record},
+    {"payments.overdue", ROLE_OWNER | ROLE_FINANCE | ROLE_SALES, false, NULL, h_payments_overdue},
+    {"report.query", ROLE_OWNER, false, NULL, h_report},
+    {"help", ALL_ROLES, false, NULL, h_help},
+    {"unknown", ALL_ROLES, false, NULL, h_unknown},
+};
+
+const struct handler *handler_find(const char *intent)
+{
+    for (size_t i = 0; intent && i < sizeof(table) / sizeof(table[0]); i++) {
+        if (strcmp(table[i].intent, intent) == 0) {
+            return &table[i];
+        }
+    }
+    return NULL;
+}
+
+/* The prompt-key form of an intent name ("lead.move" -> "lead_move"). */
+static void key_of(const char *prefix, const char *intent, char *out, size_t n)
+{
+    snprintf(out, n, "%s%s", prefix, intent);
+    for (char *p = out; *p; p++) {
+        if (*p == '.') {
+            *p = '_';
+        }
+    }
+}
+
+/* "Sorry, as finance you cannot move stages. You can: ..." */
+static int refuse_role(struct hctx *h)
+{
+    char action[64], hint[64], role[32];
+    struct buf a, b, r;
+    json_t *vars = NULL;
+    int rc;
+
+    buf_init(&a, 512);
+    buf_init(&b, 1024);
+    buf_init(&r, 256);
+    key_of("action_", h->intent, action, sizeof(action));
+    snprintf(hint, sizeof(hint), "hint_%s", role_name(h->me->role) ? role_name(h->me->role)
+                                                                  : "admin");
+    snprintf(role, sizeof(role), "role_%s", role_name(h->me->role) ? role_name(h->me->role)
+                                                                  : "admin");
+    rc = render(h->x, h->lang, action, NULL, &a);
+    rc = rc ? rc : render(h->x, h->lang, hint, NULL, &b);
+    rc = rc ? rc : render(h->x, h->lang, role, NULL, &r);
+    vars = rc ? NULL : json_pack("{s:s, s:s, s:s}", "action", a.p, "hint", b.p, "role", r.p);
+    rc = rc ? rc : vars ? reply(h, "refuse_role", vars) : RB_ENOMEM;
+    log_event(LOG_INFO, "command.refused", "staff=%lld intent=%s reason=role", (long long)h->me->id,
+              h->intent);
+    json_decref(vars);
+    buf_release(&a);
+    buf_release(&b);
+    buf_release(&r);
+    return rc;
+}
+
+/* A lead reference that did not resolve to one lead: a question, a
+ * "not found", or a numbered choice remembered for the next message. */
+static int unresolved(struct hctx *h, int why, const char *ref, const struct lead_choice *ch)
+{
+    static const char *const need_lead[] = {"lead", NULL};
+    json_t *vars = json_pack("{s:s}", "ref", ref ? ref : "");
+    int rc = vars ? RB_OK : RB_ENOMEM;
+
+    if (!rc && !ref) {
+        rc = ask(h, "ask_lead", need_lead, NULL);
+    } else if (!rc && why == RB_ECONFLICT) {
+        rc = resolve_offer_choice(h, ch);
+    } else if (!rc && strcmp(ref, "this") == 0) {
+        rc = reply(h, "lead_this_unknown", NULL);
+    } else if (!rc) {
+        rc = reply(h, "lead_not_found", vars);
+    }
+    json_decref(vars);
+    return rc;
+}
+
+/* Resolves slots.lead into h->lead (locked); *ok false when a reply or a
+ * question was queued instead. */
+static int bind_lead(struct hctx *h, int64_t current, struct lead_row *l, bool *ok)
+{
+    const char *ref = slot_str(h, "lead");
+    struct lead_choice ch = {{0}, 0};
+    int64_t id = 0;
+    int rc;
+
+    *ok = false;
+    rc = ref ? resolve_lead(h->x, ref, current, &id, &ch) : RB_ENOTFOUND;
+    if (rc == RB_ENOTFOUND || rc == RB_ECONFLICT) {
+        rc = unresolved(h, rc, ref, &ch);
+        goto out;
+    }
+    rc = rc ? rc : lead_load(h->x, id, true, l);
+    if (rc == RB_ENOTFOUND) {
+        rc = unresolved(h, rc, ref, &ch);
+        goto out;
+    }
+    if (!rc) {
+        h->lead = l;
+        *ok = true;
+        rc = convo_set_current(h->x, h->me->id, l->id);
+    }
+out:
+    return rc;
+}
+
+int dispatch_run(struct wctx *x, const struct staff_info *me, enum lang lang, const char *intent,
+                 json_t *slots, int64_t message_id, const char *text, int offset, int64_t current)
+{
+    const struct handler *hd = handler_find(intent);
+    struct lead_row l;
+    struct hctx h;
+    bool ok = true;
+    int rc = RB_OK;
+
+    if (!hd) {
+        hd = handler_find("unknown");
+    }
+    memset(&h, 0, sizeof(h));
+    h.x = x;
+    h.me = me;
+    h.lang = lang;
+    h.intent = hd->intent;
+    h.slots = slots;
+    h.message_id = message_id;
+    h.text = text;
+    h.offset = offset;
+    lead_row_init(&l);
+    if (!(hd->roles & me->role)) {
+        rc = refuse_role(&h);
+        goto out;
+    }
+    if (hd->lead) {
+        rc = bind_lead(&h, current, &l, &ok);
+    }
+    if (!rc && ok && hd->check) {
+        rc = hd->check(&h);
+        ok = rc == RB_OK;
+        rc = rc == RB_EPERM ? RB_OK : rc;
+    }
+    if (!rc && ok) {
+        rc = hd->handle(&h);
+    }
+    if (!rc) {
+        log_event(LOG_INFO, "command.done", "staff=%lld intent=%s lead=%lld ran=%d",
+                  (long long)me->id, hd->intent, (long long)(h.lead ? h.lead->id : 0), ok);
+    }
+out:
+    lead_row_release(&l);
+    return rc;
+}
+
+/* ---- relay detection ---- */
+
+/* The lead of a quoted message: *relay true when it was a forward or notice
+ * about that lead (so the answer goes to its client). */
+static int quoted_lead(struct wctx *x, const char *wamid, int64_t *lead, bool *relay)
+{
+    char v[24];
+    const char *p[2] = {db_i64s(x->venue_id, v), wamid};
+    PGresult *r = NULL;
+    int rc = db_exec(x->db, sql_quoted, 2, p, &r);
+
+    *lead = 0;
+    *relay = false;
+    if (!rc && PQntuples(r)) {
+        *lead = db_i64(r, 0, 0);
+        *relay = db_bool(r, 0, 1);
+    }
+    PQclear(r);
+    return rc;
+}
+
+/* A decimal digit at s (ASCII, Urdu or Arabic-Indic): its value and length. */
+static int digit_at(const unsigned char *s, int *len)
+{
+    if (s[0] >= '0' && s[0] <= '9') {
+        *len = 1;
+        return s[0] - '0';
+    }
+    /* U+06F0..U+06F9 = DB B0..B9, U+0660..U+0669 = D9 A0..A9 */
+    if (s[0] == 0xDB && s[1] >= 0xB0 && s[1] <= 0xB9) {
+        *len = 2;
+        return s[1] - 0xB0;
+    }
+    if (s[0] == 0xD9 && s[1] >= 0xA0 && s[1] <= 0xA9) {
+        *len = 2;
+        return s[1] - 0xA0;
+    }
+    return -1;
+}
+
+/* "#42 text": true with *lead 42 and *rest at the text (as written). */
+static bool hash_prefix(const char *text, int64_t *lead, const char **rest)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    int64_t n = 0;
+    int digits = 0, len, d;
+
+    while (*s == ' ' || *s == '\t' || *s == '\n') {
+        s++;
+    }
+    if (*s != '#') {
+        return false;
+    }
+    s++;
+    while ((d = digit_at(s, &len)) >= 0 && digits < 15) {
+        n = n * 10 + d;
+        digits++;
+        s += len;
+    }
+    if (!digits || (*s && !strchr(" \t\n:,-.", *s))) {
+        return false;
+    }
+    while (*s && strchr(" \t\n:,-.", *s)) {
+        s++;
+    }
+    *lead = n;
+    *rest = (const char *)s;
+    return true;
+}
+
+static int relay(struct wctx *x, const struct staff_info *me, enum lang lang, int64_t lead,
+                 const char *text, int64_t message_id)
+{
+    char id[24];
+    json_t *slots = json_pack("{s:s}", "lead", db_i64s(lead, id));
+    int rc = slots ? RB_OK : RB_ENOMEM;
+
+    if (!rc && text && text[0]) {
+        json_object_set_new(slots, "text", json_string(text));
+    }
+    rc = rc ? rc : dispatch_run(x, me, lang, "client.reply", slots, message_id, text, 0, lead);
+    json_decref(slots);
+    return rc;
+}
+
+/* ---- parsing ---- */
+
+static int ai_log(struct wctx *x, int64_t staff_id, const char *text,
+                  const struct parse_result *pr, int64_t latency_ms)
+{
+    char v[24], s[24], conf[32], lat[24];
+    char *slots = json_dumps(pr->slots ? pr->slots : json_object(), JSON_COMPACT);
+    const char *p[10] = {db_i64s(x->venue_id, v), db_i64s(staff_id, s), text,
+                         pr->engine ? pr->engine : "rules",
+                         prompts_version(x->snap->prompts), pr->intent, slots, conf,
+                         db_i64s(latency_ms, lat), pr->fallback};
+    int rc;
+
+    snprintf(conf, sizeof(conf), "%.3f", pr->confidence);
+    if (!slots) {
+        return RB_ENOMEM;
+    }
+    rc = db_exec(x->db, sql_ai_log, 10, p, NULL);
+    free(slots);
+    return rc;
+}
+
+/*
+ * Parses text into pr with the rules engine.
+ * TODO(#3): ask Gemini when a key is set and pr->confidence is under
+ * config gemini_min_rules_confidence, once the Gemini parser lands.
+ */
+static int parse_text(struct wctx *x, int64_t staff_id, const char *text, struct parse_result *pr)
+{
+    int64_t t0 = clock_mono_ms();
+    int rc = RB_OK;
+
+    if (x->snap->intents) {
+        rc = intents_match(x->snap->intents, text, strlen(text), clock_local(x->now_s), pr);
+    }
+    if (rc == RB_EPARSE || rc == RB_ETOOBIG || !pr->intent) {
+        parse_result_release(pr);
+        parse_result_init(pr);
+        pr->intent = rb_strdup("unknown");
+        pr->slots = json_object();
+        pr->engine = "rules";
+        rc = pr->intent && pr->slots ? RB_OK : RB_ENOMEM;
+    }
+    if (!rc) {
+        APP_COUNT(x->app, parses_rules);
+        rc = ai_log(x, staff_id, text, pr, clock_mono_ms() - t0);
+    }
+    return rc;
+}
+
+/* Reply language: Urdu script is answered in Urdu script; otherwise the
+ * owner in English and others in their own language. */
+static enum lang reply_lang(const struct staff_info *me, const char *text)
+{
+    enum lang usual = staff_lang(me);
+
+    return text_lang_or(text, strlen(text), usual) == LANG_UR ? LANG_UR : usual;
+}
+
+/* Something to say when the staff message has no text to act on. */
+static int say_need_text(struct wctx *x, const struct staff_info *me, enum lang lang)
+{
+    struct hctx h;
+
+    memset(&h, 0, sizeof(h));
+    h.x = x;
+    h.me = me;
+    h.lang = lang;
+    h.intent = "unknown";
+    return reply(&h, "need_text", NULL);
+}
+
+/* A command (or an answer to a pending question) in text. */
+static int staff_command(struct wctx *x, const struct staff_info *me, enum lang lang,
+                         const struct convo *cv, const char *text, int64_t message_id)
+{
+    struct parse_result pr;
+    bool taken = false;
+    int rc;
+
+    parse_result_init(&pr);
+    rc = parse_text(x, me->id, text, &pr);
+    if (!rc && cv->pending) {
+        rc = resume_pending(x, me, lang, cv, text, pr.intent, message_id, &taken);
+        if (!rc && !taken) {
+            rc = convo_set_pending(x, me->id, NULL); /* a new command cancels it */
+        }
+    }
+    if (!rc && !taken) {
+        rc = dispatch_run(x, me, lang, pr.intent, pr.slots, message_id, text, 0,
+                          cv->current_lead);
+    }
+    parse_result_release(&pr);
+    return rc;
+}
+
+static int staff_text(struct wctx *x, const struct wa_message *m, const struct staff_info *me,
+                      int64_t message_id)
+{
+    const char *text = m->text, *rest = NULL;
+    enum lang lang = reply_lang(me, text);
+    struct convo cv;
+    int64_t lead = 0;
+    bool is_relay = false;
+    int rc = convo_load(x, me->id, &cv);
+
+    if (!rc && m->context_id) {
+        rc = quoted_lead(x, m->context_id, &lead, &is_relay);
+    }
+    if (!rc && (is_relay || hash_prefix(text, &lead, &rest))) {
+        rc = cv.pending ? convo_set_pending(x, me->id, NULL) : RB_OK;
+        rc = rc ? rc : relay(x, me, lang, lead, is_relay ? text : rest, message_id);
+        goto out;
+    }
+    if (!rc && lead) {
+        cv.current_lead = lead; /* quoting a reply about a lead makes it "this" */
+    }
+    rc = rc ? rc : staff_command(x, me, lang, &cv, text, message_id);
+out:
+    convo_release(&cv);
+    return rc;
+}
+
+int domain_staff_message(struct wctx *x, const struct wa_message *m, int64_t staff_id,
+                         int64_t message_id)
+{
+    struct staff_info me;
+    int rc;
+
+    staff_info_init(&me);
+    rc = staff_load(x, staff_id, &me);
+    if (rc == RB_ENOTFOUND || (!rc && !me.active)) {
+        log_event(LOG_INFO, "staff.message_ignored", "staff=%lld reason=%s", (long long)staff_id,
+                  rc ? "unknown" : "inactive");
+        rc = RB_OK;
+        goto out;
+    }
+    if (rc) {
+        goto out;
+    }
+    if (m->type && strcmp(m->type, "reaction") == 0) {
+        goto out; /* a thumbs-up on a message is not a command */
+    }
+    if (!m->text || !m->text[0] || strlen(m->text) > 4096 ||
+        !text_utf8_valid(m->text, strlen(m->text))) {
+        rc = say_need_text(x, &me, staff_lang(&me));
+        goto out;
+    }
+    rc = staff_text(x, m, &me, message_id);
+out:
+    staff_info_release(&me);
+    return rc;
+}

@@ -1,0 +1,412 @@
+/*
+ * handlers/leads.c - lead.create (walk-ins), lead.status, lead.note,
+ * lead.assign, lead.history and leads.list.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/str.h"
+#include "domain/handlers.h"
+#include "domain/leads.h"
+#include "nlu/catalog.h"
+
+static const char sql_note[] =
+    "INSERT INTO lead_notes (venue_id, lead_id, staff_id, body) VALUES ($1, $2, $3, $4)";
+static const char sql_next_followup[] =
+    "SELECT extract(epoch FROM due_at)::bigint FROM followups WHERE lead_id = $1"
+    " AND done_at IS NULL ORDER BY due_at LIMIT 1";
+static const char sql_reassign[] =
+    "UPDATE leads SET assigned_staff_id = $2, reminded_at = NULL, escalated_at = NULL"
+    " WHERE id = $1";
+static const char sql_history[] =
+    "SELECT kind, extract(epoch FROM at)::bigint, a, b, c, who FROM ("
+    " SELECT 'stage' AS kind, h.at, h.from_stage AS a, h.to_stage AS b, h.note AS c,"
+    "   s.name AS who, h.id AS k FROM stage_history h LEFT JOIN staff s ON s.id = h.staff_id"
+    "   WHERE h.lead_id = $1"
+    " UNION ALL SELECT 'note', n.at, NULL, NULL, n.body, s.name, n.id FROM lead_notes n"
+    "   LEFT JOIN staff s ON s.id = n.staff_id WHERE n.lead_id = $1"
+    " UNION ALL SELECT m.direction, m.created_at, m.type, NULL, m.body, s.name, m.id"
+    "   FROM messages m LEFT JOIN staff s ON s.id = m.staff_id"
+    "   WHERE m.lead_id = $1 AND m.party = 'client') t"
+    " ORDER BY at DESC, k DESC LIMIT $2 OFFSET $3";
+static const char sql_list[] =
+    "SELECT id FROM leads WHERE venue_id = $1 AND ($2::bigint = 0 OR assigned_staff_id = $2)"
+    " AND (CASE WHEN $3::text IS NULL THEN stage NOT IN ('BOOKED', 'LOST') ELSE stage = $3 END)"
+    " AND (NOT $4::bool OR COALESCE(last_contact_at, created_at) < to_timestamp($5))"
+    " ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7";
+
+/* ---- lead.create ---- */
+
+static int ask_walk_in(struct hctx *h, bool need_name, bool need_phone)
+{
+    static const char *const both[] = {"name", "phone", NULL};
+    static const char *const name[] = {"name", NULL};
+    static const char *const phone[] = {"phone", NULL};
+
+    if (need_name && need_phone) {
+        return ask(h, "ask_name_phone", both, NULL);
+    }
+    return need_name ? ask(h, "ask_name", name, NULL) : ask(h, "ask_phone", phone, NULL);
+}
+
+static int note_add(struct wctx *x, int64_t lead, int64_t staff, const char *text)
+{
+    char v[24], ls[24], ss[24];
+    const char *p[4] = {db_i64s(x->venue_id, v), db_i64s(lead, ls), db_i64s(staff, ss), text};
+
+    return db_exec(x->db, sql_note, 4, p, NULL);
+}
+
+/* The walk-in's client already has an open lead: say which. */
+static int walk_in_exists(struct hctx *h, int64_t id)
+{
+    struct lead_row l;
+    json_t *vars = NULL;
+    int rc;
+
+    lead_row_init(&l);
+    rc = lead_load(h->x, id, false, &l);
+    rc = rc ? rc : lead_vars(h->x, h->lang, &l, &vars);
+    rc = rc ? rc : reply(h, "lead_exists", vars);
+    rc = rc ? rc : convo_set_current(h->x, h->me->id, id);
+    json_decref(vars);
+    lead_row_release(&l);
+    return rc;
+}
+
+static int walk_in_created(struct hctx *h, struct lead_row *l)
+{
+    json_t *vars = NULL;
+    int rc = RB_OK;
+
+    if (slot_str(h, "text")) {
+        rc = note_add(h->x, l->id, h->me->id, slot_str(h, "text"));
+    }
+    if (!rc && l->assigned == h->me->id) {
+        rc = lead_staff_contacted(h->x, l, h->me->id); /* met in person */
+    }
+    rc = rc ? rc : lead_vars(h->x, h->lang, l, &vars);
+    rc = rc ? rc : reply(h, "lead_created", vars);
+    rc = rc ? rc : convo_set_current(h->x, h->me->id, l->id);
+    json_decref(vars);
+    return rc;
+}
+
+int h_lead_create(struct hctx *h)
+{
+    const char *name = slot_str(h, "name"), *phone = slot_str(h, "phone");
+    int64_t guests = slot_int(h, "guests"), contact = 0, open = 0, id = 0;
+    struct lead_new n;
+    struct lead_row l;
+    int rc;
+
+    if (!name || !phone) {
+        return ask_walk_in(h, !name, !phone);
+    }
+    lead_row_init(&l);
+    rc = contact_for_phone(h->x, phone, name, &contact);
+    rc = rc ? rc : lead_open_of_contact(h->x, contact, &open);
+    if (rc || open) {
+        rc = rc ? rc : walk_in_exists(h, open);
+        goto out;
+    }
+    memset(&n, 0, sizeof(n));
+    n.contact_id = contact;
+    n.name = name;
+    n.phone = phone;
+    n.source = "walk_in";
+    n.event_date = slot_str(h, "date");
+    n.guests = guests > 0 && guests <= 100000 ? guests : 0;
+    n.assigned = h->me->role == ROLE_SALES ? h->me->id : 0;
+    n.client_lang = h->lang;
+    n.contacted_now = true;
+    rc = lead_insert(h->x, &n, &id);
+    if (rc || !id) {
+        rc = rc ? rc : lead_open_of_contact(h->x, contact, &open);
+        rc = rc ? rc : walk_in_exists(h, open);
+        goto out;
+    }
+    log_event(LOG_INFO, "lead.created", "lead=%lld source=walk_in staff=%lld", (long long)id,
+              (long long)h->me->id);
+    rc = lead_load(h->x, id, true, &l);
+    rc = rc ? rc : lead_welcome(h->x, &l, true, 0, h->me->id);
+    rc = rc ? rc : walk_in_created(h, &l);
+out:
+    lead_row_release(&l);
+    return rc;
+}
+
+/* ---- lead.status ---- */
+
+int h_lead_status(struct hctx *h)
+{
+    char ls[24], when[24];
+    const char *p[1] = {db_i64s(h->lead->id, ls)};
+    struct buf body;
+    PGresult *r = NULL;
+    json_t *vars = NULL;
+    int rc = lead_vars(h->x, h->lang, h->lead, &vars);
+
+    buf_init(&body, 8192);
+    rc = rc ? rc : render(h->x, h->lang, "status", vars, &body);
+    rc = rc ? rc : db_exec(h->x->db, sql_next_followup, 1, p, &r);
+    if (!rc && PQntuples(r)) {
+        fmt_when(db_i64(r, 0, 0), when);
+        json_object_set_new(vars, "when", json_string(when));
+        rc = buf_addc(&body, '\n');
+        rc = rc ? rc : render(h->x, h->lang, "status_followup", vars, &body);
+    }
+    rc = rc ? rc : reply_body(h, body.p);
+    PQclear(r);
+    json_decref(vars);
+    buf_release(&body);
+    return rc;
+}
+
+/* ---- lead.note ---- */
+
+int h_lead_note(struct hctx *h)
+{
+    static const char *const need[] = {"text", NULL};
+    const char *text = slot_str(h, "text");
+    json_t *vars = NULL;
+    int rc;
+
+    if (!text) {
+        rc = lead_vars(h->x, h->lang, h->lead, &vars);
+        rc = rc ? rc : ask(h, "ask_note_text", need, vars);
+        json_decref(vars);
+        return rc;
+    }
+    rc = note_add(h->x, h->lead->id, h->me->id, text);
+    rc = rc ? rc : lead_vars(h->x, h->lang, h->lead, &vars);
+    rc = rc ? rc : reply(h, "note_saved", vars);
+    json_decref(vars);
+    return rc;
+}
+
+/* ---- lead.assign ---- */
+
+int check_lead_assign(struct hctx *h)
+{
+    return check_own_lead(h);
+}
+
+static int assign_reply(struct hctx *h, const char *key, const char *staff)
+{
+    json_t *vars = NULL;
+    int rc = lead_vars(h->x, h->lang, h->lead, &vars);
+
+    if (!rc) {
+        json_object_set_new(vars, "to", json_string(staff ? staff : ""));
+        rc = reply(h, key, vars);
+    }
+    json_decref(vars);
+    return rc;
+}
+
+/* The new assignee gets the lead's card; the old one hears it moved. */
+static int assign_notices(struct hctx *h, int64_t old, const struct staff_info *to)
+{
+    struct say_opts o = {h->lead->id, "notice", true, NULL};
+    json_t *vars = NULL;
+    int rc = lead_vars(h->x, staff_lang(to), h->lead, &vars);
+
+    if (!rc) {
+        json_object_set_new(vars, "by", json_string(h->me->name));
+        json_object_set_new(vars, "to", json_string(to->name));
+    }
+    if (!rc && to->id != h->me->id) {
+        rc = notify_staff(h->x, to, "assigned_to_you", vars, &o);
+        rc = rc ? rc : convo_set_current(h->x, to->id, h->lead->id);
+    }
+    if (!rc && old && old != h->me->id) {
+        o.coalesce = false;
+        rc = notify_staff_id(h->x, old, "assign_taken", vars, &o);
+    }
+    json_decref(vars);
+    return rc;
+}
+
+int h_lead_assign(struct hctx *h)
+{
+    static const char *const need[] = {"staff", NULL};
+    const char *who = slot_str(h, "staff");
+    struct staff_info to;
+    char ls[24], ts[24];
+    const char *p[2] = {db_i64s(h->lead->id, ls), NULL};
+    int64_t old = h->lead->assigned;
+    int rc;
+
+    if (!who) {
+        return ask(h, "ask_staff", need, NULL);
+    }
+    staff_info_init(&to);
+    rc = staff_find(h->x, who, &to);
+    if (rc == RB_ENOTFOUND || rc == RB_ECONFLICT) {
+        rc = assign_reply(h, rc == RB_ENOTFOUND ? "assign_no_staff" : "assign_staff_ambiguous",
+                          who);
+        goto out;
+    }
+    if (!rc && to.role != ROLE_SALES && to.role != ROLE_OWNER) {
+        rc = assign_reply(h, "assign_bad_role", to.name);
+        goto out;
+    }
+    if (!rc && to.id == old) {
+        rc = assign_reply(h, "assign_same", to.name);
+        goto out;
+    }
+    p[1] = db_i64s(to.id, ts);
+    rc = rc ? rc : db_exec(h->x->db, sql_reassign, 2, p, NULL);
+    rc = rc ? rc : lead_load(h->x, h->lead->id, false, h->lead);
+    rc = rc ? rc : audit(h->x, h->me->id, "lead.assign", h->lead->id, NULL);
+    rc = rc ? rc : assign_notices(h, old, &to);
+    rc = rc ? rc : assign_reply(h, "assigned", to.name);
+    if (!rc) {
+        log_event(LOG_INFO, "lead.assigned", "lead=%lld staff=%lld by=%lld from=%lld",
+                  (long long)h->lead->id, (long long)to.id, (long long)h->me->id,
+                  (long long)old);
+    }
+out:
+    staff_info_release(&to);
+    return rc;
+}
+
+/* ---- lead.history ---- */
+
+static int history_row(struct hctx *h, const PGresult *r, int i, struct buf *body)
+{
+    const char *kind = db_str(r, i, 0);
+    char when[24], text[160];
+    struct buf from, to;
+    json_t *vars;
+    int rc;
+
+    bool message = strcmp(kind, "in") == 0 || strcmp(kind, "out") == 0;
+    const char *who = db_str(r, i, 5) ? db_str(r, i, 5) : h->x->snap->config->venue_name;
+
+    fmt_when(db_i64(r, i, 1), when);
+    /* a message without a body (media) shows its type */
+    flatten_line(db_str(r, i, 4) ? db_str(r, i, 4) : message ? db_str(r, i, 2) : "", text,
+                 sizeof(text));
+    vars = json_pack("{s:s, s:s, s:s}", "when", when, "text", text, "staff", who);
+    if (!vars) {
+        return RB_ENOMEM;
+    }
+    buf_init(&from, 256);
+    buf_init(&to, 256);
+    rc = buf_addc(body, '\n');
+    if (!rc && strcmp(kind, "stage") == 0) {
+        rc = render(h->x, h->lang, stage_key(stage_index(db_str(r, i, 2))), NULL, &from);
+        rc = rc ? rc : render(h->x, h->lang, stage_key(stage_index(db_str(r, i, 3))), NULL, &to);
+        json_object_set_new(vars, "from", json_string(db_str(r, i, 2) ? from.p : "-"));
+        json_object_set_new(vars, "to", json_string(to.p));
+    }
+    if (!rc) {
+        rc = render(h->x, h->lang,
+                    strcmp(kind, "stage") == 0  ? "hist_stage"
+                    : strcmp(kind, "note") == 0 ? "hist_note"
+                    : strcmp(kind, "in") == 0   ? "hist_in"
+                                                : "hist_out",
+                    vars, body);
+    }
+    buf_release(&from);
+    buf_release(&to);
+    json_decref(vars);
+    return rc;
+}
+
+int h_lead_history(struct hctx *h)
+{
+    char ls[24], lim[24], off[24];
+    const char *p[3] = {db_i64s(h->lead->id, ls), db_i64s(LIST_PAGE + 1, lim),
+                        db_i64s(h->offset, off)};
+    struct buf body;
+    PGresult *r = NULL;
+    json_t *vars = NULL;
+    int rc = lead_vars(h->x, h->lang, h->lead, &vars), n = 0;
+
+    buf_init(&body, 32768);
+    rc = rc ? rc : render(h->x, h->lang, "history_head", vars, &body);
+    rc = rc ? rc : db_exec(h->x->db, sql_history, 3, p, &r);
+    if (!rc) {
+        n = PQntuples(r);
+    }
+    for (int i = 0; !rc && i < n && i < LIST_PAGE; i++) {
+        rc = history_row(h, r, i, &body);
+    }
+    if (!rc && n == 0) {
+        rc = buf_addc(&body, '\n');
+        rc = rc ? rc : render(h->x, h->lang, "list_empty", NULL, &body);
+    }
+    if (!rc && n > LIST_PAGE) {
+        rc = buf_addc(&body, '\n');
+        rc = rc ? rc : render(h->x, h->lang, "more_hint", NULL, &body);
+        rc = rc ? rc : remember_page(h, h->offset + LIST_PAGE);
+    }
+    rc = rc ? rc : reply_body(h, body.p);
+    PQclear(r);
+    json_decref(vars);
+    buf_release(&body);
+    return rc;
+}
+
+/* ---- leads.list ---- */
+
+static int list_row(struct hctx *h, int64_t id, struct buf *body)
+{
+    struct lead_row l;
+    json_t *vars = NULL;
+    int rc;
+
+    lead_row_init(&l);
+    rc = lead_load(h->x, id, false, &l);
+    rc = rc ? rc : lead_vars(h->x, h->lang, &l, &vars);
+    rc = rc ? rc : buf_addc(body, '\n');
+    rc = rc ? rc : render(h->x, h->lang, "list_lead", vars, body);
+    json_decref(vars);
+    lead_row_release(&l);
+    return rc;
+}
+
+/* Renders a page of lead ids (LIST_PAGE + 1 fetched) under a head. */
+static int list_leads_page(struct hctx *h, const PGresult *r, const char *head, const json_t *vars)
+{
+    int n = PQntuples(r), rc;
+    struct buf body;
+
+    buf_init(&body, 32768);
+    rc = render(h->x, h->lang, n ? head : "list_empty", vars, &body);
+    for (int i = 0; !rc && i < n && i < LIST_PAGE; i++) {
+        rc = list_row(h, db_i64(r, i, 0), &body);
+    }
+    if (!rc && n > LIST_PAGE) {
+        rc = buf_addc(&body, '\n');
+        rc = rc ? rc : render(h->x, h->lang, "more_hint", NULL, &body);
+        rc = rc ? rc : remember_page(h, h->offset + LIST_PAGE);
+    }
+    rc = rc ? rc : reply_body(h, body.p);
+    buf_release(&body);
+    return rc;
+}
+
+int h_leads_list(struct hctx *h)
+{
+    const char *scope = slot_str(h, "scope"), *stage = slot_str(h, "stage");
+    bool mine = scope ? strcmp(scope, "mine") == 0 : h->me->role == ROLE_SALES;
+    bool stale = scope && strcmp(scope, "stale") == 0;
+    int64_t cutoff = h->x->now_s - (int64_t)h->x->snap->config->stale_reminder_hours * 3600;
+    char v[24], s[24], c[24], lim[24], off[24];
+    const char *p[7] = {db_i64s(h->x->venue_id, v), db_i64s(mine ? h->me->id : 0, s),
+                        stage_index(stage) >= 0 ? stage : NULL, stale ? "t" : "f",
+                        db_i64s(cutoff, c), db_i64s(LIST_PAGE + 1, lim),
+                        db_i64s(h->offset, off)};
+    PGresult *r = NULL;
+    int rc = db_exec(h->x->db, sql_list, 7, p, &r);
+
+    rc = rc ? rc : list_leads_page(h, r, mine ? "list_head_mine" : "list_head_all", NULL);
+    PQclear(r);
+    return rc;
+}

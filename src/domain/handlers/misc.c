@@ -1,0 +1,80 @@
+/*
+ * misc.c - client.reply (a salesperson's words to the client, from the
+ * business number), help, unknown, and report.query's placeholder.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "domain/handlers.h"
+#include "nlu/catalog.h"
+
+static const char sql_link[] =
+    "UPDATE messages SET lead_id = $3 WHERE venue_id = $1 AND id = $2 AND lead_id IS NULL";
+
+int h_client_reply(struct hctx *h)
+{
+    static const char *const need[] = {"text", NULL};
+    const struct config *cfg = h->x->snap->config;
+    const char *text = slot_str(h, "text");
+    char label[24], v[24], m[24], ls[24];
+    const char *p[3] = {db_i64s(h->x->venue_id, v), db_i64s(h->message_id, m),
+                        db_i64s(h->lead->id, ls)};
+    struct client_msg cm;
+    json_t *vars = NULL, *params = NULL;
+    int64_t outbox = 0;
+    int rc;
+
+    if (!text) {
+        rc = lead_vars(h->x, h->lang, h->lead, &vars);
+        rc = rc ? rc : ask(h, "ask_reply_text", need, vars);
+        json_decref(vars);
+        return rc;
+    }
+    params = json_pack("[s, s]", lead_label(h->lead, label), cfg->venue_name);
+    if (!params) {
+        return RB_ENOMEM;
+    }
+    memset(&cm, 0, sizeof(cm));
+    cm.kind = "text";
+    cm.body = text;
+    cm.purpose = "reply";
+    cm.template_name = cfg->reengage_template;
+    cm.template_params = params;
+    rc = send_client(h->x, h->lead, &cm, &outbox);
+    if (rc == RB_ENOTFOUND) {
+        rc = lead_vars(h->x, h->lang, h->lead, &vars);
+        rc = rc ? rc : reply(h, "reply_no_contact", vars);
+        goto out;
+    }
+    rc = rc ? rc : (h->message_id ? db_exec(h->x->db, sql_link, 3, p, NULL) : RB_OK);
+    rc = rc ? rc : lead_staff_contacted(h->x, h->lead, h->me->id);
+    if (!rc) {
+        log_event(LOG_INFO, "client.replied", "lead=%lld staff=%lld outbox=%lld",
+                  (long long)h->lead->id, (long long)h->me->id, (long long)outbox);
+    }
+out:
+    json_decref(vars);
+    json_decref(params);
+    return rc;
+}
+
+int h_help(struct hctx *h)
+{
+    char key[32];
+
+    snprintf(key, sizeof(key), "help_%s", role_name(h->me->role) ? role_name(h->me->role)
+                                                                 : "admin");
+    return reply(h, key, NULL);
+}
+
+int h_unknown(struct hctx *h)
+{
+    return reply(h, "unknown", NULL);
+}
+
+int h_report(struct hctx *h)
+{
+    return reply(h, "report_later", NULL);
+}

@@ -1,0 +1,361 @@
+/*
+ * stages.c - the pipeline: NEW -> CONTACTED -> QUALIFIED -> SITE_VISIT ->
+ * QUOTED -> NEGOTIATING -> BOOKED, and LOST from any stage. Every move
+ * writes stage_history (from, to, who, note); a date is held tentative from
+ * SITE_VISIT to NEGOTIATING, confirmed at BOOKED, released otherwise; BOOKED
+ * queues the invoicing push. Moving backwards (or out of BOOKED or LOST)
+ * needs the owner; BOOKED needs an event date and an agreed amount.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/clock.h"
+#include "core/str.h"
+#include "domain/handlers.h"
+#include "domain/leads.h"
+#include "nlu/catalog.h"
+
+static const char sql_stage[] =
+    "UPDATE leads SET stage = $2, stage_changed_at = now(),"
+    " quote_reminded_at = CASE WHEN $2 = 'QUOTED' THEN NULL ELSE quote_reminded_at END"
+    " WHERE id = $1";
+static const char sql_history[] =
+    "INSERT INTO stage_history (venue_id, lead_id, from_stage, to_stage, staff_id, note)"
+    " VALUES ($1, $2, $3, $4, NULLIF($5, '0')::bigint, $6)";
+static const char sql_hold[] =
+    "INSERT INTO calendar_holds (venue_id, lead_id, event_date, hall, slot, state)"
+    " VALUES ($1, $2, $3::date, $4, $5, $6) ON CONFLICT (lead_id) DO UPDATE"
+    " SET event_date = EXCLUDED.event_date, hall = EXCLUDED.hall, slot = EXCLUDED.slot,"
+    " state = EXCLUDED.state";
+static const char sql_unhold[] = "DELETE FROM calendar_holds WHERE lead_id = $1";
+static const char sql_close_followups[] =
+    "UPDATE followups SET done_at = now() WHERE lead_id = $1 AND done_at IS NULL";
+static const char sql_contacted[] =
+    "WITH f AS (UPDATE followups SET done_at = now() WHERE lead_id = $1 AND done_at IS NULL"
+    " AND due_at <= now())"
+    " UPDATE leads SET first_response_at = COALESCE(first_response_at, now()),"
+    " last_contact_at = now() WHERE id = $1";
+static const char sql_details[] =
+    "UPDATE leads SET event_date = COALESCE($2::date, event_date),"
+    " amount = COALESCE($3::bigint, amount), visit_at = COALESCE(to_timestamp($4), visit_at),"
+    " visit_reminded_at = CASE WHEN $4 IS NULL THEN visit_reminded_at END,"
+    " hall = COALESCE($5, hall), slot = COALESCE($6, slot), guests = COALESCE($7::int, guests)"
+    " WHERE id = $1";
+static const char sql_other_open[] =
+    "SELECT id FROM leads WHERE venue_id = $1 AND contact_id = $2 AND id <> $3"
+    " AND stage NOT IN ('BOOKED', 'LOST') LIMIT 1";
+static const char sql_taken[] =
+    "SELECT h.lead_id FROM calendar_holds h WHERE h.venue_id = $1 AND h.event_date = $2::date"
+    " AND h.state = 'confirmed' AND h.lead_id <> $3 AND lower(h.hall) = lower($4)"
+    " AND (h.slot IS NULL OR $5::text IS NULL OR h.slot = $5 OR h.slot = 'full_day'"
+    " OR $5 = 'full_day') LIMIT 1";
+
+static bool holds_date(int stage)
+{
+    return stage == STAGE_SITE_VISIT || stage == STAGE_QUOTED || stage == STAGE_NEGOTIATING ||
+           stage == STAGE_BOOKED;
+}
+
+/* The calendar hold that matches l's stage and date. */
+static int hold_sync(struct wctx *x, const struct lead_row *l)
+{
+    char v[24], ls[24];
+    const char *p[6] = {db_i64s(x->venue_id, v), db_i64s(l->id, ls), l->event_date,
+                        l->hall, l->slot[0] ? l->slot : NULL,
+                        l->stage == STAGE_BOOKED ? "confirmed" : "tentative"};
+
+    if (!holds_date(l->stage) || !l->event_date[0]) {
+        return db_exec(x->db, sql_unhold, 1, p + 1, NULL);
+    }
+    return db_exec(x->db, sql_hold, 6, p, NULL);
+}
+
+static int booked_effects(struct wctx *x, const struct lead_row *l)
+{
+    char key[64];
+    json_t *job = json_pack("{s:I}", "lead_id", (json_int_t)l->id);
+    int rc;
+
+    if (!job) {
+        return RB_ENOMEM;
+    }
+    snprintf(key, sizeof(key), "invoice:lead-%lld", (long long)l->id);
+    rc = worker_job_add(x, JOB_INVOICING_PUSH, job, 0, key);
+    json_decref(job);
+    return rc;
+}
+
+int stage_set(struct wctx *x, struct lead_row *l, int to, int64_t staff_id, const char *note)
+{
+    char v[24], ls[24], ss[24];
+    const char *from = stage_names[l->stage];
+    const char *p[6] = {db_i64s(x->venue_id, v), db_i64s(l->id, ls), from, stage_names[to],
+                        db_i64s(staff_id, ss), note};
+    const char *q[2] = {ls, stage_names[to]};
+    int rc = db_exec(x->db, sql_stage, 2, q, NULL);
+
+    rc = rc ? rc : db_exec(x->db, sql_history, 6, p, NULL);
+    if (rc) {
+        return rc;
+    }
+    log_event(LOG_INFO, "lead.stage_changed", "lead=%lld from=%s to=%s staff=%lld",
+              (long long)l->id, from, stage_names[to], (long long)staff_id);
+    l->stage = to;
+    rc = hold_sync(x, l);
+    if (!rc && (to == STAGE_BOOKED || to == STAGE_LOST)) {
+        rc = db_exec(x->db, sql_close_followups, 1, q, NULL);
+    }
+    if (!rc && to == STAGE_BOOKED) {
+        rc = booked_effects(x, l);
+    }
+    return rc;
+}
+
+int lead_staff_contacted(struct wctx *x, struct lead_row *l, int64_t staff_id)
+{
+    char ls[24];
+    const char *p[1] = {db_i64s(l->id, ls)};
+    int rc = db_exec(x->db, sql_contacted, 1, p, NULL);
+
+    if (!rc && l->stage == STAGE_NEW) {
+        rc = stage_set(x, l, STAGE_CONTACTED, staff_id, NULL);
+    }
+    return rc;
+}
+
+/* ---- lead.move ---- */
+
+static bool backwards(int from, int to)
+{
+    if (to == STAGE_LOST) {
+        return false;
+    }
+    return from == STAGE_LOST || from == STAGE_BOOKED || to < from;
+}
+
+int check_lead_move(struct hctx *h)
+{
+    int to = stage_index(slot_str(h, "stage"));
+    json_t *vars = NULL;
+    int rc = check_own_lead(h);
+
+    if (rc || to < 0 || h->me->role == ROLE_OWNER || !backwards(h->lead->stage, to)) {
+        return rc;
+    }
+    rc = lead_vars(h->x, h->lang, h->lead, &vars);
+    if (!rc) {
+        struct buf st;
+        buf_init(&st, 256);
+        rc = render(h->x, h->lang, stage_key(to), NULL, &st);
+        json_object_set_new(vars, "to", json_string(st.p));
+        buf_release(&st);
+    }
+    rc = rc ? rc : reply(h, "refuse_backwards", vars);
+    json_decref(vars);
+    return rc ? rc : RB_EPERM;
+}
+
+/* BOOKED without an event date or amount: ask for what is missing. */
+static int ask_booked(struct hctx *h, bool need_date, bool need_amount)
+{
+    static const char *const both[] = {"date", "amount", NULL};
+    static const char *const date[] = {"date", NULL};
+    static const char *const amount[] = {"amount", NULL};
+    json_t *vars = NULL;
+    int rc = lead_vars(h->x, h->lang, h->lead, &vars);
+
+    if (!rc && need_date && need_amount) {
+        rc = ask(h, "ask_booked_date_amount", both, vars);
+    } else if (!rc) {
+        rc = ask(h, need_date ? "ask_booked_date" : "ask_booked_amount",
+                 need_date ? date : amount, vars);
+    }
+    json_decref(vars);
+    return rc;
+}
+
+/* Saves the details the command gave (date, amount, visit, hall, slot,
+ * guests) and reloads the lead. */
+static int save_details(struct hctx *h, int to)
+{
+    struct wctx *x = h->x;
+    const char *when = slot_str(h, "when");
+    const char *hall_in = slot_str(h, "hall");
+    const struct hall_conf *hall = hall_in ? config_find_hall(x->snap->config, hall_in) : NULL;
+    int64_t amount = slot_int(h, "amount"), guests = slot_int(h, "guests");
+    char ls[24], am[24], vs[24], gs[24];
+    struct rb_datetime t;
+    const char *p[7] = {db_i64s(h->lead->id, ls), slot_str(h, "date"),
+                        amount >= 0 ? db_i64s(amount, am) : NULL, NULL,
+                        hall ? hall->name : NULL, slot_str(h, "slot"),
+                        guests > 0 && guests <= 100000 ? db_i64s(guests, gs) : NULL};
+    int64_t id = h->lead->id;
+    int rc;
+
+    if (to == STAGE_SITE_VISIT && when && datetime_parse(when, &t) == RB_OK) {
+        p[3] = db_i64s(clock_from_local(t), vs);
+    }
+    if (!p[1] && !p[2] && !p[3] && !p[4] && !p[5] && !p[6]) {
+        return RB_OK;
+    }
+    rc = db_exec(x->db, sql_details, 7, p, NULL);
+    rc = rc ? rc : lead_load(x, id, false, h->lead);
+    return rc;
+}
+
+/* Reopening a closed lead must not give its client a second open lead. */
+static int reopen_conflict(struct hctx *h, int to, int64_t *other)
+{
+    char v[24], c[24], ls[24];
+    const char *p[3] = {db_i64s(h->x->venue_id, v), db_i64s(h->lead->contact_id, c),
+                        db_i64s(h->lead->id, ls)};
+    PGresult *r = NULL;
+    int rc;
+
+    *other = 0;
+    if (!h->lead->contact_id || to == STAGE_BOOKED || to == STAGE_LOST ||
+        (h->lead->stage != STAGE_BOOKED && h->lead->stage != STAGE_LOST)) {
+        return RB_OK;
+    }
+    rc = db_exec(h->x->db, sql_other_open, 3, p, &r);
+    if (!rc && PQntuples(r)) {
+        *other = db_i64(r, 0, 0);
+    }
+    PQclear(r);
+    return rc;
+}
+
+/* A confirmed booking of another lead on the same date, hall and slot. */
+static int date_taken(struct hctx *h, int64_t *other)
+{
+    char v[24], ls[24];
+    const char *p[5] = {db_i64s(h->x->venue_id, v), h->lead->event_date,
+                        db_i64s(h->lead->id, ls), h->lead->hall,
+                        h->lead->slot[0] ? h->lead->slot : NULL};
+    PGresult *r = NULL;
+    int rc;
+
+    *other = 0;
+    if (!h->lead->hall || !h->lead->event_date[0]) {
+        return RB_OK;
+    }
+    rc = db_exec(h->x->db, sql_taken, 5, p, &r);
+    if (!rc && PQntuples(r)) {
+        *other = db_i64(r, 0, 0);
+    }
+    PQclear(r);
+    return rc;
+}
+
+/* After the move: the mover's reply, the assignee's and finance's notices. */
+static int moved_replies(struct hctx *h, const char *from_name)
+{
+    struct say_opts o = {h->lead->id, "notice", true, NULL};
+    json_t *vars = NULL;
+    int64_t *fin = NULL;
+    size_t nfin = 0;
+    int rc = lead_vars(h->x, h->lang, h->lead, &vars);
+
+    if (!rc) {
+        json_object_set_new(vars, "from", json_string(from_name));
+        json_object_set_new(vars, "by", json_string(h->me->name));
+        rc = reply(h, h->lead->stage == STAGE_BOOKED                           ? "moved_booked"
+                      : h->lead->stage == STAGE_SITE_VISIT && h->lead->visit_at ? "moved_visit"
+                                                                               : "moved",
+                   vars);
+    }
+    if (!rc && h->lead->assigned && h->lead->assigned != h->me->id) {
+        rc = notify_staff_id(h->x, h->lead->assigned, "moved_by_other", vars, &o);
+    }
+    if (!rc && h->lead->stage == STAGE_BOOKED) {
+        rc = staff_by_role(h->x, "finance", &fin, &nfin);
+        for (size_t i = 0; !rc && i < nfin; i++) {
+            o.purpose = "booking";
+            o.coalesce = false;
+            rc = notify_staff_id(h->x, fin[i], "booked_finance", vars, &o);
+        }
+    }
+    free(fin);
+    json_decref(vars);
+    return rc;
+}
+
+static int refuse_with(struct hctx *h, const char *key, int64_t other)
+{
+    json_t *vars = NULL;
+    int rc = lead_vars(h->x, h->lang, h->lead, &vars);
+
+    if (!rc) {
+        json_object_set_new(vars, "other", json_integer(other));
+        rc = reply(h, key, vars);
+    }
+    json_decref(vars);
+    return rc;
+}
+
+/* "move 17 to site visit kal 4 baje": the engine leaves the time in text;
+ * a visit time (SITE_VISIT), an event date (BOOKED), a hall and a slot are
+ * read out of it. */
+static int details_from_text(struct hctx *h, int to)
+{
+    const char *text = slot_str(h, "text");
+    json_t *missing = json_array();
+    int filled = 0, rc = missing ? RB_OK : RB_ENOMEM;
+
+    if (!text || rc) {
+        json_decref(missing);
+        return rc;
+    }
+    if (to == STAGE_SITE_VISIT && !slot_str(h, "when")) {
+        json_array_append_new(missing, json_string("when"));
+    }
+    /* a date in free text is read only for BOOKED ("kal baat karenge" is no event date) */
+    if (to == STAGE_BOOKED && !slot_str(h, "date")) {
+        json_array_append_new(missing, json_string("date"));
+    }
+    rc = fill_missing(h->x, missing, text, h->slots, &filled);
+    json_decref(missing);
+    return rc;
+}
+
+int h_lead_move(struct hctx *h)
+{
+    static const char *const need_stage[] = {"stage", NULL};
+    int to = stage_index(slot_str(h, "stage"));
+    struct buf from;
+    int64_t other = 0;
+    int rc;
+
+    if (to < 0) {
+        return ask(h, "ask_stage", need_stage, NULL);
+    }
+    rc = details_from_text(h, to);
+    rc = rc ? rc : reopen_conflict(h, to, &other);
+    if (rc || other) {
+        return rc ? rc : refuse_with(h, "refuse_reopen", other);
+    }
+    rc = save_details(h, to);
+    if (rc) {
+        return rc;
+    }
+    if (to == h->lead->stage) {
+        return refuse_with(h, "move_same", 0);
+    }
+    if (to == STAGE_BOOKED && (!h->lead->event_date[0] || h->lead->amount <= 0)) {
+        return ask_booked(h, !h->lead->event_date[0], h->lead->amount <= 0);
+    }
+    if (to == STAGE_BOOKED) {
+        rc = date_taken(h, &other);
+        if (rc || other) {
+            return rc ? rc : refuse_with(h, "refuse_date_taken", other);
+        }
+    }
+    buf_init(&from, 256);
+    rc = render(h->x, h->lang, stage_key(h->lead->stage), NULL, &from);
+    rc = rc ? rc : stage_set(h->x, h->lead, to, h->me->id, slot_str(h, "text"));
+    rc = rc ? rc : moved_replies(h, from.p);
+    buf_release(&from);
+    return rc;
+}

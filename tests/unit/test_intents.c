@@ -1,0 +1,558 @@
+/* links: nlu/text nlu/values nlu/catalog nlu/intents app/config */
+/*
+ * test_intents.c - the intents/ rule engine against the real intents/ and
+ * config/, hand-written cases, and the labeled corpus.
+ *
+ * The corpus (tests/fixtures/corpus/labeled.tsv: text, now, expected
+ * {"intent","slots"}, lang) is scored for intent, slots and lang, overall,
+ * per intent and per language; every mismatch is listed as
+ * "labeled.tsv:LINE: expected ..., got ...", and intent accuracy under 95%
+ * fails the test. holdout.tsv, when present, is scored the same way but only
+ * its totals are printed, never its rows, and it never fails the test: it
+ * measures how the rules do on messages nobody tuned them on.
+ *
+ * Run from the project root (make runs tests there), or set RABTA_HOME.
+ */
+#include "harness.h"
+
+#include <stdlib.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <unictype.h>
+#include <unistr.h>
+
+#include "app/config.h"
+#include "core/buf.h"
+#include "core/str.h"
+#include "nlu/catalog.h"
+#include "nlu/intents.h"
+#include "nlu/text.h"
+
+static const char *home(void)
+{
+    const char *h = getenv("RABTA_HOME");
+
+    return h && h[0] ? h : ".";
+}
+
+static struct config *cfg;
+static struct intents *rules;
+
+static struct rb_datetime at(const char *iso)
+{
+    struct rb_datetime t = {{2026, 3, 14}, 10, 0};
+
+    if (datetime_parse(iso, &t) != RB_OK) {
+        printf("  bad now \"%s\"\n", iso);
+    }
+    return t;
+}
+
+TEST(loads_config_and_intents)
+{
+    struct buf err, path;
+    struct nlu_env env;
+
+    buf_init(&err, 0);
+    buf_init(&path, 0);
+    CHECK_INT(buf_addf(&path, "%s/config/rabta.conf", home()), RB_OK);
+    CHECK_INT(config_load(path.p, &cfg, &err), RB_OK);
+    if (!cfg) {
+        printf("%s", err.p);
+        goto out;
+    }
+    nlu_env_from_config(&env, cfg);
+    buf_reset(&path);
+    CHECK_INT(buf_addf(&path, "%s/intents", home()), RB_OK);
+    CHECK_INT(intents_load(path.p, &env, &rules, &err), RB_OK);
+    if (err.len) {
+        printf("%s", err.p);
+    }
+out:
+    buf_release(&err);
+    buf_release(&path);
+}
+
+TEST(every_example_parses_to_its_intent)
+{
+    struct buf err, path;
+    struct nlu_env env;
+
+    if (!cfg) {
+        CHECK(cfg != NULL);
+        return;
+    }
+    buf_init(&err, 0);
+    buf_init(&path, 0);
+    nlu_env_from_config(&env, cfg);
+    CHECK_INT(buf_addf(&path, "%s/intents", home()), RB_OK);
+    CHECK_INT(intents_check(path.p, &env, &err), RB_OK);
+    if (err.len) {
+        printf("%s", err.p);
+    }
+    buf_release(&err);
+    buf_release(&path);
+}
+
+TEST(load_reports_every_error_with_file_and_line)
+{
+    struct buf err;
+    struct intents *set = NULL;
+    FILE *f;
+    char dir[] = "/tmp/rabta-intents-XXXXXX";
+    char path[128];
+
+    buf_init(&err, 0);
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/x.frag", dir);
+    f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs("{a} = (\nsynonym stage BOKED: booked\n", f);
+        fclose(f);
+    }
+    snprintf(path, sizeof path, "%s/bad.intent", dir);
+    f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs("intent: bad\nroles: owner\nslots: lead colour\npattern: {a}\npattern: {nope} "
+              "(?<stage>x)\n",
+              f);
+        fclose(f);
+    }
+    CHECK_INT(intents_load(dir, NULL, &set, &err), RB_EPARSE);
+    CHECK(set == NULL);
+    CHECK(strstr(err.p, "x.frag:2: \"BOKED\" is not a canonical value") != NULL);
+    CHECK(strstr(err.p, "bad.intent:3: unknown slot \"colour\"") != NULL);
+    CHECK(strstr(err.p, "bad.intent:4: pattern does not compile") != NULL);
+    CHECK(strstr(err.p, "bad.intent:5: unknown fragment {nope}") != NULL);
+    if (!strstr(err.p, "bad.intent:5")) {
+        printf("%s", err.p);
+    }
+    unlink(path);
+    snprintf(path, sizeof path, "%s/x.frag", dir);
+    unlink(path);
+    rmdir(dir);
+    buf_release(&err);
+}
+
+/* Parses text at now; returns the compact JSON line (static buffer). */
+static const char *parse(const char *text, const char *now)
+{
+    static char line[2048];
+    struct parse_result r;
+    struct buf out;
+
+    line[0] = '\0';
+    if (!rules) {
+        return line;
+    }
+    parse_result_init(&r);
+    buf_init(&out, 0);
+    if (intents_match(rules, text, strlen(text), at(now), &r) == RB_OK &&
+        parse_result_to_json(&r, &out) == RB_OK) {
+        snprintf(line, sizeof line, "%s", out.p);
+    }
+    buf_release(&out);
+    parse_result_release(&r);
+    return line;
+}
+
+/* True when line starts with the intent and slots of want. */
+static bool starts(const char *line, const char *want)
+{
+    return strncmp(line, want, strlen(want)) == 0;
+}
+
+#define CHECK_PARSE(text, now, want)                                                               \
+    do {                                                                                           \
+        const char *got_ = parse(text, now);                                                       \
+        if (!starts(got_, want)) {                                                                 \
+            printf("  %s:%d: \"%s\": expected %s..., got %s\n", __FILE__, __LINE__, text, want,    \
+                   got_);                                                                          \
+            harness_case_failed = 1;                                                               \
+            harness_failed_checks++;                                                               \
+        }                                                                                          \
+    } while (0)
+
+TEST(smoke_cases)
+{
+    const char *now = "2026-03-14T10:00";
+
+    CHECK_PARSE("#42 Ji, 15 March available hai", now,
+                "{\"intent\":\"client.reply\",\"slots\":{\"lead\":\"42\",\"text\":\"Ji, 15 March "
+                "available hai\"}");
+    CHECK_PARSE(
+        "#64 ka status kya hai", now,
+        "{\"intent\":\"client.reply\",\"slots\":{\"lead\":\"64\",\"text\":\"ka status kya hai\"}");
+    CHECK_PARSE("Ali bhai ka status batao plz", now,
+                "{\"intent\":\"lead.status\",\"slots\":{\"lead\":\"Ali\"}");
+    CHECK_PARSE("Mr Junaid ka kya bana", now,
+                "{\"intent\":\"lead.status\",\"slots\":{\"lead\":\"Junaid\"}");
+    CHECK_PARSE("اس لیڈ کا اسٹیٹس", now,
+                "{\"intent\":\"lead.status\",\"slots\":{\"lead\":\"this\"}");
+    CHECK_PARSE("42 ko book kar do 8 lac 🎉", now,
+                "{\"intent\":\"lead.move\",\"slots\":{\"lead\":\"42\",\"stage\":\"BOOKED\","
+                "\"amount\":800000}");
+    CHECK_PARSE("۴۲ کو کنفرم کر دو", now,
+                "{\"intent\":\"lead.move\",\"slots\":{\"lead\":\"42\",\"stage\":\"BOOKED\"}");
+    CHECK_PARSE("kal lunch ke liye garden khali hai?", now,
+                "{\"intent\":\"availability.check\",\"slots\":{\"date\":\"2026-03-15\","
+                "\"slot\":\"lunch\",\"hall\":\"Garden\"}");
+    CHECK_PARSE("Aaj ke follow-ups dikhao", now,
+                "{\"intent\":\"followups.list\",\"slots\":{\"date\":\"2026-03-14\"}");
+    CHECK_PARSE("kal baat karte hain", now, "{\"intent\":\"unknown\",\"slots\":{}");
+    CHECK_PARSE("shukriya", now, "{\"intent\":\"unknown\",\"slots\":{}");
+    CHECK_PARSE("help", now, "{\"intent\":\"help\",\"slots\":{}");
+}
+
+TEST(json_output_is_compact_utf8_in_order)
+{
+    struct parse_result r;
+    struct buf out;
+
+    parse_result_init(&r);
+    buf_init(&out, 0);
+    r.intent = rb_strdup("lead.status");
+    r.slots = json_pack("{s:s}", "lead", "علی");
+    r.lang = LANG_UR;
+    r.confidence = 0.92;
+    CHECK_INT(parse_result_to_json(&r, &out), RB_OK);
+    CHECK_STR(out.p, "{\"intent\":\"lead.status\",\"slots\":{\"lead\":\"علی\"},\"lang\":\"ur\","
+                     "\"engine\":\"rules\",\"confidence\":0.92}");
+    buf_reset(&out);
+    r.fallback = rb_strdup("timeout");
+    r.confidence = 1.0;
+    CHECK_INT(parse_result_to_json(&r, &out), RB_OK);
+    CHECK(strstr(out.p, "\"confidence\":1.0,\"fallback\":\"timeout\"}") != NULL);
+    parse_result_release(&r);
+    buf_release(&out);
+}
+
+TEST(slot_values_are_checked_for_canonical_form)
+{
+    json_t *v;
+
+    v = json_string("2026-02-29");
+    CHECK(!slot_value_valid(slot_def_find("date"), v));
+    json_decref(v);
+    v = json_string("2026-03-15T16:00");
+    CHECK(slot_value_valid(slot_def_find("when"), v));
+    json_decref(v);
+    v = json_string("SITE_VISIT");
+    CHECK(slot_value_valid(slot_def_find("stage"), v));
+    json_decref(v);
+    v = json_string("2026-Q5");
+    CHECK(!slot_value_valid(slot_def_find("period"), v));
+    json_decref(v);
+    v = json_string("stale");
+    CHECK(slot_value_valid(slot_def_find("scope"), v));
+    json_decref(v);
+    v = json_integer(800000);
+    CHECK(slot_value_valid(slot_def_find("amount"), v));
+    json_decref(v);
+    v = json_string("+923001234567");
+    CHECK(slot_value_valid(slot_def_find("phone"), v));
+    json_decref(v);
+    CHECK(slot_def_find("colour") == NULL);
+    CHECK_INT(stage_index("BOOKED"), STAGE_BOOKED);
+    CHECK_INT(role_parse("finance"), ROLE_FINANCE);
+}
+
+/* ---- the corpus ---- */
+
+struct tally {
+    int n, intent_ok, slots_ok, lang_n, lang_ok;
+};
+
+struct score {
+    struct tally all;
+    struct tally by_intent[32];
+    const char *intent_names[32];
+    int nintents;
+    struct tally by_lang[3];
+};
+
+static struct tally *intent_tally(struct score *s, const char *name)
+{
+    int i;
+
+    for (i = 0; i < s->nintents; i++) {
+        if (strcmp(s->intent_names[i], name) == 0) {
+            return &s->by_intent[i];
+        }
+    }
+    if (s->nintents == 32) {
+        return &s->by_intent[31];
+    }
+    s->intent_names[s->nintents] = strdup(name);
+    return &s->by_intent[s->nintents++];
+}
+
+/* Text compared loosely: normalized, punctuation and spaces at the ends ignored. */
+static bool text_loose_eq(const char *a, const char *b)
+{
+    struct buf x, y;
+    struct str sx, sy;
+    bool eq;
+
+    buf_init(&x, 0);
+    buf_init(&y, 0);
+    if (text_normalize(a, strlen(a), &x) || text_normalize(b, strlen(b), &y)) {
+        buf_release(&x);
+        buf_release(&y);
+        return false;
+    }
+    sx = str_make(x.p, x.len);
+    sy = str_make(y.p, y.len);
+    while (sx.len && strchr(" .,:;!?-\"'", sx.p[0])) {
+        sx.p++, sx.len--;
+    }
+    while (sx.len && strchr(" .,:;!?-\"'", sx.p[sx.len - 1])) {
+        sx.len--;
+    }
+    while (sy.len && strchr(" .,:;!?-\"'", sy.p[0])) {
+        sy.p++, sy.len--;
+    }
+    while (sy.len && strchr(" .,:;!?-\"'", sy.p[sy.len - 1])) {
+        sy.len--;
+    }
+    eq = str_eq(sx, sy);
+    buf_release(&x);
+    buf_release(&y);
+    return eq;
+}
+
+static bool slot_eq(const char *name, json_t *want, json_t *got)
+{
+    if (!got) {
+        return false;
+    }
+    if (strcmp(name, "text") == 0 && json_is_string(want) && json_is_string(got)) {
+        return text_loose_eq(json_string_value(want), json_string_value(got));
+    }
+    if ((strcmp(name, "lead") == 0 || strcmp(name, "name") == 0 || strcmp(name, "staff") == 0) &&
+        json_is_string(want) && json_is_string(got)) {
+        return strcasecmp(json_string_value(want), json_string_value(got)) == 0;
+    }
+    return json_equal(want, got);
+}
+
+static bool slots_eq(json_t *want, json_t *got)
+{
+    const char *k;
+    json_t *v;
+
+    if (json_object_size(want) != json_object_size(got)) {
+        return false;
+    }
+    json_object_foreach (want, k, v) {
+        if (!slot_eq(k, v, json_object_get(got, k))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* True when the text has a letter (rows of only emoji or digits have no language). */
+static bool has_letters(const char *s)
+{
+    const uint8_t *p = (const uint8_t *)s;
+    ucs4_t c;
+    int n;
+
+    while (*p) {
+        n = u8_strmbtouc(&c, p);
+        if (n <= 0) {
+            return false;
+        }
+        if (uc_is_alpha(c)) {
+            return true;
+        }
+        p += n;
+    }
+    return false;
+}
+
+static void tally_add(struct tally *t, bool iok, bool sok, int lang_state)
+{
+    t->n++;
+    t->intent_ok += iok;
+    t->slots_ok += iok && sok;
+    if (lang_state >= 0) {
+        t->lang_n++;
+        t->lang_ok += lang_state;
+    }
+}
+
+/* Scores one corpus row; prints it when it is wrong and show_rows is set. */
+static void score_row(struct score *s, const char *file, int lineno, char *cols[4], bool show_rows,
+                      struct buf *why)
+{
+    struct parse_result r;
+    json_t *want;
+    json_t *wslots;
+    const char *wintent;
+    enum lang wl = LANG_EN;
+    bool iok = false, sok = false;
+    int lang_state = -1;
+    char *got = NULL;
+
+    parse_result_init(&r);
+    want = json_loads(cols[2], 0, NULL);
+    wintent = json_string_value(json_object_get(want, "intent"));
+    wslots = json_object_get(want, "slots");
+    if (!wintent || !json_is_object(wslots) || lang_parse(cols[3], &wl) != RB_OK) {
+        printf("  %s:%d: bad row\n", file, lineno);
+        json_decref(want);
+        return;
+    }
+    buf_reset(why);
+    if (intents_match_explain(rules, cols[0], strlen(cols[0]), at(cols[1]), &r, why) == RB_OK) {
+        iok = strcmp(r.intent, wintent) == 0;
+        sok = slots_eq(wslots, r.slots);
+        if (has_letters(cols[0])) {
+            lang_state = r.lang == wl;
+        }
+    }
+    tally_add(&s->all, iok, sok, lang_state);
+    tally_add(intent_tally(s, wintent), iok, sok, lang_state);
+    tally_add(&s->by_lang[wl], iok, sok, lang_state);
+    if (show_rows && (!iok || !sok)) {
+        got = json_dumps(r.slots, JSON_COMPACT);
+        printf("  %s:%d: expected %s, got {\"intent\":\"%s\",\"slots\":%s}  <- %s  (%s)\n", file,
+               lineno, cols[2], r.intent ? r.intent : "?", got ? got : "{}", cols[0], why->p);
+        free(got);
+    }
+    if (show_rows && lang_state == 0) {
+        printf("  %s:%d: expected lang %s, got %s  <- %s\n", file, lineno, cols[3],
+               lang_name(r.lang), cols[0]);
+    }
+    json_decref(want);
+    parse_result_release(&r);
+}
+
+static double pct(int a, int n)
+{
+    return n ? 100.0 * a / n : 100.0;
+}
+
+static void print_score(const char *file, struct score *s)
+{
+    static const char *const langs[] = {"ur", "roman_ur", "en"};
+    int i;
+
+    printf("# %s: %d messages: intent %.1f%%, slots %.1f%%, lang %.1f%%\n", file, s->all.n,
+           pct(s->all.intent_ok, s->all.n), pct(s->all.slots_ok, s->all.n),
+           pct(s->all.lang_ok, s->all.lang_n));
+    printf("#   %-20s %5s %8s %8s\n", "intent", "n", "intent", "slots");
+    for (i = 0; i < s->nintents; i++) {
+        printf("#   %-20s %5d %7.1f%% %7.1f%%\n", s->intent_names[i], s->by_intent[i].n,
+               pct(s->by_intent[i].intent_ok, s->by_intent[i].n),
+               pct(s->by_intent[i].slots_ok, s->by_intent[i].n));
+    }
+    printf("#   %-20s %5s %8s %8s %8s\n", "lang", "n", "intent", "slots", "lang");
+    for (i = 0; i < 3; i++) {
+        printf("#   %-20s %5d %7.1f%% %7.1f%% %7.1f%%\n", langs[i], s->by_lang[i].n,
+               pct(s->by_lang[i].intent_ok, s->by_lang[i].n),
+               pct(s->by_lang[i].slots_ok, s->by_lang[i].n),
+               pct(s->by_lang[i].lang_ok, s->by_lang[i].lang_n));
+    }
+}
+
+/* Runs a corpus file; returns false when it cannot be read. */
+static bool run_corpus(const char *name, struct score *s, bool show_rows)
+{
+    char path[1024], *line = NULL, *cols[4], *p;
+    struct buf why;
+    size_t cap = 0;
+    ssize_t n;
+    int lineno = 0, i;
+    FILE *f;
+
+    memset(s, 0, sizeof *s);
+    snprintf(path, sizeof path, "%s/tests/fixtures/corpus/%s", home(), name);
+    f = fopen(path, "r");
+    if (!f) {
+        return false;
+    }
+    buf_init(&why, 0);
+    while ((n = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) {
+            line[--n] = '\0';
+        }
+        p = line;
+        for (i = 0; i < 4; i++) {
+            cols[i] = p;
+            p = p ? strchr(p, '\t') : NULL;
+            if (p) {
+                *p++ = '\0';
+            }
+        }
+        if (!cols[3]) {
+            printf("  %s:%d: expected 4 columns\n", name, lineno);
+            continue;
+        }
+        score_row(s, name, lineno, cols, show_rows, &why);
+    }
+    free(line);
+    fclose(f);
+    buf_release(&why);
+    return true;
+}
+
+static void score_release(struct score *s)
+{
+    int i;
+
+    for (i = 0; i < s->nintents; i++) {
+        free((char *)s->intent_names[i]);
+    }
+}
+
+TEST(labeled_corpus_intent_accuracy_at_least_95)
+{
+    struct score s;
+
+    if (!rules) {
+        CHECK(rules != NULL);
+        return;
+    }
+    if (!run_corpus("labeled.tsv", &s, true)) {
+        printf("  labeled.tsv: not found\n");
+        CHECK(0);
+        return;
+    }
+    print_score("labeled.tsv", &s);
+    CHECK(pct(s.all.intent_ok, s.all.n) >= 95.0);
+    score_release(&s);
+}
+
+/* Prints the holdout's totals only: its rows must not be read while tuning. */
+static void report_holdout(void)
+{
+    struct score s;
+
+    if (!rules || !run_corpus("holdout.tsv", &s, false)) {
+        return;
+    }
+    print_score("holdout.tsv (not tuned on; never fails the test)", &s);
+    score_release(&s);
+}
+
+int main(void)
+{
+    RUN(loads_config_and_intents);
+    RUN(every_example_parses_to_its_intent);
+    RUN(load_reports_every_error_with_file_and_line);
+    RUN(smoke_cases);
+    RUN(json_output_is_compact_utf8_in_order);
+    RUN(slot_values_are_checked_for_canonical_form);
+    RUN(labeled_corpus_intent_accuracy_at_least_95);
+    report_holdout();
+    intents_free(rules);
+    config_free(cfg);
+    return harness_done();
+}
