@@ -38,7 +38,7 @@
 {weekday} = monday|mon|peer|pir|somwar|somvar|tuesday|tue|tues|mangal|mangalwar|wednesday|wed|budh|budhwar|thursday|thu|thur|thurs|jumeraat|jumerat|jumaraat|jumairat|jumerat|friday|fri|juma|jumma|jumah|jummah|jumay|jume|jummay|jumme|jumme ko|saturday|sanichar|sunday|itwar|itwaar|atwar|پیر|سوموار|منگل|بدھ|جمعرات|جمعہ|اتوار
 {relday} = day after tomorrow|aaj|aj|aajj|today|tonight|kal|kl|kall|tomorrow|tmrw|tmr|tomorow|tommorow|parson|parso|parsoon|parsun|yesterday|آج|کل|پرسوں
 {ordinal} = \d{1,2}(?:st|nd|rd|th)?
-{dm} = (?:the )?{ordinal}(?: of)? {month}(?: \d{4})?|{month} (?:the )?{ordinal}(?: \d{4})?|\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?|{ordinal} (?:tareekh|tarikh|تاریخ)
+{dm} = (?:the )?{ordinal}(?: of)? {month}(?: \d{4})?|{month} (?:the )?{ordinal}(?: \d{4})?|\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?|{ordinal} (?:tareekh|tarikh|تاریخ)|(?:the )?\d{1,2}(?:st|nd|rd|th)(?! ?(?:{guestword}|{mult})(?!\w))
 {thisnext} = is|iss|ye|yeh|this|agle|agla|aglay|agly|agli|next|coming|pichle|pichla|pichhle|pichlay|last|اس|اگلے|اگلا|پچھلے|یہ
 {weekword} = hafte|hafta|haftay|hafty|week|ہفتے|ہفتہ
 {monthword} = mahine|mahina|mahinay|mahiny|maheena|month|مہینے|مہینہ
@@ -49,7 +49,7 @@
 {daypart} = subah|subha|sobah|savere|morning|dopahar|dopehar|dupehar|dopher|afternoon|sehpehar|sham|shaam|evening|raat|rat|night|tonight|صبح|دوپہر|سہ پہر|شام|رات
 {fraction} = sawa|saadhe|sadhe|sarhe|sarhay|saade|paune|pone|سوا|ساڑھے|پونے
 {baje} = baje|bje|bajay|bajey|bjay|bajy|bajay|o'clock|oclock|بجے
-{hour} = (?:{fraction} )?\d{1,2}(?:[:.]\d{2})?(?: ?(?:am|pm|a m|p m))?|dedh|dhai|arhai|ڈیڑھ|ڈھائی
+{hour} = noon|midday|12 noon|(?:{fraction} )?\d{1,2}(?:[:.]\d{2})?(?: ?(?:am|pm|a m|p m))?|dedh|dhai|arhai|ڈیڑھ|ڈھائی
 {time} = (?:(?:{daypart}|in the {daypart}) (?:ko |کو |at )?)?(?:at )?{hour}(?: {baje})?(?: (?:ko|کو))?(?: (?:in the )?{daypart})?
 # a day with a time ("kal 4 baje", "friday 11am", "15 march sham 6 baje")
 {when} = (?:{date} (?:ko |کو |at |on )?{time}|{time} (?:on )?{date}|{date} (?:ko |کو )?{daypart}(?: (?:at )?\d{1,2}(?::\d{2})?)?)(?![\w:])
@@ -68,7 +68,7 @@
 # ---------------------------------------------------------------- names
 {honorific} = bhai|bhaiya|sahab|sahib|saab|sb|ji|jee|sir|madam|sahiba|صاحب|بھائی|جی|صاحبہ
 # words that are never (part of) a name
-{stopword} = ka|ki|ke|k|ko|ne|se|me|mein|mai|main|par|pe|per|pr|aur|or|ya|hai|he|hain|h|hy|hay|ha|tha|thi|the|kya|kia|kiya|kab|kaun|kon|kis|kahan|kaise|status|staus|stetus|halat|lead|leads|leed|lid|party|client|customer|note|notes|history|hstory|record|timeline|reply|jawab|msg|message|follow|followup|followups|folowup|fallow|flwup|reminder|remind|yaad|call|move|mark|set|update|assign|reassign|transfer|de|do|dedo|dein|dena|diya|kar|karo|kro|kr|krdo|kardo|book|booked|booking|quoted|quote|quotation|lost|cancel|visit|site|new|naya|nayi|nai|contacted|qualified|negotiating|negotiation|done|confirm|pakki|pakka|a|an|of|to|for|on|at|in|is|this|that|it|its|my|mera|mere|meri|all|sab|saari|show|dikhao|batao|bata|btao|list|payment|payments|advance|final|mid|received|paid|mil|gaya|gayi|gya|ho|hua|bana|scene|abhi|rate|ab|wo|woh|us|usko|unko|iska|iski|iske|isko|ye|yeh|with|about|abt|from|by|stage|what|whats|where|which|who|how|any|check|can|you|me|i|we|our|please|pls|plz|ok|okay|tak|wali|wala|wale|liye|liay|bhej|bhejo|send|likho|likh|daal|daalo|walk-in|walk|add|create|tell|give|number|phone|naam|name|mobile|contact|cell|ph|zara|zra|yaar|yar|boss|dear|madam|jaldi|kindly|thanks|shukriya|aaj|kal|parson|today|tomorrow|free|khali|available|help|madad|ji|jee|bhai|sahab|sb|sir|mr|mrs|and|not|nahi|koi|date|hall|garden|marquee|lawn|lunch|dinner|{month}|{weekday}|{relday}|کا|کی|کے|کو|نے|سے|میں|ہے|ہیں|کیا|اس|یہ|وہ|لیڈ|نوٹ|پر|اور|تک|والی|والا|والے|لیے|کر|دو|دیں|دے|بک|کنفرم|جی|بھائی|صاحب|پلیز|اسٹیٹس|سٹیٹس|ہسٹری|فالو|آج|کل|پرسوں|جواب|میسج|نئی|نیا|سب|ساری|میری|میرے|کس|کون
+{stopword} = doing|going|progressing|responded|replied|respond|said|says|say|want|wants|wanted|called|are|was|were|has|have|had|did|does|yet|still|now|take|handle|ka|ki|ke|k|ko|ne|se|me|mein|mai|main|par|pe|per|pr|aur|or|ya|hai|he|hain|h|hy|hay|ha|tha|thi|the|kya|kia|kiya|kab|kaun|kon|kis|kahan|kaise|status|staus|stetus|halat|lead|leads|leed|lid|party|client|customer|note|notes|history|hstory|record|timeline|reply|jawab|msg|message|follow|followup|followups|folowup|fallow|flwup|reminder|remind|yaad|call|move|mark|set|update|assign|reassign|transfer|de|do|dedo|dein|dena|diya|kar|karo|kro|kr|krdo|kardo|book|booked|booking|quoted|quote|quotation|lost|cancel|visit|site|new|naya|nayi|nai|contacted|qualified|negotiating|negotiation|done|confirm|pakki|pakka|a|an|of|to|for|on|at|in|is|this|that|it|its|my|mera|mere|meri|all|sab|saari|show|dikhao|batao|bata|btao|list|payment|payments|advance|final|mid|received|paid|mil|gaya|gayi|gya|ho|hua|bana|scene|abhi|rate|ab|wo|woh|us|usko|unko|iska|iski|iske|isko|ye|yeh|with|about|abt|from|by|stage|what|whats|where|which|who|how|any|check|can|you|me|i|we|our|please|pls|plz|ok|okay|tak|wali|wala|wale|liye|liay|bhej|bhejo|send|likho|likh|daal|daalo|walk-in|walk|add|create|tell|give|number|phone|naam|name|mobile|contact|cell|ph|zara|zra|yaar|yar|boss|dear|madam|jaldi|kindly|thanks|shukriya|aaj|kal|parson|today|tomorrow|free|khali|available|help|madad|ji|jee|bhai|sahab|sb|sir|mr|mrs|and|not|nahi|koi|date|hall|garden|marquee|lawn|lunch|dinner|{month}|{weekday}|{relday}|کا|کی|کے|کو|نے|سے|میں|ہے|ہیں|کیا|اس|یہ|وہ|لیڈ|نوٹ|پر|اور|تک|والی|والا|والے|لیے|کر|دو|دیں|دے|بک|کنفرم|جی|بھائی|صاحب|پلیز|اسٹیٹس|سٹیٹس|ہسٹری|فالو|آج|کل|پرسوں|جواب|میسج|نئی|نیا|سب|ساری|میری|میرے|کس|کون
 # {not_stopword} fails where a word of the stopwords list starts (a fast check, not a pattern)
 stopwords: {stopword}
 {nameword} = {not_stopword}\p{L}[\p{L}\p{M}]*(?:'s)?
@@ -86,7 +86,7 @@ synonym lead this: is lead | iss lead | ye lead | yeh lead | this lead | this on
 {lead} = {lead_this}|{lead_phone}|{lead_num}|{lead_name}
 
 # ---------------------------------------------------------------- stages
-synonym stage NEW: new | naya | nayi | nai | fresh | نیا | نئی | نیو | نئے
+synonym stage NEW: new | naya | nayi | nai | naye | nayee | naee | fresh | نیا | نئی | نیو | نئے
 synonym stage CONTACTED: contacted | contact | contact ho gaya | contact ho gayi | contact kar liya | contact kr liya | baat ho gayi | baat hui | baat ho gyi | call ho gayi | call kar li | called | spoke | rabta | rabta ho gaya | رابطہ | رابطہ ہو گیا | کانٹیکٹڈ | کانٹیکٹ | بات ہو گئی
 synonym stage QUALIFIED: qualified | qualify | qualifed | interested | serious | serious client | hot | کوالیفائیڈ | کوالیفائی | سنجیدہ
 synonym stage SITE_VISIT: site visit | site_visit | sitevisit | site-visit | visit | visit done | site visit done | visit ho gaya | visit ho gayi | visit kar liya | hall dekh liya | hall dekhne | venue dekhne | hall dekh gaye | visited | came for visit | سائٹ وزٹ | وزٹ | وزٹ ہو گیا | ہال دیکھ لیا
@@ -105,9 +105,9 @@ synonym slot full_day: full day | fullday | full-day | whole day | poora din | p
 {hall} = {config_halls}
 
 # ---------------------------------------------------------------- payments
-synonym milestone advance: advance | adv | beyana | bayana | biana | bayaana | byana | token | token money | booking amount | ایڈوانس | بیعانہ | بیانہ | ٹوکن
+synonym milestone advance: advance | adv | pehli qist | pehli kisht | first installment | 1st installment | first payment | booking money | booking advance | beyana | bayana | biana | bayaana | byana | token | token money | booking amount | ایڈوانس | بیعانہ | بیانہ | ٹوکن
 synonym milestone mid: mid | mid payment | middle | second | 2nd | doosri qist | dusri qist | doosri | second installment | 2nd installment | مڈ | درمیانی | دوسری قسط | دوسری
-synonym milestone final: final | last | baqi | baki | remaining | balance | full and final | final installment | last installment | aakhri | akhri | آخری | فائنل | باقی
+synonym milestone final: final | last | full payment | poori payment | puri payment | complete payment | clearance | full and final payment | last qist | aakhri qist | akhri qist | آخری قسط | baqi | baki | remaining | balance | full and final | final installment | last installment | aakhri | akhri | آخری | فائنل | باقی
 {milestone} = {milestone_synonyms}
 
 # ---------------------------------------------------------------- staff
@@ -118,7 +118,7 @@ synonym milestone final: final | last | baqi | baki | remaining | balance | full
 {hogaya} = ho gaya|ho gayi|ho gya|ho gyi|ho gai|hogaya|hogayi|hogya|hogyi|ho gaye|ho gye|ho chuka|ho chuki|hua|hui|he|hai|ہو ?گیا|ہو ?گئی|ہو ?گئے|ہوا|ہوئی
 {status_word} = status update|status|staus|stetus|statis|sataus|satus|stauts|statues|halat|haalat|position|stage|اسٹیٹس|سٹیٹس|سٹیج|اسٹیج|صورتحال|حالت
 {what_happened} = (?:{kya}) (?:bana|bna|bnaa|hua|huwa|hoa|howa|scene|seen|scne|sean|sin|chal raha|chal rha|ho raha|ban raha|بنا|ہوا|سین|چل رہا)(?: {is})?
-{fu} = follow ups|follow up list|followup list|call list|calls list|aaj ki calls|calls|reminder list|follow up|followups|followup|follow-ups|follow-up|folowups|folowup|folow up|fallow up|fallowup|flwup|flw up|f/u|fu|reminders|reminder|remainder|yaad dila dena|yaad dilana|yaad dila do|yad dila dena|call back|callback|فالو اپس|فالو اپ|فالواپ|ریمائنڈر|یاد دلا دینا|یاد دلا دیں|یاد دلانا|کال بیک
+{fu} = follow ups|callbacks|call backs|follow up list|followup list|call list|calls list|aaj ki calls|calls|reminder list|follow up|followups|followup|follow-ups|follow-up|folowups|folowup|folow up|fallow up|fallowup|flwup|flw up|f/u|fu|reminders|reminder|remainder|yaad dila dena|yaad dilana|yaad dila do|yad dila dena|call back|callback|فالو اپس|فالو اپ|فالواپ|ریمائنڈر|یاد دلا دینا|یاد دلا دیں|یاد دلانا|کال بیک
 {setit} = laga do|lagao|laga dein|laga den|laga dena|laga dijiye|rakh do|rakho|rakh dein|rakh den|rakh lo|set kar do|set kro|set karo|set kr do|set krdo|set kar dein|set|kar lena|kr lena|kar lein|karna|krna|karna he|karna hai|krna he|krna hai|kar do|kr do|karo|kro|لگا دیں|لگا دو|لگاؤ|رکھ دیں|رکھ دو|سیٹ کر دیں|کر لینا|کرنا ہے|کر دیں|کر دو
 {callverb} = (?:call back|callback|call|phone|baat|کال بیک|کال|فون|بات)(?: (?:karni|krni|karna|krna|kerni|kar ni|کرنی|کرنا))?(?: {is})?
 {history} = history|hstory|histroy|histry|hist|timeline|time line|record|records|log|logs|activity|ہسٹری|ریکارڈ|ٹائم لائن
@@ -129,19 +129,21 @@ synonym milestone final: final | last | baqi | baki | remaining | balance | full
 {msgverb} = likh ke bhej do|likh kar bhej do|likh ke bhejo|likh ke send kar do|likh ke send karo|لکھ کر بھیج دو|لکھ کے بھیج دو|لکھ کر بھیج دیں|bhej do|bhej dein|bhej den|bhejdo|bhejo|send kar do|send kr do|send karo|send kro|send|kar do|kr do|krdo|kar dein|kar den|karo|kro|kar dijiye|de do|dedo|de dein|do|dein|likh do|likho|bol do|bolo|keh do|kehdo|kaho|bata do|batado|batao|tell|بھیج دو|بھیج دیں|بھیجو|کر دو|کر دیں|کرو|کریں|دے دو|دے دیں|دو|دیں|کہہ دو|کہہ دیں|بتا دو|بتا دیں|بول دو|لکھ دو
 {replyverb} = (?:{msgnoun}) (?:{msgverb})|{msgverb}|{msgnoun}
 {leadsword} = leads|lead|leeds|lids|clients|parties|لیڈز|لیڈیں|لیڈ|کلائنٹس
-{payword} = payments|payment|payement|pyment|installments|installment|instalment|qist|kisht|pmt|پیمنٹ|ادائیگی|قسط
+{payword} = payments|payment|balance|dues|payement|pyment|installments|installment|instalment|qist|kisht|pmt|پیمنٹ|ادائیگی|قسط
 {recv} = received|recieved|recived|recvd|rcvd|mil gaya|mil gayi|mil gya|mil gyi|mil gaye|mil gai|aa gaya|aa gayi|aa gya|aa gyi|aagaya|aa gai|a gaya|a gayi|jama ho gaya|jama ho gaye|jama ho gayi|jama|de gaye|de gaya|de gayi|de di|de diya|diya|di|paid|got|collected|deposited|وصول ہو گیا|وصول ہو گئی|وصول|مل گیا|مل گئی|مل گئے|آ گیا|آ گئی|جمع ہو گیا|جمع ہو گئی|جمع|دے دی|دے دیا|دے گئے
 {newlead} = (?:new|naya|nayi|nai|naye|نئی|نیا|نئے) (?:lead|leed|client|customer|inquiry|enquiry|party|walk-in|walk in|walkin|لیڈ|کلائنٹ|پارٹی)|(?:add|create|make|register|enter|daal|dal)(?: a| an| one)?(?: new)? (?:lead|client|inquiry|enquiry)|(?:lead|client) (?:add|create|bana|banao|daal)|walk-in|walk in|walkin|واک ان
 {event} = shadi|shaadi|wedding|walima|valima|mehndi|mehendi|barat|baraat|nikah|reception|engagement|mangni|event|function|party|شادی|ولیمہ|مہندی|بارات|نکاح|تقریب|منگنی
 {day} = \d{1,2}(?:st|nd|rd|th)?
-{avail} = available|booked on|booked for|booked hai|booked he|booked h|already booked|availible|avialable|availale|booked hai|book hai|booking hai|koi booking|koi event|event hai|kuch laga|khali hai ya nahi|free hai ya nahi|open hai|availble|availabe|avalable|avaliable|availble|avail|avl|availability|availabilty|avalability|free|fre|khali|khaali|kahli|farigh|faarigh|fariq|dastiyab|dastyab|vacant|open|jagah|jaga|space|mil jayega|mil jaye ga|mil jaega|mil sakta|mil sakti|ho sakti|ho sakta|booking ho sakti|book ho sakta|book ho sakti|خالی|فارغ|دستیاب|جگہ|مل جائے گا|مل جائیگا|مل سکتا|ہو سکتی
+{avail} = available|kya scene|kia scene|kya position|booking status|do we have a booking|any booking|any event|anything booked|booked on|booked for|booked hai|booked he|booked h|already booked|availible|avialable|availale|booked hai|book hai|booking hai|koi booking|koi event|event hai|kuch laga|khali hai ya nahi|free hai ya nahi|open hai|availble|availabe|avalable|avaliable|availble|avail|avl|availability|availabilty|avalability|free|fre|khali|khaali|kahli|farigh|faarigh|fariq|dastiyab|dastyab|vacant|open|jagah|jaga|space|mil jayega|mil jaye ga|mil jaega|mil sakta|mil sakti|ho sakti|ho sakta|booking ho sakti|book ho sakta|book ho sakti|خالی|فارغ|دستیاب|جگہ|مل جائے گا|مل جائیگا|مل سکتا|ہو سکتی
 {scope} = {scope_synonyms}
 synonym scope mine: my | mine | mere | meri | mera | apni | apne | apna | میری | میرے | میرا | اپنی | اپنے
-synonym scope all: all | all the | sab | saari | sari | saare | sare | tamam | every | sabhi | سب | ساری | سارے | تمام
+synonym scope all: all | all the | everyone's | everyones | team's | team ki | puri team ki | poori team ki | sari team ki | saari team ki | hamari | humari | hamare | humare | ہماری | ہمارے | sab | saari | sari | saare | sare | tamam | every | sabhi | سب | ساری | سارے | تمام
 synonym scope stale: stale | stuck | neglected | inactive | dormant | untouched | cold | purani | old | ruki hui | ruke hue | ruki | ruke | rukhi hui | latki hui | latke hue | no activity | no response | bina follow up | پرانی | رکی ہوئی | پرانی رکی ہوئی | رکی | رکے ہوئے | لٹکی ہوئی
 # free text: as short as the rest of the pattern allows (what {end} takes is not text)
 {text} = \S.*?
 # the reason given with a stage move: not the stage word itself ("mana kar diya, lost kar do")
+# words after a stage that are not a reason
+{move_tail} = the booking|booking|the deal|deal|aaj|abhi|ab|today|now|finally|alhamdulillah|mashallah|bhi|chal rahi|chal raha|chal rhi|chal rha|ho rahi|ho raha|jari|ongoing|in progress|{is}|آج|ابھی|چل رہی|چل رہا|جاری
 {reason} = (?!(?:{stage})(?: (?:{doit}|do|dein|{hogaya}))*(?: (?:{pls}))* ?$)\S.*?
 
 # ---------------------------------------------------------------- reports
@@ -177,11 +179,11 @@ synonym period last_year: last year | pichle saal | pichla saal | previous year 
 
 # a lead by number that is not an amount, a count, a time or a date
 {lead_num_g} = (?:(?:lead|leed|lid|client|party|لیڈ) ?(?:no|number|nmbr|num|نمبر)? ?#? ?|#|(?:no|number|نمبر) ?)?\d{1,6}(?! ?(?:{mult}|{guestword}|%|baje|bje|bajay|am|pm|tareekh|tarikh|تاریخ|بجے|{month})(?!\w))(?![/:.,]\d)(?: (?:number|no|nmbr|نمبر))?(?: {wali} (?:{leadword}))?
-{lead_free} = (?<![\w/.,:+#-])(?<!rs )(?<!pkr )(?:{lead_this}|{lead_phone}|{lead_num_g})(?!\w)
+{lead_free} = (?<![\w/.,:+#-])(?<!rs )(?<!pkr )(?<!at )(?<!by )(?<!@)(?<!till )(?<!until )(?<!tak )(?:{lead_this}|{lead_phone}|{lead_num_g})(?!\w)
 # a lead by name: before ka/ki/ke/ne/se/ko, or after of/on/for/with/about/from
-{lead_named} = (?<!\w){lead_name}(?= (?:ka|ki|ke|kay|k|ne|se|sy|ko|ka kya|کا|کی|کے|نے|سے|کو)(?!\w))|(?<=(?<!\w)of |(?<!\w)on |(?<!\w)for |(?<!\w)with |(?<!\w)about |(?<!\w)abt |(?<!\w)from |(?<!\w)regarding )(?:the )?{name}(?!\w)
-{status_trig} = {status_word}|feedback|response aya|response aaya|jawab aya|jawab aaya|koi jawab|kya kaha|kia kaha|kya keh raha|kya kehta|how is|how's|hows|doing|any progress|kuch pata|kuch pta|kya position|khabar|kya haal|کیا کہا|جواب آیا|کوئی جواب|kya bana|kia bana|kya bna|kuch bana|kya hua|kia hua|kya hoa|kya scene|kia scene|kya seen|kahan tak|kahaan tak|kidhar|progress|position|latest|any news|news|update|updates|halat|haal|kya chal raha|کیا بنا|کیا ہوا|کیا سین|کہاں تک|پوزیشن|اپڈیٹ|اپ ڈیٹ|حال|صورتحال|خبر
-{history_trig} = {history}|baat cheet|baatcheet|conversation|conversations|chat|chats|messages|msgs|kahani|everything|all activity|ab tak kya hua|abtak kya hua|notes dikhao|all notes|sare notes|saare notes|بات چیت|پیغامات|ساری باتیں|tafseel|tafsil|tafseelat|tafsilat|details|detail|full detail|all details|sara data|pura data|poora data|sab kuch|kya kya hua|what happened so far|activity|تفصیل|تفصیلات|سب کچھ|کیا کیا ہوا
+{lead_named} = (?<!\w){lead_name}(?= (?:ka|ki|ke|kay|k|ne|se|sy|ko|ka kya|کا|کی|کے|نے|سے|کو)(?!\w))|(?<!\w)(?:the )?{name}(?= (?:{wali} |{ka} )?(?:lead|leed|client|party|family|لیڈ|پارٹی)(?!\w))|(?<=(?<!\w)did |(?<!\w)does |(?<!\w)has |(?<!\w)how's |(?<!\w)hows |(?<!\w)how is |(?<!\w)of |(?<!\w)on |(?<!\w)for |(?<!\w)with |(?<!\w)about |(?<!\w)abt |(?<!\w)from |(?<!\w)regarding )(?:the )?{name}(?!\w)
+{status_trig} = {status_word}|response|responses|kya bola|kia bola|jawab diya|kya jawab|what did|heard back|hear back|any word|کیا جواب|جواب دیا|کیا بولا|tell me about|what about|situation|movement|decided|decide|decision|faisla|socha|respond|responded|replied|reply|active|still|going on|where is|where's|whats up|what about|stands|stand|standing|baare mein|bare mein|baray mein|bary mein|بارے میں|feedback|response aya|response aaya|jawab aya|jawab aaya|koi jawab|kya kaha|kia kaha|kya keh raha|kya kehta|how is|how's|hows|doing|any progress|kuch pata|kuch pta|kya position|khabar|kya haal|کیا کہا|جواب آیا|کوئی جواب|kya bana|kia bana|kya bna|kuch bana|kya hua|kia hua|kya hoa|kya scene|kia scene|kya seen|kahan tak|kahaan tak|kidhar|progress|position|latest|any news|news|update|updates|halat|haal|kya chal raha|کیا بنا|کیا ہوا|کیا سین|کہاں تک|پوزیشن|اپڈیٹ|اپ ڈیٹ|حال|صورتحال|خبر
+{history_trig} = {history}|so far|till now|baat cheet|baatcheet|conversation|conversations|chat|chats|messages|msgs|kahani|everything|all activity|ab tak kya hua|abtak kya hua|notes dikhao|all notes|sare notes|saare notes|بات چیت|پیغامات|ساری باتیں|tafseel|tafsil|tafseelat|tafsilat|details|detail|full detail|all details|sara data|pura data|poora data|sab kuch|kya kya hua|what happened so far|activity|تفصیل|تفصیلات|سب کچھ|کیا کیا ہوا
 {assign_trig} = assign|asign|assigned|reassign|re-assign|transfer|transferred|hawale|hawaale|handover|hand over|forward|sambhalegi|sambhalega|sambhale|sambhalay|handle karegi|handle karega|will handle|to handle|dekhegi|dekhega|ke naam|k naam|اسائن|منتقل|حوالے|ٹرانسفر|سنبھالے گی|سنبھالے گا|دیکھے گی|دیکھے گا|کے نام
 {staff_slot_cue} = ko|کو|ke hawale|k hawale|کے حوالے|ke naam|کے نام|will handle|handle karegi|handle karega|sambhalegi|sambhalega|dekhegi|dekhega
 {hardtime} = \d{1,2}(?::\d{2})? ?(?:baje|bje|bajay|am|pm|بجے)

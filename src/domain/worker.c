@@ -292,7 +292,7 @@ static void maybe_tick(struct worker *w)
 
 static bool ensure_db(struct worker *w)
 {
-    if (w->db && PQstatus(db_pg(w->db)) == CONNECTION_OK) {
+    if (db_ok(w->db)) {
         return true;
     }
     if (!w->db) {
@@ -368,7 +368,7 @@ static void *listener_main(void *arg)
     struct dbconn *c = NULL;
 
     while (!ws->app->stopping) {
-        if (!c || PQstatus(db_pg(c)) != CONNECTION_OK) {
+        if (!db_ok(c)) {
             if ((c ? db_reconnect(c) : db_connect(ws->app->conninfo, &c, NULL)) ||
                 db_exec(c, "LISTEN rabta_events", 0, NULL, NULL) ||
                 db_exec(c, "LISTEN rabta_outbox", 0, NULL, NULL) ||

@@ -67,7 +67,7 @@ static struct ingest_req *take_batch(struct ingest *g)
 
 static int ensure_conn(struct ingest *g)
 {
-    if (g->conn && PQstatus(db_pg(g->conn)) == CONNECTION_OK) {
+    if (db_ok(g->conn)) {
         return RB_OK;
     }
     if (!g->conn) {

@@ -1753,19 +1753,20 @@ static int pattern_sets(struct loader *L, struct pattern *P, const struct intent
     return rc;
 }
 
-static int compile_one(struct loader *L, const struct raw_pat *r)
+/*
+ * The PCRE2 source of raw pattern r: fragments expanded (called ones defined
+ * at the end) and Urdu literals folded as the key is, so that a pattern's
+ * بھیجو matches the key of بھیجو. Problems go to L's errors; *ok says
+ * whether out holds a pattern.
+ */
+static int pattern_source(struct loader *L, const struct raw_pat *r, struct buf *out, bool *ok)
 {
-    struct intents *S = L->set;
     struct expand_ctx X = {L, r->file, r->line, false, NULL};
-    struct pattern *P;
-    struct buf src, folded;
-    PCRE2_UCHAR msg[256];
-    PCRE2_SIZE off = 0;
-    uint32_t caps = 0;
-    int rc, ecode = 0;
+    struct buf src;
+    int rc;
 
+    *ok = false;
     buf_init(&src, 1u << 22);
-    buf_init(&folded, 1u << 22);
     X.called = calloc(L->nfrags ? L->nfrags : 1, sizeof *X.called);
     if (!X.called) {
         rc = RB_ENOMEM;
@@ -1778,22 +1779,43 @@ static int compile_one(struct loader *L, const struct raw_pat *r)
     if (rc || X.failed) {
         goto out;
     }
-    /* Urdu literals folded as the key is: a pattern's بھیجو matches بھیجو */
-    rc = text_fold_pattern(src.p, src.len, &folded);
-    if (rc) {
+    rc = text_fold_pattern(src.p, src.len, out);
+    if (rc && rc != RB_ENOMEM) {
         lerr(L, r->file, r->line, "pattern cannot be folded: %s", rb_strerror(rc));
-        rc = rc == RB_ENOMEM ? rc : RB_OK;
+        rc = RB_OK;
         goto out;
     }
-    rc = grow(&S->pats, &S->cappats, S->npats, sizeof *S->pats);
-    if (rc) {
+    *ok = rc == RB_OK;
+out:
+    free(X.called);
+    buf_release(&src);
+    return rc;
+}
+
+static int compile_one(struct loader *L, const struct raw_pat *r)
+{
+    struct intents *S = L->set;
+    struct pattern *P;
+    struct buf src;
+    PCRE2_UCHAR msg[256];
+    PCRE2_SIZE off = 0;
+    uint32_t caps = 0;
+    int rc, ecode = 0;
+    bool ok;
+
+    buf_init(&src, 1u << 22);
+    rc = pattern_source(L, r, &src, &ok);
+    if (!rc && ok) {
+        rc = grow(&S->pats, &S->cappats, S->npats, sizeof *S->pats);
+    }
+    if (rc || !ok) {
         goto out;
     }
     P = &S->pats[S->npats];
     memset(P, 0, sizeof *P);
-    P->re =
-        pcre2_compile((PCRE2_SPTR)folded.p, folded.len,
-                      PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES | PCRE2_CASELESS, &ecode, &off, NULL);
+    P->re = pcre2_compile((PCRE2_SPTR)src.p, src.len,
+                          PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES | PCRE2_CASELESS, &ecode, &off,
+                          NULL);
     if (!P->re) {
         pcre2_get_error_message(ecode, msg, sizeof msg);
         lerr(L, r->file, r->line,
@@ -1817,9 +1839,7 @@ static int compile_one(struct loader *L, const struct raw_pat *r)
         rc = pattern_sets(L, P, &S->intents[r->intent], r->set ? r->set : "");
     }
 out:
-    free(X.called);
     buf_release(&src);
-    buf_release(&folded);
     return rc;
 }
 
@@ -2408,7 +2428,8 @@ static int conv_lead(struct xctx *X, size_t s, size_t e)
 /*
  * The capture without the English glue words the value parsers do not take
  * ("on the 25th of march at 5 in the evening" → "25th march 5 evening"),
- * with "tonight" read as "aaj raat" ("aaj" for a date alone). Written to out.
+ * with "tonight" read as "aaj raat" ("aaj" for a date alone) and "noon" as
+ * "12 baje". Written to out.
  */
 static struct str simplify(struct str c, bool date_only, struct buf *out)
 {
@@ -2434,6 +2455,8 @@ static struct str simplify(struct str c, bool date_only, struct buf *out)
         if (!rc) {
             if (str_eqs(w, "tonight")) {
                 rc = buf_adds(out, date_only ? "aaj" : "aaj raat");
+            } else if (str_eqs(w, "noon") || str_eqs(w, "midday")) {
+                rc = date_only ? RB_OK : buf_adds(out, "12 baje");
             } else {
                 rc = buf_add(out, w.p, w.len);
             }
@@ -2520,6 +2543,38 @@ static int conv_bare_day(struct xctx *X, const char *slot, struct str c)
     return put_date(X, "date_to", d);
 }
 
+/*
+ * A month alone ("june mein koi date?") as a range of days: its whole month,
+ * the next such month on or after today (the latest before, in the past).
+ */
+static int conv_month(struct xctx *X, const char *slot, struct str c)
+{
+    struct nlu_now past = X->nn;
+    struct rb_date from = {0, 0, 1}, to;
+    char period[16];
+    int rc;
+
+    past.past = true;
+    if (strcmp(slot, "date") != 0 || !intent_has_slot(X->in, "date_to") ||
+        value_period(c, &past, period) != RB_OK || strlen(period) != 7 || period[4] != '-' ||
+        !is_digit(period[5])) {
+        return RB_EPARSE;
+    }
+    from.y = atoi(period);
+    from.m = atoi(period + 5);
+    if (!X->nn.past && (from.y < X->nn.now.date.y ||
+                        (from.y == X->nn.now.date.y && from.m < X->nn.now.date.m))) {
+        from.y++;
+    }
+    to = from;
+    to.d = date_days_in_month(to.y, to.m);
+    rc = put_date(X, "date", from);
+    if (!rc) {
+        rc = put_date(X, "date_to", to);
+    }
+    return rc;
+}
+
 static int conv_date(struct xctx *X, const char *slot, size_t s, size_t e)
 {
     struct rb_date from, to;
@@ -2527,6 +2582,9 @@ static int conv_date(struct xctx *X, const char *slot, size_t s, size_t e)
     int rc;
 
     if (parse_date(X, key_slice(X, s, e), &from, &to, &range) != RB_OK) {
+        if (conv_month(X, slot, key_slice(X, s, e)) == RB_OK) {
+            return RB_OK;
+        }
         return conv_bare_day(X, slot, key_slice(X, s, e));
     }
     if (strcmp(slot, "date_to") == 0) {
@@ -2552,9 +2610,20 @@ static int conv_when(struct xctx *X, size_t s, size_t e)
         datetime_format(t, out);
         return put_slot(X, "when", json_string(out));
     }
-    if (intent_has_slot(X->in, "date") &&
-        parse_date(X, key_slice(X, s, e), &from, &to, &range) == RB_OK) {
-        return put_date(X, "date", from);
+    if (!intent_has_slot(X->in, "date")) {
+        return RB_EPARSE;
+    }
+    /* no time in it after all ("friday evening"): the day, from its longest start that is one */
+    while (e > s) {
+        if (parse_date(X, key_slice(X, s, e), &from, &to, &range) == RB_OK) {
+            return put_date(X, "date", from);
+        }
+        while (e > s && X->K->k.p[e - 1] != ' ') {
+            e--;
+        }
+        while (e > s && X->K->k.p[e - 1] == ' ') {
+            e--;
+        }
     }
     return RB_EPARSE;
 }

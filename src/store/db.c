@@ -206,6 +206,11 @@ PGconn *db_pg(struct dbconn *c)
     return c->pg;
 }
 
+bool db_ok(struct dbconn *c)
+{
+    return c && c->pg && !c->broken && PQstatus(c->pg) == CONNECTION_OK;
+}
+
 int db_reconnect(struct dbconn *c)
 {
     const char *ci = c->conninfo ? c->conninfo : (c->pool ? c->pool->conninfo : "");

@@ -40,6 +40,8 @@ void db_release(struct db *db, struct dbconn *c);
 RB_MUST_CHECK int db_connect(const char *conninfo, struct dbconn **out, struct buf *err);
 void db_disconnect(struct dbconn *c);
 PGconn *db_pg(struct dbconn *c);
+/* True when c is connected and no failure has marked it broken. */
+bool db_ok(struct dbconn *c);
 /* Re-establishes a broken dedicated connection; RB_ESTORE if still down. */
 RB_MUST_CHECK int db_reconnect(struct dbconn *c);
 

@@ -43,33 +43,69 @@ struct answer {
     bool units_only;     /* numbers must carry a unit (first pass) */
 };
 
+/* Bytes of a separator at s[i]: white space, ',' ';' and the Urdu comma
+ * and semicolon (U+060C, U+061B); 0 for anything else. *brk is set for the
+ * ones that end a value ("15 March, 8 lakh"). */
+static size_t sep_at(const char *s, size_t i, bool *brk)
+{
+    unsigned char c = (unsigned char)s[i];
+
+    *brk = c == ',' || c == ';' || c == '\n' || c == '\r';
+    if (c == ' ' || c == '\t' || *brk) {
+        return 1;
+    }
+    if (c == 0xD8 && ((unsigned char)s[i + 1] == 0x8C || (unsigned char)s[i + 1] == 0x9B)) {
+        *brk = true;
+        return 2;
+    }
+    return 0;
+}
+
+/* Drops end punctuation (. ! ? and the Urdu full stop and question mark). */
+static void trim_token(const char *s, struct token *t)
+{
+    while (t->end > t->start) {
+        unsigned char c = (unsigned char)s[t->end - 1];
+        if (c == '.' || c == '!' || c == '?') {
+            t->end--;
+        } else if (t->end - t->start >= 2 && (c == 0x94 || c == 0x9F) &&
+                   (unsigned char)s[t->end - 2] == (c == 0x94 ? 0xDB : 0xD8)) {
+            t->end -= 2; /* U+06D4 ۔ and U+061F ؟ */
+        } else {
+            break;
+        }
+    }
+}
+
 static void tokenize(struct answer *a)
 {
     const char *s = a->text;
-    size_t i = 0, len = strlen(s);
+    size_t i = 0, len = strlen(s), n;
+    bool brk;
 
     a->n = 0;
     while (i < len && a->n < MAX_TOKENS) {
-        while (i < len && strchr(" \t\r\n,;", s[i])) {
-            if (a->n && s[i] != ' ' && s[i] != '\t') {
+        while (i < len && (n = sep_at(s, i, &brk)) > 0) {
+            if (a->n && brk) {
                 a->tok[a->n - 1].brk = true;
             }
-            i++;
+            i += n;
         }
         if (i >= len) {
             break;
         }
         struct token *t = &a->tok[a->n++];
         t->start = i;
-        while (i < len && !strchr(" \t\r\n,;", s[i])) {
+        while (i < len && sep_at(s, i, &brk) == 0) {
             i++;
         }
         t->end = i;
-        while (t->end > t->start && strchr(".!?", s[t->end - 1])) {
-            t->end--;
-        }
         t->brk = false;
         t->used = false;
+        trim_token(s, t);
+        if (t->end == t->start) {
+            a->n--; /* punctuation alone */
+        }
     }
 }
 
@@ -274,7 +310,7 @@ static int fill_stage(struct wctx *x, struct answer *a, json_t *slots, int *fill
 
 static int fill_free(struct answer *a, const json_t *missing, json_t *slots, int *filled)
 {
-    static const char *const order[] = {"lead", "name", "staff", "hall", "text", NULL};
+    static const char *const order[] = {"lead", "name", "staff", "text", NULL};
     char *rest = leftover(a);
     int rc = RB_OK;
 
@@ -299,7 +335,7 @@ int fill_missing(struct wctx *x, const json_t *missing, const char *text, json_t
     } typed[] = {{"when", w_date, false},      {"date", w_date, false},
                  {"phone", w_word, false},     {"amount", w_number, true},
                  {"guests", w_number, true},   {"milestone", w_word, false},
-                 {"slot", w_word, false}};
+                 {"slot", w_word, false},      {"hall", w_hall, false}};
     struct answer a;
     bool hit;
     int rc = RB_OK;

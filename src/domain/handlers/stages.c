@@ -311,6 +311,12 @@ static int details_from_text(struct hctx *h, int to)
     if (to == STAGE_SITE_VISIT && !slot_str(h, "when")) {
         json_array_append_new(missing, json_string("when"));
     }
+    if (!slot_str(h, "hall")) {
+        json_array_append_new(missing, json_string("hall"));
+    }
+    if (!slot_str(h, "slot")) {
+        json_array_append_new(missing, json_string("slot"));
+    }
     /* a date in free text is read only for BOOKED ("kal baat karenge" is no event date) */
     if (to == STAGE_BOOKED && !slot_str(h, "date")) {
         json_array_append_new(missing, json_string("date"));
