@@ -115,6 +115,12 @@ RB_MUST_CHECK int notify_staff(struct wctx *x, const struct staff_info *to, cons
 /* notify_staff by id; a missing or inactive staff member is skipped. */
 RB_MUST_CHECK int notify_staff_id(struct wctx *x, int64_t staff_id, const char *key,
                                   const json_t *vars, const struct say_opts *o);
+/* Tells staff_id about lead l: key rendered in their language with l's card
+ * (lead_vars) plus extra (borrowed, may be NULL: language-free values such as
+ * names and numbers). A missing or inactive staff member is skipped. */
+RB_MUST_CHECK int notify_lead(struct wctx *x, int64_t staff_id, const char *key,
+                              const struct lead_row *l, const json_t *extra,
+                              const struct say_opts *o);
 /* The language notices to s are written in. */
 enum lang staff_lang(const struct staff_info *s);
 

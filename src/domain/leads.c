@@ -721,16 +721,13 @@ static int meta_join_open(struct wctx *x, int64_t lead_id, const struct meta_fie
                         db_i64s(f->guests, g), f->name, leadgen_id};
     struct say_opts o = {lead_id, "notice", true, NULL};
     struct lead_row l;
-    json_t *vars = NULL;
     int rc = db_exec(x->db, sql_fill_open, 6, p, NULL);
 
     lead_row_init(&l);
     rc = rc ? rc : lead_load(x, lead_id, false, &l);
-    rc = rc ? rc : lead_vars(x, LANG_EN, &l, &vars);
     if (!rc && l.assigned) {
-        rc = notify_staff_id(x, l.assigned, "meta_form_existing", vars, &o);
+        rc = notify_lead(x, l.assigned, "meta_form_existing", &l, NULL, &o);
     }
-    json_decref(vars);
     lead_row_release(&l);
     return rc;
 }

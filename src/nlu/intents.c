@@ -999,6 +999,25 @@ static int add_stop_raw(struct loader *L, struct str val, const char *file, int 
     return S->stop_raw[S->nstop_raw - 1] ? RB_OK : RB_ENOMEM;
 }
 
+/* "now: YYYY-MM-DDTHH:MM", the clock of the examples that follow. */
+static int parse_now(struct loader *L, struct file_state *F, struct str val, int line)
+{
+    struct rb_datetime t;
+    char *s = str_dup(val);
+
+    if (!s) {
+        return RB_ENOMEM;
+    }
+    if (val.len >= sizeof F->now || datetime_parse(s, &t) != RB_OK) {
+        lerr(L, F->file, line, "now must read YYYY-MM-DDTHH:MM");
+    } else {
+        memcpy(F->now, val.p, val.len);
+        F->now[val.len] = '\0';
+    }
+    free(s);
+    return RB_OK;
+}
+
 /* One line of either kind of file; key is before the first ':'. */
 static int parse_keyed(struct loader *L, struct file_state *F, struct str key, struct str val,
                        int line)
@@ -1055,20 +1074,7 @@ static int parse_keyed(struct loader *L, struct file_state *F, struct str key, s
         return parse_example(L, in, val, F->now, F->file, line);
     }
     if (str_eqs(key, "now")) {
-        struct rb_datetime t;
-        char *s = str_dup(val);
-
-        if (!s) {
-            return RB_ENOMEM;
-        }
-        if (val.len >= sizeof F->now || datetime_parse(s, &t) != RB_OK) {
-            lerr(L, F->file, line, "now must read YYYY-MM-DDTHH:MM");
-        } else {
-            memcpy(F->now, val.p, val.len);
-            F->now[val.len] = '\0';
-        }
-        free(s);
-        return RB_OK;
+        return parse_now(L, F, val, line);
     }
     lerr(L, F->file, line, "unknown setting \"%.*s\"", (int)key.len, key.p);
     return RB_OK;
@@ -1813,9 +1819,9 @@ static int compile_one(struct loader *L, const struct raw_pat *r)
     }
     P = &S->pats[S->npats];
     memset(P, 0, sizeof *P);
-    P->re = pcre2_compile((PCRE2_SPTR)src.p, src.len,
-                          PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES | PCRE2_CASELESS, &ecode, &off,
-                          NULL);
+    P->re =
+        pcre2_compile((PCRE2_SPTR)src.p, src.len,
+                      PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES | PCRE2_CASELESS, &ecode, &off, NULL);
     if (!P->re) {
         pcre2_get_error_message(ecode, msg, sizeof msg);
         lerr(L, r->file, r->line,
@@ -2562,8 +2568,8 @@ static int conv_month(struct xctx *X, const char *slot, struct str c)
     }
     from.y = atoi(period);
     from.m = atoi(period + 5);
-    if (!X->nn.past && (from.y < X->nn.now.date.y ||
-                        (from.y == X->nn.now.date.y && from.m < X->nn.now.date.m))) {
+    if (!X->nn.past &&
+        (from.y < X->nn.now.date.y || (from.y == X->nn.now.date.y && from.m < X->nn.now.date.m))) {
         from.y++;
     }
     to = from;

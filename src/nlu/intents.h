@@ -6,14 +6,23 @@
  * Files (the format is documented for admins in intents/README.md):
  *   intents/NAME.intent   one intent: name, roles, slots, description,
  *                         patterns, synonyms, examples
- *   intents/NAME.frag     shared fragments ({date} = ...), synonyms and the
- *                         honorifics list, usable from every .intent file
+ *   intents/NAME.frag     shared fragments ({date} = ...), synonyms, the
+ *                         stopwords and drop-from-names lists, usable from
+ *                         every .intent file
  *
- * A loaded set (struct intents) is immutable: compiled patterns, the synonym
- * table and the catalog are shared read-only by every thread. Each call to
- * intents_match makes its own PCRE2 match data, so any number of threads may
- * match against one set at once. A reload builds a new set; the old one is
- * freed when nobody uses it (the app's snapshot reference count).
+ * A loaded set (struct intents) is immutable: compiled patterns (big
+ * fragments defined once per pattern and called as PCRE2 subroutines), the
+ * synonym table, the trigger and stopword word sets and the catalog are
+ * shared read-only by every thread; the one PCRE2 match context (match limit,
+ * the stopword callout) only reads the set. Each call to intents_match makes
+ * its own match data, so any number of threads may match against one set at
+ * once. A reload builds a new set; the old one is freed when nobody uses it
+ * (the app's snapshot reference count).
+ *
+ * Speed: an intent with a `trigger:` word list has its patterns tried only
+ * when one of those words or phrases is in the message (one hash look-up per
+ * word); `{not_stopword}` is a callout into a hash of the `stopwords:` list,
+ * not a regex alternation.
  *
  * Matching (intents_match) runs on the normalized text (text_normalize,
  * emoji dropped); every named group that matched goes through the value
@@ -26,7 +35,9 @@
  *   4. the earlier pattern (files in name order, lines in file order).
  * Its confidence is the pattern's `confidence:` when set, otherwise
  * 0.5 + 0.45 * (match length / text length); 0.1 less when the runner-up,
- * of another intent, ties on 1 and 2. "unknown" has confidence 0.
+ * of another intent, ties on 1 and 2. When no pattern matches the answer
+ * is "unknown" with confidence 0 (unknown.intent's own patterns give a
+ * confident "unknown" to chit-chat).
  * Names (name, staff, a lead by name) and free text come from the original
  * message as written, without honorifics (bhai, sahab, sb, ji, Mr ...).
  */

@@ -8,7 +8,9 @@
  * text and now columns of each corpus file (default
  * tests/fixtures/corpus/labeled.tsv), parses every message N times (default
  * 20) one after another on this thread, and prints messages per second and
- * the 50th and 99th percentile of the time per message in microseconds. The
+ * the 50th and 99th percentile of the time per message in microseconds. Times
+ * are this thread's CPU time (CLOCK_THREAD_CPUTIME_ID), so that other work on
+ * a shared machine does not count; wall-clock messages/s is printed too. The
  * target of issue 3 is at least 20,000 messages/s.
  */
 #include <stdio.h>
@@ -34,11 +36,11 @@ static const char *home(void)
     return h && h[0] ? h : ".";
 }
 
-static int64_t now_ns(void)
+static int64_t now_ns(clockid_t which)
 {
     struct timespec ts;
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(which, &ts);
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
@@ -127,7 +129,7 @@ int main(int argc, char **argv)
     struct msg *msgs = NULL;
     struct parse_result r;
     size_t n = 0, cap = 0, i, total, k = 0;
-    int64_t *ns = NULL, t0, t1, start;
+    int64_t *ns = NULL, t0, t1, start, wall, cpu = 0;
     int rounds = 20, a, files = 0, status = 1;
     char path[1024];
 
@@ -154,26 +156,27 @@ int main(int argc, char **argv)
     if (!ns) {
         goto out;
     }
-    start = now_ns();
+    start = now_ns(CLOCK_MONOTONIC);
     for (a = 0; a < rounds; a++) {
         for (i = 0; i < n; i++) {
             parse_result_init(&r);
-            t0 = now_ns();
+            t0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
             if (intents_match(rules, msgs[i].text, strlen(msgs[i].text), msgs[i].now, &r) !=
                 RB_OK) {
                 fprintf(stderr, "bench_parse: cannot parse \"%s\"\n", msgs[i].text);
             }
-            t1 = now_ns();
             parse_result_release(&r);
+            t1 = now_ns(CLOCK_THREAD_CPUTIME_ID);
             ns[k++] = t1 - t0;
+            cpu += t1 - t0;
         }
     }
-    t1 = now_ns();
+    wall = now_ns(CLOCK_MONOTONIC) - start;
     qsort(ns, total, sizeof *ns, cmp_i64);
-    printf("bench_parse: %zu messages x %d rounds on one core: %.0f messages/s, "
-           "p50 %.1f us, p99 %.1f us per message\n",
-           n, rounds, (double)total / ((double)(t1 - start) / 1e9), (double)ns[total / 2] / 1e3,
-           (double)ns[(size_t)((double)total * 0.99)] / 1e3);
+    printf("bench_parse: %zu messages x %d rounds on one core: %.0f messages/s "
+           "(%.0f by the wall clock), p50 %.1f us, p99 %.1f us per message\n",
+           n, rounds, (double)total / ((double)cpu / 1e9), (double)total / ((double)wall / 1e9),
+           (double)ns[total / 2] / 1e3, (double)ns[(size_t)((double)total * 0.99)] / 1e3);
     status = 0;
 out:
     for (i = 0; i < n; i++) {

@@ -37,6 +37,12 @@ H=$(greeting_wamid +923451234567) || bail "no greeting sent to Hamza" "$WAIT_LAS
 M=$(greeting_wamid +923001239876) || bail "no greeting sent to Maryam" "$WAIT_LAST"
 check_eq "the greetings are logged as outbound messages" \
     "$(psql_q "SELECT count(*) FROM messages WHERE direction = 'out' AND wamid IN ('$A', '$H', '$M')")" 3
+wait_quiet 60
+check_eq "each sent outbox row is one outbound message (no second row without wamid)" \
+    "$(psql_q "SELECT count(*) FROM outbox o WHERE o.state = 'sent' AND o.kind <> 'mark_read'
+                 AND (SELECT count(*) FROM messages m WHERE m.direction = 'out' AND m.outbox_id = o.id) <> 1")" 0
+check_eq "every outbound message of a sent row carries its wamid" \
+    "$(psql_q "SELECT count(*) FROM messages m JOIN outbox o ON o.id = m.outbox_id WHERE m.direction = 'out' AND o.state = 'sent' AND m.wamid IS NULL")" 0
 
 # In order: sent, delivered, read.
 check_eq "H sent: 200" "$(post_status status_sent.json "$H")" 200

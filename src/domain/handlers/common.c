@@ -370,6 +370,30 @@ int notify_staff_id(struct wctx *x, int64_t staff_id, const char *key, const jso
     return rc;
 }
 
+int notify_lead(struct wctx *x, int64_t staff_id, const char *key, const struct lead_row *l,
+                const json_t *extra, const struct say_opts *o)
+{
+    struct staff_info s;
+    json_t *vars = NULL;
+    int rc;
+
+    staff_info_init(&s);
+    rc = staff_load(x, staff_id, &s);
+    if (rc == RB_ENOTFOUND || (!rc && !s.active)) {
+        rc = RB_OK;
+        goto out;
+    }
+    rc = rc ? rc : lead_vars(x, staff_lang(&s), l, &vars);
+    if (!rc && extra) {
+        rc = json_object_update(vars, (json_t *)extra) ? RB_ENOMEM : RB_OK;
+    }
+    rc = rc ? rc : notify_staff(x, &s, key, vars, o);
+out:
+    json_decref(vars);
+    staff_info_release(&s);
+    return rc;
+}
+
 int send_client(struct wctx *x, const struct lead_row *l, const struct client_msg *cm,
                 int64_t *outbox_id)
 {

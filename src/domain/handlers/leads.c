@@ -211,22 +211,18 @@ static int assign_reply(struct hctx *h, const char *key, const char *staff)
 static int assign_notices(struct hctx *h, int64_t old, const struct staff_info *to)
 {
     struct say_opts o = {h->lead->id, "notice", true, NULL};
-    json_t *vars = NULL;
-    int rc = lead_vars(h->x, staff_lang(to), h->lead, &vars);
+    json_t *extra = json_pack("{s:s, s:s}", "by", h->me->name, "to", to->name);
+    int rc = extra ? RB_OK : RB_ENOMEM;
 
-    if (!rc) {
-        json_object_set_new(vars, "by", json_string(h->me->name));
-        json_object_set_new(vars, "to", json_string(to->name));
-    }
     if (!rc && to->id != h->me->id) {
-        rc = notify_staff(h->x, to, "assigned_to_you", vars, &o);
+        rc = notify_lead(h->x, to->id, "assigned_to_you", h->lead, extra, &o);
         rc = rc ? rc : convo_set_current(h->x, to->id, h->lead->id);
     }
     if (!rc && old && old != h->me->id) {
         o.coalesce = false;
-        rc = notify_staff_id(h->x, old, "assign_taken", vars, &o);
+        rc = notify_lead(h->x, old, "assign_taken", h->lead, extra, &o);
     }
-    json_decref(vars);
+    json_decref(extra);
     return rc;
 }
 

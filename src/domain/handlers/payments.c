@@ -27,12 +27,16 @@ static const char sql_overdue[] =
     " AND ($3::bigint = 0 OR l.assigned_staff_id = $3)"
     " ORDER BY p.due_date DESC, p.id DESC LIMIT $4 OFFSET $5";
 
+static const char *milestone_key(const char *m)
+{
+    return strcmp(m, "advance") == 0 ? "milestone_advance"
+           : strcmp(m, "mid") == 0   ? "milestone_mid"
+                                     : "milestone_final";
+}
+
 static int milestone_name(struct hctx *h, const char *m, struct buf *out)
 {
-    char key[32];
-
-    snprintf(key, sizeof(key), "milestone_%s", m);
-    return render(h->x, h->lang, key, NULL, out);
+    return render(h->x, h->lang, milestone_key(m), NULL, out);
 }
 
 static int paid_total(struct wctx *x, int64_t lead, int64_t *total)
@@ -70,7 +74,21 @@ static int recorded(struct hctx *h, const char *milestone, int64_t amount)
         rc = reply(h, "payment_recorded", vars);
     }
     if (!rc && h->lead->assigned && h->lead->assigned != h->me->id) {
-        rc = notify_staff_id(h->x, h->lead->assigned, "payment_notice", vars, &o);
+        /* the milestone's name in the assignee's language */
+        json_t *extra = NULL;
+        struct staff_info s;
+        staff_info_init(&s);
+        rc = staff_load(h->x, h->lead->assigned, &s);
+        buf_reset(&mname);
+        rc = rc ? rc : render(h->x, staff_lang(&s), milestone_key(milestone), NULL, &mname);
+        extra = rc ? NULL
+                   : json_pack("{s:s, s:s, s:s}", "milestone", mname.p, "paid_now", am, "paid",
+                               paid);
+        rc = rc ? rc : extra ? notify_lead(h->x, s.id, "payment_notice", h->lead, extra, &o)
+                             : RB_ENOMEM;
+        json_decref(extra);
+        staff_info_release(&s);
+        rc = rc == RB_ENOTFOUND ? RB_OK : rc;
     }
     json_decref(vars);
     buf_release(&mname);

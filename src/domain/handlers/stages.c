@@ -253,32 +253,33 @@ static int date_taken(struct hctx *h, int64_t *other)
 static int moved_replies(struct hctx *h, const char *from_name)
 {
     struct say_opts o = {h->lead->id, "notice", true, NULL};
-    json_t *vars = NULL;
+    json_t *vars = NULL, *by = json_pack("{s:s}", "by", h->me->name);
     int64_t *fin = NULL;
     size_t nfin = 0;
-    int rc = lead_vars(h->x, h->lang, h->lead, &vars);
+    int rc = by ? lead_vars(h->x, h->lang, h->lead, &vars) : RB_ENOMEM;
 
     if (!rc) {
         json_object_set_new(vars, "from", json_string(from_name));
-        json_object_set_new(vars, "by", json_string(h->me->name));
+        json_object_set(vars, "by", json_object_get(by, "by"));
         rc = reply(h, h->lead->stage == STAGE_BOOKED                           ? "moved_booked"
                       : h->lead->stage == STAGE_SITE_VISIT && h->lead->visit_at ? "moved_visit"
                                                                                : "moved",
                    vars);
     }
     if (!rc && h->lead->assigned && h->lead->assigned != h->me->id) {
-        rc = notify_staff_id(h->x, h->lead->assigned, "moved_by_other", vars, &o);
+        rc = notify_lead(h->x, h->lead->assigned, "moved_by_other", h->lead, by, &o);
     }
     if (!rc && h->lead->stage == STAGE_BOOKED) {
         rc = staff_by_role(h->x, "finance", &fin, &nfin);
+        o.purpose = "booking";
+        o.coalesce = false;
         for (size_t i = 0; !rc && i < nfin; i++) {
-            o.purpose = "booking";
-            o.coalesce = false;
-            rc = notify_staff_id(h->x, fin[i], "booked_finance", vars, &o);
+            rc = notify_lead(h->x, fin[i], "booked_finance", h->lead, by, &o);
         }
     }
     free(fin);
     json_decref(vars);
+    json_decref(by);
     return rc;
 }
 

@@ -89,33 +89,18 @@ static int mark(struct wctx *x, const char *sql, int64_t id)
     return db_exec(x->db, sql, 1, p, NULL);
 }
 
-/* Loads lead id and its card vars in staff_id's language. */
+/* Tells staff_id about lead lead_id (loaded here). */
 static int tell_about(struct wctx *x, int64_t staff_id, int64_t lead_id, const char *key,
-                      const char *purpose, json_t *extra)
+                      const char *purpose, const json_t *extra)
 {
     struct say_opts o = {lead_id, purpose, true, NULL};
-    struct staff_info s;
     struct lead_row l;
-    json_t *vars = NULL;
     int rc;
 
-    staff_info_init(&s);
     lead_row_init(&l);
-    rc = staff_load(x, staff_id, &s);
-    if (rc == RB_ENOTFOUND || (!rc && !s.active)) {
-        rc = RB_OK;
-        goto out;
-    }
-    rc = rc ? rc : lead_load(x, lead_id, false, &l);
-    rc = rc ? rc : lead_vars(x, staff_lang(&s), &l, &vars);
-    if (!rc && extra) {
-        json_object_update(vars, extra);
-    }
-    rc = rc ? rc : notify_staff(x, &s, key, vars, &o);
-out:
-    json_decref(vars);
+    rc = lead_load(x, lead_id, false, &l);
+    rc = rc ? rc : notify_lead(x, staff_id, key, &l, extra, &o);
     lead_row_release(&l);
-    staff_info_release(&s);
     return rc;
 }
 
