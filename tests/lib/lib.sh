@@ -353,7 +353,7 @@ _rabta_env() {
 _free_port() {
     local p i
     for i in $(seq 1 100); do
-        p=$((20000 + RANDOM % 40000))
+        p=$((20000 + RANDOM % 12000)) # below the ephemeral range (32768+)
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
             echo "$p"
             return 0
@@ -379,6 +379,8 @@ start_rabta() {
     await_rabta "${1:-a}"
 }
 
+declare -A RABTA_ARGS=() RABTA_LOGPOS=()
+
 # launch_rabta [NAME [VAR=VALUE...]]: starts it without waiting (several
 # instances can then start at once); await_rabta NAME waits for it.
 launch_rabta() {
@@ -389,6 +391,11 @@ launch_rabta() {
     _rabta_env
     log=$T/rabta-$name.log
     port=$(_free_port) || bail "no free port"
+    RABTA_ARGS[$name]=
+    if (($#)); then
+        RABTA_ARGS[$name]=$(printf '%q ' "$@")
+    fi
+    RABTA_LOGPOS[$name]=$(stat -c %s "$log" 2>/dev/null || echo 0)
     (cd "$T/home" && exec env "${RABTA_ENV[@]}" "RABTA_LISTEN=127.0.0.1:$port" "$@" \
         "$RABTA_BIN" serve </dev/null >>"$T/rabta-$name.out" 2>>"$log") &
     pid=$!
@@ -400,23 +407,32 @@ launch_rabta() {
     fi
 }
 
+# await_rabta NAME: waits for /healthz; if the instance lost the race for its
+# port (another process took it after _free_port), starts it again elsewhere.
 await_rabta() {
-    local name=${1:-a} pid url log
-    pid=${RABTA_PID[$name]}
-    url=http://127.0.0.1:${RABTA_PORT[$name]}
+    local name=${1:-a} pid url log try rc
     log=$T/rabta-$name.log
-    wait_until 60 _alive_and_healthy "$pid" "$url"
-    if ! _exited "$pid" && _healthy "$url"; then
-        return 0
-    fi
-    unset "RABTA_PID[$name]"
-    if ! _exited "$pid"; then
-        kill -KILL "$pid" 2>/dev/null
+    for try in 1 2 3 4 5; do
+        pid=${RABTA_PID[$name]}
+        url=http://127.0.0.1:${RABTA_PORT[$name]}
+        wait_until 60 _alive_and_healthy "$pid" "$url"
+        if ! _exited "$pid" && _healthy "$url"; then
+            return 0
+        fi
+        unset "RABTA_PID[$name]"
+        if ! _exited "$pid"; then
+            kill -KILL "$pid" 2>/dev/null
+            wait "$pid" 2>/dev/null
+            bail "rabta serve [$name] not healthy after 60 s" "$(tail -n 30 "$log")"
+        fi
         wait "$pid" 2>/dev/null
-        bail "rabta serve [$name] not healthy after 60 s" "$(tail -n 30 "$log")"
-    fi
-    wait "$pid" 2>/dev/null
-    bail "rabta serve [$name] exited during start-up (status $?)" "$(tail -n 30 "$log")"
+        rc=$?
+        if ! tail -c +"$((RABTA_LOGPOS[$name] + 1))" "$log" | grep -qi 'in use'; then
+            bail "rabta serve [$name] exited during start-up (status $rc)" "$(tail -n 30 "$log")"
+        fi
+        eval "launch_rabta $name ${RABTA_ARGS[$name]}"
+    done
+    bail "rabta serve [$name]: no free port after 5 tries" "$(tail -n 30 "$log")"
 }
 
 rabta_url() { echo "http://127.0.0.1:${RABTA_PORT[${1:-a}]}"; }
