@@ -13,11 +13,13 @@ start_rabta
 for i in $(seq 10 29); do
     conv_body "$T/c$i.json" "9230055500$i" "Guest $i" text "Assalam o alaikum, shadi ke liye hall chahiye"
 done
+posters=()
 for i in $(seq 10 29); do
     post_webhook "$T/c$i.json" >"$T/status$i" &
+    posters+=($!)
 done
-wait
-check_eq "20 webhooks answered 200" "$(cat "$T"/status* | sort | uniq -c | tr -s ' ')" " 20 200"
+wait "${posters[@]}" # not a bare wait: rabta and the fake are children too
+check_eq "20 webhooks answered 200" "$(for f in "$T"/status*; do cat "$f"; echo; done | sort | uniq -c | tr -s ' ')" " 20 200"
 wait_quiet 120 || not_ok "everything settles" "$WAIT_LAST"
 check_eq "20 leads, one per client" "$(psql_q "SELECT count(*), count(DISTINCT contact_id) FROM leads")" "20|20"
 check_eq "7/7/6 over Bilal, Sara and Usman" \
@@ -26,7 +28,7 @@ check_eq "7/7/6 over Bilal, Sara and Usman" \
 check_eq "every assignee is a salesperson" \
     "$(psql_q "SELECT count(*) FROM leads l JOIN staff s ON s.id = l.assigned_staff_id WHERE s.role = 'sales'")" 20
 check_eq "every client greeted exactly once (recorded sends)" \
-    "$(fake_requests whatsapp | jq -rs '[.[] | select(.status == 200 and (.body.to | startswith("+9230055500"))) | .body.to] | group_by(.) | map(length) | unique | map(tostring) | join(",") + " " + (length | tostring)')" \
+    "$(fake_requests whatsapp | jq -rs '[.[] | select(.status == 200 and (.body.to | startswith("+9230055500"))) | .body.to] | group_by(.) | (map(length) | unique | map(tostring) | join(",")) + " " + (length | tostring)')" \
     "1 20"
 check_eq "every greeting names the assignee of its lead" \
     "$(psql_q "SELECT count(*) FROM outbox o JOIN leads l ON l.id = o.lead_id JOIN staff s ON s.id = l.assigned_staff_id WHERE o.purpose = 'greeting' AND position(s.name IN o.body) > 0")" 20
