@@ -1664,7 +1664,7 @@ static void usage(FILE *to)
                 "  --port PORT  listen on 127.0.0.1:PORT (0: any free port);\n"
                 "               the first stdout line is port=N\n"
                 "  --log FILE   also append each recorded request as a JSON line\n"
-                "  --ref DIR    reference directory (default ../shared/reference)\n");
+                "  --ref DIR    reference directory (default tests/fixtures/reference)\n");
 }
 
 /* Returns 0 to go on, 1 after --help, 2 on a usage error. */
@@ -1744,7 +1744,7 @@ static void fake_stop(struct fake *f)
 
 int main(int argc, char **argv)
 {
-    struct opts o = {.port = 0, .log = NULL, .ref = "../shared/reference"};
+    struct opts o = {.port = 0, .log = NULL, .ref = "tests/fixtures/reference"};
     struct MHD_Daemon *d;
     const union MHD_DaemonInfo *info;
     struct fake f;

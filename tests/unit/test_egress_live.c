@@ -26,7 +26,7 @@
 #include "egress/whatsapp.h"
 
 #define FAKE_BIN "build/test/fake_upstream"
-#define FAKE_REF "../shared/reference"
+#define FAKE_REF "tests/fixtures/reference"
 
 static pid_t fake_pid = -1;
 static char base[64];     /* http://127.0.0.1:N */

@@ -3,7 +3,7 @@
  * Gemini request shaping and response handling, without the network:
  * the schema generated from the catalog, the request body per model family,
  * the system text, the prompt files, every reference response in
- * ../shared/reference/gemini/ (read at run time from the repository root)
+ * tests/fixtures/reference/gemini/ (copies of the shared reference) (read at run time from the repository root)
  * and the validation of answers (truncated, enum violations, slots).
  */
 #include "harness.h"
@@ -14,7 +14,7 @@
 
 #include "egress/gemini.h"
 
-#define REF "../shared/reference/gemini/"
+#define REF "tests/fixtures/reference/gemini/"
 
 /* The catalog of INTENTS.md, as the rule engine would hand it over. */
 static const char *const s_create[] = {"name", "phone", "date", "guests", "text"};

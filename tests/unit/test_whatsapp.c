@@ -2,7 +2,7 @@
 /*
  * The pure parts of the WhatsApp client: builders against the reference
  * request files, the splitter, the classifier against the reference error
- * bodies (read at run time from ../shared/reference/whatsapp/, relative to
+ * bodies (read at run time from tests/fixtures/reference/whatsapp/, relative to
  * the repository root where the tests run), and the backoff.
  */
 #include "harness.h"
@@ -11,7 +11,7 @@
 
 #include "egress/whatsapp.h"
 
-#define REF "../shared/reference/whatsapp/"
+#define REF "tests/fixtures/reference/whatsapp/"
 
 /* The file's bytes, or NULL (a failed check) when it cannot be read. */
 static char *slurp(const char *name, size_t *len)
