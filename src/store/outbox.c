@@ -4,16 +4,21 @@
 
 static const char sql_coalesce[] =
     "UPDATE outbox SET body = body || E'\\n\\n' || $2 WHERE id = ("
-    " SELECT id FROM outbox WHERE coalesce_key = $1 AND state = 'pending' AND attempts = 0"
+    " SELECT id FROM outbox WHERE coalesce_key = $1 AND state = 'pending'"
+    "  AND (attempts = 0 OR error_code = 131056)"
     "  AND kind = 'text' AND length(body) + length($2) < 3500"
     "  ORDER BY id DESC LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id";
 
 static const char sql_insert[] =
     "INSERT INTO outbox (venue_id, contact_id, recipient_phone, recipient_bsuid, lead_id,"
     " staff_id, kind, body, context_wamid, template_name, template_lang, template_params,"
-    " automated, coalesce_key, purpose)"
+    " automated, coalesce_key, purpose, next_attempt_at)"
     " VALUES ($1, NULLIF($2::bigint, 0), $3, $4, NULLIF($5::bigint, 0), NULLIF($6::bigint, 0),"
-    " $7, $8, $9, $10, $11, $12::jsonb, $13::bool, $14, $15) RETURNING id";
+    " $7, $8, $9, $10, $11, $12::jsonb, $13::bool, $14, $15,"
+    " GREATEST(now(), (SELECT max(next_attempt_at) FROM outbox WHERE state = 'pending'"
+    "  AND error_code = 131056 AND recipient_phone IS NOT DISTINCT FROM $3"
+    "  AND recipient_bsuid IS NOT DISTINCT FROM $4)))"
+    " RETURNING id";
 
 static const char sql_notify[] = "SELECT pg_notify('rabta_outbox', '')";
 

@@ -34,8 +34,11 @@ struct outbox_msg {
 
 /*
  * Queues m inside the caller's transaction. With a coalesce_key and a
- * pending, never-tried row of that key, the body is appended to it instead
- * (one message, so a quote-reply still names one lead). *id gets the row.
+ * pending row of that key that was never tried or was refused only by the
+ * pair rate limit (131056: not delivered), the body is appended to it
+ * instead (one message, so a quote-reply still names one lead). A new row
+ * for a recipient held back by 131056 waits as long as the held row does,
+ * so it does not meet the same limit at once. *id gets the row.
  */
 RB_MUST_CHECK int store_outbox_add(struct dbconn *c, const struct outbox_msg *m, int64_t *id);
 
