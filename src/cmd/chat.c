@@ -4,6 +4,7 @@
  * sends to that phone is printed.
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,8 +98,8 @@ static void print_message(const json_t *req)
     printf("]\n");
 }
 
-/* Prints what the bot sent since last time; returns how many. */
-static int poll_replies(struct chat *ch)
+/* Prints (when show) what the bot sent since last time; returns how many. */
+static int poll_replies(struct chat *ch, bool show)
 {
     char url[600];
     struct http_response res;
@@ -115,7 +116,9 @@ static int poll_replies(struct chat *ch)
     json_array_foreach(json_object_get(root, "messages"), i, m)
     {
         ch->last_id = json_integer_value(json_object_get(m, "id"));
-        print_message(json_object_get(m, "request"));
+        if (show) {
+            print_message(json_object_get(m, "request"));
+        }
         n++;
     }
     fflush(stdout);
@@ -130,7 +133,7 @@ static void wait_replies(struct chat *ch)
     int quiet = 0, got = 0;
 
     for (int i = 0; i < 40 && quiet < (got ? 4 : 40); i++) {
-        int n = poll_replies(ch);
+        int n = poll_replies(ch, true);
         got += n;
         quiet = n ? 0 : quiet + 1;
         nanosleep(&step, NULL);
@@ -174,7 +177,7 @@ int cmd_chat(int argc, char **argv)
         if (!app.env.sandbox) {
             fprintf(stderr, "(live mode: replies go to real WhatsApp and are not shown here)\n");
         }
-        while (poll_replies(&ch) > 0) {
+        while (poll_replies(&ch, false) > 0) {
             /* skip what was sent before this session */
         }
         printf("Chatting as +%s (%s). Type a message; Ctrl-D ends.\n", ch.digits, ch.name);
