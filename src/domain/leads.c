@@ -15,6 +15,7 @@
 #include "egress/graph_leads.h"
 #include "egress/invoicing.h"
 #include "nlu/catalog.h"
+#include "nlu/extract.h"
 #include "nlu/values.h"
 #include "store/contacts.h"
 #include "store/outbox.h"
@@ -203,16 +204,50 @@ static enum lang client_lang(const char *text)
  * Two workers racing for one contact: the partial unique index makes the
  * second INSERT do nothing after the first commits, and it re-reads.
  */
+/* The event date and guest count a client's message states, read as data. */
+static void client_facts(struct wctx *x, const char *text, struct event_facts *f, char date[11])
+{
+    struct nlu_now now = {.now = clock_local(x->now_s),
+                          .country_code = x->snap->config->country_code};
+
+    extract_event_facts(text, text ? strlen(text) : 0, &now, f);
+    date[0] = '\0';
+    if (f->has_date) {
+        date_format(f->date, date);
+    }
+}
+
+static const char sql_fill_facts[] =
+    "UPDATE leads SET event_date = COALESCE(event_date, NULLIF($2, '')::date),"
+    " guests = COALESCE(guests, NULLIF($3::bigint, 0))"
+    " WHERE id = $1 AND (event_date IS NULL AND $2 <> '' OR guests IS NULL AND $3::bigint > 0)";
+
+/* Fills the open lead's date and guests from the client's words when still unknown. */
+static int fill_facts(struct wctx *x, int64_t lead_id, const char *text)
+{
+    struct event_facts f;
+    char date[11], l[24], g[24];
+
+    client_facts(x, text, &f, date);
+    if (!date[0] && !f.guests) {
+        return RB_OK;
+    }
+    const char *p[3] = {db_i64s(lead_id, l), date, db_i64s(f.guests, g)};
+    return db_exec(x->db, sql_fill_facts, 3, p, NULL);
+}
+
 static int open_lead(struct wctx *x, const struct wa_message *m, int64_t contact_id, int64_t *id,
                      bool *fresh)
 {
     struct contact_info ci = {0};
     struct lead_new n;
+    struct event_facts facts;
+    char date[11];
     int rc = lead_open_of_contact(x, contact_id, id);
 
     *fresh = false;
     if (rc || *id) {
-        return rc;
+        return rc ? rc : fill_facts(x, *id, m->text);
     }
     rc = contact_load(x, contact_id, &ci);
     if (rc) {
@@ -226,6 +261,9 @@ static int open_lead(struct wctx *x, const struct wa_message *m, int64_t contact
     n.source = "whatsapp";
     n.client_lang = client_lang(m->text);
     n.contacted_now = true;
+    client_facts(x, m->text, &facts, date);
+    n.event_date = date[0] ? date : NULL;
+    n.guests = facts.guests;
     rc = lead_insert(x, &n, id);
     if (!rc && *id) {
         *fresh = true;

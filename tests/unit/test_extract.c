@@ -1,0 +1,65 @@
+/* links: nlu/extract nlu/text nlu/values */
+/*
+ * Facts a client states in passing: the event date and the guest count,
+ * only in forms that cannot mean anything else.
+ */
+#include "harness.h"
+
+#include <string.h>
+
+#include "nlu/extract.h"
+
+/* "YYYY-MM-DD guests" for text read on 2026-11-23 10:00, "- 0" when none. */
+static const char *facts(const char *text)
+{
+    static char out[64];
+    struct nlu_now now = {.now = {{2026, 11, 23}, 10, 0}, .country_code = 92};
+    struct event_facts f;
+    char d[11] = "-";
+
+    extract_event_facts(text, strlen(text), &now, &f);
+    if (f.has_date) {
+        date_format(f.date, d);
+    }
+    snprintf(out, sizeof(out), "%s %lld", d, (long long)f.guests);
+    return out;
+}
+
+TEST(dates_and_guests_in_roman_urdu_urdu_and_english)
+{
+    CHECK_STR(facts("Assalam o alaikum, mujhe 14 feb ko barat ke liye hall chahiye 500 log"),
+              "2027-02-14 500");
+    CHECK_STR(facts("15 March, 300 mehman"), "2027-03-15 300");
+    CHECK_STR(facts("Wedding on 20th December, around 250 guests. Rates?"), "2026-12-20 250");
+    CHECK_STR(facts("۱۵ مارچ کو ولیمہ ہے، ۴۰۰ مہمان"), "2027-03-15 400");
+    CHECK_STR(facts("date 15/3 hai"), "2027-03-15 0");
+    CHECK_STR(facts("shadi 05-01-2027 ko"), "2027-01-05 0");
+}
+
+TEST(what_is_not_a_fact)
+{
+    /* when to talk, not the event */
+    CHECK_STR(facts("kal baat karte hain"), "- 0");
+    CHECK_STR(facts("Friday ko call karein"), "- 0");
+    /* a bare number is anything: a price, a phone, a time */
+    CHECK_STR(facts("rate 1500 per head?"), "- 0");
+    CHECK_STR(facts("mera number 03001234567 hai"), "- 0");
+    CHECK_STR(facts("4 baje call karna"), "- 0");
+    /* a date already past is not the event */
+    CHECK_STR(facts("shadi 10-01-2026 ko hui thi"), "- 0");
+    CHECK_STR(facts(""), "- 0");
+    CHECK_STR(facts("\xff\xfe 14 feb"), "- 0");
+}
+
+TEST(the_first_of_each_wins)
+{
+    CHECK_STR(facts("14 feb ya 21 feb, 300 se 400 log"), "2027-02-14 400");
+}
+
+int main(void)
+{
+    RUN(dates_and_guests_in_roman_urdu_urdu_and_english);
+    RUN(what_is_not_a_fact);
+    RUN(the_first_of_each_wins);
+    return harness_done();
+}
