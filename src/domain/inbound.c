@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include <openssl/evp.h>
+#include <unistr.h>
 
+#include "core/buf.h"
 #include "core/str.h"
 
 void inbound_batch_init(struct inbound_batch *b)
@@ -62,11 +64,113 @@ static int batch_add(struct inbound_batch *b, enum inbound_kind kind, const char
     return RB_OK;
 }
 
+static bool hex4(const char *p, const char *end, unsigned *v)
+{
+    *v = 0;
+    if (end - p < 4) {
+        return false;
+    }
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+                     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+                     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+                                            : 16;
+        if (d == 16) {
+            return false;
+        }
+        *v = *v << 4 | d;
+    }
+    return true;
+}
+
+/*
+ * A copy of a JSON text in which what a strict decoder refuses but a person
+ * wrote (a message cut inside an emoji) reads as U+FFFD: a \uD800-\uDFFF
+ * escape that is not half of a pair, and bytes that are not UTF-8. NULL
+ * when there was nothing to repair (or no memory).
+ */
+char *inbound_repair_json(const char *s, size_t len, size_t *out_len)
+{
+    static const char repl[] = "\xef\xbf\xbd";
+    const char *p = s, *end = s + len;
+    struct buf out;
+    bool changed = false, in_string = false;
+
+    buf_init(&out, len * 2 + 16);
+    while (p < end) {
+        unsigned char c = (unsigned char)*p;
+        unsigned hi, lo;
+
+        if (c == '"') {
+            in_string = !in_string;
+        } else if (in_string && c == '\\' && p + 1 < end) {
+            if (p[1] == 'u' && hex4(p + 2, end, &hi) && hi >= 0xD800 && hi <= 0xDFFF) {
+                bool pair = hi <= 0xDBFF && end - p >= 12 && p[6] == '\\' && p[7] == 'u' &&
+                            hex4(p + 8, end, &lo) && lo >= 0xDC00 && lo <= 0xDFFF;
+                if (pair) {
+                    if (buf_add(&out, p, 12)) {
+                        goto fail;
+                    }
+                    p += 12;
+                    continue;
+                }
+                if (buf_add(&out, "\\ufffd", 6)) {
+                    goto fail;
+                }
+                changed = true;
+                p += 6;
+                continue;
+            }
+            if (buf_add(&out, p, 2)) { /* any other escape, \\ and \" included */
+                goto fail;
+            }
+            p += 2;
+            continue;
+        } else if (c >= 0x80) {
+            int m = u8_mblen((const uint8_t *)p, (size_t)(end - p));
+            size_t n = m > 0 ? (size_t)m : 0;
+            if (n == 0) {
+                if (buf_add(&out, repl, 3)) {
+                    goto fail;
+                }
+                changed = true;
+                p++;
+                continue;
+            }
+            if (buf_add(&out, p, n)) {
+                goto fail;
+            }
+            p += n;
+            continue;
+        }
+        if (buf_addc(&out, (char)c)) {
+            goto fail;
+        }
+        p++;
+    }
+    if (changed && buf_addc(&out, '\0') == RB_OK) {
+        *out_len = out.len - 1;
+        return out.p; /* the buffer is the caller's now */
+    }
+fail:
+    buf_release(&out);
+    return NULL;
+}
+
 static json_t *parse_body(const char *body, size_t len, struct buf *err)
 {
     json_error_t je;
     json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
 
+    if (!root) {
+        size_t fixed_len = 0;
+        char *fixed = inbound_repair_json(body, len, &fixed_len);
+        if (fixed) {
+            root = json_loadb(fixed, fixed_len, JSON_REJECT_DUPLICATES, &je);
+            free(fixed);
+        }
+    }
     if (!root) {
         buf_say(err, "malformed JSON at line %d column %d: %s", je.line, je.column, je.text);
         return NULL;

@@ -54,6 +54,15 @@ RB_MUST_CHECK int inbound_split_whatsapp(const char *body, size_t len, struct in
 RB_MUST_CHECK int inbound_split_leadgen(const char *body, size_t len, struct inbound_batch *b,
                                         struct buf *err);
 
+/*
+ * A copy of a JSON text in which a lone \uD800-\uDFFF escape (a message
+ * cut inside an emoji) becomes \ufffd and bytes that are not UTF-8 become
+ * U+FFFD, so a strict decoder takes it; NULL when nothing needed repair.
+ * The split functions try it when a body does not decode as it is. Free
+ * the result with free(); *out_len is its length.
+ */
+char *inbound_repair_json(const char *s, size_t len, size_t *out_len);
+
 /* A message event's payload as fields; all pointers are borrowed from payload. */
 struct wa_message {
     const char *phone_number_id;

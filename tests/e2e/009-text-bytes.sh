@@ -49,4 +49,16 @@ check_eq "Urdu profile name byte-exact" \
     "$(psql_q "SELECT encode(convert_to(profile_name, 'UTF8'), 'hex') FROM contacts WHERE phone = '+923001234567'")" \
     "$(hex_of_file "$T/name.txt")"
 
+# a text cut inside an emoji (a lone surrogate escape) and a byte that is
+# not UTF-8: kept, with U+FFFD in their place, not refused (Meta would
+# retry a 400 until it gave up, and the message would be lost)
+sed 's/"body":"[^"]*"/"body":"Salam \\ud83d"/; s/"id":"wamid\.[^"]*"/"id":"wamid.LONESURROGATE"/' \
+    "$WA/text.json" >"$T/lone.json"
+printf '%s' "$(sed 's/"body":"[^"]*"/"body":"Hall \xff chahiye"/; s/"id":"wamid\.[^"]*"/"id":"wamid.BADBYTE"/' "$WA/text.json")" >"$T/badbyte.json"
+check_eq "lone surrogate: 200" "$(post_webhook "$T/lone.json")" 200
+check_eq "invalid UTF-8 byte: 200" "$(post_webhook "$T/badbyte.json")" 200
+check_eventually "both stored with U+FFFD" \
+    "SELECT string_agg(body, '|' ORDER BY wamid) FROM messages WHERE wamid IN ('wamid.BADBYTE', 'wamid.LONESURROGATE')" \
+    "Hall � chahiye|Salam �" 60
+
 stop_rabta

@@ -292,6 +292,55 @@ TEST(leadgen_ids_as_strings_and_as_big_numbers)
     inbound_batch_release(&b);
 }
 
+/* One text message whose body is the JSON string literal lit (escapes and all). */
+static const char *text_of(const char *lit, struct inbound_batch *b)
+{
+    static char body[1024];
+    struct wa_message m;
+
+    snprintf(body, sizeof(body),
+             "{\"entry\":[{\"changes\":[{\"field\":\"messages\",\"value\":{\"metadata\":{"
+             "\"phone_number_id\":\"555\"},\"messages\":[{\"from\":\"923001234567\",\"id\":"
+             "\"wamid.S\",\"type\":\"text\",\"text\":{\"body\":\"%s\"}}]}}]}]}",
+             lit);
+    if (split_wa(body, b) != RB_OK || b->n != 1 || inbound_message(b->ev[0].payload, &m)) {
+        return NULL;
+    }
+    return m.text;
+}
+
+TEST(text_cut_inside_an_emoji_is_kept_not_refused)
+{
+    struct inbound_batch b;
+    size_t n = 0;
+    char *fixed;
+
+    /* a lone high surrogate (the emoji's second half lost) */
+    CHECK_STR(text_of("Salam \\ud83d", &b), "Salam \xef\xbf\xbd");
+    inbound_batch_release(&b);
+    /* a lone low surrogate, then a whole pair that must stay an emoji */
+    CHECK_STR(text_of("\\ude00 ok \\ud83d\\ude00", &b), "\xef\xbf\xbd ok \xf0\x9f\x98\x80");
+    inbound_batch_release(&b);
+    /* an escaped backslash before "ud83d" is text, not an escape */
+    CHECK_STR(text_of("a\\\\ud83d", &b), "a\\ud83d");
+    inbound_batch_release(&b);
+    /* bytes that are not UTF-8 */
+    CHECK_STR(text_of("Hall \xff\xfe chahiye \xd8", &b), "Hall \xef\xbf\xbd\xef\xbf\xbd chahiye \xef\xbf\xbd");
+    inbound_batch_release(&b);
+    /* nothing to repair: no copy */
+    CHECK(inbound_repair_json("{\"a\":\"\\ud83d\\ude00\"}", 18, &n) == NULL);
+    /* repair does not make malformed JSON acceptable */
+    CHECK_INT(split_wa("{\"entry\":[\"\\ud83d\"", &b), RB_EPARSE);
+    inbound_batch_release(&b);
+    fixed = inbound_repair_json("\"\\uD83D\"", 8, &n);
+    CHECK(fixed != NULL);
+    if (fixed) {
+        CHECK_STR(fixed, "\"\\ufffd\"");
+        CHECK_INT((int)n, 8);
+    }
+    free(fixed);
+}
+
 int main(void)
 {
     RUN(batch_of_entries_changes_messages_and_statuses);
@@ -300,5 +349,6 @@ int main(void)
     RUN(username_only_sender_and_bsuid);
     RUN(refused_and_empty_bodies);
     RUN(leadgen_ids_as_strings_and_as_big_numbers);
+    RUN(text_cut_inside_an_emoji_is_kept_not_refused);
     return harness_done();
 }
