@@ -142,6 +142,8 @@ RB_MUST_CHECK int send_client(struct wctx *x, const struct lead_row *l, const st
 
 /* 800000 -> "8,00,000" (South Asian grouping). */
 void fmt_amount(int64_t rupees, char out[32]);
+/* The prompt key of a milestone's name: "advance" -> "milestone_advance". */
+const char *milestone_key(const char *m);
 /* "2026-03-15" -> "15/03/2026"; "" stays "". */
 void fmt_date(const char *iso, char out[16]);
 /* Unix seconds -> "15/03/2026 16:00" local. */

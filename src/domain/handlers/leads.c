@@ -27,6 +27,9 @@ static const char sql_history[] =
     "   WHERE h.lead_id = $1"
     " UNION ALL SELECT 'note', n.at, NULL, NULL, n.body, s.name, n.id FROM lead_notes n"
     "   LEFT JOIN staff s ON s.id = n.staff_id WHERE n.lead_id = $1"
+    " UNION ALL SELECT a.action, a.at, a.detail->>'a', a.detail->>'b', NULL, s.name, a.id"
+    "   FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id"
+    "   WHERE a.lead_id = $1 AND a.action IN ('lead.assign', 'payment.record')"
     " UNION ALL SELECT m.direction, m.created_at, m.type, NULL, m.body, s.name, m.id"
     "   FROM messages m LEFT JOIN staff s ON s.id = m.staff_id"
     "   WHERE m.lead_id = $1 AND m.party = 'client') t"
@@ -234,6 +237,7 @@ int h_lead_assign(struct hctx *h)
     char ls[24], ts[24];
     const char *p[2] = {db_i64s(h->lead->id, ls), NULL};
     int64_t old = h->lead->assigned;
+    json_t *detail = NULL;
     int rc;
 
     if (!who) {
@@ -255,9 +259,13 @@ int h_lead_assign(struct hctx *h)
         goto out;
     }
     p[1] = db_i64s(to.id, ts);
+    if (!rc) {
+        detail = json_pack("{s:s?, s:s}", "a", h->lead->assignee, "b", to.name);
+        rc = detail ? RB_OK : RB_ENOMEM;
+    }
     rc = rc ? rc : db_exec(h->x->db, sql_reassign, 2, p, NULL);
     rc = rc ? rc : lead_load(h->x, h->lead->id, false, h->lead);
-    rc = rc ? rc : audit(h->x, h->me->id, "lead.assign", h->lead->id, NULL);
+    rc = rc ? rc : audit(h->x, h->me->id, "lead.assign", h->lead->id, detail);
     rc = rc ? rc : assign_notices(h, old, &to);
     rc = rc ? rc : assign_reply(h, "assigned", to.name);
     if (!rc) {
@@ -266,6 +274,7 @@ int h_lead_assign(struct hctx *h)
                   (long long)old);
     }
 out:
+    json_decref(detail);
     staff_info_release(&to);
     return rc;
 }
@@ -294,6 +303,18 @@ static int history_row(struct hctx *h, const PGresult *r, int i, struct buf *bod
     buf_init(&from, 256);
     buf_init(&to, 256);
     rc = buf_addc(body, '\n');
+    if (!rc && strcmp(kind, "payment.record") == 0) {
+        char am[32];
+        int64_t amount = db_str(r, i, 3) ? strtoll(db_str(r, i, 3), NULL, 10) : 0;
+        fmt_amount(amount, am);
+        rc = db_str(r, i, 2) ? render(h->x, h->lang, milestone_key(db_str(r, i, 2)), NULL, &from)
+                             : buf_addc(&from, '-');
+        json_object_set_new(vars, "milestone", json_string(from.p));
+        json_object_set_new(vars, "amount", json_string(am));
+    } else if (!rc && strcmp(kind, "lead.assign") == 0) {
+        json_object_set_new(vars, "from", json_string(db_str(r, i, 2) ? db_str(r, i, 2) : "-"));
+        json_object_set_new(vars, "to", json_string(db_str(r, i, 3) ? db_str(r, i, 3) : "-"));
+    }
     if (!rc && strcmp(kind, "stage") == 0) {
         rc = render(h->x, h->lang, stage_key(stage_index(db_str(r, i, 2))), NULL, &from);
         rc = rc ? rc : render(h->x, h->lang, stage_key(stage_index(db_str(r, i, 3))), NULL, &to);
@@ -302,8 +323,10 @@ static int history_row(struct hctx *h, const PGresult *r, int i, struct buf *bod
     }
     if (!rc) {
         rc = render(h->x, h->lang,
-                    strcmp(kind, "stage") == 0  ? "hist_stage"
-                    : strcmp(kind, "note") == 0 ? "hist_note"
+                    strcmp(kind, "stage") == 0            ? "hist_stage"
+                    : strcmp(kind, "note") == 0           ? "hist_note"
+                    : strcmp(kind, "lead.assign") == 0    ? "hist_assign"
+                    : strcmp(kind, "payment.record") == 0 ? "hist_payment"
                     : strcmp(kind, "in") == 0   ? "hist_in"
                                                 : "hist_out",
                     vars, body);

@@ -27,7 +27,7 @@ static const char sql_overdue[] =
     " AND ($3::bigint = 0 OR l.assigned_staff_id = $3)"
     " ORDER BY p.due_date DESC, p.id DESC LIMIT $4 OFFSET $5";
 
-static const char *milestone_key(const char *m)
+const char *milestone_key(const char *m)
 {
     return strcmp(m, "advance") == 0 ? "milestone_advance"
            : strcmp(m, "mid") == 0   ? "milestone_mid"
@@ -124,8 +124,10 @@ int h_payment_record(struct hctx *h)
     }
     const char *p[5] = {db_i64s(h->x->venue_id, v), db_i64s(h->lead->id, ls), milestone,
                         db_i64s(amount, as), db_i64s(h->me->id, ss)};
-    rc = db_exec(h->x->db, sql_record, 5, p, NULL);
-    rc = rc ? rc : audit(h->x, h->me->id, "payment.record", h->lead->id, NULL);
+    json_t *detail = json_pack("{s:s, s:s}", "a", milestone, "b", p[3]);
+    rc = detail ? db_exec(h->x->db, sql_record, 5, p, NULL) : RB_ENOMEM;
+    rc = rc ? rc : audit(h->x, h->me->id, "payment.record", h->lead->id, detail);
+    json_decref(detail);
     rc = rc ? rc : recorded(h, milestone, amount);
     if (!rc) {
         log_event(LOG_INFO, "payment.recorded", "lead=%lld milestone=%s amount=%lld staff=%lld",
