@@ -72,7 +72,8 @@ int h_help(struct hctx *h)
 
 /* Chit-chat, matched on the whole normalized message without end
  * punctuation or emoji: a greeting is greeted back with a hint; thanks and
- * acknowledgements need no answer (a bot that answers "ok" is noise). */
+ * acknowledgements, and a message of emoji alone ("👍"), need no answer (a
+ * bot that answers "ok" is noise). */
 static const char *const greetings[] = {
     "salam", "salaam", "slam", "aoa", "assalam o alaikum", "assalamualaikum", "asalam o alaikum",
     "assalam alaikum", "asalamualaikum", "hi", "hello", "hey", "good morning", "gm",
@@ -101,6 +102,9 @@ static int chitchat(const char *text)
             if ((words.len && buf_addc(&words, ' ')) || buf_add(&words, word.p, word.len)) {
                 break;
             }
+        }
+        if (words.len == 0) {
+            kind = 2; /* only emoji or punctuation: "👍", "🙏🙏", "." */
         }
         for (int list = 1; list <= 2 && !kind; list++) {
             const char *const *ws = list == 1 ? greetings : acknowledgements;
