@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int harness_failed_checks;
@@ -21,6 +22,32 @@ static int harness_passed;
 static int harness_failed;
 
 #define TEST(name) static void name(void)
+
+/* The bytes of the file at path (NUL-terminated; free() it) with *len, or
+ * NULL after printing why. */
+static inline char *harness_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *p = NULL;
+    long n;
+
+    if (!f) {
+        printf("  cannot open %s\n", path);
+        return NULL;
+    }
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+        p = malloc((size_t)n + 1);
+        if (p && fread(p, 1, (size_t)n, f) == (size_t)n) {
+            p[n] = '\0';
+            *len = (size_t)n;
+        } else {
+            free(p);
+            p = NULL;
+        }
+    }
+    fclose(f);
+    return p;
+}
 
 #define CHECK(expr)                                                                                \
     do {                                                                                           \

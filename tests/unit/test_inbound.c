@@ -18,25 +18,9 @@
 /* The file's bytes (NUL-terminated), or NULL after a failed check. */
 static char *slurp(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    char *p = NULL;
-    long n;
+    char *p = harness_read_file(path, len);
 
-    CHECK(f != NULL);
-    if (!f) {
-        return NULL;
-    }
-    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-        p = malloc((size_t)n + 1);
-        if (p && fread(p, 1, (size_t)n, f) == (size_t)n) {
-            p[n] = '\0';
-            *len = (size_t)n;
-        } else {
-            free(p);
-            p = NULL;
-        }
-    }
-    fclose(f);
+    CHECK(p != NULL);
     return p;
 }
 

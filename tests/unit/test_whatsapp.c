@@ -13,32 +13,13 @@
 
 #define REF "tests/fixtures/reference/whatsapp/"
 
-/* The file's bytes, or NULL (a failed check) when it cannot be read. */
+/* The reference file's bytes, or NULL when it cannot be read. */
 static char *slurp(const char *name, size_t *len)
 {
     char path[512];
-    FILE *f;
-    char *p = NULL;
-    long n;
 
     snprintf(path, sizeof(path), REF "%s", name);
-    f = fopen(path, "rb");
-    if (!f) {
-        printf("  cannot open %s\n", path);
-        return NULL;
-    }
-    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-        p = malloc((size_t)n + 1);
-        if (p && fread(p, 1, (size_t)n, f) == (size_t)n) {
-            p[n] = '\0';
-            *len = (size_t)n;
-        } else {
-            free(p);
-            p = NULL;
-        }
-    }
-    fclose(f);
-    return p;
+    return harness_read_file(path, len);
 }
 
 static json_t *ref_json(const char *name)
