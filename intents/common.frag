@@ -15,7 +15,9 @@
 {thanks} = thanks|thank you|thankyou|thanku|thnx|thx|shukriya|shukria|shukriyah|meherbani|jazakallah|jazak allah|jzk|شکریہ|جزاک اللہ
 {greet} = hi|hello|helo|hey|salam|slam|aoa|assalam o alaikum|assalamualaikum|asalam o alaikum|salaam|السلام علیکم|سلام|ok|okay|oky|acha|achha|accha|sun|suno|sunen|suniye|dekho|haan|han|yes|ہاں|اچھا|سنیں|سنو|dear|team
 # what may come before a command, what may follow it
-{start} = ^(?:(?:{greet}|{pls}|{thanks}|can you|could you|can u|pls can you|will you)(?: |$))*
+# "dekh ke batao", "check kar ke bataen", "zara pata karo": asking before the command
+{lookup} = (?:dekh|check|pata|maloom|دیکھ|چیک|پتا|پتہ)(?: (?:kar|kr|کر))? (?:ke|kar|k|kr|کے|کر) (?:{tell})|pata (?:karo|kro|kar ke batao)|پتا کریں|پتہ کریں
+{start} = ^(?:(?:{greet}|{pls}|{thanks}|{lookup}|can you|could you|can u|pls can you|will you|would you)(?: |$))*
 {end} = (?: (?:{pls}|{thanks}|ok|na|naa|yaar|abhi|jaldi|asap|urgent|now|bhi|zara|😊|🙏))* ?$
 
 # ---------------------------------------------------------------- small words
@@ -34,7 +36,7 @@
 {give} = de do|dedo|de dein|dedein|de den|de dain|de dijiye|dena|de dena|de|دے ?دو|دے ?دیں|دے ?دیجیے|دینا
 
 # ---------------------------------------------------------------- dates
-{month} = january|janury|jan|janwari|janwary|janvari|february|febuary|feburary|feb|farwari|farvari|march|mar|maarch|april|aprail|aprel|apreil|apr|may|mai|mayi|june|jun|joon|july|jul|julai|jolai|julaai|august|aug|agast|agust|september|sept|sep|sitambar|october|oct|aktubar|november|nov|navambar|nomber|december|dec|disambar|dasambar|جنوری|فروری|مارچ|اپریل|مئی|مئ|جون|جولائی|جولائ|اگست|ستمبر|اکتوبر|نومبر|دسمبر
+{month} = january|janury|janaury|jan|janwari|janwary|janvari|february|febuary|feburary|feb|farwari|farvari|march|mar|maarch|april|aprail|aprel|apreil|apr|may|mai|mayi|june|jun|joon|july|jul|julai|jolai|julaai|august|aug|agast|agust|september|sept|sep|sitambar|october|oct|aktubar|november|nov|navambar|nomber|december|dec|disambar|dasambar|جنوری|فروری|مارچ|اپریل|مئی|مئ|جون|جولائی|جولائ|اگست|ستمبر|اکتوبر|نومبر|دسمبر
 {weekday} = monday|mon|peer|pir|somwar|somvar|tuesday|tue|tues|mangal|mangalwar|wednesday|wed|budh|budhwar|thursday|thu|thur|thurs|jumeraat|jumerat|jumaraat|jumairat|jumerat|friday|fri|juma|jumma|jumah|jummah|jumay|jume|jummay|jumme|jumme ko|saturday|sanichar|sunday|itwar|itwaar|atwar|پیر|سوموار|منگل|بدھ|جمعرات|جمعہ|اتوار
 {relday} = day after tomorrow|aaj|aj|aajj|today|tonight|kal|kl|kall|tomorrow|tmrw|tmr|tomorow|tommorow|parson|parso|parsoon|parsun|yesterday|آج|کل|پرسوں
 {ordinal} = \d{1,2}(?:st|nd|rd|th)?
@@ -60,29 +62,30 @@
 {currency} = rs|rs\.|pkr|rupees|rupay|rupaye|rupee|روپے
 {amtnum} = \d{1,3}(?:,\d{2,3})+|\d+(?:\.\d+)?
 # money: with a multiplier, a currency mark, commas, or 5+ digits
-{amount} = (?<![\w,.])(?:(?:{currency}) ?)?(?:(?:{numword} )?(?:{amtnum}|{numword}) ?(?:{mult})(?: (?:{amtnum}|{numword}) ?(?:{mult}))?|(?<=rs |rs|pkr |pkr)\d+|\d{1,3}(?:,\d{2,3})+|\d{5,9})(?: ?(?:{currency}))?(?:/-)?(?![\w,])
+{amount} = (?<![\w,.])(?:(?:{currency}) ?)?(?:(?:{numword} )?(?:{amtnum}|{numword}) ?(?:{mult})(?: (?:{amtnum}|{numword}) ?(?:{mult}))?|(?<=rs |rs|pkr |pkr)\d+|\d{1,3}(?:,\d{2,3})+|(?<!\d[ .-])\d{5,9})(?: ?(?:{currency}))?(?:/-)?(?![\w,])
 {guests} = (?<![\w,.])\d{2,5} ?(?:{guestword})(?!\w)
 {guestword} = guests|guest|log|loag|logon|logo|bande|banday|bandon|bando|mehman|mehmaan|mehmano|mehmanon|mehmaano|mehmaanon|mehmaan|afraad|afrad|pax|people|persons|person|heads|مہمان|مہمانوں|لوگ|لوگوں|افراد|بندے
-{phone} = (?<![\d+])(?:(?:\+|00)?92[ -]?|0)?3\d{2}(?:[ -]?\d){7}(?!\d)|(?<![\d+])(?:\+|00)[1-9]\d{0,3}(?:[ -]?\d){6,12}(?!\d)|(?<![\d+])0[1-9]\d{1,3}[ -]?\d{6,8}(?!\d)
+{phone} = (?<![\d+])(?:(?:\+|00)?92[ .-]?|0)?3\d{2}(?:[ .-]?\d){7}(?!\d)|(?<![\d+])(?:\+|00)[1-9]\d{0,3}(?:[ -]?\d){6,12}(?!\d)|(?<![\d+])0[1-9]\d{1,3}[ -]?\d{6,8}(?!\d)
 
 # ---------------------------------------------------------------- names
 {honorific} = bhai|bhaiya|sahab|sahib|saab|sb|ji|jee|sir|madam|sahiba|صاحب|بھائی|جی|صاحبہ
 # words that are never (part of) a name
-{stopword} = doing|going|progressing|responded|replied|respond|said|says|say|want|wants|wanted|called|are|was|were|has|have|had|did|does|yet|still|now|take|handle|ka|ki|ke|k|ko|ne|se|me|mein|mai|main|par|pe|per|pr|aur|or|ya|hai|he|hain|h|hy|hay|ha|tha|thi|the|kya|kia|kiya|kab|kaun|kon|kis|kahan|kaise|status|staus|stetus|halat|lead|leads|leed|lid|party|client|customer|note|notes|history|hstory|record|timeline|reply|jawab|msg|message|follow|followup|followups|folowup|fallow|flwup|reminder|remind|yaad|call|move|mark|set|update|assign|reassign|transfer|de|do|dedo|dein|dena|diya|kar|karo|kro|kr|krdo|kardo|book|booked|booking|quoted|quote|quotation|lost|cancel|visit|site|new|naya|nayi|nai|contacted|qualified|negotiating|negotiation|done|confirm|pakki|pakka|a|an|of|to|for|on|at|in|is|this|that|it|its|my|mera|mere|meri|all|sab|saari|show|dikhao|batao|bata|btao|list|payment|payments|advance|final|mid|received|paid|mil|gaya|gayi|gya|ho|hua|bana|scene|abhi|rate|ab|wo|woh|us|usko|unko|iska|iski|iske|isko|ye|yeh|with|about|abt|from|by|stage|what|whats|where|which|who|how|any|check|can|you|me|i|we|our|please|pls|plz|ok|okay|tak|wali|wala|wale|liye|liay|bhej|bhejo|send|likho|likh|daal|daalo|walk-in|walk|add|create|tell|give|number|phone|naam|name|mobile|contact|cell|ph|zara|zra|yaar|yar|boss|dear|madam|jaldi|kindly|thanks|shukriya|aaj|kal|parson|today|tomorrow|free|khali|available|help|madad|ji|jee|bhai|sahab|sb|sir|mr|mrs|and|not|nahi|koi|date|hall|garden|marquee|lawn|lunch|dinner|{month}|{weekday}|{relday}|کا|کی|کے|کو|نے|سے|میں|ہے|ہیں|کیا|اس|یہ|وہ|لیڈ|نوٹ|پر|اور|تک|والی|والا|والے|لیے|کر|دو|دیں|دے|بک|کنفرم|جی|بھائی|صاحب|پلیز|اسٹیٹس|سٹیٹس|ہسٹری|فالو|آج|کل|پرسوں|جواب|میسج|نئی|نیا|سب|ساری|میری|میرے|کس|کون
+{stopword} = doing|going|progressing|responded|replied|respond|said|says|say|want|wants|wanted|called|are|was|were|has|have|had|did|does|yet|still|now|take|handle|ka|ki|ke|k|ko|ne|se|me|mein|mai|main|par|pe|per|pr|aur|or|ya|hai|he|hain|h|hy|hay|ha|tha|thi|the|kya|kia|kiya|kab|kaun|kon|kis|kahan|kaise|status|staus|stetus|halat|lead|leads|leed|lid|party|client|customer|note|notes|history|hstory|record|timeline|reply|jawab|msg|message|follow|followup|followups|folowup|fallow|flwup|reminder|remind|yaad|call|move|mark|set|update|assign|reassign|transfer|de|do|dedo|dein|dena|diya|kar|karo|kro|kr|krdo|kardo|book|booked|booking|quoted|quote|quotation|lost|cancel|visit|site|new|naya|nayi|nai|contacted|qualified|negotiating|negotiation|done|confirm|pakki|pakka|a|an|of|to|for|on|at|in|is|this|that|it|its|my|mera|mere|meri|all|sab|saari|show|dikhao|batao|bata|btao|list|payment|payments|advance|final|mid|received|paid|mil|gaya|gayi|gya|ho|hua|bana|scene|abhi|rate|ab|wo|woh|us|usko|unko|iska|iski|iske|isko|ye|yeh|with|about|abt|from|by|stage|what|whats|where|which|who|how|any|check|can|you|me|i|we|our|please|pls|plz|ok|okay|tak|wali|wala|wale|liye|liay|bhej|bhejo|send|likho|likh|daal|daalo|walk-in|walk|add|create|tell|give|number|phone|naam|name|mobile|contact|cell|ph|zara|zra|yaar|yar|boss|dear|madam|jaldi|kindly|thanks|shukriya|aaj|kal|parson|today|tomorrow|free|khali|available|help|madad|ji|jee|bhai|sahab|sb|sir|mr|mrs|and|not|nahi|koi|date|hall|garden|marquee|lawn|lunch|dinner|dekha|dekhi|dekhe|dekhne|dekhna|tumhara|tumhari|tumhare|tera|teri|hamara|hamari|hamare|humara|unka|unki|unke|uska|uski|uske|lagaya|lagayi|dala|daali|bheja|bheji|bhej|aaya|aayi|aaye|aya|ayi|aye|gaye|gye|gyi|raha|rahe|rahi|rha|rhe|rhi|karta|karti|karte|karega|karegi|karenge|krega|hoga|hogi|honge|tha|thi|thay|jaye|jayega|jayen|sakta|sakti|sakte|chahiye|chahte|chahti|pata|chala|kuch|koi|sirf|bas|phir|fir|sent|received|paid|gave|over|as|into|onto|than|then|so|also|just|be|been|being|will|would|should|could|shall|must|if|but|very|really|too|yes|no|day|days|after|before|next|morning|evening|night|tonight|noon|week|month|year|hafte|hafta|mahine|mahina|saal|lagao|laga|rakh|rakho|dobara|phir|wapas|cleared|clear|settled|saying|told|asked|case|inquiry|enquiry|up|ups|log|logs|activity|timeline|details|{month}|{weekday}|{relday}|کا|کی|کے|کو|نے|سے|میں|ہے|ہیں|کیا|اس|یہ|وہ|لیڈ|نوٹ|پر|اور|تک|والی|والا|والے|لیے|کر|دو|دیں|دے|بک|کنفرم|جی|بھائی|صاحب|پلیز|اسٹیٹس|سٹیٹس|ہسٹری|فالو|آج|کل|پرسوں|جواب|میسج|نئی|نیا|سب|ساری|میری|میرے|کس|کون|فون|نمبر|موبائل|لیڈز|لیڈیں|سارے|سارا|تمام|اپ|اپس|فالو|ہفتے|ہفتہ|مہینے|کیس|انکوائری|کلائنٹ|ریکارڈ|اب|ابھی|بھی
 # {not_stopword} fails where a word of the stopwords list starts (a fast check, not a pattern)
 stopwords: {stopword}
 {nameword} = {not_stopword}\p{L}[\p{L}\p{M}]*(?:'s)?
 {name} = (?:(?:mr|mrs|ms|miss|janab|جناب) )?{nameword}(?: {nameword}){0,2}(?: {honorific})?
 
 # Dropped from both ends of a name, a staff name or a lead named by name.
-drop-from-names: mr | mrs | ms | miss | janab | the | bhai | bhaiya | sahab | sahib | saab | sb | ji | jee | sir | madam | sahiba | wali lead | wala lead | wali party | wala party | ki lead | ka lead | ki party | wali | wala | wale | ki | ka | ko | lead | party | جناب | صاحب | صاحبہ | بھائی | جی | والی لیڈ | والی پارٹی | والا | والی | کی لیڈ | کی | کا | کو | لیڈ | پارٹی
+drop-from-names: mr | mrs | ms | miss | janab | the | bhai | bhaiya | sahab | sahib | saab | sb | ji | jee | sir | madam | sahiba | wali lead | wala lead | wali party | wala party | ki lead | ka lead | ki party | wala case | ka case | ki inquiry | ki file | wali | wala | wale | ki | ka | ko | lead | party | case | inquiry | جناب | صاحب | صاحبہ | بھائی | جی | والی لیڈ | والی پارٹی | والا | والی | کی لیڈ | کا کیس | والا کیس | کی انکوائری | کی | کا | کو | لیڈ | پارٹی | کیس | انکوائری
 
 # ---------------------------------------------------------------- leads
-synonym lead this: is lead | iss lead | ye lead | yeh lead | this lead | this one | this client | is client | iss client | is party | ye client | iska | iski | iske | isko | iss ka | is ka | is ki | is ke | اس لیڈ | یہ لیڈ | اس کلائنٹ | اسکا | اس کا | اسکی | اس کی | اسکے | اس کے | اسکو | اس کو | اس پارٹی
+synonym lead this: is lead | iss lead | ye lead | yeh lead | ye wali lead | yeh wali lead | is wali lead | ye wala client | this lead | this one | this client | is client | iss client | is party | ye client | iska | iski | iske | isko | iss ka | is ka | is ki | is ke | اس لیڈ | یہ لیڈ | یہ والی لیڈ | اس والی لیڈ | اس کلائنٹ | اسکا | اس کا | اسکی | اس کی | اسکے | اس کے | اسکو | اس کو | اس پارٹی
 {lead_this} = {lead_synonyms}(?! (?:no |number |#)?\d)
-{lead_num} = (?:(?:lead|leed|lid|client|party|لیڈ) ?(?:no|number|nmbr|num|نمبر)? ?#? ?|#|(?:no|number|نمبر) ?)?\d{1,6}(?: (?:number|no|nmbr|نمبر))?(?: {wali} (?:{leadword}))?
-{lead_phone} = {phone}(?: (?:{wali}|{ka}) (?:{leadword}|number))?
-{lead_name} = (?:the )?{name}(?: (?:{wali} |{ka} )?(?:lead|leed|party|client|لیڈ|پارٹی))?
+{lead_num} = (?:(?:lead|leed|lid|client|party|لیڈ) ?(?:no|number|nmbr|num|نمبر)? ?#? ?|#|(?:no|number|نمبر) ?)?\d{1,6}(?: (?:number|no|nmbr|نمبر))?(?: {wali}(?: (?:{leadword}))?)?
+{lead_phone} = {phone}(?: (?:{wali}|{ka}) (?:{leadword}|number)| {wali})?
+{leadnoun} = lead|leed|party|client|customer|inquiry|enquiry|case|file|لیڈ|پارٹی|کلائنٹ|انکوائری|کیس|فائل
+{lead_name} = (?:the )?{name}(?: (?:{wali} |{ka} )?(?:{leadnoun}))?
 {lead} = {lead_this}|{lead_phone}|{lead_num}|{lead_name}
 
 # ---------------------------------------------------------------- stages
@@ -90,9 +93,9 @@ synonym stage NEW: new | naya | nayi | nai | naye | nayee | naee | fresh | نی�
 synonym stage CONTACTED: contacted | contact | contact ho gaya | contact ho gayi | contact kar liya | contact kr liya | baat ho gayi | baat hui | baat ho gyi | call ho gayi | call kar li | called | spoke | rabta | rabta ho gaya | رابطہ | رابطہ ہو گیا | کانٹیکٹڈ | کانٹیکٹ | بات ہو گئی
 synonym stage QUALIFIED: qualified | qualify | qualifed | interested | serious | serious client | hot | کوالیفائیڈ | کوالیفائی | سنجیدہ
 synonym stage SITE_VISIT: site visit | site_visit | sitevisit | site-visit | visit | visit done | site visit done | visit ho gaya | visit ho gayi | visit kar liya | hall dekh liya | hall dekhne | venue dekhne | hall dekh gaye | visited | came for visit | سائٹ وزٹ | وزٹ | وزٹ ہو گیا | ہال دیکھ لیا
-synonym stage QUOTED: quoted | quote | qoute | qouted | quotation | quotation bhej di | quotation de di | quotation di | quote bhej di | quote bheja | quote bhej diya | quote de diya | quote kar diya | quote ho gaya | rate de diya | rate bhej diya | rate diya | rate bata diya | price de di | price bhej di | quotation sent | quote sent | sent quote | sent quotation | کوٹڈ | کوٹ | کوٹیشن | کوٹیشن بھیج دی | ریٹ دے دیا | ریٹ بھیج دیا
+synonym stage QUOTED: quoted | quted | qouted it | quote | qoute | qouted | quotation | quotation bhej di | quotation de di | quotation di | quote bhej di | quote bheja | quote bhej diya | quote de diya | quote kar diya | quote ho gaya | rate de diya | rate bhej diya | rate diya | rate bata diya | price de di | price bhej di | quotation sent | quote sent | sent quote | sent quotation | کوٹڈ | کوٹ | کوٹیشن | کوٹیشن بھیج دی | ریٹ دے دیا | ریٹ بھیج دیا
 synonym stage NEGOTIATING: negotiating | negotiation | negotiate | negotiations | negotiatin | negociation | bargaining | bargain | bhao tao | bhaao taao | rate kam karwa rahe | discount maang rahe | مول تول | بھاؤ تاؤ | نیگوشی ایشن | نیگوشیئیٹنگ | نیگوشیئیشن
-synonym stage BOOKED: booked | book | booking | book ho gaya | book ho gayi | book ho gya | book kar lo | booking ho gayi | booking done | booking confirm | booking pakki | confirm | confirmed | conform | pakka | pakki | pakki ho gayi | pakka ho gaya | final ho gaya | final ho gayi | deal done | deal final | closed won | بک | بکڈ | کنفرم | پکی | پکا | بک شدہ | بکنگ کنفرم | بکنگ ہو گئی | فائنل ہو گئی
+synonym stage BOOKED: booked | bookd | bokd | boked | bookked | book | booking | book ho gaya | book ho gayi | book ho gya | book kar lo | booking ho gayi | booking done | booking confirm | booking pakki | confirm | confirmed | conform | pakka | pakki | pakki ho gayi | pakka ho gaya | final ho gaya | final ho gayi | deal done | deal final | closed won | بک | بکڈ | کنفرم | پکی | پکا | بک شدہ | بکنگ کنفرم | بکنگ ہو گئی | فائنل ہو گئی
 synonym stage LOST: lost | lose | booking cancel | booking cancel kar di | booking cancel ho gayi | booking cancelled | cancel | cancelled | canceled | cancellation | cancel ho gayi | cancel ho gaya | cancel kar di | drop | dropped | dead | closed lost | not interested | nahi karenge | nahi karna | mana kar diya | kahin aur | kahin aur kar li | went elsewhere | کینسل | لاسٹ | لوسٹ | منع کر دیا | کہیں اور
 {stage} = {stage_synonyms}
 
@@ -117,34 +120,50 @@ synonym milestone final: final | last | full payment | poori payment | puri paym
 # ---------------------------------------------------------------- words of several intents
 {hogaya} = ho gaya|ho gayi|ho gya|ho gyi|ho gai|hogaya|hogayi|hogya|hogyi|ho gaye|ho gye|ho chuka|ho chuki|hua|hui|he|hai|ہو ?گیا|ہو ?گئی|ہو ?گئے|ہوا|ہوئی
 {status_word} = status update|status|staus|stetus|statis|sataus|satus|stauts|statues|halat|haalat|position|stage|اسٹیٹس|سٹیٹس|سٹیج|اسٹیج|صورتحال|حالت
-{what_happened} = (?:{kya}) (?:bana|bna|bnaa|hua|huwa|hoa|howa|scene|seen|scne|sean|sin|chal raha|chal rha|ho raha|ban raha|بنا|ہوا|سین|چل رہا)(?: {is})?
-{fu} = follow ups|callbacks|call backs|follow up list|followup list|call list|calls list|aaj ki calls|calls|reminder list|follow up|followups|followup|follow-ups|follow-up|folowups|folowup|folow up|fallow up|fallowup|flwup|flw up|f/u|fu|reminders|reminder|remainder|yaad dila dena|yaad dilana|yaad dila do|yad dila dena|call back|callback|فالو اپس|فالو اپ|فالواپ|ریمائنڈر|یاد دلا دینا|یاد دلا دیں|یاد دلانا|کال بیک
+{what_happened} = (?:{kya}) (?:bana|bna|bnaa|hua|huwa|hoa|howa|scene|seen|scne|sean|sin|chal raha|chal rha|ho raha|ban raha|بنا|ہوا|سین|چل رہا)(?: {is})?|(?:scene|seen|scne|haal|halat|position|سین|حال|پوزیشن) (?:{kya})(?: {is})?
+{fu} = follow ups|callbacks|call backs|follow up list|followup list|call list|calls list|aaj ki calls|calls|reminder list|follow up|followups|followup|follow-ups|follow-up|folowups|folowup|folow up|fallow up|fallowup|flwup|flw up|f/u|fu|reminders|reminder|remainder|yaad dila dena|yaad dilana|yaad dila do|yad dila dena|call back|callback|yaad karwana|yaad krwana|yaad karwa dena|yaad kara dena|yaad dilao|فالو اپس|فالو اپ|فالواپ|ری مائنڈرز|ری مائنڈر|ریمائنڈرز|ریمائنڈر|یاد دلا دینا|یاد دلا دیں|یاد دلانا|یاد کروانا|یاد کروا دینا|یاد کرا دینا|یاد کروا دیں|کال بیک
 {setit} = laga do|lagao|laga dein|laga den|laga dena|laga dijiye|rakh do|rakho|rakh dein|rakh den|rakh lo|set kar do|set kro|set karo|set kr do|set krdo|set kar dein|set|kar lena|kr lena|kar lein|karna|krna|karna he|karna hai|krna he|krna hai|kar do|kr do|karo|kro|لگا دیں|لگا دو|لگاؤ|رکھ دیں|رکھ دو|سیٹ کر دیں|کر لینا|کرنا ہے|کر دیں|کر دو
-{callverb} = (?:call back|callback|call|phone|baat|کال بیک|کال|فون|بات)(?: (?:karni|krni|karna|krna|kerni|kar ni|کرنی|کرنا))?(?: {is})?
-{history} = history|hstory|histroy|histry|hist|timeline|time line|record|records|log|logs|activity|ہسٹری|ریکارڈ|ٹائم لائن
+{callverb} = (?:(?:dobara|dubara|phir se|phir|again|wapas|yaad se|دوبارہ|پھر سے|یاد سے) )?(?:call back|callback|call|phone|baat|rabta|کال بیک|کال|فون|بات|رابطہ)(?: (?:karni|krni|karna|krna|kerni|kar ni|کرنی|کرنا))?(?: {is})?
+# a call that is still to be made ("dobara call karni hai", "kal rabta karna hai")
+{callplan} = (?:(?:dobara|dubara|phir se|phir|again|wapas|yaad se|دوبارہ|پھر سے|یاد سے) )?(?:call back|callback|call|phone|baat|rabta|کال بیک|کال|فون|بات|رابطہ) (?:karni|krni|karna|krna|kerni|kar lena|kr lena|kar lein|kar lo|kr lo|kar dena|karo|kro|kr dena|کرنی|کرنا|کر لینا|کر لیں|کر لو|کر دینا|کرو|کریں)(?: (?:{is}|hogi|ho gi|ہوگی|ہے))?
+{history} = history|hstory|histroy|histry|hist|timeline|time line|record|records|log|logs|activity|activities|ہسٹری|ریکارڈ|ٹائم لائن|سرگرمیاں|سرگرمی
 {note} = notes|note|نوٹس|نوٹ
 {write} = likho|likh do|likhdo|likh dein|likh den|likh lo|likh lein|kar do|kr do|krdo|kardo|kar lo|kr lo|karo|kro|kar dein|kar den|add kar do|add kr do|add karo|add|daal do|dal do|daalo|darj karo|darj kar do|save kar lo|save karo|لکھو|لکھ دو|لکھ دیں|لکھ لیں|کر دیں|کر دو|کر لیں|کرو|ڈال دیں|ڈال دو|درج کریں|درج کر دیں
 {that} = ke|keh|kay|k|that|کہ
-{msgnoun} = reply|jawab|msg|message|sms|text|whatsapp|ye message|yeh message|ye msg|yeh msg|ریپلائی|جواب|میسج|پیغام|یہ میسج
+{msgnoun} = reply|jawab|msg|message|sms|text|whatsapp|watsapp|whatsap|wa|واٹس ایپ|واٹس اپ|وٹس ایپ|ye message|yeh message|ye msg|yeh msg|ریپلائی|جواب|میسج|پیغام|یہ میسج
 {msgverb} = likh ke bhej do|likh kar bhej do|likh ke bhejo|likh ke send kar do|likh ke send karo|لکھ کر بھیج دو|لکھ کے بھیج دو|لکھ کر بھیج دیں|bhej do|bhej dein|bhej den|bhejdo|bhejo|send kar do|send kr do|send karo|send kro|send|kar do|kr do|krdo|kar dein|kar den|karo|kro|kar dijiye|de do|dedo|de dein|do|dein|likh do|likho|bol do|bolo|keh do|kehdo|kaho|bata do|batado|batao|tell|بھیج دو|بھیج دیں|بھیجو|کر دو|کر دیں|کرو|کریں|دے دو|دے دیں|دو|دیں|کہہ دو|کہہ دیں|بتا دو|بتا دیں|بول دو|لکھ دو
 {replyverb} = (?:{msgnoun}) (?:{msgverb})|{msgverb}|{msgnoun}
 {leadsword} = leads|lead|leeds|lids|clients|parties|لیڈز|لیڈیں|لیڈ|کلائنٹس
-{payword} = payments|payment|balance|dues|payement|pyment|installments|installment|instalment|qist|kisht|pmt|پیمنٹ|ادائیگی|قسط
+{payword} = payments|payment|balance|dues|payement|pyment|installments|installment|instalment|qist|kisht|pmt|پیمنٹس|پیمنٹ|ادائیگیاں|ادائیگیوں|ادائیگی|قسطیں|قسط
 {recv} = received|recieved|recived|recvd|rcvd|mil gaya|mil gayi|mil gya|mil gyi|mil gaye|mil gai|aa gaya|aa gayi|aa gya|aa gyi|aagaya|aa gai|a gaya|a gayi|jama ho gaya|jama ho gaye|jama ho gayi|jama|de gaye|de gaya|de gayi|de di|de diya|diya|di|paid|got|collected|deposited|وصول ہو گیا|وصول ہو گئی|وصول|مل گیا|مل گئی|مل گئے|آ گیا|آ گئی|جمع ہو گیا|جمع ہو گئی|جمع|دے دی|دے دیا|دے گئے
-{newlead} = (?:new|naya|nayi|nai|naye|نئی|نیا|نئے) (?:lead|leed|client|customer|inquiry|enquiry|party|walk-in|walk in|walkin|لیڈ|کلائنٹ|پارٹی)|(?:add|create|make|register|enter|daal|dal)(?: a| an| one)?(?: new)? (?:lead|client|inquiry|enquiry)|(?:lead|client) (?:add|create|bana|banao|daal)|walk-in|walk in|walkin|واک ان
+{newlead} = (?:new|naya|nayi|nai|naye|nya|nyi|نئی|نیا|نئے) (?:lead|leed|client|customer|inquiry|enquiry|enquery|party|walk-in|walk in|walkin|لیڈ|کلائنٹ|پارٹی|انکوائری|کسٹمر)|(?:add|create|make|register|enter|daal|dal)(?: a| an| one)?(?: new)? (?:lead|client|inquiry|enquiry)|(?:lead|client|inquiry|enquiry|لیڈ|کلائنٹ|انکوائری) (?:{mkverb})|walk-in|walk in|walkin|واک ان
+# the verbs that make a lead, longest first
+{mkverb} = add kar do|add kr do|add krdo|add kardo|add karo|add kro|add kar lo|add kr lo|bana do|bana dein|bana den|bana lo|banayen|banaen|banao|bana|daal do|dal do|daalo|dalo|daal|dal|likh lo|likh do|likho|darj kar do|darj kr do|darj karo|darj kro|darj|save kar lo|save karo|save kr lo|enter karo|enter kar do|create karo|create kar do|create|add|kar do|kr do|krdo|karo|kro|kar lo|kr lo|بنا دیں|بنا دو|بنا لیں|بنائیں|بناؤ|بنا|ڈال دیں|ڈال دو|ڈالیں|ڈالو|درج کر دیں|درج کر لیں|درج کریں|درج کرو|لکھ لیں|لکھ لو|لکھ دیں|ایڈ کر دیں|ایڈ کریں|ایڈ کرو|سیو کر لیں|کر دیں|کر دو|کریں|کرو
+# what may stand between the new-lead words and the name ("walk in client aya hai", "nayi lead bana do")
+{newfill} = {mkverb}|aya|aaya|ayi|aayi|aye|aai|aya tha|tha|thi|the|hai|he|h|hy|client|customer|party|inquiry|for|of|آیا|آئی|آئے|ہے|تھا|تھی|کلائنٹ|پارٹی|آیا ہے
 {event} = shadi|shaadi|wedding|walima|valima|mehndi|mehendi|barat|baraat|nikah|reception|engagement|mangni|event|function|party|شادی|ولیمہ|مہندی|بارات|نکاح|تقریب|منگنی
 {day} = \d{1,2}(?:st|nd|rd|th)?
-{avail} = available|kya scene|kia scene|kya position|booking status|do we have a booking|any booking|any event|anything booked|booked on|booked for|booked hai|booked he|booked h|already booked|availible|avialable|availale|booked hai|book hai|booking hai|koi booking|koi event|event hai|kuch laga|khali hai ya nahi|free hai ya nahi|open hai|availble|availabe|avalable|avaliable|availble|avail|avl|availability|availabilty|avalability|free|fre|khali|khaali|kahli|farigh|faarigh|fariq|dastiyab|dastyab|vacant|open|jagah|jaga|space|mil jayega|mil jaye ga|mil jaega|mil sakta|mil sakti|ho sakti|ho sakta|booking ho sakti|book ho sakta|book ho sakti|خالی|فارغ|دستیاب|جگہ|مل جائے گا|مل جائیگا|مل سکتا|ہو سکتی
+{avail} = available|kya scene|kia scene|kya position|booking status|do we have a booking|any booking|any event|anything booked|booked on|booked for|booked hai|booked he|booked h|already booked|availible|avialable|availale|booked hai|book hai|booking hai|koi booking|koi event|event hai|kuch laga|khali hai ya nahi|free hai ya nahi|open hai|availble|availabe|avalable|avaliable|availble|avail|avl|availability|availabilty|avalability|free|fre|khali|khaali|kahli|farigh|faarigh|fariq|dastiyab|dastyab|vacant|open|jagah|jaga|space|mil jayega|mil jaye ga|mil jaega|mil sakta|mil sakti|ho sakti|ho sakta|booking ho sakti|book ho sakta|book ho sakti|fit|accommodate|adjust|date check|dates check|check date|check dates|book to nahi|booked to nahi|book tu nahi|booking to nahi|khali he|فری|ویکنٹ|اویلیبل|ایویلیبل|بک تو نہیں|بک ہے کیا|بکنگ تو نہیں|خالی|فارغ|دستیاب|جگہ|مل جائے گا|مل جائیگا|مل سکتا|ہو سکتی|ہو سکتا
 {scope} = {scope_synonyms}
 synonym scope mine: my | mine | mere | meri | mera | apni | apne | apna | میری | میرے | میرا | اپنی | اپنے
 synonym scope all: all | all the | everyone's | everyones | team's | team ki | puri team ki | poori team ki | sari team ki | saari team ki | hamari | humari | hamare | humare | ہماری | ہمارے | sab | saari | sari | saare | sare | tamam | every | sabhi | سب | ساری | سارے | تمام
-synonym scope stale: stale | stuck | neglected | inactive | dormant | untouched | cold | purani | old | ruki hui | ruke hue | ruki | ruke | rukhi hui | latki hui | latke hue | no activity | no response | bina follow up | پرانی | رکی ہوئی | پرانی رکی ہوئی | رکی | رکے ہوئے | لٹکی ہوئی
+synonym scope stale: stale | stuck | atki hui | atki | atke hue | atki huwi | phansi hui | phansi | پھنسی ہوئی | پھنسی | اٹکی ہوئی | اٹکی | pending wali | neglected | inactive | dormant | untouched | cold | purani | old | ruki hui | ruke hue | ruki | ruke | rukhi hui | latki hui | latke hue | no activity | no response | bina follow up | پرانی | رکی ہوئی | پرانی رکی ہوئی | رکی | رکے ہوئے | لٹکی ہوئی
 # free text: as short as the rest of the pattern allows (what {end} takes is not text)
 {text} = \S.*?
 # the reason given with a stage move: not the stage word itself ("mana kar diya, lost kar do")
 # words after a stage that are not a reason
 {move_tail} = the booking|booking|the deal|deal|aaj|abhi|ab|today|now|finally|alhamdulillah|mashallah|bhi|chal rahi|chal raha|chal rhi|chal rha|ho rahi|ho raha|jari|ongoing|in progress|{is}|آج|ابھی|چل رہی|چل رہا|جاری
-{reason} = (?!(?:{stage})(?: (?:{doit}|do|dein|{hogaya}))*(?: (?:{pls}))* ?$)\S.*?
+{reason} = (?!(?:(?:{is}|{hogaya}|aur|and|to|tu|اور|تو) )*(?:{stage})(?: (?:{doit}|do|dein|{hogaya}))*(?: (?:{pls}))* ?$)\S.*?
+
+# ---------------------------------------------------------------- words of one intent each
+# between an event word and its date: "walima ki date 20 april", "mehndi on the 30th"
+# after an event's date: "12 dec ko shadi hai", "20 april hai"
+{evtail} = (?: (?:ko|کو|ki|کی|ka|کا|ke|کے|for|on))?(?: (?:{event}))?(?: (?:hai|he|h|hy|ہے|hogi|ہوگی))?
+{evlink} = (?: (?:on|ki|ka|ke|of|for|کی|کا|کے|کو))?(?: (?:date|tareekh|tarikh|تاریخ))?(?: (?:on|is|hai|he|h|ہے))?
+# the verbs that store a note
+{noteverb} = add|put|write|save|log|record|leave|drop|make|jot down|create
+# report metrics in the plural (or money words): "bookings last month", not "the booking yesterday"
+{metric_many} = leads|inquiries|enquiries|bookings|conversions|conversion rate|conversion|revenue|income|sales|kamai|kamaai|aamdani|amdani|earning|earnings|collection|response time|response times|stale leads|overdue|outstanding|dues|لیڈز|لیڈیں|بکنگز|بکنگیں|کنورژن|آمدنی|ریونیو|کمائی|بقایا
 
 # ---------------------------------------------------------------- reports
 synonym metric leads: leads | lead | inquiries | inquiry | enquiries | enquiry | new leads | لیڈز | لیڈ | لیڈیں
@@ -152,7 +171,7 @@ synonym metric bookings: bookings | booking | bookings hui | confirmed bookings 
 synonym metric conversion_rate: conversion rate | conversion | conversions | convert rate | conversion ratio | closing rate | کنورژن | کنورژن ریٹ
 synonym metric revenue: revenue | income | sales | kamai | kamaai | aamdani | amdani | earning | earnings | collection | آمدنی | ریونیو | کمائی
 synonym metric response_time: response time | avg response time | average response time | reply time | response times | ریسپانس ٹائم
-synonym metric stale_leads: stale leads | stale | stuck leads | ruki hui leads | رکی ہوئی لیڈز | پرانی لیڈز
+synonym metric stale_leads: stale leads | stale | stuck leads | ruki hui leads | purani leads | old leads | atki hui leads | pending leads | inactive leads | neglected leads | رکی ہوئی لیڈز | پرانی لیڈز | اٹکی ہوئی لیڈز
 synonym metric overdue_payments: overdue | overdue amount | overdue payments | paisa overdue | outstanding | outstanding amount | dues | baqi paisa | بقایا | بقایا رقم
 {metric} = {metric_synonyms}
 synonym group_by source: source | sources | by source | source wise | sourcewise | per source | channel | channels | by channel | meta vs walk-ins | meta vs walk-in | meta vs walkins | meta vs walk ins | walk-ins vs meta | facebook vs walk-ins | platform wise | سورس | سورس وائز
@@ -168,11 +187,11 @@ synonym period this_month: this month | is mahine | iss mahine | is month | curr
 synonym period last_month: last month | pichle mahine | pichla mahina | previous month | پچھلے مہینے
 synonym period this_quarter: this quarter | is quarter | current quarter | iss quarter
 synonym period last_quarter: last quarter | pichle quarter | previous quarter | pichla quarter
-synonym period ytd: ytd | year to date | is saal ab tak | iss saal ab tak | this year so far | so far this year | اس سال اب تک
+synonym period ytd: ytd | year to date | is saal ab tak | iss saal ab tak | this year so far | so far this year | this year | is saal | iss saal | اس سال اب تک | اس سال
 synonym period last_year: last year | pichle saal | pichla saal | previous year | پچھلے سال
 {monthname} = january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|جنوری|فروری|مارچ|اپریل|مئی|جون|جولائی|اگست|ستمبر|اکتوبر|نومبر|دسمبر
-{period} = (?<!\w)(?:{period_synonyms}|(?:q[1-4]|quarter [1-4])(?: \d{4}| last year| pichle saal)?|{monthname}(?: \d{4})?|(?:19|20)\d{2})(?!\w)
-{report_cue} = how many|how much|how did|how is|kitni|kitne|kitna|کتنی|کتنے|کتنا|total|most|zyada|ziada|sab se|report|funnel|rate|average|avg|what was|what's our|whats our|what is our|overall|count|compare|muqabla|vs|breakdown|wise|per|by|ab tak
+{period} = (?<!\w)(?:(?:q[1-4]|quarter [1-4]|{monthname})(?: \d{4}| last year| pichle saal| پچھلے سال| this year| is saal| اس سال)|{period_synonyms}|q[1-4]|quarter [1-4]|{monthname}|(?:19|20)\d{2})(?!\w)
+{report_cue} = how many|how much|how did|how is|kitni|kitne|kitna|کتنی|کتنے|کتنا|total|most|zyada|ziada|sab se|report|funnel|rate|average|avg|what was|what's our|whats our|what is our|overall|count|compare|muqabla|mukabla|vs|breakdown|wise|per|by|ab tak|موازنہ|مقابلہ|بمقابلہ|سب سے زیادہ|ٹوٹل|رپورٹ
 
 # ---------------------------------------------------------------- leads anywhere in a message
 # Used by the word-order-free patterns (priority -1) of each intent.
@@ -181,7 +200,7 @@ synonym period last_year: last year | pichle saal | pichla saal | previous year 
 {lead_num_g} = (?:(?:lead|leed|lid|client|party|لیڈ) ?(?:no|number|nmbr|num|نمبر)? ?#? ?|#|(?:no|number|نمبر) ?)?\d{1,6}(?! ?(?:{mult}|{guestword}|%|baje|bje|bajay|am|pm|tareekh|tarikh|تاریخ|بجے|{month})(?!\w))(?![/:.,]\d)(?: (?:number|no|nmbr|نمبر))?(?: {wali} (?:{leadword}))?
 {lead_free} = (?<![\w/.,:+#-])(?<!rs )(?<!pkr )(?<!at )(?<!by )(?<!@)(?<!till )(?<!until )(?<!tak )(?:{lead_this}|{lead_phone}|{lead_num_g})(?!\w)
 # a lead by name: before ka/ki/ke/ne/se/ko, or after of/on/for/with/about/from
-{lead_named} = (?<!\w){lead_name}(?= (?:ka|ki|ke|kay|k|ne|se|sy|ko|ka kya|کا|کی|کے|نے|سے|کو)(?!\w))|(?<!\w)(?:the )?{name}(?= (?:{wali} |{ka} )?(?:lead|leed|client|party|family|لیڈ|پارٹی)(?!\w))|(?<=(?<!\w)did |(?<!\w)does |(?<!\w)has |(?<!\w)how's |(?<!\w)hows |(?<!\w)how is |(?<!\w)of |(?<!\w)on |(?<!\w)for |(?<!\w)with |(?<!\w)about |(?<!\w)abt |(?<!\w)from |(?<!\w)regarding )(?:the )?{name}(?!\w)
+{lead_named} = (?<!\w){lead_name}(?= (?:ka|ki|ke|kay|k|ne|se|sy|ko|ka kya|کا|کی|کے|نے|سے|کو|paid|has paid|gave|cleared|deposited|wants|said|says|called|replied)(?!\w))|(?<!\w)(?:the )?{name}(?= (?:{wali} |{ka} )?(?:{leadnoun}|family)(?!\w))|(?<=(?<!\w)did |(?<!\w)does |(?<!\w)has |(?<!\w)how's |(?<!\w)hows |(?<!\w)how is |(?<!\w)of |(?<!\w)on |(?<!\w)for |(?<!\w)with |(?<!\w)about |(?<!\w)abt |(?<!\w)from |(?<!\w)regarding )(?:the )?{name}(?!\w)
 # a lead anywhere in the message (fills lead): by number, phone or "this" first, else by name
 {lead_anywhere} = (?=(?:.*?{lead_free:lead})?)(?(<lead>)|(?=.*?{lead_named:lead}))
 {status_trig} = {status_word}|response|responses|kya bola|kia bola|jawab diya|kya jawab|what did|heard back|hear back|any word|کیا جواب|جواب دیا|کیا بولا|tell me about|what about|situation|movement|decided|decide|decision|faisla|socha|respond|responded|replied|reply|active|still|going on|where is|where's|whats up|what about|stands|stand|standing|baare mein|bare mein|baray mein|bary mein|بارے میں|feedback|response aya|response aaya|jawab aya|jawab aaya|koi jawab|kya kaha|kia kaha|kya keh raha|kya kehta|how is|how's|hows|doing|any progress|kuch pata|kuch pta|kya position|khabar|kya haal|کیا کہا|جواب آیا|کوئی جواب|kya bana|kia bana|kya bna|kuch bana|kya hua|kia hua|kya hoa|kya scene|kia scene|kya seen|kahan tak|kahaan tak|kidhar|progress|position|latest|any news|news|update|updates|halat|haal|kya chal raha|کیا بنا|کیا ہوا|کیا سین|کہاں تک|پوزیشن|اپڈیٹ|اپ ڈیٹ|حال|صورتحال|خبر

@@ -109,6 +109,7 @@ struct intents {
     struct intent_info *infos;
     struct pattern *pats;
     size_t npats, cappats;
+    size_t *order; /* pattern indexes by priority, highest first, then in file order */
     struct syn *syns;
     size_t nsyns, capsyns;
     char **drops; /* normalized phrases dropped from the ends of names */
@@ -2053,6 +2054,7 @@ void intents_free(struct intents *S)
         json_decref(S->pats[i].sets);
     }
     free(S->pats);
+    free(S->order);
     for (i = 0; i < S->nsyns; i++) {
         free(S->syns[i].slot);
         free(S->syns[i].key);
@@ -2138,6 +2140,46 @@ void nlu_env_from_config(struct nlu_env *env, const struct config *c)
     env->country_code = c->country_code;
 }
 
+struct prio_idx {
+    int priority;
+    size_t idx;
+};
+
+static int cmp_prio_idx(const void *a, const void *b)
+{
+    const struct prio_idx *x = a, *y = b;
+
+    if (x->priority != y->priority) {
+        return x->priority > y->priority ? -1 : 1;
+    }
+    return x->idx < y->idx ? -1 : (x->idx > y->idx);
+}
+
+/* S->order: the patterns by priority, highest first (matching stops at the
+ * first priority that gives a winner), in file order within one priority. */
+static int build_order(struct intents *S)
+{
+    struct prio_idx *tmp;
+    size_t i, n = S->npats ? S->npats : 1;
+
+    S->order = malloc(n * sizeof *S->order);
+    tmp = malloc(n * sizeof *tmp);
+    if (!S->order || !tmp) {
+        free(tmp);
+        return RB_ENOMEM;
+    }
+    for (i = 0; i < S->npats; i++) {
+        tmp[i].priority = S->pats[i].priority;
+        tmp[i].idx = i;
+    }
+    qsort(tmp, S->npats, sizeof *tmp, cmp_prio_idx);
+    for (i = 0; i < S->npats; i++) {
+        S->order[i] = tmp[i].idx;
+    }
+    free(tmp);
+    return RB_OK;
+}
+
 /* Loads into L->set; returns a code, L->nerr counts the problems. */
 static int load_all(struct loader *L, const char *dir)
 {
@@ -2165,6 +2207,9 @@ static int load_all(struct loader *L, const char *dir)
     }
     if (!rc) {
         rc = build_infos(L->set);
+    }
+    if (!rc) {
+        rc = build_order(L->set);
     }
     if (!rc) {
         L->set->mctx = pcre2_match_context_create(NULL);
@@ -2634,7 +2679,10 @@ static int conv_when(struct xctx *X, size_t s, size_t e)
     return RB_EPARSE;
 }
 
-/* "q1 last year", "march pichle saal": the period a year before. */
+/* "q1 last year", "march pichle saal": that month or quarter of the calendar
+ * year before now (as value_period reads it: asked in March 2026, "december
+ * last year" is 2025-12, not the December before the latest one). For what
+ * value_period does not take with its year. */
 static int period_last_year(struct str c, const struct nlu_now *ctx, char out[16])
 {
     static const char *const tails[] = {" last year", " pichle saal", " پچھلے سال", NULL};
@@ -2647,11 +2695,11 @@ static int period_last_year(struct str c, const struct nlu_now *ctx, char out[16
         if (c.len > n && memcmp(c.p + c.len - n, tails[i], n) == 0 &&
             value_period(str_make(c.p, c.len - n), ctx, tmp) == RB_OK && is_digit(tmp[0]) &&
             strlen(tmp) >= 4) {
-            y = atoi(tmp) - 1;
+            y = ctx->now.date.y - 1;
             if (y < 1000 || y > 9999) {
                 return RB_EPARSE;
             }
-            /* "2026-Q1" → "2025-Q1": only the four digits of the year change */
+            /* "2025-12" → "2025-12", "2026-Q1" → "2025-Q1": only the year changes */
             memcpy(out, tmp, 16);
             out[0] = (char)('0' + y / 1000);
             out[1] = (char)('0' + y / 100 % 10);
@@ -2791,6 +2839,62 @@ static int conv_slot(struct xctx *X, const struct slot_def *def, size_t s, size_
     return RB_EPARSE;
 }
 
+/*
+ * A text group that took part but is empty at the very end of the key
+ * ("#90 👍": the key drops the emoji) stands for what the original has after
+ * the key's last character. NULL when there is nothing there.
+ */
+static json_t *text_tail(const struct xctx *X, const struct slot_def *def)
+{
+    size_t i, os, oe, n = X->K->k.len;
+    struct str o;
+    int g;
+
+    if (n == 0) {
+        return NULL;
+    }
+    for (i = 0; i < X->P->nslots; i++) {
+        if (X->P->slots[i].def != def) {
+            continue;
+        }
+        for (g = 0; g < X->P->slots[i].ngroups; g++) {
+            uint32_t k = X->P->slots[i].groups[g];
+
+            if (X->ov[2 * k] == n && X->ov[2 * k + 1] == n &&
+                key_to_orig(X->K, n - 1, n, &os, &oe)) {
+                o = trim_orig(str_make(X->K->orig + oe, X->K->olen - oe), false);
+                return o.len ? json_stringn(o.p, o.len) : NULL;
+            }
+        }
+    }
+    return NULL;
+}
+
+/*
+ * A time and a day written apart ("paune 5 baje Sobia ko call karni hai
+ * aaj"): when the `when` capture is a time alone and a `date` was found
+ * elsewhere, `when` is that day at that time.
+ */
+static int join_time_and_day(struct xctx *X)
+{
+    const struct slot_def *def = slot_def_find("when");
+    const char *day = json_string_value(json_object_get(X->slots, "date"));
+    struct rb_datetime t;
+    size_t s, e;
+    char out[17];
+    int hour, min;
+
+    if (!def || !day || !json_object_get(X->slots, "when") || !capture_of(X, def, &s, &e) ||
+        value_time(key_slice(X, s, e), &hour, &min) != RB_OK ||
+        sscanf(day, "%d-%d-%d", &t.date.y, &t.date.m, &t.date.d) != 3) {
+        return RB_OK;
+    }
+    t.hour = hour;
+    t.min = min;
+    datetime_format(t, out);
+    return put_slot(X, "when", json_string(out));
+}
+
 /* All slots of the match, in the intent's order, then the `set:` ones. */
 static int extract(struct xctx *X)
 {
@@ -2804,12 +2908,18 @@ static int extract(struct xctx *X)
         def = slot_def_find(X->in->slots[i]);
         if (def && capture_of(X, def, &s, &e)) {
             rc = conv_slot(X, def, s, e);
+        } else if (def && def->type == SLOT_TEXT && strcmp(def->name, "text") == 0) {
+            v = text_tail(X, def);
+            rc = v ? put_slot(X, "text", v) : RB_OK;
         }
     }
     json_object_foreach (X->P->sets, k, v) {
         if (!rc && !json_object_get(X->slots, k)) {
             rc = json_object_set(X->slots, k, v) ? RB_ENOMEM : RB_OK;
         }
+    }
+    if (!rc) {
+        rc = join_time_and_day(X);
     }
     /* a day and time (when) says all a day alone (date) would */
     if (!rc && json_object_get(X->slots, "when")) {
@@ -2862,29 +2972,31 @@ static int count_slots(const struct pattern *P, const PCRE2_SIZE *ov)
     return n;
 }
 
-/* Runs every pattern over the key; fills cands (S->npats long), *n of them. */
+/* Runs the patterns S->order[from..to) over the key (those of intents whose
+ * trigger words are in mask, or that have none); fills cands, *n of them. */
 static void collect(const struct intents *S, const struct key *K, pcre2_match_data *md,
-                    struct cand *cands, size_t *n)
+                    uint64_t mask, size_t from, size_t to, struct cand *cands, size_t *n)
 {
     const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-    uint64_t mask = trigger_mask(S, K), bit;
-    size_t i;
+    uint64_t bit;
+    size_t i, p;
     int rc;
 
     *n = 0;
-    for (i = 0; i < S->npats; i++) {
-        bit = S->intents[S->pats[i].intent].bit;
+    for (i = from; i < to; i++) {
+        p = S->order[i];
+        bit = S->intents[S->pats[p].intent].bit;
         if (bit && !(mask & bit)) {
             continue; /* none of the intent's trigger words: its patterns cannot fit */
         }
-        rc = pcre2_match(S->pats[i].re, (PCRE2_SPTR)K->k.p, K->k.len, 0, PCRE2_NO_UTF_CHECK, md,
+        rc = pcre2_match(S->pats[p].re, (PCRE2_SPTR)K->k.p, K->k.len, 0, PCRE2_NO_UTF_CHECK, md,
                          S->mctx);
         if (rc < 0) {
             continue; /* no match, or the match limit: this pattern does not apply */
         }
-        cands[*n].pat = i;
-        cands[*n].priority = S->pats[i].priority;
-        cands[*n].nslots = count_slots(&S->pats[i], ov);
+        cands[*n].pat = p;
+        cands[*n].priority = S->pats[p].priority;
+        cands[*n].nslots = count_slots(&S->pats[p], ov);
         cands[*n].mlen = ov[1] - ov[0];
         (*n)++;
     }
@@ -2999,7 +3111,8 @@ static int match_impl(const struct intents *S, const char *text, size_t len, str
     pcre2_match_data *md = NULL;
     struct cand *cands = NULL;
     json_t *slots = NULL;
-    size_t n = 0, w;
+    size_t n = 0, w = 0, from, to;
+    uint64_t mask;
     int rc;
 
     parse_result_init(&r);
@@ -3022,11 +3135,23 @@ static int match_impl(const struct intents *S, const char *text, size_t len, str
         rc = RB_ENOMEM;
         goto out;
     }
-    collect(S, &K, md, cands, &n);
-    qsort(cands, n, sizeof *cands, cand_cmp);
-    rc = choose(S, &K, now, md, cands, n, &w, &slots);
+    /* One priority at a time, highest first: a winner at one priority beats
+     * anything below it, so the (costlier, word-order-free) patterns of lower
+     * priorities run only when nothing above fits. */
+    mask = trigger_mask(S, &K);
+    rc = RB_ENOTFOUND;
+    for (from = 0; from < S->npats && rc == RB_ENOTFOUND; from = to) {
+        for (to = from + 1;
+             to < S->npats && S->pats[S->order[to]].priority == S->pats[S->order[from]].priority;
+             to++) {
+        }
+        collect(S, &K, md, mask, from, to, cands, &n);
+        qsort(cands, n, sizeof *cands, cand_cmp);
+        rc = choose(S, &K, now, md, cands, n, &w, &slots);
+    }
     if (rc == RB_ENOTFOUND) {
-        w = n;
+        n = 0;
+        w = 0;
         rc = RB_OK;
     }
     if (rc) {

@@ -1057,22 +1057,46 @@ int value_time(struct str s, int *hour, int *min)
 }
 
 /* A day and a time in either order: "kal 4 baje", "4 baje kal". */
-static bool day_and_time(const struct tok *t, size_t n, const struct nlu_now *ctx,
-                         struct rb_date *d, int *minutes)
+/* The day inside the time: "7:30 aaj raat", "4 baje kal sham" (t[a..b) is the
+ * day, the tokens around it the time). */
+static bool day_inside_time(const struct tok *t, size_t n, const struct nlu_now *ctx,
+                            struct rb_date *d, int *minutes, bool *small_hours)
 {
-    bool small_hours = false;
-    size_t k;
+    struct tok rest[MAX_TOKS];
+    size_t a, b;
 
-    for (k = n - 1; k >= 1; k--) {
-        if ((single_date(t, k, ctx, d) && time_toks(t + k, n - k, minutes, &small_hours)) ||
-            (time_toks(t, k, minutes, &small_hours) && single_date(t + k, n - k, ctx, d))) {
-            if (small_hours) {
-                *d = date_add_days(*d, 1);
+    for (a = 1; a + 1 < n; a++) {
+        for (b = a + 1; b < n; b++) {
+            if (!single_date(t + a, b - a, ctx, d)) {
+                continue;
             }
-            return true;
+            memcpy(rest, t, a * sizeof *t);
+            memcpy(rest + a, t + b, (n - b) * sizeof *t);
+            if (time_toks(rest, a + n - b, minutes, small_hours)) {
+                return true;
+            }
         }
     }
     return false;
+}
+
+static bool day_and_time(const struct tok *t, size_t n, const struct nlu_now *ctx,
+                         struct rb_date *d, int *minutes)
+{
+    bool small_hours = false, found = false;
+    size_t k;
+
+    for (k = n - 1; k >= 1 && !found; k--) {
+        found = (single_date(t, k, ctx, d) && time_toks(t + k, n - k, minutes, &small_hours)) ||
+                (time_toks(t, k, minutes, &small_hours) && single_date(t + k, n - k, ctx, d));
+    }
+    if (!found) {
+        found = day_inside_time(t, n, ctx, d, minutes, &small_hours);
+    }
+    if (found && small_hours) {
+        *d = date_add_days(*d, 1);
+    }
+    return found;
 }
 
 /* A day and a time; a time alone is today, or tomorrow when it has already
@@ -1596,12 +1620,13 @@ static const char *period_named(const struct tok *t, size_t n)
     return NULL;
 }
 
-/* A quarter number 1..4 after "q": "q1", "q 1". */
+/* A quarter number 1..4 after "q" or "quarter": "q1", "q 1", "quarter 4". */
 static bool cur_q(struct cur *c, int *q)
 {
     size_t save = c->i;
 
-    if (cur_accept(c, "q") && cur_peek(c) && tok_uint(cur_peek(c), 1, q) && *q >= 1 && *q <= 4) {
+    if ((cur_accept(c, "q") || cur_accept(c, "quarter") || cur_accept(c, "qtr")) && cur_peek(c) &&
+        tok_uint(cur_peek(c), 1, q) && *q >= 1 && *q <= 4) {
         c->i++;
         return true;
     }

@@ -379,6 +379,15 @@ TEST(language)
          LANG_UR},
         {__LINE__, "new lead \u0627\u062D\u0645\u062F \u0631\u0636\u0627 0300-1234567", LANG_EN},
         {__LINE__, "\u0641\u0627\u0644\u0648 \u0627\u067E \u06A9\u0644 ok", LANG_UR},
+        /* Roman Urdu words the old marker list missed */
+        {__LINE__, "madad", LANG_ROMAN_UR},
+        {__LINE__, "shukriya", LANG_ROMAN_UR},
+        {__LINE__, "call karta hoon", LANG_ROMAN_UR},
+        {__LINE__, "note 42: stage decoration chahiye", LANG_ROMAN_UR},
+        /* a Roman Urdu word in an English sentence: the majority decides, ties Roman Urdu */
+        {__LINE__, "mark Faisal as booked for 11 lakh", LANG_EN},
+        {__LINE__, "received advance of 2 lakh from lead 142", LANG_EN},
+        {__LINE__, "Ali booked 8 lakh", LANG_ROMAN_UR},
         /* invalid bytes are walked past, not trusted */
         {__LINE__, "kya \xFF\xFE hai", LANG_ROMAN_UR},
     };

@@ -302,6 +302,36 @@ TEST(period_table)
     run_table("period.tsv", row_period);
 }
 
+/* The day written inside the time: "7:30 aaj raat" (from "7:30 tonight"),
+ * "4 baje kal sham"; and a month said with "last year" as a report period. */
+TEST(day_inside_time_and_last_year_months)
+{
+    struct nlu_now ctx = {{{2026, 3, 29}, 14, 0}, 92, false};
+    struct rb_datetime t;
+    char f[17], period[16];
+
+    CHECK_INT(value_when(str_from("7:30 aaj raat"), &ctx, &t), RB_OK);
+    datetime_format(t, f);
+    CHECK_STR(f, "2026-03-29T19:30");
+    CHECK_INT(value_when(str_from("4 baje kal sham"), &ctx, &t), RB_OK);
+    datetime_format(t, f);
+    CHECK_STR(f, "2026-03-30T16:00");
+    CHECK_INT(value_when(str_from("subah 10 parson"), &ctx, &t), RB_OK);
+    datetime_format(t, f);
+    CHECK_STR(f, "2026-03-31T10:00");
+    ctx.past = true;
+    CHECK_INT(value_period(str_from("march last year"), &ctx, period), RB_OK);
+    CHECK_STR(period, "2025-03");
+    CHECK_INT(value_period(str_from("december pichle saal"), &ctx, period), RB_OK);
+    CHECK_STR(period, "2025-12");
+    CHECK_INT(value_period(str_from("quarter 4 last year"), &ctx, period), RB_OK);
+    CHECK_STR(period, "2025-Q4");
+    CHECK_INT(value_period(str_from("quarter 1"), &ctx, period), RB_OK);
+    CHECK_STR(period, "2026-Q1");
+    CHECK_INT(value_period(str_from("last year"), &ctx, period), RB_OK);
+    CHECK_STR(period, "last_year");
+}
+
 /* Out-parameters stay as they were when a parser refuses. */
 TEST(failures_leave_outputs_alone)
 {
@@ -489,6 +519,7 @@ int main(void)
     RUN(slot_table);
     RUN(milestone_table);
     RUN(period_table);
+    RUN(day_inside_time_and_last_year_months);
     RUN(failures_leave_outputs_alone);
     RUN(edges_of_the_slice);
     RUN(phone_country_codes);
