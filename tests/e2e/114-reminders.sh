@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Follow-ups that fall due, stale leads, escalation to the owner with
+# reassignment, and quotes without an answer: each reminder once.
+# The steps and what the bot must send and store: tests/fixtures/conversations/reminders.conv
+. "$(dirname "$0")/../lib/lib.sh"
+. "$FIX/conversations/converse.sh"
+
+start_pg
+start_fake
+start_rabta
+converse "$FIX/conversations/reminders.conv"
