@@ -111,6 +111,9 @@ void snapshot_free(struct snapshot *s)
     if (!s) {
         return;
     }
+    if (s->gemini_free) {
+        s->gemini_free(s->gemini); /* before the intents it borrows from */
+    }
     config_free(s->config);
     prompts_free(s->prompts);
     intents_free(s->intents);

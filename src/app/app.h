@@ -2,9 +2,10 @@
  * app.h - the one application context, built in main and passed explicitly
  * (the closure of every HTTP handler, inside every worker).
  *
- * Reloadable parts (config, intents, prompts) live in a reference-counted
- * snapshot: SIGHUP builds a whole new one, validates it and swaps one
- * pointer; work in flight keeps the snapshot it started with.
+ * Reloadable parts (config, intents, prompts, and Gemini's prompt and
+ * catalog) live in a reference-counted snapshot: SIGHUP builds a whole new
+ * one, validates it and swaps one pointer; work in flight keeps the
+ * snapshot it started with.
  * Secrets come from the environment once (struct app_env) and are never
  * logged.
  */
@@ -21,6 +22,7 @@
 
 struct intents;
 struct db;
+struct parser_gemini;
 
 struct app_env {
     char *database_url;      /* NULL: the embedded cluster under var/pg */
@@ -48,6 +50,12 @@ struct snapshot {
     struct config *config;
     struct prompts *prompts;
     struct intents *intents;
+    /* prompts/gemini and the Gemini catalog built from it and intents. app/
+     * sits below egress/, so domain/parser.c (parser_snapshot_load) builds
+     * them and sets gemini_free, which snapshot_free calls; both NULL in a
+     * snapshot from app_snapshot_load alone. */
+    struct parser_gemini *gemini;
+    void (*gemini_free)(struct parser_gemini *g);
 };
 
 struct app_counters {

@@ -7,6 +7,7 @@
 
 #include "cmd/cmd.h"
 #include "cmd/setup.h"
+#include "domain/parser.h"
 #include "nlu/intents.h"
 
 int cmd_migrate(int argc, char **argv)
@@ -46,7 +47,9 @@ int cmd_db(int argc, char **argv)
     return rc ? 1 : 0;
 }
 
-/* Validates config/, intents/ and prompts/ with no side effects (like smtpd -n). */
+/* Validates config/, intents/ and prompts/ with no side effects (like smtpd -n):
+ * the loader serve uses (prompts/gemini included: its files, and every
+ * few-shot answer through gemini_prompt_check), then every intents example. */
 int cmd_check(int argc, char **argv)
 {
     struct snapshot *s = NULL;
@@ -58,7 +61,7 @@ int cmd_check(int argc, char **argv)
     (void)argv;
     snprintf(home, sizeof(home), "%s", cmd_home());
     buf_init(&err, 1 << 20);
-    rc = app_snapshot_load(home, &s, &err);
+    rc = parser_snapshot_load(home, &s, &err);
     if (!rc) {
         struct nlu_env env;
         char dir[1100];

@@ -7,7 +7,12 @@
  * TEXT is parsed alone; without it every line of standard input is one
  * message (batch mode, for corpora and benchmarks: the intents are loaded
  * once and output is buffered). The venue config gives the time zone, the
- * halls, the staff and the country code; intents/ the rules.
+ * halls, the staff and the country code; intents/ the rules. Parsing is
+ * domain/parser.h's parser_run, the same as the workers': with
+ * GEMINI_API_KEY set, Gemini is asked when the rules are unsure (auto) or
+ * always (--engine gemini), and its failures fall back to the rules with the
+ * reason in "fallback". prompts/gemini is loaded only when Gemini may be
+ * asked.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -15,18 +20,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/app.h"
 #include "app/config.h"
 #include "cmd/cmd.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/err.h"
+#include "domain/parser.h"
+#include "egress/http_client.h"
 #include "nlu/catalog.h"
 #include "nlu/intents.h"
 
-enum engine { ENGINE_AUTO, ENGINE_RULES, ENGINE_GEMINI };
-
 struct parse_opts {
-    enum engine engine;
+    enum parser_engine engine;
     const char *now_text; /* --now, NULL for the clock */
     unsigned role;        /* --as; parsing does not depend on it */
     const char *text;     /* TEXT, NULL for batch mode */
@@ -34,11 +40,13 @@ struct parse_opts {
 
 /* Everything one parse needs, loaded once. */
 struct parse_ctx {
+    struct app_env env; /* GEMINI_API_KEY, GEMINI_API_BASE, GEMINI_MODEL */
     struct config *cfg;
     struct intents *rules;
+    struct parser_gemini *gemini; /* only when Gemini may be asked */
+    struct http_client *http;
+    struct parser parser;
     struct rb_datetime now;
-    enum engine engine;
-    bool have_key; /* GEMINI_API_KEY is set */
     unsigned role;
 };
 
@@ -55,20 +63,20 @@ static int parse_args(int argc, char **argv, struct parse_opts *o)
     int i;
 
     memset(o, 0, sizeof *o);
-    o->engine = ENGINE_AUTO;
+    o->engine = PARSER_AUTO;
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 
         if (strcmp(a, "--offline") == 0) {
-            o->engine = ENGINE_RULES;
+            o->engine = PARSER_RULES;
         } else if (strcmp(a, "--engine") == 0 && v) {
             if (strcmp(v, "auto") == 0) {
-                o->engine = ENGINE_AUTO;
+                o->engine = PARSER_AUTO;
             } else if (strcmp(v, "rules") == 0) {
-                o->engine = ENGINE_RULES;
+                o->engine = PARSER_RULES;
             } else if (strcmp(v, "gemini") == 0) {
-                o->engine = ENGINE_GEMINI;
+                o->engine = PARSER_GEMINI;
             } else {
                 return usage();
             }
@@ -97,78 +105,24 @@ static int parse_args(int argc, char **argv, struct parse_opts *o)
     return 0;
 }
 
-/*
- * The Gemini engine. THIS IS WHERE GEMINI PLUGS IN (src/egress/gemini.c):
- * given the message and the rules' answer, fill *out (parse_result_init'ed)
- * with Gemini's validated answer (engine "gemini") and return RB_OK, or
- * return an error and set *reason to a short static fallback reason
- * ("timeout", "http_429", "bad_json", "not_in_catalog", ...), in which case
- * the caller prints the rules' answer with that reason in "fallback".
- * Until it is wired, every call falls back.
- */
-static int parse_with_gemini(const struct parse_ctx *ctx, const char *text, size_t len,
-                             const struct parse_result *rules, struct parse_result *out,
-                             const char **reason)
-{
-    (void)ctx;
-    (void)text;
-    (void)len;
-    (void)rules;
-    (void)out;
-    *reason = "not_implemented";
-    return RB_EUPSTREAM;
-}
-
-/* Whether to ask Gemini about a message the rules answered with r. */
-static bool want_gemini(const struct parse_ctx *ctx, const struct parse_result *r)
-{
-    if (!ctx->have_key || ctx->engine == ENGINE_RULES) {
-        return false;
-    }
-    if (ctx->engine == ENGINE_GEMINI) {
-        return true;
-    }
-    return r->confidence < ctx->cfg->gemini_min_rules_confidence;
-}
-
 /* Parses one message and appends its JSON line (with '\n') to out. */
 static int parse_one(const struct parse_ctx *ctx, const char *text, size_t len, struct buf *out)
 {
-    struct parse_result rules, gem;
-    const char *reason = NULL;
-    const struct parse_result *use = &rules;
+    struct parse_result r;
+    struct parser_trace t;
     int rc;
 
-    parse_result_init(&rules);
-    parse_result_init(&gem);
-    rc = intents_match(ctx->rules, text, len, ctx->now, &rules);
-    if (rc == RB_EPARSE || rc == RB_ETOOBIG) {
-        /* not UTF-8, or too long: still one line, and nothing fits */
-        rules.intent = rb_strdup("unknown");
-        rules.slots = json_object();
-        rc = rules.intent && rules.slots ? RB_OK : RB_ENOMEM;
+    parse_result_init(&r);
+    parser_trace_init(&t);
+    rc = parser_run(&ctx->parser, text, len, ctx->now, &r, &t);
+    if (!rc) {
+        rc = parse_result_to_json(&r, out);
     }
-    if (rc) {
-        goto out;
-    }
-    if (want_gemini(ctx, &rules)) {
-        if (parse_with_gemini(ctx, text, len, &rules, &gem, &reason) == RB_OK) {
-            use = &gem;
-        } else {
-            rules.fallback = rb_strdup(reason ? reason : "error");
-            if (!rules.fallback) {
-                rc = RB_ENOMEM;
-                goto out;
-            }
-        }
-    }
-    rc = parse_result_to_json(use, out);
     if (!rc) {
         rc = buf_addc(out, '\n');
     }
-out:
-    parse_result_release(&gem);
-    parse_result_release(&rules);
+    parser_trace_release(&t);
+    parse_result_release(&r);
     return rc;
 }
 
@@ -200,16 +154,34 @@ static int parse_batch(const struct parse_ctx *ctx)
     return rc;
 }
 
-/* Config, time zone, clock and intents: everything parse_one needs. */
+/* Gemini's side, when it may be asked: the prompt and catalog of
+ * prompts/gemini and a curl handle. */
+static int ctx_gemini(struct parse_ctx *ctx, enum parser_engine engine, struct buf *err)
+{
+    int rc;
+
+    if (engine == PARSER_RULES || !ctx->env.gemini_key) {
+        return RB_OK;
+    }
+    rc = parser_gemini_load(cmd_home(), ctx->rules, &ctx->gemini, err);
+    if (!rc) {
+        rc = http_client_new(ctx->cfg->connect_timeout_ms, ctx->cfg->gemini_timeout_ms, &ctx->http);
+    }
+    return rc;
+}
+
+/* Config, time zone, clock, intents and Gemini: everything parse_one needs. */
 static int ctx_load(struct parse_ctx *ctx, const struct parse_opts *o, struct buf *err)
 {
     struct nlu_env env;
     struct buf path;
-    const char *key = getenv("GEMINI_API_KEY");
     int rc;
 
     buf_init(&path, 4096);
-    rc = buf_addf(&path, "%s/config/rabta.conf", cmd_home());
+    rc = app_env_load(&ctx->env);
+    if (!rc) {
+        rc = buf_addf(&path, "%s/config/rabta.conf", cmd_home());
+    }
     if (!rc) {
         rc = config_load(path.p, &ctx->cfg, err);
     }
@@ -233,9 +205,18 @@ static int ctx_load(struct parse_ctx *ctx, const struct parse_opts *o, struct bu
     if (!rc) {
         rc = intents_load(path.p, &env, &ctx->rules, err);
     }
-    ctx->engine = o->engine;
+    if (!rc) {
+        rc = ctx_gemini(ctx, o->engine, err);
+    }
     ctx->role = o->role;
-    ctx->have_key = key && key[0];
+    ctx->parser = (struct parser){.cfg = ctx->cfg,
+                                  .rules = ctx->rules,
+                                  .gemini = ctx->gemini,
+                                  .api_key = ctx->env.gemini_key,
+                                  .base = ctx->env.gemini_base,
+                                  .model = ctx->env.gemini_model,
+                                  .http = ctx->http,
+                                  .engine = o->engine};
 out:
     buf_release(&path);
     return rc;
@@ -275,8 +256,11 @@ int cmd_parse(int argc, char **argv)
     }
     fflush(stdout);
 out:
+    http_client_free(ctx.http);
+    parser_gemini_free(ctx.gemini);
     intents_free(ctx.rules);
     config_free(ctx.cfg);
+    app_env_release(&ctx.env);
     buf_release(&err);
     buf_release(&out);
     return status;

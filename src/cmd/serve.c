@@ -1,6 +1,6 @@
 /*
  * serve.c - `rabta serve`: HTTP server, group commit, workers; SIGHUP
- * reloads config, intents and prompts (a set that fails validation is
+ * reloads config, intents and prompts, Gemini's included (a set that fails validation is
  * refused and the running one stays); SIGTERM/SIGINT stop cleanly.
  */
 #include <signal.h>
@@ -13,6 +13,7 @@
 #include "cmd/cmd.h"
 #include "cmd/setup.h"
 #include "core/log.h"
+#include "domain/parser.h"
 #include "domain/worker.h"
 #include "http/ingest.h"
 #include "http/server.h"
@@ -34,11 +35,12 @@ static void reload(struct app *app)
     struct buf err;
 
     buf_init(&err, 64 * 1024);
-    if (app_snapshot_load(app->home, &s, &err)) {
+    if (parser_snapshot_load(app->home, &s, &err)) {
         log_event(LOG_ERROR, "config.reload_refused", "errors=%s", log_q(err.p, err.len));
     } else {
         app_snapshot_swap(app, s);
-        log_event(LOG_INFO, "config.reloaded", "prompts=%s", prompts_version(s->prompts));
+        log_event(LOG_INFO, "config.reloaded", "prompts=%s gemini_prompt=%s",
+                  prompts_version(s->prompts), parser_gemini_version(s->gemini));
     }
     buf_release(&err);
 }

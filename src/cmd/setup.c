@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/str.h"
+#include "domain/parser.h"
 #include "store/db.h"
 #include "store/migrate.h"
 
@@ -285,7 +286,7 @@ int setup_app(struct app *app, unsigned flags)
         app->env.wa_app_secret = sandbox_secret(app->home);
     }
     if (!rc) {
-        rc = app_snapshot_load(app->home, &app->snap, &err);
+        rc = parser_snapshot_load(app->home, &app->snap, &err);
         if (rc) {
             fprintf(stderr, "%s", err.p);
         }

@@ -19,7 +19,7 @@
 
 KEY=test-gemini-key
 BILAL=923331112233 # sales
-MSG='Ali wala case kahan tak pohncha?' # the rules: unknown, confidence 0
+MSG='Ali wali party ne kuch kaha?' # a lead.status the rules cannot read (checked below)
 NOW=2026-03-10T10:00
 
 start_pg
@@ -31,6 +31,12 @@ gemini_reply() { fake_ctl POST gemini_reply "$(jq -nc --arg t "$1" '{text: $t}')
 last_gemini_request() { fake_requests gemini | tail -n 1; }
 
 # ---- rabta parse ------------------------------------------------------------
+
+# The story needs a staff message the rules are unsure about; if the rules
+# learn to read this one, pick another.
+GEMINI_API_KEY= rabta_cli parse --now "$NOW" "$MSG"
+[ "$(jq -r '.confidence < 0.75 and .intent == "unknown"' "$T/cli.out")" = true ] ||
+    bail "the rules now read \"$MSG\" confidently; choose another message" "$(cat "$T/cli.out")"
 
 AVAIL='15 March available hai?' # the rules: availability.check, confident
 RULES_AVAIL='{"intent":"availability.check","slots":{"date":"2026-03-15"},"lang":"roman_ur","engine":"rules","confidence":0.9}'
@@ -132,6 +138,10 @@ check_eq "metrics: parses_gemini_total 1, gemini_fallbacks_total 0" \
     "$(metric parses_gemini_total) $(metric gemini_fallbacks_total)" "1 0"
 
 # Every failure keeps the rules' answer (unknown here) and records why.
+# The bot's answer to "unknown", first line, as prompts/ has it for Bilal (roman_ur).
+UNKNOWN_REPLY=$(awk '/^\[unknown\]$/ {f = 1; next} f && NF {print; exit}' \
+    "$T/home/prompts/roman_ur/messages.txt")
+[ -n "$UNKNOWN_REPLY" ] || bail "no [unknown] message in prompts/roman_ur/messages.txt"
 fallbacks=0
 for spec in "http503|2|0|http_503" "http429|2|0|http_429" "hang|1|8000|timeout" \
     "garbage|1|0|bad_response" "bad_json|1|0|bad_json" "enum_violation|1|0|not_in_catalog" \
@@ -143,7 +153,7 @@ for spec in "http503|2|0|http_503" "http429|2|0|http_429" "hang|1|8000|timeout" 
     before=$(ai_max)
     conv_post "$BILAL" staff text "$MSG" || not_ok "$mode: message handled" "$CONV_ERR"
     sends=$(conv_sends "$BILAL")
-    if printf '%s\n' "$sends" | grep -q 'samajh nahi aaya' &&
+    if printf '%s\n' "$sends" | grep -qF -- "$UNKNOWN_REPLY" &&
         ! printf '%s\n' "$sends" | grep -q 'Ali Raza'; then
         ok "$mode: the rules' answer (unknown) is used"
     else
@@ -164,6 +174,21 @@ check_eq "ai_log: tokens of a 200 answer kept even when unusable; none for a 503
     "$(psql_q "SELECT string_agg(fallback || '=' || coalesce((tokens_in > 0)::text, '-'), ' ' ORDER BY id) FROM ai_log WHERE fallback IN ('bad_json', 'http_503')")" \
     "http_503=- bad_json=true"
 check_eq "metrics: gemini_fallbacks_total counts them" "$(metric gemini_fallbacks_total)" "$fallbacks"
+
+# The answer to a pending question is read by the rules alone (the question
+# decides what it means), though they cannot parse it on its own.
+fake_reset
+gemini_reply "$ANSWER"
+before=$(ai_max)
+conv_post "$BILAL" staff text "1 booked" || not_ok "1 booked handled" "$CONV_ERR"
+check_match "1 booked: the bot asks for the amount" "$(conv_sends "$BILAL")" 'amount'
+conv_post "$BILAL" staff text "Marquee dinner, 8 lakh" || not_ok "the answer handled" "$CONV_ERR"
+check_eq "the answer completes the move (BOOKED, 8 lakh)" \
+    "$(psql_q "SELECT stage || ' ' || amount FROM leads WHERE id = 1")" "BOOKED 800000"
+check_eq "the answer to a pending question: Gemini not asked" "$(gemini_count)" 0
+check_eq "both parses in ai_log, by the rules, no fallback" \
+    "$(psql_q "SELECT string_agg(engine || ' ' || coalesce(fallback, '-'), ', ' ORDER BY id) FROM ai_log WHERE id > $before")" \
+    "rules -, rules -"
 
 # A client's message never reaches Gemini, however unsure the rules would be.
 fake_reset

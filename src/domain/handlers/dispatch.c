@@ -4,8 +4,9 @@
  * In order: a quote-reply to a forwarded client message, or a message that
  * begins with #N, goes to that lead's client (client.reply); a pending
  * question, numbered choice or list page takes the message when it answers
- * it (anything else cancels it); otherwise the rule engine parses it (logged
- * in ai_log) and the command table runs it: role, lead, check, handle.
+ * it (anything else cancels it); otherwise it is parsed (domain/parser.h:
+ * the rules, then Gemini when they are unsure; logged in ai_log) and the
+ * command table runs it: role, lead, check, handle.
  * A client's text never reaches this file: only registered staff phones do.
  */
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "domain/handlers.h"
+#include "domain/parser.h"
 #include "nlu/catalog.h"
 #include "nlu/intents.h"
 
@@ -28,7 +30,8 @@ static const char sql_quoted[] =
     " WHERE m.venue_id = $1 AND m.wamid = $2 AND m.lead_id IS NOT NULL LIMIT 1";
 static const char sql_ai_log[] =
     "INSERT INTO ai_log (venue_id, staff_id, text, engine, prompt_version, intent, slots,"
-    " confidence, latency_ms, fallback) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10)";
+    " confidence, latency_ms, fallback, model, raw_output, tokens_in, tokens_out)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13, $14)";
 
 static const struct handler table[] = {
     {"lead.create", ROLE_OWNER | ROLE_SALES, false, NULL, h_lead_create},
@@ -283,51 +286,106 @@ static int relay(struct wctx *x, const struct staff_info *me, enum lang lang, in
 
 /* ---- parsing ---- */
 
-static int ai_log(struct wctx *x, int64_t staff_id, const char *text,
-                  const struct parse_result *pr, int64_t latency_ms)
+/* Decimal text of v in buf, or NULL (SQL NULL) when unknown is true. */
+static const char *i64_or_null(int64_t v, bool unknown, char buf[24])
 {
-    char v[24], s[24], conf[32], lat[24];
-    char *slots = json_dumps(pr->slots ? pr->slots : json_object(), JSON_COMPACT);
-    const char *p[10] = {db_i64s(x->venue_id, v), db_i64s(staff_id, s), text,
+    return unknown ? NULL : db_i64s(v, buf);
+}
+
+/* One ai_log row per parse: the answer used and, when Gemini was asked,
+ * its prompt version, model, raw output, tokens and the fallback reason. */
+static int ai_log(struct wctx *x, int64_t staff_id, const char *text, const struct parse_result *pr,
+                  const struct parser_trace *t)
+{
+    char v[24], s[24], conf[32], lat[24], tin[24], tout[24];
+    const struct gemini_info *gi = &t->info;
+    bool no_usage = !t->asked || gi->http_status != 200;
+    char *slots = pr->slots ? json_dumps(pr->slots, JSON_COMPACT) : strdup("{}");
+    const char *version = t->asked ? t->prompt_version : prompts_version(x->snap->prompts);
+    const char *p[14] = {db_i64s(x->venue_id, v),
+                         db_i64s(staff_id, s),
+                         text,
                          pr->engine ? pr->engine : "rules",
-                         prompts_version(x->snap->prompts), pr->intent, slots, conf,
-                         db_i64s(latency_ms, lat), pr->fallback};
+                         version,
+                         pr->intent,
+                         slots,
+                         conf,
+                         db_i64s(t->latency_ms, lat),
+                         pr->fallback,
+                         t->asked ? t->model : NULL,
+                         t->asked ? gi->raw_text : NULL,
+                         i64_or_null(gi->prompt_tokens, no_usage, tin),
+                         i64_or_null(gi->output_tokens, no_usage, tout)};
     int rc;
 
     snprintf(conf, sizeof(conf), "%.3f", pr->confidence);
     if (!slots) {
         return RB_ENOMEM;
     }
-    rc = db_exec(x->db, sql_ai_log, 10, p, NULL);
+    rc = db_exec(x->db, sql_ai_log, 14, p, NULL);
     free(slots);
     return rc;
 }
 
-/*
- * Parses text into pr with the rules engine.
- * TODO(#3): ask Gemini when a key is set and pr->confidence is under
- * config gemini_min_rules_confidence, once the Gemini parser lands.
- */
-static int parse_text(struct wctx *x, int64_t staff_id, const char *text, struct parse_result *pr)
+/* The log line and counters of one parse. */
+static void parse_count(struct wctx *x, int64_t staff_id, const struct parse_result *pr,
+                        const struct parser_trace *t)
 {
-    int64_t t0 = clock_mono_ms();
-    int rc = RB_OK;
+    const struct gemini_info *gi = &t->info;
+    bool gemini = pr->engine && strcmp(pr->engine, "gemini") == 0;
 
-    if (x->snap->intents) {
-        rc = intents_match(x->snap->intents, text, strlen(text), clock_local(x->now_s), pr);
-    }
-    if (rc == RB_EPARSE || rc == RB_ETOOBIG || !pr->intent) {
-        parse_result_release(pr);
-        parse_result_init(pr);
-        pr->intent = rb_strdup("unknown");
-        pr->slots = json_object();
-        pr->engine = "rules";
-        rc = pr->intent && pr->slots ? RB_OK : RB_ENOMEM;
-    }
-    if (!rc) {
+    if (gemini) {
+        APP_COUNT(x->app, parses_gemini);
+    } else {
         APP_COUNT(x->app, parses_rules);
-        rc = ai_log(x, staff_id, text, pr, clock_mono_ms() - t0);
     }
+    if (pr->fallback) {
+        APP_COUNT(x->app, gemini_fallbacks);
+    }
+    if (!t->asked && !pr->fallback) {
+        return;
+    }
+    log_event(pr->fallback ? LOG_WARN : LOG_INFO, "parse.gemini",
+              "staff=%lld engine=%s intent=%s fallback=%s status=%ld attempts=%d ms=%lld "
+              "tokens_in=%lld tokens_out=%lld",
+              (long long)staff_id, gemini ? "gemini" : "rules", pr->intent,
+              pr->fallback ? pr->fallback : "-", gi->http_status, gi->attempts,
+              (long long)gi->latency_ms, (long long)gi->prompt_tokens,
+              (long long)gi->output_tokens);
+    if (gi->detail) {
+        /* may quote the message: debug only */
+        log_event(LOG_DEBUG, "parse.gemini_detail", "staff=%lld detail=%s", (long long)staff_id,
+                  log_q(gi->detail, strlen(gi->detail)));
+    }
+}
+
+/*
+ * Parses a staff message into pr (domain/parser.h: the rules, then Gemini
+ * when a key is set, engine is PARSER_AUTO and the rules are unsure), counts
+ * it and logs it in ai_log. Only staff messages come here.
+ */
+static int parse_text(struct wctx *x, int64_t staff_id, const char *text, enum parser_engine engine,
+                      struct parse_result *pr)
+{
+    const struct app_env *env = &x->app->env;
+    struct parser p = {.cfg = x->snap->config,
+                       .rules = x->snap->intents,
+                       .gemini = x->snap->gemini,
+                       .api_key = env->gemini_key,
+                       .base = env->gemini_base,
+                       .model = env->gemini_model,
+                       .http = x->http,
+                       .engine = engine};
+    struct parser_trace t;
+    int rc;
+
+    parser_trace_init(&t);
+    rc = parser_run(&p, text, strlen(text), clock_local(x->now_s), pr, &t);
+    if (!rc) {
+        parse_count(x, staff_id, pr, &t);
+        rc = ai_log(x, staff_id, text, pr, &t);
+    }
+    parser_trace_release(&t);
     return rc;
 }
 
@@ -362,7 +420,9 @@ static int staff_command(struct wctx *x, const struct staff_info *me, enum lang 
     int rc;
 
     parse_result_init(&pr);
-    rc = parse_text(x, me->id, text, &pr);
+    /* An answer to a pending question (a number, an amount, a note's text)
+     * is read by the rules alone: the question decides what it means. */
+    rc = parse_text(x, me->id, text, cv->pending ? PARSER_RULES : PARSER_AUTO, &pr);
     if (!rc && cv->pending) {
         rc = resume_pending(x, me, lang, cv, text, pr.intent, message_id, &taken);
         if (!rc && !taken) {
