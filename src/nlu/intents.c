@@ -33,6 +33,7 @@
 #define EXPAND_DEPTH 16       /* fragments within fragments */
 #define DUP_GROUPS 8          /* groups of one name in a pattern */
 #define MATCH_LIMIT 200000    /* PCRE2 backtracking bound per pattern */
+#define FUZZY_MIN 5           /* letters of a word the typo reading looks at */
 
 /* ---- the loaded set ---- */
 
@@ -122,11 +123,14 @@ struct intents {
     uint32_t max_pairs;
     pcre2_match_context *mctx;
     struct wordset triggers;  /* phrase → intents it may start */
-    struct wordset stopwords; /* words that are never part of a name ({not_stopword}) */
-    char **stop_raw;          /* the raw `stopwords:` lists, until resolved */
+    struct wordset stopwords; /* WORD_STOP: never part of a name; WORD_FUZZY: typo targets */
+    char **stop_raw;          /* the raw `stopwords:` and `fuzzy:` lists, until resolved */
     int *stop_line;
     const char **stop_file;
+    uint64_t *stop_kind; /* WORD_STOP or WORD_FUZZY, per raw list */
     size_t nstop_raw, capstop_raw;
+    const char **fuzzy; /* the WORD_FUZZY words, borrowed from stopwords */
+    size_t nfuzzy, nfuzzy_cap;
 };
 
 /* ---- loading state ---- */
@@ -355,6 +359,9 @@ static uint64_t wordset_get(const struct wordset *w, const char *p, size_t n)
     return w->keys[i] ? w->masks[i] : 0;
 }
 
+/* The two kinds of words of the `stopwords` set. */
+enum { WORD_STOP = 1, WORD_FUZZY = 2 };
+
 /* ---- the key: normalized text with a map back to the original ---- */
 
 /*
@@ -514,6 +521,126 @@ static int key_build(struct key *K, const char *orig, size_t olen)
         buf_truncate(&K->k, K->k.len - 1);
     }
     return rc;
+}
+
+/* True when a and b are one edit apart: a letter inserted, deleted or
+ * replaced, or two neighbours swapped ("statsu" / "status"). */
+static bool one_edit(const char *a, size_t na, const char *b, size_t nb)
+{
+    size_t i = 0;
+
+    while (i < na && i < nb && a[i] == b[i]) {
+        i++;
+    }
+    if (na == nb) {
+        if (i == na) {
+            return false;
+        }
+        if (memcmp(a + i + 1, b + i + 1, na - i - 1) == 0) {
+            return true;
+        }
+        return i + 1 < na && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+               memcmp(a + i + 2, b + i + 2, na - i - 2) == 0;
+    }
+    if (na + 1 == nb) {
+        return memcmp(a + i, b + i + 1, na - i) == 0;
+    }
+    if (nb + 1 == na) {
+        return memcmp(a + i + 1, b + i, nb - i) == 0;
+    }
+    return false;
+}
+
+static bool is_az(char c)
+{
+    return c >= 'a' && c <= 'z';
+}
+
+/* The `fuzzy:` word that the unknown word w[0..n) misspells: one edit away,
+ * the same first letter, and no other fuzzy word as close. NULL otherwise. */
+static const char *fuzzy_target(const struct intents *S, const char *w, size_t n)
+{
+    const char *hit = NULL;
+    size_t i, m;
+
+    if (n < FUZZY_MIN || wordset_get(&S->stopwords, w, n) || wordset_get(&S->triggers, w, n)) {
+        return NULL; /* short, or a word the rules know */
+    }
+    for (i = 0; i < S->nfuzzy; i++) {
+        m = strlen(S->fuzzy[i]);
+        if (S->fuzzy[i][0] != w[0] || m + 1 < n || n + 1 < m || !one_edit(w, n, S->fuzzy[i], m)) {
+            continue;
+        }
+        if (hit && strcmp(hit, S->fuzzy[i]) != 0) {
+            return NULL; /* two words as close: no guess */
+        }
+        hit = S->fuzzy[i];
+    }
+    return hit;
+}
+
+/*
+ * Reads misspelt command words as the words they misspell ("statsu" as
+ * "status", "folow" as "follow"): each Latin word of the key that is one
+ * edit from exactly one `fuzzy:` word becomes it. Every byte of the new word
+ * maps into the old word's span, so slots cut from the original still read
+ * as written. On any failure the key stays as it was.
+ */
+static int key_fuzzy(const struct intents *S, struct key *K)
+{
+    const char *k = K->k.p, *t;
+    size_t i = 0, j, ws, we, n = K->k.len, tn;
+    struct buf nk;
+    uint32_t *nidx;
+    bool changed = false, letters;
+    int rc = RB_OK;
+
+    if (!S->nfuzzy || !n) {
+        return RB_OK;
+    }
+    /* a word grows by one letter at most, and words are at most n */
+    nidx = malloc((2 * n + 1) * sizeof *nidx);
+    if (!nidx) {
+        return RB_ENOMEM;
+    }
+    buf_init(&nk, KEY_MAX);
+    while (i < n && !rc) {
+        if (k[i] == ' ') {
+            rc = buf_addc(&nk, ' ');
+            nidx[nk.len - 1] = K->idx[i++];
+            continue;
+        }
+        ws = i;
+        while (i < n && k[i] != ' ') {
+            i++;
+        }
+        we = i > ws && k[i - 1] == ':' ? i - 1 : i; /* the token [ws, i), its word [ws, we) */
+        letters = we > ws;
+        for (j = ws; j < we && letters; j++) {
+            letters = is_az(k[j]);
+        }
+        t = letters ? fuzzy_target(S, k + ws, we - ws) : NULL;
+        tn = t ? strlen(t) : 0;
+        for (j = 0; t && j < tn && !rc; j++) {
+            rc = buf_addc(&nk, t[j]);
+            nidx[nk.len - 1] = K->idx[ws + (j < we - ws ? j : we - ws - 1)];
+        }
+        for (j = t ? we : ws; j < i && !rc; j++) {
+            rc = buf_addc(&nk, k[j]);
+            nidx[nk.len - 1] = K->idx[j];
+        }
+        changed = changed || t;
+    }
+    if (!rc && changed) {
+        buf_release(&K->k);
+        K->k = nk;
+        free(K->idx);
+        K->idx = nidx;
+        return RB_OK;
+    }
+    buf_release(&nk);
+    free(nidx);
+    return rc == RB_ENOMEM ? rc : RB_OK;
 }
 
 /* Maps the key range [ks, ke) to the original. */
@@ -977,8 +1104,9 @@ struct file_state {
     char now[32];     /* clock for the examples that follow */
 };
 
-/* Keeps a `stopwords:` list for when every fragment is known. */
-static int add_stop_raw(struct loader *L, struct str val, const char *file, int line)
+/* Keeps a `stopwords:` (kind WORD_STOP) or `fuzzy:` (WORD_FUZZY) list for
+ * when every fragment is known. */
+static int add_stop_raw(struct loader *L, struct str val, const char *file, int line, uint64_t kind)
 {
     struct intents *S = L->set;
     size_t cap = S->capstop_raw;
@@ -989,13 +1117,15 @@ static int add_stop_raw(struct loader *L, struct str val, const char *file, int 
     if (S->capstop_raw != cap) {
         S->stop_line = realloc(S->stop_line, S->capstop_raw * sizeof *S->stop_line);
         S->stop_file = realloc(S->stop_file, S->capstop_raw * sizeof *S->stop_file);
-        if (!S->stop_line || !S->stop_file) {
+        S->stop_kind = realloc(S->stop_kind, S->capstop_raw * sizeof *S->stop_kind);
+        if (!S->stop_line || !S->stop_file || !S->stop_kind) {
             return RB_ENOMEM;
         }
     }
     S->stop_raw[S->nstop_raw] = str_dup(val);
     S->stop_line[S->nstop_raw] = line;
     S->stop_file[S->nstop_raw] = file;
+    S->stop_kind[S->nstop_raw] = kind;
     S->nstop_raw++;
     return S->stop_raw[S->nstop_raw - 1] ? RB_OK : RB_ENOMEM;
 }
@@ -1032,7 +1162,10 @@ static int parse_keyed(struct loader *L, struct file_state *F, struct str key, s
         return each_alt(L, val, F->file, line, add_drop, NULL);
     }
     if (str_eqs(key, "stopwords")) {
-        return add_stop_raw(L, val, F->file, line);
+        return add_stop_raw(L, val, F->file, line, WORD_STOP);
+    }
+    if (str_eqs(key, "fuzzy")) {
+        return add_stop_raw(L, val, F->file, line, WORD_FUZZY);
     }
     if (in && str_eqs(key, "trigger")) {
         free(in->trigger);
@@ -1932,6 +2065,36 @@ static int list_add(struct list_ctx *C, struct str list, int depth)
     return rc;
 }
 
+/* S->fuzzy: the words of the `fuzzy:` lists, which must be lower-case Latin
+ * words of at least FUZZY_MIN letters (a misspelling is one edit from them). */
+static int build_fuzzy(struct loader *L)
+{
+    struct intents *S = L->set;
+    const struct wordset *w = &S->stopwords;
+    size_t i, j, n;
+
+    for (i = 0; i < w->cap; i++) {
+        if (!w->keys[i] || !(w->masks[i] & WORD_FUZZY)) {
+            continue;
+        }
+        n = strlen(w->keys[i]);
+        for (j = 0; j < n && w->keys[i][j] >= 'a' && w->keys[i][j] <= 'z'; j++) {
+        }
+        if (j < n || n < FUZZY_MIN) {
+            for (j = 0; j < S->nstop_raw && S->stop_kind[j] != WORD_FUZZY; j++) {
+            }
+            lerr(L, S->stop_file[j], S->stop_line[j],
+                 "fuzzy word \"%s\": only a-z, at least %d letters", w->keys[i], FUZZY_MIN);
+            continue;
+        }
+        if (grow(&S->fuzzy, &S->nfuzzy_cap, S->nfuzzy, sizeof *S->fuzzy)) {
+            return RB_ENOMEM;
+        }
+        S->fuzzy[S->nfuzzy++] = w->keys[i];
+    }
+    return RB_OK;
+}
+
 /* Builds the trigger set (one bit per intent with a trigger) and the stopwords. */
 static int build_word_lists(struct loader *L)
 {
@@ -1951,11 +2114,14 @@ static int build_word_lists(struct loader *L)
         rc = list_add(&C, str_from(S->intents[i].trigger), 0);
     }
     C.set = &S->stopwords;
-    C.mask = 1;
     for (i = 0; i < S->nstop_raw && !rc; i++) {
+        C.mask = S->stop_kind[i];
         C.file = S->stop_file[i];
         C.line = S->stop_line[i];
         rc = list_add(&C, str_from(S->stop_raw[i]), 0);
+    }
+    if (!rc) {
+        rc = build_fuzzy(L);
     }
     return rc;
 }
@@ -2011,7 +2177,7 @@ static int stopword_callout(pcre2_callout_block *cb, void *data)
                      (p[w] >= '0' && p[w] <= '9') || p[w] == '-')) {
         w++;
     }
-    return w && wordset_get(&S->stopwords, p, w) ? 1 : 0;
+    return w && (wordset_get(&S->stopwords, p, w) & WORD_STOP) ? 1 : 0;
 }
 
 /* ---- the set ---- */
@@ -2084,6 +2250,8 @@ void intents_free(struct intents *S)
     free(S->stop_raw);
     free(S->stop_line);
     free(S->stop_file);
+    free(S->stop_kind);
+    free((void *)S->fuzzy);
     free(S);
 }
 
@@ -3126,6 +3294,9 @@ static int match_impl(const struct intents *S, const char *text, size_t len, str
         goto out;
     }
     rc = key_build(&K, text, len);
+    if (!rc) {
+        rc = key_fuzzy(S, &K);
+    }
     if (rc) {
         goto out;
     }
