@@ -76,6 +76,7 @@ struct app {
     pthread_mutex_t snap_mu;
     struct snapshot *snap;
     struct app_counters counters;
+    int gemini_waiting; /* workers waiting on Gemini now (atomic) */
     volatile int stopping;
     int64_t started_ms;
 };

@@ -2,10 +2,14 @@
 
 #include <stdio.h>
 
+/* NO KEY UPDATE, not UPDATE: the row stays locked until this message's
+ * transaction ends (a staff message may wait on Gemini for seconds), and
+ * other transactions that only reference the contact (an outbox row to
+ * this person: a foreign key's KEY SHARE) must not wait behind it. */
 static const char sql_find[] =
     "SELECT id, phone, bsuid FROM contacts WHERE venue_id = $1"
     " AND ((phone = $2 AND $2 IS NOT NULL) OR (bsuid = $3 AND $3 IS NOT NULL))"
-    " ORDER BY (phone = $2) DESC NULLS LAST, id LIMIT 1 FOR UPDATE";
+    " ORDER BY (phone = $2) DESC NULLS LAST, id LIMIT 1 FOR NO KEY UPDATE";
 
 static const char sql_insert[] =
     "INSERT INTO contacts (venue_id, phone, bsuid, profile_name, last_inbound_at)"

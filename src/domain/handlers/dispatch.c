@@ -379,8 +379,28 @@ static int parse_text(struct wctx *x, int64_t staff_id, const char *text, enum p
     struct parser_trace t;
     int rc;
 
+    /* A Gemini call holds this worker (and its transaction) for up to
+     * gemini.timeout_ms: at most workers - 1 may wait on it at once, so one
+     * worker is always free for clients' messages and sends. */
+    int cap = x->snap->config->workers > 1 ? x->snap->config->workers - 1 : 1;
+    bool slot = engine != PARSER_RULES && env->gemini_key && env->gemini_key[0];
+    bool busy = false;
+    if (slot && __atomic_add_fetch(&x->app->gemini_waiting, 1, __ATOMIC_ACQ_REL) > cap) {
+        __atomic_sub_fetch(&x->app->gemini_waiting, 1, __ATOMIC_ACQ_REL);
+        slot = false;
+        busy = true;
+        p.engine = PARSER_RULES;
+    }
     parser_trace_init(&t);
     rc = parser_run(&p, text, strlen(text), clock_local(x->now_s), pr, &t);
+    if (slot) {
+        __atomic_sub_fetch(&x->app->gemini_waiting, 1, __ATOMIC_ACQ_REL);
+    }
+    if (!rc && busy && pr->confidence < x->snap->config->gemini_min_rules_confidence) {
+        free(pr->fallback);
+        pr->fallback = rb_strdup("busy");
+        rc = pr->fallback ? RB_OK : RB_ENOMEM;
+    }
     if (!rc) {
         parse_count(x, staff_id, pr, &t);
         rc = ai_log(x, staff_id, text, pr, &t);

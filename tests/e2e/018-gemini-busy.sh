@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# A Gemini call holds a worker while it waits. With 2 workers and Gemini
+# hanging, one staff message waits on Gemini; another unsure message at the
+# same time is answered by the rules at once (ai_log fallback "busy"), and a
+# client's message meanwhile is greeted without waiting for Gemini.
+. "$(dirname "$0")/../lib/lib.sh"
+. "$FIX/conversations/converse.sh"
+
+MSG='Ali wali party ne kuch kaha?' # a message the rules are unsure of (see 016-gemini.sh)
+
+start_pg
+start_fake
+conf_set count 2       # [workers]
+conf_set timeout_ms 4000 # [gemini]
+start_rabta a GEMINI_API_KEY=test-gemini-key "GEMINI_API_BASE=$FAKE_URL"
+conv_post 923331112233 Bilal text "help" || bail "warm-up Bilal" "$CONV_ERR"
+conv_post 923331112244 Sara text "help" || bail "warm-up Sara" "$CONV_ERR"
+
+fake_reset
+fake_fail gemini hang 5 4000
+conv_body "$T/b.json" 923331112233 Bilal text "$MSG"
+conv_body "$T/s.json" 923331112244 Sara text "$MSG"
+conv_body "$T/c.json" 923001119001 "Khalid Mehmood" text "Salam, hall chahiye"
+check_eq "Bilal's message: 200" "$(post_webhook "$T/b.json")" 200
+wait_until 10 eval '[ "$(fake_ctl GET "count?route=gemini" | jq -r .count)" -ge 1 ]' ||
+    not_ok "Gemini is asked about Bilal's message"
+t0=$(date +%s%N)
+check_eq "Sara's and the client's messages: 200" "$(post_webhook "$T/s.json") $(post_webhook "$T/c.json")" "200 200"
+check_eventually "the client is greeted while Gemini still hangs" \
+    "SELECT count(*) FROM outbox WHERE purpose = 'greeting' AND state = 'sent'" 1 10
+check_eventually "Sara's unsure message is answered by the rules: ai_log fallback busy" \
+    "SELECT count(*) FROM ai_log a JOIN staff s ON s.id = a.staff_id WHERE s.name = 'Sara Khan' AND a.fallback = 'busy'" 1 10
+elapsed=$((($(date +%s%N) - t0) / 1000000))
+if [ "$elapsed" -lt 3500 ]; then
+    ok "both within the Gemini timeout (${elapsed} ms)"
+else
+    not_ok "both within the Gemini timeout" "took ${elapsed} ms"
+fi
+wait_quiet 60 || not_ok "everything settles" "$WAIT_LAST"
+check_eq "Bilal's message: Gemini asked, timed out, the rules' answer used" \
+    "$(psql_q "SELECT a.fallback FROM ai_log a JOIN staff s ON s.id = a.staff_id WHERE s.name = 'Bilal Ahmed' AND a.text = '$MSG'")" timeout
