@@ -568,7 +568,7 @@ TEST(labeled_more_corpus_intent_accuracy_at_least_95)
     check_labeled("labeled_more.tsv");
 }
 
-/* Three more batches, each scored before the rules were tuned on it. */
+/* Four more batches, each scored before the rules were tuned on it. */
 TEST(labeled_probe_corpus_intent_accuracy_at_least_95)
 {
     check_labeled("labeled_probe.tsv");
