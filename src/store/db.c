@@ -28,6 +28,14 @@ struct db {
     struct db_stats stats;
 };
 
+/* Server notices ("relation already exists, skipping") are not the user's
+ * business: they go to the debug log, not to stderr. */
+static void notice_to_log(void *arg, const char *message)
+{
+    (void)arg;
+    log_event(LOG_DEBUG, "db.notice", "text=%s", log_q(message, strcspn(message, "\n")));
+}
+
 static int conn_establish(struct dbconn *c, const char *conninfo, struct buf *err)
 {
     if (c->pg) {
@@ -45,7 +53,7 @@ static int conn_establish(struct dbconn *c, const char *conninfo, struct buf *er
         }
         return RB_ESTORE;
     }
-    PQsetNoticeProcessor(c->pg, NULL, NULL);
+    PQsetNoticeProcessor(c->pg, notice_to_log, NULL);
     c->broken = false;
     return RB_OK;
 }
