@@ -463,6 +463,12 @@ int inbound_message(const json_t *payload, struct wa_message *out)
     }
     r.timestamp = get_ts(m);
     r.context_id = get_s(ctx, "id");
+    const json_t *ref = json_object_get(m, "referral");
+    r.ad_source_id = get_s(ref, "source_id");
+    r.ad_headline = get_s(ref, "headline");
+    if ((!r.ad_headline || !r.ad_headline[0]) && ref) {
+        r.ad_headline = get_s(ref, "body");
+    }
     r.forwarded = json_is_true(json_object_get(ctx, "forwarded")) ||
                   json_is_true(json_object_get(ctx, "frequently_forwarded"));
     message_text(m, &r);

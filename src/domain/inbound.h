@@ -78,6 +78,8 @@ struct wa_message {
     const char *subtype;       /* unsupported.type, interactive.type, reaction emoji */
     int64_t timestamp;         /* Unix seconds, 0 if absent */
     bool forwarded;
+    const char *ad_headline;   /* referral.headline of a click-to-WhatsApp ad, or NULL */
+    const char *ad_source_id;  /* referral.source_id (the ad id), or NULL */
 };
 
 struct wa_status {

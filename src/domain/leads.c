@@ -261,6 +261,8 @@ static int open_lead(struct wctx *x, const struct wa_message *m, int64_t contact
     n.source = "whatsapp";
     n.client_lang = client_lang(m->text);
     n.contacted_now = true;
+    /* a click-to-WhatsApp ad names the campaign the client came from */
+    n.campaign = m->ad_headline && m->ad_headline[0] ? m->ad_headline : m->ad_source_id;
     client_facts(x, m->text, &facts, date);
     n.event_date = date[0] ? date : NULL;
     n.guests = facts.guests;
@@ -452,9 +454,12 @@ static int announce(struct wctx *x, const struct lead_row *l)
         json_object_set_new(vars, "earlier", json_integer(l->returning_of));
         rc = rc ? rc : render(x, staff_lang(&s), "new_lead_returning", vars, &body);
     }
-    if (!rc && strcmp(l->source, "meta") == 0 && l->campaign) {
+    if (!rc && l->campaign && l->campaign[0]) {
         rc = buf_addc(&body, '\n');
-        rc = rc ? rc : render(x, staff_lang(&s), "new_lead_campaign", vars, &body);
+        rc = rc ? rc
+                : render(x, staff_lang(&s),
+                         strcmp(l->source, "meta") == 0 ? "new_lead_campaign" : "new_lead_ad", vars,
+                         &body);
     }
     rc = rc ? rc : send_staff(x, &s, body.p, &o);
     rc = rc ? rc : convo_set_current(x, s.id, l->id);

@@ -11,3 +11,18 @@ conf_set big_event_guests 500
 conf_set big_event_staff "Sara Khan"
 start_rabta
 converse "$FIX/conversations/edges.conv"
+
+# A client who came from a click-to-WhatsApp ad: the ad's headline is the
+# lead's campaign, and the assignee is told where the client came from.
+conv_body "$T/ctwa.json" 923001115099 "Rubina Aslam" text "Is this package still available?"
+jq '.entry[0].changes[0].value.messages[0].referral = {source_url: "https://fb.me/3cr4Wq", source_id: "120212345678900123", source_type: "ad", headline: "Winter Shadi Package 2026", body: "Book now", media_type: "image", ctwa_clid: "ARAkLkA8rmlFeiCktEJQ"}' \
+    "$T/ctwa.json" >"$T/ctwa2.json"
+CONV_CURSOR=$(_conv_max_seq)
+check_eq "ad referral message: 200" "$(post_webhook "$T/ctwa2.json")" 200
+wait_quiet 60 || not_ok "settles" "$WAIT_LAST"
+check_eq "the ad's headline is the lead's campaign; source whatsapp" \
+    "$(psql_q "SELECT source || '|' || campaign FROM leads WHERE phone = '+923001115099'")" \
+    "whatsapp|Winter Shadi Package 2026"
+check_match "the assignee is told the ad" \
+    "$(fake_requests whatsapp | jq -rs --argjson c "$CONV_CURSOR" '[.[] | select(.seq > $c and .status == 200) | (.body.text.body // ([.body.template.components[]?.parameters[]?.text] | join(" ")))] | map(select(contains("Rubina Aslam"))) | join(" ")')" \
+    '(Ad se aaya|From the ad|اشتہار سے آیا): Winter Shadi Package 2026'
