@@ -139,12 +139,14 @@ static const struct word_val rel_words[] = {
     {"aj", REL_TODAY},
     {"aajj", REL_TODAY},
     {"today", REL_TODAY},
+    {"todays", REL_TODAY},
     {"آج", REL_TODAY},
     {"kal", REL_KAL},
     {"kl", REL_KAL},
     {"kall", REL_KAL},
     {"کل", REL_KAL},
     {"tomorrow", REL_TOMORROW},
+    {"tomorrows", REL_TOMORROW},
     {"tmrw", REL_TOMORROW},
     {"tmr", REL_TOMORROW},
     {"tomorow", REL_TOMORROW},
@@ -160,6 +162,9 @@ static const struct word_val rel_words[] = {
 };
 
 static const char *const ko_words[] = {"ko", "کو", NULL};
+/* "around 7", "at about 5": an approximate time is read as that time */
+static const char *const approx_words[] = {"around", "about", "approx", "approximately", "by",
+                                           "taqreeban", "takriban", NULL};
 static const char *const tareekh_words[] = {"tareekh", "tarikh", "tareek", "tarik",
                                             "date",    "تاریخ",  NULL};
 static const char *const ordinal_words[] = {"st", "nd", "rd", "th", NULL};
@@ -990,9 +995,12 @@ static bool time_toks(const struct tok *t, size_t n, int *minutes, bool *small_h
     if (!cur_accept(&c, "at")) {
         cur_accept(&c, "@");
     }
+    cur_accept_in(&c, approx_words);
     tw = cur_timeword(&c);
     if (tw) {
         cur_accept_in(&c, ko_words);
+        cur_accept(&c, "at");
+        cur_accept_in(&c, approx_words);
     }
     frac = cur_val(&c, frac_words);
     if (frac == FRAC_DEDH || frac == FRAC_DHAI) {

@@ -8,8 +8,9 @@
  * per intent and per language; every mismatch is listed as
  * "labeled.tsv:LINE: expected ..., got ...", and intent accuracy under 95%
  * fails the test. labeled_more.tsv (a batch written before its author read
- * the patterns) and labeled_probe.tsv (batches written later, each scored
- * before the rules were tuned on it) are scored and checked the same way. holdout.tsv, when
+ * the patterns), labeled_probe.tsv (batches written later, each scored
+ * before the rules were tuned on it) and labeled_fresh.tsv (another batch written
+ * before its author read the patterns) are scored and checked the same way. holdout.tsv, when
  * present, is scored the same way but only its totals are printed, never its
  * rows, and it never fails the test: it measures how the rules do on
  * messages nobody tuned them on. RABTA_SKIP_HOLDOUT=1 skips it, so that
@@ -574,6 +575,11 @@ TEST(labeled_probe_corpus_intent_accuracy_at_least_95)
     check_labeled("labeled_probe.tsv");
 }
 
+TEST(labeled_fresh_corpus_intent_accuracy_at_least_95)
+{
+    check_labeled("labeled_fresh.tsv");
+}
+
 /* RABTA_EXTRA_CORPUS=/abs/a.tsv:/abs/b.tsv scores more files like labeled.tsv,
  * rows listed, never failing: for a batch being written. */
 static void report_extra(void)
@@ -625,6 +631,7 @@ int main(void)
     RUN(labeled_corpus_intent_accuracy_at_least_95);
     RUN(labeled_more_corpus_intent_accuracy_at_least_95);
     RUN(labeled_probe_corpus_intent_accuracy_at_least_95);
+    RUN(labeled_fresh_corpus_intent_accuracy_at_least_95);
     report_extra();
     report_holdout();
     intents_free(rules);
