@@ -36,9 +36,12 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/test/unit/%)
 FAKE_BIN := build/test/fake_upstream
 TEST_TOOLS := $(patsubst tests/tools/%.c,build/test/tools/%,$(wildcard tests/tools/*.c))
+CORE_REL_OBJ := $(filter build/release/core/%,$(REL_OBJ))
+BENCH_BIN := $(patsubst tests/bench/%.c,build/release/bench/%,$(wildcard tests/bench/*.c))
+BENCH_FAKE := build/release/bench/fake_upstream
 
 .PHONY: all deps run test unit bench stop check clean format check-format check-layers \
-	check-headers release-build test-build
+	check-headers release-build test-build bench-build
 
 all: bin/rabta
 
@@ -92,6 +95,23 @@ build/test/tools/%: tests/tools/%.c $(TEST_OBJ)
 	@echo "  CC   $@"
 	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_OBJ) $(TEST_LDFLAGS) $(PKG_LIBS)
 
+# Bench tools (tests/bench/*.c): release flags, warnings are errors. Like a unit
+# test, a tool names the modules it links on a `/* links: ... */` line; core/
+# is always linked. The fake upstream gets a release build of its own here so
+# that a sanitizer build does not share the two cores with what is measured.
+bench_links = $(patsubst %,build/release/%.o,$(shell \
+	sed -n 's|^/\* links: *\(.*\) *\*/.*|\1|p' $(1)))
+
+build/release/bench/%: tests/bench/%.c $(REL_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  CC   $@"
+	$(Q)$(CC) $(REL_CFLAGS) -Werror -o $@ $< $(call bench_links,$<) $(CORE_REL_OBJ) $(PKG_LIBS)
+
+$(BENCH_FAKE): tests/fake_upstream/fake_upstream.c
+	@mkdir -p $(dir $@)
+	@echo "  CC   $@"
+	$(Q)$(CC) $(REL_CFLAGS) -o $@ $< $(PKG_LIBS)
+
 release-build: deps
 	$(Q)$(MAKE) --no-print-directory bin/rabta
 
@@ -109,8 +129,13 @@ test: test-build
 unit: test-build
 	@tests/run --unit-only
 
-bench: release-build test-build
+# Benchmarks (not part of `make test`): tests/bench/run builds bin/rabta and the
+# bench tools itself (`make bench-build`), about 2 minutes; results in tests/bench/results/.
+bench: deps
 	@tests/bench/run
+
+bench-build:
+	$(Q)$(MAKE) --no-print-directory bin/rabta $(BENCH_BIN) $(BENCH_FAKE)
 
 stop:
 	@if [ -x bin/rabta ]; then bin/rabta db stop; fi

@@ -400,11 +400,23 @@ static json_t *body_value(const struct call *c)
     return s ? s : json_sprintf("<%zu bytes, not UTF-8>", c->req->len);
 }
 
+/* Now on the wall clock in microseconds since the epoch: when a request
+ * reached us, comparable with other processes' clocks on this machine (the
+ * benchmarks measure webhook ack -> send arrival with it). */
+static json_int_t wall_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (json_int_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 /* Records the request with status null and returns a new reference to the
  * record, for record_finish(). NULL when out of memory. */
 static json_t *record_begin(struct call *c, enum route rt)
 {
     struct fake *f = c->f;
+    json_int_t received_us = wall_us();
     /* clang-format off */
     json_t *rec = json_pack("{s:I,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:n,s:o}",
                             "seq", (json_int_t)0,
@@ -422,6 +434,7 @@ static json_t *record_begin(struct call *c, enum route rt)
     if (!rec) {
         return NULL;
     }
+    json_object_set_new(rec, "received_us", json_integer(received_us));
     pthread_mutex_lock(&f->mu);
     json_object_set_new(rec, "seq", json_integer(++f->seq));
     json_array_append(f->records, rec);
