@@ -163,8 +163,8 @@ static const struct word_val rel_words[] = {
 
 static const char *const ko_words[] = {"ko", "کو", NULL};
 /* "around 7", "at about 5": an approximate time is read as that time */
-static const char *const approx_words[] = {"around", "about", "approx", "approximately", "by",
-                                           "taqreeban", "takriban", NULL};
+static const char *const approx_words[] = {"around", "about",     "approx",   "approximately",
+                                           "by",     "taqreeban", "takriban", NULL};
 static const char *const tareekh_words[] = {"tareekh", "tarikh", "tareek", "tarik",
                                             "date",    "تاریخ",  NULL};
 static const char *const ordinal_words[] = {"st", "nd", "rd", "th", NULL};
