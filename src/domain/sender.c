@@ -50,27 +50,39 @@ void ratelimit_free(struct ratelimit *r)
     }
 }
 
-void ratelimit_take(struct ratelimit *r)
+/* Adds the tokens earned since the last look; r->mu held. */
+static void refill(struct ratelimit *r, int64_t now)
 {
-    for (;;) {
-        int64_t now = clock_mono_ms();
-        double wait_ms;
-        pthread_mutex_lock(&r->mu);
-        r->tokens += (double)(now - r->last_ms) * r->rate / 1000.0;
-        if (r->tokens > r->rate) {
-            r->tokens = r->rate;
-        }
-        r->last_ms = now;
-        if (r->tokens >= 1.0) {
-            r->tokens -= 1.0;
-            pthread_mutex_unlock(&r->mu);
-            return;
-        }
-        wait_ms = (1.0 - r->tokens) * 1000.0 / r->rate;
-        pthread_mutex_unlock(&r->mu);
-        struct timespec ts = {0, (long)(wait_ms * 1e6) + 1000};
-        nanosleep(&ts, NULL);
+    r->tokens += (double)(now - r->last_ms) * r->rate / 1000.0;
+    if (r->tokens > r->rate) {
+        r->tokens = r->rate;
     }
+    r->last_ms = now;
+}
+
+int ratelimit_try(struct ratelimit *r)
+{
+    int wait_ms = 0;
+
+    pthread_mutex_lock(&r->mu);
+    refill(r, clock_mono_ms());
+    if (r->tokens >= 1.0) {
+        r->tokens -= 1.0;
+    } else {
+        wait_ms = (int)((1.0 - r->tokens) * 1000.0 / r->rate) + 1;
+    }
+    pthread_mutex_unlock(&r->mu);
+    return wait_ms;
+}
+
+void ratelimit_give_back(struct ratelimit *r)
+{
+    pthread_mutex_lock(&r->mu);
+    r->tokens += 1.0;
+    if (r->tokens > r->rate) {
+        r->tokens = r->rate;
+    }
+    pthread_mutex_unlock(&r->mu);
 }
 
 static const char sql_claim[] =
@@ -83,7 +95,7 @@ static const char sql_claim[] =
     " EXISTS (SELECT 1 FROM opt_outs x JOIN contacts c ON c.id = x.contact_id"
     "   WHERE x.venue_id = o.venue_id AND (c.id = o.contact_id OR c.phone = o.recipient_phone))"
     "   AS opted_out, o.purpose, o.venue_id"
-    " FROM outbox o WHERE o.state = 'pending' AND o.next_attempt_at <= now()"
+    " FROM outbox o WHERE o.state IN ('pending', 'sending') AND o.next_attempt_at <= now()"
     " ORDER BY o.next_attempt_at, o.id LIMIT 1 FOR UPDATE OF o SKIP LOCKED";
 
 enum { C_ID, C_KIND, C_PHONE, C_BSUID, C_BODY, C_CTX, C_TNAME, C_TLANG, C_TPARAMS, C_AUTO,
@@ -98,8 +110,12 @@ static const char sql_log_out[] =
     " SELECT venue_id, lead_id, contact_id, staff_id, 'out',"
     " CASE WHEN staff_id IS NULL THEN 'client' ELSE 'staff' END, $2, $3, $4, context_wamid,"
     " 'queued', now(), id FROM outbox WHERE id = $1 ON CONFLICT DO NOTHING";
+static const char sql_sending[] =
+    "UPDATE outbox SET state = 'sending',"
+    " next_attempt_at = now() + ($2::int * interval '1 millisecond') WHERE id = $1";
 static const char sql_retry[] =
-    "UPDATE outbox SET attempts = attempts + $4::int, error_code = $3::int, error_title = $5,"
+    "UPDATE outbox SET state = 'pending', attempts = attempts + $4::int, error_code = $3::int,"
+    " error_title = $5,"
     " next_attempt_at = now() + ($2::int * interval '1 millisecond') WHERE id = $1";
 static const char sql_defer_pair[] =
     "UPDATE outbox SET next_attempt_at = GREATEST(next_attempt_at,"
@@ -276,7 +292,47 @@ static int record(struct wctx *x, const struct row *w, const struct wa_result *r
     }
 }
 
-static int deliver(struct wctx *x, struct row *w, struct ratelimit *rl)
+/* How long a claimed send may stay 'sending' before another worker takes it
+ * again (its process died between the send and recording it). */
+static int64_t lease_ms(const struct config *cfg)
+{
+    return (int64_t)cfg->send_timeout_ms + 60000;
+}
+
+/*
+ * Records res for the row in a transaction of its own. The send has
+ * happened: while the store is down this keeps trying (reconnecting with
+ * backoff) rather than leave the row to be sent again; only when serve is
+ * stopping does it give up, and the row's lease then makes it due again.
+ */
+static int record_result(struct wctx *x, const struct row *w, const struct wa_result *res)
+{
+    int delay_ms = 100;
+
+    for (;;) {
+        int rc = db_ok(x->db) ? RB_OK : db_reconnect(x->db);
+        rc = rc ? rc : db_begin(x->db);
+        rc = rc ? rc : record(x, w, res);
+        rc = rc ? rc : db_commit(x->db);
+        if (!rc) {
+            return RB_OK;
+        }
+        db_rollback(x->db);
+        if (rc != RB_ESTORE || x->app->stopping) {
+            log_event(LOG_ERROR, "outbox.unrecorded", "outbox=%lld error=%s",
+                      (long long)w->id, rb_strerror(rc));
+            return rc;
+        }
+        log_event(LOG_WARN, "outbox.record_retry", "outbox=%lld in_ms=%d", (long long)w->id,
+                  delay_ms);
+        struct timespec ts = {delay_ms / 1000, (long)(delay_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+        delay_ms = delay_ms < 5000 ? delay_ms * 2 : 5000;
+    }
+}
+
+/* Sends the claimed row (its 'sending' state committed) and records how it went. */
+static int deliver(struct wctx *x, struct row *w, const json_t *msg)
 {
     struct app *app = x->app;
     const char *pnid = app->env.phone_number_id ? app->env.phone_number_id
@@ -284,36 +340,35 @@ static int deliver(struct wctx *x, struct row *w, struct ratelimit *rl)
     struct wa_conf conf = {app->env.graph_base, app->env.graph_version, pnid,
                            app->env.wa_token ? app->env.wa_token : "sandbox"};
     struct wa_result res;
-    json_t *msg = NULL;
     int rc;
 
     wa_result_init(&res);
-    rc = build(w, &msg);
-    if (rc) {
-        res.cls = WA_PERMANENT;
-        res.title = rb_strdup(rb_strerror(rc));
-        rc = record_failed(x, w, &res, false);
-        goto out;
-    }
-    ratelimit_take(rl);
     rc = wa_send(x->http, &conf, msg, &res);
     if (rc && rc != RB_EINVAL) {
-        goto out;
+        /* nothing went out (no memory, say): try again shortly */
+        res.cls = WA_RETRY;
     }
-    rc = record(x, w, &res);
-out:
-    json_decref(msg);
+    rc = record_result(x, w, &res);
     wa_result_release(&res);
     return rc;
 }
 
-int sender_run_one(struct wctx *x, struct ratelimit *rl)
+int sender_run_one(struct wctx *x, struct ratelimit *rl, int *wait_ms)
 {
-    char window[24];
+    char window[24], ids[24], lease[24];
     const char *p[1] = {db_i64s(x->snap->config->window_hours, window)};
     struct row w = {0};
-    int rc = db_begin(x->db);
+    json_t *msg = NULL;
+    bool sending = false;
+    int rc;
 
+    /* The token first: a worker never waits for one with a row claimed
+     * (a transaction open), and never waits at all: it turns to events. */
+    *wait_ms = ratelimit_try(rl);
+    if (*wait_ms > 0) {
+        return RB_ERATELIMIT;
+    }
+    rc = db_begin(x->db);
     if (!rc) {
         rc = db_exec(x->db, sql_claim, 1, p, &w.r);
     }
@@ -329,17 +384,34 @@ int sender_run_one(struct wctx *x, struct ratelimit *rl)
     w.template_now = strcmp(col(&w, C_KIND), "template") == 0 ||
                      (!w.in_window && col(&w, C_TNAME) != NULL);
     if (db_bool(w.r, 0, C_AUTO) && db_bool(w.r, 0, C_OPTOUT)) {
-        char ids[24];
         const char *q[5] = {db_i64s(w.id, ids), NULL, "opted out", "cancelled", "f"};
         log_event(LOG_INFO, "outbox.held", "outbox=%lld reason=opted_out", (long long)w.id);
         rc = db_exec(x->db, sql_failed, 5, q, NULL);
+    } else if ((rc = build(&w, &msg)) != RB_OK) {
+        struct wa_result res;
+        wa_result_init(&res);
+        res.cls = WA_PERMANENT;
+        res.title = rb_strdup(rb_strerror(rc));
+        rc = record_failed(x, &w, &res, false);
+        wa_result_release(&res);
     } else {
-        rc = deliver(x, &w, rl);
+        const char *q[2] = {db_i64s(w.id, ids), db_i64s(lease_ms(x->snap->config), lease)};
+        rc = db_exec(x->db, sql_sending, 2, q, NULL);
+        sending = rc == RB_OK;
     }
     if (!rc) {
         rc = db_commit(x->db);
     }
+    if (!rc && sending) {
+        rc = deliver(x, &w, msg);
+    } else {
+        sending = false;
+    }
 out:
+    if (!sending) {
+        ratelimit_give_back(rl);
+    }
+    json_decref(msg);
     PQclear(w.r);
     db_rollback(x->db);
     return rc;

@@ -12,14 +12,21 @@ struct ratelimit;
 /* A token bucket per process for one phone number id (rate per second). */
 RB_MUST_CHECK int ratelimit_new(int per_second, struct ratelimit **out);
 void ratelimit_free(struct ratelimit *r);
-/* Waits until a send may go. */
-void ratelimit_take(struct ratelimit *r);
+/* Takes a token and returns 0, or returns the milliseconds until one is due. */
+int ratelimit_try(struct ratelimit *r);
+/* Returns a token taken for a send that did not happen. */
+void ratelimit_give_back(struct ratelimit *r);
 
 /*
- * Sends the oldest due outbox row, if any, in its own transaction (opened
- * and committed here on x->db). RB_ENOTFOUND when none is due.
+ * Sends the oldest due outbox row, if any: claims it and commits it as
+ * 'sending' (a lease in next_attempt_at), posts it with no transaction
+ * open, then records the outcome in a transaction of its own, retrying that
+ * while the store is down (so a send that went out is not sent again).
+ * RB_ENOTFOUND when none is due;
+ * RB_ERATELIMIT, with *wait_ms until the next token, when the rate per
+ * number is used up (nothing is claimed: the caller turns to other work).
  */
-RB_MUST_CHECK int sender_run_one(struct wctx *x, struct ratelimit *rl);
+RB_MUST_CHECK int sender_run_one(struct wctx *x, struct ratelimit *rl, int *wait_ms);
 
 /* Applies a delivery status inside x's transaction: monotonic state on the
  * message, and the template fallback once for a failed 131047. */

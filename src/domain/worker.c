@@ -334,9 +334,11 @@ static void *worker_main(void *arg)
             wait_for_work(ws, seen, 1000);
             continue;
         }
+        int throttled_ms = 0, src;
         did += run_event(w) != RB_ENOTFOUND;
         ctx_begin(w, &x, 0);
-        did += sender_run_one(&x, ws->rl) != RB_ENOTFOUND;
+        src = sender_run_one(&x, ws->rl, &throttled_ms);
+        did += src != RB_ENOTFOUND && src != RB_ERATELIMIT;
         ctx_end(&x);
         did += run_job(w) != RB_ENOTFOUND;
         maybe_tick(w);
@@ -344,7 +346,9 @@ static void *worker_main(void *arg)
             struct snapshot *s = app_snapshot_get(ws->app);
             int poll_ms = s->config->poll_ms;
             app_snapshot_put(ws->app, s);
-            wait_for_work(ws, seen, poll_ms);
+            /* sends are waiting for the rate: come back when a token is due */
+            wait_for_work(ws, seen,
+                          src == RB_ERATELIMIT && throttled_ms < poll_ms ? throttled_ms : poll_ms);
         }
     }
     db_disconnect(w->db);
@@ -358,6 +362,23 @@ static void wake_all(struct workers *ws)
     pthread_mutex_lock(&ws->mu);
     ws->generation++;
     pthread_cond_broadcast(&ws->wake);
+    pthread_mutex_unlock(&ws->mu);
+}
+
+/* Wakes as many sleeping workers as there are new units of work (a busy
+ * worker loops until it finds none, so it needs no wake-up); waking all of
+ * them for every batch made the idle ones run empty claims by the dozen. */
+static void wake_some(struct workers *ws, long units)
+{
+    pthread_mutex_lock(&ws->mu);
+    ws->generation++;
+    if (units >= ws->n) {
+        pthread_cond_broadcast(&ws->wake);
+    } else {
+        for (long i = 0; i < units; i++) {
+            pthread_cond_signal(&ws->wake);
+        }
+    }
     pthread_mutex_unlock(&ws->mu);
 }
 
@@ -382,14 +403,15 @@ static void *listener_main(void *arg)
         struct pollfd pfd = {PQsocket(db_pg(c)), POLLIN, 0};
         if (poll(&pfd, 1, 250) > 0) {
             PGnotify *n;
-            int got = 0;
+            long units = 0;
             PQconsumeInput(db_pg(c));
             while ((n = PQnotifies(db_pg(c))) != NULL) {
-                got = 1;
+                long k = n->extra && n->extra[0] ? strtol(n->extra, NULL, 10) : 1;
+                units += k > 0 && k < 1000000 ? k : 1;
                 PQfreemem(n);
             }
-            if (got) {
-                wake_all(ws);
+            if (units) {
+                wake_some(ws, units);
             }
         }
     }

@@ -1,6 +1,7 @@
 #include "http/ingest.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,12 @@
 #include "store/events.h"
 
 #define INGEST_MAX_EVENTS 2000 /* per statement */
+/* Commits in flight at once. One alone makes the rate 1 / (one commit's
+ * round trip) whatever the load; two let a batch fill while the other
+ * commits. A deadlock between two batches holding the same repeated ids in
+ * opposite orders is retried once like a lost connection (the insert is
+ * idempotent). */
+#define INGEST_COMMITTERS 2
 
 struct ingest_req {
     const char *source;
@@ -21,10 +28,18 @@ struct ingest_req {
     struct ingest_req *next;
 };
 
-struct ingest {
-    struct app *app;
+struct ingest;
+
+struct committer {
+    struct ingest *g;
     struct dbconn *conn;
     pthread_t thread;
+    bool started;
+};
+
+struct ingest {
+    struct app *app;
+    struct committer committers[INGEST_COMMITTERS];
     pthread_mutex_t mu;
     pthread_cond_t work;
     pthread_cond_t finished;
@@ -65,19 +80,20 @@ static struct ingest_req *take_batch(struct ingest *g)
     return first;
 }
 
-static int ensure_conn(struct ingest *g)
+static int ensure_conn(struct committer *cm)
 {
-    if (db_ok(g->conn)) {
+    if (db_ok(cm->conn)) {
         return RB_OK;
     }
-    if (!g->conn) {
-        return db_connect(g->app->conninfo, &g->conn, NULL);
+    if (!cm->conn) {
+        return db_connect(cm->g->app->conninfo, &cm->conn, NULL);
     }
-    return db_reconnect(g->conn);
+    return db_reconnect(cm->conn);
 }
 
-static int commit_batch(struct ingest *g, struct ingest_req *list, size_t *nrows)
+static int commit_batch(struct committer *cm, struct ingest_req *list, size_t *nrows)
 {
+    struct ingest *g = cm->g;
     struct event_row *rows;
     size_t n = 0, k = 0, inserted = 0;
     int rc;
@@ -99,14 +115,14 @@ static int commit_batch(struct ingest *g, struct ingest_req *list, size_t *nrows
     /* The insert is idempotent, so after a lost connection (PostgreSQL
      * restarted) it is safe to reconnect and try once more. */
     for (int attempt = 0; attempt < 2; attempt++) {
-        rc = ensure_conn(g);
+        rc = ensure_conn(cm);
         if (!rc) {
-            rc = store_events_insert(g->conn, rows, n, g->app->venue_id, &inserted);
+            rc = store_events_insert(cm->conn, rows, n, g->app->venue_id, &inserted);
         }
-        if (rc != RB_ESTORE || !g->conn) {
+        if (rc != RB_ESTORE || !cm->conn) {
             break;
         }
-        if (db_reconnect(g->conn)) {
+        if (db_reconnect(cm->conn)) {
             break;
         }
     }
@@ -122,9 +138,10 @@ static int commit_batch(struct ingest *g, struct ingest_req *list, size_t *nrows
     return rc;
 }
 
-static void *committer(void *arg)
+static void *committer_main(void *arg)
 {
-    struct ingest *g = arg;
+    struct committer *cm = arg;
+    struct ingest *g = cm->g;
 
     pthread_mutex_lock(&g->mu);
     for (;;) {
@@ -139,7 +156,7 @@ static void *committer(void *arg)
         }
         list = take_batch(g);
         pthread_mutex_unlock(&g->mu);
-        rc = commit_batch(g, list, &n);
+        rc = commit_batch(cm, list, &n);
         APP_COUNT(g->app, ingest_batches);
         pthread_mutex_lock(&g->mu);
         for (struct ingest_req *r = list, *next; r; r = next) {
@@ -154,6 +171,27 @@ static void *committer(void *arg)
     return NULL;
 }
 
+void ingest_stop(struct ingest *g)
+{
+    if (!g) {
+        return;
+    }
+    pthread_mutex_lock(&g->mu);
+    g->stop = 1;
+    pthread_cond_broadcast(&g->work);
+    pthread_mutex_unlock(&g->mu);
+    for (int i = 0; i < INGEST_COMMITTERS; i++) {
+        if (g->committers[i].started) {
+            pthread_join(g->committers[i].thread, NULL);
+        }
+        db_disconnect(g->committers[i].conn);
+    }
+    pthread_mutex_destroy(&g->mu);
+    pthread_cond_destroy(&g->work);
+    pthread_cond_destroy(&g->finished);
+    free(g);
+}
+
 int ingest_start(struct app *app, struct ingest **out)
 {
     struct ingest *g = calloc(1, sizeof(*g));
@@ -165,33 +203,20 @@ int ingest_start(struct app *app, struct ingest **out)
     pthread_mutex_init(&g->mu, NULL);
     pthread_cond_init(&g->work, NULL);
     pthread_cond_init(&g->finished, NULL);
-    if (db_connect(app->conninfo, &g->conn, NULL)) {
-        g->conn = NULL; /* connect later, per batch */
-    }
-    if (pthread_create(&g->thread, NULL, committer, g) != 0) {
-        db_disconnect(g->conn);
-        free(g);
-        return RB_EINTERNAL;
+    for (int i = 0; i < INGEST_COMMITTERS; i++) {
+        struct committer *cm = &g->committers[i];
+        cm->g = g;
+        if (db_connect(app->conninfo, &cm->conn, NULL)) {
+            cm->conn = NULL; /* connect later, per batch */
+        }
+        if (pthread_create(&cm->thread, NULL, committer_main, cm) != 0) {
+            ingest_stop(g);
+            return RB_EINTERNAL;
+        }
+        cm->started = true;
     }
     *out = g;
     return RB_OK;
-}
-
-void ingest_stop(struct ingest *g)
-{
-    if (!g) {
-        return;
-    }
-    pthread_mutex_lock(&g->mu);
-    g->stop = 1;
-    pthread_cond_signal(&g->work);
-    pthread_mutex_unlock(&g->mu);
-    pthread_join(g->thread, NULL);
-    db_disconnect(g->conn);
-    pthread_mutex_destroy(&g->mu);
-    pthread_cond_destroy(&g->work);
-    pthread_cond_destroy(&g->finished);
-    free(g);
 }
 
 /* jsonb cannot hold U+0000: a NUL escape in text from outside becomes U+FFFD

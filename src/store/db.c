@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,13 +12,90 @@
 #include "core/log.h"
 #include "core/str.h"
 
+/*
+ * Prepared statements, per connection. Every parameterized statement is
+ * prepared on its first use and executed by name afterwards, so PostgreSQL
+ * parses and plans it once per connection instead of once per call (about
+ * half its CPU under webhook load went to parsing and planning). Statements
+ * are nearly always static strings, so the key is the text's address; the
+ * text is compared too, so a statement built at run time in a reused buffer
+ * can never run as another. A full table falls back to unnamed statements.
+ */
+#define STMT_SLOTS 512 /* open addressing, at most STMT_MAX used */
+#define STMT_MAX 384
+
+struct stmt {
+    const char *key; /* the caller's pointer; NULL: free slot */
+    char *sql;       /* our copy of the text */
+    char name[16];
+};
+
 struct dbconn {
     PGconn *pg;
     char *conninfo; /* owned by dedicated connections only */
     struct db *pool;
     bool in_use;
     bool broken;
+    struct stmt *stmts; /* STMT_SLOTS, allocated on first use */
+    int nstmts;
 };
+
+/* Forgets every prepared statement (the server's went with its session). */
+static void stmts_clear(struct dbconn *c)
+{
+    if (c->stmts) {
+        for (int i = 0; i < STMT_SLOTS; i++) {
+            free(c->stmts[i].sql);
+        }
+        free(c->stmts);
+    }
+    c->stmts = NULL;
+    c->nstmts = 0;
+}
+
+/* The name of sql prepared on c (preparing it now if new), or NULL to run it unnamed. */
+static const char *stmt_name(struct dbconn *c, const char *sql, int nparams)
+{
+    uintptr_t h = (uintptr_t)sql;
+    size_t i;
+    PGresult *r;
+
+    if (!c->stmts) {
+        c->stmts = calloc(STMT_SLOTS, sizeof(*c->stmts));
+        if (!c->stmts) {
+            return NULL;
+        }
+    }
+    h ^= h >> 17;
+    h *= 0x9E3779B97F4A7C15ULL & UINTPTR_MAX;
+    for (i = (size_t)(h >> 7) % STMT_SLOTS;; i = (i + 1) % STMT_SLOTS) {
+        struct stmt *st = &c->stmts[i];
+        if (st->key == sql && strcmp(st->sql, sql) == 0) {
+            return st->name;
+        }
+        if (!st->key) {
+            break;
+        }
+    }
+    if (c->nstmts >= STMT_MAX) {
+        return NULL;
+    }
+    struct stmt *st = &c->stmts[i];
+    snprintf(st->name, sizeof(st->name), "rb%d", c->nstmts);
+    r = PQprepare(c->pg, st->name, sql, nparams, NULL);
+    if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
+        PQclear(r); /* e.g. inside a failed transaction: the unnamed path reports it */
+        return NULL;
+    }
+    PQclear(r);
+    st->sql = strdup(sql);
+    if (!st->sql) {
+        return NULL; /* prepared but not remembered: harmless */
+    }
+    st->key = sql;
+    c->nstmts++;
+    return st->name;
+}
 
 struct db {
     char *conninfo;
@@ -41,6 +119,7 @@ static int conn_establish(struct dbconn *c, const char *conninfo, struct buf *er
     if (c->pg) {
         PQfinish(c->pg);
     }
+    stmts_clear(c);
     c->pg = PQconnectdb(conninfo);
     if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
         if (err) {
@@ -98,6 +177,7 @@ void db_close(struct db *db)
             if (db->conns[i].pg) {
                 PQfinish(db->conns[i].pg);
             }
+            stmts_clear(&db->conns[i]);
         }
         pthread_mutex_destroy(&db->mu);
         pthread_cond_destroy(&db->freed);
@@ -205,6 +285,7 @@ void db_disconnect(struct dbconn *c)
     if (c->pg) {
         PQfinish(c->pg);
     }
+    stmts_clear(c);
     free(c->conninfo);
     free(c);
 }
@@ -265,7 +346,9 @@ int db_exec(struct dbconn *c, const char *sql, int nparams, const char *const *p
     if (c->pool) {
         __atomic_add_fetch(&c->pool->stats.queries, 1, __ATOMIC_RELAXED);
     }
-    r = PQexecParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0);
+    const char *name = nparams > 0 ? stmt_name(c, sql, nparams) : NULL;
+    r = name ? PQexecPrepared(c->pg, name, nparams, params, NULL, NULL, 0)
+             : PQexecParams(c->pg, sql, nparams, NULL, params, NULL, NULL, 0);
     st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
         if (res) {

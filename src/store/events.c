@@ -16,7 +16,8 @@ static const char sql_insert[] =
     "     CASE WHEN v.id IS NULL AND x.pnid IS NOT NULL THEN 'ignored' ELSE 'pending' END"
     "   FROM x LEFT JOIN venues v ON v.phone_number_id = x.pnid ORDER BY x.ord"
     "   ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key),"
-    " n AS (SELECT pg_notify('rabta_events', '') FROM (SELECT 1 FROM ins LIMIT 1) s)"
+    " n AS (SELECT pg_notify('rabta_events', s.c::text) FROM (SELECT count(*) AS c FROM ins) s"
+    "   WHERE s.c > 0)"
     " SELECT x.ord FROM x JOIN ins ON ins.dedupe_key = x.key, (SELECT count(*) FROM n) nn";
 
 static const char sql_claim[] =
