@@ -170,6 +170,47 @@ check-headers:
 		echo "#include \"$${h#src/}\"" | $(CC) $(BASE_CFLAGS) -fsyntax-only -x c - || exit 1; \
 	done; echo "headers ok"
 
+# libFuzzer targets (not part of `make test`; needs clang): tests/fuzz/fuzz_*.c, each
+# naming the modules it links on a `/* links: ... */` line (core/ always) and its seed
+# folders on a `/* seeds: ... */` line. `make fuzz` builds them in build/fuzz/ and runs
+# each for FUZZ_TIME seconds; what they find goes to build/fuzz/corpus/NAME, a crash
+# to build/fuzz/crash-* (rerun: build/fuzz/NAME build/fuzz/crash-...).
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 60
+# clang warns where gcc does not (-Wformat-nonliteral in buf_vaddf): not an error here.
+FUZZ_CFLAGS = $(filter-out -Werror,$(BASE_CFLAGS)) -Wno-format-nonliteral -O1 -g -DRB_DEBUG \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_OBJ := $(LIB_SRC:src/%.c=build/fuzz/obj/%.o)
+.SECONDARY: $(FUZZ_OBJ)
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+fuzz_links = $(patsubst %,build/fuzz/obj/%.o,$(shell sed -n 's|^/\* links: *\(.*\) *\*/.*|\1|p' $(1)))
+
+build/fuzz/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC   $< (fuzz)"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(call fuzz_links,$<) \
+		$(filter build/fuzz/obj/core/%,$(FUZZ_OBJ)) $(PKG_LIBS)
+
+build/fuzz/seeds/intents: tests/fixtures/corpus/labeled.tsv
+	@rm -rf $@ && mkdir -p $@
+	@cut -f1 $< | grep -v '^#' | split -l 1 - $@/line-
+
+.PHONY: fuzz
+fuzz: deps
+	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz needs $(FUZZ_CC)"; exit 1; }
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_BIN) build/fuzz/seeds/intents
+	@for f in $(FUZZ_BIN); do n=$${f##*/}; mkdir -p build/fuzz/corpus/$$n; \
+		seeds=$$(sed -n 's|^/\* seeds: *\(.*\) *\*/.*|\1|p' tests/fuzz/$$n.c); \
+		echo "  RUN  $$n for $(FUZZ_TIME) s"; \
+		$$f -max_total_time=$(FUZZ_TIME) -timeout=2 -rss_limit_mb=4096 -print_final_stats=1 \
+			-artifact_prefix=build/fuzz/ build/fuzz/corpus/$$n $$seeds || exit 1; \
+	done
+
 clean:
 	rm -rf build bin
 
