@@ -97,7 +97,7 @@ char *inbound_repair_json(const char *s, size_t len, size_t *out_len)
     struct buf out;
     bool changed = false, in_string = false;
 
-    buf_init(&out, len * 2 + 16);
+    buf_init(&out, len * 3 + 16); /* each bad byte becomes 3 */
     while (p < end) {
         unsigned char c = (unsigned char)*p;
         unsigned hi, lo;
@@ -122,11 +122,14 @@ char *inbound_repair_json(const char *s, size_t len, size_t *out_len)
                 p += 6;
                 continue;
             }
-            if (buf_add(&out, p, 2)) { /* any other escape, \\ and \" included */
-                goto fail;
+            if ((unsigned char)p[1] < 0x80) { /* any other escape, \\ and \" included */
+                if (buf_add(&out, p, 2)) {
+                    goto fail;
+                }
+                p += 2;
+                continue;
             }
-            p += 2;
-            continue;
+            /* a backslash before a non-ASCII byte: that byte is checked below */
         } else if (c >= 0x80) {
             int m = u8_mblen((const uint8_t *)p, (size_t)(end - p));
             size_t n = m > 0 ? (size_t)m : 0;

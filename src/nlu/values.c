@@ -1475,7 +1475,7 @@ int value_phone(struct str s, int country_code, char out[20])
         return phone_international(d, nd, cc, natlen, out);
     }
     if (natlen == 0) {
-        return d[0] == '0' && nd >= 7 && nd <= 13 ? phone_put(out, cc, d + 1, nd - 1) : RB_EPARSE;
+        return nd >= 7 && nd <= 13 && d[0] == '0' ? phone_put(out, cc, d + 1, nd - 1) : RB_EPARSE;
     }
     if (nd == natlen + 1 && d[0] == '0') {
         return phone_put(out, cc, d + 1, nd - 1);
