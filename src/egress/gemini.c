@@ -702,27 +702,42 @@ static int gm_candidate_text(const json_t *cand, struct buf *out)
     return RB_OK;
 }
 
-/* Trims white space and a Markdown fence (```json ... ```) in place. */
-static char *gm_unfence(char *s)
+/* Trims white space in place; *end is the string's end, moved back. */
+static char *gm_trim(char *s, char **end)
 {
-    char *end, *nl;
-
     while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
         s++;
     }
-    end = s + strlen(s);
-    while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' || end[-1] == '\r')) {
-        *--end = '\0';
+    while (*end > s && ((*end)[-1] == ' ' || (*end)[-1] == '\t' || (*end)[-1] == '\n' ||
+                        (*end)[-1] == '\r')) {
+        *--*end = '\0';
     }
-    if (strncmp(s, "```", 3) != 0) {
-        return s;
+    return s;
+}
+
+/* Trims white space and Markdown fences (```json ... ```, nested or not) in
+ * place, in time linear in the text: each step consumes what it scanned, so
+ * an answer of nothing but backticks costs no more than its length. */
+static char *gm_unfence(char *s)
+{
+    char *end = s + strlen(s), *nl;
+
+    for (s = gm_trim(s, &end); strncmp(s, "```", 3) == 0; s = gm_trim(s, &end)) {
+        nl = memchr(s, '\n', (size_t)(end - s));
+        if (!nl) { /* "```json```" or only backticks: drop them from both ends */
+            s += strspn(s, "`");
+            while (end > s && end[-1] == '`') {
+                *--end = '\0';
+            }
+            continue;
+        }
+        s = nl + 1;
+        if (end - s >= 3 && memcmp(end - 3, "```", 3) == 0) {
+            end -= 3;
+            *end = '\0';
+        }
     }
-    nl = strchr(s, '\n');
-    s = nl ? nl + 1 : s + 3;
-    if (end - s >= 3 && strcmp(end - 3, "```") == 0) {
-        end[-3] = '\0';
-    }
-    return gm_unfence(s);
+    return s;
 }
 
 static const char *gm_finish_reason(const char *fr)
