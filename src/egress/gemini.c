@@ -895,7 +895,8 @@ static int gm_grounded(const char *value, const char *message, bool *yes)
     struct buf v, m;
     int rc;
 
-    buf_init(&v, 8192);
+    /* a value can be no longer than the answer it came in */
+    buf_init(&v, GEMINI_RESPONSE_MAX);
     buf_init(&m, GEMINI_RESPONSE_MAX);
     rc = gm_fold(value, true, &v);
     if (!rc) {
@@ -929,8 +930,13 @@ static const char *gm_check_slot(const struct gemini_intent *in, const char *key
         buf_say(detail, "slot \"%.64s\" is not in canonical form\n", key);
         return "bad_slot";
     }
-    if (gm_copied_slot(d) && gm_grounded(json_string_value(v), message, &grounded)) {
-        return "no_memory";
+    if (gm_copied_slot(d)) {
+        int rc = gm_grounded(json_string_value(v), message, &grounded);
+        if (rc == RB_ETOOBIG) {
+            grounded = false; /* longer than any message: not copied from it */
+        } else if (rc) {
+            return "no_memory";
+        }
     }
     if (!grounded) {
         buf_say(detail, "slot \"%.64s\" is not in the message\n", key);
