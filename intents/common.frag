@@ -46,8 +46,12 @@
 {thisnext} = is|iss|ye|yeh|this|agle|agla|aglay|agly|agli|next|coming|pichle|pichla|pichhle|pichlay|last|اس|اگلے|اگلا|پچھلے|یہ
 {weekword} = hafte|hafta|haftay|hafty|week|ہفتے|ہفتہ
 {monthword} = mahine|mahina|mahinay|mahiny|maheena|month|مہینے|مہینہ
+# a delay from today: "after 2 days", "in a week", "3 days later", "2 din baad", "ek hafte ke baad"
+{dcount} = \d{1,2}|a|an|one|two|three|four|five|six|seven|ten|ek|aik|do|teen|char|chaar|panch|paanch|chay|chhe|saat|das|ایک|دو|تین|چار|پانچ|سات|دس
+{dunit} = days|day|din|dino|dinon|weeks|week|hafte|hafta|haftay|hafty|دن|ہفتے|ہفتہ
+{reldelay} = (?:after|in|within) {dcount} {dunit}|{dcount} {dunit} (?:later|from now|(?:(?:ke|k|kay|کے) )?(?:baad|bad|bd|بعد)|after)
 # a day or a range of days
-{date} = (?<![\w/.-])(?:{dm}|{relday}|(?:(?:agle|agli|agla|aglay|agly|next|coming|is|iss|this|اگلے|اگلی|اس) )?{weekday}|(?:hafte|hafta|ہفتے|ہفتہ)(?= (?:ko|کو|wale din|ki|کی|ke|کے))|saturday|{thisnext} {weekword}|{thisnext} {monthword})(?![\w/])
+{date} = (?<![\w/.-])(?:{reldelay}|(?:next|agle|aglay|agla|اگلے) (?:week|hafte|ہفتے) {weekday}|{weekday} (?:next|agle) (?:week|hafte)|{dm}|{relday}|(?:(?:agle|agli|agla|aglay|agly|next|coming|is|iss|this|اگلے|اگلی|اس) )?{weekday}|(?:hafte|hafta|ہفتے|ہفتہ)(?= (?:ko|کو|wale din|ki|کی|ke|کے))|saturday|{thisnext} {weekword}|{thisnext} {monthword})(?![\w/])
 
 # ---------------------------------------------------------------- times
 {daypart} = subah|subha|sobah|savere|morning|dopahar|dopehar|dupehar|dopher|afternoon|sehpehar|sham|shaam|evening|raat|rat|night|tonight|صبح|دوپہر|سہ پہر|شام|رات

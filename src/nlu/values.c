@@ -729,6 +729,91 @@ static bool weekday_ref(const struct tok *t, size_t n, struct rb_date today, str
     return true;
 }
 
+static const char *const delay_pre_words[] = {"after", "in", "within", NULL};
+static const char *const delay_post_words[] = {"later", "baad", "bad", "bd", "after", "بعد", NULL};
+static const char *const delay_ke_words[] = {"ke", "k", "kay", "کے", NULL};
+static const char *const delay_day_words[] = {"day", "days", "din", "dino", "dinon", "دن", NULL};
+
+/* A count of days or weeks: "2", "two", "do", "a"/"an"/"ek" (one). */
+static bool delay_count(const struct tok *t, int *k)
+{
+    if (tok_uint(t, 2, k)) {
+        return *k >= 1;
+    }
+    if (tok_is(t, "a") || tok_is(t, "an")) {
+        *k = 1;
+        return true;
+    }
+    *k = tok_val(t, number_words);
+    return *k >= 1 && *k <= 60;
+}
+
+/* A delay from today: "after 2 days", "in a week", "3 days later",
+ * "2 din baad", "ek hafte ke baad", "3 days from now". */
+static bool relative_delay(const struct tok *t, size_t n, struct rb_date today,
+                           struct rb_date *out)
+{
+    bool pre = false, post = false;
+    int k, unit;
+
+    if (n >= 3 && tok_in(&t[0], delay_pre_words)) {
+        pre = true;
+        t++;
+        n--;
+    }
+    if (n >= 3 && toks_match(&t[n - 2], 2, "from now")) {
+        post = true;
+        n -= 2;
+    } else if (n >= 3 && tok_in(&t[n - 1], delay_post_words)) {
+        post = true;
+        n--;
+        if (n >= 3 && tok_in(&t[n - 1], delay_ke_words)) {
+            n--;
+        }
+    }
+    if (n != 2 || pre == post) {
+        return false;
+    }
+    if (!delay_count(&t[0], &k)) {
+        return false;
+    }
+    if (tok_in(&t[1], delay_day_words)) {
+        unit = 1;
+    } else if (tok_val(&t[1], unit_words) == UNIT_WEEK || tok_is(&t[1], "weeks")) {
+        unit = 7;
+    } else {
+        return false;
+    }
+    *out = date_add_days(today, k * unit);
+    return true;
+}
+
+/* A weekday of next week: "next week wednesday", "agle hafte budh",
+ * "wednesday next week". */
+static bool next_week_day(const struct tok *t, size_t n, struct rb_date today,
+                          struct rb_date *out)
+{
+    int wd;
+    struct rb_date monday;
+
+    if (n != 3) {
+        return false;
+    }
+    if (tok_val(&t[0], det_words) == DET_NEXT && tok_val(&t[1], unit_words) == UNIT_WEEK) {
+        wd = tok_val(&t[2], weekday_words);
+    } else if (tok_val(&t[1], det_words) == DET_NEXT && tok_val(&t[2], unit_words) == UNIT_WEEK) {
+        wd = tok_val(&t[0], weekday_words);
+    } else {
+        return false;
+    }
+    if (wd < 0) {
+        return false;
+    }
+    monday = date_add_days(today, 7 - date_weekday(today));
+    *out = date_add_days(monday, wd);
+    return true;
+}
+
 /* One day, in any of the forms above, with "on ..." and "... ko" allowed. */
 static bool single_date(const struct tok *t, size_t n, const struct nlu_now *ctx,
                         struct rb_date *out)
@@ -743,6 +828,10 @@ static bool single_date(const struct tok *t, size_t n, const struct nlu_now *ctx
         n--;
     }
     if (relative_day(t, n, ctx, out) || weekday_ref(t, n, ctx->now.date, out)) {
+        return true;
+    }
+    if (!ctx->past && (relative_delay(t, n, ctx->now.date, out) ||
+                       next_week_day(t, n, ctx->now.date, out))) {
         return true;
     }
     return date_spec_parse(t, n, false, &ds) && date_spec_resolve(&ds, ctx->now.date, out);
