@@ -204,13 +204,6 @@ check_eq "client message: not parsed (no ai_log row)" \
 # ---- SIGHUP and rabta check ---------------------------------------------------
 
 G=$T/home/prompts/gemini
-log_count() { grep -c "event=$1" "$T/rabta-a.log"; }
-hup_and_wait() { # EVENT: SIGHUP, then wait until the reload said EVENT once more
-    local n
-    n=$(log_count "$1")
-    kill -HUP "${RABTA_PID[a]}"
-    wait_until 15 eval '[ "$(log_count '"$1"')" -gt '"$n"' ]'
-}
 
 # A changed prompt is picked up: the next request carries it, ai_log a new version.
 echo "12. Reload marker: the prompt was reloaded." >>"$G/system.txt"

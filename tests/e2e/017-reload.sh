@@ -13,13 +13,6 @@ BILAL=923331112233
 conv_post "$BILAL" Bilal text "help" || bail "staff warm-up" "$CONV_ERR"
 conv_post 923001117001 "Tahira Bibi" text "Salam" || bail "a client" "$CONV_ERR"
 
-log_count() { grep -c "event=$1" "$T/rabta-a.log"; }
-hup_and_wait() { # EVENT: SIGHUP, then wait until the log says EVENT once more
-    local n
-    n=$(log_count "$1")
-    kill -HUP "${RABTA_PID[a]}"
-    wait_until 15 eval '[ "$(log_count '"$1"')" -gt '"$n"' ]'
-}
 said() { # TEXT: what the bot answered Bilal to TEXT, on one line
     conv_post "$BILAL" Bilal text "$1" || not_ok "$1: handled" "$CONV_ERR"
     conv_sends "$BILAL"

@@ -435,6 +435,18 @@ await_rabta() {
     bail "rabta serve [$name]: no free port after 5 tries" "$(tail -n 30 "$log")"
 }
 
+# log_count EVENT [NAME]: how many times rabta [NAME] logged event=EVENT.
+log_count() { grep -c "event=$1" "$T/rabta-${2:-a}.log"; }
+
+# hup_and_wait EVENT [NAME]: SIGHUP to rabta [NAME], then waits (15 s) until
+# its log says EVENT once more (config.reloaded or config.reload_refused).
+hup_and_wait() {
+    local n name=${2:-a}
+    n=$(log_count "$1" "$name")
+    kill -HUP "${RABTA_PID[$name]}"
+    wait_until 15 eval '[ "$(log_count '"$1"' '"$name"')" -gt '"$n"' ]'
+}
+
 rabta_url() { echo "http://127.0.0.1:${RABTA_PORT[${1:-a}]}"; }
 
 SANITIZER_RE='ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:|SUMMARY: (Address|Leak|UndefinedBehavior)Sanitizer|WARNING: (AddressSanitizer|LeakSanitizer)'

@@ -79,26 +79,7 @@ static struct gemini_ctx ctx_at(int y, int m, int d, int hh, int mm)
 
 static char *slurp(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    char *p = NULL;
-    long n;
-
-    if (!f) {
-        printf("  cannot open %s\n", path);
-        return NULL;
-    }
-    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-        p = malloc((size_t)n + 1);
-        if (p && fread(p, 1, (size_t)n, f) == (size_t)n) {
-            p[n] = '\0';
-            *len = (size_t)n;
-        } else {
-            free(p);
-            p = NULL;
-        }
-    }
-    fclose(f);
-    return p;
+    return harness_read_file(path, len);
 }
 
 /* ---- schema ---- */
