@@ -750,8 +750,7 @@ static bool delay_count(const struct tok *t, int *k)
 
 /* A delay from today: "after 2 days", "in a week", "3 days later",
  * "2 din baad", "ek hafte ke baad", "3 days from now". */
-static bool relative_delay(const struct tok *t, size_t n, struct rb_date today,
-                           struct rb_date *out)
+static bool relative_delay(const struct tok *t, size_t n, struct rb_date today, struct rb_date *out)
 {
     bool pre = false, post = false;
     int k, unit;
@@ -790,8 +789,7 @@ static bool relative_delay(const struct tok *t, size_t n, struct rb_date today,
 
 /* A weekday of next week: "next week wednesday", "agle hafte budh",
  * "wednesday next week". */
-static bool next_week_day(const struct tok *t, size_t n, struct rb_date today,
-                          struct rb_date *out)
+static bool next_week_day(const struct tok *t, size_t n, struct rb_date today, struct rb_date *out)
 {
     int wd;
     struct rb_date monday;
@@ -830,8 +828,8 @@ static bool single_date(const struct tok *t, size_t n, const struct nlu_now *ctx
     if (relative_day(t, n, ctx, out) || weekday_ref(t, n, ctx->now.date, out)) {
         return true;
     }
-    if (!ctx->past && (relative_delay(t, n, ctx->now.date, out) ||
-                       next_week_day(t, n, ctx->now.date, out))) {
+    if (!ctx->past &&
+        (relative_delay(t, n, ctx->now.date, out) || next_week_day(t, n, ctx->now.date, out))) {
         return true;
     }
     return date_spec_parse(t, n, false, &ds) && date_spec_resolve(&ds, ctx->now.date, out);

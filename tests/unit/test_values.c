@@ -332,6 +332,40 @@ TEST(day_inside_time_and_last_year_months)
     CHECK_STR(period, "last_year");
 }
 
+/* Delays from today and weekdays of next week (2026-09-17 is a Thursday). */
+TEST(relative_delays)
+{
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        {"after 2 days", "2026-09-19"},        {"in a week", "2026-09-24"},
+        {"3 days later", "2026-09-20"},        {"2 din baad", "2026-09-19"},
+        {"ek hafte ke baad", "2026-09-24"},    {"3 days from now", "2026-09-20"},
+        {"in two days", "2026-09-19"},         {"after one week", "2026-09-24"},
+        {"next week wednesday", "2026-09-23"}, {"agle hafte peer", "2026-09-21"},
+        {"friday next week", "2026-09-25"},
+    };
+    struct nlu_now ctx = {{{2026, 9, 17}, 11, 0}, 92, false};
+    struct rb_date a, b;
+    struct rb_datetime t;
+    bool range;
+    char f[17];
+    size_t i;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        CHECK_INT(value_date(str_from(cases[i].in), &ctx, &a, &b, &range), RB_OK);
+        date_format(a, f);
+        CHECK_STR(f, cases[i].want);
+    }
+    CHECK_INT(value_when(str_from("after 5 days at 4pm"), &ctx, &t), RB_OK);
+    datetime_format(t, f);
+    CHECK_STR(f, "2026-09-22T16:00");
+    /* a delay needs its "after"/"in" or its "later"/"baad", and is no past */
+    CHECK_INT(value_date(str_from("2 days"), &ctx, &a, &b, &range), RB_EPARSE);
+    ctx.past = true;
+    CHECK_INT(value_date(str_from("2 din baad"), &ctx, &a, &b, &range), RB_EPARSE);
+}
+
 /* Out-parameters stay as they were when a parser refuses. */
 TEST(failures_leave_outputs_alone)
 {
@@ -520,6 +554,7 @@ int main(void)
     RUN(milestone_table);
     RUN(period_table);
     RUN(day_inside_time_and_last_year_months);
+    RUN(relative_delays);
     RUN(failures_leave_outputs_alone);
     RUN(edges_of_the_slice);
     RUN(phone_country_codes);
