@@ -10,8 +10,9 @@
  * fails the test. labeled_more.tsv (a batch written before its author read
  * the patterns), labeled_probe.tsv (batches written later, each scored
  * before the rules were tuned on it) and labeled_fresh.tsv (another batch written
- * before its author read the patterns), and labeled_en.tsv (dictated English,
- * also written first) are scored and checked the same way. holdout.tsv, when
+ * before its author read the patterns), labeled_en.tsv (dictated English,
+ * also written first) and labeled_status.tsv (status, overdue, assign,
+ * availability, follow-ups, notes and moves, also written first) are scored and checked the same way. holdout.tsv, when
  * present, is scored the same way but only its totals are printed, never its
  * rows, and it never fails the test: it measures how the rules do on
  * messages nobody tuned them on. RABTA_SKIP_HOLDOUT=1 skips it, so that
@@ -586,6 +587,11 @@ TEST(labeled_en_corpus_intent_accuracy_at_least_95)
     check_labeled("labeled_en.tsv");
 }
 
+TEST(labeled_status_corpus_intent_accuracy_at_least_95)
+{
+    check_labeled("labeled_status.tsv");
+}
+
 /* RABTA_EXTRA_CORPUS=/abs/a.tsv:/abs/b.tsv scores more files like labeled.tsv,
  * rows listed, never failing: for a batch being written. */
 static void report_extra(void)
@@ -639,6 +645,7 @@ int main(void)
     RUN(labeled_probe_corpus_intent_accuracy_at_least_95);
     RUN(labeled_fresh_corpus_intent_accuracy_at_least_95);
     RUN(labeled_en_corpus_intent_accuracy_at_least_95);
+    RUN(labeled_status_corpus_intent_accuracy_at_least_95);
     report_extra();
     report_holdout();
     intents_free(rules);
