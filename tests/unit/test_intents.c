@@ -12,8 +12,8 @@
  * before the rules were tuned on it) and labeled_fresh.tsv (another batch written
  * before its author read the patterns), labeled_en.tsv (dictated English,
  * also written first) and labeled_status.tsv (status, overdue, assign,
- * availability, follow-ups, notes and moves, also written first) are scored and checked the same way. holdout.tsv, when
- * present, is scored the same way but only its totals are printed, never its
+ * availability, follow-ups, notes and moves, also written first) are scored and checked the same
+ * way. holdout.tsv, when present, is scored the same way but only its totals are printed, never its
  * rows, and it never fails the test: it measures how the rules do on
  * messages nobody tuned them on. RABTA_SKIP_HOLDOUT=1 skips it, so that
  * whoever is tuning the rules does not watch its numbers move.
