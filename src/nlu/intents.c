@@ -69,7 +69,8 @@ struct pattern {
     int line;
     struct pat_slot *slots;
     size_t nslots;
-    json_t *sets; /* constant slots, an object */
+    json_t *sets;  /* constant slots, an object */
+    bool question; /* tried only on a message that ends with ? or ؟ */
 };
 
 struct intent {
@@ -141,6 +142,7 @@ struct raw_pat {
     int priority;
     double confidence;
     char *set;
+    bool question;
     const char *file;
     int line;
 };
@@ -380,6 +382,7 @@ struct key {
     uint32_t *idx; /* per byte of k: its byte in norm */
     const char *orig;
     size_t olen;
+    bool question; /* the message ends with ? or ؟ (emoji and spaces after it aside) */
 };
 
 static bool cp_dropped(ucs4_t c)
@@ -519,6 +522,13 @@ static int key_build(struct key *K, const char *orig, size_t olen)
     }
     while (!rc && K->k.len && (K->k.p[K->k.len - 1] == ' ' || K->k.p[K->k.len - 1] == ':')) {
         buf_truncate(&K->k, K->k.len - 1);
+    }
+    /* the key drops "?": remember whether the message ended with one (after the
+     * last letter or digit, which the key's last byte came from) */
+    if (!rc && K->k.len) {
+        for (r = (size_t)K->idx[K->k.len - 1] + 1; r < n && !K->question; r++) {
+            K->question = s[r] == '?';
+        }
     }
     return rc;
 }
@@ -1086,12 +1096,20 @@ static int parse_attr(struct loader *L, struct raw_pat *r, struct str key, struc
         }
         return RB_OK;
     }
+    if (str_eqs(key, "question")) {
+        if (str_eqs(val, "yes")) {
+            r->question = true;
+        } else if (!str_eqs(val, "no")) {
+            lerr(L, file, line, "question must be yes or no");
+        }
+        return RB_OK;
+    }
     if (str_eqs(key, "set")) {
         free(r->set);
         r->set = str_dup(val);
         return r->set ? RB_OK : RB_ENOMEM;
     }
-    lerr(L, file, line, "unknown pattern setting \"%.*s\" (priority, confidence, set)",
+    lerr(L, file, line, "unknown pattern setting \"%.*s\" (priority, confidence, set, question)",
          (int)key.len, key.p);
     return RB_OK;
 }
@@ -1967,6 +1985,7 @@ static int compile_one(struct loader *L, const struct raw_pat *r)
     P->intent = r->intent;
     P->priority = r->priority;
     P->confidence = r->confidence;
+    P->question = r->question;
     P->file = r->file;
     P->line = r->line;
     (void)pcre2_jit_compile(P->re, PCRE2_JIT_COMPLETE); /* without JIT, pcre2_match interprets */
@@ -3154,7 +3173,11 @@ static void collect(const struct intents *S, const struct key *K, pcre2_match_da
     for (i = from; i < to; i++) {
         p = S->order[i];
         bit = S->intents[S->pats[p].intent].bit;
-        if (bit && !(mask & bit)) {
+        if (S->pats[p].question) {
+            if (!K->question) {
+                continue; /* a pattern for questions: the message does not end with "?" */
+            }
+        } else if (bit && !(mask & bit)) {
             continue; /* none of the intent's trigger words: its patterns cannot fit */
         }
         rc = pcre2_match(S->pats[p].re, (PCRE2_SPTR)K->k.p, K->k.len, 0, PCRE2_NO_UTF_CHECK, md,
