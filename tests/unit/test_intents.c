@@ -213,6 +213,13 @@ TEST(smoke_cases)
     CHECK_PARSE("kal baat karte hain", now, "{\"intent\":\"unknown\",\"slots\":{}");
     CHECK_PARSE("shukriya", now, "{\"intent\":\"unknown\",\"slots\":{}");
     CHECK_PARSE("help", now, "{\"intent\":\"help\",\"slots\":{}");
+    /* "question: yes" patterns: the key drops "?", the parser remembers it */
+    CHECK_PARSE("Ahmed?", now, "{\"intent\":\"lead.status\",\"slots\":{\"lead\":\"Ahmed\"}");
+    CHECK_PARSE("فہد؟ 🙏", now, "{\"intent\":\"lead.status\",\"slots\":{\"lead\":\"فہد\"}");
+    CHECK_PARSE("Ahmed", now, "{\"intent\":\"unknown\",\"slots\":{}");
+    CHECK_PARSE("Ahmed? ok", now, "{\"intent\":\"unknown\",\"slots\":{}");
+    CHECK_PARSE("Sara?", now, "{\"intent\":\"unknown\",\"slots\":{}");
+    CHECK_PARSE("Ali wali party ne kuch kaha?", now, "{\"intent\":\"unknown\",\"slots\":{}");
     /* a reply that is only an emoji keeps it (the key has none) */
     CHECK_PARSE("#90 \U0001F44D", now,
                 "{\"intent\":\"client.reply\",\"slots\":{\"lead\":\"90\",\"text\":\"\U0001F44D\"}");
