@@ -144,7 +144,7 @@ synonym milestone final: final | last | full payment | poori payment | puri paym
 {history} = history|hstory|histroy|histry|hist|timeline|time line|record|records|log|logs|activity|activities|ہسٹری|ریکارڈ|ٹائم لائن|سرگرمیاں|سرگرمی
 {note} = notes|note|remarks|remark|comments|comment|نوٹس|نوٹ
 {write} = likho|likh do|likhdo|likh dein|likh den|likh lo|likh lein|likhein|likhen|likh dijiye|likhna|لکھیں|لکھ دیجیے|لکھنا|لکھ لو|kar do|kr do|krdo|kardo|kar lo|kr lo|karo|kro|kar dein|kar den|add kar do|add kr do|add karo|add|daal do|dal do|daalo|darj karo|darj kar do|save kar lo|save karo|لکھو|لکھ دو|لکھ دیں|لکھ لیں|کر دیں|کر دو|کر لیں|کرو|ڈال دیں|ڈال دو|درج کریں|درج کر دیں
-{that} = ke|keh|kay|k|that|کہ
+{that} = ke|keh|kay|ki|k|that|کہ
 {msgnoun} = reply|jawab|msg|message|sms|text|whatsapp|watsapp|whatsap|wa|واٹس ایپ|واٹس اپ|وٹس ایپ|ye message|yeh message|ye msg|yeh msg|ریپلائی|جواب|میسج|پیغام|یہ میسج
 {msgverb} = likh ke bhej do|likh kar bhej do|likh ke bhejo|likh ke send kar do|likh ke send karo|لکھ کر بھیج دو|لکھ کے بھیج دو|لکھ کر بھیج دیں|bhej do|bhej dein|bhej den|bhejdo|bhejo|send kar do|send kr do|send karo|send kro|send|kar do|kr do|krdo|kar dein|kar den|karo|kro|kar dijiye|de do|dedo|de dein|do|dein|likh do|likho|bol do|bolo|keh do|kehdo|kaho|bata do|batado|batao|tell|bhejen|bhejein|bhej dijiye|bhej dena|send kar dein|بھیج دو|بھیج دیں|بھیج دیجیے|بھیجیں|بھیجو|کر دو|کر دیں|کرو|کریں|دے دو|دے دیں|دو|دیں|کہہ دو|کہہ دیں|بتا دو|بتا دیں|بول دو|لکھ دو
 {replyverb} = (?:{msgnoun}) (?:{msgverb})|{msgverb}|{msgnoun}
