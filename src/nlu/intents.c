@@ -61,7 +61,10 @@ struct pat_slot {
 };
 
 struct pattern {
-    pcre2_code *re;
+    pcre2_code *re;   /* compiled at load; never changed after */
+    pcre2_code *jit;  /* a JIT-compiled copy, made on the pattern's JIT_AFTER-th
+                       * use and published atomically (pat_code); NULL until then */
+    unsigned tries;   /* uses so far, counted (atomically) until jit is made */
     size_t intent;
     int priority;
     double confidence; /* < 0: computed from coverage */
@@ -121,6 +124,7 @@ struct intents {
     char **files;
     size_t nfiles, capfiles;
     int country_code;
+    bool armed; /* loading done: uses now count toward JIT (pat_code) */
     uint32_t max_pairs;
     pcre2_match_context *mctx;
     struct wordset triggers;  /* phrase → intents it may start */
@@ -1988,7 +1992,7 @@ static int compile_one(struct loader *L, const struct raw_pat *r)
     P->question = r->question;
     P->file = r->file;
     P->line = r->line;
-    (void)pcre2_jit_compile(P->re, PCRE2_JIT_COMPLETE); /* without JIT, pcre2_match interprets */
+    /* JIT comes later, for the patterns in use (pat_code) */
     pcre2_pattern_info(P->re, PCRE2_INFO_CAPTURECOUNT, &caps);
     if (caps + 1 > S->max_pairs) {
         S->max_pairs = caps + 1;
@@ -2235,6 +2239,7 @@ void intents_free(struct intents *S)
     free(S->infos);
     for (i = 0; i < S->npats; i++) {
         pcre2_code_free(S->pats[i].re);
+        pcre2_code_free(S->pats[i].jit);
         free(S->pats[i].slots);
         json_decref(S->pats[i].sets);
     }
@@ -2429,6 +2434,7 @@ int intents_load(const char *dir, const struct nlu_env *env, struct intents **ou
         rc = RB_EPARSE;
     }
     if (!rc) {
+        L.set->armed = true;
         *out = L.set;
         L.set = NULL;
     }
@@ -3159,6 +3165,43 @@ static int count_slots(const struct pattern *P, const PCRE2_SIZE *ov)
     return n;
 }
 
+/*
+ * The code to match P with. JIT-compiled machine code is several times
+ * faster than PCRE2's interpreter but costs memory (tens of kilobytes a
+ * pattern, megabytes for the set), so a pattern gets it on its JIT_AFTER-th
+ * use once the set is loaded (the examples checked while loading do not
+ * count, and a one-shot `rabta parse` never pays for it): memory goes to
+ * the patterns in use. The JIT copy is made from a copy of the compiled
+ * pattern and published with one atomic compare-and-swap, so threads
+ * matching the original meanwhile never see it change; a thread that loses
+ * the race frees its copy. The set stays read-only otherwise.
+ */
+#define JIT_AFTER 2
+
+static const pcre2_code *pat_code(const struct intents *S, const struct pattern *P)
+{
+    struct pattern *M = (struct pattern *)P; /* only jit and tries change */
+    pcre2_code *jit = __atomic_load_n(&M->jit, __ATOMIC_ACQUIRE), *none = NULL;
+
+    if (jit) {
+        return jit;
+    }
+    if (!S->armed || __atomic_add_fetch(&M->tries, 1, __ATOMIC_RELAXED) < JIT_AFTER) {
+        return P->re;
+    }
+    jit = pcre2_code_copy(P->re);
+    if (!jit || pcre2_jit_compile(jit, PCRE2_JIT_COMPLETE) != 0) {
+        pcre2_code_free(jit); /* no memory, or no JIT here: interpret */
+        return P->re;
+    }
+    if (!__atomic_compare_exchange_n(&M->jit, &none, jit, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE)) {
+        pcre2_code_free(jit);
+        return none; /* another thread's copy */
+    }
+    return jit;
+}
+
 /* Runs the patterns S->order[from..to) over the key (those of intents whose
  * trigger words are in mask, or that have none); fills cands, *n of them. */
 static void collect(const struct intents *S, const struct key *K, pcre2_match_data *md,
@@ -3180,7 +3223,7 @@ static void collect(const struct intents *S, const struct key *K, pcre2_match_da
         } else if (bit && !(mask & bit)) {
             continue; /* none of the intent's trigger words: its patterns cannot fit */
         }
-        rc = pcre2_match(S->pats[p].re, (PCRE2_SPTR)K->k.p, K->k.len, 0, PCRE2_NO_UTF_CHECK, md,
+        rc = pcre2_match(pat_code(S, &S->pats[p]), (PCRE2_SPTR)K->k.p, K->k.len, 0, PCRE2_NO_UTF_CHECK, md,
                          S->mctx);
         if (rc < 0) {
             continue; /* no match, or the match limit: this pattern does not apply */
@@ -3235,7 +3278,7 @@ static int choose(const struct intents *S, const struct key *K, struct rb_dateti
         X.nn.now = now;
         X.nn.country_code = S->country_code;
         X.nn.past = X.in->past;
-        rc = pcre2_match(X.P->re, (PCRE2_SPTR)K->k.p, K->k.len, 0, PCRE2_NO_UTF_CHECK, md, S->mctx);
+        rc = pcre2_match(pat_code(S, X.P), (PCRE2_SPTR)K->k.p, K->k.len, 0, PCRE2_NO_UTF_CHECK, md, S->mctx);
         if (rc < 0) {
             continue;
         }

@@ -10,7 +10,11 @@
  *                         stopwords and drop-from-names lists, usable from
  *                         every .intent file
  *
- * A loaded set (struct intents) is immutable: compiled patterns (big
+ * A loaded set (struct intents) is immutable but for one thing: a pattern
+ * is JIT-compiled on its second use after loading (into a copy published
+ * atomically, so matching threads never see it change), which keeps the
+ * JIT's megabytes for the patterns in use and spares a one-shot `rabta
+ * parse` the cost. Compiled patterns (big
  * fragments defined once per pattern and called as PCRE2 subroutines), the
  * synonym table, the trigger and stopword word sets and the catalog are
  * shared read-only by every thread; the one PCRE2 match context (match limit,

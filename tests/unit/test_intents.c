@@ -23,6 +23,8 @@
  */
 #include "harness.h"
 
+#include <pthread.h>
+
 #include <stdlib.h>
 #include <strings.h>
 #include <unistd.h>
@@ -599,6 +601,120 @@ TEST(labeled_status_corpus_intent_accuracy_at_least_95)
     check_labeled("labeled_status.tsv");
 }
 
+/* ---- threads: one set shared, patterns JIT-compiled as they are used ---- */
+
+#define MT_THREADS 4
+#define MT_MAX 600
+
+struct mt_job {
+    const struct intents *set;
+    char **texts;
+    char **nows;
+    size_t n;
+    char **out; /* one JSON line per text */
+};
+
+static char *mt_parse(const struct intents *set, const char *text, const char *now)
+{
+    struct parse_result r;
+    struct buf out;
+    char *line = NULL;
+
+    parse_result_init(&r);
+    buf_init(&out, 0);
+    if (intents_match(set, text, strlen(text), at(now), &r) == RB_OK &&
+        parse_result_to_json(&r, &out) == RB_OK) {
+        line = strdup(out.p);
+    }
+    buf_release(&out);
+    parse_result_release(&r);
+    return line;
+}
+
+static void *mt_main(void *arg)
+{
+    struct mt_job *j = arg;
+
+    for (size_t i = 0; i < j->n; i++) {
+        j->out[i] = mt_parse(j->set, j->texts[i], j->nows[i]);
+    }
+    return NULL;
+}
+
+/* Four threads parse the corpus at once on a newly loaded set, racing to
+ * JIT-compile the same patterns: each gets what one thread alone gets. */
+TEST(threads_share_one_set_while_patterns_compile)
+{
+    char path[512], line[4096];
+    struct intents *fresh = NULL;
+    struct nlu_env env;
+    struct buf err;
+    char *texts[MT_MAX], *nows[MT_MAX];
+    struct mt_job jobs[MT_THREADS];
+    pthread_t th[MT_THREADS];
+    size_t n = 0;
+    FILE *f;
+
+    if (!cfg || !rules) {
+        CHECK(cfg && rules);
+        return;
+    }
+    snprintf(path, sizeof path, "%s/tests/fixtures/corpus/labeled.tsv", home());
+    f = fopen(path, "r");
+    CHECK(f != NULL);
+    while (f && n < MT_MAX && fgets(line, sizeof line, f)) {
+        char *tab = strchr(line, '\t'), *tab2 = tab ? strchr(tab + 1, '\t') : NULL;
+        if (!tab || !tab2) {
+            continue;
+        }
+        *tab = '\0';
+        *tab2 = '\0';
+        texts[n] = strdup(line);
+        nows[n] = strdup(tab + 1);
+        n++;
+    }
+    if (f) {
+        fclose(f);
+    }
+    buf_init(&err, 0);
+    nlu_env_from_config(&env, cfg);
+    snprintf(path, sizeof path, "%s/intents", home());
+    CHECK_INT(intents_load(path, &env, &fresh, &err), RB_OK);
+    for (int t = 0; fresh && t < MT_THREADS; t++) {
+        jobs[t] = (struct mt_job){fresh, texts, nows, n, calloc(n ? n : 1, sizeof(char *))};
+        CHECK(pthread_create(&th[t], NULL, mt_main, &jobs[t]) == 0);
+    }
+    for (int t = 0; fresh && t < MT_THREADS; t++) {
+        pthread_join(th[t], NULL);
+    }
+    for (size_t i = 0; fresh && i < n; i++) {
+        char *want = mt_parse(rules, texts[i], nows[i]);
+        for (int t = 0; t < MT_THREADS; t++) {
+            if (!want || !jobs[t].out[i] || strcmp(want, jobs[t].out[i]) != 0) {
+                printf("  thread %d, \"%s\": %s, alone: %s\n", t, texts[i],
+                       jobs[t].out[i] ? jobs[t].out[i] : "(none)", want ? want : "(none)");
+                CHECK(false);
+                i = n - 1;
+                break;
+            }
+        }
+        free(want);
+    }
+    for (int t = 0; fresh && t < MT_THREADS; t++) {
+        for (size_t i = 0; i < n; i++) {
+            free(jobs[t].out[i]);
+        }
+        free(jobs[t].out);
+    }
+    for (size_t i = 0; i < n; i++) {
+        free(texts[i]);
+        free(nows[i]);
+    }
+    intents_free(fresh);
+    buf_release(&err);
+    CHECK(n > 100);
+}
+
 /* RABTA_EXTRA_CORPUS=/abs/a.tsv:/abs/b.tsv scores more files like labeled.tsv,
  * rows listed, never failing: for a batch being written. */
 static void report_extra(void)
@@ -653,6 +769,7 @@ int main(void)
     RUN(labeled_fresh_corpus_intent_accuracy_at_least_95);
     RUN(labeled_en_corpus_intent_accuracy_at_least_95);
     RUN(labeled_status_corpus_intent_accuracy_at_least_95);
+    RUN(threads_share_one_set_while_patterns_compile);
     report_extra();
     report_holdout();
     intents_free(rules);
