@@ -96,7 +96,7 @@ static const char sql_claim[] =
     "   WHERE x.venue_id = o.venue_id AND (c.id = o.contact_id OR c.phone = o.recipient_phone))"
     "   AS opted_out, o.purpose, o.venue_id"
     " FROM outbox o WHERE o.state IN ('pending', 'sending') AND o.next_attempt_at <= now()"
-    " ORDER BY o.next_attempt_at, o.id LIMIT 1 FOR UPDATE OF o SKIP LOCKED";
+    " ORDER BY o.priority DESC, o.next_attempt_at, o.id LIMIT 1 FOR UPDATE OF o SKIP LOCKED";
 
 enum { C_ID, C_KIND, C_PHONE, C_BSUID, C_BODY, C_CTX, C_TNAME, C_TLANG, C_TPARAMS, C_AUTO,
        C_ATTEMPTS, C_CONTACT, C_STAFF, C_LEAD, C_WINDOW, C_OPTOUT, C_PURPOSE, C_VENUE };

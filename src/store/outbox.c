@@ -12,9 +12,10 @@ static const char sql_coalesce[] =
 static const char sql_insert[] =
     "INSERT INTO outbox (venue_id, contact_id, recipient_phone, recipient_bsuid, lead_id,"
     " staff_id, kind, body, context_wamid, template_name, template_lang, template_params,"
-    " automated, coalesce_key, purpose, next_attempt_at)"
+    " automated, coalesce_key, purpose, priority, next_attempt_at)"
     " VALUES ($1, NULLIF($2::bigint, 0), $3, $4, NULLIF($5::bigint, 0), NULLIF($6::bigint, 0),"
     " $7, $8, $9, $10, $11, $12::jsonb, $13::bool, $14, $15,"
+    " CASE WHEN $15 IN ('greeting', 'reply') THEN 1 ELSE 0 END,"
     " GREATEST(now(), (SELECT max(next_attempt_at) FROM outbox WHERE state = 'pending'"
     "  AND error_code = 131056 AND recipient_phone IS NOT DISTINCT FROM $3"
     "  AND recipient_bsuid IS NOT DISTINCT FROM $4)))"
