@@ -687,6 +687,21 @@ int remember_page(struct hctx *h, int next_offset)
     return rc;
 }
 
+int reply_page(struct hctx *h, const PGresult *r, page_row_fn row, struct buf *body)
+{
+    int n = PQntuples(r), rc = RB_OK;
+
+    for (int i = 0; !rc && i < n && i < LIST_PAGE; i++) {
+        rc = row(h, r, i, body);
+    }
+    if (!rc && n > LIST_PAGE) {
+        rc = buf_addc(body, '\n');
+        rc = rc ? rc : render(h->x, h->lang, "more_hint", NULL, body);
+        rc = rc ? rc : remember_page(h, h->offset + LIST_PAGE);
+    }
+    return rc ? rc : reply_body(h, body->p);
+}
+
 const char *slot_str(const struct hctx *h, const char *name)
 {
     const char *s = json_string_value(json_object_get(h->slots, name));

@@ -145,15 +145,7 @@ int h_followups_list(struct hctx *h)
         n = PQntuples(r);
         rc = render(h->x, h->lang, n ? "followups_head" : "followups_empty", NULL, &body);
     }
-    for (int i = 0; !rc && i < n && i < LIST_PAGE; i++) {
-        rc = followup_row(h, r, i, &body);
-    }
-    if (!rc && n > LIST_PAGE) {
-        rc = buf_addc(&body, '\n');
-        rc = rc ? rc : render(h->x, h->lang, "more_hint", NULL, &body);
-        rc = rc ? rc : remember_page(h, h->offset + LIST_PAGE);
-    }
-    rc = rc ? rc : reply_body(h, body.p);
+    rc = rc ? rc : reply_page(h, r, followup_row, &body);
     PQclear(r);
     buf_release(&body);
     return rc;

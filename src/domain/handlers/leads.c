@@ -353,19 +353,11 @@ int h_lead_history(struct hctx *h)
     if (!rc) {
         n = PQntuples(r);
     }
-    for (int i = 0; !rc && i < n && i < LIST_PAGE; i++) {
-        rc = history_row(h, r, i, &body);
-    }
     if (!rc && n == 0) {
         rc = buf_addc(&body, '\n');
         rc = rc ? rc : render(h->x, h->lang, "list_empty", NULL, &body);
     }
-    if (!rc && n > LIST_PAGE) {
-        rc = buf_addc(&body, '\n');
-        rc = rc ? rc : render(h->x, h->lang, "more_hint", NULL, &body);
-        rc = rc ? rc : remember_page(h, h->offset + LIST_PAGE);
-    }
-    rc = rc ? rc : reply_body(h, body.p);
+    rc = rc ? rc : reply_page(h, r, history_row, &body);
     PQclear(r);
     json_decref(vars);
     buf_release(&body);
@@ -374,14 +366,15 @@ int h_lead_history(struct hctx *h)
 
 /* ---- leads.list ---- */
 
-static int list_row(struct hctx *h, int64_t id, struct buf *body)
+/* Row i of r holds a lead id: that lead, as a line. */
+static int list_row(struct hctx *h, const PGresult *r, int i, struct buf *body)
 {
     struct lead_row l;
     json_t *vars = NULL;
     int rc;
 
     lead_row_init(&l);
-    rc = lead_load(h->x, id, false, &l);
+    rc = lead_load(h->x, db_i64(r, i, 0), false, &l);
     rc = rc ? rc : lead_vars(h->x, h->lang, &l, &vars);
     rc = rc ? rc : buf_addc(body, '\n');
     rc = rc ? rc : render(h->x, h->lang, "list_lead", vars, body);
@@ -398,15 +391,7 @@ static int list_leads_page(struct hctx *h, const PGresult *r, const char *head, 
 
     buf_init(&body, 32768);
     rc = render(h->x, h->lang, n ? head : "list_empty", vars, &body);
-    for (int i = 0; !rc && i < n && i < LIST_PAGE; i++) {
-        rc = list_row(h, db_i64(r, i, 0), &body);
-    }
-    if (!rc && n > LIST_PAGE) {
-        rc = buf_addc(&body, '\n');
-        rc = rc ? rc : render(h->x, h->lang, "more_hint", NULL, &body);
-        rc = rc ? rc : remember_page(h, h->offset + LIST_PAGE);
-    }
-    rc = rc ? rc : reply_body(h, body.p);
+    rc = rc ? rc : reply_page(h, r, list_row, &body);
     buf_release(&body);
     return rc;
 }

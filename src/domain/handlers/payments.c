@@ -182,15 +182,7 @@ int h_payments_overdue(struct hctx *h)
         n = PQntuples(r);
         rc = render(h->x, h->lang, n ? "overdue_head" : "overdue_empty", NULL, &body);
     }
-    for (int i = 0; !rc && i < n && i < LIST_PAGE; i++) {
-        rc = overdue_row(h, r, i, &body);
-    }
-    if (!rc && n > LIST_PAGE) {
-        rc = buf_addc(&body, '\n');
-        rc = rc ? rc : render(h->x, h->lang, "more_hint", NULL, &body);
-        rc = rc ? rc : remember_page(h, h->offset + LIST_PAGE);
-    }
-    rc = rc ? rc : reply_body(h, body.p);
+    rc = rc ? rc : reply_page(h, r, overdue_row, &body);
     PQclear(r);
     buf_release(&body);
     return rc;
