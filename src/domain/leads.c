@@ -566,48 +566,21 @@ out:
 
 /* ---- opt-outs ---- */
 
-/* Whole messages that stop or resume automated messages (matched on the
- * normalized text without end punctuation). */
+/* Whole messages that stop or resume automated messages (text_phrase_index). */
 static const char *const stop_words[] = {"stop", "band karo", "bund karo", "band karen",
                                          "band karein", "unsubscribe", "بند کرو", "بند کریں",
                                          NULL};
 static const char *const start_words[] = {"start", "shuru karo", "dobara shuru karo",
                                           "subscribe", "شروع کرو", "شروع کریں", NULL};
 
-static bool key_in(const char *key, size_t len, const char *const *words)
-{
-    struct buf w;
-    bool hit = false;
-
-    buf_init(&w, 256);
-    for (size_t i = 0; !hit && words[i]; i++) {
-        buf_reset(&w);
-        if (text_normalize(words[i], strlen(words[i]), &w) == RB_OK) {
-            hit = w.len == len && memcmp(w.p, key, len) == 0;
-        }
-    }
-    buf_release(&w);
-    return hit;
-}
-
-/* 1 for STOP, -1 for START, 0 otherwise. */
+/* 1 for STOP, -1 for START, 0 otherwise (the whole message, any case or punctuation). */
 static int opt_keyword(const char *text)
 {
-    struct buf k;
-    int verdict = 0;
+    size_t len = text ? strlen(text) : 0;
 
-    if (!text || strlen(text) > 64) {
-        return 0;
-    }
-    buf_init(&k, 1024);
-    if (text_normalize(text, strlen(text), &k) == RB_OK) {
-        while (k.len && strchr(" .!?", k.p[k.len - 1])) {
-            buf_truncate(&k, k.len - 1);
-        }
-        verdict = key_in(k.p, k.len, stop_words) ? 1 : key_in(k.p, k.len, start_words) ? -1 : 0;
-    }
-    buf_release(&k);
-    return verdict;
+    return text_phrase_index(text, len, stop_words) >= 0    ? 1
+           : text_phrase_index(text, len, start_words) >= 0 ? -1
+                                                            : 0;
 }
 
 static int opt_change(struct wctx *x, const struct lead_row *l, int verdict)

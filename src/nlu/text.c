@@ -677,6 +677,52 @@ static size_t next_cp(const char *s, size_t n, ucs4_t *c)
     return k > 0 ? (size_t)k : 1;
 }
 
+int text_words(const char *s, size_t len, struct buf *out)
+{
+    struct buf key;
+    struct str cur, w;
+    size_t start = out->len;
+    int rc;
+
+    buf_init(&key, len * 4 + 16);
+    rc = text_normalize(s, len, &key);
+    cur = (struct str){key.p, key.len};
+    while (!rc && text_next_word(&cur, &w)) {
+        if (out->len > start) {
+            rc = buf_addc(out, ' ');
+        }
+        rc = rc ? rc : buf_add(out, w.p, w.len);
+    }
+    buf_release(&key);
+    return rc;
+}
+
+#define PHRASE_MAX 80
+
+int text_phrase_index(const char *s, size_t len, const char *const *phrases)
+{
+    struct buf words, ph;
+    int found = -1;
+
+    if (!s || len > PHRASE_MAX) {
+        return -1;
+    }
+    buf_init(&words, PHRASE_MAX * 4 + 16);
+    buf_init(&ph, PHRASE_MAX * 4 + 16);
+    if (text_words(s, len, &words) == RB_OK) {
+        for (int i = 0; found < 0 && phrases[i]; i++) {
+            buf_reset(&ph);
+            if (text_words(phrases[i], strlen(phrases[i]), &ph) == RB_OK &&
+                ph.len == words.len && memcmp(ph.p, words.p, ph.len) == 0) {
+                found = i;
+            }
+        }
+    }
+    buf_release(&ph);
+    buf_release(&words);
+    return found;
+}
+
 bool text_next_word(struct str *cursor, struct str *word)
 {
     size_t i = 0, start, k;

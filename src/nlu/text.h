@@ -82,6 +82,21 @@ RB_MUST_CHECK int text_fold_pattern(const char *s, size_t len, struct buf *out);
 bool text_next_word(struct str *cursor, struct str *word);
 
 /*
+ * The words of s (normalized; punctuation, emoji and spacing dropped)
+ * joined by single spaces, appended to out: "STOP!!" and "stop" read the
+ * same. Errors as text_normalize.
+ */
+RB_MUST_CHECK int text_words(const char *s, size_t len, struct buf *out);
+
+/*
+ * The index of the phrase in phrases (NULL-terminated, written as people
+ * write them) whose words are exactly the words of s, or -1. A message of
+ * no words at all ("👍", "...") matches an empty phrase "". Meant for short
+ * whole-message keywords (STOP, salam, shukriya): s over 80 bytes is -1.
+ */
+int text_phrase_index(const char *s, size_t len, const char *const *phrases);
+
+/*
  * The language of a message: LANG_UR when most letters are Arabic-script,
  * otherwise LANG_ROMAN_UR or LANG_EN by the Roman Urdu words it uses.
  * Works on raw or normalized text.

@@ -457,9 +457,31 @@ TEST(key_is_idempotent)
     }
 }
 
+TEST(whole_message_phrases)
+{
+    static const char *const stop[] = {"stop", "band karo", "بند کرو", NULL};
+    static const char *const ack[] = {"", "ok", "shukriya", NULL};
+    struct buf w;
+
+    CHECK_INT(text_phrase_index("STOP!!", 6, stop), 0);
+    CHECK_INT(text_phrase_index("  Band   KARO. ", 15, stop), 1);
+    CHECK_INT(text_phrase_index("بند کرو۔", strlen("بند کرو۔"), stop), 2);
+    CHECK_INT(text_phrase_index("stop karo", 9, stop), -1);     /* the whole message only */
+    CHECK_INT(text_phrase_index("please stop", 11, stop), -1);
+    CHECK_INT(text_phrase_index("\xf0\x9f\x91\x8d", 4, ack), 0); /* 👍: no words */
+    CHECK_INT(text_phrase_index("Shukriya 🙏", strlen("Shukriya 🙏"), ack), 2);
+    CHECK_INT(text_phrase_index("\xff ok", 4, ack), -1);        /* not UTF-8 */
+    CHECK_INT(text_phrase_index(NULL, 0, ack), -1);
+    buf_init(&w, 0);
+    CHECK_INT(text_words("Salam,  Bilal bhai!", 19, &w), RB_OK);
+    CHECK_STR(w.p, "salam bilal bhai");
+    buf_release(&w);
+}
+
 int main(void)
 {
     RUN(nfkc_presentation_forms_and_ligatures);
+    RUN(whole_message_phrases);
     RUN(urdu_letter_variants_fold_to_one_form);
     RUN(marks_tatweel_and_invisibles);
     RUN(digits_punctuation_quotes_dashes);

@@ -70,57 +70,27 @@ int h_help(struct hctx *h)
     return reply(h, key, NULL);
 }
 
-/* Chit-chat, matched on the whole normalized message without end
- * punctuation or emoji: a greeting is greeted back with a hint; thanks and
- * acknowledgements, and a message of emoji alone ("👍"), need no answer (a
- * bot that answers "ok" is noise). */
+/* Chit-chat, matched on the whole message (text_phrase_index): a greeting
+ * is greeted back with a hint; thanks and acknowledgements, and a message of
+ * emoji alone ("👍", the empty phrase), need no answer (a bot that answers
+ * "ok" is noise). */
 static const char *const greetings[] = {
     "salam", "salaam", "slam", "aoa", "assalam o alaikum", "assalamualaikum", "asalam o alaikum",
     "assalam alaikum", "asalamualaikum", "hi", "hello", "hey", "good morning", "gm",
     "السلام علیکم", "سلام", NULL};
 static const char *const acknowledgements[] = {
-    "ok", "okay", "okk", "k", "theek hai", "thik hai", "ji", "jee", "g", "done", "noted",
+    "", "ok", "okay", "okk", "k", "theek hai", "thik hai", "ji", "jee", "g", "done", "noted",
     "shukriya", "shukria", "thanks", "thank you", "thx", "ty", "jazakallah", "ٹھیک ہے", "جی",
     "شکریہ", "اوکے", NULL};
 
 /* 1 for a greeting, 2 for an acknowledgement, 0 otherwise. */
 static int chitchat(const char *text)
 {
-    struct buf k, w;
-    int kind = 0;
+    size_t len = text ? strlen(text) : 0;
 
-    if (!text || strlen(text) > 80) {
-        return 0;
-    }
-    buf_init(&k, 1024);
-    buf_init(&w, 256);
-    if (text_normalize(text, strlen(text), &k) == RB_OK) {
-        struct str cur = {k.p, k.len}, word;
-        struct buf words;
-        buf_init(&words, 1024);
-        while (text_next_word(&cur, &word)) { /* drops punctuation and emoji */
-            if ((words.len && buf_addc(&words, ' ')) || buf_add(&words, word.p, word.len)) {
-                break;
-            }
-        }
-        if (words.len == 0) {
-            kind = 2; /* only emoji or punctuation: "👍", "🙏🙏", "." */
-        }
-        for (int list = 1; list <= 2 && !kind; list++) {
-            const char *const *ws = list == 1 ? greetings : acknowledgements;
-            for (size_t i = 0; !kind && ws[i]; i++) {
-                buf_reset(&w);
-                if (text_normalize(ws[i], strlen(ws[i]), &w) == RB_OK && w.len == words.len &&
-                    memcmp(w.p, words.p, w.len) == 0) {
-                    kind = list;
-                }
-            }
-        }
-        buf_release(&words);
-    }
-    buf_release(&w);
-    buf_release(&k);
-    return kind;
+    return text_phrase_index(text, len, greetings) >= 0          ? 1
+           : text_phrase_index(text, len, acknowledgements) >= 0 ? 2
+                                                                 : 0;
 }
 
 int h_unknown(struct hctx *h)
