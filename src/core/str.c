@@ -1,7 +1,9 @@
 #include "core/str.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
+#include <jansson.h>
 #include <openssl/crypto.h>
 
 bool str_eq(struct str a, struct str b)
@@ -135,4 +137,25 @@ bool rb_ct_equal(const void *a, size_t alen, const void *b, size_t blen)
         return false;
     }
     return CRYPTO_memcmp(a, b, alen) == 0;
+}
+
+const char *json_id_text(const json_t *v, char tmp[32])
+{
+    if (json_is_string(v)) {
+        return json_string_value(v);
+    }
+    if (json_is_integer(v)) {
+        snprintf(tmp, 32, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return tmp;
+    }
+    return NULL;
+}
+
+int json_id_dup(const json_t *v, char **out)
+{
+    char tmp[32];
+    const char *t = json_id_text(v, tmp);
+
+    *out = t ? strdup(t) : NULL;
+    return t && !*out ? RB_ENOMEM : RB_OK;
 }

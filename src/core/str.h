@@ -47,6 +47,17 @@ bool str_split(struct str *cursor, char sep, struct str *head);
 
 /* strdup that returns NULL for NULL. */
 char *rb_strdup(const char *s);
+
+struct json_t; /* jansson's */
+/*
+ * An id or value that an API sends as a JSON string or as a JSON integer,
+ * as text: the string itself (borrowed), or the integer in decimal written
+ * into tmp (every digit kept, where a double would round ids above 2^53).
+ * NULL for anything else (absent, null, real, object).
+ */
+const char *json_id_text(const struct json_t *v, char tmp[32]);
+/* json_id_text as a new copy in *out (NULL when absent); RB_ENOMEM. */
+RB_MUST_CHECK int json_id_dup(const struct json_t *v, char **out);
 /* Constant-time comparison of two byte strings (length leaks only). */
 bool rb_ct_equal(const void *a, size_t alen, const void *b, size_t blen);
 

@@ -325,23 +325,10 @@ out:
     return rc;
 }
 
-/* An id that Meta may send as a string or as a (64-bit) number, as text. */
-static const char *id_text(json_t *v, char tmp[32])
-{
-    if (json_is_string(v)) {
-        return json_string_value(v);
-    }
-    if (json_is_integer(v)) {
-        snprintf(tmp, 32, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        return tmp;
-    }
-    return NULL;
-}
-
 static int add_leadgen(struct inbound_batch *b, json_t *value)
 {
     char t1[32], t2[32], t3[32], t4[32], key[96];
-    const char *leadgen = id_text(json_object_get(value, "leadgen_id"), t1);
+    const char *leadgen = json_id_text(json_object_get(value, "leadgen_id"), t1);
     json_t *ct = json_object_get(value, "created_time");
 
     if (!leadgen || !leadgen[0] || strlen(leadgen) > 64) {
@@ -350,9 +337,9 @@ static int add_leadgen(struct inbound_batch *b, json_t *value)
     snprintf(key, sizeof(key), "lead:%s", leadgen);
     return batch_add(b, IN_LEADGEN, key, NULL,
                      json_pack("{s:s, s:s?, s:s?, s:s?, s:I}", "leadgen_id", leadgen, "page_id",
-                               id_text(json_object_get(value, "page_id"), t2), "form_id",
-                               id_text(json_object_get(value, "form_id"), t3), "ad_id",
-                               id_text(json_object_get(value, "ad_id"), t4), "created_time",
+                               json_id_text(json_object_get(value, "page_id"), t2), "form_id",
+                               json_id_text(json_object_get(value, "form_id"), t3), "ad_id",
+                               json_id_text(json_object_get(value, "ad_id"), t4), "created_time",
                                (json_int_t)(json_is_integer(ct) ? json_integer_value(ct) : 0)));
 }
 

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "core/buf.h"
+#include "core/str.h"
 
 #define GRAPH_BASE_DEFAULT "https://graph.facebook.com"
 #define GRAPH_VERSION_DEFAULT "v26.0"
@@ -44,26 +45,6 @@ void graph_lead_release(struct graph_lead *l)
     graph_lead_init(l);
 }
 
-/*
- * A new decimal/text copy of a JSON string or integer; *out NULL for a
- * missing or null value (and for reals, which may already have lost digits).
- */
-static int graph_text(const json_t *v, char **out)
-{
-    char tmp[32];
-
-    *out = NULL;
-    if (json_is_string(v)) {
-        *out = strdup(json_string_value(v));
-    } else if (json_is_integer(v)) {
-        snprintf(tmp, sizeof(tmp), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        *out = strdup(tmp);
-    } else {
-        return RB_OK;
-    }
-    return *out ? RB_OK : RB_ENOMEM;
-}
-
 static int graph_parse_fields(const json_t *data, struct graph_lead *l)
 {
     size_t i, n = json_array_size(data);
@@ -84,9 +65,9 @@ static int graph_parse_fields(const json_t *data, struct graph_lead *l)
         if (!json_is_string(name)) {
             continue; /* ignore what we cannot name */
         }
-        rc = graph_text(name, &f->name);
+        rc = json_id_dup(name, &f->name);
         if (!rc) {
-            rc = graph_text(json_array_get(json_object_get(item, "values"), 0), &f->value);
+            rc = json_id_dup(json_array_get(json_object_get(item, "values"), 0), &f->value);
         }
         if (!rc && !f->value) {
             f->value = strdup("");
@@ -130,7 +111,7 @@ int graph_lead_parse(const char *body, size_t len, struct graph_lead *out)
         goto out;
     }
     for (i = 0; i < sizeof(keys) / sizeof(keys[0]) && !rc; i++) {
-        rc = graph_text(json_object_get(root, keys[i].key), keys[i].dst);
+        rc = json_id_dup(json_object_get(root, keys[i].key), keys[i].dst);
     }
     if (!rc && (!l.id || !l.id[0])) {
         rc = RB_EPARSE;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/str.h"
 
 /* ---- building and parsing ---------------------------------------------- */
 
@@ -58,23 +59,6 @@ void inv_milestones_release(struct inv_milestones *m)
     inv_milestones_init(m);
 }
 
-/* A new copy of a string or integer value; NULL (and RB_OK) when absent. */
-static int inv_text(const json_t *v, char **out)
-{
-    char tmp[32];
-
-    *out = NULL;
-    if (json_is_string(v)) {
-        *out = strdup(json_string_value(v));
-    } else if (json_is_integer(v)) {
-        snprintf(tmp, sizeof(tmp), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        *out = strdup(tmp);
-    } else {
-        return RB_OK;
-    }
-    return *out ? RB_OK : RB_ENOMEM;
-}
-
 /* Whole rupees from an integer, an integral real or a digit string. */
 static int64_t inv_amount(const json_t *v)
 {
@@ -102,7 +86,7 @@ int inv_parse_created(const char *body, size_t len, char **booking_id)
     char *id = NULL;
     int rc;
 
-    rc = inv_text(json_object_get(root, "booking_id"), &id);
+    rc = json_id_dup(json_object_get(root, "booking_id"), &id);
     if (!rc && (!id || !id[0])) {
         rc = RB_EPARSE;
     }
@@ -120,15 +104,15 @@ static int inv_read_milestone(const json_t *item, struct inv_milestone *m)
     int rc;
 
     m->amount = inv_amount(json_object_get(item, "amount"));
-    rc = inv_text(json_object_get(item, "milestone"), &m->milestone);
+    rc = json_id_dup(json_object_get(item, "milestone"), &m->milestone);
     if (!rc) {
-        rc = inv_text(json_object_get(item, "status"), &m->status);
+        rc = json_id_dup(json_object_get(item, "status"), &m->status);
     }
     if (!rc) {
-        rc = inv_text(json_object_get(item, "due_date"), &m->due_date);
+        rc = json_id_dup(json_object_get(item, "due_date"), &m->due_date);
     }
     if (!rc) {
-        rc = inv_text(json_object_get(item, "paid_at"), &m->paid_at);
+        rc = json_id_dup(json_object_get(item, "paid_at"), &m->paid_at);
     }
     return rc;
 }

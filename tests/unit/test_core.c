@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 
+#include <jansson.h>
+
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/hmac.h"
@@ -141,9 +143,32 @@ TEST(dates_roundtrip_and_weekday)
     CHECK_INT(datetime_parse("2026-03-14T24:00", &t), RB_EPARSE);
 }
 
+TEST(json_ids_keep_every_digit)
+{
+    char tmp[32], *dup = NULL;
+    json_t *big = json_loads("[9007199254740993, \"1482736950192837\", 1.5, null]", 0, NULL);
+
+    CHECK(big != NULL);
+    if (!big) {
+        return;
+    }
+    CHECK_STR(json_id_text(json_array_get(big, 0), tmp), "9007199254740993");
+    CHECK_STR(json_id_text(json_array_get(big, 1), tmp), "1482736950192837");
+    CHECK(json_id_text(json_array_get(big, 2), tmp) == NULL);
+    CHECK(json_id_text(json_array_get(big, 3), tmp) == NULL);
+    CHECK(json_id_text(NULL, tmp) == NULL);
+    CHECK_INT(json_id_dup(json_array_get(big, 0), &dup), RB_OK);
+    CHECK_STR(dup, "9007199254740993");
+    free(dup);
+    CHECK_INT(json_id_dup(json_array_get(big, 3), &dup), RB_OK);
+    CHECK(dup == NULL);
+    json_decref(big);
+}
+
 int main(void)
 {
     RUN(buf_grows_and_stays_terminated);
+    RUN(json_ids_keep_every_digit);
     RUN(buf_ceiling_keeps_content_and_remembers_error);
     RUN(buf_html_escapes_script);
     RUN(buf_logval_escapes_control_bytes);
