@@ -285,44 +285,23 @@ static int add_errors(struct inbound_batch *b, json_t *value, const char *pnid)
     return rc;
 }
 
-int inbound_split_whatsapp(const char *body, size_t len, struct inbound_batch *b,
-                           struct buf *err)
+/* One change of a WhatsApp body: messages, statuses and errors of a
+ * "messages" value (a change with no field is taken as one). */
+static int whatsapp_change(struct inbound_batch *b, json_t *change)
 {
-    json_t *root = parse_body(body, len, err);
-    json_t *entry, *change;
-    size_t i, j;
-    int rc = RB_OK;
+    json_t *value = json_object_get(change, "value");
+    const char *field = json_string_value(json_object_get(change, "field"));
+    const char *pnid =
+        json_string_value(json_object_get(json_object_get(value, "metadata"), "phone_number_id"));
+    int rc;
 
-    if (!root) {
-        return RB_EPARSE;
+    if (!json_is_object(value) || (field && strcmp(field, "messages") != 0)) {
+        b->ignored++;
+        return RB_OK;
     }
-    json_array_foreach(json_object_get(root, "entry"), i, entry)
-    {
-        json_array_foreach(json_object_get(entry, "changes"), j, change)
-        {
-            json_t *value = json_object_get(change, "value");
-            const char *field = json_string_value(json_object_get(change, "field"));
-            const char *pnid = json_string_value(
-                json_object_get(json_object_get(value, "metadata"), "phone_number_id"));
-            if (!json_is_object(value) || (field && strcmp(field, "messages") != 0)) {
-                b->ignored++;
-                continue;
-            }
-            rc = add_messages(b, value, pnid);
-            if (!rc) {
-                rc = add_statuses(b, value, pnid);
-            }
-            if (!rc) {
-                rc = add_errors(b, value, pnid);
-            }
-            if (rc) {
-                goto out;
-            }
-        }
-    }
-out:
-    json_decref(root);
-    return rc;
+    rc = add_messages(b, value, pnid);
+    rc = rc ? rc : add_statuses(b, value, pnid);
+    return rc ? rc : add_errors(b, value, pnid);
 }
 
 static int add_leadgen(struct inbound_batch *b, json_t *value)
@@ -343,7 +322,21 @@ static int add_leadgen(struct inbound_batch *b, json_t *value)
                                (json_int_t)(json_is_integer(ct) ? json_integer_value(ct) : 0)));
 }
 
-int inbound_split_leadgen(const char *body, size_t len, struct inbound_batch *b, struct buf *err)
+/* One change of a Lead Ads body: a "leadgen" value. */
+static int leadgen_change(struct inbound_batch *b, json_t *change)
+{
+    const char *field = json_string_value(json_object_get(change, "field"));
+
+    if (!field || strcmp(field, "leadgen") != 0) {
+        b->ignored++;
+        return RB_OK;
+    }
+    return add_leadgen(b, json_object_get(change, "value"));
+}
+
+/* Parses body and hands every entry[].changes[] item to per_change. */
+static int split(const char *body, size_t len, struct inbound_batch *b, struct buf *err,
+                 int (*per_change)(struct inbound_batch *b, json_t *change))
 {
     json_t *root = parse_body(body, len, err);
     json_t *entry, *change;
@@ -357,12 +350,7 @@ int inbound_split_leadgen(const char *body, size_t len, struct inbound_batch *b,
     {
         json_array_foreach(json_object_get(entry, "changes"), j, change)
         {
-            const char *field = json_string_value(json_object_get(change, "field"));
-            if (!field || strcmp(field, "leadgen") != 0) {
-                b->ignored++;
-                continue;
-            }
-            rc = add_leadgen(b, json_object_get(change, "value"));
+            rc = per_change(b, change);
             if (rc) {
                 goto out;
             }
@@ -371,6 +359,17 @@ int inbound_split_leadgen(const char *body, size_t len, struct inbound_batch *b,
 out:
     json_decref(root);
     return rc;
+}
+
+int inbound_split_whatsapp(const char *body, size_t len, struct inbound_batch *b,
+                           struct buf *err)
+{
+    return split(body, len, b, err, whatsapp_change);
+}
+
+int inbound_split_leadgen(const char *body, size_t len, struct inbound_batch *b, struct buf *err)
+{
+    return split(body, len, b, err, leadgen_change);
 }
 
 static const char *get_s(const json_t *o, const char *k)
