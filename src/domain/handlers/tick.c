@@ -143,19 +143,28 @@ static int escalate_one(struct wctx *x, int64_t id)
     return rc;
 }
 
-static int stale_one(struct wctx *x, int64_t id)
+/* Marks the lead (mark_sql) and reminds its assignee with prompt key, whose
+ * one number is var = value (hours of silence, days since the quote). */
+static int remind_assignee(struct wctx *x, int64_t id, const char *mark_sql, const char *key,
+                           const char *var, int value)
 {
     struct lead_row l;
-    json_t *extra = json_pack("{s:i}", "hours", x->snap->config->stale_reminder_hours);
+    json_t *extra = json_pack("{s:i}", var, value);
     int rc = extra ? RB_OK : RB_ENOMEM;
 
     lead_row_init(&l);
     rc = rc ? rc : lead_load(x, id, false, &l);
-    rc = rc ? rc : mark(x, sql_mark_stale, id);
-    rc = rc ? rc : tell_about(x, l.assigned, id, "stale_reminder", "reminder", extra);
+    rc = rc ? rc : mark(x, mark_sql, id);
+    rc = rc ? rc : tell_about(x, l.assigned, id, key, "reminder", extra);
     json_decref(extra);
     lead_row_release(&l);
     return rc;
+}
+
+static int stale_one(struct wctx *x, int64_t id)
+{
+    return remind_assignee(x, id, sql_mark_stale, "stale_reminder", "hours",
+                           x->snap->config->stale_reminder_hours);
 }
 
 static int followup_one(struct wctx *x, int64_t id)
@@ -228,17 +237,8 @@ static int visit_one(struct wctx *x, int64_t id)
 
 static int quote_one(struct wctx *x, int64_t id)
 {
-    struct lead_row l;
-    json_t *extra = json_pack("{s:i}", "days", x->snap->config->quote_followup_days);
-    int rc = extra ? RB_OK : RB_ENOMEM;
-
-    lead_row_init(&l);
-    rc = rc ? rc : lead_load(x, id, false, &l);
-    rc = rc ? rc : mark(x, sql_mark_quote, id);
-    rc = rc ? rc : tell_about(x, l.assigned, id, "quote_followup", "reminder", extra);
-    json_decref(extra);
-    lead_row_release(&l);
-    return rc;
+    return remind_assignee(x, id, sql_mark_quote, "quote_followup", "days",
+                           x->snap->config->quote_followup_days);
 }
 
 int domain_tick(struct wctx *x)
