@@ -1588,7 +1588,16 @@ static const char *const slot_full[] = {"full day",  "fullday",   "full - day", 
                                         "saara din", "whole day", "all day",    "din bhar",
                                         "پورا دن",   "سارا دن",   NULL};
 
-int value_slot(struct str s, const char **canon)
+/* A closed set of words to canonical names, tried in order. */
+struct canon_words {
+    const char *canon;
+    const char *const *words;
+};
+
+/* The canon of the first list that matches the words of s (a trailing
+ * word of suffixes, like "time" or "payment", aside); RB_EPARSE if none. */
+static int value_from_words(struct str s, const char *const *suffixes,
+                            const struct canon_words *lists, size_t nlists, const char **canon)
 {
     struct toks tk;
     size_t n;
@@ -1598,19 +1607,25 @@ int value_slot(struct str s, const char **canon)
         return rc;
     }
     n = tk.n;
-    if (n > 1 && tok_is(&tk.t[n - 1], "time")) {
+    if (n > 1 && tok_in(&tk.t[n - 1], suffixes)) {
         n--;
     }
-    if (toks_match_any(tk.t, n, slot_lunch) >= 0) {
-        *canon = "lunch";
-    } else if (toks_match_any(tk.t, n, slot_dinner) >= 0) {
-        *canon = "dinner";
-    } else if (toks_match_any(tk.t, n, slot_full) >= 0) {
-        *canon = "full_day";
-    } else {
-        return RB_EPARSE;
+    for (size_t i = 0; i < nlists; i++) {
+        if (toks_match_any(tk.t, n, lists[i].words) >= 0) {
+            *canon = lists[i].canon;
+            return RB_OK;
+        }
     }
-    return RB_OK;
+    return RB_EPARSE;
+}
+
+int value_slot(struct str s, const char **canon)
+{
+    static const char *const suffix[] = {"time", NULL};
+    static const struct canon_words lists[] = {
+        {"lunch", slot_lunch}, {"dinner", slot_dinner}, {"full_day", slot_full}};
+
+    return value_from_words(s, suffix, lists, sizeof(lists) / sizeof(lists[0]), canon);
 }
 
 static const char *const ms_advance[] = {"advance", "adv",     "beyana", "bayana", "biana",
@@ -1626,27 +1641,10 @@ static const char *const ms_suffix[] = {"payment", "pmt",     "installment", "in
 
 int value_milestone(struct str s, const char **canon)
 {
-    struct toks tk;
-    size_t n;
-    int rc = tokenize(s, &tk);
+    static const struct canon_words lists[] = {
+        {"advance", ms_advance}, {"mid", ms_mid}, {"final", ms_final}};
 
-    if (rc) {
-        return rc;
-    }
-    n = tk.n;
-    if (n > 1 && tok_in(&tk.t[n - 1], ms_suffix)) {
-        n--;
-    }
-    if (toks_match_any(tk.t, n, ms_advance) >= 0) {
-        *canon = "advance";
-    } else if (toks_match_any(tk.t, n, ms_mid) >= 0) {
-        *canon = "mid";
-    } else if (toks_match_any(tk.t, n, ms_final) >= 0) {
-        *canon = "final";
-    } else {
-        return RB_EPARSE;
-    }
-    return RB_OK;
+    return value_from_words(s, ms_suffix, lists, sizeof(lists) / sizeof(lists[0]), canon);
 }
 
 /* ---- report periods ---- */
