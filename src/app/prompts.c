@@ -1,5 +1,6 @@
 #include "app/prompts.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@ struct prompt {
     char *key;
     char *text[NLANGS];
     int line[NLANGS];
+    char *file[NLANGS]; /* the file that defined text[l], for messages */
 };
 
 struct prompts {
@@ -81,18 +83,18 @@ static int finish_item(struct prompts *p, const char *key, int lang, int line, s
     strip_blank_ends(text);
     it->text[lang] = buf_detach(text, NULL);
     it->line[lang] = line;
-    return it->text[lang] ? RB_OK : RB_ENOMEM;
+    it->file[lang] = rb_strdup(path);
+    return it->text[lang] && it->file[lang] ? RB_OK : RB_ENOMEM;
 }
 
-static int load_lang(struct prompts *p, const char *dir, int lang, EVP_MD_CTX *md,
+static int load_file(struct prompts *p, const char *path, int lang, EVP_MD_CTX *md,
                      struct buf *err)
 {
-    char path[1024], line[4096], key[128] = "";
+    char line[4096], key[128] = "";
     struct buf text;
     FILE *f;
     int rc = RB_OK, lineno = 0, keyline = 0, errors = 0;
 
-    snprintf(path, sizeof(path), "%s/%s/messages.txt", dir, lang_name((enum lang)lang));
     f = fopen(path, "r");
     if (!f) {
         buf_say(err, "%s: cannot open\n", path);
@@ -136,6 +138,48 @@ static int load_lang(struct prompts *p, const char *dir, int lang, EVP_MD_CTX *m
     }
     fclose(f);
     buf_release(&text);
+    return rc ? rc : (errors ? RB_EPARSE : RB_OK);
+}
+
+static int txt_file(const struct dirent *d)
+{
+    size_t n = strlen(d->d_name);
+    return d->d_name[0] != '.' && n > 4 && strcmp(d->d_name + n - 4, ".txt") == 0;
+}
+
+/* Every *.txt of dir/LANG/, in name order (messages.txt holds the core; a
+ * feature may keep its sentences in a file of its own). A key is defined once
+ * per language across the files. */
+static int load_lang(struct prompts *p, const char *dir, int lang, EVP_MD_CTX *md,
+                     struct buf *err)
+{
+    char path[1024];
+    struct dirent **names = NULL;
+    int n, rc = RB_OK, errors = 0;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, lang_name((enum lang)lang));
+    n = scandir(path, &names, txt_file, alphasort);
+    if (n < 0) {
+        buf_say(err, "%s/: cannot open\n", path);
+        return RB_ENOTFOUND;
+    }
+    if (n == 0) {
+        buf_say(err, "%s/: no *.txt file\n", path);
+        rc = RB_ENOTFOUND;
+    }
+    for (int i = 0; i < n; i++) {
+        if (!rc || rc == RB_EPARSE) {
+            char file[1400];
+            int r;
+            snprintf(file, sizeof(file), "%s/%s", path, names[i]->d_name);
+            EVP_DigestUpdate(md, names[i]->d_name, strlen(names[i]->d_name));
+            r = load_file(p, file, lang, md, err);
+            errors += r == RB_EPARSE;
+            rc = r == RB_EPARSE ? RB_OK : r;
+        }
+        free(names[i]);
+    }
+    free(names);
     return rc ? rc : (errors ? RB_EPARSE : RB_OK);
 }
 
@@ -189,17 +233,18 @@ static int check_all(const struct prompts *p, const char *dir, struct buf *err)
         const struct prompt *it = &p->items[i];
         for (int l = 0; l < NLANGS; l++) {
             if (!it->text[l]) {
-                buf_say(err, "%s/%s/messages.txt: message [%s] is missing\n", dir,
-                        lang_name((enum lang)l), it->key);
+                int h = it->file[0] ? 0 : it->file[1] ? 1 : 2;
+                buf_say(err, "%s/%s/: message [%s] is missing (%s:%d has it)\n", dir,
+                        lang_name((enum lang)l), it->key, it->file[h] ? it->file[h] : "?",
+                        it->line[h]);
                 errors++;
             }
             placeholders(it->text[l], &ph[l]);
         }
         for (int l = 1; l < NLANGS; l++) {
             if (it->text[0] && it->text[l] && !same_set(ph[0].p, ph[l].p)) {
-                buf_say(err, "%s/%s/messages.txt:%d: [%s] uses placeholders {%s} but %s uses {%s}\n",
-                        dir, lang_name((enum lang)l), it->line[l], it->key, ph[l].p,
-                        lang_name(LANG_UR), ph[0].p);
+                buf_say(err, "%s:%d: [%s] uses placeholders {%s} but %s uses {%s}\n",
+                        it->file[l], it->line[l], it->key, ph[l].p, lang_name(LANG_UR), ph[0].p);
                 errors++;
             }
         }
@@ -255,6 +300,7 @@ void prompts_free(struct prompts *p)
         free(p->items[i].key);
         for (int l = 0; l < NLANGS; l++) {
             free(p->items[i].text[l]);
+            free(p->items[i].file[l]);
         }
     }
     free(p->items);
