@@ -15,6 +15,7 @@ static const char *const rb_err_text[RB_ERR_COUNT] = {
     [RB_ETIMEOUT] = "timed out",
     [RB_ERATELIMIT] = "rate limited",
     [RB_EINTERNAL] = "internal error",
+    [RB_EEXPIRED] = "expired",
 };
 
 const char *rb_strerror(int rc)

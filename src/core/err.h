@@ -23,6 +23,7 @@ enum rb_err {
     RB_ETIMEOUT,   /* an upstream or lock timed out */
     RB_ERATELIMIT, /* rate limited, retry later */
     RB_EINTERNAL,  /* a bug or an impossible state */
+    RB_EEXPIRED,   /* a well-formed grant or lease past its time */
     RB_ERR_COUNT
 };
 

@@ -7,6 +7,7 @@
 
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/grant.h"
 #include "core/hmac.h"
 #include "core/str.h"
 
@@ -165,8 +166,38 @@ TEST(json_ids_keep_every_digit)
     json_decref(big);
 }
 
+TEST(grant_roundtrip_forgery_and_expiry)
+{
+    struct buf g;
+    char scope[GRANT_SCOPE_MAX] = "";
+    time_t exp = 0;
+
+    buf_init(&g, 4096);
+    CHECK_INT(grant_make("s3cret", "owner", 2000, &g), RB_OK);
+    CHECK(strncmp(g.p, "v1.owner.2000.", 14) == 0);
+    CHECK_INT(grant_check("s3cret", g.p, g.len, 1999, scope, &exp), RB_OK);
+    CHECK_STR(scope, "owner");
+    CHECK_INT((int)exp, 2000);
+    /* past its time, another secret, a changed scope or expiry, a cut token */
+    CHECK_INT(grant_check("s3cret", g.p, g.len, 2000, scope, NULL), RB_EEXPIRED);
+    CHECK_INT(grant_check("other", g.p, g.len, 1999, scope, NULL), RB_EBADSIG);
+    g.p[3] = 'p';
+    CHECK_INT(grant_check("s3cret", g.p, g.len, 1999, scope, NULL), RB_EBADSIG);
+    g.p[3] = 'o';
+    g.p[12] = '9';
+    CHECK_INT(grant_check("s3cret", g.p, g.len, 1999, scope, NULL), RB_EBADSIG);
+    g.p[12] = '0';
+    CHECK_INT(grant_check("s3cret", g.p, g.len - 1, 1999, scope, NULL), RB_EBADSIG);
+    CHECK_INT(grant_check("s3cret", "", 0, 1999, scope, NULL), RB_EBADSIG);
+    CHECK_INT(grant_check("", g.p, g.len, 1999, scope, NULL), RB_EINVAL);
+    CHECK_INT(grant_make("s3cret", "Owner", 2000, &g), RB_EINVAL);
+    CHECK_INT(grant_make("s3cret", "a.b", 2000, &g), RB_EINVAL);
+    buf_release(&g);
+}
+
 int main(void)
 {
+    RUN(grant_roundtrip_forgery_and_expiry);
     RUN(buf_grows_and_stays_terminated);
     RUN(json_ids_keep_every_digit);
     RUN(buf_ceiling_keeps_content_and_remembers_error);
