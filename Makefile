@@ -4,7 +4,7 @@ SHELL := /bin/bash
 
 DEB_PACKAGES := build-essential pkg-config libmicrohttpd-dev libcurl4-openssl-dev libpq-dev \
 	libjansson-dev libpcre2-dev libunistring-dev libssl-dev postgresql postgresql-contrib \
-	curl jq ca-certificates
+	curl jq ca-certificates clang-format
 PKGS := libmicrohttpd libcurl libpq jansson libpcre2-8 libcrypto
 
 CC ?= cc
@@ -140,35 +140,25 @@ bench-build:
 stop:
 	@if [ -x bin/rabta ]; then bin/rabta db stop; fi
 
+# rabta check (config, intents, prompts) and the code's guard rails: includes
+# point down the layers, every header stands alone, the sources are formatted
+# (tests/check/*.sh; tests/e2e/019-checks.sh proves each can fail).
 check: release-build
 	bin/rabta check
+	@tests/check/layers.sh && tests/check/headers.sh && tests/check/format.sh
 
 format:
-	clang-format -i $(SRC) $(shell find src -name '*.h') $(UNIT_SRC) tests/lib/*.h \
-		tests/fake_upstream/*.c
+	clang-format -i $$(find src tests/unit tests/lib tests/fake_upstream tests/bench tests/tools \
+		tests/fuzz -name '*.[ch]' 2>/dev/null)
 
 check-format:
-	@clang-format --dry-run --Werror $(SRC) $(shell find src -name '*.h') && echo "format ok"
+	@tests/check/format.sh
 
-# Includes point downward only: cmd -> http/domain -> nlu/egress/store -> app -> core.
 check-layers:
-	@fail=0; \
-	bad() { echo "layer violation: $$1 includes $$2"; fail=1; }; \
-	for f in $$(find src/core -name '*.[ch]'); do \
-		grep -Eo '#include "[a-z]+/' $$f | grep -v '"core/' | while read l; do bad $$f "$$l"; done; \
-	done; \
-	for f in $$(find src/nlu src/egress src/store -name '*.[ch]'); do \
-		grep -Eqo '#include "(http|domain|cmd)/' $$f && bad $$f "an upper layer"; \
-	done; \
-	for f in $$(find src/domain -name '*.[ch]'); do \
-		grep -Eqo '#include "(http|cmd)/' $$f && bad $$f "an upper layer"; \
-	done; \
-	[ $$fail = 0 ] && echo "layers ok"
+	@tests/check/layers.sh
 
 check-headers:
-	@for h in $$(find src -name '*.h'); do \
-		echo "#include \"$${h#src/}\"" | $(CC) $(BASE_CFLAGS) -fsyntax-only -x c - || exit 1; \
-	done; echo "headers ok"
+	@tests/check/headers.sh
 
 # libFuzzer targets (not part of `make test`; needs clang): tests/fuzz/fuzz_*.c, each
 # naming the modules it links on a `/* links: ... */` line (core/ always) and its seed

@@ -14,7 +14,7 @@
 #include <jansson.h>
 
 #include "core/buf.h"
-#include "nlu/text.h"
+#include "core/lang.h"
 
 struct prompts;
 

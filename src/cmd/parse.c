@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/app.h"
+#include "context/app.h"
 #include "app/config.h"
 #include "cmd/cmd.h"
 #include "core/buf.h"

@@ -6,7 +6,7 @@
 #ifndef RB_CMD_SETUP_H
 #define RB_CMD_SETUP_H
 
-#include "app/app.h"
+#include "context/app.h"
 
 enum setup_flags { SETUP_STORE = 1, SETUP_MIGRATE = 2, SETUP_SEED = 4 };
 

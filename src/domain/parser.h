@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "app/app.h"
+#include "context/app.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/err.h"

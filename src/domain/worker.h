@@ -17,7 +17,7 @@
 
 #include <jansson.h>
 
-#include "app/app.h"
+#include "context/app.h"
 #include "domain/inbound.h"
 #include "store/db.h"
 

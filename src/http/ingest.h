@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "app/app.h"
+#include "context/app.h"
 #include "domain/inbound.h"
 
 struct ingest;

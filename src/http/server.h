@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "app/app.h"
+#include "context/app.h"
 #include "core/buf.h"
 
 struct ingest;

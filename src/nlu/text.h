@@ -28,9 +28,8 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "core/lang.h"
 #include "core/str.h"
-
-enum lang { LANG_UR = 0, LANG_ROMAN_UR = 1, LANG_EN = 2 };
 
 /* True when s is well-formed UTF-8 with no NUL bytes. */
 bool text_utf8_valid(const char *s, size_t len);
@@ -110,9 +109,5 @@ enum lang text_lang(const char *s, size_t len);
  */
 enum lang text_lang_or(const char *s, size_t len, enum lang fallback);
 
-/* "ur", "roman_ur", "en". */
-const char *lang_name(enum lang l);
-/* Parses a lang_name; RB_EINVAL otherwise. */
-RB_MUST_CHECK int lang_parse(const char *s, enum lang *out);
 
 #endif

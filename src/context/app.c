@@ -1,4 +1,4 @@
-#include "app/app.h"
+#include "context/app.h"
 
 #include <stdio.h>
 #include <stdlib.h>

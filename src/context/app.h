@@ -9,8 +9,8 @@
  * Secrets come from the environment once (struct app_env) and are never
  * logged.
  */
-#ifndef RB_APP_APP_H
-#define RB_APP_APP_H
+#ifndef RB_CONTEXT_APP_H
+#define RB_CONTEXT_APP_H
 
 #include <pthread.h>
 #include <stdbool.h>
