@@ -165,8 +165,10 @@ for spec in "http503|2|0|http_503" "http429|2|0|http_429" "hang|1|8000|timeout" 
         "rules unknown $reason true true"
     fallbacks=$((fallbacks + 1))
 done
-check_eq "ai_log: the timeout kept within gemini.timeout_ms (2500 ms)" \
-    "$(psql_q "SELECT latency_ms BETWEEN 2000 AND 4000 FROM ai_log WHERE fallback = 'timeout'")" t
+# It waited for its budget and gave up long before the hung fake would have
+# answered (30 s): an order of events, not a race with a loaded machine.
+check_eq "ai_log: the timeout kept within gemini.timeout_ms (2500 ms), not the fake's 30 s hang" \
+    "$(psql_q "SELECT latency_ms >= 2000 AND latency_ms < 15000 FROM ai_log WHERE fallback = 'timeout'")" t
 check_eq "ai_log: the model's raw text kept for an invalid answer" \
     "$(psql_q "SELECT raw_output FROM ai_log WHERE fallback = 'not_in_catalog'")" \
     '{"intent":"lead.destroy","slots":{}}'

@@ -252,9 +252,11 @@ check_eventually() {
     fi
 }
 
-# Every inbound event handled and every send settled (nothing pending or in flight).
+# Quiet: no event, send or due job left to do (a job due later, such as a
+# reminder days away, does not count).
 QUIET_SQL="SELECT (SELECT count(*) FROM inbound_events WHERE state = 'pending')
-                + (SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending'))"
+                + (SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending'))
+                + (SELECT count(*) FROM jobs WHERE state = 'pending' AND run_at <= now())"
 wait_quiet() {
     wait_for "$QUIET_SQL" 0 "${1:-60}"
 }

@@ -21,6 +21,7 @@
 #include "domain/handlers.h"
 #include "domain/leads.h"
 #include "nlu/catalog.h"
+#include "store/state.h"
 
 #define SCAN_MAX "50"
 
@@ -256,5 +257,5 @@ int domain_tick(struct wctx *x)
     rc = rc ? rc
             : scan(x, sql_quotes, now - (int64_t)cfg->quote_followup_days * 86400, quote_one,
                    "quote");
-    return rc;
+    return rc ? rc : store_state_tick(x->db, now);
 }
