@@ -74,6 +74,9 @@ struct gemini_catalog {
     size_t nintents; /* "unknown" is always allowed, listed or not */
     const struct gemini_example *examples;
     size_t nexamples;
+    /* The schema's descriptions from schema.tsv (gemini_prompt_describe);
+     * NULL: a schema without descriptions. */
+    const struct gemini_prompt *prompt;
 };
 
 /* ---- prompt files ---------------------------------------------------------- */
@@ -81,7 +84,11 @@ struct gemini_catalog {
 struct gemini_prompt; /* opaque, immutable once loaded */
 
 /*
- * Loads dir/system.txt and dir/examples.tsv into a new prompt. system.txt
+ * Loads dir/system.txt, dir/examples.tsv and dir/schema.tsv into a new
+ * prompt. schema.tsv has one "name<TAB>description" per line: a slot's name,
+ * or ".intent", ".slots", ".confidence" for the top-level properties; its
+ * descriptions go into the response schema, so they are prompt text like
+ * the rest and count in the version. system.txt
  * is UTF-8 text with placeholders {intents} {today} {weekday} {time} {zone}
  * {country_code}; a '{' not followed by lower-case letters and '}' is
  * literal. examples.tsv has one "message<TAB>answer JSON" per line; '#'
@@ -93,8 +100,10 @@ RB_MUST_CHECK int gemini_prompt_load(const char *dir, struct gemini_prompt **out
 void gemini_prompt_free(struct gemini_prompt *p);
 /* Borrowed, valid until gemini_prompt_free. */
 const char *gemini_prompt_system(const struct gemini_prompt *p);
-/* 16 hex digits identifying the two files' contents (ai_log.prompt_version). */
+/* 16 hex digits identifying the three files' contents (ai_log.prompt_version). */
 const char *gemini_prompt_version(const struct gemini_prompt *p);
+/* The description of a schema property from schema.tsv, or NULL. Borrowed. */
+const char *gemini_prompt_describe(const struct gemini_prompt *p, const char *name);
 const struct gemini_example *gemini_prompt_examples(const struct gemini_prompt *p, size_t *n);
 
 /* ---- request (pure) -------------------------------------------------------- */

@@ -37,6 +37,7 @@ int gemini_catalog_new(const struct intents *set, const struct gemini_prompt *p,
     c->cat.intents = c->intents;
     c->cat.nintents = n;
     c->cat.examples = gemini_prompt_examples(p, &c->cat.nexamples);
+    c->cat.prompt = p;
     *out = &c->cat;
     return RB_OK;
 }

@@ -1,4 +1,4 @@
-/* links: egress/gemini egress/http_client nlu/catalog nlu/text */
+/* links: egress/gemini egress/gemini_prompt egress/gemini_request egress/gemini_answer egress/http_client nlu/catalog nlu/text */
 /*
  * Gemini request shaping and response handling, without the network:
  * the schema generated from the catalog, the request body per model family,
@@ -343,6 +343,19 @@ TEST(repository_prompt_loads_and_checks)
         CHECK(strstr(sys.p, "Today is 2026-03-10 (Tuesday)") != NULL);
         CHECK(gemini_prompt_examples(p, &n) != NULL && n == cat.nexamples);
         CHECK_INT(strlen(gemini_prompt_version(p)), 16);
+        /* the schema's descriptions come from schema.tsv, not from C */
+        cat.prompt = p;
+        {
+            json_t *schema = NULL, *amount;
+            CHECK_INT(gemini_build_schema(&cat, &schema), RB_OK);
+            amount = json_object_get(schema, "properties");
+            amount = json_object_get(json_object_get(amount, "slots"), "properties");
+            amount = json_object_get(amount, "amount");
+            CHECK(gemini_prompt_describe(p, "amount") != NULL);
+            CHECK_STR(json_string_value(json_object_get(amount, "description")),
+                      gemini_prompt_describe(p, "amount"));
+            json_decref(schema);
+        }
     }
     gemini_prompt_free(p);
     buf_release(&sys);
@@ -374,6 +387,8 @@ TEST(bad_prompt_files_report_file_and_line)
     snprintf(path, sizeof(path), "%s/examples.tsv", dir);
     write_file(path, "# comment\n\nhello\t{\"intent\":\"help\",\"slots\":{}}\nno tab here\n"
                      "x\t{\"slots\":{}}\n");
+    snprintf(path, sizeof(path), "%s/schema.tsv", dir);
+    write_file(path, "# descriptions\namount\tWhole rupees.\nno description\namount\tagain\n");
     CHECK_INT(gemini_prompt_load(dir, &p, &err), RB_EPARSE);
     CHECK(p == NULL);
     CHECK(strstr(err.p, "system.txt:2: unknown placeholder {todya}") != NULL);
@@ -383,7 +398,12 @@ TEST(bad_prompt_files_report_file_and_line)
     CHECK_INT(gemini_prompt_load(dir, &p, &err), RB_EPARSE);
     CHECK(strstr(err.p, "examples.tsv:4: expected message<TAB>answer JSON") != NULL);
     CHECK(strstr(err.p, "examples.tsv:5: the answer is not a JSON object with an intent") != NULL);
+    CHECK(strstr(err.p, "schema.tsv:3: expected name<TAB>description") != NULL);
+    CHECK(strstr(err.p, "schema.tsv:4: amount described twice") != NULL);
     buf_reset(&err);
+    snprintf(path, sizeof(path), "%s/schema.tsv", dir);
+    write_file(path, "amount\tWhole rupees.\n");
+    snprintf(path, sizeof(path), "%s/examples.tsv", dir);
     snprintf(path, sizeof(path), "%s/examples.tsv", dir);
     write_file(path, "hello\t{\"intent\":\"help\",\"slots\":{}}\n"
                      "ali ka status\t{\"intent\":\"lead.status\",\"slots\":{\"stage\":\"NEW\"}}\n");
@@ -397,6 +417,8 @@ TEST(bad_prompt_files_report_file_and_line)
     gemini_prompt_free(p);
     unlink(path);
     snprintf(path, sizeof(path), "%s/system.txt", dir);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/schema.tsv", dir);
     unlink(path);
     rmdir(dir);
     buf_release(&err);
