@@ -56,7 +56,7 @@ RB_MUST_CHECK int parser_gemini_load(const char *home, const struct intents *set
                                      struct parser_gemini **out, struct buf *err);
 /* Accepts NULL. */
 void parser_gemini_free(struct parser_gemini *g);
-/* 16 hex digits identifying prompts/gemini's two files (ai_log.prompt_version).
+/* 16 hex digits identifying prompts/gemini's three files (ai_log.prompt_version).
  * Borrowed, valid until parser_gemini_free. */
 const char *parser_gemini_version(const struct parser_gemini *g);
 
