@@ -575,15 +575,76 @@ static bool is_az(char c)
     return c >= 'a' && c <= 'z';
 }
 
+/* The consonants of a Latin word, a doubled one once ("follow" -> "flw"). */
+static size_t consonants(const char *w, size_t n, char *out, size_t cap)
+{
+    size_t o = 0;
+
+    for (size_t i = 0; i < n && o < cap; i++) {
+        if (strchr("aeiou", w[i]) || (o && out[o - 1] == w[i])) {
+            continue;
+        }
+        out[o++] = w[i];
+    }
+    return o;
+}
+
+/*
+ * The `fuzzy:` word that w[0..n), written without its vowels ("stts",
+ * "hstry", "flw", "rcvd", "advnc", "asgn"), stands for: a word of 3+
+ * letters with no vowel but maybe its first letter, shorter than exactly one
+ * fuzzy word whose consonants are its own. NULL otherwise.
+ */
+static const char *shorthand_target(const struct intents *S, const char *w, size_t n)
+{
+    char a[32], b[32];
+    const char *hit = NULL;
+    size_t i, na, nb, vowels = 0;
+
+    if (n < 3 || n >= sizeof a) {
+        return NULL;
+    }
+    for (i = 1; i < n; i++) {
+        vowels += strchr("aeiou", w[i]) != NULL;
+    }
+    if (vowels > 0) {
+        return NULL;
+    }
+    na = consonants(w, n, a, sizeof a);
+    for (i = 0; i < S->nfuzzy; i++) {
+        size_t m = strlen(S->fuzzy[i]);
+
+        if (m <= n || m >= sizeof b) {
+            continue;
+        }
+        nb = consonants(S->fuzzy[i], m, b, sizeof b);
+        if (na != nb || memcmp(a, b, na) != 0) {
+            continue;
+        }
+        if (hit && strcmp(hit, S->fuzzy[i]) != 0) {
+            return NULL; /* two words fit: no guess */
+        }
+        hit = S->fuzzy[i];
+    }
+    return hit;
+}
+
 /* The `fuzzy:` word that the unknown word w[0..n) misspells: one edit away,
- * the same first letter, and no other fuzzy word as close. NULL otherwise. */
+ * the same first letter, and no other fuzzy word as close; or that it
+ * abbreviates (shorthand_target). NULL otherwise. */
 static const char *fuzzy_target(const struct intents *S, const char *w, size_t n)
 {
     const char *hit = NULL;
     size_t i, m;
 
-    if (n < FUZZY_MIN || wordset_get(&S->stopwords, w, n) || wordset_get(&S->triggers, w, n)) {
-        return NULL; /* short, or a word the rules know */
+    if (wordset_get(&S->stopwords, w, n) || wordset_get(&S->triggers, w, n)) {
+        return NULL; /* a word the rules know */
+    }
+    if (n < FUZZY_MIN) {
+        return shorthand_target(S, w, n);
+    }
+    if ((hit = shorthand_target(S, w, n)) != NULL) {
+        return hit;
     }
     for (i = 0; i < S->nfuzzy; i++) {
         m = strlen(S->fuzzy[i]);
@@ -617,8 +678,8 @@ static int key_fuzzy(const struct intents *S, struct key *K)
     if (!S->nfuzzy || !n) {
         return RB_OK;
     }
-    /* a word grows by one letter at most, and words are at most n */
-    nidx = malloc((2 * n + 1) * sizeof *nidx);
+    /* a word of 3+ letters becomes one of at most 31 */
+    nidx = malloc((12 * n + 64) * sizeof *nidx);
     if (!nidx) {
         return RB_ENOMEM;
     }
@@ -2386,36 +2447,45 @@ static int build_order(struct intents *S)
  * another (a lead number, a name).
  */
 static const char *const find_order[] = {
-    "phone", "when",  "date",  "amount",   "guests", "hall",   "slot",           "milestone",
-    "stage", "scope", "metric", "group_by", "period", "compare_period", "staff", "lead",
-    "name",  NULL};
+    "phone",  "when",    "date",     "amount", "guests",         "hall",
+    "slot",   "milestone", "stage",  "scope",  "metric",         "group_by",
+    "period", "compare_period", "staff", "lead", "lead_else",    "staff_else",
+    "name",   NULL};
 
 /*
  * Slot finders: for each slot of each intent, a pattern that finds it
- * anywhere in a message: the fragment `{find_SLOT}` when the files define
- * one, else `{SLOT}`. They read the slots of an intent the model chose,
- * when no pattern of that intent matched. compare_period is the second
- * period.
+ * anywhere in a message, a word's start to a word's end: the fragment
+ * `{find_SLOT}` when the files define one, else `{SLOT}`; and, when the
+ * files define `{find_SLOT_else}`, a second one tried when the first found
+ * nothing (a lead by number first, then by name). They read the slots of
+ * an intent the model chose, when no pattern of that intent matched.
+ * compare_period is the second period.
  */
 static int compile_finders(struct loader *L)
 {
     struct intents *S = L->set;
     struct raw_pat r;
-    char src[96], name[48];
-    const char *slot;
+    char src[96], full[160], name[48], slot[32];
+    const char *f, *us;
     size_t i, k;
     int rc = RB_OK;
+    bool alt;
 
     for (i = 0; i < S->nintents && !rc; i++) {
         S->intents[i].find_from = S->npats;
         for (k = 0; find_order[k] && !rc; k++) {
-            slot = find_order[k];
+            f = find_order[k];
+            us = strstr(f, "_else");
+            alt = us != NULL;
+            snprintf(slot, sizeof slot, "%.*s", (int)(alt ? (size_t)(us - f) : strlen(f)), f);
             if (!intent_has_slot(&S->intents[i], slot)) {
                 continue;
             }
-            snprintf(name, sizeof name, "find_%s", slot);
+            snprintf(name, sizeof name, "find_%s", f);
             if (frag_find(L, name, strlen(name))) {
                 snprintf(src, sizeof src, "{%s:%s}", name, slot);
+            } else if (alt) {
+                continue;
             } else if (strcmp(slot, "compare_period") == 0 && frag_find(L, "period", 6)) {
                 snprintf(src, sizeof src, "{period:compare_period}");
             } else if (frag_find(L, slot, strlen(slot))) {
@@ -2423,8 +2493,10 @@ static int compile_finders(struct loader *L)
             } else {
                 continue;
             }
+            snprintf(full, sizeof full, "(?<![\\p{L}\\p{M}\\p{N}])(?:%s)(?![\\p{L}\\p{M}\\p{N}])",
+                     src);
             memset(&r, 0, sizeof r);
-            r.src = src;
+            r.src = full;
             r.intent = i;
             r.confidence = -1.0;
             r.file = S->intents[i].file;
@@ -3604,6 +3676,10 @@ static int fill_result(const struct intents *S, const struct key *K, const struc
 
 /* The model's answer is taken from this probability up; below, "unknown". */
 #define MODEL_MIN 0.5
+/* ... and over a pattern's (one without a `confidence:` of its own) from this. */
+#define MODEL_OVERRIDE 0.9
+/* When the pattern wins over a model that disagrees, it is at most this sure. */
+#define MODEL_DOUBT 0.7
 
 /*
  * The slots of intent i read by its slot finders (compile_finders), each
@@ -3634,8 +3710,8 @@ static int find_slots(const struct intents *S, const struct key *K, size_t i,
     for (f = in->find_from; f < in->find_to && !rc; f++) {
         const struct pattern *P = &S->pats[f];
 
-        if (!P->nslots) {
-            continue;
+        if (!P->nslots || json_object_get(*out, P->slots[0].def->name)) {
+            continue; /* nothing to find, or found by the finder before */
         }
         for (start = 0; start <= M.k.len && !rc;) {
             m = pcre2_match(pat_code(S, P), (PCRE2_SPTR)M.k.p, M.k.len, start, PCRE2_NO_UTF_CHECK,
@@ -3681,16 +3757,20 @@ static int find_slots(const struct intents *S, const struct key *K, size_t i,
 
 /*
  * The model's say on the pattern layer's answer r (matched: a pattern of a
- * command or of chit-chat won). A pattern that matched wins: it is the
- * precise layer; when the model agrees, the answer is as sure as the surer
- * of the two. When no pattern matched, the model's intent is the answer when
+ * command or of chit-chat won; fixed: with a `confidence:` of its own). A
+ * pattern that matched wins, as the precise layer, with two exceptions:
+ * when the model agrees, the answer is as sure as the surer of the two;
+ * when the model disagrees, the answer is at most MODEL_DOUBT sure (Gemini
+ * is asked when there is one), and when the model is MODEL_OVERRIDE sure of
+ * another intent and the pattern gave no confidence of its own, the model's
+ * answer wins. When no pattern matched, the model's intent is the answer when
  * it is at least MODEL_MIN sure, with its slots read by the slot finders;
  * otherwise "unknown", as sure as the model is that it is chit-chat.
  * *used says whether the model decided.
  */
 static int apply_model(const struct intents *S, const struct key *K, struct rb_datetime now,
-                       pcre2_match_data *md, bool matched, struct parse_result *r, double *prob,
-                       bool *used)
+                       pcre2_match_data *md, bool matched, bool fixed, struct parse_result *r,
+                       double *prob, bool *used)
 {
     float p[64];
     json_t *slots = NULL;
@@ -3709,11 +3789,22 @@ static int apply_model(const struct intents *S, const struct key *K, struct rb_d
     top = classifier_predict(S->model, text, strlen(text), p);
     free(text);
     *prob = p[top];
-    if (matched) {
-        if (strcmp(S->intents[top].name, r->intent) == 0 && p[top] > r->confidence) {
-            r->confidence = p[top];
-        }
+    if (matched && strcmp(S->intents[top].name, r->intent) == 0) {
+        r->confidence = p[top] > r->confidence ? p[top] : r->confidence;
         return RB_OK;
+    }
+    if (matched && (fixed || p[top] < MODEL_OVERRIDE)) {
+        /* the two layers disagree: the pattern's answer, but not a sure one */
+        r->confidence = r->confidence > MODEL_DOUBT ? MODEL_DOUBT : r->confidence;
+        return RB_OK;
+    }
+    if (matched && strcmp(S->intents[top].name, "unknown") == 0) {
+        free(r->intent);
+        r->intent = rb_strdup("unknown");
+        json_object_clear(r->slots);
+        r->confidence = p[top];
+        *used = true;
+        return r->intent ? RB_OK : RB_ENOMEM;
     }
     if (strcmp(S->intents[top].name, "unknown") == 0 || p[top] < MODEL_MIN) {
         r->confidence = strcmp(S->intents[top].name, "unknown") == 0 ? p[top] : 0.0;
@@ -3796,7 +3887,8 @@ static int match_impl(const struct intents *S, const char *text, size_t len, str
     rc = fill_result(S, &K, cands, n, w, slots, &r);
     slots = NULL; /* taken by r */
     if (!rc) {
-        rc = apply_model(S, &K, now, md, w < n, &r, &prob, &model);
+        rc = apply_model(S, &K, now, md, w < n, w < n && S->pats[cands[w].pat].confidence >= 0.0,
+                         &r, &prob, &model);
     }
     if (rc) {
         goto out;

@@ -780,6 +780,7 @@ int main(void)
     report_extra();
     report_holdout("holdout.tsv");
     report_holdout("holdout_b.tsv");
+    report_holdout("holdout_c.tsv");
     intents_free(rules);
     config_free(cfg);
     return harness_done();
