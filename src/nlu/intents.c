@@ -24,6 +24,7 @@
 #include <unistr.h>
 
 #include "core/str.h"
+#include "nlu/classify.h"
 #include "nlu/text.h"
 #include "nlu/values.h"
 
@@ -91,6 +92,7 @@ struct intent {
     char *trigger; /* the raw `trigger:` list, until resolved */
     int trigger_line;
     uint64_t bit; /* this intent's bit in trigger masks, 0 when it has no trigger */
+    size_t find_from, find_to; /* its slot finders: pats[find_from .. find_to) */
 };
 
 /*
@@ -114,6 +116,7 @@ struct intents {
     struct intent_info *infos;
     struct pattern *pats;
     size_t npats, cappats;
+    size_t nmain; /* pats[0 .. nmain) are the files' patterns, the rest slot finders */
     size_t *order; /* pattern indexes by priority, highest first, then in file order */
     struct syn *syns;
     size_t nsyns, capsyns;
@@ -136,6 +139,8 @@ struct intents {
     size_t nstop_raw, capstop_raw;
     const char **fuzzy; /* the WORD_FUZZY words, borrowed from stopwords */
     size_t nfuzzy, nfuzzy_cap;
+    struct classifier *model; /* learned from the examples; NULL with fewer than 2 intents */
+    size_t nexamples;         /* sentences it learned from */
 };
 
 /* ---- loading state ---- */
@@ -570,15 +575,76 @@ static bool is_az(char c)
     return c >= 'a' && c <= 'z';
 }
 
+/* The consonants of a Latin word, a doubled one once ("follow" -> "flw"). */
+static size_t consonants(const char *w, size_t n, char *out, size_t cap)
+{
+    size_t o = 0;
+
+    for (size_t i = 0; i < n && o < cap; i++) {
+        if (strchr("aeiou", w[i]) || (o && out[o - 1] == w[i])) {
+            continue;
+        }
+        out[o++] = w[i];
+    }
+    return o;
+}
+
+/*
+ * The `fuzzy:` word that w[0..n), written without its vowels ("stts",
+ * "hstry", "flw", "rcvd", "advnc", "asgn"), stands for: a word of 3+
+ * letters with no vowel but maybe its first letter, shorter than exactly one
+ * fuzzy word whose consonants are its own. NULL otherwise.
+ */
+static const char *shorthand_target(const struct intents *S, const char *w, size_t n)
+{
+    char a[32], b[32];
+    const char *hit = NULL;
+    size_t i, na, nb, vowels = 0;
+
+    if (n < 3 || n >= sizeof a) {
+        return NULL;
+    }
+    for (i = 1; i < n; i++) {
+        vowels += strchr("aeiou", w[i]) != NULL;
+    }
+    if (vowels > 0) {
+        return NULL;
+    }
+    na = consonants(w, n, a, sizeof a);
+    for (i = 0; i < S->nfuzzy; i++) {
+        size_t m = strlen(S->fuzzy[i]);
+
+        if (m <= n || m >= sizeof b) {
+            continue;
+        }
+        nb = consonants(S->fuzzy[i], m, b, sizeof b);
+        if (na != nb || memcmp(a, b, na) != 0) {
+            continue;
+        }
+        if (hit && strcmp(hit, S->fuzzy[i]) != 0) {
+            return NULL; /* two words fit: no guess */
+        }
+        hit = S->fuzzy[i];
+    }
+    return hit;
+}
+
 /* The `fuzzy:` word that the unknown word w[0..n) misspells: one edit away,
- * the same first letter, and no other fuzzy word as close. NULL otherwise. */
+ * the same first letter, and no other fuzzy word as close; or that it
+ * abbreviates (shorthand_target). NULL otherwise. */
 static const char *fuzzy_target(const struct intents *S, const char *w, size_t n)
 {
     const char *hit = NULL;
     size_t i, m;
 
-    if (n < FUZZY_MIN || wordset_get(&S->stopwords, w, n) || wordset_get(&S->triggers, w, n)) {
-        return NULL; /* short, or a word the rules know */
+    if (wordset_get(&S->stopwords, w, n) || wordset_get(&S->triggers, w, n)) {
+        return NULL; /* a word the rules know */
+    }
+    if (n < FUZZY_MIN) {
+        return shorthand_target(S, w, n);
+    }
+    if ((hit = shorthand_target(S, w, n)) != NULL) {
+        return hit;
     }
     for (i = 0; i < S->nfuzzy; i++) {
         m = strlen(S->fuzzy[i]);
@@ -612,8 +678,8 @@ static int key_fuzzy(const struct intents *S, struct key *K)
     if (!S->nfuzzy || !n) {
         return RB_OK;
     }
-    /* a word grows by one letter at most, and words are at most n */
-    nidx = malloc((2 * n + 1) * sizeof *nidx);
+    /* a word of 3+ letters becomes one of at most 31 */
+    nidx = malloc((12 * n + 64) * sizeof *nidx);
     if (!nidx) {
         return RB_ENOMEM;
     }
@@ -2266,6 +2332,7 @@ void intents_free(struct intents *S)
     }
     free(S->files);
     pcre2_match_context_free(S->mctx);
+    classifier_free(S->model);
     wordset_release(&S->triggers);
     wordset_release(&S->stopwords);
     for (i = 0; i < S->nstop_raw; i++) {
@@ -2352,7 +2419,7 @@ static int cmp_prio_idx(const void *a, const void *b)
 static int build_order(struct intents *S)
 {
     struct prio_idx *tmp;
-    size_t i, n = S->npats ? S->npats : 1;
+    size_t i, n = S->nmain ? S->nmain : 1;
 
     S->order = malloc(n * sizeof *S->order);
     tmp = malloc(n * sizeof *tmp);
@@ -2360,16 +2427,277 @@ static int build_order(struct intents *S)
         free(tmp);
         return RB_ENOMEM;
     }
-    for (i = 0; i < S->npats; i++) {
+    for (i = 0; i < S->nmain; i++) {
         tmp[i].priority = S->pats[i].priority;
         tmp[i].idx = i;
     }
-    qsort(tmp, S->npats, sizeof *tmp, cmp_prio_idx);
-    for (i = 0; i < S->npats; i++) {
+    qsort(tmp, S->nmain, sizeof *tmp, cmp_prio_idx);
+    for (i = 0; i < S->nmain; i++) {
         S->order[i] = tmp[i].idx;
     }
     free(tmp);
     return RB_OK;
+}
+
+/* ---- slot finders and the model ---- */
+
+/*
+ * The slots a slot finder looks for, in the order they are looked for: a
+ * span taken by one (a phone, an amount, a date) is not read again as
+ * another (a lead number, a name).
+ */
+static const char *const find_order[] = {
+    "phone",  "when",    "date",     "amount", "guests",         "hall",
+    "slot",   "milestone", "stage",  "scope",  "metric",         "group_by",
+    "period", "compare_period", "staff", "lead", "lead_else",    "staff_else",
+    "name",   NULL};
+
+/*
+ * Slot finders: for each slot of each intent, a pattern that finds it
+ * anywhere in a message, a word's start to a word's end: the fragment
+ * `{find_SLOT}` when the files define one, else `{SLOT}`; and, when the
+ * files define `{find_SLOT_else}`, a second one tried when the first found
+ * nothing (a lead by number first, then by name). They read the slots of
+ * an intent the model chose, when no pattern of that intent matched.
+ * compare_period is the second period.
+ */
+static int compile_finders(struct loader *L)
+{
+    struct intents *S = L->set;
+    struct raw_pat r;
+    char src[96], full[160], name[48], slot[32];
+    const char *f, *us;
+    size_t i, k;
+    int rc = RB_OK;
+    bool alt;
+
+    for (i = 0; i < S->nintents && !rc; i++) {
+        S->intents[i].find_from = S->npats;
+        for (k = 0; find_order[k] && !rc; k++) {
+            f = find_order[k];
+            us = strstr(f, "_else");
+            alt = us != NULL;
+            snprintf(slot, sizeof slot, "%.*s", (int)(alt ? (size_t)(us - f) : strlen(f)), f);
+            if (!intent_has_slot(&S->intents[i], slot)) {
+                continue;
+            }
+            snprintf(name, sizeof name, "find_%s", f);
+            if (frag_find(L, name, strlen(name))) {
+                snprintf(src, sizeof src, "{%s:%s}", name, slot);
+            } else if (alt) {
+                continue;
+            } else if (strcmp(slot, "compare_period") == 0 && frag_find(L, "period", 6)) {
+                snprintf(src, sizeof src, "{period:compare_period}");
+            } else if (frag_find(L, slot, strlen(slot))) {
+                snprintf(src, sizeof src, "{%s}", slot);
+            } else {
+                continue;
+            }
+            snprintf(full, sizeof full, "(?<![\\p{L}\\p{M}\\p{N}])(?:%s)(?![\\p{L}\\p{M}\\p{N}])",
+                     src);
+            memset(&r, 0, sizeof r);
+            r.src = full;
+            r.intent = i;
+            r.confidence = -1.0;
+            r.file = S->intents[i].file;
+            r.line = 0;
+            rc = compile_one(L, &r);
+        }
+        S->intents[i].find_to = S->npats;
+    }
+    return rc;
+}
+
+struct samples {
+    struct clf_sample *s;
+    size_t n, cap;
+};
+
+static void samples_release(struct samples *T)
+{
+    for (size_t i = 0; i < T->n; i++) {
+        free((char *)T->s[i].key);
+    }
+    free(T->s);
+}
+
+/* What the model reads: the key, and " ?" when the message asked (the key
+ * drops the "?", and "Ahmed?" asks for a status where "Ahmed" calls him). */
+static char *model_text(const struct key *K)
+{
+    char *t = malloc(K->k.len + 3);
+
+    if (t) {
+        memcpy(t, K->k.p, K->k.len);
+        memcpy(t + K->k.len, K->question ? " ?" : "", K->question ? 3 : 1);
+    }
+    return t;
+}
+
+/* Adds text, read into its matching key, as an example of intent label. */
+static int sample_add(struct loader *L, struct samples *T, const char *text, size_t len, int label)
+{
+    struct key K;
+    char *k;
+    int rc;
+
+    if (len > MSG_MAX || !text_utf8_valid(text, len)) {
+        return RB_EPARSE;
+    }
+    key_init(&K);
+    rc = key_build(&K, text, len);
+    if (!rc) {
+        rc = key_fuzzy(L->set, &K);
+    }
+    if (!rc && K.k.len) {
+        k = model_text(&K);
+        rc = k ? grow(&T->s, &T->cap, T->n, sizeof *T->s) : RB_ENOMEM;
+        if (rc) {
+            free(k);
+        } else {
+            T->s[T->n++] = (struct clf_sample){k, strlen(k), label};
+        }
+    }
+    key_release(&K);
+    return rc;
+}
+
+static int intent_index(const struct intents *S, const char *name)
+{
+    for (size_t i = 0; i < S->nintents; i++) {
+        if (strcmp(S->intents[i].name, name) == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+/* One labeled file of examples/: text, now, {"intent":...}, lang per line. */
+static int read_examples(struct loader *L, const char *path, struct samples *T)
+{
+    const char *file = set_file(L, path);
+    struct str all, ln, col[4];
+    char *text = NULL;
+    size_t len = 0;
+    json_t *j;
+    int line = 0, c, label, rc;
+
+    if (!file) {
+        return RB_ENOMEM;
+    }
+    rc = read_file(path, &text, &len);
+    if (rc) {
+        lerr(L, file, 0, "cannot read: %s", rb_strerror(rc));
+        return rc == RB_ENOMEM ? rc : RB_OK;
+    }
+    all = str_make(text, len);
+    while (all.len && rc != RB_ENOMEM) {
+        str_split(&all, '\n', &ln);
+        line++;
+        if (!ln.len) {
+            continue;
+        }
+        for (c = 0; c < 3; c++) {
+            if (!str_split(&ln, '\t', &col[c]) && c < 2) {
+                break;
+            }
+        }
+        if (c < 3) {
+            lerr(L, file, line, "expected text<TAB>now<TAB>{\"intent\":...}");
+            continue;
+        }
+        j = json_loadb(col[2].p, col[2].len, 0, NULL);
+        label = intent_index(L->set, json_string_value(json_object_get(j, "intent"))
+                                         ? json_string_value(json_object_get(j, "intent"))
+                                         : "");
+        json_decref(j);
+        if (label < 0) {
+            lerr(L, file, line, "no known intent in the third column");
+            continue;
+        }
+        rc = sample_add(L, T, col[0].p, col[0].len, label);
+        if (rc == RB_EPARSE) {
+            lerr(L, file, line, "the text is not valid UTF-8 or is too long");
+        }
+    }
+    free(text);
+    return rc == RB_ENOMEM ? rc : RB_OK;
+}
+
+/* Every *.tsv of dir/examples, in name order; none is fine. */
+static int read_examples_dir(struct loader *L, const char *dir, struct samples *T)
+{
+    char **names = NULL;
+    size_t n = 0, cap = 0, i;
+    struct dirent *e;
+    struct buf path;
+    DIR *d;
+    int rc = RB_OK;
+
+    buf_init(&path, 4096);
+    if (buf_addf(&path, "%s/examples", dir)) {
+        return RB_ENOMEM;
+    }
+    d = opendir(path.p);
+    if (!d) {
+        buf_release(&path);
+        return RB_OK;
+    }
+    while ((e = readdir(d)) != NULL && !rc) {
+        if (e->d_name[0] == '.' || !has_suffix(e->d_name, ".tsv")) {
+            continue;
+        }
+        rc = grow(&names, &cap, n, sizeof *names);
+        if (!rc && !(names[n++] = rb_strdup(e->d_name))) {
+            rc = RB_ENOMEM;
+        }
+    }
+    closedir(d);
+    if (!rc) {
+        qsort(names, n, sizeof *names, cmp_str);
+    }
+    for (i = 0; i < n && !rc; i++) {
+        buf_reset(&path);
+        rc = buf_addf(&path, "%s/examples/%s", dir, names[i]);
+        if (!rc) {
+            rc = read_examples(L, path.p, T);
+        }
+    }
+    for (i = 0; i < n; i++) {
+        free(names[i]);
+    }
+    free(names);
+    buf_release(&path);
+    return rc;
+}
+
+/* Trains the model on every `example:` line and every examples/ file. */
+static int build_model(struct loader *L, const char *dir)
+{
+    struct intents *S = L->set;
+    struct samples T = {NULL, 0, 0};
+    size_t i, j;
+    int rc = RB_OK;
+
+    if (S->nintents < 2 || S->nintents > 64) {
+        return RB_OK;
+    }
+    for (i = 0; i < S->nintents && rc != RB_ENOMEM; i++) {
+        for (j = 0; j < S->intents[i].nexamples && rc != RB_ENOMEM; j++) {
+            const char *t = S->intents[i].examples[j].text;
+
+            rc = sample_add(L, &T, t, strlen(t), (int)i);
+        }
+    }
+    if (rc != RB_ENOMEM) {
+        rc = read_examples_dir(L, dir, &T);
+    }
+    if (!rc && T.n) {
+        rc = classifier_train(T.s, T.n, (int)S->nintents, &S->model);
+        S->nexamples = T.n;
+    }
+    samples_release(&T);
+    return rc == RB_ENOMEM ? rc : RB_OK;
 }
 
 /* Loads into L->set; returns a code, L->nerr counts the problems. */
@@ -2397,6 +2725,10 @@ static int load_all(struct loader *L, const char *dir)
     for (i = 0; i < L->nraws && !rc; i++) {
         rc = compile_one(L, &L->raws[i]);
     }
+    L->set->nmain = L->set->npats;
+    if (!rc) {
+        rc = compile_finders(L);
+    }
     if (!rc) {
         rc = build_infos(L->set);
     }
@@ -2411,6 +2743,9 @@ static int load_all(struct loader *L, const char *dir)
             pcre2_set_match_limit(L->set->mctx, MATCH_LIMIT);
             pcre2_set_callout(L->set->mctx, stopword_callout, L->set);
         }
+    }
+    if (!rc && !L->nerr) {
+        rc = build_model(L, dir);
     }
     return rc;
 }
@@ -3337,6 +3672,159 @@ static int fill_result(const struct intents *S, const struct key *K, const struc
     return RB_OK;
 }
 
+/* ---- matching: the model's answer ---- */
+
+/* The model's answer is taken from this probability up; below, "unknown". */
+#define MODEL_MIN 0.5
+/* ... and over a pattern's (one without a `confidence:` of its own) from this. */
+#define MODEL_OVERRIDE 0.9
+/* When the pattern wins over a model that disagrees, it is at most this sure. */
+#define MODEL_DOUBT 0.7
+
+/*
+ * The slots of intent i read by its slot finders (compile_finders), each
+ * anywhere in the message, in find_order: what one finder took is blanked
+ * for the next, so that the phone is not read again as a lead number. A
+ * finder whose first hit does not convert (a "lead" that is a stage word)
+ * tries its next hit.
+ */
+static int find_slots(const struct intents *S, const struct key *K, size_t i,
+                      struct rb_datetime now, pcre2_match_data *md, json_t **out)
+{
+    const struct intent *in = &S->intents[i];
+    struct key M = *K;
+    struct xctx X;
+    const PCRE2_SIZE *ov;
+    size_t f, start, s, e;
+    char *masked;
+    int rc = RB_OK, m;
+
+    *out = json_object();
+    masked = malloc(K->k.len + 1);
+    if (!*out || !masked) {
+        free(masked);
+        return RB_ENOMEM;
+    }
+    memcpy(masked, K->k.p, K->k.len + 1);
+    M.k.p = masked;
+    for (f = in->find_from; f < in->find_to && !rc; f++) {
+        const struct pattern *P = &S->pats[f];
+
+        if (!P->nslots || json_object_get(*out, P->slots[0].def->name)) {
+            continue; /* nothing to find, or found by the finder before */
+        }
+        for (start = 0; start <= M.k.len && !rc;) {
+            m = pcre2_match(pat_code(S, P), (PCRE2_SPTR)M.k.p, M.k.len, start, PCRE2_NO_UTF_CHECK,
+                            md, S->mctx);
+            if (m < 0) {
+                break;
+            }
+            ov = pcre2_get_ovector_pointer(md);
+            memset(&X, 0, sizeof X);
+            X.S = S;
+            X.K = &M;
+            X.P = P;
+            X.in = in;
+            X.ov = ov;
+            X.nn.now = now;
+            X.nn.country_code = S->country_code;
+            X.nn.past = in->past;
+            X.slots = *out;
+            if (capture_of(&X, P->slots[0].def, &s, &e) && e > s) {
+                rc = conv_slot(&X, P->slots[0].def, s, e);
+                if (rc == RB_OK) {
+                    memset(masked + ov[0], 0x1f, ov[1] - ov[0]);
+                    break;
+                }
+                rc = rc == RB_EPARSE ? RB_OK : rc;
+            }
+            /* the next hit: from the next code point after this one's start */
+            start = ov[0] + 1;
+            while (start < M.k.len && ((unsigned char)M.k.p[start] & 0xC0) == 0x80) {
+                start++;
+            }
+            if (start > M.k.len) {
+                break;
+            }
+        }
+    }
+    free(masked);
+    if (!rc && json_object_get(*out, "when")) {
+        json_object_del(*out, "date");
+    }
+    return rc;
+}
+
+/*
+ * The model's say on the pattern layer's answer r (matched: a pattern of a
+ * command or of chit-chat won; fixed: with a `confidence:` of its own). A
+ * pattern that matched wins, as the precise layer, with two exceptions:
+ * when the model agrees, the answer is as sure as the surer of the two;
+ * when the model disagrees, the answer is at most MODEL_DOUBT sure (Gemini
+ * is asked when there is one), and when the model is MODEL_OVERRIDE sure of
+ * another intent and the pattern gave no confidence of its own, the model's
+ * answer wins. When no pattern matched, the model's intent is the answer when
+ * it is at least MODEL_MIN sure, with its slots read by the slot finders;
+ * otherwise "unknown", as sure as the model is that it is chit-chat.
+ * *used says whether the model decided.
+ */
+static int apply_model(const struct intents *S, const struct key *K, struct rb_datetime now,
+                       pcre2_match_data *md, bool matched, bool fixed, struct parse_result *r,
+                       double *prob, bool *used)
+{
+    float p[64];
+    json_t *slots = NULL;
+    char *name, *text;
+    int top, rc;
+
+    *used = false;
+    *prob = 0.0;
+    if (!S->model || !K->k.len) {
+        return RB_OK;
+    }
+    text = model_text(K);
+    if (!text) {
+        return RB_ENOMEM;
+    }
+    top = classifier_predict(S->model, text, strlen(text), p);
+    free(text);
+    *prob = p[top];
+    if (matched && strcmp(S->intents[top].name, r->intent) == 0) {
+        r->confidence = p[top] > r->confidence ? p[top] : r->confidence;
+        return RB_OK;
+    }
+    if (matched && (fixed || p[top] < MODEL_OVERRIDE)) {
+        /* the two layers disagree: the pattern's answer, but not a sure one */
+        r->confidence = r->confidence > MODEL_DOUBT ? MODEL_DOUBT : r->confidence;
+        return RB_OK;
+    }
+    if (matched && strcmp(S->intents[top].name, "unknown") == 0) {
+        free(r->intent);
+        r->intent = rb_strdup("unknown");
+        json_object_clear(r->slots);
+        r->confidence = p[top];
+        *used = true;
+        return r->intent ? RB_OK : RB_ENOMEM;
+    }
+    if (strcmp(S->intents[top].name, "unknown") == 0 || p[top] < MODEL_MIN) {
+        r->confidence = strcmp(S->intents[top].name, "unknown") == 0 ? p[top] : 0.0;
+        return RB_OK;
+    }
+    rc = find_slots(S, K, (size_t)top, now, md, &slots);
+    name = rc ? NULL : rb_strdup(S->intents[top].name);
+    if (!name) {
+        json_decref(slots);
+        return rc ? rc : RB_ENOMEM;
+    }
+    free(r->intent);
+    json_decref(r->slots);
+    r->intent = name;
+    r->slots = slots;
+    r->confidence = p[top];
+    *used = true;
+    return RB_OK;
+}
+
 static int match_impl(const struct intents *S, const char *text, size_t len, struct rb_datetime now,
                       struct parse_result *out, struct buf *why)
 {
@@ -3347,6 +3835,8 @@ static int match_impl(const struct intents *S, const char *text, size_t len, str
     json_t *slots = NULL;
     size_t n = 0, w = 0, from, to;
     uint64_t mask;
+    double prob = 0.0;
+    bool model = false;
     int rc;
 
     parse_result_init(&r);
@@ -3377,9 +3867,9 @@ static int match_impl(const struct intents *S, const char *text, size_t len, str
      * priorities run only when nothing above fits. */
     mask = trigger_mask(S, &K);
     rc = RB_ENOTFOUND;
-    for (from = 0; from < S->npats && rc == RB_ENOTFOUND; from = to) {
+    for (from = 0; from < S->nmain && rc == RB_ENOTFOUND; from = to) {
         for (to = from + 1;
-             to < S->npats && S->pats[S->order[to]].priority == S->pats[S->order[from]].priority;
+             to < S->nmain && S->pats[S->order[to]].priority == S->pats[S->order[from]].priority;
              to++) {
         }
         collect(S, &K, md, mask, from, to, cands, &n);
@@ -3396,11 +3886,17 @@ static int match_impl(const struct intents *S, const char *text, size_t len, str
     }
     rc = fill_result(S, &K, cands, n, w, slots, &r);
     slots = NULL; /* taken by r */
+    if (!rc) {
+        rc = apply_model(S, &K, now, md, w < n, w < n && S->pats[cands[w].pat].confidence >= 0.0,
+                         &r, &prob, &model);
+    }
     if (rc) {
         goto out;
     }
     r.lang = text_lang(text, len);
-    if (why && w < n) {
+    if (why && model) {
+        rc = buf_addf(why, "the model, %.2f sure", prob);
+    } else if (why && w < n) {
         rc = buf_addf(why, "%s:%d", S->pats[cands[w].pat].file, S->pats[cands[w].pat].line);
     } else if (why) {
         rc = buf_adds(why, "no pattern matched");
