@@ -25,6 +25,11 @@ static const char sql_contact[] =
 static const char sql_open_lead[] =
     "SELECT id FROM leads WHERE venue_id = $1 AND contact_id = $2"
     " AND stage NOT IN ('BOOKED', 'LOST') ORDER BY id LIMIT 1";
+/* A booked client stays that lead's client until the event day has passed
+ * (a booking with no date yet stays theirs too). */
+static const char sql_booked_lead[] =
+    "SELECT id FROM leads WHERE venue_id = $1 AND contact_id = $2 AND stage = 'BOOKED'"
+    " AND (event_date IS NULL OR event_date >= $3::date) ORDER BY id DESC LIMIT 1";
 static const char sql_last_lead[] =
     "SELECT id FROM leads WHERE venue_id = $1 AND contact_id = $2 ORDER BY id DESC LIMIT 1";
 static const char sql_lead_insert[] =
@@ -81,6 +86,23 @@ int lead_open_of_contact(struct wctx *x, int64_t contact_id, int64_t *id)
     PGresult *r = NULL;
     int rc = db_exec(x->db, sql_open_lead, 2, p, &r);
 
+    if (!rc) {
+        *id = PQntuples(r) ? db_i64(r, 0, 0) : 0;
+    }
+    PQclear(r);
+    return rc;
+}
+
+/* The contact's booked lead whose event is today or later, 0 when none. */
+static int booked_lead_of_contact(struct wctx *x, int64_t contact_id, int64_t *id)
+{
+    char v[24], c[24], today[11];
+    const char *p[3] = {db_i64s(x->venue_id, v), db_i64s(contact_id, c), today};
+    PGresult *r = NULL;
+    int rc;
+
+    date_format(clock_local(x->now_s).date, today);
+    rc = db_exec(x->db, sql_booked_lead, 3, p, &r);
     if (!rc) {
         *id = PQntuples(r) ? db_i64(r, 0, 0) : 0;
     }
@@ -248,6 +270,10 @@ static int open_lead(struct wctx *x, const struct wa_message *m, int64_t contact
     *fresh = false;
     if (rc || *id) {
         return rc ? rc : fill_facts(x, *id, m->text);
+    }
+    rc = booked_lead_of_contact(x, contact_id, id);
+    if (rc || *id) {
+        return rc; /* a booked client asks about their booking: no new lead */
     }
     rc = contact_load(x, contact_id, &ci);
     if (rc) {
