@@ -194,8 +194,7 @@ static json_t *match_contact(json_t *contacts, json_t *msg)
     size_t i;
     json_t *c;
 
-    json_array_foreach(contacts, i, c)
-    {
+    json_array_foreach (contacts, i, c) {
         const char *wa = json_string_value(json_object_get(c, "wa_id"));
         const char *cu = json_string_value(json_object_get(c, "user_id"));
         if ((from && wa && strcmp(from, wa) == 0) || (uid && cu && strcmp(uid, cu) == 0)) {
@@ -214,8 +213,7 @@ static int add_messages(struct inbound_batch *b, json_t *value, const char *pnid
     json_t *m;
     int rc = RB_OK;
 
-    json_array_foreach(msgs, i, m)
-    {
+    json_array_foreach (msgs, i, m) {
         const char *id = json_string_value(json_object_get(m, "id"));
         char key[600];
         json_t *p;
@@ -241,8 +239,7 @@ static int add_statuses(struct inbound_batch *b, json_t *value, const char *pnid
     json_t *s;
     int rc = RB_OK;
 
-    json_array_foreach(sts, i, s)
-    {
+    json_array_foreach (sts, i, s) {
         const char *id = json_string_value(json_object_get(s, "id"));
         const char *st = json_string_value(json_object_get(s, "status"));
         char key[700];
@@ -346,10 +343,8 @@ static int split(const char *body, size_t len, struct inbound_batch *b, struct b
     if (!root) {
         return RB_EPARSE;
     }
-    json_array_foreach(json_object_get(root, "entry"), i, entry)
-    {
-        json_array_foreach(json_object_get(entry, "changes"), j, change)
-        {
+    json_array_foreach (json_object_get(root, "entry"), i, entry) {
+        json_array_foreach (json_object_get(entry, "changes"), j, change) {
             rc = per_change(b, change);
             if (rc) {
                 goto out;
@@ -361,8 +356,7 @@ out:
     return rc;
 }
 
-int inbound_split_whatsapp(const char *body, size_t len, struct inbound_batch *b,
-                           struct buf *err)
+int inbound_split_whatsapp(const char *body, size_t len, struct inbound_batch *b, struct buf *err)
 {
     return split(body, len, b, err, whatsapp_change);
 }
@@ -393,6 +387,7 @@ static void message_text(const json_t *m, struct wa_message *out)
     const char *type = out->type;
     const json_t *obj = json_object_get(m, type);
 
+    out->body = obj;
     if (strcmp(type, "text") == 0) {
         out->text = get_s(obj, "body");
     } else if (strcmp(type, "button") == 0) {
@@ -411,6 +406,18 @@ static void message_text(const json_t *m, struct wa_message *out)
         out->subtype = get_s(obj, "type");
     } else if (strcmp(type, "system") == 0) {
         out->text = get_s(obj, "body");
+        out->subtype = get_s(obj, "type");
+        out->new_wa_id = get_s(obj, "wa_id") ? get_s(obj, "wa_id") : get_s(obj, "new_wa_id");
+    } else if (strcmp(type, "edit") == 0) {
+        /* {original_message_id, message: {type: text, text: {body}}} */
+        const json_t *em = json_object_get(obj, "message");
+        out->text = get_s(json_object_get(em, "text"), "body");
+        if (!out->text) {
+            out->text = get_s(json_object_get(obj, "text"), "body");
+        }
+        out->context_id = get_s(obj, "original_message_id");
+    } else if (strcmp(type, "order") == 0) {
+        out->text = get_s(obj, "text");
     } else if (json_is_object(obj)) { /* image video audio document sticker */
         out->text = get_s(obj, "caption");
         out->media_id = get_s(obj, "id");

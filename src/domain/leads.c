@@ -12,6 +12,7 @@
 
 #include "core/log.h"
 #include "core/str.h"
+#include "domain/relay.h"
 #include "egress/graph_leads.h"
 #include "egress/invoicing.h"
 #include "nlu/catalog.h"
@@ -22,9 +23,8 @@
 
 static const char sql_contact[] =
     "SELECT phone, bsuid, profile_name FROM contacts WHERE venue_id = $1 AND id = $2";
-static const char sql_open_lead[] =
-    "SELECT id FROM leads WHERE venue_id = $1 AND contact_id = $2"
-    " AND stage NOT IN ('BOOKED', 'LOST') ORDER BY id LIMIT 1";
+static const char sql_open_lead[] = "SELECT id FROM leads WHERE venue_id = $1 AND contact_id = $2"
+                                    " AND stage NOT IN ('BOOKED', 'LOST') ORDER BY id LIMIT 1";
 /* A booked client stays that lead's client until the event day has passed
  * (a booking with no date yet stays theirs too). */
 static const char sql_booked_lead[] =
@@ -137,10 +137,18 @@ int lead_insert(struct wctx *x, const struct lead_new *n, int64_t *id)
             return rc;
         }
     }
-    const char *p[13] = {db_i64s(x->venue_id, v), db_i64s(n->contact_id, c), n->name, n->phone,
-                         n->source, n->campaign, n->leadgen_id, n->event_date,
-                         db_i64s(n->guests, g), db_i64s(returning, ret),
-                         lang_name(n->client_lang), db_i64s(n->assigned, as),
+    const char *p[13] = {db_i64s(x->venue_id, v),
+                         db_i64s(n->contact_id, c),
+                         n->name,
+                         n->phone,
+                         n->source,
+                         n->campaign,
+                         n->leadgen_id,
+                         n->event_date,
+                         db_i64s(n->guests, g),
+                         db_i64s(returning, ret),
+                         lang_name(n->client_lang),
+                         db_i64s(n->assigned, as),
                          n->contacted_now ? "t" : "f"};
     rc = db_exec(x->db, sql_lead_insert, 13, p, &r);
     if (!rc) {
@@ -308,8 +316,7 @@ out:
 
 /* ---- assignment ---- */
 
-static int staff_available_by_name(struct wctx *x, const char *name, int64_t exclude,
-                                   int64_t *id)
+static int staff_available_by_name(struct wctx *x, const char *name, int64_t exclude, int64_t *id)
 {
     char v[24], e[24];
     const char *p[3] = {db_i64s(x->venue_id, v), name, db_i64s(exclude, e)};
@@ -520,50 +527,6 @@ int lead_welcome(struct wctx *x, struct lead_row *l, bool by_template, int64_t a
 
 /* ---- relay: client -> assignee ---- */
 
-static const char *media_key(const char *type)
-{
-    static const char *const known[] = {"image", "video", "audio", "document", "sticker",
-                                        "location", "contacts", NULL};
-    static const char *const keys[] = {"media_image",   "media_video",    "media_audio",
-                                       "media_document", "media_sticker", "media_location",
-                                       "media_contacts"};
-
-    for (size_t i = 0; type && known[i]; i++) {
-        if (strcmp(type, known[i]) == 0) {
-            return keys[i];
-        }
-    }
-    return "media_other";
-}
-
-/* The forward's body: "#17 Ali: text", a media line, or a reaction. */
-static int forward_body(struct wctx *x, enum lang lang, const struct lead_row *l,
-                        const struct wa_message *m, struct buf *out)
-{
-    char label[24];
-    bool plain = strcmp(m->type, "text") == 0 || strcmp(m->type, "button") == 0 ||
-                 strcmp(m->type, "interactive") == 0;
-    json_t *vars = json_pack("{s:I, s:s, s:s}", "lead", (json_int_t)l->id, "name",
-                             lead_label(l, label), "text", m->text ? m->text : "");
-    struct buf media;
-    int rc = vars ? RB_OK : RB_ENOMEM;
-
-    buf_init(&media, 256);
-    if (!rc && strcmp(m->type, "reaction") == 0) {
-        json_object_set_new(vars, "text", json_string(m->subtype ? m->subtype : ""));
-        rc = render(x, lang, "forward_reaction", vars, out);
-    } else if (!rc && plain) {
-        rc = render(x, lang, "forward_text", vars, out);
-    } else if (!rc) {
-        rc = render(x, lang, media_key(m->type), NULL, &media);
-        json_object_set_new(vars, "media", json_string(media.p));
-        rc = rc ? rc : render(x, lang, "forward_media", vars, out);
-    }
-    buf_release(&media);
-    json_decref(vars);
-    return rc;
-}
-
 static int forward(struct wctx *x, const struct lead_row *l, const struct wa_message *m)
 {
     struct staff_info s;
@@ -581,7 +544,13 @@ static int forward(struct wctx *x, const struct lead_row *l, const struct wa_mes
         rc = RB_OK;
         goto out;
     }
-    rc = rc ? rc : forward_body(x, staff_lang(&s), l, m, &body);
+    rc = rc ? rc : relay_line(x, staff_lang(&s), l, m, &body);
+    if (rc == RB_ENOTFOUND) {
+        log_event(LOG_INFO, "client.nothing_to_forward", "lead=%lld type=%s", (long long)l->id,
+                  log_q(m->type, (size_t)-1));
+        rc = RB_OK; /* carries nothing to read: nothing is sent */
+        goto out;
+    }
     rc = rc ? rc : send_staff(x, &s, body.p, &o);
     rc = rc ? rc : convo_set_current(x, s.id, l->id);
 out:
@@ -593,11 +562,11 @@ out:
 /* ---- opt-outs ---- */
 
 /* Whole messages that stop or resume automated messages (text_phrase_index). */
-static const char *const stop_words[] = {"stop", "band karo", "bund karo", "band karen",
-                                         "band karein", "unsubscribe", "بند کرو", "بند کریں",
-                                         NULL};
-static const char *const start_words[] = {"start", "shuru karo", "dobara shuru karo",
-                                          "subscribe", "شروع کرو", "شروع کریں", NULL};
+static const char *const stop_words[] = {"stop",       "band karo",   "bund karo",
+                                         "band karen", "band karein", "unsubscribe",
+                                         "بند کرو",    "بند کریں",    NULL};
+static const char *const start_words[] = {
+    "start", "shuru karo", "dobara shuru karo", "subscribe", "شروع کرو", "شروع کریں", NULL};
 
 /* 1 for STOP, -1 for START, 0 otherwise (the whole message, any case or punctuation). */
 static int opt_keyword(const char *text)
@@ -635,6 +604,69 @@ static int opt_change(struct wctx *x, const struct lead_row *l, int verdict)
 
 /* ---- the worker hooks ---- */
 
+/* The lead a reaction or an edit belongs to: the open one or a booked one
+ * whose day has not passed; 0 when none (nothing is opened for it). */
+static int existing_lead(struct wctx *x, int64_t contact_id, int64_t *id)
+{
+    int rc = lead_open_of_contact(x, contact_id, id);
+
+    return rc || *id ? rc : booked_lead_of_contact(x, contact_id, id);
+}
+
+static const char sql_moved[] =
+    "UPDATE contacts SET moved_to = $3 WHERE venue_id = $1 AND id = $2 AND id <> $3";
+static const char sql_move_leads[] =
+    "UPDATE leads SET contact_id = $3, phone = $4 WHERE venue_id = $1 AND contact_id = $2"
+    " AND (stage NOT IN ('BOOKED', 'LOST') OR (stage = 'BOOKED' AND (event_date IS NULL"
+    "  OR event_date >= $5::date)))"
+    " AND NOT EXISTS (SELECT 1 FROM leads n WHERE n.venue_id = $1 AND n.contact_id = $3"
+    "  AND n.stage NOT IN ('BOOKED', 'LOST')) RETURNING id";
+
+/* A system notice that the client changed number: the new number becomes a
+ * contact, the old one points at it, and the client's current lead follows
+ * (its assignee is told). Nothing is opened and nobody is greeted. */
+static int changed_number(struct wctx *x, const struct wa_message *m, int64_t contact_id)
+{
+    const char *d = m->new_wa_id && m->new_wa_id[0] == '+' ? m->new_wa_id + 1 : m->new_wa_id;
+    size_t n = d ? strspn(d, "0123456789") : 0;
+    char phone[24], v[24], c[24], nc[24], today[11];
+    int64_t fresh = 0;
+    PGresult *r = NULL;
+    int rc;
+
+    if (!d || n < 7 || n > 15 || d[n] || d[0] == '0') {
+        log_event(LOG_INFO, "client.system", "contact=%lld kind=%s", (long long)contact_id,
+                  log_q(m->subtype ? m->subtype : "", (size_t)-1));
+        return RB_OK; /* an identity change or a notice without a number */
+    }
+    snprintf(phone, sizeof(phone), "+%s", d);
+    rc = contact_for_phone(x, phone, m->profile_name, &fresh);
+    date_format(clock_local(x->now_s).date, today);
+    const char *p[5] = {db_i64s(x->venue_id, v), db_i64s(contact_id, c), db_i64s(fresh, nc), phone,
+                        today};
+    rc = rc ? rc : db_exec(x->db, sql_moved, 3, p, NULL);
+    rc = rc ? rc : db_exec(x->db, sql_move_leads, 5, p, &r);
+    for (int i = 0; !rc && r && i < PQntuples(r); i++) {
+        struct lead_row l;
+        struct say_opts o = {db_i64(r, i, 0), "notice", false, NULL};
+        json_t *extra = json_pack("{s:s}", "new_phone", phone);
+
+        lead_row_init(&l);
+        rc = extra ? lead_load(x, db_i64(r, i, 0), false, &l) : RB_ENOMEM;
+        if (!rc && l.assigned) {
+            rc = notify_lead(x, l.assigned, "client_changed_number", &l, extra, &o);
+        }
+        json_decref(extra);
+        lead_row_release(&l);
+    }
+    if (!rc) {
+        log_event(LOG_INFO, "client.changed_number", "contact=%lld new_contact=%lld leads=%d",
+                  (long long)contact_id, (long long)fresh, r ? PQntuples(r) : 0);
+    }
+    PQclear(r);
+    return rc;
+}
+
 int domain_client_message(struct wctx *x, const struct wa_message *m, int64_t contact_id,
                           int64_t message_id)
 {
@@ -642,11 +674,24 @@ int domain_client_message(struct wctx *x, const struct wa_message *m, int64_t co
     struct lead_row l;
     int64_t lead_id = 0;
     bool fresh = false;
+    enum client_weight weight = client_message_weight(m);
     int rc, verdict;
 
     lead_row_init(&l);
-    rc = open_lead(x, m, contact_id, &lead_id, &fresh);
-    if (rc) {
+    if (weight == CLIENT_NOTHING) {
+        rc = strcmp(m->type, "system") == 0 ? changed_number(x, m, contact_id) : RB_OK;
+        log_event(LOG_INFO, "client.message_kept", "message=%lld type=%s reason=%s",
+                  (long long)message_id, log_q(m->type, (size_t)-1),
+                  strcmp(m->type, "text") == 0 ? "blank" : "no_content");
+        goto out;
+    }
+    rc = weight == CLIENT_REAL ? open_lead(x, m, contact_id, &lead_id, &fresh)
+                               : existing_lead(x, contact_id, &lead_id);
+    if (rc || !lead_id) {
+        if (!rc) {
+            log_event(LOG_INFO, "client.message_kept", "message=%lld type=%s reason=no_lead",
+                      (long long)message_id, log_q(m->type, (size_t)-1));
+        }
         goto out;
     }
     const char *p[3] = {db_i64s(x->venue_id, v), db_i64s(message_id, mid), db_i64s(lead_id, lid)};
@@ -659,7 +704,7 @@ int domain_client_message(struct wctx *x, const struct wa_message *m, int64_t co
     if (verdict) {
         rc = opt_change(x, &l, verdict);
     }
-    if (!rc && (fresh || !l.assigned)) {
+    if (!rc && weight == CLIENT_REAL && (fresh || !l.assigned)) {
         rc = lead_welcome(x, &l, false, x->event_id, 0);
     }
     rc = rc ? rc : forward(x, &l, m);
@@ -737,8 +782,8 @@ static void meta_map(struct wctx *x, const struct graph_lead *gl, struct meta_fi
     if (!f->campaign || !f->campaign[0]) {
         f->campaign = gl->campaign_name;
     }
-    if (value_phone(norm_value(graph_lead_field(gl, map->phone), &b), now.country_code,
-                    f->phone) != RB_OK) {
+    if (value_phone(norm_value(graph_lead_field(gl, map->phone), &b), now.country_code, f->phone) !=
+        RB_OK) {
         f->phone[0] = '\0';
     }
     if (d && datetime_parse(d, &dt) == RB_OK) {
@@ -759,8 +804,8 @@ static int meta_join_open(struct wctx *x, int64_t lead_id, const struct meta_fie
                           const char *leadgen_id)
 {
     char ls[24], g[24];
-    const char *p[6] = {db_i64s(lead_id, ls), f->campaign, f->date[0] ? f->date : NULL,
-                        db_i64s(f->guests, g), f->name, leadgen_id};
+    const char *p[6] = {db_i64s(lead_id, ls),  f->campaign, f->date[0] ? f->date : NULL,
+                        db_i64s(f->guests, g), f->name,     leadgen_id};
     struct say_opts o = {lead_id, "notice", true, NULL};
     struct lead_row l;
     int rc = db_exec(x->db, sql_fill_open, 6, p, NULL);
@@ -853,9 +898,8 @@ static int fetch_outcome(const char *id, int rc, const struct graph_result *r)
     }
     if (r->cls != GRAPH_OK) {
         log_event(r->cls == GRAPH_ALERT ? LOG_ERROR : LOG_WARN, "leadgen.fetch_failed",
-                  "leadgen=%s class=%s status=%ld code=%lld transport=%s",
-                  log_q(id, (size_t)-1), cls, r->http_status, r->code,
-                  http_transport_name(r->transport));
+                  "leadgen=%s class=%s status=%ld code=%lld transport=%s", log_q(id, (size_t)-1),
+                  cls, r->http_status, r->code, http_transport_name(r->transport));
         return RB_EUPSTREAM;
     }
     return RB_OK;
