@@ -107,18 +107,8 @@ static void phone_e164(const char *digits, char out[24])
  * (no contact; its wa_id as written) and the event fails with the reason. */
 static int unknown_sender(struct wctx *x, const struct wa_message *m)
 {
-    struct message_in in = {x->venue_id,
-                            0,
-                            0,
-                            x->event_id,
-                            "client",
-                            m->wamid,
-                            m->type,
-                            m->text,
-                            m->media_id,
-                            m->media_mime,
-                            m->context_id,
-                            m->timestamp,
+    struct message_in in = {x->venue_id, 0, 0, x->event_id, "client", m->wamid, m->type,
+                            m->text, m->media_id, m->media_mime, m->context_id, m->timestamp,
                             m->from ? m->from : ""};
     int64_t msg = 0;
     int rc = store_message_in(x->db, &in, &msg);
@@ -174,10 +164,9 @@ static int process_message(struct wctx *x, const json_t *payload)
     if (rc) {
         return rc;
     }
-    struct message_in in = {
-        x->venue_id,  contact,    staff,  x->event_id, staff ? "staff" : "client",
-        m.wamid,      m.type,     m.text, m.media_id,  m.media_mime,
-        m.context_id, m.timestamp};
+    struct message_in in = {x->venue_id, contact, staff, x->event_id, staff ? "staff" : "client",
+                            m.wamid, m.type, m.text, m.media_id, m.media_mime, m.context_id,
+                            m.timestamp};
     rc = store_message_in(x->db, &in, &msg);
     if (rc == RB_ECONFLICT) {
         return RB_OK; /* already logged and handled */
@@ -317,8 +306,9 @@ static int run_job(struct worker *w)
         db_rollback(w->db);
         int delay = (int)wa_backoff_ms(attempts + 1, 2000, 600000, (uint64_t)id);
         const char *q[3] = {ids, db_i64s(delay, ds), rb_strerror(rc)};
-        log_event(LOG_WARN, "job.failed", "job=%lld kind=%s attempt=%d error=%s", (long long)id,
-                  log_q(db_str(r, 0, 2), (size_t)-1), attempts + 1, rb_strerror(rc));
+        log_event(LOG_WARN, "job.failed", "job=%lld kind=%s attempt=%d error=%s",
+                  (long long)id, log_q(db_str(r, 0, 2), (size_t)-1), attempts + 1,
+                  rb_strerror(rc));
         if (db_exec(w->db, sql_job_retry, 3, q, NULL)) {
             /* store down: retried when claimed again */
         }
@@ -509,9 +499,9 @@ int workers_start(struct app *app, int n, struct workers **out)
     rc = ws->threads ? ratelimit_new(s->config->rate_per_second, &ws->rl) : RB_ENOMEM;
     for (int i = 0; i < n && !rc; i++) {
         struct worker *w = calloc(1, sizeof(*w));
-        rc =
-            w ? http_client_new(s->config->connect_timeout_ms, s->config->send_timeout_ms, &w->http)
-              : RB_ENOMEM;
+        rc = w ? http_client_new(s->config->connect_timeout_ms, s->config->send_timeout_ms,
+                                 &w->http)
+               : RB_ENOMEM;
         if (!rc) {
             w->ws = ws;
             w->index = i;

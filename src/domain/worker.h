@@ -26,14 +26,15 @@ struct http_client;
 /* The context of one unit of work (borrowed by the callee). */
 struct wctx {
     struct app *app;
-    struct snapshot *snap;    /* config, prompts, intents of this unit */
-    struct dbconn *db;        /* a transaction is open */
-    struct http_client *http; /* this thread's curl handle (Gemini, Graph) */
+    struct snapshot *snap;     /* config, prompts, intents of this unit */
+    struct dbconn *db;         /* a transaction is open */
+    struct http_client *http;  /* this thread's curl handle (Gemini, Graph) */
     int64_t venue_id;
-    int64_t now_s;    /* Unix seconds when the unit started */
-    int64_t event_id; /* the inbound event, 0 for jobs */
-    char failed[200]; /* set by the unit: what could be kept was, and the event
-                         fails at once for this reason (no retry will help) */
+    int64_t now_s;             /* Unix seconds when the unit started */
+    int64_t event_id;          /* the inbound event, 0 for jobs */
+    /* Set by the unit when no retry can help: what could be kept was, and
+     * the event fails at once with this reason. */
+    char failed[200];
 };
 
 /* Hooks implemented by the domain (domain/leads.c, handlers/); each runs

@@ -28,8 +28,9 @@ static const char sql_update[] =
     "   GREATEST(last_inbound_at, to_timestamp($5::bigint)) ELSE last_inbound_at END"
     " WHERE id = $1";
 
-static const char sql_staff[] = "SELECT id FROM staff WHERE venue_id = $1 AND active"
-                                " AND (phone = $2 OR contact_id = $3) ORDER BY id LIMIT 1";
+static const char sql_staff[] =
+    "SELECT id FROM staff WHERE venue_id = $1 AND active"
+    " AND (phone = $2 OR contact_id = $3) ORDER BY id LIMIT 1";
 
 static const char sql_staff_link[] =
     "UPDATE staff SET contact_id = $2 WHERE id = $1 AND contact_id IS DISTINCT FROM $2";

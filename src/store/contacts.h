@@ -29,7 +29,7 @@ struct message_in {
     int64_t venue_id, contact_id, staff_id, event_id;
     const char *party; /* client or staff */
     const char *wamid, *type, *body, *media_id, *media_mime, *context_wamid;
-    int64_t at_s;             /* WhatsApp's timestamp */
+    int64_t at_s;      /* WhatsApp's timestamp */
     const char *sender_wa_id; /* the sender as written when no contact fits, else NULL */
 };
 

@@ -248,8 +248,8 @@ int h_lead_assign(struct hctx *h)
     staff_info_init(&to);
     rc = staff_find(h->x, who, &to);
     if (rc == RB_ENOTFOUND || rc == RB_ECONFLICT) {
-        rc =
-            assign_reply(h, rc == RB_ENOTFOUND ? "assign_no_staff" : "assign_staff_ambiguous", who);
+        rc = assign_reply(h, rc == RB_ENOTFOUND ? "assign_no_staff" : "assign_staff_ambiguous",
+                          who);
         goto out;
     }
     if (!rc && to.role != ROLE_SALES && to.role != ROLE_OWNER) {
@@ -272,7 +272,8 @@ int h_lead_assign(struct hctx *h)
     rc = rc ? rc : assign_reply(h, "assigned", to.name);
     if (!rc) {
         log_event(LOG_INFO, "lead.assigned", "lead=%lld staff=%lld by=%lld from=%lld",
-                  (long long)h->lead->id, (long long)to.id, (long long)h->me->id, (long long)old);
+                  (long long)h->lead->id, (long long)to.id, (long long)h->me->id,
+                  (long long)old);
     }
 out:
     json_decref(detail);
@@ -295,10 +296,8 @@ static int history_row(struct hctx *h, const PGresult *r, int i, struct buf *bod
 
     fmt_when(db_i64(r, i, 1), when);
     /* a message without a body (media) shows its type */
-    flatten_line(db_str(r, i, 4) ? db_str(r, i, 4)
-                 : message       ? db_str(r, i, 2)
-                                 : "",
-                 text, sizeof(text));
+    flatten_line(db_str(r, i, 4) ? db_str(r, i, 4) : message ? db_str(r, i, 2) : "", text,
+                 sizeof(text));
     vars = json_pack("{s:s, s:s, s:s}", "when", when, "text", text, "staff", who);
     if (!vars) {
         return RB_ENOMEM;
@@ -330,9 +329,9 @@ static int history_row(struct hctx *h, const PGresult *r, int i, struct buf *bod
                     : strcmp(kind, "note") == 0           ? "hist_note"
                     : strcmp(kind, "lead.assign") == 0    ? "hist_assign"
                     : strcmp(kind, "payment.record") == 0 ? "hist_payment"
-                    : strcmp(kind, "in") == 0             ? "hist_in"
-                    : strcmp(kind, "waiting") == 0        ? "hist_waiting"
-                                                          : "hist_out",
+                    : strcmp(kind, "in") == 0   ? "hist_in"
+                    : strcmp(kind, "waiting") == 0 ? "hist_waiting"
+                                                : "hist_out",
                     vars, body);
     }
     buf_release(&from);
@@ -407,12 +406,9 @@ int h_leads_list(struct hctx *h)
     bool stale = scope && strcmp(scope, "stale") == 0;
     int64_t cutoff = h->x->now_s - (int64_t)h->x->snap->config->stale_reminder_hours * 3600;
     char v[24], s[24], c[24], lim[24], off[24];
-    const char *p[7] = {db_i64s(h->x->venue_id, v),
-                        db_i64s(mine ? h->me->id : 0, s),
-                        stage_index(stage) >= 0 ? stage : NULL,
-                        stale ? "t" : "f",
-                        db_i64s(cutoff, c),
-                        db_i64s(LIST_PAGE + 1, lim),
+    const char *p[7] = {db_i64s(h->x->venue_id, v), db_i64s(mine ? h->me->id : 0, s),
+                        stage_index(stage) >= 0 ? stage : NULL, stale ? "t" : "f",
+                        db_i64s(cutoff, c), db_i64s(LIST_PAGE + 1, lim),
                         db_i64s(h->offset, off)};
     PGresult *r = NULL;
     int rc = db_exec(h->x->db, sql_list, 7, p, &r);

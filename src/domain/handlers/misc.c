@@ -92,8 +92,8 @@ int h_help(struct hctx *h)
 {
     char key[32];
 
-    snprintf(key, sizeof(key), "help_%s",
-             role_name(h->me->role) ? role_name(h->me->role) : "admin");
+    snprintf(key, sizeof(key), "help_%s", role_name(h->me->role) ? role_name(h->me->role)
+                                                                 : "admin");
     return reply(h, key, NULL);
 }
 
@@ -101,27 +101,14 @@ int h_help(struct hctx *h)
  * is greeted back with a hint; thanks and acknowledgements, and a message of
  * emoji alone ("👍", the empty phrase), need no answer (a bot that answers
  * "ok" is noise). */
-static const char *const greetings[] = {"salam",
-                                        "salaam",
-                                        "slam",
-                                        "aoa",
-                                        "assalam o alaikum",
-                                        "assalamualaikum",
-                                        "asalam o alaikum",
-                                        "assalam alaikum",
-                                        "asalamualaikum",
-                                        "hi",
-                                        "hello",
-                                        "hey",
-                                        "good morning",
-                                        "gm",
-                                        "السلام علیکم",
-                                        "سلام",
-                                        NULL};
+static const char *const greetings[] = {
+    "salam", "salaam", "slam", "aoa", "assalam o alaikum", "assalamualaikum", "asalam o alaikum",
+    "assalam alaikum", "asalamualaikum", "hi", "hello", "hey", "good morning", "gm",
+    "السلام علیکم", "سلام", NULL};
 static const char *const acknowledgements[] = {
-    "",    "ok", "okay",       "okk",     "k",        "theek hai", "thik hai", "ji",
-    "jee", "g",  "done",       "noted",   "shukriya", "shukria",   "thanks",   "thank you",
-    "thx", "ty", "jazakallah", "ٹھیک ہے", "جی",       "شکریہ",     "اوکے",     NULL};
+    "", "ok", "okay", "okk", "k", "theek hai", "thik hai", "ji", "jee", "g", "done", "noted",
+    "shukriya", "shukria", "thanks", "thank you", "thx", "ty", "jazakallah", "ٹھیک ہے", "جی",
+    "شکریہ", "اوکے", NULL};
 
 /* 1 for a greeting, 2 for an acknowledgement, 0 otherwise. */
 static int chitchat(const char *text)
