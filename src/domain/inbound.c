@@ -393,6 +393,7 @@ static void message_text(const json_t *m, struct wa_message *out)
     const char *type = out->type;
     const json_t *obj = json_object_get(m, type);
 
+    out->body = obj;
     if (strcmp(type, "text") == 0) {
         out->text = get_s(obj, "body");
     } else if (strcmp(type, "button") == 0) {
@@ -411,6 +412,18 @@ static void message_text(const json_t *m, struct wa_message *out)
         out->subtype = get_s(obj, "type");
     } else if (strcmp(type, "system") == 0) {
         out->text = get_s(obj, "body");
+        out->subtype = get_s(obj, "type");
+        out->new_wa_id = get_s(obj, "wa_id") ? get_s(obj, "wa_id") : get_s(obj, "new_wa_id");
+    } else if (strcmp(type, "edit") == 0) {
+        /* {original_message_id, message: {type: text, text: {body}}} */
+        const json_t *em = json_object_get(obj, "message");
+        out->text = get_s(json_object_get(em, "text"), "body");
+        if (!out->text) {
+            out->text = get_s(json_object_get(obj, "text"), "body");
+        }
+        out->context_id = get_s(obj, "original_message_id");
+    } else if (strcmp(type, "order") == 0) {
+        out->text = get_s(obj, "text");
     } else if (json_is_object(obj)) { /* image video audio document sticker */
         out->text = get_s(obj, "caption");
         out->media_id = get_s(obj, "id");

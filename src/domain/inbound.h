@@ -80,6 +80,8 @@ struct wa_message {
     bool forwarded;
     const char *ad_headline;   /* referral.headline of a click-to-WhatsApp ad, or NULL */
     const char *ad_source_id;  /* referral.source_id (the ad id), or NULL */
+    const char *new_wa_id;     /* system: the number the client changed to, or NULL */
+    const json_t *body;        /* the object named by type (order, edit, interactive ...) */
 };
 
 struct wa_status {

@@ -12,6 +12,7 @@
 
 #include "core/log.h"
 #include "core/str.h"
+#include "domain/relay.h"
 #include "egress/graph_leads.h"
 #include "egress/invoicing.h"
 #include "nlu/catalog.h"
@@ -22,9 +23,13 @@
 
 static const char sql_contact[] =
     "SELECT phone, bsuid, profile_name FROM contacts WHERE venue_id = $1 AND id = $2";
-static const char sql_open_lead[] =
-    "SELECT id FROM leads WHERE venue_id = $1 AND contact_id = $2"
-    " AND stage NOT IN ('BOOKED', 'LOST') ORDER BY id LIMIT 1";
+static const char sql_open_lead[] = "SELECT id FROM leads WHERE venue_id = $1 AND contact_id = $2"
+                                    " AND stage NOT IN ('BOOKED', 'LOST') ORDER BY id LIMIT 1";
+/* A booked client stays that lead's client until the event day has passed
+ * (a booking with no date yet stays theirs too). */
+static const char sql_booked_lead[] =
+    "SELECT id FROM leads WHERE venue_id = $1 AND contact_id = $2 AND stage = 'BOOKED'"
+    " AND (event_date IS NULL OR event_date >= $3::date) ORDER BY id DESC LIMIT 1";
 static const char sql_last_lead[] =
     "SELECT id FROM leads WHERE venue_id = $1 AND contact_id = $2 ORDER BY id DESC LIMIT 1";
 static const char sql_lead_insert[] =
@@ -81,6 +86,23 @@ int lead_open_of_contact(struct wctx *x, int64_t contact_id, int64_t *id)
     PGresult *r = NULL;
     int rc = db_exec(x->db, sql_open_lead, 2, p, &r);
 
+    if (!rc) {
+        *id = PQntuples(r) ? db_i64(r, 0, 0) : 0;
+    }
+    PQclear(r);
+    return rc;
+}
+
+/* The contact's booked lead whose event is today or later, 0 when none. */
+static int booked_lead_of_contact(struct wctx *x, int64_t contact_id, int64_t *id)
+{
+    char v[24], c[24], today[11];
+    const char *p[3] = {db_i64s(x->venue_id, v), db_i64s(contact_id, c), today};
+    PGresult *r = NULL;
+    int rc;
+
+    date_format(clock_local(x->now_s).date, today);
+    rc = db_exec(x->db, sql_booked_lead, 3, p, &r);
     if (!rc) {
         *id = PQntuples(r) ? db_i64(r, 0, 0) : 0;
     }
@@ -248,6 +270,10 @@ static int open_lead(struct wctx *x, const struct wa_message *m, int64_t contact
     *fresh = false;
     if (rc || *id) {
         return rc ? rc : fill_facts(x, *id, m->text);
+    }
+    rc = booked_lead_of_contact(x, contact_id, id);
+    if (rc || *id) {
+        return rc; /* a booked client asks about their booking: no new lead */
     }
     rc = contact_load(x, contact_id, &ci);
     if (rc) {
@@ -494,50 +520,6 @@ int lead_welcome(struct wctx *x, struct lead_row *l, bool by_template, int64_t a
 
 /* ---- relay: client -> assignee ---- */
 
-static const char *media_key(const char *type)
-{
-    static const char *const known[] = {"image", "video", "audio", "document", "sticker",
-                                        "location", "contacts", NULL};
-    static const char *const keys[] = {"media_image",   "media_video",    "media_audio",
-                                       "media_document", "media_sticker", "media_location",
-                                       "media_contacts"};
-
-    for (size_t i = 0; type && known[i]; i++) {
-        if (strcmp(type, known[i]) == 0) {
-            return keys[i];
-        }
-    }
-    return "media_other";
-}
-
-/* The forward's body: "#17 Ali: text", a media line, or a reaction. */
-static int forward_body(struct wctx *x, enum lang lang, const struct lead_row *l,
-                        const struct wa_message *m, struct buf *out)
-{
-    char label[24];
-    bool plain = strcmp(m->type, "text") == 0 || strcmp(m->type, "button") == 0 ||
-                 strcmp(m->type, "interactive") == 0;
-    json_t *vars = json_pack("{s:I, s:s, s:s}", "lead", (json_int_t)l->id, "name",
-                             lead_label(l, label), "text", m->text ? m->text : "");
-    struct buf media;
-    int rc = vars ? RB_OK : RB_ENOMEM;
-
-    buf_init(&media, 256);
-    if (!rc && strcmp(m->type, "reaction") == 0) {
-        json_object_set_new(vars, "text", json_string(m->subtype ? m->subtype : ""));
-        rc = render(x, lang, "forward_reaction", vars, out);
-    } else if (!rc && plain) {
-        rc = render(x, lang, "forward_text", vars, out);
-    } else if (!rc) {
-        rc = render(x, lang, media_key(m->type), NULL, &media);
-        json_object_set_new(vars, "media", json_string(media.p));
-        rc = rc ? rc : render(x, lang, "forward_media", vars, out);
-    }
-    buf_release(&media);
-    json_decref(vars);
-    return rc;
-}
-
 static int forward(struct wctx *x, const struct lead_row *l, const struct wa_message *m)
 {
     struct staff_info s;
@@ -555,7 +537,13 @@ static int forward(struct wctx *x, const struct lead_row *l, const struct wa_mes
         rc = RB_OK;
         goto out;
     }
-    rc = rc ? rc : forward_body(x, staff_lang(&s), l, m, &body);
+    rc = rc ? rc : relay_line(x, staff_lang(&s), l, m, &body);
+    if (rc == RB_ENOTFOUND) {
+        log_event(LOG_INFO, "client.nothing_to_forward", "lead=%lld type=%s", (long long)l->id,
+                  log_q(m->type, (size_t)-1));
+        rc = RB_OK; /* carries nothing to read: nothing is sent */
+        goto out;
+    }
     rc = rc ? rc : send_staff(x, &s, body.p, &o);
     rc = rc ? rc : convo_set_current(x, s.id, l->id);
 out:
@@ -609,6 +597,69 @@ static int opt_change(struct wctx *x, const struct lead_row *l, int verdict)
 
 /* ---- the worker hooks ---- */
 
+/* The lead a reaction or an edit belongs to: the open one or a booked one
+ * whose day has not passed; 0 when none (nothing is opened for it). */
+static int existing_lead(struct wctx *x, int64_t contact_id, int64_t *id)
+{
+    int rc = lead_open_of_contact(x, contact_id, id);
+
+    return rc || *id ? rc : booked_lead_of_contact(x, contact_id, id);
+}
+
+static const char sql_moved[] =
+    "UPDATE contacts SET moved_to = $3 WHERE venue_id = $1 AND id = $2 AND id <> $3";
+static const char sql_move_leads[] =
+    "UPDATE leads SET contact_id = $3, phone = $4 WHERE venue_id = $1 AND contact_id = $2"
+    " AND (stage NOT IN ('BOOKED', 'LOST') OR (stage = 'BOOKED' AND (event_date IS NULL"
+    "  OR event_date >= $5::date)))"
+    " AND NOT EXISTS (SELECT 1 FROM leads n WHERE n.venue_id = $1 AND n.contact_id = $3"
+    "  AND n.stage NOT IN ('BOOKED', 'LOST')) RETURNING id";
+
+/* A system notice that the client changed number: the new number becomes a
+ * contact, the old one points at it, and the client's current lead follows
+ * (its assignee is told). Nothing is opened and nobody is greeted. */
+static int changed_number(struct wctx *x, const struct wa_message *m, int64_t contact_id)
+{
+    const char *d = m->new_wa_id && m->new_wa_id[0] == '+' ? m->new_wa_id + 1 : m->new_wa_id;
+    size_t n = d ? strspn(d, "0123456789") : 0;
+    char phone[24], v[24], c[24], nc[24], today[11];
+    int64_t fresh = 0;
+    PGresult *r = NULL;
+    int rc;
+
+    if (!d || n < 7 || n > 15 || d[n] || d[0] == '0') {
+        log_event(LOG_INFO, "client.system", "contact=%lld kind=%s", (long long)contact_id,
+                  log_q(m->subtype ? m->subtype : "", (size_t)-1));
+        return RB_OK; /* an identity change or a notice without a number */
+    }
+    snprintf(phone, sizeof(phone), "+%s", d);
+    rc = contact_for_phone(x, phone, m->profile_name, &fresh);
+    date_format(clock_local(x->now_s).date, today);
+    const char *p[5] = {db_i64s(x->venue_id, v), db_i64s(contact_id, c), db_i64s(fresh, nc), phone,
+                        today};
+    rc = rc ? rc : db_exec(x->db, sql_moved, 3, p, NULL);
+    rc = rc ? rc : db_exec(x->db, sql_move_leads, 5, p, &r);
+    for (int i = 0; !rc && r && i < PQntuples(r); i++) {
+        struct lead_row l;
+        struct say_opts o = {db_i64(r, i, 0), "notice", false, NULL};
+        json_t *extra = json_pack("{s:s}", "new_phone", phone);
+
+        lead_row_init(&l);
+        rc = extra ? lead_load(x, db_i64(r, i, 0), false, &l) : RB_ENOMEM;
+        if (!rc && l.assigned) {
+            rc = notify_lead(x, l.assigned, "client_changed_number", &l, extra, &o);
+        }
+        json_decref(extra);
+        lead_row_release(&l);
+    }
+    if (!rc) {
+        log_event(LOG_INFO, "client.changed_number", "contact=%lld new_contact=%lld leads=%d",
+                  (long long)contact_id, (long long)fresh, r ? PQntuples(r) : 0);
+    }
+    PQclear(r);
+    return rc;
+}
+
 int domain_client_message(struct wctx *x, const struct wa_message *m, int64_t contact_id,
                           int64_t message_id)
 {
@@ -616,11 +667,24 @@ int domain_client_message(struct wctx *x, const struct wa_message *m, int64_t co
     struct lead_row l;
     int64_t lead_id = 0;
     bool fresh = false;
+    enum client_weight weight = client_message_weight(m);
     int rc, verdict;
 
     lead_row_init(&l);
-    rc = open_lead(x, m, contact_id, &lead_id, &fresh);
-    if (rc) {
+    if (weight == CLIENT_NOTHING) {
+        rc = strcmp(m->type, "system") == 0 ? changed_number(x, m, contact_id) : RB_OK;
+        log_event(LOG_INFO, "client.message_kept", "message=%lld type=%s reason=%s",
+                  (long long)message_id, log_q(m->type, (size_t)-1),
+                  strcmp(m->type, "text") == 0 ? "blank" : "no_content");
+        goto out;
+    }
+    rc = weight == CLIENT_REAL ? open_lead(x, m, contact_id, &lead_id, &fresh)
+                               : existing_lead(x, contact_id, &lead_id);
+    if (rc || !lead_id) {
+        if (!rc) {
+            log_event(LOG_INFO, "client.message_kept", "message=%lld type=%s reason=no_lead",
+                      (long long)message_id, log_q(m->type, (size_t)-1));
+        }
         goto out;
     }
     const char *p[3] = {db_i64s(x->venue_id, v), db_i64s(message_id, mid), db_i64s(lead_id, lid)};
@@ -633,7 +697,7 @@ int domain_client_message(struct wctx *x, const struct wa_message *m, int64_t co
     if (verdict) {
         rc = opt_change(x, &l, verdict);
     }
-    if (!rc && (fresh || !l.assigned)) {
+    if (!rc && weight == CLIENT_REAL && (fresh || !l.assigned)) {
         rc = lead_welcome(x, &l, false, x->event_id, 0);
     }
     rc = rc ? rc : forward(x, &l, m);

@@ -16,6 +16,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/str.h"
+#include "domain/handlers.h"
 #include "egress/http_client.h"
 #include "egress/whatsapp.h"
 #include "store/db.h"
@@ -96,6 +97,8 @@ static const char sql_claim[] =
     "   WHERE x.venue_id = o.venue_id AND (c.id = o.contact_id OR c.phone = o.recipient_phone))"
     "   AS opted_out, o.purpose, o.venue_id"
     " FROM outbox o WHERE o.state IN ('pending', 'sending') AND o.next_attempt_at <= now()"
+    " AND (o.after_id IS NULL OR NOT EXISTS (SELECT 1 FROM outbox a WHERE a.id = o.after_id"
+    "   AND a.state IN ('pending', 'sending', 'held')))"
     " ORDER BY o.priority DESC, o.next_attempt_at, o.id LIMIT 1 FOR UPDATE OF o SKIP LOCKED";
 
 enum { C_ID, C_KIND, C_PHONE, C_BSUID, C_BODY, C_CTX, C_TNAME, C_TLANG, C_TPARAMS, C_AUTO,
@@ -331,6 +334,142 @@ static int record_result(struct wctx *x, const struct row *w, const struct wa_re
     }
 }
 
+/* ---- a closed 24-hour window: what a person wrote waits ---- */
+
+/* Texts to staff, and a salesperson's reply to a client, wait for the
+ * recipient's next message rather than be replaced by a template (which
+ * would carry none of their words); automated texts to clients still go as
+ * their template. */
+static bool holdable(const struct row *w)
+{
+    const char *purpose = col(w, C_PURPOSE);
+
+    return strcmp(col(w, C_KIND), "text") == 0 &&
+           (db_i64(w->r, 0, C_STAFF) != 0 || (purpose && strcmp(purpose, "reply") == 0));
+}
+
+static const char sql_hold[] =
+    "UPDATE outbox SET state = 'held' WHERE id IN (SELECT id FROM outbox WHERE venue_id = $1"
+    " AND (id = $2 OR (state = 'pending' AND kind = 'text'"
+    "  AND recipient_phone IS NOT DISTINCT FROM $3 AND recipient_bsuid IS NOT DISTINCT FROM $4"
+    "  AND (staff_id IS NOT NULL OR purpose = 'reply')))"
+    " FOR UPDATE SKIP LOCKED) RETURNING id";
+static const char sql_waiting_recent[] =
+    "SELECT EXISTS (SELECT 1 FROM outbox WHERE venue_id = $1 AND purpose = 'waiting'"
+    " AND recipient_phone IS NOT DISTINCT FROM $2 AND recipient_bsuid IS NOT DISTINCT FROM $3"
+    " AND state NOT IN ('failed', 'cancelled') AND created_at > now() - interval '1 hour')";
+static const char sql_held_leads[] =
+    "SELECT COALESCE(sum(x.n), 0)::bigint, COALESCE(string_agg(x.label, ', ' ORDER BY x.first),"
+    " '') FROM (SELECT min(o.id) AS first, count(*) AS n, CASE WHEN o.lead_id IS NOT NULL THEN"
+    "  '#' || o.lead_id || COALESCE(' ' || l.name, '') END AS label"
+    " FROM outbox o LEFT JOIN leads l ON l.id = o.lead_id WHERE o.venue_id = $1"
+    " AND o.state = 'held' AND o.recipient_phone IS NOT DISTINCT FROM $2"
+    " AND o.recipient_bsuid IS NOT DISTINCT FROM $3 GROUP BY o.lead_id, l.name) x";
+
+/* The staff template's one line: how many messages wait, about which leads. */
+static int waiting_line(struct wctx *x, const struct row *w, struct buf *out)
+{
+    char v[24];
+    const char *p[3] = {db_i64s(x->venue_id, v), col(w, C_PHONE), col(w, C_BSUID)};
+    struct staff_info s;
+    PGresult *r = NULL;
+    json_t *vars = NULL;
+    int rc = db_exec(x->db, sql_held_leads, 3, p, &r);
+
+    staff_info_init(&s);
+    rc = rc ? rc : staff_load(x, db_i64(w->r, 0, C_STAFF), &s);
+    if (!rc) {
+        vars = json_pack("{s:I, s:s}", "count", (json_int_t)db_i64(r, 0, 0), "leads",
+                         db_str(r, 0, 1) ? db_str(r, 0, 1) : "");
+        rc = vars ? RB_OK : RB_ENOMEM;
+    }
+    if (!rc) {
+        const char *leads = db_str(r, 0, 1);
+        rc = render(x, staff_lang(&s), leads && leads[0] ? "waiting_staff_leads" : "waiting_staff",
+                    vars, out);
+    }
+    json_decref(vars);
+    staff_info_release(&s);
+    PQclear(r);
+    return rc;
+}
+
+/* Queues the template that tells the recipient something waits for them. */
+static int waiting_notice(struct wctx *x, const struct row *w)
+{
+    bool staff = db_i64(w->r, 0, C_STAFF) != 0;
+    char line[900];
+    struct outbox_msg m;
+    struct buf body;
+    json_t *params = NULL;
+    int64_t id = 0;
+    int rc = RB_OK;
+
+    buf_init(&body, 1024);
+    memset(&m, 0, sizeof(m));
+    m.venue_id = x->venue_id;
+    m.contact_id = db_i64(w->r, 0, C_CONTACT);
+    m.phone = col(w, C_PHONE);
+    m.bsuid = col(w, C_BSUID);
+    m.lead_id = db_i64(w->r, 0, C_LEAD);
+    m.staff_id = db_i64(w->r, 0, C_STAFF);
+    m.kind = "template";
+    m.template_name = col(w, C_TNAME);
+    m.template_lang = col(w, C_TLANG);
+    m.purpose = "waiting";
+    if (staff) {
+        rc = waiting_line(x, w, &body);
+        flatten_line(body.p, line, sizeof(line));
+        params = rc ? NULL : json_pack("[s]", line);
+        rc = rc ? rc : (params ? RB_OK : RB_ENOMEM);
+        m.body = line;
+    } else {
+        params = col(w, C_TPARAMS) ? json_loads(col(w, C_TPARAMS), 0, NULL) : NULL;
+        m.body = col(w, C_TNAME);
+    }
+    m.template_params = params;
+    rc = rc ? rc : store_outbox_add(x->db, &m, &id);
+    json_decref(params);
+    buf_release(&body);
+    return rc;
+}
+
+/* The recipient's window is closed: this row and every other text waiting
+ * for them are held (nothing is sent, nothing recorded as sent) until they
+ * write; a template tells them so, at most once an hour. */
+static int hold(struct wctx *x, const struct row *w)
+{
+    char v[24], ids[24];
+    const char *p[4] = {db_i64s(x->venue_id, v), db_i64s(w->id, ids), col(w, C_PHONE),
+                        col(w, C_BSUID)};
+    const char *q[3] = {v, col(w, C_PHONE), col(w, C_BSUID)};
+    PGresult *r = NULL;
+    bool recent = false;
+    int held = 0;
+    int rc = db_exec(x->db, sql_hold, 4, p, &r);
+
+    held = rc ? 0 : PQntuples(r);
+    PQclear(r);
+    r = NULL;
+    rc = rc ? rc : db_exec(x->db, sql_waiting_recent, 3, q, &r);
+    if (!rc) {
+        recent = db_bool(r, 0, 0);
+    }
+    PQclear(r);
+    if (!rc && !recent && col(w, C_TNAME)) {
+        rc = waiting_notice(x, w);
+    }
+    if (!rc) {
+        log_event(LOG_INFO, "outbox.held", "outbox=%lld lead=%lld held=%d notice=%s to=%s",
+                  (long long)w->id, (long long)db_i64(w->r, 0, C_LEAD), held,
+                  recent            ? "recent"
+                  : col(w, C_TNAME) ? "queued"
+                                    : "no_template",
+                  log_phone(col(w, C_PHONE)));
+    }
+    return rc;
+}
+
 /* Sends the claimed row (its 'sending' state committed) and records how it went. */
 static int deliver(struct wctx *x, struct row *w, const json_t *msg)
 {
@@ -387,6 +526,8 @@ int sender_run_one(struct wctx *x, struct ratelimit *rl, int *wait_ms)
         const char *q[5] = {db_i64s(w.id, ids), NULL, "opted out", "cancelled", "f"};
         log_event(LOG_INFO, "outbox.held", "outbox=%lld reason=opted_out", (long long)w.id);
         rc = db_exec(x->db, sql_failed, 5, q, NULL);
+    } else if (!w.in_window && holdable(&w)) {
+        rc = hold(x, &w);
     } else if ((rc = build(&w, &msg)) != RB_OK) {
         struct wa_result res;
         wa_result_init(&res);

@@ -14,6 +14,7 @@
 #include "egress/whatsapp.h"
 #include "store/contacts.h"
 #include "store/events.h"
+#include "store/outbox.h"
 
 #define EVENT_MAX_ATTEMPTS 20
 #define TICK_EVERY_MS 60000
@@ -89,13 +90,50 @@ static void ctx_end(struct wctx *x)
     app_snapshot_put(x->app, x->snap);
 }
 
-/* E.164 from webhook digits ("923001234567" → "+923001234567"). */
+/* E.164 from webhook digits ("923001234567" → "+923001234567"); "" when
+ * they are not a phone number (7 to 15 digits, the first not 0). */
 static void phone_e164(const char *digits, char out[24])
 {
+    const char *d = digits && digits[0] == '+' ? digits + 1 : digits;
+    size_t n = d ? strspn(d, "0123456789") : 0;
+
     out[0] = '\0';
-    if (digits && digits[0] && strlen(digits) < 20) {
-        snprintf(out, 24, "%s%s", digits[0] == '+' ? "" : "+", digits);
+    if (d && n >= 7 && n <= 15 && d[n] == '\0' && d[0] != '0') {
+        snprintf(out, 24, "+%s", d);
     }
+}
+
+/* A sender that is neither a phone number nor a BSUID: the message is kept
+ * (no contact; its wa_id as written) and the event fails with the reason. */
+static int unknown_sender(struct wctx *x, const struct wa_message *m)
+{
+    struct message_in in = {x->venue_id, 0, 0, x->event_id, "client", m->wamid, m->type,
+                            m->text, m->media_id, m->media_mime, m->context_id, m->timestamp,
+                            m->from ? m->from : ""};
+    int64_t msg = 0;
+    int rc = store_message_in(x->db, &in, &msg);
+
+    if (rc && rc != RB_ECONFLICT) {
+        return rc;
+    }
+    snprintf(x->failed, sizeof(x->failed), "sender is not a phone number: \"%.120s\"",
+             m->from ? m->from : "");
+    log_event(LOG_WARN, "message.bad_sender", "event=%lld msg=%lld from=%s", (long long)x->event_id,
+              (long long)msg, log_q(m->from, 120));
+    return RB_OK;
+}
+
+/* Any message opens the writer's 24-hour window: what waited for them goes. */
+static int release_held(struct wctx *x, int64_t contact, const char *phone)
+{
+    int released = 0;
+    int rc = store_outbox_release(x->db, x->venue_id, contact, phone[0] ? phone : NULL, &released);
+
+    if (!rc && released) {
+        log_event(LOG_INFO, "outbox.released", "event=%lld contact=%lld rows=%d",
+                  (long long)x->event_id, (long long)contact, released);
+    }
+    return rc;
 }
 
 static int process_message(struct wctx *x, const json_t *payload)
@@ -110,6 +148,9 @@ static int process_message(struct wctx *x, const json_t *payload)
         return RB_OK; /* kept in inbound_events; nothing to act on */
     }
     phone_e164(m.from, phone);
+    if (!phone[0] && !m.from_user_id) {
+        return unknown_sender(x, &m);
+    }
     rc = store_contact_upsert(x->db, x->venue_id, phone[0] ? phone : NULL, m.from_user_id,
                               m.profile_name, m.timestamp ? m.timestamp : x->now_s, &contact);
     if (rc) {
@@ -117,6 +158,10 @@ static int process_message(struct wctx *x, const json_t *payload)
     }
     rc = store_staff_by_contact(x->db, x->venue_id, phone[0] ? phone : NULL, contact, &staff);
     if (rc && rc != RB_ENOTFOUND) {
+        return rc;
+    }
+    rc = release_held(x, contact, phone);
+    if (rc) {
         return rc;
     }
     struct message_in in = {x->venue_id, contact, staff, x->event_id, staff ? "staff" : "client",
@@ -158,17 +203,28 @@ static int process_event(struct wctx *x, const char *kind, const json_t *payload
     return RB_OK;
 }
 
+/* An error no retry can mend (input the store refuses, a malformed value)
+ * against one that passes (the store or an upstream down, a race). */
+static bool permanent(int rc)
+{
+    return rc == RB_EINVAL || rc == RB_EPARSE || rc == RB_ETOOBIG;
+}
+
 static void event_failed(struct worker *w, const struct event_claim *e, int rc)
 {
     int delay = (int)wa_backoff_ms(e->attempts + 1, 1000, 300000, (uint64_t)e->id);
-    int give_up = e->attempts + 1 >= EVENT_MAX_ATTEMPTS;
+    bool perm = permanent(rc);
+    int give_up = perm || e->attempts + 1 >= EVENT_MAX_ATTEMPTS;
+    char why[96];
 
+    snprintf(why, sizeof(why), "%s%s", perm ? "permanent: " : "", rb_strerror(rc));
     db_rollback(w->db);
     APP_COUNT(w->ws->app, events_failed);
     log_event(give_up ? LOG_ERROR : LOG_WARN, "event.failed",
-              "event=%lld attempt=%d error=%s retry_ms=%d", (long long)e->id, e->attempts + 1,
-              rb_strerror(rc), give_up ? -1 : delay);
-    if (store_event_retry(w->db, e->id, delay, rb_strerror(rc), give_up)) {
+              "event=%lld attempt=%d error=%s class=%s retry_ms=%d", (long long)e->id,
+              e->attempts + 1, rb_strerror(rc), perm ? "permanent" : "transient",
+              give_up ? -1 : delay);
+    if (store_event_retry(w->db, e->id, delay, why, give_up)) {
         /* store down: the row stays pending and is claimed again later */
     }
 }
@@ -193,7 +249,12 @@ static int run_event(struct worker *w)
     x.event_id = e.id;
     payload = json_loads(e.payload, 0, NULL);
     rc = payload ? process_event(&x, e.kind, payload) : RB_OK;
-    if (!rc) {
+    if (!rc && x.failed[0]) {
+        /* what could be kept is kept (this transaction); the event fails now */
+        rc = store_event_retry(w->db, e.id, 0, x.failed, 1);
+        log_event(LOG_ERROR, "event.failed", "event=%lld class=permanent reason=%s",
+                  (long long)e.id, log_q(x.failed, (size_t)-1));
+    } else if (!rc) {
         rc = store_event_done(w->db, e.id);
     }
     if (!rc) {

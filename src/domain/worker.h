@@ -32,6 +32,9 @@ struct wctx {
     int64_t venue_id;
     int64_t now_s;             /* Unix seconds when the unit started */
     int64_t event_id;          /* the inbound event, 0 for jobs */
+    /* Set by the unit when no retry can help: what could be kept was, and
+     * the event fails at once with this reason. */
+    char failed[200];
 };
 
 /* Hooks implemented by the domain (domain/leads.c, handlers/); each runs

@@ -37,10 +37,10 @@ static const char sql_staff_link[] =
 
 static const char sql_msg[] =
     "INSERT INTO messages (venue_id, contact_id, staff_id, direction, party, wamid, type, body,"
-    " media_id, media_mime, context_wamid, event_id, created_at)"
-    " VALUES ($1, $2, NULLIF($3::bigint, 0), 'in', $4, $5, $6, $7, $8, $9, $10,"
-    " NULLIF($11::bigint, 0), CASE WHEN $12::bigint > 0 THEN to_timestamp($12::bigint)"
-    " ELSE now() END) ON CONFLICT DO NOTHING RETURNING id";
+    " media_id, media_mime, context_wamid, event_id, created_at, sender_wa_id)"
+    " VALUES ($1, NULLIF($2::bigint, 0), NULLIF($3::bigint, 0), 'in', $4, $5, $6, $7, $8, $9,"
+    " $10, NULLIF($11::bigint, 0), CASE WHEN $12::bigint > 0 THEN to_timestamp($12::bigint)"
+    " ELSE now() END, $13) ON CONFLICT DO NOTHING RETURNING id";
 
 static int find(struct dbconn *c, const char *const *p, int64_t *id)
 {
@@ -114,12 +114,21 @@ int store_staff_by_contact(struct dbconn *c, int64_t venue, const char *phone, i
 int store_message_in(struct dbconn *c, const struct message_in *m, int64_t *id)
 {
     char vs[24], cs[24], ss[24], es[24], ts[24];
-    const char *p[12] = {db_i64s(m->venue_id, vs), db_i64s(m->contact_id, cs),
-                         db_i64s(m->staff_id, ss), m->party, m->wamid, m->type, m->body,
-                         m->media_id, m->media_mime, m->context_wamid,
-                         db_i64s(m->event_id, es), db_i64s(m->at_s, ts)};
+    const char *p[13] = {db_i64s(m->venue_id, vs),
+                         db_i64s(m->contact_id, cs),
+                         db_i64s(m->staff_id, ss),
+                         m->party,
+                         m->wamid,
+                         m->type,
+                         m->body,
+                         m->media_id,
+                         m->media_mime,
+                         m->context_wamid,
+                         db_i64s(m->event_id, es),
+                         db_i64s(m->at_s, ts),
+                         m->sender_wa_id};
     PGresult *r = NULL;
-    int rc = db_exec(c, sql_msg, 12, p, &r);
+    int rc = db_exec(c, sql_msg, 13, p, &r);
 
     if (!rc && PQntuples(r) == 0) {
         rc = RB_ECONFLICT;

@@ -30,6 +30,7 @@ struct message_in {
     const char *party; /* client or staff */
     const char *wamid, *type, *body, *media_id, *media_mime, *context_wamid;
     int64_t at_s;      /* WhatsApp's timestamp */
+    const char *sender_wa_id; /* the sender as written when no contact fits, else NULL */
 };
 
 /* Inserts it; RB_ECONFLICT when that wamid is already logged (a replay). */

@@ -22,7 +22,7 @@ struct outbox_msg {
     int64_t lead_id;           /* the lead it is about, 0 if none */
     int64_t staff_id;          /* recipient when staff, 0 for a client */
     const char *kind;          /* "text" or "template" */
-    const char *body;          /* text body (may be split when over 4096 chars) */
+    const char *body;          /* text body (split into parts when over the limit) */
     const char *context_wamid; /* quote this message, optional */
     const char *template_name; /* kind template, or the fallback for text */
     const char *template_lang;
@@ -41,5 +41,17 @@ struct outbox_msg {
  * so it does not meet the same limit at once. *id gets the row.
  */
 RB_MUST_CHECK int store_outbox_add(struct dbconn *c, const struct outbox_msg *m, int64_t *id);
+
+/*
+ * A text over WhatsApp's limit (core/split.h) is queued as parts, each a row
+ * about the same lead, each sent after the one before it (after_id); a
+ * coalesce_key is then not used. *id is the first part.
+ *
+ * Rows held (state 'held') while the recipient's 24-hour window was closed
+ * become due again, in their order, when the recipient writes: contact_id
+ * or phone names them. *released is how many.
+ */
+RB_MUST_CHECK int store_outbox_release(struct dbconn *c, int64_t venue_id, int64_t contact_id,
+                                       const char *phone, int *released);
 
 #endif

@@ -32,7 +32,9 @@ static const char sql_history[] =
     "   WHERE a.lead_id = $1 AND a.action IN ('lead.assign', 'payment.record')"
     " UNION ALL SELECT m.direction, m.created_at, m.type, NULL, m.body, s.name, m.id"
     "   FROM messages m LEFT JOIN staff s ON s.id = m.staff_id"
-    "   WHERE m.lead_id = $1 AND m.party = 'client') t"
+    "   WHERE m.lead_id = $1 AND m.party = 'client'"
+    " UNION ALL SELECT 'waiting', o.created_at, o.kind, NULL, o.body, NULL, o.id"
+    "   FROM outbox o WHERE o.lead_id = $1 AND o.state = 'held' AND o.staff_id IS NULL) t"
     " ORDER BY at DESC, k DESC LIMIT $2 OFFSET $3";
 static const char sql_list[] =
     "SELECT id FROM leads WHERE venue_id = $1 AND ($2::bigint = 0 OR assigned_staff_id = $2)"
@@ -328,6 +330,7 @@ static int history_row(struct hctx *h, const PGresult *r, int i, struct buf *bod
                     : strcmp(kind, "lead.assign") == 0    ? "hist_assign"
                     : strcmp(kind, "payment.record") == 0 ? "hist_payment"
                     : strcmp(kind, "in") == 0   ? "hist_in"
+                    : strcmp(kind, "waiting") == 0 ? "hist_waiting"
                                                 : "hist_out",
                     vars, body);
     }

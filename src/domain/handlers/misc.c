@@ -13,6 +13,25 @@
 
 static const char sql_link[] =
     "UPDATE messages SET lead_id = $3 WHERE venue_id = $1 AND id = $2 AND lead_id IS NULL";
+static const char sql_window_open[] =
+    "SELECT COALESCE(last_inbound_at > now() - ($3::int * interval '1 hour'), false)"
+    " FROM contacts WHERE venue_id = $1 AND id = $2";
+
+/* Whether the client of l wrote within the window (a free text may go). */
+static int client_window_open(struct wctx *x, const struct lead_row *l, bool *open)
+{
+    char v[24], c[24], w[24];
+    const char *p[3] = {db_i64s(x->venue_id, v), db_i64s(l->contact_id, c),
+                        db_i64s(x->snap->config->window_hours, w)};
+    PGresult *r = NULL;
+    int rc = db_exec(x->db, sql_window_open, 3, p, &r);
+
+    if (!rc) {
+        *open = PQntuples(r) > 0 && db_bool(r, 0, 0);
+    }
+    PQclear(r);
+    return rc;
+}
 
 int h_client_reply(struct hctx *h)
 {
@@ -25,6 +44,7 @@ int h_client_reply(struct hctx *h)
     struct client_msg cm;
     json_t *vars = NULL, *params = NULL;
     int64_t outbox = 0;
+    bool open = true;
     int rc;
 
     if (!text) {
@@ -51,9 +71,16 @@ int h_client_reply(struct hctx *h)
     }
     rc = rc ? rc : (h->message_id ? db_exec(h->x->db, sql_link, 3, p, NULL) : RB_OK);
     rc = rc ? rc : lead_staff_contacted(h->x, h->lead, h->me->id);
+    rc = rc ? rc : client_window_open(h->x, h->lead, &open);
+    if (!rc && !open) {
+        /* the sender holds the words and sends the follow-up template */
+        rc = lead_vars(h->x, h->lang, h->lead, &vars);
+        rc = rc ? rc : reply(h, "reply_window_closed", vars);
+    }
     if (!rc) {
-        log_event(LOG_INFO, "client.replied", "lead=%lld staff=%lld outbox=%lld",
-                  (long long)h->lead->id, (long long)h->me->id, (long long)outbox);
+        log_event(LOG_INFO, "client.replied", "lead=%lld staff=%lld outbox=%lld window=%s",
+                  (long long)h->lead->id, (long long)h->me->id, (long long)outbox,
+                  open ? "open" : "closed");
     }
 out:
     json_decref(vars);
