@@ -43,7 +43,8 @@ BENCH_FAKE := build/release/bench/fake_upstream
 .PHONY: all deps run test unit bench stop check clean format check-format check-layers \
 	check-headers release-build test-build bench-build
 
-all: bin/rabta
+# `make` alone installs what is missing first, like `make run`.
+all: release-build
 
 # Installs what is missing (apt-get, as root) and does nothing when all is present.
 deps:

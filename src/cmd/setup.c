@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,108 +28,6 @@ static char *abs_home(const char *home)
     char *r = realpath(home, NULL);
 
     return r ? r : rb_strdup(home);
-}
-
-/* The PostgreSQL server binaries: $PG_BINDIR, Debian's versioned dir, or PATH. */
-static void pg_bindir(char *out, size_t n)
-{
-    const char *env = getenv("PG_BINDIR");
-    glob_t g;
-
-    if (env && env[0]) {
-        snprintf(out, n, "%s/", env);
-        return;
-    }
-    out[0] = '\0';
-    if (glob("/usr/lib/postgresql/*/bin/initdb", 0, NULL, &g) == 0 && g.gl_pathc) {
-        snprintf(out, n, "%.*s", (int)(strlen(g.gl_pathv[g.gl_pathc - 1]) - 6),
-                 g.gl_pathv[g.gl_pathc - 1]);
-    }
-    globfree(&g);
-}
-
-/* Runs a shell command line, as the unprivileged user "rabta" when we are root
- * (PostgreSQL refuses to run as root). */
-static int run_as_pg(const char *cmdline)
-{
-    char buf[4096];
-
-    if (geteuid() == 0) {
-        snprintf(buf, sizeof(buf), "runuser -u rabta -- sh -c '%s'", cmdline);
-    } else {
-        snprintf(buf, sizeof(buf), "%s", cmdline);
-    }
-    return system(buf) == 0 ? RB_OK : RB_EINTERNAL;
-}
-
-static int prepare_dirs(const char *var)
-{
-    char cmd[8192];
-
-    mkdir(var, 0755);
-    if (geteuid() != 0) {
-        return RB_OK;
-    }
-    snprintf(cmd, sizeof(cmd),
-             "id -u rabta >/dev/null 2>&1 || useradd --system --no-create-home "
-             "--shell /usr/sbin/nologin rabta; mkdir -p '%s/pg' '%s/run' && chown rabta '%s' "
-             "'%s/pg' '%s/run'",
-             var, var, var, var, var);
-    return system(cmd) == 0 ? RB_OK : RB_EINTERNAL;
-}
-
-int embedded_pg_start(const char *home, char **conninfo)
-{
-    char *h = abs_home(home);
-    char var[1024], bin[512], cmd[4096], pidfile[1100];
-    struct stat st;
-    int rc;
-
-    snprintf(var, sizeof(var), "%s/var", h);
-    pg_bindir(bin, sizeof(bin));
-    rc = prepare_dirs(var);
-    snprintf(pidfile, sizeof(pidfile), "%s/pg/PG_VERSION", var);
-    if (!rc && stat(pidfile, &st) != 0) {
-        fprintf(stderr, "rabta: creating the embedded PostgreSQL cluster in %s/pg\n", var);
-        snprintf(cmd, sizeof(cmd),
-                 "%sinitdb -D %s/pg -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 "
-                 ">%s/initdb.log 2>&1",
-                 bin, var, var);
-        rc = run_as_pg(cmd);
-    }
-    snprintf(pidfile, sizeof(pidfile), "%s/pg/postmaster.pid", var);
-    if (!rc && stat(pidfile, &st) != 0) {
-        snprintf(cmd, sizeof(cmd),
-                 "%spg_ctl -D %s/pg -l %s/pg.log -w -o \"-c listen_addresses= "
-                 "-c unix_socket_directories=%s/run\" start >/dev/null",
-                 bin, var, var, var);
-        rc = run_as_pg(cmd);
-    }
-    if (rc) {
-        fprintf(stderr, "rabta: could not start the embedded PostgreSQL (see %s/pg.log)\n", var);
-    } else {
-        char ci[1200];
-        snprintf(ci, sizeof(ci), "host=%s/run dbname=rabta user=postgres", var);
-        *conninfo = rb_strdup(ci);
-        fprintf(stderr, "rabta: embedded PostgreSQL at %s/pg (socket %s/run); stop it with "
-                        "`make stop`\n", var, var);
-    }
-    free(h);
-    return rc;
-}
-
-int embedded_pg_stop(const char *home)
-{
-    char *h = abs_home(home);
-    char bin[512], cmd[4096];
-    int rc;
-
-    pg_bindir(bin, sizeof(bin));
-    snprintf(cmd, sizeof(cmd), "[ ! -f %s/var/pg/postmaster.pid ] || %spg_ctl -D %s/var/pg -m fast "
-             "-w stop >/dev/null", h, bin, h);
-    rc = run_as_pg(cmd);
-    free(h);
-    return rc;
 }
 
 /* The embedded cluster has no "rabta" database until the first start. */

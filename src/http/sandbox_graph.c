@@ -16,7 +16,7 @@ static const char sql_keep[] =
     " VALUES ($1, $2, 'wamid.SBX' || to_hex((random() * 2147483647)::int) || '.'"
     " || (SELECT COALESCE(max(id), 0) + 1 FROM sandbox_messages), $3::jsonb) RETURNING wamid";
 static const char sql_sent[] =
-    "SELECT id, request::text FROM sandbox_messages WHERE recipient = $1 AND id > $2::bigint"
+    "SELECT id, request::text, wamid FROM sandbox_messages WHERE recipient = $1 AND id > $2::bigint"
     " ORDER BY id LIMIT 50";
 
 static void sent_list(struct http_ctx *ctx, struct http_req *req, struct http_resp *resp)
@@ -36,8 +36,8 @@ static void sent_list(struct http_ctx *ctx, struct http_req *req, struct http_re
         resp->content_type = "application/json";
         buf_say(&resp->body, "{\"messages\":[");
         for (int i = 0; i < PQntuples(r); i++) {
-            buf_say(&resp->body, "%s{\"id\":%s,\"request\":%s}", i ? "," : "",
-                    PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
+            buf_say(&resp->body, "%s{\"id\":%s,\"wamid\":\"%s\",\"request\":%s}", i ? "," : "",
+                    PQgetvalue(r, i, 0), PQgetvalue(r, i, 2), PQgetvalue(r, i, 1));
         }
         buf_say(&resp->body, "]}");
     }
@@ -76,11 +76,12 @@ static void send_message(struct http_ctx *ctx, struct http_req *req, struct http
     }
     resp->status = 200;
     resp->content_type = "application/json";
-    buf_say(&resp->body,
-            "{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"%s\",\"wa_id\":\"%s\"}],"
-            "\"messages\":[{\"id\":\"%s\"}]}",
-            to ? to : recipient, to && to[0] == '+' ? to + 1 : (to ? to : recipient),
-            PQgetvalue(r, 0, 0));
+    buf_say(
+        &resp->body,
+        "{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"%s\",\"wa_id\":\"%s\"}],"
+        "\"messages\":[{\"id\":\"%s\"}]}",
+        to ? to : recipient, to && to[0] == '+' ? to + 1 : (to ? to : recipient),
+        PQgetvalue(r, 0, 0));
 out:
     PQclear(r);
     db_release(ctx->app->db, c);
