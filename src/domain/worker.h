@@ -26,12 +26,16 @@ struct http_client;
 /* The context of one unit of work (borrowed by the callee). */
 struct wctx {
     struct app *app;
-    struct snapshot *snap;     /* config, prompts, intents of this unit */
-    struct dbconn *db;         /* a transaction is open */
-    struct http_client *http;  /* this thread's curl handle (Gemini, Graph) */
+    struct snapshot *snap;    /* config, prompts, intents of this unit */
+    struct dbconn *db;        /* a transaction is open */
+    struct http_client *http; /* this thread's curl handle (Gemini, Graph) */
     int64_t venue_id;
-    int64_t now_s;             /* Unix seconds when the unit started */
-    int64_t event_id;          /* the inbound event, 0 for jobs */
+    int64_t now_s;    /* Unix seconds when the unit started */
+    int64_t event_id; /* the inbound event, 0 for jobs */
+    /* A job's result of domain_job_outside (an HTTP call's outcome), read by
+     * domain_job in the transaction after it; freed with outside_free. */
+    void *outside;
+    void (*outside_free)(void *outside);
 };
 
 /* Hooks implemented by the domain (domain/leads.c, handlers/); each runs
@@ -49,6 +53,11 @@ int domain_staff_message(struct wctx *x, const struct wa_message *m, int64_t sta
 int domain_leadgen(struct wctx *x, const json_t *payload);
 /* A due job of a kind the domain queued. RB_ENOTFOUND for an unknown kind. */
 int domain_job(struct wctx *x, const char *kind, const json_t *payload);
+/* The part of a job that must not hold a transaction (an HTTP call): runs
+ * before domain_job with NO transaction open on x->db (a statement there
+ * commits on its own) and leaves its outcome in x->outside. The job row is
+ * leased meanwhile (run_at moved forward), so a crash retries it later. */
+int domain_job_outside(struct wctx *x, const char *kind, const json_t *payload);
 /* Periodic checks (stale leads, reminders); runs about once a minute on one
  * worker at a time across all processes (advisory lock). */
 int domain_tick(struct wctx *x);
