@@ -26,12 +26,12 @@ struct http_client;
 /* The context of one unit of work (borrowed by the callee). */
 struct wctx {
     struct app *app;
-    struct snapshot *snap;    /* config, prompts, intents of this unit */
-    struct dbconn *db;        /* a transaction is open */
-    struct http_client *http; /* this thread's curl handle (Gemini, Graph) */
+    struct snapshot *snap;     /* config, prompts, intents of this unit */
+    struct dbconn *db;         /* a transaction is open */
+    struct http_client *http;  /* this thread's curl handle (Gemini, Graph) */
     int64_t venue_id;
-    int64_t now_s;    /* Unix seconds when the unit started */
-    int64_t event_id; /* the inbound event, 0 for jobs */
+    int64_t now_s;             /* Unix seconds when the unit started */
+    int64_t event_id;          /* the inbound event, 0 for jobs */
     /* A job's result of domain_job_outside (an HTTP call's outcome), read by
      * domain_job in the transaction after it; freed with outside_free. */
     void *outside;
