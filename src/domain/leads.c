@@ -22,8 +22,9 @@
 
 static const char sql_contact[] =
     "SELECT phone, bsuid, profile_name FROM contacts WHERE venue_id = $1 AND id = $2";
-static const char sql_open_lead[] = "SELECT id FROM leads WHERE venue_id = $1 AND contact_id = $2"
-                                    " AND stage NOT IN ('BOOKED', 'LOST') ORDER BY id LIMIT 1";
+static const char sql_open_lead[] =
+    "SELECT id FROM leads WHERE venue_id = $1 AND contact_id = $2"
+    " AND stage NOT IN ('BOOKED', 'LOST') ORDER BY id LIMIT 1";
 static const char sql_last_lead[] =
     "SELECT id FROM leads WHERE venue_id = $1 AND contact_id = $2 ORDER BY id DESC LIMIT 1";
 static const char sql_lead_insert[] =
@@ -114,18 +115,10 @@ int lead_insert(struct wctx *x, const struct lead_new *n, int64_t *id)
             return rc;
         }
     }
-    const char *p[13] = {db_i64s(x->venue_id, v),
-                         db_i64s(n->contact_id, c),
-                         n->name,
-                         n->phone,
-                         n->source,
-                         n->campaign,
-                         n->leadgen_id,
-                         n->event_date,
-                         db_i64s(n->guests, g),
-                         db_i64s(returning, ret),
-                         lang_name(n->client_lang),
-                         db_i64s(n->assigned, as),
+    const char *p[13] = {db_i64s(x->venue_id, v), db_i64s(n->contact_id, c), n->name, n->phone,
+                         n->source, n->campaign, n->leadgen_id, n->event_date,
+                         db_i64s(n->guests, g), db_i64s(returning, ret),
+                         lang_name(n->client_lang), db_i64s(n->assigned, as),
                          n->contacted_now ? "t" : "f"};
     rc = db_exec(x->db, sql_lead_insert, 13, p, &r);
     if (!rc) {
@@ -289,7 +282,8 @@ out:
 
 /* ---- assignment ---- */
 
-static int staff_available_by_name(struct wctx *x, const char *name, int64_t exclude, int64_t *id)
+static int staff_available_by_name(struct wctx *x, const char *name, int64_t exclude,
+                                   int64_t *id)
 {
     char v[24], e[24];
     const char *p[3] = {db_i64s(x->venue_id, v), name, db_i64s(exclude, e)};
@@ -502,9 +496,9 @@ int lead_welcome(struct wctx *x, struct lead_row *l, bool by_template, int64_t a
 
 static const char *media_key(const char *type)
 {
-    static const char *const known[] = {"image",   "video",    "audio",    "document",
-                                        "sticker", "location", "contacts", NULL};
-    static const char *const keys[] = {"media_image",    "media_video",   "media_audio",
+    static const char *const known[] = {"image", "video", "audio", "document", "sticker",
+                                        "location", "contacts", NULL};
+    static const char *const keys[] = {"media_image",   "media_video",    "media_audio",
                                        "media_document", "media_sticker", "media_location",
                                        "media_contacts"};
 
@@ -573,11 +567,11 @@ out:
 /* ---- opt-outs ---- */
 
 /* Whole messages that stop or resume automated messages (text_phrase_index). */
-static const char *const stop_words[] = {"stop",       "band karo",   "bund karo",
-                                         "band karen", "band karein", "unsubscribe",
-                                         "بند کرو",    "بند کریں",    NULL};
-static const char *const start_words[] = {
-    "start", "shuru karo", "dobara shuru karo", "subscribe", "شروع کرو", "شروع کریں", NULL};
+static const char *const stop_words[] = {"stop", "band karo", "bund karo", "band karen",
+                                         "band karein", "unsubscribe", "بند کرو", "بند کریں",
+                                         NULL};
+static const char *const start_words[] = {"start", "shuru karo", "dobara shuru karo",
+                                          "subscribe", "شروع کرو", "شروع کریں", NULL};
 
 /* 1 for STOP, -1 for START, 0 otherwise (the whole message, any case or punctuation). */
 static int opt_keyword(const char *text)
@@ -717,8 +711,8 @@ static void meta_map(struct wctx *x, const struct graph_lead *gl, struct meta_fi
     if (!f->campaign || !f->campaign[0]) {
         f->campaign = gl->campaign_name;
     }
-    if (value_phone(norm_value(graph_lead_field(gl, map->phone), &b), now.country_code, f->phone) !=
-        RB_OK) {
+    if (value_phone(norm_value(graph_lead_field(gl, map->phone), &b), now.country_code,
+                    f->phone) != RB_OK) {
         f->phone[0] = '\0';
     }
     if (d && datetime_parse(d, &dt) == RB_OK) {
@@ -739,8 +733,8 @@ static int meta_join_open(struct wctx *x, int64_t lead_id, const struct meta_fie
                           const char *leadgen_id)
 {
     char ls[24], g[24];
-    const char *p[6] = {db_i64s(lead_id, ls),  f->campaign, f->date[0] ? f->date : NULL,
-                        db_i64s(f->guests, g), f->name,     leadgen_id};
+    const char *p[6] = {db_i64s(lead_id, ls), f->campaign, f->date[0] ? f->date : NULL,
+                        db_i64s(f->guests, g), f->name, leadgen_id};
     struct say_opts o = {lead_id, "notice", true, NULL};
     struct lead_row l;
     int rc = db_exec(x->db, sql_fill_open, 6, p, NULL);
@@ -833,8 +827,9 @@ static int fetch_outcome(const char *id, int rc, const struct graph_result *r)
     }
     if (r->cls != GRAPH_OK) {
         log_event(r->cls == GRAPH_ALERT ? LOG_ERROR : LOG_WARN, "leadgen.fetch_failed",
-                  "leadgen=%s class=%s status=%ld code=%lld transport=%s", log_q(id, (size_t)-1),
-                  cls, r->http_status, r->code, http_transport_name(r->transport));
+                  "leadgen=%s class=%s status=%ld code=%lld transport=%s",
+                  log_q(id, (size_t)-1), cls, r->http_status, r->code,
+                  http_transport_name(r->transport));
         return RB_EUPSTREAM;
     }
     return RB_OK;
