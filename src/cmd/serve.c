@@ -3,6 +3,7 @@
  * reloads config, intents and prompts, Gemini's included (a set that fails validation is
  * refused and the running one stays); SIGTERM/SIGINT stop cleanly.
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,17 +18,6 @@
 #include "domain/worker.h"
 #include "http/ingest.h"
 #include "http/server.h"
-
-static volatile sig_atomic_t got_stop, got_hup;
-
-static void on_signal(int sig)
-{
-    if (sig == SIGHUP) {
-        got_hup = 1;
-    } else {
-        got_stop = 1;
-    }
-}
 
 static void reload(struct app *app)
 {
@@ -45,15 +35,17 @@ static void reload(struct app *app)
     buf_release(&err);
 }
 
-static void install_signals(void)
+/* SIGTERM, SIGINT and SIGHUP are blocked in every thread (the mask is set
+ * before any thread starts and inherited) and taken only by main's
+ * sigwait: no handler, no flag checked before pause(), so a SIGHUP that
+ * arrives while a reload runs is waited for next rather than lost. */
+static void block_signals(sigset_t *set)
 {
-    struct sigaction sa;
-
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
+    sigemptyset(set);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, set, NULL);
     signal(SIGPIPE, SIG_IGN);
 }
 
@@ -65,14 +57,15 @@ int cmd_serve(int argc, char **argv)
     struct http_server *http = NULL;
     struct http_ctx ctx;
     struct buf err;
-    int rc, level = log_level_parse(getenv("RABTA_LOG"));
+    sigset_t sigs;
+    int rc, sig = 0, level = log_level_parse(getenv("RABTA_LOG"));
 
     (void)argc;
     (void)argv;
     if (level >= 0) {
         log_set_level((enum log_level)level);
     }
-    install_signals();
+    block_signals(&sigs);
     buf_init(&err, 4096);
     rc = setup_app(&app, SETUP_STORE | SETUP_MIGRATE | SETUP_SEED);
     if (!rc) {
@@ -97,17 +90,13 @@ int cmd_serve(int argc, char **argv)
             fprintf(stderr, "rabta: sandbox mode (no WHATSAPP_TOKEN): try `bin/rabta chat --from "
                             "923001234567` in another terminal\n");
         }
-        while (!got_stop) {
-            pause();
-            if (got_hup) {
-                got_hup = 0;
-                reload(&app);
-            }
+        while (sigwait(&sigs, &sig) == 0 && sig == SIGHUP) {
+            reload(&app);
         }
-        log_event(LOG_INFO, "serve.stopping", "%s", "");
+        log_event(LOG_INFO, "serve.stopping", "signal=%d", sig);
     }
     http_stop(http);
-    app.stopping = 1;
+    atomic_store(&app.stopping, 1);
     workers_stop(workers);
     ingest_stop(ingest);
     setup_release(&app);

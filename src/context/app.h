@@ -13,6 +13,7 @@
 #define RB_CONTEXT_APP_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -77,7 +78,7 @@ struct app {
     struct snapshot *snap;
     struct app_counters counters;
     int gemini_waiting; /* workers waiting on Gemini now (atomic) */
-    volatile int stopping;
+    atomic_int stopping; /* set once by serve's main thread, read by every thread */
     int64_t started_ms;
 };
 

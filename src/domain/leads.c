@@ -899,39 +899,77 @@ static int fetch_outcome(const char *id, int rc, const struct graph_result *r)
     return RB_OK;
 }
 
-static int job_fetch_lead(struct wctx *x, const json_t *payload)
+/* What the Graph call of a fetch_lead job brought back (x->outside). */
+struct lead_fetch {
+    struct graph_lead gl;
+    struct graph_result gr;
+    int rc;     /* the call's outcome through fetch_outcome */
+    bool known; /* the lead was already stored: nothing was fetched */
+};
+
+static void lead_fetch_free(void *p)
+{
+    struct lead_fetch *f = p;
+
+    if (f) {
+        graph_result_release(&f->gr);
+        graph_lead_release(&f->gl);
+        free(f);
+    }
+}
+
+/* Outside any transaction: the Graph call, so a slow Meta holds no row lock
+ * and no open transaction. */
+static int fetch_lead_outside(struct wctx *x, const json_t *payload)
 {
     const char *id = json_string_value(json_object_get(payload, "leadgen_id"));
-    int64_t arrival = json_integer_value(json_object_get(payload, "event_id"));
     const struct app_env *env = &x->app->env;
     struct graph_conf conf = {env->graph_base, env->graph_version,
                               env->meta_page_token ? env->meta_page_token : env->wa_token};
-    struct graph_lead gl;
-    struct graph_result gr;
-    bool known = false;
+    struct lead_fetch *f;
     int rc;
 
     if (!id) {
-        log_event(LOG_WARN, "leadgen.dropped", "reason=no_leadgen_id");
         return RB_OK;
     }
-    rc = leadgen_known(x, id, &known);
-    if (rc || known) {
+    f = calloc(1, sizeof(*f));
+    if (!f) {
+        return RB_ENOMEM;
+    }
+    graph_lead_init(&f->gl);
+    graph_result_init(&f->gr);
+    x->outside = f;
+    x->outside_free = lead_fetch_free;
+    rc = leadgen_known(x, id, &f->known);
+    if (rc || f->known) {
         return rc;
     }
     if (!x->http) {
         return RB_EINTERNAL;
     }
-    graph_lead_init(&gl);
-    graph_result_init(&gr);
-    rc = graph_lead_fetch(x->http, &conf, id, &gl, &gr);
-    rc = fetch_outcome(id, rc, &gr);
-    if (!rc && gr.cls == GRAPH_OK) {
-        rc = meta_create(x, &gl, arrival);
+    rc = graph_lead_fetch(x->http, &conf, id, &f->gl, &f->gr);
+    f->rc = fetch_outcome(id, rc, &f->gr);
+    return RB_OK;
+}
+
+/* In the job's transaction: the lead from what the call brought back. */
+static int job_fetch_lead(struct wctx *x, const json_t *payload)
+{
+    const char *id = json_string_value(json_object_get(payload, "leadgen_id"));
+    int64_t arrival = json_integer_value(json_object_get(payload, "event_id"));
+    struct lead_fetch *f = x->outside;
+
+    if (!id) {
+        log_event(LOG_WARN, "leadgen.dropped", "reason=no_leadgen_id");
+        return RB_OK;
     }
-    graph_result_release(&gr);
-    graph_lead_release(&gl);
-    return rc;
+    if (!f || x->outside_free != lead_fetch_free) {
+        return RB_EINTERNAL;
+    }
+    if (f->known || f->rc) {
+        return f->rc;
+    }
+    return f->gr.cls == GRAPH_OK ? meta_create(x, &f->gl, arrival) : RB_OK;
 }
 
 /* ---- the invoicing_push job ---- */
@@ -1031,4 +1069,12 @@ int domain_job(struct wctx *x, const char *kind, const json_t *payload)
         return job_invoicing_push(x, payload);
     }
     return RB_ENOTFOUND;
+}
+
+int domain_job_outside(struct wctx *x, const char *kind, const json_t *payload)
+{
+    if (strcmp(kind, JOB_FETCH_LEAD) == 0) {
+        return fetch_lead_outside(x, payload);
+    }
+    return RB_OK;
 }

@@ -44,10 +44,16 @@ static const char sql_job_add[] =
     " CASE WHEN $4::bigint > 0 THEN to_timestamp($4::bigint) ELSE now() END, $5)"
     " ON CONFLICT (dedupe_key) DO NOTHING";
 static const char sql_job_notify[] = "SELECT pg_notify('rabta_jobs', '')";
+/* Claims the oldest due job and leases it in one statement that commits on
+ * its own: the job's HTTP call (domain_job_outside) runs with no
+ * transaction open, and a process that dies meanwhile leaves the job due
+ * again when the lease ends. */
+#define JOB_LEASE_S "120"
 static const char sql_job_claim[] =
-    "SELECT id, COALESCE(venue_id, 0), kind, payload::text, attempts FROM jobs"
-    " WHERE state = 'pending' AND run_at <= now() ORDER BY run_at, id LIMIT 1"
-    " FOR UPDATE SKIP LOCKED";
+    "UPDATE jobs SET run_at = now() + interval '" JOB_LEASE_S " seconds'"
+    " WHERE id = (SELECT id FROM jobs WHERE state = 'pending' AND run_at <= now()"
+    "   ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
+    " RETURNING id, COALESCE(venue_id, 0), kind, payload::text, attempts";
 static const char sql_job_done[] = "UPDATE jobs SET state = 'done', done_at = now() WHERE id = $1";
 static const char sql_job_retry[] =
     "UPDATE jobs SET attempts = attempts + 1, last_error = $3,"
@@ -277,24 +283,22 @@ static int run_job(struct worker *w)
     struct wctx x;
     json_t *payload;
     char ids[24], ds[24];
-    int rc = db_begin(w->db);
+    int rc = db_exec(w->db, sql_job_claim, 0, NULL, &r);
 
-    if (!rc) {
-        rc = db_exec(w->db, sql_job_claim, 0, NULL, &r);
-    }
     if (!rc && PQntuples(r) == 0) {
         rc = RB_ENOTFOUND;
     }
     if (rc) {
         PQclear(r);
-        db_rollback(w->db);
         return rc;
     }
     int64_t id = db_i64(r, 0, 0);
     int attempts = (int)db_i64(r, 0, 4);
     ctx_begin(w, &x, db_i64(r, 0, 1));
     payload = json_loads(db_str(r, 0, 3), 0, NULL);
-    rc = domain_job(&x, db_str(r, 0, 2), payload);
+    rc = domain_job_outside(&x, db_str(r, 0, 2), payload);
+    rc = rc ? rc : db_begin(w->db);
+    rc = rc ? rc : domain_job(&x, db_str(r, 0, 2), payload);
     const char *p[1] = {db_i64s(id, ids)};
     if (!rc) {
         rc = db_exec(w->db, sql_job_done, 1, p, NULL);
@@ -306,12 +310,14 @@ static int run_job(struct worker *w)
         db_rollback(w->db);
         int delay = (int)wa_backoff_ms(attempts + 1, 2000, 600000, (uint64_t)id);
         const char *q[3] = {ids, db_i64s(delay, ds), rb_strerror(rc)};
-        log_event(LOG_WARN, "job.failed", "job=%lld kind=%s attempt=%d error=%s",
-                  (long long)id, log_q(db_str(r, 0, 2), (size_t)-1), attempts + 1,
-                  rb_strerror(rc));
+        log_event(LOG_WARN, "job.failed", "job=%lld kind=%s attempt=%d error=%s", (long long)id,
+                  log_q(db_str(r, 0, 2), (size_t)-1), attempts + 1, rb_strerror(rc));
         if (db_exec(w->db, sql_job_retry, 3, q, NULL)) {
-            /* store down: retried when claimed again */
+            /* store down: retried when its lease ends */
         }
+    }
+    if (x.outside_free) {
+        x.outside_free(x.outside);
     }
     json_decref(payload);
     PQclear(r);
@@ -499,9 +505,9 @@ int workers_start(struct app *app, int n, struct workers **out)
     rc = ws->threads ? ratelimit_new(s->config->rate_per_second, &ws->rl) : RB_ENOMEM;
     for (int i = 0; i < n && !rc; i++) {
         struct worker *w = calloc(1, sizeof(*w));
-        rc = w ? http_client_new(s->config->connect_timeout_ms, s->config->send_timeout_ms,
-                                 &w->http)
-               : RB_ENOMEM;
+        rc =
+            w ? http_client_new(s->config->connect_timeout_ms, s->config->send_timeout_ms, &w->http)
+              : RB_ENOMEM;
         if (!rc) {
             w->ws = ws;
             w->index = i;

@@ -35,6 +35,10 @@ struct wctx {
     /* Set by the unit when no retry can help: what could be kept was, and
      * the event fails at once with this reason. */
     char failed[200];
+    /* A job's result of domain_job_outside (an HTTP call's outcome), read by
+     * domain_job in the transaction after it; freed with outside_free. */
+    void *outside;
+    void (*outside_free)(void *outside);
 };
 
 /* Hooks implemented by the domain (domain/leads.c, handlers/); each runs
@@ -52,6 +56,11 @@ int domain_staff_message(struct wctx *x, const struct wa_message *m, int64_t sta
 int domain_leadgen(struct wctx *x, const json_t *payload);
 /* A due job of a kind the domain queued. RB_ENOTFOUND for an unknown kind. */
 int domain_job(struct wctx *x, const char *kind, const json_t *payload);
+/* The part of a job that must not hold a transaction (an HTTP call): runs
+ * before domain_job with NO transaction open on x->db (a statement there
+ * commits on its own) and leaves its outcome in x->outside. The job row is
+ * leased meanwhile (run_at moved forward), so a crash retries it later. */
+int domain_job_outside(struct wctx *x, const char *kind, const json_t *payload);
 /* Periodic checks (stale leads, reminders); runs about once a minute on one
  * worker at a time across all processes (advisory lock). */
 int domain_tick(struct wctx *x);

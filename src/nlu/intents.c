@@ -1433,7 +1433,8 @@ static int load_dir(struct loader *L, const char *dir)
 
     d = opendir(dir);
     if (!d) {
-        lerr(L, dir, 0, "cannot open directory: %s", strerror(errno));
+        char msg[128];
+        lerr(L, dir, 0, "cannot open directory: %s", strerror_r(errno, msg, sizeof(msg)));
         return RB_ENOTFOUND;
     }
     while ((e = readdir(d)) != NULL) {
