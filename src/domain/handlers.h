@@ -310,4 +310,13 @@ RB_MUST_CHECK int resume_pending(struct wctx *x, const struct staff_info *me, en
 RB_MUST_CHECK int fill_missing(struct wctx *x, const json_t *missing, const char *text,
                                json_t *slots, int *filled);
 
+/* reasons.c: the real reason behind a refusal, read from the text. */
+/* True when the text writes an amount with a minus ("-3 lakh", "−200000"). */
+bool text_negative_amount(const char *text);
+/* 1 with the date as written (normalized) in out when the text names a day
+ * its month does not have ("31 feb", "feb 30"), else 0. */
+int text_invalid_date(struct wctx *x, const char *text, char *out, size_t n);
+/* Replies date_invalid (*done true) when h->text names such a date. */
+RB_MUST_CHECK int reply_invalid_date(struct hctx *h, bool *done);
+
 #endif

@@ -268,10 +268,12 @@ int h_availability(struct hctx *h)
     struct rb_date from, to;
     char f[11], t[11];
     struct buf body;
+    bool done = false;
     int rc;
 
     if (!slot_str(h, "date") || parse_range(h, &from, &to) != RB_OK) {
-        return ask(h, "ask_date", need, NULL);
+        rc = reply_invalid_date(h, &done); /* "31 feb": say so, do not ask */
+        return rc || done ? rc : ask(h, "ask_date", need, NULL);
     }
     memset(&a, 0, sizeof(a));
     a.h = h;

@@ -122,6 +122,12 @@ static int chitchat(const char *text)
 
 int h_unknown(struct hctx *h)
 {
+    bool done = false;
+    int err = reply_invalid_date(h, &done); /* "31 feb available hai?" */
+
+    if (err || done) {
+        return err;
+    }
     switch (chitchat(h->text)) {
     case 1: {
         json_t *vars = json_pack("{s:s}", "name", h->me->name ? h->me->name : "");

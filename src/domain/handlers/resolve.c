@@ -9,16 +9,21 @@
 #include "core/str.h"
 #include "domain/handlers.h"
 #include "nlu/catalog.h"
+#include "nlu/namekey.h"
 
 static const char sql_by_id[] = "SELECT id FROM leads WHERE venue_id = $1 AND id = $2";
 static const char sql_by_phone[] =
     "SELECT l.id FROM leads l LEFT JOIN contacts c ON c.id = l.contact_id"
     " WHERE l.venue_id = $1 AND (l.phone = $2 OR c.phone = $2)"
     " ORDER BY (l.stage IN ('BOOKED', 'LOST')), l.id DESC LIMIT 1";
+/* Every named lead (newest first, open ones first), with whether its name
+ * is the one written, exactly or as its first word(s); the rest are
+ * compared by their name key (nlu/namekey.h: زینب is Zainab). */
 static const char sql_by_name[] =
-    "SELECT id, stage NOT IN ('BOOKED', 'LOST') FROM leads WHERE venue_id = $1"
-    " AND (lower(name) = lower($2) OR left(lower(name), length($2) + 1) = lower($2) || ' ')"
-    " ORDER BY 2 DESC, id DESC LIMIT 9";
+    "SELECT id, stage NOT IN ('BOOKED', 'LOST'), name,"
+    " lower(name) = lower($2) OR left(lower(name), length($2) + 1) = lower($2) || ' '"
+    " FROM leads WHERE venue_id = $1 AND name IS NOT NULL AND name <> ''"
+    " ORDER BY 2 DESC, id DESC LIMIT 20000";
 
 static bool all_digits(const char *s)
 {
@@ -50,27 +55,41 @@ static int one_id(struct wctx *x, const char *sql, const char *arg, int64_t *id)
     return rc;
 }
 
-/* Open matches win; one of them is the lead, several are a choice. */
+/* A name written as stored wins over one that only sounds the same
+ * (Zainab / زینب / Zaynab); then open matches win; one of them is the
+ * lead, several are a choice. */
 static int by_name(struct wctx *x, const char *name, int64_t *id, struct lead_choice *ch)
 {
     char v[24];
     const char *p[2] = {db_i64s(x->venue_id, v), name};
     PGresult *r = NULL;
-    size_t open = 0;
-    int rc = db_exec(x->db, sql_by_name, 2, p, &r);
+    size_t open = 0, exact = 0;
+    int rows, rc = db_exec(x->db, sql_by_name, 2, p, &r);
+    bool *hit;
 
     if (rc) {
         return rc;
     }
-    for (int i = 0; i < PQntuples(r); i++) {
-        open += db_bool(r, i, 1);
+    rows = PQntuples(r);
+    hit = calloc((size_t)rows + 1, sizeof(*hit));
+    if (!hit) {
+        PQclear(r);
+        return RB_ENOMEM;
+    }
+    for (int i = 0; i < rows; i++) {
+        exact += db_bool(r, i, 3);
+    }
+    for (int i = 0; i < rows; i++) {
+        hit[i] = exact ? db_bool(r, i, 3) : name_key_match(name, PQgetvalue(r, i, 2));
+        open += hit[i] && db_bool(r, i, 1);
     }
     ch->n = 0;
-    for (int i = 0; i < PQntuples(r) && ch->n < CHOICE_MAX; i++) {
-        if (!open || db_bool(r, i, 1)) {
+    for (int i = 0; i < rows && ch->n < CHOICE_MAX; i++) {
+        if (hit[i] && (!open || db_bool(r, i, 1))) {
             ch->ids[ch->n++] = db_i64(r, i, 0);
         }
     }
+    free(hit);
     PQclear(r);
     if (ch->n == 0) {
         return RB_ENOTFOUND;
@@ -131,8 +150,8 @@ int resolve_offer_choice(struct hctx *h, const struct lead_choice *ch)
         vars = NULL;
     }
     if (!rc) {
-        pending = json_pack("{s:s, s:s, s:O, s:O}", "kind", "choice", "intent", h->intent,
-                            "slots", h->slots, "candidates", ids);
+        pending = json_pack("{s:s, s:s, s:O, s:O}", "kind", "choice", "intent", h->intent, "slots",
+                            h->slots, "candidates", ids);
         rc = pending ? convo_set_pending(h->x, h->me->id, pending) : RB_ENOMEM;
     }
     rc = rc ? rc : reply_body(h, body.p);

@@ -141,7 +141,14 @@ int check_lead_move(struct hctx *h)
     json_t *vars = NULL;
     int rc = check_own_lead(h);
 
-    if (rc || to < 0 || h->me->role == ROLE_OWNER || !backwards(h->lead->stage, to)) {
+    if (!rc && text_negative_amount(h->text)) {
+        /* "Kamran booked -3 lakh": the amount is the reason, not the stage */
+        rc = reply(h, "amount_negative", NULL);
+        return rc ? rc : RB_EPERM;
+    }
+    /* the same stage again is move_same (h_lead_move), not a move backwards */
+    if (rc || to < 0 || h->me->role == ROLE_OWNER || to == h->lead->stage ||
+        !backwards(h->lead->stage, to)) {
         return rc;
     }
     rc = lead_vars(h->x, h->lang, h->lead, &vars);
@@ -317,6 +324,12 @@ static int details_from_text(struct hctx *h, int to)
     }
     if (!slot_str(h, "slot")) {
         json_array_append_new(missing, json_string("slot"));
+    }
+    /* an amount in free text ("booked 15 March Marquee dinner 8 lakh") is the
+     * quote or the booking's amount, never dropped */
+    if ((to == STAGE_QUOTED || to == STAGE_NEGOTIATING || to == STAGE_BOOKED) &&
+        slot_int(h, "amount") < 0) {
+        json_array_append_new(missing, json_string("amount"));
     }
     /* a date in free text is read only for BOOKED ("kal baat karenge" is no event date) */
     if (to == STAGE_BOOKED && !slot_str(h, "date")) {
