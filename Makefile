@@ -76,15 +76,27 @@ build/test/%.o: src/%.c
 	@echo "  CC   $< (test)"
 	$(Q)$(CC) $(TEST_CFLAGS) -c $< -o $@
 
-# A unit test names the modules it links on a line `/* links: nlu/text nlu/values */`;
-# core/ is always linked. Nothing else of Rabta is.
+# A unit test names the modules it is about on a line `/* links: nlu/text nlu/values */`;
+# core/ is always linked, and whatever else it calls comes from the archive of every
+# module (the linker takes only the objects it needs), so a module split in two
+# or a new dependency does not break a test's link line.
 unit_links = $(patsubst %,build/test/%.o,$(shell sed -n 's|^/\* links: *\(.*\) *\*/.*|\1|p' $(1)))
+TEST_LIB := build/test/librabta.a
+REL_LIB := build/release/librabta.a
 
-build/test/unit/%: tests/unit/%.c tests/lib/harness.h $(TEST_OBJ)
+$(TEST_LIB): $(TEST_OBJ)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(REL_LIB): $(REL_OBJ)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+build/test/unit/%: tests/unit/%.c tests/lib/harness.h $(TEST_OBJ) $(TEST_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  UNIT $@"
 	$(Q)$(CC) $(TEST_CFLAGS) -Itests/lib -o $@ $< $(call unit_links,$<) $(CORE_TEST_OBJ) \
-		$(TEST_LDFLAGS) $(PKG_LIBS)
+		$(TEST_LIB) $(TEST_LDFLAGS) $(PKG_LIBS)
 
 $(FAKE_BIN): tests/fake_upstream/fake_upstream.c
 	@mkdir -p $(dir $@)
@@ -103,10 +115,11 @@ build/test/tools/%: tests/tools/%.c $(TEST_OBJ)
 bench_links = $(patsubst %,build/release/%.o,$(shell \
 	sed -n 's|^/\* links: *\(.*\) *\*/.*|\1|p' $(1)))
 
-build/release/bench/%: tests/bench/%.c $(REL_OBJ)
+build/release/bench/%: tests/bench/%.c $(REL_OBJ) $(REL_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  CC   $@"
-	$(Q)$(CC) $(REL_CFLAGS) -Werror -o $@ $< $(call bench_links,$<) $(CORE_REL_OBJ) $(PKG_LIBS)
+	$(Q)$(CC) $(REL_CFLAGS) -Werror -o $@ $< $(call bench_links,$<) $(CORE_REL_OBJ) $(REL_LIB) \
+		$(PKG_LIBS)
 
 $(BENCH_FAKE): tests/fake_upstream/fake_upstream.c
 	@mkdir -p $(dir $@)
@@ -181,11 +194,15 @@ build/fuzz/obj/%.o: src/%.c
 	@echo "  CC   $< (fuzz)"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+build/fuzz/librabta.a: $(FUZZ_OBJ)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ) build/fuzz/librabta.a
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(call fuzz_links,$<) \
-		$(filter build/fuzz/obj/core/%,$(FUZZ_OBJ)) $(PKG_LIBS)
+		$(filter build/fuzz/obj/core/%,$(FUZZ_OBJ)) build/fuzz/librabta.a $(PKG_LIBS)
 
 build/fuzz/seeds/intents: tests/fixtures/corpus/labeled.tsv
 	@rm -rf $@ && mkdir -p $@
