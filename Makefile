@@ -204,7 +204,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ) build/fuzz/librabta.a
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(call fuzz_links,$<) \
 		$(filter build/fuzz/obj/core/%,$(FUZZ_OBJ)) build/fuzz/librabta.a $(PKG_LIBS)
 
-build/fuzz/seeds/intents: tests/fixtures/corpus/labeled.tsv
+build/fuzz/seeds/intents: intents/examples/labeled.tsv
 	@rm -rf $@ && mkdir -p $@
 	@cut -f1 $< | grep -v '^#' | split -l 1 - $@/line-
 
