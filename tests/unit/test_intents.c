@@ -3,7 +3,7 @@
  * test_intents.c - the intents/ rule engine against the real intents/ and
  * config/, hand-written cases, and the labeled corpus.
  *
- * The corpus (tests/fixtures/corpus/labeled.tsv: text, now, expected
+ * The corpus (intents/examples/labeled.tsv: text, now, expected
  * {"intent","slots"}, lang) is scored for intent, slots and lang, overall,
  * per intent and per language; every mismatch is listed as
  * "labeled.tsv:LINE: expected ..., got ...", and intent accuracy under 95%
