@@ -133,33 +133,52 @@ static int gm_example_line(const char *path, int line, char *s, struct gemini_ex
     return ex->user && model ? RB_OK : RB_ENOMEM;
 }
 
-/* Splits examples.tsv into p->examples; collects every problem. */
-static int gm_parse_examples(struct gemini_prompt *p, char *text, struct buf *err)
+/* The number of lines of text (for sizing an array of them). */
+static size_t gm_count_lines(const char *text)
 {
-    size_t cap = 1, len;
-    char *line = text, *next;
-    int lineno = 0, rc = RB_OK, one;
+    size_t n = 1;
 
-    for (next = text; *next; next++) {
-        cap += *next == '\n';
+    for (; *text; text++) {
+        n += *text == '\n';
     }
-    p->examples = calloc(cap, sizeof(*p->examples));
-    if (!p->examples) {
-        return RB_ENOMEM;
-    }
-    for (; line; line = next) {
-        lineno++;
-        next = strchr(line, '\n');
+    return n;
+}
+
+/* Cuts the next line at *cursor in place (no \n, no trailing \r), counting
+ * *lineno, and returns it; NULL when the text is used up. Blank lines and
+ * '#' comments are skipped. */
+static char *gm_next_line(char **cursor, int *lineno)
+{
+    while (*cursor) {
+        char *line = *cursor, *next = strchr(line, '\n');
+        size_t len;
         if (next) {
             *next++ = '\0';
         }
+        *cursor = next;
+        (*lineno)++;
         len = strlen(line);
         if (len > 0 && line[len - 1] == '\r') {
             line[--len] = '\0';
         }
-        if (len == 0 || line[0] == '#') {
-            continue;
+        if (len > 0 && line[0] != '#') {
+            return line;
         }
+    }
+    return NULL;
+}
+
+/* Splits examples.tsv into p->examples; collects every problem. */
+static int gm_parse_examples(struct gemini_prompt *p, char *text, struct buf *err)
+{
+    char *cursor = text, *line;
+    int lineno = 0, rc = RB_OK, one;
+
+    p->examples = calloc(gm_count_lines(text), sizeof(*p->examples));
+    if (!p->examples) {
+        return RB_ENOMEM;
+    }
+    while ((line = gm_next_line(&cursor, &lineno)) != NULL) {
         one = gm_example_line(p->examples_path, lineno, line, &p->examples[p->nexamples], err);
         p->nexamples++; /* counted even when half made, so free releases it */
         if (one == RB_ENOMEM) {
@@ -174,32 +193,15 @@ static int gm_parse_examples(struct gemini_prompt *p, char *text, struct buf *er
  * collects every problem. */
 static int gm_parse_schema(struct gemini_prompt *p, const char *path, struct buf *err)
 {
-    size_t cap = 2;
-    char *line = p->schema_text, *next;
+    char *cursor = p->schema_text, *line;
     int lineno = 0, rc = RB_OK;
 
-    for (next = line; *next; next++) {
-        cap += *next == '\n' ? 2 : 0;
-    }
-    p->schema = calloc(cap, sizeof(*p->schema));
+    p->schema = calloc(2 * gm_count_lines(p->schema_text), sizeof(*p->schema));
     if (!p->schema) {
         return RB_ENOMEM;
     }
-    for (; line; line = next) {
+    while ((line = gm_next_line(&cursor, &lineno)) != NULL) {
         char *tab;
-        size_t len;
-        lineno++;
-        next = strchr(line, '\n');
-        if (next) {
-            *next++ = '\0';
-        }
-        len = strlen(line);
-        if (len > 0 && line[len - 1] == '\r') {
-            line[--len] = '\0';
-        }
-        if (len == 0 || line[0] == '#') {
-            continue;
-        }
         tab = strchr(line, '\t');
         if (!tab || tab == line || !tab[1]) {
             buf_say(err, "%s:%d: expected name<TAB>description\n", path, lineno);
