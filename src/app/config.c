@@ -385,7 +385,9 @@ static void check_whole(struct loader *l)
     }
 }
 
-int config_load(const char *path, struct config **out, struct buf *err)
+/* config_load; with best, *out also gets what could be read when there were
+ * errors (bad values keep their defaults), and RB_EPARSE is still returned. */
+static int load(const char *path, struct config **out, struct buf *err, bool best)
 {
     struct loader l = {0};
     FILE *f = NULL;
@@ -418,12 +420,36 @@ int config_load(const char *path, struct config **out, struct buf *err)
         check_whole(&l);
         rc = l.errors ? RB_EPARSE : RB_OK;
     }
-    if (rc) {
+    if (rc && !(best && rc == RB_EPARSE)) {
         config_free(l.c);
         return rc;
     }
     *out = l.c;
-    return RB_OK;
+    return rc;
+}
+
+int config_load(const char *path, struct config **out, struct buf *err)
+{
+    return load(path, out, err, false);
+}
+
+int config_load_best(const char *path, struct config **out, struct buf *err)
+{
+    *out = NULL;
+    return load(path, out, err, true);
+}
+
+int config_restart_keys(const struct config *old, const struct config *new, struct buf *out)
+{
+    int n = 0;
+
+    if (old->workers != new->workers) {
+        buf_say(out, "%sworkers.count", n++ ? ", " : "");
+    }
+    if (strcmp(old->phone_number_id, new->phone_number_id) != 0) {
+        buf_say(out, "%svenue.phone_number_id", n++ ? ", " : "");
+    }
+    return n;
 }
 
 void config_free(struct config *c)

@@ -84,6 +84,18 @@ struct config {
 /* Loads path into a new snapshot. On any error returns RB_EPARSE (or
  * RB_ENOMEM) with every problem appended to err, one per line. */
 RB_MUST_CHECK int config_load(const char *path, struct config **out, struct buf *err);
+/* Like config_load, but on RB_EPARSE *out still holds what could be read
+ * (bad values keep their defaults; free it), so that the intents and prompts
+ * can be checked in the same run and every problem listed together. */
+RB_MUST_CHECK int config_load_best(const char *path, struct config **out, struct buf *err);
+/*
+ * The keys that differ between old and new and that only a restart applies
+ * ([workers] count: the threads and the store's pool; [venue]
+ * phone_number_id: the venue the store knows), appended to out as
+ * "section.key" separated by ", ". Returns how many. Every other key applies
+ * on reload.
+ */
+int config_restart_keys(const struct config *old, const struct config *new, struct buf *out);
 /* Frees a snapshot; accepts NULL. */
 void config_free(struct config *c);
 /* The hall whose name or alias is s (case-insensitive), NULL if none. */

@@ -60,6 +60,19 @@ static void refill(struct ratelimit *r, int64_t now)
     r->last_ms = now;
 }
 
+void ratelimit_set_rate(struct ratelimit *r, int per_second)
+{
+    pthread_mutex_lock(&r->mu);
+    if (per_second > 0 && (double)per_second != r->rate) {
+        refill(r, clock_mono_ms());
+        r->rate = per_second;
+        if (r->tokens > r->rate) {
+            r->tokens = r->rate;
+        }
+    }
+    pthread_mutex_unlock(&r->mu);
+}
+
 int ratelimit_try(struct ratelimit *r)
 {
     int wait_ms = 0;
@@ -364,6 +377,7 @@ int sender_run_one(struct wctx *x, struct ratelimit *rl, int *wait_ms)
 
     /* The token first: a worker never waits for one with a row claimed
      * (a transaction open), and never waits at all: it turns to events. */
+    ratelimit_set_rate(rl, x->snap->config->rate_per_second); /* the current snapshot's */
     *wait_ms = ratelimit_try(rl);
     if (*wait_ms > 0) {
         return RB_ERATELIMIT;

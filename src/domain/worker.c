@@ -337,6 +337,8 @@ static void *worker_main(void *arg)
         int throttled_ms = 0, src;
         did += run_event(w) != RB_ENOTFOUND;
         ctx_begin(w, &x, 0);
+        http_client_set_timeouts(w->http, x.snap->config->connect_timeout_ms,
+                                 x.snap->config->send_timeout_ms);
         src = sender_run_one(&x, ws->rl, &throttled_ms);
         did += src != RB_ENOTFOUND && src != RB_ERATELIMIT;
         ctx_end(&x);
