@@ -33,6 +33,15 @@ struct staff_conf {
     char *lang;  /* ur, roman_ur, en */
 };
 
+/* [templates]: "name = lang: p1, p2" (see templates.h). */
+struct template_decl {
+    char *name;
+    char *lang;
+    char **params;
+    size_t nparams;
+    int line;
+};
+
 struct lead_field_map {
     char *full_name, *phone, *event_date, *guests, *campaign;
 };
@@ -79,6 +88,9 @@ struct config {
     int big_event_guests;         /* 0 = off; above this, big_event_staff */
     char *big_event_staff;
     char *meta_staff;             /* leads from Meta to this person, NULL = round-robin */
+    /* [templates] */
+    struct template_decl *templates;
+    size_t ntemplates;
 };
 
 /* Loads path into a new snapshot. On any error returns RB_EPARSE (or
@@ -98,6 +110,8 @@ RB_MUST_CHECK int config_load_best(const char *path, struct config **out, struct
 int config_restart_keys(const struct config *old, const struct config *new, struct buf *out);
 /* Frees a snapshot; accepts NULL. */
 void config_free(struct config *c);
+/* The declaration of template name, NULL if none. */
+const struct template_decl *config_find_template(const struct config *c, const char *name);
 /* The hall whose name or alias is s (case-insensitive), NULL if none. */
 const struct hall_conf *config_find_hall(const struct config *c, const char *s);
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/templates.h"
 #include "core/log.h"
 #include "core/str.h"
 #include "egress/graph_leads.h"
@@ -396,7 +397,8 @@ static int greet(struct wctx *x, struct lead_row *l, bool by_template, int64_t a
     const struct config *cfg = x->snap->config;
     const char *staff = l->assignee ? l->assignee : cfg->venue_name;
     json_t *vars = json_pack("{s:s, s:s}", "venue", cfg->venue_name, "staff", staff);
-    json_t *params = json_pack("[s, s]", cfg->venue_name, staff);
+    json_t *params = template_params("client_name", l->name && l->name[0] ? l->name : l->phone,
+                                     "venue", cfg->venue_name, "staff_name", staff, NULL);
     struct client_msg cm;
     struct buf body;
     char ev[24], ls[24];

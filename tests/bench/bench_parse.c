@@ -1,4 +1,4 @@
-/* links: nlu/text nlu/values nlu/catalog nlu/intents app/config */
+/* links: nlu/text nlu/values nlu/catalog nlu/intents app/config app/templates */
 /*
  * bench_parse.c - rules-engine throughput on one core.
  *

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A Meta Lead Ads lead: the leadgen webhook queues a fetch; the lead comes
 # from the Graph API with its form fields mapped by config [meta_leads];
-# the client (who never wrote) is greeted by the greeting TEMPLATE with the
-# venue and the assignee; the assignee is told with date, guests and
+# the client (who never wrote) is greeted by the greeting TEMPLATE with their
+# name and the venue (its declaration); the assignee is told with date, guests and
 # campaign. A repeat of the event is a no-op; a fetch that fails is retried;
 # a lead Meta does not know (100/33) is dropped without a lead.
 . "$(dirname "$0")/../lib/lib.sh"
@@ -23,8 +23,8 @@ wait_quiet 60 || not_ok "sends settle" "$WAIT_LAST"
 check_eq "the Graph fetch used the page token and asked for field_data" \
     "$(fake_requests leads | jq -rs '[.[] | .path + " " + .auth + " " + (.query | test("field_data") | tostring)] | join(",")')" \
     "/v26.0/1482736950192837 Bearer page-token true"
-check_eq "the client got the greeting template with the venue and the assignee, once" \
-    "$(conv_sends 923001234567)" "template:lead_greeting Shalimar Banquets Bilal Ahmed"
+check_eq "the client got the greeting template with their name and the venue (as declared), once" \
+    "$(conv_sends 923001234567)" "template:lead_greeting Ayesha Khan Shalimar Banquets"
 check_eq "the template's language is the configured one" \
     "$(fake_requests whatsapp | jq -rs '[.[] | select(.body.to == "+923001234567") | .body.template.language.code] | join(",")')" ur
 check_match "the assignee was told: number, name, date, guests and campaign" \

@@ -1,4 +1,4 @@
-/* links: nlu/text nlu/values nlu/catalog nlu/intents nlu/extract app/config */
+/* links: nlu/text nlu/values nlu/catalog nlu/intents nlu/extract app/config app/templates */
 /* seeds: build/fuzz/seeds/intents */
 /*
  * libFuzzer target: the rule engine (intents_match over the real intents/

@@ -1,4 +1,4 @@
-/* links: nlu/text nlu/values nlu/catalog nlu/intents app/config */
+/* links: nlu/text nlu/values nlu/catalog nlu/intents app/config app/templates */
 /*
  * test_intents.c - the intents/ rule engine against the real intents/ and
  * config/, hand-written cases, and the labeled corpus.
