@@ -806,12 +806,16 @@ static int leadgen_known(struct wctx *x, const char *id, bool *known)
 }
 
 /* What a fetch outcome means for the job: RB_OK done, RB_EUPSTREAM retry. */
-static int fetch_outcome(const char *id, int rc, const struct graph_result *r)
+/* A fetch that cannot succeed however often it is tried (a bad id, 100/33:
+ * no such lead, a test lead, no access): no lead, and the job is marked
+ * failed with the reason (x->job_error). */
+static int fetch_outcome(struct wctx *x, const char *id, int rc, const struct graph_result *r)
 {
     const char *cls = graph_class_name(r->cls);
 
     if (rc == RB_EINVAL && r->cls == GRAPH_PERMANENT) {
         log_event(LOG_WARN, "leadgen.dropped", "leadgen=%s reason=bad_id", log_q(id, (size_t)-1));
+        snprintf(x->job_error, sizeof(x->job_error), "leadgen id %.64s is not a Graph id", id);
         return RB_OK;
     }
     if (rc == RB_EINVAL) {
@@ -825,6 +829,9 @@ static int fetch_outcome(const char *id, int rc, const struct graph_result *r)
     if (r->cls == GRAPH_PERMANENT) {
         log_event(LOG_WARN, "leadgen.dropped", "leadgen=%s status=%ld code=%lld subcode=%lld",
                   log_q(id, (size_t)-1), r->http_status, r->code, r->subcode);
+        snprintf(x->job_error, sizeof(x->job_error),
+                 "Graph refused lead %.64s for good: HTTP %ld, code %lld, subcode %lld: %.300s", id,
+                 r->http_status, r->code, r->subcode, r->message ? r->message : "");
         return RB_OK;
     }
     if (r->cls != GRAPH_OK) {
@@ -863,7 +870,7 @@ static int job_fetch_lead(struct wctx *x, const json_t *payload)
     graph_lead_init(&gl);
     graph_result_init(&gr);
     rc = graph_lead_fetch(x->http, &conf, id, &gl, &gr);
-    rc = fetch_outcome(id, rc, &gr);
+    rc = fetch_outcome(x, id, rc, &gr);
     if (!rc && gr.cls == GRAPH_OK) {
         rc = meta_create(x, &gl, arrival);
     }

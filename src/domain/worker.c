@@ -48,6 +48,9 @@ static const char sql_job_claim[] =
     " WHERE state = 'pending' AND run_at <= now() ORDER BY run_at, id LIMIT 1"
     " FOR UPDATE SKIP LOCKED";
 static const char sql_job_done[] = "UPDATE jobs SET state = 'done', done_at = now() WHERE id = $1";
+static const char sql_job_failed[] =
+    "UPDATE jobs SET state = 'failed', attempts = attempts + 1, last_error = $2, done_at = now()"
+    " WHERE id = $1";
 static const char sql_job_retry[] =
     "UPDATE jobs SET attempts = attempts + 1, last_error = $3,"
     " run_at = now() + ($2::int * interval '1 millisecond'),"
@@ -155,6 +158,9 @@ static int process_event(struct wctx *x, const char *kind, const json_t *payload
     if (strcmp(kind, "error") == 0) {
         log_event(LOG_ERROR, "whatsapp.account_error", "event=%lld", (long long)x->event_id);
     }
+    if (strcmp(kind, "other") == 0 && json_object_get(payload, "account_update")) {
+        return domain_account_update(x, payload);
+    }
     return RB_OK;
 }
 
@@ -234,8 +240,12 @@ static int run_job(struct worker *w)
     ctx_begin(w, &x, db_i64(r, 0, 1));
     payload = json_loads(db_str(r, 0, 3), 0, NULL);
     rc = domain_job(&x, db_str(r, 0, 2), payload);
-    const char *p[1] = {db_i64s(id, ids)};
-    if (!rc) {
+    const char *p[2] = {db_i64s(id, ids), x.job_error};
+    if (!rc && x.job_error[0]) {
+        log_event(LOG_WARN, "job.failed_for_good", "job=%lld kind=%s reason=%s", (long long)id,
+                  log_q(db_str(r, 0, 2), (size_t)-1), log_q(x.job_error, (size_t)-1));
+        rc = db_exec(w->db, sql_job_failed, 2, p, NULL);
+    } else if (!rc) {
         rc = db_exec(w->db, sql_job_done, 1, p, NULL);
     }
     if (!rc) {
