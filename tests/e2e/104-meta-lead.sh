@@ -4,7 +4,7 @@
 # the client (who never wrote) is greeted by the greeting TEMPLATE with their
 # name and the venue (its declaration); the assignee is told with date, guests and
 # campaign. A repeat of the event is a no-op; a fetch that fails is retried;
-# a lead Meta does not know (100/33) is dropped without a lead.
+# a lead Meta does not know (100/33) makes no lead and its job is failed.
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
 
@@ -56,9 +56,9 @@ check_eq "two fetches of it: the 500 and the 200" \
 wait_quiet 60
 check_eq "its client greeted by template, once" "$(sends_to +923007654321 '.body.type == "template"')" 1
 
-# a lead Meta does not know: 100/33, the job is done, no lead
+# a lead Meta does not know: 100/33, the job is failed with the reason, no lead
 sed 's/1482736950192837/1482736950100033/' "$WA/leadgen.json" >"$T/leadgen3.json"
 check_eq "unknown leadgen: 200" "$(post_webhook "$T/leadgen3.json" /webhook/meta-leads)" 200
-check_eventually "its job ends done (permanent error), not retried" \
-    "SELECT state || ' ' || attempts FROM jobs WHERE dedupe_key = 'lead:1482736950100033'" "done 0"
+check_eventually "its job ends failed (permanent error), not retried" \
+    "SELECT state || ' ' || attempts FROM jobs WHERE dedupe_key = 'lead:1482736950100033'" "failed 1"
 check_eq "no lead for it" "$(psql_q "SELECT count(*) FROM leads WHERE leadgen_id = '1482736950100033'")" 0
