@@ -25,17 +25,15 @@ static bool restricts(const char *event)
 static void describe(const json_t *value, struct buf *out, int64_t *until_s)
 {
     const json_t *r, *ban = json_object_get(value, "ban_info");
-    const char *violation =
-        json_string_value(json_object_get(json_object_get(value, "violation_info"),
-                                          "violation_type"));
+    const char *violation = json_string_value(
+        json_object_get(json_object_get(value, "violation_info"), "violation_type"));
     size_t i;
 
     *until_s = 0;
-    json_array_foreach(json_object_get(value, "restriction_info"), i, r)
-    {
+    json_array_foreach (json_object_get(value, "restriction_info"), i, r) {
         const char *type = json_string_value(json_object_get(r, "restriction_type"));
         const json_t *exp = json_object_get(r, "expiration");
-        int64_t e = json_is_integer(exp) ? (int64_t)json_integer_value(exp)
+        int64_t e = json_is_integer(exp)  ? (int64_t)json_integer_value(exp)
                     : json_is_string(exp) ? strtoll(json_string_value(exp), NULL, 10)
                                           : 0;
         buf_say(out, "%s%s", out->len ? ", " : "", type ? type : "restriction");
@@ -44,8 +42,8 @@ static void describe(const json_t *value, struct buf *out, int64_t *until_s)
     if (ban) {
         const char *state = json_string_value(json_object_get(ban, "waba_ban_state"));
         const char *date = json_string_value(json_object_get(ban, "waba_ban_date"));
-        buf_say(out, "%s%s%s%s", out->len ? ", " : "", state ? state : "ban",
-                date ? " " : "", date ? date : "");
+        buf_say(out, "%s%s%s%s", out->len ? ", " : "", state ? state : "ban", date ? " " : "",
+                date ? date : "");
     }
     if (violation) {
         buf_say(out, "%s%s", out->len ? ", " : "", violation);
@@ -123,9 +121,9 @@ int domain_account_update(struct wctx *x, const json_t *payload)
         }
         vars = json_pack("{s:s, s:s, s:s}", "event", event, "restriction",
                          detail.len ? detail.p : event, "until", until);
-        rc = vars ? tell_owners(x, until[0] ? "account_restricted" : "account_restricted_open",
-                                vars)
-                  : RB_ENOMEM;
+        rc = vars
+                 ? tell_owners(x, until[0] ? "account_restricted" : "account_restricted_open", vars)
+                 : RB_ENOMEM;
     }
     json_decref(vars);
     buf_release(&detail);

@@ -11,8 +11,13 @@ int store_account_update_add(struct dbconn *c, const struct account_update *u)
 {
     char vs[24], es[24], us[24];
     char *value = json_dumps(u->value, JSON_COMPACT);
-    const char *p[7] = {db_i64s(u->venue_id, vs), db_i64s(u->event_id, es), u->event,
-                        u->restricts ? "t" : "f", u->detail, db_i64s(u->until_s, us), value};
+    const char *p[7] = {db_i64s(u->venue_id, vs),
+                        db_i64s(u->event_id, es),
+                        u->event,
+                        u->restricts ? "t" : "f",
+                        u->detail,
+                        db_i64s(u->until_s, us),
+                        value};
     int rc;
 
     if (!value) {
