@@ -33,9 +33,10 @@ static const struct subcommand commands[] = {
      "Parses TEXT (or each line of stdin) as a staff message and prints the intent\n"
      "as JSON.\n"},
     {"check", cmd_check, "validate config/, intents/ and prompts/",
-     "usage: rabta check\n\nValidates config/rabta.conf, intents/ and prompts/ together and\n"
+     "usage: rabta check [--templates]\n\nValidates config/rabta.conf, intents/ and prompts/ together and\n"
      "prints every problem as file:line: message; exits 1 when there is one. Also\n"
-     "lists the WhatsApp templates declared in config/rabta.conf.\n"},
+     "lists the WhatsApp templates declared in config/rabta.conf; --templates prints\n"
+     "them as the README's table.\n"},
     {"chat", cmd_chat, "talk to the sandbox as a phone: rabta chat --from PHONE [--name NAME]",
      "usage: rabta chat --from PHONE [--name NAME]\n\n"
      "Be a WhatsApp user of a sandbox `rabta serve`: each line you type is posted as a\n"

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "app/templates.h"
 #include "core/str.h"
 
 enum key_type { K_STR, K_INT, K_DOUBLE };
@@ -274,6 +275,86 @@ static int staff_key(struct loader *l, const char *k, char *v)
     return *field ? RB_OK : RB_ENOMEM;
 }
 
+static int grow(void **arr, size_t *n, size_t size);
+
+static bool param_name_ok(const char *p)
+{
+    if (!*p) {
+        return false;
+    }
+    for (; *p; p++) {
+        if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '_') {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* "lead_greeting = ur: client_name, venue" */
+static int template_key(struct loader *l, const char *k, char *v)
+{
+    struct config *c = l->c;
+    struct template_decl *t;
+    char *colon = strchr(v, ':'), *save = NULL;
+    int rc;
+
+    if (!param_name_ok(k)) {
+        lerr(l, "template name \"%s\" is not lower-case letters, digits and _", k);
+        return RB_OK;
+    }
+    if (config_find_template(c, k)) {
+        lerr(l, "template %s is declared twice", k);
+        return RB_OK;
+    }
+    if (!colon) {
+        lerr(l, "template %s: expected \"LANGUAGE: param, param\" (like \"ur: client_name, venue\")",
+             k);
+        return RB_OK;
+    }
+    *colon = '\0';
+    rc = grow((void **)&c->templates, &c->ntemplates, sizeof(*c->templates));
+    if (rc) {
+        return rc;
+    }
+    t = &c->templates[c->ntemplates - 1];
+    t->line = l->line;
+    t->name = rb_strdup(k);
+    t->lang = rb_strdup(trim(v));
+    if (!t->name || !t->lang) {
+        return RB_ENOMEM;
+    }
+    if (!t->lang[0] || strspn(t->lang, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_") !=
+                           strlen(t->lang)) {
+        lerr(l, "template %s: language \"%s\" is not a code like ur or en_US", k, t->lang);
+    }
+    for (char *p = strtok_r(colon + 1, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+        p = trim(p);
+        if (!param_name_ok(p)) {
+            lerr(l, "template %s: parameter \"%s\" is not lower-case letters, digits and _", k, p);
+            continue;
+        }
+        rc = grow((void **)&t->params, &t->nparams, sizeof(*t->params));
+        if (rc) {
+            return rc;
+        }
+        t->params[t->nparams - 1] = rb_strdup(p);
+        if (!t->params[t->nparams - 1]) {
+            return RB_ENOMEM;
+        }
+    }
+    return RB_OK;
+}
+
+const struct template_decl *config_find_template(const struct config *c, const char *name)
+{
+    for (size_t i = 0; name && i < c->ntemplates; i++) {
+        if (strcmp(c->templates[i].name, name) == 0) {
+            return &c->templates[i];
+        }
+    }
+    return NULL;
+}
+
 static int grow(void **arr, size_t *n, size_t size)
 {
     void *p = realloc(*arr, (*n + 1) * size);
@@ -301,6 +382,9 @@ static int open_section(struct loader *l, const char *name)
     if (strcmp(name, "staff") == 0) {
         return grow((void **)&c->staff, &c->nstaff, sizeof(*c->staff));
     }
+    if (strcmp(name, "templates") == 0) {
+        return RB_OK;
+    }
     for (size_t i = 0; i < NKEYS; i++) {
         if (strcmp(config_keys[i].section, name) == 0) {
             return RB_OK;
@@ -320,6 +404,9 @@ static int key_value(struct loader *l, const char *k, char *v)
     }
     if (strcmp(l->section, "staff") == 0) {
         return staff_key(l, k, v);
+    }
+    if (strcmp(l->section, "templates") == 0) {
+        return template_key(l, k, v);
     }
     for (size_t i = 0; i < NKEYS; i++) {
         if (strcmp(config_keys[i].section, l->section) == 0 &&
@@ -383,9 +470,12 @@ static void check_whole(struct loader *l)
             lerr(l, "a [staff] entry needs name, phone and role");
         }
     }
+    l->errors += templates_check(c, l->err);
 }
 
-int config_load(const char *path, struct config **out, struct buf *err)
+/* config_load; with best, *out also gets what could be read when there were
+ * errors (bad values keep their defaults), and RB_EPARSE is still returned. */
+static int load(const char *path, struct config **out, struct buf *err, bool best)
 {
     struct loader l = {0};
     FILE *f = NULL;
@@ -418,12 +508,36 @@ int config_load(const char *path, struct config **out, struct buf *err)
         check_whole(&l);
         rc = l.errors ? RB_EPARSE : RB_OK;
     }
-    if (rc) {
+    if (rc && !(best && rc == RB_EPARSE)) {
         config_free(l.c);
         return rc;
     }
     *out = l.c;
-    return RB_OK;
+    return rc;
+}
+
+int config_load(const char *path, struct config **out, struct buf *err)
+{
+    return load(path, out, err, false);
+}
+
+int config_load_best(const char *path, struct config **out, struct buf *err)
+{
+    *out = NULL;
+    return load(path, out, err, true);
+}
+
+int config_restart_keys(const struct config *old, const struct config *new, struct buf *out)
+{
+    int n = 0;
+
+    if (old->workers != new->workers) {
+        buf_say(out, "%sworkers.count", n++ ? ", " : "");
+    }
+    if (strcmp(old->phone_number_id, new->phone_number_id) != 0) {
+        buf_say(out, "%svenue.phone_number_id", n++ ? ", " : "");
+    }
+    return n;
 }
 
 void config_free(struct config *c)
@@ -452,6 +566,15 @@ void config_free(struct config *c)
         free(c->staff[i].role);
         free(c->staff[i].lang);
     }
+    for (size_t i = 0; i < c->ntemplates; i++) {
+        free(c->templates[i].name);
+        free(c->templates[i].lang);
+        for (size_t j = 0; j < c->templates[i].nparams; j++) {
+            free(c->templates[i].params[j]);
+        }
+        free(c->templates[i].params);
+    }
+    free(c->templates);
     free(c->halls);
     free(c->slots);
     free(c->staff);

@@ -33,6 +33,15 @@ struct staff_conf {
     char *lang;  /* ur, roman_ur, en */
 };
 
+/* [templates]: "name = lang: p1, p2" (see templates.h). */
+struct template_decl {
+    char *name;
+    char *lang;
+    char **params;
+    size_t nparams;
+    int line;
+};
+
 struct lead_field_map {
     char *full_name, *phone, *event_date, *guests, *campaign;
 };
@@ -79,13 +88,30 @@ struct config {
     int big_event_guests;         /* 0 = off; above this, big_event_staff */
     char *big_event_staff;
     char *meta_staff;             /* leads from Meta to this person, NULL = round-robin */
+    /* [templates] */
+    struct template_decl *templates;
+    size_t ntemplates;
 };
 
 /* Loads path into a new snapshot. On any error returns RB_EPARSE (or
  * RB_ENOMEM) with every problem appended to err, one per line. */
 RB_MUST_CHECK int config_load(const char *path, struct config **out, struct buf *err);
+/* Like config_load, but on RB_EPARSE *out still holds what could be read
+ * (bad values keep their defaults; free it), so that the intents and prompts
+ * can be checked in the same run and every problem listed together. */
+RB_MUST_CHECK int config_load_best(const char *path, struct config **out, struct buf *err);
+/*
+ * The keys that differ between old and new and that only a restart applies
+ * ([workers] count: the threads and the store's pool; [venue]
+ * phone_number_id: the venue the store knows), appended to out as
+ * "section.key" separated by ", ". Returns how many. Every other key applies
+ * on reload.
+ */
+int config_restart_keys(const struct config *old, const struct config *new, struct buf *out);
 /* Frees a snapshot; accepts NULL. */
 void config_free(struct config *c);
+/* The declaration of template name, NULL if none. */
+const struct template_decl *config_find_template(const struct config *c, const char *name);
 /* The hall whose name or alias is s (case-insensitive), NULL if none. */
 const struct hall_conf *config_find_hall(const struct config *c, const char *s);
 

@@ -1,10 +1,12 @@
 /*
  * admin.c - `rabta migrate`, `rabta db stop|start|url`, `rabta check`.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/templates.h"
 #include "cmd/cmd.h"
 #include "cmd/setup.h"
 #include "domain/parser.h"
@@ -49,16 +51,20 @@ int cmd_db(int argc, char **argv)
 
 /* Validates config/, intents/ and prompts/ with no side effects (like smtpd -n):
  * the loader serve uses (prompts/gemini included: its files, and every
- * few-shot answer through gemini_prompt_check), then every intents example. */
+ * few-shot answer through gemini_prompt_check), then every intents example.
+ * `--templates` prints the declared WhatsApp templates as the README's table. */
 int cmd_check(int argc, char **argv)
 {
     struct snapshot *s = NULL;
     struct buf err;
     char home[1024];
+    bool table = argc > 1 && strcmp(argv[1], "--templates") == 0;
     int rc;
 
-    (void)argc;
-    (void)argv;
+    if (argc > 1 && !table) {
+        fprintf(stderr, "usage: rabta check [--templates]\n");
+        return 2;
+    }
     snprintf(home, sizeof(home), "%s", cmd_home());
     buf_init(&err, 1 << 20);
     rc = parser_snapshot_load(home, &s, &err);
@@ -72,8 +78,22 @@ int cmd_check(int argc, char **argv)
     if (err.len) {
         fprintf(stderr, "%s%s", err.p, err.p[err.len - 1] == '\n' ? "" : "\n");
     }
-    if (!rc) {
+    if (!rc && table) {
+        struct buf t;
+        buf_init(&t, 1 << 16);
+        templates_table(s->config, &t);
+        fputs(t.p, stdout);
+        buf_release(&t);
+    } else if (!rc) {
         printf("config, intents and prompts are valid\n");
+        for (size_t i = 0; i < s->config->ntemplates; i++) {
+            const struct template_decl *d = &s->config->templates[i];
+            printf("template %s (%s):", d->name, d->lang);
+            for (size_t j = 0; j < d->nparams; j++) {
+                printf(" {{%zu}} %s", j + 1, d->params[j]);
+            }
+            printf("\n");
+        }
     }
     snapshot_free(s);
     buf_release(&err);

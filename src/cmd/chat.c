@@ -96,6 +96,11 @@ static int post_line(struct chat *ch, const char *text, const char *context_id)
     if (!rc && res.status != 200) {
         fprintf(stderr, "(the bot answered HTTP %ld: %s)\n", res.status, res.body.p);
         rc = RB_EUPSTREAM;
+    } else if (rc == RB_EUPSTREAM || rc == RB_ETIMEOUT) {
+        fprintf(stderr,
+                "(not sent: nothing answers at %s - is `rabta serve` running there? "
+                "RABTA_LISTEN=host:port points chat at another address)\n",
+                ch->base);
     }
     http_response_release(&res);
     free(body);

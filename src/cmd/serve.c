@@ -13,25 +13,50 @@
 
 #include "cmd/cmd.h"
 #include "cmd/setup.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "domain/parser.h"
 #include "domain/worker.h"
 #include "http/ingest.h"
 #include "http/server.h"
 
+/* Loads the set again; refuses it when it does not validate or changes a key
+ * only a restart applies (naming the keys). Otherwise every key applies: the
+ * snapshot is swapped in (what workers read), the time zone set, and the
+ * venue and new staff written to the store. */
 static void reload(struct app *app)
 {
-    struct snapshot *s = NULL;
-    struct buf err;
+    struct snapshot *s = NULL, *cur;
+    struct buf err, keys;
+    int nkeys;
 
     buf_init(&err, 64 * 1024);
+    buf_init(&keys, 1024);
     if (parser_snapshot_load(app->home, &s, &err)) {
         log_event(LOG_ERROR, "config.reload_refused", "errors=%s", log_q(err.p, err.len));
-    } else {
-        app_snapshot_swap(app, s);
-        log_event(LOG_INFO, "config.reloaded", "prompts=%s gemini_prompt=%s",
-                  prompts_version(s->prompts), parser_gemini_version(s->gemini));
+        goto out;
     }
+    cur = app_snapshot_get(app);
+    nkeys = config_restart_keys(cur->config, s->config, &keys);
+    app_snapshot_put(app, cur);
+    if (nkeys) {
+        log_event(LOG_ERROR, "config.reload_refused", "reason=restart_needed keys=%s hint=%s",
+                  log_q(keys.p, keys.len),
+                  log_q("restart rabta serve to change these; nothing of the new set applied",
+                        (size_t)-1));
+        snapshot_free(s);
+        goto out;
+    }
+    app_snapshot_swap(app, s);
+    clock_set_zone(s->config->time_zone);
+    if (setup_seed(app)) {
+        log_event(LOG_WARN, "config.reload_seed_failed", "%s", "");
+    }
+    log_event(LOG_INFO, "config.reloaded", "prompts=%s gemini_prompt=%s time_zone=%s rate=%d",
+              prompts_version(s->prompts), parser_gemini_version(s->gemini), s->config->time_zone,
+              s->config->rate_per_second);
+out:
+    buf_release(&keys);
     buf_release(&err);
 }
 

@@ -104,7 +104,7 @@ static const char sql_staff[] =
     "INSERT INTO staff (venue_id, name, phone, role, lang) VALUES ($1, $2, $3, $4,"
     " COALESCE($5, 'ur')) ON CONFLICT DO NOTHING";
 
-static int seed(struct app *app)
+int setup_seed(struct app *app)
 {
     const struct config *c = app->snap->config;
     const char *pnid = app->env.phone_number_id ? app->env.phone_number_id : c->phone_number_id;
@@ -159,7 +159,7 @@ static int open_store(struct app *app, unsigned flags)
         }
     }
     if (!rc && (flags & SETUP_SEED)) {
-        rc = seed(app);
+        rc = setup_seed(app);
     }
     if (rc) {
         fprintf(stderr, "rabta: store: %s%s%s\n", rb_strerror(rc), err.len ? ": " : "", err.p);

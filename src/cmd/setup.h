@@ -13,6 +13,9 @@ enum setup_flags { SETUP_STORE = 1, SETUP_MIGRATE = 2, SETUP_SEED = 4 };
 /* Fills app; prints what went wrong to stderr. Returns an rb_err. */
 int setup_app(struct app *app, unsigned flags);
 void setup_release(struct app *app);
+/* Writes the venue (name, time zone) and the config's staff that are new to
+ * the store, from app's snapshot: at start, and again on a reload. */
+int setup_seed(struct app *app);
 
 /* The embedded cluster under <home>/var: start (initdb on first use) and
  * fill conninfo (new string), or stop it. */

@@ -87,16 +87,21 @@ int app_snapshot_load(const char *home, struct snapshot **out, struct buf *err)
     }
     s->refs = 1;
     snprintf(path, sizeof(path), "%s/config/rabta.conf", home);
-    rc = config_load(path, &s->config, err);
+    rc = config_load_best(path, &s->config, err);
     failed += rc != RB_OK;
     snprintf(path, sizeof(path), "%s/prompts", home);
-    rc = prompts_load(path, &s->prompts, err);
-    failed += rc != RB_OK;
+    int prc = prompts_load(path, &s->prompts, err);
+    failed += prc != RB_OK;
+    rc = prc == RB_ENOMEM ? prc : rc;
     if (s->config) {
+        /* a config with errors still gives the intents their halls and staff,
+         * so that their problems are listed in the same run */
+        int irc;
         nlu_env_from_config(&env, s->config);
         snprintf(path, sizeof(path), "%s/intents", home);
-        rc = intents_load(path, &env, &s->intents, err);
-        failed += rc != RB_OK;
+        irc = intents_load(path, &env, &s->intents, err);
+        failed += irc != RB_OK;
+        rc = irc == RB_ENOMEM ? irc : rc;
     }
     if (failed) {
         snapshot_free(s);

@@ -1,5 +1,6 @@
 #include "core/clock.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,12 +136,21 @@ int datetime_parse(const char *s, struct rb_datetime *out)
     return RB_OK;
 }
 
+/* The zone can change while workers convert times (a reload): TZ is changed
+ * with the write side held, conversions hold the read side. */
+static pthread_rwlock_t zone_lock = PTHREAD_RWLOCK_INITIALIZER;
+
 void clock_set_zone(const char *zone)
 {
+    pthread_rwlock_wrlock(&zone_lock);
     if (zone && zone[0]) {
-        setenv("TZ", zone, 1);
+        const char *cur = getenv("TZ");
+        if (!cur || strcmp(cur, zone) != 0) {
+            setenv("TZ", zone, 1);
+        }
     }
     tzset();
+    pthread_rwlock_unlock(&zone_lock);
 }
 
 int64_t clock_now_ms(void)
@@ -165,7 +175,9 @@ struct rb_datetime clock_local(int64_t unix_s)
     struct tm tm;
     time_t t = (time_t)unix_s;
 
+    pthread_rwlock_rdlock(&zone_lock);
     localtime_r(&t, &tm);
+    pthread_rwlock_unlock(&zone_lock);
     r.date.y = tm.tm_year + 1900;
     r.date.m = tm.tm_mon + 1;
     r.date.d = tm.tm_mday;
@@ -185,5 +197,8 @@ int64_t clock_from_local(struct rb_datetime t)
     tm.tm_hour = t.hour;
     tm.tm_min = t.min;
     tm.tm_isdst = -1;
-    return (int64_t)mktime(&tm);
+    pthread_rwlock_rdlock(&zone_lock);
+    time_t r = mktime(&tm);
+    pthread_rwlock_unlock(&zone_lock);
+    return (int64_t)r;
 }

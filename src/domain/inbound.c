@@ -285,6 +285,26 @@ static int add_errors(struct inbound_batch *b, json_t *value, const char *pnid)
     return rc;
 }
 
+/* An account_update change (ACCOUNT_RESTRICTION, DISABLED_UPDATE, ...): kept
+ * whole, keyed by its value's digest (Meta's retries are the same value). */
+static int add_account_update(struct inbound_batch *b, json_t *value)
+{
+    char *dump = json_dumps(value, JSON_COMPACT | JSON_SORT_KEYS);
+    unsigned char md[32];
+    unsigned int mdlen = 0;
+    char key[80] = "acct:";
+
+    if (!dump) {
+        return RB_ENOMEM;
+    }
+    EVP_Digest(dump, strlen(dump), md, &mdlen, EVP_sha256(), NULL);
+    free(dump);
+    for (unsigned i = 0; i < 16 && i < mdlen; i++) {
+        snprintf(key + 5 + i * 2, 3, "%02x", md[i]);
+    }
+    return batch_add(b, IN_ACCOUNT, key, NULL, json_pack("{s:O}", "account_update", value));
+}
+
 /* One change of a WhatsApp body: messages, statuses and errors of a
  * "messages" value (a change with no field is taken as one). */
 static int whatsapp_change(struct inbound_batch *b, json_t *change)
@@ -295,6 +315,9 @@ static int whatsapp_change(struct inbound_batch *b, json_t *change)
         json_string_value(json_object_get(json_object_get(value, "metadata"), "phone_number_id"));
     int rc;
 
+    if (json_is_object(value) && field && strcmp(field, "account_update") == 0) {
+        return add_account_update(b, value);
+    }
     if (!json_is_object(value) || (field && strcmp(field, "messages") != 0)) {
         b->ignored++;
         return RB_OK;

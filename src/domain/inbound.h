@@ -8,10 +8,12 @@
  *   st:<wamid>:<status>      a status
  *   err:<sha256 of value>    account-level errors (value.errors)
  *   lead:<leadgen_id>        a Lead Ads leadgen change
+ *   acct:<sha256 of value>   an account_update change (ACCOUNT_RESTRICTION ...)
  * and a payload object holding what the worker needs:
  *   {"phone_number_id", "display_phone_number", "contact", "message"} or
  *   {"phone_number_id", "status"} or {"phone_number_id", "errors"} or
- *   {"leadgen_id", "page_id", "form_id", "ad_id", "created_time"} (ids as strings).
+ *   {"leadgen_id", "page_id", "form_id", "ad_id", "created_time"} (ids as strings) or
+ *   {"account_update": value} (stored with kind 'other').
  * Unknown fields are ignored; other change fields are counted, not kept.
  */
 #ifndef RB_DOMAIN_INBOUND_H
@@ -25,7 +27,7 @@
 
 #include "core/buf.h"
 
-enum inbound_kind { IN_MESSAGE, IN_STATUS, IN_ERROR, IN_LEADGEN };
+enum inbound_kind { IN_MESSAGE, IN_STATUS, IN_ERROR, IN_LEADGEN, IN_ACCOUNT };
 
 struct inbound_event {
     enum inbound_kind kind;

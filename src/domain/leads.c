@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/templates.h"
 #include "core/log.h"
 #include "core/str.h"
 #include "domain/relay.h"
@@ -422,7 +423,8 @@ static int greet(struct wctx *x, struct lead_row *l, bool by_template, int64_t a
     const struct config *cfg = x->snap->config;
     const char *staff = l->assignee ? l->assignee : cfg->venue_name;
     json_t *vars = json_pack("{s:s, s:s}", "venue", cfg->venue_name, "staff", staff);
-    json_t *params = json_pack("[s, s]", cfg->venue_name, staff);
+    json_t *params = template_params("client_name", l->name && l->name[0] ? l->name : l->phone,
+                                     "venue", cfg->venue_name, "staff_name", staff, NULL);
     struct client_msg cm;
     struct buf body;
     char ev[24], ls[24];
@@ -868,12 +870,16 @@ static int leadgen_known(struct wctx *x, const char *id, bool *known)
 }
 
 /* What a fetch outcome means for the job: RB_OK done, RB_EUPSTREAM retry. */
-static int fetch_outcome(const char *id, int rc, const struct graph_result *r)
+/* A fetch that cannot succeed however often it is tried (a bad id, 100/33:
+ * no such lead, a test lead, no access): no lead, and the job is marked
+ * failed with the reason (x->job_error). */
+static int fetch_outcome(struct wctx *x, const char *id, int rc, const struct graph_result *r)
 {
     const char *cls = graph_class_name(r->cls);
 
     if (rc == RB_EINVAL && r->cls == GRAPH_PERMANENT) {
         log_event(LOG_WARN, "leadgen.dropped", "leadgen=%s reason=bad_id", log_q(id, (size_t)-1));
+        snprintf(x->job_error, sizeof(x->job_error), "leadgen id %.64s is not a Graph id", id);
         return RB_OK;
     }
     if (rc == RB_EINVAL) {
@@ -887,6 +893,9 @@ static int fetch_outcome(const char *id, int rc, const struct graph_result *r)
     if (r->cls == GRAPH_PERMANENT) {
         log_event(LOG_WARN, "leadgen.dropped", "leadgen=%s status=%ld code=%lld subcode=%lld",
                   log_q(id, (size_t)-1), r->http_status, r->code, r->subcode);
+        snprintf(x->job_error, sizeof(x->job_error),
+                 "Graph refused lead %.64s for good: HTTP %ld, code %lld, subcode %lld: %.300s", id,
+                 r->http_status, r->code, r->subcode, r->message ? r->message : "");
         return RB_OK;
     }
     if (r->cls != GRAPH_OK) {
@@ -948,7 +957,7 @@ static int fetch_lead_outside(struct wctx *x, const json_t *payload)
         return RB_EINTERNAL;
     }
     rc = graph_lead_fetch(x->http, &conf, id, &f->gl, &f->gr);
-    f->rc = fetch_outcome(id, rc, &f->gr);
+    f->rc = fetch_outcome(x, id, rc, &f->gr);
     return RB_OK;
 }
 

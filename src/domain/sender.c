@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/templates.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/str.h"
@@ -59,6 +60,19 @@ static void refill(struct ratelimit *r, int64_t now)
         r->tokens = r->rate;
     }
     r->last_ms = now;
+}
+
+void ratelimit_set_rate(struct ratelimit *r, int per_second)
+{
+    pthread_mutex_lock(&r->mu);
+    if (per_second > 0 && (double)per_second != r->rate) {
+        refill(r, clock_mono_ms());
+        r->rate = per_second;
+        if (r->tokens > r->rate) {
+            r->tokens = r->rate;
+        }
+    }
+    pthread_mutex_unlock(&r->mu);
 }
 
 int ratelimit_try(struct ratelimit *r)
@@ -151,12 +165,13 @@ static const char *col(const struct row *w, int c)
     return db_str(w->r, 0, c);
 }
 
-/* The JSON body to post for this row (new reference). */
-static int build(const struct row *w, json_t **msg)
+/* The JSON body to post for this row (new reference); a template's
+ * parameters in the order its declaration gives (why says what is wrong). */
+static int build(const struct config *cfg, const struct row *w, json_t **msg, struct buf *why)
 {
     struct wa_recipient to = {col(w, C_PHONE), col(w, C_BSUID)};
-    json_t *params = NULL;
-    const char **pv = NULL;
+    json_t *params = NULL, *named = NULL;
+    const char **pv = NULL, *lang = NULL;
     size_t n = 0;
     int rc;
 
@@ -166,9 +181,14 @@ static int build(const struct row *w, json_t **msg)
         }
         return wa_build_text(&to, col(w, C_BODY), false, msg);
     }
-    params = col(w, C_TPARAMS) ? json_loads(col(w, C_TPARAMS), 0, NULL) : NULL;
-    if (!params && col(w, C_BODY)) {
-        params = json_pack("[s]", col(w, C_BODY));
+    named = col(w, C_TPARAMS) ? json_loads(col(w, C_TPARAMS), 0, NULL) : NULL;
+    if (!named && col(w, C_BODY)) {
+        named = json_pack("[s]", col(w, C_BODY));
+    }
+    rc = templates_order(cfg, col(w, C_TNAME), named, &params, &lang, why);
+    json_decref(named);
+    if (rc) {
+        return rc;
     }
     n = json_array_size(params);
     pv = calloc(n ? n : 1, sizeof(*pv));
@@ -176,9 +196,8 @@ static int build(const struct row *w, json_t **msg)
         pv[i] = json_string_value(json_array_get(params, i));
         pv[i] = pv[i] ? pv[i] : "";
     }
-    rc = pv ? wa_build_template(&to, col(w, C_TNAME), col(w, C_TLANG) ? col(w, C_TLANG) : "ur",
-                                pv, n, msg)
-            : RB_ENOMEM;
+    lang = lang ? lang : col(w, C_TLANG) ? col(w, C_TLANG) : "ur";
+    rc = pv ? wa_build_template(&to, col(w, C_TNAME), lang, pv, n, msg) : RB_ENOMEM;
     free(pv);
     json_decref(params);
     return rc;
@@ -499,10 +518,13 @@ int sender_run_one(struct wctx *x, struct ratelimit *rl, int *wait_ms)
     struct row w = {0};
     json_t *msg = NULL;
     bool sending = false;
+    struct buf why;
     int rc;
 
+    buf_init(&why, 512);
     /* The token first: a worker never waits for one with a row claimed
      * (a transaction open), and never waits at all: it turns to events. */
+    ratelimit_set_rate(rl, x->snap->config->rate_per_second); /* the current snapshot's */
     *wait_ms = ratelimit_try(rl);
     if (*wait_ms > 0) {
         return RB_ERATELIMIT;
@@ -528,11 +550,11 @@ int sender_run_one(struct wctx *x, struct ratelimit *rl, int *wait_ms)
         rc = db_exec(x->db, sql_failed, 5, q, NULL);
     } else if (!w.in_window && holdable(&w)) {
         rc = hold(x, &w);
-    } else if ((rc = build(&w, &msg)) != RB_OK) {
+    } else if ((rc = build(x->snap->config, &w, &msg, &why)) != RB_OK) {
         struct wa_result res;
         wa_result_init(&res);
         res.cls = WA_PERMANENT;
-        res.title = rb_strdup(rb_strerror(rc));
+        res.title = rb_strdup(why.len ? why.p : rb_strerror(rc));
         rc = record_failed(x, &w, &res, false);
         wa_result_release(&res);
     } else {
@@ -552,6 +574,7 @@ out:
     if (!sending) {
         ratelimit_give_back(rl);
     }
+    buf_release(&why);
     json_decref(msg);
     PQclear(w.r);
     db_rollback(x->db);

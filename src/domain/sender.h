@@ -12,6 +12,8 @@ struct ratelimit;
 /* A token bucket per process for one phone number id (rate per second). */
 RB_MUST_CHECK int ratelimit_new(int per_second, struct ratelimit **out);
 void ratelimit_free(struct ratelimit *r);
+/* Changes the rate (a reload of the config); a no-op when it is the same. */
+void ratelimit_set_rate(struct ratelimit *r, int per_second);
 /* Takes a token and returns 0, or returns the milliseconds until one is due. */
 int ratelimit_try(struct ratelimit *r);
 /* Returns a token taken for a send that did not happen. */

@@ -55,6 +55,9 @@ static const char sql_job_claim[] =
     "   ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
     " RETURNING id, COALESCE(venue_id, 0), kind, payload::text, attempts";
 static const char sql_job_done[] = "UPDATE jobs SET state = 'done', done_at = now() WHERE id = $1";
+static const char sql_job_failed[] =
+    "UPDATE jobs SET state = 'failed', attempts = attempts + 1, last_error = $2, done_at = now()"
+    " WHERE id = $1";
 static const char sql_job_retry[] =
     "UPDATE jobs SET attempts = attempts + 1, last_error = $3,"
     " run_at = now() + ($2::int * interval '1 millisecond'),"
@@ -206,6 +209,9 @@ static int process_event(struct wctx *x, const char *kind, const json_t *payload
     if (strcmp(kind, "error") == 0) {
         log_event(LOG_ERROR, "whatsapp.account_error", "event=%lld", (long long)x->event_id);
     }
+    if (strcmp(kind, "other") == 0 && json_object_get(payload, "account_update")) {
+        return domain_account_update(x, payload);
+    }
     return RB_OK;
 }
 
@@ -299,8 +305,12 @@ static int run_job(struct worker *w)
     rc = domain_job_outside(&x, db_str(r, 0, 2), payload);
     rc = rc ? rc : db_begin(w->db);
     rc = rc ? rc : domain_job(&x, db_str(r, 0, 2), payload);
-    const char *p[1] = {db_i64s(id, ids)};
-    if (!rc) {
+    const char *p[2] = {db_i64s(id, ids), x.job_error};
+    if (!rc && x.job_error[0]) {
+        log_event(LOG_WARN, "job.failed_for_good", "job=%lld kind=%s reason=%s", (long long)id,
+                  log_q(db_str(r, 0, 2), (size_t)-1), log_q(x.job_error, (size_t)-1));
+        rc = db_exec(w->db, sql_job_failed, 2, p, NULL);
+    } else if (!rc) {
         rc = db_exec(w->db, sql_job_done, 1, p, NULL);
     }
     if (!rc) {
@@ -404,6 +414,8 @@ static void *worker_main(void *arg)
         int throttled_ms = 0, src;
         did += run_event(w) != RB_ENOTFOUND;
         ctx_begin(w, &x, 0);
+        http_client_set_timeouts(w->http, x.snap->config->connect_timeout_ms,
+                                 x.snap->config->send_timeout_ms);
         src = sender_run_one(&x, ws->rl, &throttled_ms);
         did += src != RB_ENOTFOUND && src != RB_ERATELIMIT;
         ctx_end(&x);

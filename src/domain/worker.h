@@ -39,6 +39,7 @@ struct wctx {
      * domain_job in the transaction after it; freed with outside_free. */
     void *outside;
     void (*outside_free)(void *outside);
+    char job_error[512];       /* set by a job that failed for good (domain_job) */
 };
 
 /* Hooks implemented by the domain (domain/leads.c, handlers/); each runs
@@ -54,7 +55,12 @@ int domain_staff_message(struct wctx *x, const struct wa_message *m, int64_t sta
                          int64_t message_id);
 /* A Lead Ads leadgen event (payload of inbound.h). */
 int domain_leadgen(struct wctx *x, const json_t *payload);
-/* A due job of a kind the domain queued. RB_ENOTFOUND for an unknown kind. */
+/* A WhatsApp account_update change ({"account_update": value}): kept, logged,
+ * and the owners and admins told when it restricts messaging (account.c). */
+int domain_account_update(struct wctx *x, const json_t *payload);
+/* A due job of a kind the domain queued. RB_ENOTFOUND for an unknown kind.
+ * A job that fails for good (retrying cannot help) returns RB_OK with the
+ * reason in x->job_error: the job is then marked failed with it. */
 int domain_job(struct wctx *x, const char *kind, const json_t *payload);
 /* The part of a job that must not hold a transaction (an HTTP call): runs
  * before domain_job with NO transaction open on x->db (a statement there

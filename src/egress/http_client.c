@@ -67,6 +67,14 @@ int http_client_new(long connect_timeout_ms, long total_timeout_ms, struct http_
     return RB_OK;
 }
 
+void http_client_set_timeouts(struct http_client *c, long connect_timeout_ms, long total_timeout_ms)
+{
+    if (c && connect_timeout_ms > 0 && total_timeout_ms > 0) {
+        c->connect_timeout_ms = connect_timeout_ms;
+        c->total_timeout_ms = total_timeout_ms;
+    }
+}
+
 void http_client_free(struct http_client *c)
 {
     if (!c) {

@@ -55,6 +55,10 @@ void http_response_release(struct http_response *r);
  * created here; RB_ENOMEM when curl cannot make one. *out is set only on
  * success; free with http_client_free.
  */
+/* Changes the default timeouts (milliseconds, > 0) for the calls that follow
+ * (a reload of the config); the client must not be in a call. */
+void http_client_set_timeouts(struct http_client *c, long connect_timeout_ms,
+                              long total_timeout_ms);
 RB_MUST_CHECK int http_client_new(long connect_timeout_ms, long total_timeout_ms,
                                   struct http_client **out);
 /* Closes the handle and its connections. Accepts NULL. */

@@ -3,7 +3,7 @@
 # DATABASE_URL): the embedded PostgreSQL runs as the unprivileged user
 # "rabta", which cannot reach a clone under root's home (mode 700). Its files
 # then live in /var/lib/rabta/<hash>/, linked from var/, and the private
-# folder keeps its mode. A clone in a folder that user can reach (/tmp) keeps
+# folder keeps its mode; the same in another user's home (mode 750). A clone in a folder that user can reach (/tmp) keeps
 # the cluster in var/pg itself; a clone too deep for a socket path goes
 # outside too. Start, migrate, serve, stop and start again from each.
 . "$(dirname "$0")/../lib/lib.sh"
@@ -105,14 +105,25 @@ check_eq "private: the private folder keeps mode 700" "$(stat -c %a "$PRIV")" 70
 check_eq "private: the clone's path is noted beside the cluster" \
     "$(cat "$(dirname "$(readlink "$PRIV/rabta/var/pg")")/clone")" "$PRIV/rabta"
 
-# 2. In a folder anyone can reach (/tmp): the cluster stays in var/pg.
+# 2. Root working in another user's home (mode 750, owned by that user).
+UH=$T/home-of-someone
+mkdir -p "$UH"
+clone "$UH/rabta"
+chown nobody "$UH"
+chmod 750 "$UH"
+story userhome "$UH/rabta"
+check_match "userhome: var/pg links outside the clone" "$(readlink "$UH/rabta/var/pg")" \
+    '^/var/lib/rabta/[0-9a-f]{16}/pg$'
+check_eq "userhome: the home keeps its owner and mode" "$(stat -c '%U %a' "$UH")" "nobody 750"
+
+# 3. In a folder anyone can reach (/tmp): the cluster stays in var/pg.
 clone "$T/open/rabta"
 chmod 755 "$T/open" "$T/open/rabta"
 story open "$T/open/rabta"
 check_eq "open: var/pg is a folder of the clone, not a link" \
     "$( [ -d "$T/open/rabta/var/pg" ] && [ ! -L "$T/open/rabta/var/pg" ] && echo folder)" folder
 
-# 3. Too deep for a socket path (over 107 bytes): outside as well.
+# 4. Too deep for a socket path (over 107 bytes): outside as well.
 deep=$T/open/a-folder-name-long-enough/to-push-the-socket/path-of-postgresql/over-its-limit/rabta
 clone "$deep"
 chmod -R a+rX "$T/open"

@@ -4,10 +4,10 @@
 # and every subcommand answers --help with its usage and exit 0.
 . "$(dirname "$0")/../lib/lib.sh"
 
-plan=$(cd "$ROOT" && make -n --no-print-directory 2>&1)
+plan=$(cd "$ROOT" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -n --no-print-directory 2>&1)
 check_match "make (default target) checks for missing packages first" "$plan" 'dpkg -s'
 check_match "make (default target) builds bin/rabta" "$plan" 'bin/rabta'
-check_match "make run checks for missing packages" "$(cd "$ROOT" && make -n run 2>&1)" 'dpkg -s'
+check_match "make run checks for missing packages" "$(cd "$ROOT" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -n run 2>&1)" 'dpkg -s'
 
 for c in serve migrate parse check chat staff db; do
     out=$("$RABTA_BIN" "$c" --help 2>&1 </dev/null)

@@ -102,3 +102,9 @@ for n in bilal sara usman ayesha; do
     sanitizer_clean "chat $n" "$T/$n.err"
 done
 stop_rabta a
+
+# Pointed at an address where nothing listens: says so, and how to point it.
+out=$(cd "$T/home" && printf 'salam\n' | env RABTA_HOME="$T/home" RABTA_LISTEN=127.0.0.1:1 \
+    WHATSAPP_APP_SECRET="$APP_SECRET" "$RABTA_BIN" chat --from 923001234567 2>&1)
+check_match "chat with no server: names the address and RABTA_LISTEN" "$out" \
+    'nothing answers at http://127\.0\.0\.1:1 .*RABTA_LISTEN'

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # A Meta Lead Ads lead: the leadgen webhook queues a fetch; the lead comes
 # from the Graph API with its form fields mapped by config [meta_leads];
-# the client (who never wrote) is greeted by the greeting TEMPLATE with the
-# venue and the assignee; the assignee is told with date, guests and
+# the client (who never wrote) is greeted by the greeting TEMPLATE with their
+# name and the venue (its declaration); the assignee is told with date, guests and
 # campaign. A repeat of the event is a no-op; a fetch that fails is retried;
-# a lead Meta does not know (100/33) is dropped without a lead.
+# a lead Meta does not know (100/33) makes no lead and its job is failed.
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
 
@@ -23,8 +23,8 @@ wait_quiet 60 || not_ok "sends settle" "$WAIT_LAST"
 check_eq "the Graph fetch used the page token and asked for field_data" \
     "$(fake_requests leads | jq -rs '[.[] | .path + " " + .auth + " " + (.query | test("field_data") | tostring)] | join(",")')" \
     "/v26.0/1482736950192837 Bearer page-token true"
-check_eq "the client got the greeting template with the venue and the assignee, once" \
-    "$(conv_sends 923001234567)" "template:lead_greeting Shalimar Banquets Bilal Ahmed"
+check_eq "the client got the greeting template with their name and the venue (as declared), once" \
+    "$(conv_sends 923001234567)" "template:lead_greeting Ayesha Khan Shalimar Banquets"
 check_eq "the template's language is the configured one" \
     "$(fake_requests whatsapp | jq -rs '[.[] | select(.body.to == "+923001234567") | .body.template.language.code] | join(",")')" ur
 check_match "the assignee was told: number, name, date, guests and campaign" \
@@ -55,9 +55,9 @@ check_eq "two fetches of it: the 500 and the 200" \
 wait_quiet 60
 check_eq "its client greeted by template, once" "$(sends_to +923007654321 '.body.type == "template"')" 1
 
-# a lead Meta does not know: 100/33, the job is done, no lead
+# a lead Meta does not know: 100/33, the job is failed with the reason, no lead
 sed 's/1482736950192837/1482736950100033/' "$WA/leadgen.json" >"$T/leadgen3.json"
 check_eq "unknown leadgen: 200" "$(post_webhook "$T/leadgen3.json" /webhook/meta-leads)" 200
-check_eventually "its job ends done (permanent error), not retried" \
-    "SELECT state || ' ' || attempts FROM jobs WHERE dedupe_key = 'lead:1482736950100033'" "done 0"
+check_eventually "its job ends failed (permanent error), not retried" \
+    "SELECT state || ' ' || attempts FROM jobs WHERE dedupe_key = 'lead:1482736950100033'" "failed 1"
 check_eq "no lead for it" "$(psql_q "SELECT count(*) FROM leads WHERE leadgen_id = '1482736950100033'")" 0

@@ -165,6 +165,7 @@ struct fake {
     json_t *leads;              /* leadgen id -> lead object */
     json_t *bookings;           /* Idempotency-Key -> booking id */
     json_t *milestones;         /* booking id -> milestones array */
+    json_t *templates;          /* approved name -> {"language", "params"}; {} = any */
     FILE *log;
     struct refs ref;
 };
@@ -697,6 +698,70 @@ static void wa_accept(struct call *c, struct reply *rep)
     reply_json(rep, contact && msg ? 200 : 500, resp);
 }
 
+/*
+ * A template send checked against the approved templates (/_control/templates),
+ * as WhatsApp does: an unknown name or language is 132001, a body with another
+ * number of parameters 132000. Returns true when it answered.
+ */
+static bool wa_template_refused(struct call *c, struct reply *rep)
+{
+    json_t *tpl = json_object_get(c->json, "template"), *comps, *comp, *approved;
+    const char *name = json_string_value(json_object_get(tpl, "name"));
+    const char *lang =
+        json_string_value(json_object_get(json_object_get(tpl, "language"), "code"));
+    json_int_t want = -1, got = 0;
+    char want_lang[32] = "";
+    char *details = NULL;
+    size_t i;
+
+    pthread_mutex_lock(&c->f->mu);
+    if (json_object_size(c->f->templates) == 0) {
+        pthread_mutex_unlock(&c->f->mu);
+        return false;
+    }
+    approved = json_object_get(c->f->templates, name ? name : "");
+    if (approved) {
+        want = json_integer_value(json_object_get(approved, "params"));
+        snprintf(want_lang, sizeof(want_lang), "%s",
+                 json_string_value(json_object_get(approved, "language"))
+                     ? json_string_value(json_object_get(approved, "language"))
+                     : "");
+    }
+    pthread_mutex_unlock(&c->f->mu);
+    if (!approved || !lang || strcmp(lang, want_lang) != 0) {
+        if (asprintf(&details, "template name (%.64s) does not exist in %.16s", name ? name : "",
+                     lang ? lang : "") < 0) {
+            return false;
+        }
+        reply_json(rep, 404,
+                   graph_error(c->f, 132001, "(#132001) Template name does not exist in the "
+                                             "translation", details));
+        free(details);
+        return true;
+    }
+    comps = json_object_get(tpl, "components");
+    json_array_foreach(comps, i, comp)
+    {
+        if (is_text(json_object_get(comp, "type"), "body")) {
+            got += (json_int_t)json_array_size(json_object_get(comp, "parameters"));
+        }
+    }
+    if (got == want) {
+        return false;
+    }
+    if (asprintf(&details,
+                 "body: number of localizable_params (%" JSON_INTEGER_FORMAT
+                 ") does not match the expected number of params (%" JSON_INTEGER_FORMAT ")",
+                 got, want) < 0) {
+        return false;
+    }
+    reply_json(rep, 400,
+               graph_error(c->f, 132000, "(#132000) Number of parameters does not match the "
+                                         "expected number of params", details));
+    free(details);
+    return true;
+}
+
 /* POST /{version}/{phone_number_id}/messages */
 static void wa_send(struct call *c, struct reply *rep)
 {
@@ -721,6 +786,10 @@ static void wa_send(struct call *c, struct reply *rep)
         return;
     }
     type = json_string_value(json_object_get(c->json, "type"));
+    if (strcmp(type, "template") == 0 && json_object_get(c->json, type) &&
+        wa_template_refused(c, rep)) {
+        return;
+    }
     if (json_object_get(c->json, type)) {
         wa_accept(c, rep);
         return;
@@ -1279,6 +1348,31 @@ static void ctl_count(struct call *c, struct reply *rep)
     reply_json(rep, 200, json_pack("{s:I}", "count", n));
 }
 
+/* POST /_control/templates {"name": {"language": "ur", "params": 2}, ...}: the
+ * approved templates (replacing the set; {} accepts any template again). */
+static void ctl_templates(struct call *c, struct reply *rep)
+{
+    const char *name;
+    json_t *t;
+
+    json_object_foreach(c->json, name, t)
+    {
+        json_t *n = json_object_get(t, "params");
+        if (!json_is_string(json_object_get(t, "language")) || !json_is_integer(n) ||
+            json_integer_value(n) < 0) {
+            reply_bad_request(rep, "each template needs \"language\" (string) and \"params\" "
+                                   "(integer >= 0)");
+            return;
+        }
+    }
+    pthread_mutex_lock(&c->f->mu);
+    json_decref(c->f->templates);
+    c->f->templates = json_deep_copy(c->json);
+    pthread_mutex_unlock(&c->f->mu);
+    reply_json(rep, 200, json_pack("{s:b,s:I}", "ok", 1, "templates",
+                                   (json_int_t)json_object_size(c->json)));
+}
+
 /* POST /_control/reset: forgets everything but the id counters. */
 static void ctl_reset(struct call *c, struct reply *rep)
 {
@@ -1293,6 +1387,7 @@ static void ctl_reset(struct call *c, struct reply *rep)
     json_object_clear(f->leads);
     json_object_clear(f->bookings);
     json_object_clear(f->milestones);
+    json_object_clear(f->templates);
     pthread_mutex_unlock(&f->mu);
     reply_text(rep, 200, CT_JSON, "{\"ok\":true}");
 }
@@ -1306,6 +1401,7 @@ static const struct control {
     {"POST", "/_control/gemini_reply", true, ctl_gemini_reply},
     {"POST", "/_control/lead", true, ctl_lead},
     {"POST", "/_control/milestones", true, ctl_milestones},
+    {"POST", "/_control/templates", true, ctl_templates},
     {"GET", "/_control/requests", false, ctl_requests},
     {"GET", "/_control/count", false, ctl_count},
     {"POST", "/_control/reset", false, ctl_reset},
@@ -1632,6 +1728,7 @@ static void fake_release(struct fake *f)
     json_decref(f->leads);
     json_decref(f->bookings);
     json_decref(f->milestones);
+    json_decref(f->templates);
     if (f->log) {
         fclose(f->log);
     }
@@ -1658,11 +1755,13 @@ static int fake_init(struct fake *f, const struct opts *o)
     f->leads = json_object();
     f->bookings = json_object();
     f->milestones = json_object();
+    f->templates = json_object();
     for (int r = 0; r < N_FAILABLE; r++) {
         f->queues[r] = json_array();
         ok = ok && f->queues[r];
     }
-    if (!ok || !f->records || !f->replies || !f->leads || !f->bookings || !f->milestones) {
+    if (!ok || !f->records || !f->replies || !f->leads || !f->bookings || !f->milestones ||
+        !f->templates) {
         return startup_error("out of memory");
     }
     if (o->log && !(f->log = fopen(o->log, "a"))) {

@@ -651,11 +651,11 @@ static void check_batch(int rc, const struct inbound_batch *b, const struct buf 
         const struct inbound_event *e = &b->ev[i];
         const char *k = e->dedupe_key;
         const char *pnid = json_string_value(json_object_get(e->payload, "phone_number_id"));
-        static const char *const prefix[] = {"msg:", "st:", "err:", "lead:"};
+        static const char *const prefix[] = {"msg:", "st:", "err:", "lead:", "acct:"};
 
-        CHECKM(e->kind >= IN_MESSAGE && e->kind <= IN_LEADGEN, "event kind %d: %s", (int)e->kind,
+        CHECKM(e->kind >= IN_MESSAGE && e->kind <= IN_ACCOUNT, "event kind %d: %s", (int)e->kind,
                label);
-        if (e->kind < IN_MESSAGE || e->kind > IN_LEADGEN) {
+        if (e->kind < IN_MESSAGE || e->kind > IN_ACCOUNT) {
             continue;
         }
         CHECKM(k && starts(k, prefix[e->kind]) && utf8_ok(k, strlen(k)),
@@ -687,6 +687,12 @@ static void check_batch(int rc, const struct inbound_batch *b, const struct buf 
             CHECKM(e->phone_number_id == NULL, "leadgen with a phone_number_id: %s", label);
             break;
         }
+        case IN_ACCOUNT:
+            CHECKM(k && strlen(k) == 37 && strspn(k + 5, "0123456789abcdef") == 32,
+                   "account key %s: %s", k ? show(k, strlen(k)) : "(null)", label);
+            CHECKM(json_is_object(json_object_get(e->payload, "account_update")),
+                   "account_update not kept: %s", label);
+            break;
         }
     }
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/templates.h"
 #include "core/log.h"
 #include "core/clock.h"
 #include "core/str.h"
@@ -313,7 +314,7 @@ int send_staff(struct wctx *x, const struct staff_info *to, const char *body,
     int rc;
 
     flatten_line(body, line, sizeof(line));
-    params = json_pack("[s]", line);
+    params = template_params("text", line, NULL);
     if (!params) {
         return RB_ENOMEM;
     }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/templates.h"
 #include "core/log.h"
 #include "domain/handlers.h"
 #include "nlu/catalog.h"
@@ -53,7 +54,8 @@ int h_client_reply(struct hctx *h)
         json_decref(vars);
         return rc;
     }
-    params = json_pack("[s, s]", lead_label(h->lead, label), cfg->venue_name);
+    params = template_params("client_name", lead_label(h->lead, label), "venue", cfg->venue_name,
+                             NULL);
     if (!params) {
         return RB_ENOMEM;
     }

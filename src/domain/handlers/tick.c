@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/templates.h"
 #include "core/log.h"
 #include "domain/handlers.h"
 #include "domain/leads.h"
@@ -197,7 +198,8 @@ static int visit_client(struct wctx *x, const struct lead_row *l, const char *vi
     const struct config *cfg = x->snap->config;
     json_t *vars = json_pack("{s:s, s:s}", "venue", cfg->venue_name, "visit", visit);
     char label[24];
-    json_t *params = json_pack("[s, s]", lead_label(l, label), cfg->venue_name);
+    json_t *params = template_params("client_name", lead_label(l, label), "venue",
+                                     cfg->venue_name, NULL);
     struct client_msg cm;
     struct buf body;
     int rc = vars && params ? RB_OK : RB_ENOMEM;
