@@ -22,6 +22,7 @@ static const struct subcommand commands[] = {
     {"chat", cmd_chat, "talk to the sandbox as a phone: rabta chat --from PHONE [--name NAME]"},
     {"staff", cmd_staff, "add|list|away|back staff members"},
     {"db", cmd_db, "start|stop the embedded PostgreSQL"},
+    {"report", cmd_report, "the owner's figures: rabta report [--period P] [--compare P] ..."},
 };
 
 static int usage(FILE *f)

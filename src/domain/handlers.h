@@ -260,6 +260,7 @@ int h_payments_overdue(struct hctx *h);
 int h_client_reply(struct hctx *h);
 int h_help(struct hctx *h);
 int h_unknown(struct hctx *h);
+/* handlers/report.c */
 int h_report(struct hctx *h);
 
 /* The row for intent, NULL when there is none. */
