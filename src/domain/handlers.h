@@ -262,6 +262,8 @@ int h_help(struct hctx *h);
 int h_unknown(struct hctx *h);
 /* handlers/report.c */
 int h_report(struct hctx *h);
+/* handlers/digest.c: the weekly digest to the owners when it is due (tick) */
+RB_MUST_CHECK int digest_tick(struct wctx *x);
 
 /* The row for intent, NULL when there is none. */
 const struct handler *handler_find(const char *intent);

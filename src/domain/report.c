@@ -529,21 +529,31 @@ static int head(struct wctx *x, enum lang lang, const char *key, const struct re
     return rc;
 }
 
-/* The headline figures: leads, bookings, revenue, conversion, response;
- * then stale leads and overdue payments as of now. */
-static int text_summary(struct wctx *x, enum lang lang, const struct report_figs *f,
-                        struct buf *out)
+int report_headline(struct wctx *x, enum lang lang, const struct report_figs *f, struct buf *out)
 {
     static const enum report_metric ms[] = {RM_LEADS, RM_BOOKINGS, RM_REVENUE, RM_CONVERSION,
                                             RM_RESPONSE};
     const struct rep_row *b = f->nper > 1 ? &f->sum[1] : NULL;
-    char label[96], m[REP_MONEY_MAX];
-    int rc = head(x, lang, "rep_h_summary", f, out);
+    char label[96];
+    int rc = RB_OK;
 
     for (size_t i = 0; !rc && i < sizeof(ms) / sizeof(ms[0]); i++) {
         rc = prompt_str(x, lang, metric_label_keys[ms[i]], NULL, label, sizeof(label));
         rc = rc ? rc : fig_line(x, lang, label, ms[i], &f->sum[0], b, out);
     }
+    return rc;
+}
+
+/* The headline figures, payments received; then stale leads and overdue
+ * payments as of now. */
+static int text_summary(struct wctx *x, enum lang lang, const struct report_figs *f,
+                        struct buf *out)
+{
+    const struct rep_row *b = f->nper > 1 ? &f->sum[1] : NULL;
+    char label[96], m[REP_MONEY_MAX];
+    int rc = head(x, lang, "rep_h_summary", f, out);
+
+    rc = rc ? rc : report_headline(x, lang, f, out);
     rc = rc ? rc : prompt_str(x, lang, "rep_l_received", NULL, label, sizeof(label));
     if (!rc) {
         struct fig ra = {V_MONEY, f->sum[0].received, 0, false};

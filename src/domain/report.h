@@ -65,6 +65,11 @@ RB_MUST_CHECK int report_compute(struct wctx *x, const struct report_ask *ask,
 RB_MUST_CHECK int report_text(struct wctx *x, enum lang lang, const struct report_figs *f,
                               struct buf *out);
 
+/* The headline lines (leads, bookings, revenue, conversion, first reply) of
+ * f's summaries, side by side when compared, each line after a '\n'. */
+RB_MUST_CHECK int report_headline(struct wctx *x, enum lang lang, const struct report_figs *f,
+                                  struct buf *out);
+
 /* The figures as JSON (new). */
 json_t *report_json(const struct report_figs *f);
 /* The rows (or the one summary row) as CSV with a header line. */
