@@ -55,6 +55,14 @@ static const struct subcommand commands[] = {
      "clone: data in var/pg, socket in var/run, log in var/pg.log. Run as root, the\n"
      "cluster runs as user \"rabta\"; when that user cannot reach the clone (a\n"
      "private home folder), var/pg links to /var/lib/rabta/<hash>/pg.\n"},
+    {"report", cmd_report, "the owner's figures: rabta report [--period P] [--compare P] ...",
+     "usage: rabta report [--period P] [--compare P] [--metric M] [--group-by G]\n"
+     "                    [--format text|json|csv]\n\n"
+     "Prints the owner's figures (the same as the chat answers and the report page).\n"
+     "P is a period word: YYYY-MM, YYYY-Qn, YYYY, today, yesterday, this_week,\n"
+     "last_week, this_month, last_month, this_quarter, last_quarter, ytd, last_year.\n"
+     "M: leads bookings conversion_rate revenue response_time stale_leads\n"
+     "overdue_payments; G: source staff stage month.\n"},
 };
 
 static int usage(FILE *f)

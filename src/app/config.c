@@ -60,6 +60,11 @@ static const struct key_def config_keys[] = {
     I("assignment", "big_event_guests", big_event_guests, "0", 0, 100000),
     S("assignment", "big_event_staff", big_event_staff, ""),
     S("assignment", "meta_staff", meta_staff, ""),
+    S("report", "public_url", report_public_url, "http://127.0.0.1:8080"),
+    S("report", "money_grouping", report_money_grouping, "lakh"),
+    S("report", "currency", report_currency, "Rs"),
+    S("report", "digest_day", report_digest_day, "monday"),
+    S("report", "digest_time", report_digest_time, "09:00"),
 };
 
 #define NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -471,6 +476,21 @@ static void check_whole(struct loader *l)
         }
     }
     l->errors += templates_check(c, l->err);
+    if (strcmp(c->report_money_grouping, "lakh") && strcmp(c->report_money_grouping, "thousands")) {
+        lerr(l, "[report] money_grouping \"%s\" is not lakh or thousands",
+             c->report_money_grouping);
+    }
+    char day[40];
+    snprintf(day, sizeof(day), " %s ", c->report_digest_day);
+    if (!c->report_digest_day[0] || strchr(c->report_digest_day, ' ') ||
+        !strstr(" monday tuesday wednesday thursday friday saturday sunday off ", day)) {
+        lerr(l, "[report] digest_day \"%s\" is not a weekday (monday ... sunday) or off",
+             c->report_digest_day);
+    }
+    if (parse_hhmm(c->report_digest_time, &c->report_digest_min) ||
+        c->report_digest_min >= 24 * 60) {
+        lerr(l, "[report] digest_time \"%s\" is not HH:MM", c->report_digest_time);
+    }
 }
 
 /* config_load; with best, *out also gets what could be read when there were

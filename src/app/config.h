@@ -91,6 +91,13 @@ struct config {
     /* [templates] */
     struct template_decl *templates;
     size_t ntemplates;
+    /* [report] */
+    char *report_public_url;      /* the page's address in links: "http://127.0.0.1:8080" */
+    char *report_money_grouping;  /* "lakh" (8,00,000) or "thousands" (800,000) */
+    char *report_currency;        /* "Rs" */
+    char *report_digest_day;      /* monday ... sunday, or "off" */
+    char *report_digest_time;     /* "09:00" local */
+    int report_digest_min;        /* report_digest_time in minutes after midnight */
 };
 
 /* Loads path into a new snapshot. On any error returns RB_EPARSE (or

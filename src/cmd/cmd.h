@@ -12,6 +12,7 @@ int cmd_check(int argc, char **argv);
 int cmd_chat(int argc, char **argv);
 int cmd_staff(int argc, char **argv);
 int cmd_db(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* The directory holding config/, intents/ and prompts/: $RABTA_HOME or ".". */
 const char *cmd_home(void);

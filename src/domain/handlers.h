@@ -260,7 +260,10 @@ int h_payments_overdue(struct hctx *h);
 int h_client_reply(struct hctx *h);
 int h_help(struct hctx *h);
 int h_unknown(struct hctx *h);
+/* handlers/report.c */
 int h_report(struct hctx *h);
+/* handlers/digest.c: the weekly digest to the owners when it is due (tick) */
+RB_MUST_CHECK int digest_tick(struct wctx *x);
 
 /* The row for intent, NULL when there is none. */
 const struct handler *handler_find(const char *intent);

@@ -1,6 +1,6 @@
 /*
  * misc.c - client.reply (a salesperson's words to the client, from the
- * business number), help, unknown, and report.query's placeholder.
+ * business number), help, unknown. (report.query: handlers/report.c.)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,9 +142,4 @@ int h_unknown(struct hctx *h)
     default:
         return reply(h, "unknown", NULL);
     }
-}
-
-int h_report(struct hctx *h)
-{
-    return reply(h, "report_later", NULL);
 }

@@ -9,7 +9,8 @@
  *   followup  a follow-up fell due: its person is reminded (reminded_at);
  *   visit     a site visit within a day: the assignee and the client
  *             (automated, so held for a client who opted out) are reminded;
- *   quote     QUOTED for quote_followup_days with no word from the client.
+ *   quote     QUOTED for quote_followup_days with no word from the client;
+ *   digest    the owner's weekly digest, once a week (handlers/digest.c).
  *
  * Every scan takes its rows FOR UPDATE SKIP LOCKED, at most SCAN_MAX a tick.
  */
@@ -259,5 +260,6 @@ int domain_tick(struct wctx *x)
     rc = rc ? rc
             : scan(x, sql_quotes, now - (int64_t)cfg->quote_followup_days * 86400, quote_one,
                    "quote");
+    rc = rc ? rc : digest_tick(x);
     return rc ? rc : store_state_tick(x->db, now);
 }

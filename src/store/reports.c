@@ -1,0 +1,667 @@
+/*
+ * reports.c - the figures of the owner's view (reports.h), in SQL.
+ *
+ * Each figure is one statement: the group key is one of a few fixed SQL
+ * expressions (key_sql), the totals come from the same statement through
+ * GROUPING SETS, so a total's percentile is over all rows, not a mean.
+ * Every value is a parameter; only the fixed fragments below are pasted.
+ */
+#include "store/reports.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const rep_stage_names[REP_STAGES] = {"NEW",    "CONTACTED",   "QUALIFIED", "SITE_VISIT",
+                                                 "QUOTED", "NEGOTIATING", "BOOKED",    "LOST"};
+
+#define STAGE_ARRAY                                                                                \
+    "ARRAY['NEW','CONTACTED','QUALIFIED','SITE_VISIT','QUOTED','NEGOTIATING','BOOKED','LOST']"
+
+/* A local date ($n) as the instant its day begins in the zone $z. */
+#define DAY(n, z) "(" n "::date::timestamp AT TIME ZONE " z ")"
+
+struct rep_query rep_query_make(int64_t venue_id, const char *tz, const struct period *p,
+                                int64_t now_s, int stale_hours)
+{
+    struct rep_query q;
+
+    memset(&q, 0, sizeof(q));
+    q.venue_id = venue_id;
+    q.tz = tz;
+    q.from = p->from;
+    q.to = p->to;
+    q.now_s = now_s;
+    q.stale_hours = stale_hours;
+    return q;
+}
+
+int rep_by_parse(const char *word, enum rep_by *out)
+{
+    static const struct {
+        const char *w;
+        enum rep_by by;
+    } words[] = {{"", REP_BY_NONE},         {"none", REP_BY_NONE},
+                 {"source", REP_BY_SOURCE}, {"campaign", REP_BY_CAMPAIGN},
+                 {"staff", REP_BY_STAFF},   {"stage", REP_BY_STAGE},
+                 {"month", REP_BY_MONTH}};
+
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        if (strcmp(word ? word : "", words[i].w) == 0) {
+            *out = words[i].by;
+            return RB_OK;
+        }
+    }
+    return RB_EPARSE;
+}
+
+void rep_table_init(struct rep_table *t)
+{
+    memset(t, 0, sizeof(*t));
+    t->total.resp_avg_s = t->total.resp_p90_s = -1;
+}
+
+void rep_table_release(struct rep_table *t)
+{
+    if (t) {
+        free(t->rows);
+        rep_table_init(t);
+    }
+}
+
+static void row_init(struct rep_row *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->resp_avg_s = r->resp_p90_s = -1;
+}
+
+static struct rep_row *table_push(struct rep_table *t)
+{
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 16;
+        struct rep_row *p = realloc(t->rows, cap * sizeof(*p));
+
+        if (!p) {
+            return NULL;
+        }
+        t->rows = p;
+        t->cap = cap;
+    }
+    row_init(&t->rows[t->n]);
+    return &t->rows[t->n++];
+}
+
+/* ---- the group key ---- */
+
+/* The key and id expressions of a grouping; when is the time column that a
+ * month is taken from. Rows are l (leads) and s (the assignee). */
+static void key_sql(enum rep_by by, const char *when, char *key, size_t n, char *id, size_t idn)
+{
+    snprintf(id, idn, "0::bigint");
+    switch (by) {
+    case REP_BY_NONE:
+        snprintf(key, n, "''::text");
+        break;
+    case REP_BY_SOURCE:
+        snprintf(key, n, "l.source");
+        break;
+    case REP_BY_CAMPAIGN:
+        snprintf(key, n, "COALESCE(l.campaign, '')");
+        break;
+    case REP_BY_STAFF:
+        snprintf(key, n, "COALESCE(s.name, '')");
+        snprintf(id, idn, "COALESCE(l.assigned_staff_id, 0)");
+        break;
+    case REP_BY_STAGE:
+        snprintf(key, n, "l.stage");
+        break;
+    case REP_BY_MONTH:
+        snprintf(key, n, "to_char(%s AT TIME ZONE $4, 'YYYY-MM')", when);
+        break;
+    }
+}
+
+/* ORDER BY for the grouped rows: totals last is not needed (read apart). */
+static const char *order_sql(enum rep_by by, const char *figure)
+{
+    (void)figure;
+    switch (by) {
+    case REP_BY_STAGE:
+        return "array_position(" STAGE_ARRAY ", k)";
+    case REP_BY_MONTH:
+        return "k";
+    default:
+        return NULL;
+    }
+}
+
+/*
+ * Runs sql (grouped: columns grouping flag, k, sid, then one column per
+ * field) and fills out: rows, and total from the row whose flag is 1.
+ * fields are offsets of int64_t members of struct rep_row.
+ */
+static int run_grouped(struct dbconn *c, const char *sql, int np, const char *const *p,
+                       const size_t *fields, size_t nf, struct rep_table *out)
+{
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql, np, p, &r);
+
+    rep_table_release(out);
+    for (int i = 0; !rc && i < PQntuples(r); i++) {
+        struct rep_row *row = db_bool(r, i, 0) ? &out->total : table_push(out);
+
+        if (!row) {
+            rc = RB_ENOMEM;
+            break;
+        }
+        if (row == &out->total) {
+            row_init(row);
+        }
+        snprintf(row->key, sizeof(row->key), "%s", db_str(r, i, 1) ? db_str(r, i, 1) : "");
+        row->id = db_i64(r, i, 2);
+        for (size_t f = 0; f < nf; f++) {
+            *(int64_t *)(void *)((char *)row + fields[f]) = db_i64(r, i, 3 + (int)f);
+        }
+    }
+    if (rc) {
+        rep_table_release(out);
+    }
+    PQclear(r);
+    return rc;
+}
+
+/* The grouped SELECT around inner (a query yielding columns k, sid, ...):
+ * GROUPING SETS ((k, sid), ()) or just () for REP_BY_NONE. */
+static int build(char *sql, size_t n, enum rep_by by, const char *inner, const char *aggs,
+                 const char *having, const char *figure)
+{
+    const char *ord = order_sql(by, figure);
+    char order[256];
+    int w;
+
+    if (by == REP_BY_NONE) {
+        snprintf(order, sizeof(order), "1");
+    } else if (ord) {
+        snprintf(order, sizeof(order), "1 DESC, %s", ord);
+    } else {
+        snprintf(order, sizeof(order), "1 DESC, %s DESC, k", figure);
+    }
+    if (by == REP_BY_NONE) {
+        /* one aggregate over everything: the total alone */
+        w = snprintf(sql, n, "SELECT true, '', 0, %s FROM (%s) x", aggs, inner);
+    } else {
+        w = snprintf(sql, n,
+                     "SELECT GROUPING(k, sid) <> 0, k, sid, %s FROM (%s) x"
+                     " GROUP BY GROUPING SETS ((k, sid), ()) %s ORDER BY %s",
+                     aggs, inner, having ? having : "", order);
+    }
+    return w > 0 && (size_t)w < n ? RB_OK : RB_EINTERNAL;
+}
+
+struct params {
+    char v[24], from[11], to[11], now[24], hours[24], staff[24];
+    const char *p[7];
+};
+
+static void params_make(const struct rep_query *q, struct params *ps)
+{
+    date_format(q->from, ps->from);
+    date_format(q->to, ps->to);
+    ps->p[0] = db_i64s(q->venue_id, ps->v);
+    ps->p[1] = ps->from;
+    ps->p[2] = ps->to;
+    ps->p[3] = q->tz && q->tz[0] ? q->tz : "UTC";
+    ps->p[4] = db_i64s(q->staff_id, ps->staff);
+    ps->p[5] = db_i64s(q->now_s, ps->now);
+    ps->p[6] = db_i64s(q->stale_hours, ps->hours);
+}
+
+/* $1 venue, $2 from, $3 to, $4 zone, $5 staff filter, $6 now, $7 stale hours */
+#define IN_PERIOD(col) col " >= " DAY("$2", "$4") " AND " col " < " DAY("$3", "$4")
+#define STAFF_FILTER " AND ($5::bigint = 0 OR l.assigned_staff_id = $5::bigint)"
+#define LEAD_JOIN " FROM leads l LEFT JOIN staff s ON s.id = l.assigned_staff_id"
+/* the local date of now */
+#define TODAY "(to_timestamp($6::bigint) AT TIME ZONE $4)::date"
+#define USE_ALL " AND $6::bigint IS NOT NULL AND $7::int IS NOT NULL"
+
+#define OFF(f) offsetof(struct rep_row, f)
+
+int rep_leads(struct dbconn *c, const struct rep_query *q, enum rep_by by, struct rep_table *out)
+{
+    static const size_t fields[] = {OFF(leads),      OFF(contacted),  OFF(booked),  OFF(resp_n),
+                                    OFF(resp_avg_s), OFF(resp_p90_s), OFF(pipeline)};
+    char key[160], id[64], inner[1024], sql[2048];
+    struct params ps;
+    int rc;
+
+    key_sql(by, "l.created_at", key, sizeof(key), id, sizeof(id));
+    snprintf(inner, sizeof(inner),
+             "SELECT %s AS k, %s AS sid, l.stage, l.amount,"
+             " extract(epoch FROM l.first_response_at - l.created_at) AS resp" LEAD_JOIN
+             " WHERE l.venue_id = $1 AND " IN_PERIOD("l.created_at") STAFF_FILTER USE_ALL,
+             key, id);
+    rc = build(sql, sizeof(sql), by, inner,
+               "count(*), count(resp), count(*) FILTER (WHERE stage = 'BOOKED'), count(resp),"
+               " COALESCE(round(avg(resp))::bigint, -1),"
+               " COALESCE(round(percentile_cont(0.9) WITHIN GROUP (ORDER BY resp))::bigint, -1),"
+               " COALESCE(sum(amount), 0)::bigint",
+               NULL, "count(*)");
+    if (rc) {
+        return rc;
+    }
+    params_make(q, &ps);
+    return run_grouped(c, sql, 7, ps.p, fields, sizeof(fields) / sizeof(fields[0]), out);
+}
+
+int rep_bookings(struct dbconn *c, const struct rep_query *q, enum rep_by by, struct rep_table *out)
+{
+    static const size_t fields[] = {OFF(bookings), OFF(revenue)};
+    char key[160], id[64], inner[1400], sql[2400];
+    struct params ps;
+    int rc;
+
+    key_sql(by, "b.at", key, sizeof(key), id, sizeof(id));
+    snprintf(inner, sizeof(inner),
+             "SELECT %s AS k, %s AS sid, l.amount FROM (SELECT DISTINCT ON (h.lead_id)"
+             " h.lead_id, h.at FROM stage_history h WHERE h.venue_id = $1"
+             " AND h.to_stage = 'BOOKED' AND " IN_PERIOD(
+                 "h.at") " ORDER BY h.lead_id, h.at) b JOIN leads l ON l.id = b.lead_id"
+                         " LEFT JOIN staff s ON s.id = l.assigned_staff_id WHERE true" STAFF_FILTER
+                             USE_ALL,
+             key, id);
+    rc = build(sql, sizeof(sql), by, inner, "count(*), COALESCE(sum(amount), 0)::bigint", NULL,
+               "count(*)");
+    if (rc) {
+        return rc;
+    }
+    params_make(q, &ps);
+    return run_grouped(c, sql, 7, ps.p, fields, sizeof(fields) / sizeof(fields[0]), out);
+}
+
+int rep_stale(struct dbconn *c, const struct rep_query *q, enum rep_by by, struct rep_table *out)
+{
+    static const size_t fields[] = {OFF(stale)};
+    char key[160], id[64], inner[1024], sql[2048];
+    struct params ps;
+    int rc;
+
+    key_sql(by, "l.created_at", key, sizeof(key), id, sizeof(id));
+    snprintf(inner, sizeof(inner),
+             "SELECT %s AS k, %s AS sid" LEAD_JOIN
+             " WHERE l.venue_id = $1 AND l.stage NOT IN ('BOOKED', 'LOST')"
+             " AND l.assigned_staff_id IS NOT NULL"
+             " AND COALESCE(l.last_contact_at, l.created_at) < to_timestamp($6::bigint)"
+             " - make_interval(hours => $7::int)" STAFF_FILTER
+             " AND $2::date IS NOT NULL AND $3::date IS NOT NULL AND $4::text IS NOT NULL",
+             key, id);
+    rc = build(sql, sizeof(sql), by, inner, "count(*)", NULL, "count(*)");
+    if (rc) {
+        return rc;
+    }
+    params_make(q, &ps);
+    return run_grouped(c, sql, 7, ps.p, fields, sizeof(fields) / sizeof(fields[0]), out);
+}
+
+int rep_payments(struct dbconn *c, const struct rep_query *q, enum rep_by by, struct rep_table *out)
+{
+    static const size_t fields[] = {OFF(received), OFF(received_n), OFF(due),
+                                    OFF(due_n),    OFF(overdue),    OFF(overdue_n)};
+    char key[160], id[64], inner[1400], sql[2800];
+    struct params ps;
+    int rc;
+
+    key_sql(by, "COALESCE(p.paid_at, p.due_date::timestamp AT TIME ZONE $4)", key, sizeof(key), id,
+            sizeof(id));
+    snprintf(
+        inner, sizeof(inner),
+        "SELECT %s AS k, %s AS sid, p.amount,"
+        " p.status = 'paid' AND p.paid_at IS NOT NULL AND " IN_PERIOD(
+            "p.paid_at") " AS rec,"
+                         " p.status <> 'paid' AND (p.due_date IS NULL OR p.due_date >= " TODAY
+                         ") AS due,"
+                         " p.status <> 'paid' AND p.due_date < " TODAY " AS late"
+                         " FROM payments p JOIN leads l ON l.id = p.lead_id"
+                         " LEFT JOIN staff s ON s.id = l.assigned_staff_id"
+                         " WHERE p.venue_id = $1 AND (p.status <> 'paid' OR (p.status = 'paid' AND " IN_PERIOD(
+                             "p.paid_at") "))" STAFF_FILTER " AND $7::int IS NOT NULL",
+        key, id);
+    rc = build(sql, sizeof(sql), by, inner,
+               "COALESCE(sum(amount) FILTER (WHERE rec), 0)::bigint, count(*) FILTER (WHERE rec),"
+               " COALESCE(sum(amount) FILTER (WHERE due), 0)::bigint, count(*) FILTER (WHERE due),"
+               " COALESCE(sum(amount) FILTER (WHERE late), 0)::bigint,"
+               " count(*) FILTER (WHERE late)",
+               " HAVING GROUPING(k, sid) <> 0 OR bool_or(rec OR due OR late)",
+               "COALESCE(sum(amount) FILTER (WHERE late), 0)");
+    if (rc) {
+        return rc;
+    }
+    params_make(q, &ps);
+    return run_grouped(c, sql, 7, ps.p, fields, sizeof(fields) / sizeof(fields[0]), out);
+}
+
+int rep_followups_overdue(struct dbconn *c, const struct rep_query *q, enum rep_by by,
+                          struct rep_table *out)
+{
+    static const size_t fields[] = {OFF(overdue_followups)};
+    char key[160], id[64], inner[1024], sql[2048];
+    struct params ps;
+    int rc;
+
+    key_sql(by, "f.due_at", key, sizeof(key), id, sizeof(id));
+    snprintf(inner, sizeof(inner),
+             "SELECT %s AS k, %s AS sid FROM followups f JOIN leads l ON l.id = f.lead_id"
+             " LEFT JOIN staff s ON s.id = l.assigned_staff_id WHERE f.venue_id = $1"
+             " AND f.done_at IS NULL AND f.due_at < to_timestamp($6::bigint)" STAFF_FILTER
+             " AND $2::date IS NOT NULL AND $3::date IS NOT NULL AND $7::int IS NOT NULL"
+             " AND $4::text IS NOT NULL",
+             key, id);
+    rc = build(sql, sizeof(sql), by, inner, "count(*)", NULL, "count(*)");
+    if (rc) {
+        return rc;
+    }
+    params_make(q, &ps);
+    return run_grouped(c, sql, 7, ps.p, fields, sizeof(fields) / sizeof(fields[0]), out);
+}
+
+/* ---- the salesperson table ---- */
+
+static const char sql_team[] = "SELECT s.id, s.name FROM staff s WHERE s.venue_id = $1 AND s.active"
+                               " AND ($2::bigint = 0 OR s.id = $2::bigint) AND (s.role = 'sales'"
+                               " OR EXISTS (SELECT 1 FROM leads l WHERE l.venue_id = s.venue_id"
+                               " AND l.assigned_staff_id = s.id)) ORDER BY s.id";
+
+static struct rep_row *find_id(struct rep_table *t, int64_t id, const char *name)
+{
+    struct rep_row *r;
+
+    for (size_t i = 0; i < t->n; i++) {
+        if (t->rows[i].id == id) {
+            return &t->rows[i];
+        }
+    }
+    r = table_push(t);
+    if (r) {
+        r->id = id;
+        snprintf(r->key, sizeof(r->key), "%s", name);
+    }
+    return r;
+}
+
+/* Copies the fields of src's rows (listed) into out's rows by id. */
+static int merge(struct rep_table *out, const struct rep_table *src, const size_t *fields,
+                 size_t nf)
+{
+    for (size_t i = 0; i < src->n; i++) {
+        struct rep_row *d = find_id(out, src->rows[i].id, src->rows[i].key);
+
+        if (!d) {
+            return RB_ENOMEM;
+        }
+        for (size_t f = 0; f < nf; f++) {
+            *(int64_t *)(void *)((char *)d + fields[f]) =
+                *(const int64_t *)(const void *)((const char *)&src->rows[i] + fields[f]);
+        }
+    }
+    for (size_t f = 0; f < nf; f++) {
+        *(int64_t *)(void *)((char *)&out->total + fields[f]) =
+            *(const int64_t *)(const void *)((const char *)&src->total + fields[f]);
+    }
+    return RB_OK;
+}
+
+static int by_bookings(const void *a, const void *b)
+{
+    const struct rep_row *x = a, *y = b;
+
+    if (x->bookings != y->bookings) {
+        return x->bookings > y->bookings ? -1 : 1;
+    }
+    if (x->leads != y->leads) {
+        return x->leads > y->leads ? -1 : 1;
+    }
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static const size_t lead_fields[] = {OFF(leads),      OFF(contacted),  OFF(booked),  OFF(resp_n),
+                                     OFF(resp_avg_s), OFF(resp_p90_s), OFF(pipeline)};
+static const size_t booking_fields[] = {OFF(bookings), OFF(revenue)};
+static const size_t stale_fields[] = {OFF(stale)};
+static const size_t pay_fields[] = {OFF(received), OFF(received_n), OFF(due),
+                                    OFF(due_n),    OFF(overdue),    OFF(overdue_n)};
+static const size_t fu_fields[] = {OFF(overdue_followups)};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Runs the five figures grouped by by and merges them into out by id. */
+static int all_figures(struct dbconn *c, const struct rep_query *q, enum rep_by by,
+                       struct rep_table *out)
+{
+    struct rep_table t;
+    int rc;
+
+    rep_table_init(&t);
+    rc = rep_leads(c, q, by, &t);
+    rc = rc ? rc : merge(out, &t, lead_fields, N(lead_fields));
+    rc = rc ? rc : rep_bookings(c, q, by, &t);
+    rc = rc ? rc : merge(out, &t, booking_fields, N(booking_fields));
+    rc = rc ? rc : rep_stale(c, q, by, &t);
+    rc = rc ? rc : merge(out, &t, stale_fields, N(stale_fields));
+    rc = rc ? rc : rep_payments(c, q, by, &t);
+    rc = rc ? rc : merge(out, &t, pay_fields, N(pay_fields));
+    rc = rc ? rc : rep_followups_overdue(c, q, by, &t);
+    rc = rc ? rc : merge(out, &t, fu_fields, N(fu_fields));
+    rep_table_release(&t);
+    return rc;
+}
+
+int rep_staff_table(struct dbconn *c, const struct rep_query *q, struct rep_table *out)
+{
+    char v[24], s[24];
+    const char *p[2] = {db_i64s(q->venue_id, v), db_i64s(q->staff_id, s)};
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_team, 2, p, &r);
+
+    rep_table_release(out);
+    for (int i = 0; !rc && i < PQntuples(r); i++) {
+        rc = find_id(out, db_i64(r, i, 0), db_str(r, i, 1)) ? RB_OK : RB_ENOMEM;
+    }
+    PQclear(r);
+    rc = rc ? rc : all_figures(c, q, REP_BY_STAFF, out);
+    if (!rc && out->n > 1) {
+        qsort(out->rows, out->n, sizeof(out->rows[0]), by_bookings);
+    }
+    if (rc) {
+        rep_table_release(out);
+    }
+    return rc;
+}
+
+int rep_summary(struct dbconn *c, const struct rep_query *q, struct rep_row *out)
+{
+    struct rep_table t;
+    int rc;
+
+    rep_table_init(&t);
+    rc = all_figures(c, q, REP_BY_NONE, &t);
+    if (!rc) {
+        *out = t.total;
+        out->key[0] = '\0';
+        out->id = 0;
+    }
+    rep_table_release(&t);
+    return rc;
+}
+
+/* ---- funnel, greeting, AI, months ---- */
+
+/* The order of stages a lead moves through (LOST is not on it). */
+#define ORDER_ARRAY                                                                                \
+    "ARRAY['NEW','CONTACTED','QUALIFIED','SITE_VISIT','QUOTED','NEGOTIATING','BOOKED']"
+
+/* r: how far along the order a lead got (1 = NEW ... 7 = BOOKED). Moves go
+ * forward only (lead.move refuses going back and reopening), so a lead's
+ * current stage is the furthest it reached, and a LOST lead reached the
+ * stage it was lost from (its move to LOST; NEW when it has none). */
+static const char sql_funnel[] =
+    "SELECT l.stage, COALESCE(array_position(" ORDER_ARRAY "::text[],"
+    " CASE WHEN l.stage = 'LOST' THEN h.from_stage ELSE l.stage END), 1) AS r, count(*)"
+    " FROM leads l LEFT JOIN (SELECT DISTINCT ON (lead_id) lead_id, from_stage FROM stage_history"
+    "  WHERE venue_id = $1 AND to_stage = 'LOST' ORDER BY lead_id, at DESC) h ON h.lead_id = l.id"
+    " WHERE l.venue_id = $1 AND " IN_PERIOD("l.created_at") STAFF_FILTER " GROUP BY 1, 2";
+
+int rep_funnel(struct dbconn *c, const struct rep_query *q, struct rep_funnel *out)
+{
+    struct params ps;
+    PGresult *r = NULL;
+    int rc;
+
+    params_make(q, &ps);
+    rc = db_exec(c, sql_funnel, 5, ps.p, &r);
+    memset(out, 0, sizeof(*out));
+    for (int i = 0; !rc && i < PQntuples(r); i++) {
+        const char *st = db_str(r, i, 0);
+        int64_t reach = db_i64(r, i, 1), n = db_i64(r, i, 2);
+
+        for (int k = 0; k < REP_STAGES; k++) {
+            if (strcmp(st, rep_stage_names[k]) == 0) {
+                out->at[k] += n;
+            }
+        }
+        if (strcmp(st, "LOST") == 0) {
+            out->reached[REP_STAGES - 1] += n;
+        }
+        /* array positions are 1-based: reach r means stages 0 .. r-1 */
+        for (int k = 0; k < reach && k < REP_STAGES - 1; k++) {
+            out->reached[k] += n;
+        }
+        out->total += n;
+    }
+    PQclear(r);
+    return rc;
+}
+
+static const char sql_greeting[] =
+    "SELECT count(greeting_latency_ms),"
+    " COALESCE(round(percentile_cont(0.5) WITHIN GROUP (ORDER BY greeting_latency_ms))::bigint,"
+    " -1), COALESCE(round(percentile_cont(0.99) WITHIN GROUP (ORDER BY greeting_latency_ms))"
+    "::bigint, -1) FROM leads l WHERE l.venue_id = $1 AND " IN_PERIOD("l.created_at") STAFF_FILTER;
+
+int rep_greeting(struct dbconn *c, const struct rep_query *q, struct rep_latency *out)
+{
+    struct params ps;
+    PGresult *r = NULL;
+    int rc;
+
+    params_make(q, &ps);
+    rc = db_exec(c, sql_greeting, 5, ps.p, &r);
+    if (!rc) {
+        out->n = db_i64(r, 0, 0);
+        out->p50_ms = db_i64(r, 0, 1);
+        out->p99_ms = db_i64(r, 0, 2);
+    }
+    PQclear(r);
+    return rc;
+}
+
+static const char sql_ai_engines[] =
+    "SELECT GROUPING(engine) <> 0, engine, 0, count(*) FROM ai_log WHERE venue_id = $1"
+    " AND " IN_PERIOD("created_at") " AND ($5::bigint = 0 OR staff_id = $5::bigint)"
+                                    " GROUP BY GROUPING SETS ((engine), ()) ORDER BY 1, 4 DESC, 2";
+static const char sql_ai_fallbacks[] =
+    "SELECT GROUPING(fallback) <> 0, fallback, 0, count(*) FROM ai_log WHERE venue_id = $1"
+    " AND fallback IS NOT NULL AND fallback <> '' AND " IN_PERIOD(
+        "created_at") " AND ($5::bigint = 0 OR staff_id = $5::bigint)"
+                      " GROUP BY GROUPING SETS ((fallback), ()) ORDER BY 1, 4 DESC, 2";
+
+int rep_ai_engines(struct dbconn *c, const struct rep_query *q, struct rep_table *out)
+{
+    static const size_t fields[] = {OFF(leads)};
+    struct params ps;
+
+    params_make(q, &ps);
+    return run_grouped(c, sql_ai_engines, 5, ps.p, fields, 1, out);
+}
+
+int rep_ai_fallbacks(struct dbconn *c, const struct rep_query *q, struct rep_table *out)
+{
+    static const size_t fields[] = {OFF(leads)};
+    struct params ps;
+
+    params_make(q, &ps);
+    return run_grouped(c, sql_ai_fallbacks, 5, ps.p, fields, 1, out);
+}
+
+static const char sql_months[] =
+    "SELECT false, to_char(m, 'YYYY-MM'), 0,"
+    " (SELECT count(*) FROM leads l WHERE l.venue_id = $1"
+    "   AND l.created_at >= (m::timestamp AT TIME ZONE $4)"
+    "   AND l.created_at < ((m + interval '1 month')::timestamp AT TIME ZONE $4)" STAFF_FILTER "),"
+    " b.n, b.rev FROM generate_series($2::date - interval '11 months', $2::date,"
+    " interval '1 month') AS m"
+    " CROSS JOIN LATERAL (SELECT count(*) AS n, COALESCE(sum(l.amount), 0)::bigint AS rev FROM"
+    "  (SELECT DISTINCT h.lead_id FROM stage_history h WHERE h.venue_id = $1"
+    "   AND h.to_stage = 'BOOKED' AND h.at >= (m::timestamp AT TIME ZONE $4)"
+    "   AND h.at < ((m + interval '1 month')::timestamp AT TIME ZONE $4)) bk"
+    "  JOIN leads l ON l.id = bk.lead_id WHERE true" STAFF_FILTER ") b"
+    " WHERE $3::date IS NOT NULL ORDER BY m";
+
+int rep_months(struct dbconn *c, const struct rep_query *q, struct rep_table *out)
+{
+    static const size_t fields[] = {OFF(leads), OFF(bookings), OFF(revenue)};
+    struct rep_query mq = *q;
+    struct rb_date last = date_add_days(q->to, -1);
+    struct params ps;
+    int rc;
+
+    mq.from.y = last.y;
+    mq.from.m = last.m;
+    mq.from.d = 1;
+    params_make(&mq, &ps);
+    rc = run_grouped(c, sql_months, 5, ps.p, fields, N(fields), out);
+    for (size_t i = 0; !rc && i < out->n; i++) {
+        out->total.leads += out->rows[i].leads;
+        out->total.bookings += out->rows[i].bookings;
+        out->total.revenue += out->rows[i].revenue;
+    }
+    return rc;
+}
+
+/* ---- formatting ---- */
+
+void rep_money(int64_t rupees, bool lakh, const char *currency, char out[REP_MONEY_MAX])
+{
+    char digits[24], grouped[40];
+    size_t n, g = 0, pos = 0;
+    uint64_t v = rupees < 0 ? (uint64_t)0 - (uint64_t)rupees : (uint64_t)rupees;
+
+    snprintf(digits, sizeof(digits), "%llu", (unsigned long long)v);
+    n = strlen(digits);
+    /* group sizes from the right: 3 then 2s (lakh) or 3s */
+    for (size_t i = 0; i < n; i++) {
+        size_t left = n - i; /* digits from here to the end */
+        grouped[g++] = digits[i];
+        if (left > 1) {
+            size_t after = left - 1;
+            bool comma =
+                lakh ? (after == 3 || (after > 3 && (after - 3) % 2 == 0)) : after % 3 == 0;
+            if (comma) {
+                grouped[g++] = ',';
+            }
+        }
+    }
+    grouped[g] = '\0';
+    if (currency && currency[0]) {
+        pos = (size_t)snprintf(out, REP_MONEY_MAX, "%s ", currency);
+    }
+    snprintf(out + (pos < REP_MONEY_MAX ? pos : 0), REP_MONEY_MAX - (pos < REP_MONEY_MAX ? pos : 0),
+             "%s%s", rupees < 0 ? "-" : "", grouped);
+}
+
+double rep_pct(int64_t num, int64_t den)
+{
+    if (den <= 0) {
+        return -1;
+    }
+    return (double)(int64_t)((double)num * 1000.0 / (double)den + 0.5) / 10.0;
+}
