@@ -34,7 +34,7 @@ static const char style[] =
     "table{border-collapse:collapse;width:100%;font-size:14px}"
     "th,td{text-align:start;padding:5px 8px;border-bottom:1px solid #e3e6e8;vertical-align:top}"
     "th{background:#eef1f3;white-space:nowrap}td.n,th.n{text-align:end;white-space:nowrap}"
-    "td.t{white-space:nowrap}"
+    "td.t{white-space:nowrap}table.kv th{width:9em}"
     "svg{max-width:100%;height:auto;display:block}"
     "form.f{display:flex;flex-wrap:wrap;gap:8px;align-items:flex-end}"
     "form.f label{display:flex;flex-direction:column;font-size:13px;color:#5f6b73}"

@@ -96,7 +96,7 @@ static int lead_head(void *cls, const struct rl_lead *l)
     struct buf *b = p->b;
 
     html_begin(b, p->r->venue_name, p->title, "leads", false);
-    buf_say(b, "<section><div class=\"scroll\"><table>");
+    buf_say(b, "<section><div class=\"scroll\"><table class=\"kv\">");
     dl(b, "Name", l->name);
     dl(b, "Phone", l->phone);
     dl(b, "Stage", l->stage);
