@@ -176,23 +176,22 @@ static int month_label(struct wctx *x, enum lang lang, const char *ym, char *out
 
 int report_period_label(struct wctx *x, enum lang lang, const struct period *p, struct buf *out)
 {
-    char s[128], key[40], a[11], b[16];
+    char s[128], a[11], b[16];
     struct rb_date last = period_last_day(p);
+    int rc;
 
-    if (p->kind == PERIOD_MONTH && p->name[0] >= '0' && p->name[0] <= '9') {
-        int rc = month_label(x, lang, p->name, s, sizeof(s));
+    switch (p->kind) {
+    case PERIOD_MONTH:
+        snprintf(a, sizeof(a), "%04d-%02d", p->from.y % 10000, p->from.m % 100);
+        rc = month_label(x, lang, a, s, sizeof(s));
         return rc ? rc : buf_adds(out, s);
-    }
-    if ((p->kind == PERIOD_QUARTER || p->kind == PERIOD_YEAR) && p->name[0] >= '0' &&
-        p->name[0] <= '9') {
-        if (p->kind == PERIOD_QUARTER) {
-            return buf_addf(out, "Q%c %.4s", p->name[6], p->name);
-        }
-        return buf_adds(out, p->name);
-    }
-    if (p->name[0]) {
-        snprintf(key, sizeof(key), "rep_p_%s", p->name);
-        return add_prompt(x, lang, key, NULL, out);
+    case PERIOD_QUARTER:
+        return buf_addf(out, "Q%d %04d", (p->from.m - 1) / 3 + 1, p->from.y % 10000);
+    case PERIOD_YEAR:
+    case PERIOD_YTD:
+        return buf_addf(out, "%04d", p->from.y % 10000);
+    default:
+        break;
     }
     if (date_cmp(p->from, last) == 0) {
         date_format(p->from, a);
@@ -201,7 +200,7 @@ int report_period_label(struct wctx *x, enum lang lang, const struct period *p, 
     }
     date_format(last, a);
     fmt_date(a, b);
-    return buf_addf(out, "%02d/%02d - %s", p->from.d, p->from.m, b);
+    return buf_addf(out, "%02d/%02d - %s", p->from.d % 100, p->from.m % 100, b);
 }
 
 /* A duration in words: 45 s, 12 min, 1 h 5 min, 2 d 3 h. */

@@ -75,8 +75,9 @@ json_t *report_json(const struct report_figs *f);
 /* The rows (or the one summary row) as CSV with a header line. */
 RB_MUST_CHECK int report_csv(const struct report_figs *f, struct buf *out);
 
-/* A period's name for people: "January 2026", "Q1 2026", "this week",
- * "24/11 - 30/11/2026" (prompts in lang). */
+/* A period's name for people, by its dates: "January 2026" (a month, this
+ * or last month too), "Q1 2026", "2026" (a year, ytd), "07/12/2026" (a day),
+ * "24/11 - 30/11/2026" (a week). Month names from prompts in lang. */
 RB_MUST_CHECK int report_period_label(struct wctx *x, enum lang lang, const struct period *p,
                                       struct buf *out);
 

@@ -4,7 +4,10 @@
 -- migrated, seeded database (its one venue, the staff of config/rabta.conf). Times
 -- are local (Asia/Karachi, UTC+5) through lt(); figures of a period are fixed
 -- (December 2025, January 2026); "now" figures (stale leads, due and overdue
--- payments, overdue follow-ups) are relative to now(). The figures every
+-- payments, overdue follow-ups) are relative to now(): the stale leads' last
+-- contact was 30 hours ago (past the 24-hour reminder, short of the 48-hour
+-- escalation that would hand them to someone else under a running serve),
+-- the others' an hour ago. The figures every
 -- period must show are worked out by hand in the test, from this table:
 --
 -- lead src      campaign       staff  stage now    amount    created (local)   1st reply  greet ms
@@ -65,7 +68,7 @@ INSERT INTO leads (venue_id, name, source, campaign, stage, assigned_staff_id, a
 SELECT pg_temp.v(), name, source, campaign, stage, pg_temp.staff(staff), amount, pg_temp.lt(created),
        pg_temp.lt(created) + make_interval(secs => resp), greet,
        CASE WHEN greet IS NOT NULL THEN pg_temp.lt(created) + make_interval(secs => greet / 1000.0) END,
-       CASE WHEN stale THEN pg_temp.lt(created) ELSE now() - interval '1 hour' END,
+       now() - CASE WHEN stale THEN interval '30 hours' ELSE interval '1 hour' END,
        pg_temp.lt(created)
 FROM fx ORDER BY created;
 
