@@ -15,21 +15,19 @@
 #define UNTIL(col, p)                                                                              \
     " AND (" p "::date IS NULL OR " col " < (" p "::date + 1)::timestamp AT TIME ZONE $2)"
 
-/* An ai_log row a is about lead L when its slots name L, or when the same
- * staff member's transaction (same now()) wrote something about L. */
-#define AI_ABOUT(a, L)                                                                             \
-    "(" a ".slots->>'lead' = (" L ")::text"                                                        \
-    " OR EXISTS (SELECT 1 FROM stage_history x WHERE x.lead_id = " L " AND x.at = " a              \
-    ".created_at"                                                                                  \
-    "   AND x.staff_id = " a ".staff_id)"                                                          \
-    " OR EXISTS (SELECT 1 FROM lead_notes x WHERE x.lead_id = " L " AND x.at = " a ".created_at"   \
-    "   AND x.staff_id = " a ".staff_id)"                                                          \
-    " OR EXISTS (SELECT 1 FROM audit_log x WHERE x.lead_id = " L " AND x.at = " a ".created_at"    \
-    "   AND x.staff_id = " a ".staff_id)"                                                          \
-    " OR EXISTS (SELECT 1 FROM followups x WHERE x.lead_id = " L "   AND x.created_at = " a        \
-    ".created_at AND x.staff_id = " a ".staff_id)"                                                 \
-    " OR EXISTS (SELECT 1 FROM outbox x WHERE x.lead_id = " L " AND x.created_at = " a             \
-    ".created_at AND (x.staff_id IS NULL OR x.staff_id = " a ".staff_id)))"
+/* The ai_log rows about lead L: its slots name L, or the same staff
+ * member's transaction (same now()) wrote something about L. A subquery of
+ * ids, each side an index lookup (ai_log_lead, ai_log_created). */
+#define AI_IDS_ABOUT(L)                                                                            \
+    "(SELECT x.id FROM ai_log x WHERE x.venue_id = $1 AND x.slots->>'lead' = (" L ")::text"        \
+    " UNION SELECT x.id FROM ai_log x JOIN ("                                                      \
+    "   SELECT at, staff_id FROM stage_history WHERE lead_id = " L                                 \
+    "   UNION ALL SELECT at, staff_id FROM lead_notes WHERE lead_id = " L                          \
+    "   UNION ALL SELECT at, staff_id FROM audit_log WHERE lead_id = " L                           \
+    "   UNION ALL SELECT created_at, staff_id FROM followups WHERE lead_id = " L                   \
+    "   UNION ALL SELECT created_at, staff_id FROM outbox WHERE lead_id = " L                      \
+    " ) w ON x.venue_id = $1 AND x.created_at = w.at"                                              \
+    "   AND (w.staff_id IS NULL OR x.staff_id = w.staff_id))"
 
 bool rl_sort_ok(const char *s)
 {
@@ -342,7 +340,7 @@ int rl_convs_batch(struct dbconn *c, int64_t venue, const struct rl_filter *f, i
 /* $3 employee, $4 from, $5 to, $6 lead */
 #define AI_WHERE                                                                                   \
     " WHERE a.venue_id = $1 AND ($3::bigint = 0 OR a.staff_id = $3)" SINCE("a.created_at", "$4")   \
-        UNTIL("a.created_at", "$5") " AND ($6::bigint = 0 OR " AI_ABOUT("a", "$6") ")"
+        UNTIL("a.created_at", "$5") " AND ($6::bigint = 0 OR a.id IN " AI_IDS_ABOUT("$6") ")"
 static const char sql_ais[] =
     AI_SELECT AI_WHERE " ORDER BY a.created_at DESC, a.id DESC LIMIT $7 OFFSET $8";
 static const char sql_ais_batch[] = AI_SELECT AI_WHERE " AND a.id > $7 ORDER BY a.id LIMIT $8";
@@ -526,7 +524,7 @@ static const char sql_timeline[] =
     "   a.engine, a.intent, a.slots::text, to_char(a.confidence, 'FM0.00'), a.fallback,"
     "   a.latency_ms::text, a.model, 0, a.id"
     "   FROM ai_log a LEFT JOIN staff s ON s.id = a.staff_id"
-    "   WHERE a.venue_id = $1 AND " AI_ABOUT("a", "$3") ") t ORDER BY at, ord, k LIMIT $4";
+    "   WHERE a.id IN " AI_IDS_ABOUT("$3") ") t ORDER BY at, ord, k LIMIT $4";
 
 int rl_timeline(struct dbconn *c, int64_t venue, const char *tz, int64_t id, rl_item_fn fn,
                 void *cls, bool *cut)
