@@ -4,7 +4,7 @@ SHELL := /bin/bash
 
 DEB_PACKAGES := build-essential pkg-config libmicrohttpd-dev libcurl4-openssl-dev libpq-dev \
 	libjansson-dev libpcre2-dev libunistring-dev libssl-dev postgresql postgresql-contrib \
-	curl jq ca-certificates clang-format
+	curl jq ca-certificates clang-format chromium fonts-noto-core
 PKGS := libmicrohttpd libcurl libpq jansson libpcre2-8 libcrypto
 
 CC ?= cc

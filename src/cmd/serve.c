@@ -8,12 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
 #include "cmd/cmd.h"
 #include "cmd/setup.h"
 #include "core/clock.h"
+#include "core/grant.h"
 #include "core/log.h"
 #include "domain/parser.h"
 #include "domain/worker.h"
@@ -58,6 +60,28 @@ static void reload(struct app *app)
 out:
     buf_release(&keys);
     buf_release(&err);
+}
+
+/* The report page: off without REPORT_TOKEN (and why); in the sandbox, a
+ * link that opens it for 24 hours. */
+static void report_startup(const struct app *app)
+{
+    struct buf link;
+
+    if (!app->env.report_token) {
+        log_event(LOG_WARN, "report.off", "reason=%s",
+                  log_q("REPORT_TOKEN is not set: /report answers 503", (size_t)-1));
+        return;
+    }
+    if (!app->env.sandbox) {
+        return;
+    }
+    buf_init(&link, 1024);
+    buf_say(&link, "http://%s/report?grant=", app->env.listen);
+    if (grant_make(app->env.report_token, "owner", time(NULL) + 24 * 3600, &link) == RB_OK) {
+        fprintf(stderr, "rabta: the owner's report page (24 h): %s\n", link.p);
+    }
+    buf_release(&link);
 }
 
 /* SIGTERM, SIGINT and SIGHUP are blocked in every thread (the mask is set
@@ -115,6 +139,7 @@ int cmd_serve(int argc, char **argv)
             fprintf(stderr, "rabta: sandbox mode (no WHATSAPP_TOKEN): try `bin/rabta chat --from "
                             "923001234567` in another terminal\n");
         }
+        report_startup(&app);
         while (sigwait(&sigs, &sig) == 0 && sig == SIGHUP) {
             reload(&app);
         }

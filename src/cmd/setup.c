@@ -58,12 +58,17 @@ static int ensure_database(const char *conninfo)
 
 char *sandbox_secret(const char *home)
 {
+    return var_secret(home, "sandbox.secret");
+}
+
+char *var_secret(const char *home, const char *name)
+{
     char path[1100], hex[65];
     unsigned char raw[32];
     FILE *f;
     int fd;
 
-    snprintf(path, sizeof(path), "%s/var/sandbox.secret", home);
+    snprintf(path, sizeof(path), "%s/var/%s", home, name);
     f = fopen(path, "r");
     if (f) {
         char *ok = fgets(hex, sizeof(hex), f);
@@ -85,7 +90,7 @@ char *sandbox_secret(const char *home)
     }
     snprintf(path, sizeof(path), "%s/var", home);
     mkdir(path, 0755);
-    snprintf(path, sizeof(path), "%s/var/sandbox.secret", home);
+    snprintf(path, sizeof(path), "%s/var/%s", home, name);
     fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd >= 0) {
         if (write(fd, hex, 64) != 64) {
@@ -181,6 +186,10 @@ int setup_app(struct app *app, unsigned flags)
     rc = app_env_load(&app->env);
     if (!rc && !app->env.wa_app_secret && app->env.sandbox) {
         app->env.wa_app_secret = sandbox_secret(app->home);
+    }
+    /* The sandbox's report page works without set-up: its key is made once. */
+    if (!rc && !app->env.report_token && app->env.sandbox) {
+        app->env.report_token = var_secret(app->home, "report.secret");
     }
     if (!rc) {
         rc = parser_snapshot_load(app->home, &app->snap, &err);

@@ -24,5 +24,8 @@ int embedded_pg_stop(const char *home);
 
 /* The sandbox secret in <home>/var/sandbox.secret, made on first use (new string). */
 char *sandbox_secret(const char *home);
+/* A random secret kept in <home>/var/<name> (64 hex digits, mode 0600), made
+ * on first use (new string; NULL if /dev/urandom cannot be read). */
+char *var_secret(const char *home, const char *name);
 
 #endif

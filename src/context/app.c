@@ -39,6 +39,7 @@ int app_env_load(struct app_env *e)
     e->invoicing_key = env_dup("INVOICING_API_KEY");
     e->invoicing_secret = env_dup("INVOICING_WEBHOOK_SECRET");
     e->report_token = env_dup("REPORT_TOKEN");
+    e->trusted_proxies = env_dup("RABTA_TRUSTED_PROXY");
     e->listen = dup_or("RABTA_LISTEN", "127.0.0.1:8080");
     e->sandbox = e->wa_token == NULL;
     if (e->sandbox) {
@@ -67,7 +68,8 @@ void app_env_release(struct app_env *e)
                        &e->phone_number_id, &e->graph_base, &e->graph_version,
                        &e->meta_page_token, &e->meta_app_secret, &e->gemini_key,
                        &e->gemini_base, &e->gemini_model, &e->invoicing_base,
-                       &e->invoicing_key, &e->invoicing_secret, &e->report_token, &e->listen};
+                       &e->invoicing_key, &e->invoicing_secret, &e->report_token, &e->listen,
+                       &e->trusted_proxies};
 
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
         free(*fields[i]);

@@ -13,5 +13,7 @@ void leads_webhook_post(struct http_ctx *ctx, struct http_req *req, struct http_
 void health_get(struct http_ctx *ctx, struct http_req *req, struct http_resp *resp);
 void metrics_get(struct http_ctx *ctx, struct http_req *req, struct http_resp *resp);
 void sandbox_graph(struct http_ctx *ctx, struct http_req *req, struct http_resp *resp);
+/* The owner's report pages (http/report_auth.c). */
+void report_page(struct http_ctx *ctx, struct http_req *req, struct http_resp *resp);
 
 #endif

@@ -9,12 +9,14 @@
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/str.h"
 #include "http/routes.h"
 
 #define KIB ((size_t)1024)
 #define MIB ((size_t)1024 * 1024)
 
-enum route_flags { R_PREFIX = 1, R_SANDBOX = 2 };
+/* R_HEAD: a GET route that answers HEAD too (libmicrohttpd drops the body). */
+enum route_flags { R_PREFIX = 1, R_SANDBOX = 2, R_HEAD = 4 };
 
 struct route {
     const char *method;
@@ -34,6 +36,8 @@ static const struct route routes[] = {
     {"GET", "/metrics", 0, 0, metrics_get},
     {"GET", "/sandbox/graph/", 0, R_PREFIX | R_SANDBOX, sandbox_graph},
     {"POST", "/sandbox/graph/", 1 * MIB, R_PREFIX | R_SANDBOX, sandbox_graph},
+    {"GET", "/report", 0, R_HEAD, report_page},
+    {"GET", "/report/", 0, R_PREFIX | R_HEAD, report_page},
 };
 
 struct http_server {
@@ -56,6 +60,83 @@ const char *http_header(const struct http_req *req, const char *name)
 const char *http_query(const struct http_req *req, const char *name)
 {
     return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+void http_peer_ip(const struct http_req *req, char *out, size_t n)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+    out[0] = '\0';
+    if (sa && sa->sa_family == AF_INET) {
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                  (socklen_t)n);
+    } else if (sa && sa->sa_family == AF_INET6) {
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                  (socklen_t)n);
+    }
+}
+
+struct query_each {
+    void (*fn)(void *cls, const char *key, const char *value);
+    void *cls;
+};
+
+static enum MHD_Result query_each_one(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    struct query_each *q = cls;
+
+    (void)kind;
+    q->fn(q->cls, key, value);
+    return MHD_YES;
+}
+
+void http_query_each(const struct http_req *req,
+                     void (*fn)(void *cls, const char *key, const char *value), void *cls)
+{
+    struct query_each q = {fn, cls};
+
+    MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, query_each_one, &q);
+}
+
+int http_add_header(struct http_resp *resp, const char *name, const char *value)
+{
+    char *v;
+
+    if (resp->nhdr >= HTTP_RESP_HEADERS) {
+        return RB_ETOOBIG;
+    }
+    v = rb_strdup(value);
+    if (!v) {
+        return RB_ENOMEM;
+    }
+    resp->hdr_name[resp->nhdr] = name;
+    resp->hdr_value[resp->nhdr++] = v;
+    return RB_OK;
+}
+
+void http_stream(struct http_resp *resp, http_stream_read read, void *cls,
+                 void (*free_fn)(void *cls))
+{
+    resp->stream_read = read;
+    resp->stream_cls = cls;
+    resp->stream_free = free_fn;
+}
+
+static void resp_release(struct http_resp *resp)
+{
+    for (int i = 0; i < resp->nhdr; i++) {
+        free(resp->hdr_value[i]);
+    }
+    resp->nhdr = 0;
+    if (resp->stream_free) {
+        resp->stream_free(resp->stream_cls);
+    }
+    resp->stream_free = NULL;
+    resp->stream_read = NULL;
+    buf_release(&resp->body);
 }
 
 void http_text(struct http_resp *resp, int status, const char *type, const char *text)
@@ -104,10 +185,12 @@ int http_status_for(int rc)
     }
 }
 
+/* The route for method and url; NULL with allow[] listing the methods the
+ * path does take ("" when no route has the path). */
 static const struct route *find_route(const char *method, const char *url, bool sandbox,
-                                      bool *method_mismatch)
+                                      char *allow, size_t allow_n)
 {
-    *method_mismatch = false;
+    allow[0] = '\0';
     for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
         const struct route *r = &routes[i];
         bool hit = (r->flags & R_PREFIX) ? strncmp(url, r->path, strlen(r->path)) == 0
@@ -115,20 +198,66 @@ static const struct route *find_route(const char *method, const char *url, bool 
         if (!hit || ((r->flags & R_SANDBOX) && !sandbox)) {
             continue;
         }
-        if (strcmp(method, r->method) == 0) {
+        if (strcmp(method, r->method) == 0 ||
+            ((r->flags & R_HEAD) && strcmp(method, "HEAD") == 0)) {
             return r;
         }
-        *method_mismatch = true;
+        if (!strstr(allow, r->method)) {
+            size_t len = strlen(allow);
+            snprintf(allow + len, allow_n - len, "%s%s%s", len ? ", " : "", r->method,
+                     (r->flags & R_HEAD) ? ", HEAD" : "");
+        }
     }
     return NULL;
 }
 
+static ssize_t stream_reader(void *cls, uint64_t pos, char *out, size_t max)
+{
+    struct http_resp *resp = cls;
+    ssize_t n;
+
+    (void)pos;
+    n = resp->stream_read(resp->stream_cls, out, max);
+    if (n == 0) {
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    }
+    return n < 0 ? MHD_CONTENT_READER_END_WITH_ERROR : n;
+}
+
+static void stream_done(void *cls)
+{
+    struct http_resp *resp = cls;
+
+    resp_release(resp);
+    free(resp);
+}
+
+/* Queues resp. A stream takes resp (moved to the heap, released when the
+ * response is done); otherwise the caller still releases it. */
 static enum MHD_Result send_resp(struct MHD_Connection *conn, struct http_resp *resp)
 {
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(resp->body.len, resp->body.p, MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *r;
     enum MHD_Result ret;
 
+    if (resp->stream_read) {
+        struct http_resp *heap = malloc(sizeof(*heap));
+        if (!heap) {
+            resp_release(resp);
+            return MHD_NO;
+        }
+        *heap = *resp;
+        memset(resp, 0, sizeof(*resp));
+        buf_init(&resp->body, 1);
+        resp = heap;
+        r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * KIB, stream_reader, heap,
+                                              stream_done);
+        if (!r) {
+            stream_done(heap);
+            return MHD_NO;
+        }
+    } else {
+        r = MHD_create_response_from_buffer(resp->body.len, resp->body.p, MHD_RESPMEM_MUST_COPY);
+    }
     if (!r) {
         return MHD_NO;
     }
@@ -141,6 +270,9 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn, struct http_resp *
     MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
                             resp->cache_control ? resp->cache_control : "no-store");
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    for (int i = 0; i < resp->nhdr; i++) {
+        MHD_add_response_header(r, resp->hdr_name[i], resp->hdr_value[i]);
+    }
     ret = MHD_queue_response(conn, (unsigned)resp->status, r);
     MHD_destroy_response(r);
     return ret;
@@ -155,7 +287,22 @@ static enum MHD_Result simple(struct MHD_Connection *conn, int status, const cha
     buf_init(&resp.body, 4096);
     http_error(&resp, status, code, msg);
     ret = send_resp(conn, &resp);
-    buf_release(&resp.body);
+    resp_release(&resp);
+    return ret;
+}
+
+static enum MHD_Result not_allowed(struct MHD_Connection *conn, const char *allow)
+{
+    struct http_resp resp = {0};
+    enum MHD_Result ret;
+
+    buf_init(&resp.body, 4096);
+    http_error(&resp, 405, "method_not_allowed", "method not allowed");
+    if (http_add_header(&resp, MHD_HTTP_HEADER_ALLOW, allow)) {
+        resp.status = 500;
+    }
+    ret = send_resp(conn, &resp);
+    resp_release(&resp);
     return ret;
 }
 
@@ -202,7 +349,7 @@ static enum MHD_Result run_route(struct http_ctx *ctx, struct MHD_Connection *co
     resp.status = 500;
     st->route->fn(ctx, &st->req, &resp);
     ret = send_resp(conn, &resp);
-    buf_release(&resp.body);
+    resp_release(&resp);
     return ret;
 }
 
@@ -212,13 +359,14 @@ static enum MHD_Result dispatch(void *cls, struct MHD_Connection *conn, const ch
 {
     struct http_ctx *ctx = cls;
     struct conn_state *st = *con_cls;
-    bool mismatch;
+    char allow[64];
 
     (void)version;
     if (!st) {
-        const struct route *r = find_route(method, url, ctx->app->env.sandbox, &mismatch);
+        const struct route *r =
+            find_route(method, url, ctx->app->env.sandbox, allow, sizeof(allow));
         if (!r) {
-            return mismatch ? simple(conn, 405, "method_not_allowed", "method not allowed")
+            return allow[0] ? not_allowed(conn, allow)
                             : simple(conn, 404, "not_found", "no such route");
         }
         st = state_new(r, conn, method, url);
