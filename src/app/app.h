@@ -39,7 +39,7 @@ struct app_env {
     char *gemini_model;
     char *invoicing_base;
     char *invoicing_key;
-    char *invoicing_secret;  /* HMAC key of POST /webhook/invoicing; default invoicing_key */
+    char *invoicing_secret;  /* HMAC key of POST /webhook/invoicing; unset: all refused */
     char *report_token;
     char *listen;            /* host:port, default 127.0.0.1:8080 */
     bool sandbox;

@@ -59,6 +59,12 @@ static const struct key_def config_keys[] = {
     I("assignment", "big_event_guests", big_event_guests, "0", 0, 100000),
     S("assignment", "big_event_staff", big_event_staff, ""),
     S("assignment", "meta_staff", meta_staff, ""),
+    I("payments", "advance_percent", pay_advance_pct, "30", 0, 100),
+    I("payments", "advance_days_after_booking", pay_advance_days, "0", 0, 365),
+    I("payments", "mid_percent", pay_mid_pct, "40", 0, 100),
+    I("payments", "mid_days_before_event", pay_mid_days, "30", 0, 730),
+    I("payments", "final_days_before_event", pay_final_days, "7", 0, 730),
+    I("payments", "invoicing_poll_seconds", pay_poll_seconds, "900", 1, 86400),
 };
 
 #define NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))

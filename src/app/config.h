@@ -79,6 +79,13 @@ struct config {
     int big_event_guests;         /* 0 = off; above this, big_event_staff */
     char *big_event_staff;
     char *meta_staff;             /* leads from Meta to this person, NULL = round-robin */
+    /* [payments]: the milestone plan made on BOOKED (final = the rest) */
+    int pay_advance_pct;          /* 30 % of the agreed amount */
+    int pay_advance_days;         /* due this many days after booking, 0 */
+    int pay_mid_pct;              /* 40 % */
+    int pay_mid_days;             /* due this many days before the event, 30 */
+    int pay_final_days;           /* the rest, this many days before the event, 7 */
+    int pay_poll_seconds;         /* open bookings read back from invoicing, 900 */
 };
 
 /* Loads path into a new snapshot. On any error returns RB_EPARSE (or

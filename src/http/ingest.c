@@ -58,6 +58,8 @@ static const char *kind_name(enum inbound_kind k)
         return "error";
     case IN_LEADGEN:
         return "leadgen";
+    case IN_PAYMENT:
+        return "payment";
     }
     return "other";
 }

@@ -651,7 +651,7 @@ static void check_batch(int rc, const struct inbound_batch *b, const struct buf 
         const struct inbound_event *e = &b->ev[i];
         const char *k = e->dedupe_key;
         const char *pnid = json_string_value(json_object_get(e->payload, "phone_number_id"));
-        static const char *const prefix[] = {"msg:", "st:", "err:", "lead:"};
+        static const char *const prefix[] = {"msg:", "st:", "err:", "lead:", "invpay:"};
 
         CHECKM(e->kind >= IN_MESSAGE && e->kind <= IN_LEADGEN, "event kind %d: %s", (int)e->kind,
                label);
@@ -687,6 +687,9 @@ static void check_batch(int rc, const struct inbound_batch *b, const struct buf 
             CHECKM(e->phone_number_id == NULL, "leadgen with a phone_number_id: %s", label);
             break;
         }
+        case IN_PAYMENT: /* not made from Meta's bodies, which this checks */
+            CHECKM(false, "a payment event from a Meta body: %s", label);
+            break;
         }
     }
 }
