@@ -108,8 +108,13 @@ static int poll_schedule(struct wctx *x)
     int64_t at = (x->now_s / period + 1) * period;
     char key[64];
 
+    json_t *job = json_object();
+    int rc;
+
     snprintf(key, sizeof(key), "inv-poll:%lld:%lld", (long long)x->venue_id, (long long)at);
-    return worker_job_add(x, JOB_INVOICING_POLL, NULL, at, key);
+    rc = job ? worker_job_add(x, JOB_INVOICING_POLL, job, at, key) : RB_ENOMEM;
+    json_decref(job);
+    return rc;
 }
 
 int money_on_booked(struct wctx *x, const struct lead_row *l)
