@@ -101,17 +101,19 @@ int money_plan_ensure(struct wctx *x, const struct lead_row *l, int64_t staff)
     return rc;
 }
 
-/* The next poll, once per period (the dedupe key names the period). */
+/* The next poll, a period from now; at most one queued per period (the
+ * dedupe key names it). */
 static int poll_schedule(struct wctx *x)
 {
     int period = x->snap->config->pay_poll_seconds;
-    int64_t at = (x->now_s / period + 1) * period;
+    int64_t at = x->now_s + period;
     char key[64];
 
     json_t *job = json_object();
     int rc;
 
-    snprintf(key, sizeof(key), "inv-poll:%lld:%lld", (long long)x->venue_id, (long long)at);
+    snprintf(key, sizeof(key), "inv-poll:%lld:%lld", (long long)x->venue_id,
+             (long long)(at / period));
     rc = job ? worker_job_add(x, JOB_INVOICING_POLL, job, at, key) : RB_ENOMEM;
     json_decref(job);
     return rc;
