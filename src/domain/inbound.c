@@ -525,12 +525,10 @@ static int add_invoicing(struct inbound_batch *b, const json_t *ev)
     return batch_add(b, IN_PAYMENT, key, NULL,
                      json_pack("{s:s?, s:s?, s:O}", "booking_id",
                                json_id_text(json_object_get(ev, "booking_id"), t2), "lead_id",
-                               json_id_text(json_object_get(ev, "lead_id"), t3), "payment",
-                               pay));
+                               json_id_text(json_object_get(ev, "lead_id"), t3), "payment", pay));
 }
 
-int inbound_split_invoicing(const char *body, size_t len, struct inbound_batch *b,
-                            struct buf *err)
+int inbound_split_invoicing(const char *body, size_t len, struct inbound_batch *b, struct buf *err)
 {
     json_t *root = json_loadb(body, len, 0, NULL);
     const json_t *list = json_object_get(root, "events");

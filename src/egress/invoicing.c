@@ -504,9 +504,8 @@ int inv_payment_create(struct http_client *h, const struct inv_conf *conf, const
     http_response_init(&res, INV_RESPONSE_MAX);
     inv_result_release(r);
     r->cls = INV_PERMANENT;
-    rc = inv_key_ok(p->reference) && http_path_segment_ok(booking_id)
-             ? inv_build_receipt(p, &json)
-             : RB_EINVAL;
+    rc = inv_key_ok(p->reference) && http_path_segment_ok(booking_id) ? inv_build_receipt(p, &json)
+                                                                      : RB_EINVAL;
     if (!rc) {
         r->cls = INV_ALERT;
         rc = inv_prepare(conf, booking_id, &url, &auth);
@@ -549,8 +548,8 @@ out:
     return rc;
 }
 
-int inv_booking_payments(struct http_client *h, const struct inv_conf *conf,
-                         const char *booking_id, struct inv_payments *out, struct inv_result *r)
+int inv_booking_payments(struct http_client *h, const struct inv_conf *conf, const char *booking_id,
+                         struct inv_payments *out, struct inv_result *r)
 {
     struct buf url, auth;
     struct http_response res;

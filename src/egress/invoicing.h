@@ -49,7 +49,7 @@ struct inv_booking {
     const char *hall;
     const char *slot; /* lunch, dinner, full_day */
     const char *package;
-    int64_t amount; /* whole rupees, > 0 */
+    int64_t amount;           /* whole rupees, > 0 */
     const json_t *milestones; /* borrowed, NULL = none: the plan, an array of
                                  {"milestone","amount","due_date"} */
 };

@@ -1012,9 +1012,9 @@ static void inv_pay(struct call *c, struct reply *rep)
     if (!booked) {
         reply_text(rep, 404, CT_JSON, "{\"error\":\"not_found\"}");
     } else if (id) {
-        reply_json(rep, existed ? 200 : 201,
-                   json_pack("{s:s,s:s}", "payment_id", id, "status",
-                             existed ? "existing" : "created"));
+        reply_json(
+            rep, existed ? 200 : 201,
+            json_pack("{s:s,s:s}", "payment_id", id, "status", existed ? "existing" : "created"));
     }
     free(id);
 }
@@ -1381,8 +1381,7 @@ static void ctl_inv_webhook(struct call *c, struct reply *rep)
         json_t *ev = json_array_get(events, reverse ? n - 1 - k : k);
         char *body = json_dumps(ev, JSON_COMPACT);
         for (json_int_t r = 0; body && r < repeat; r++) {
-            json_array_append_new(statuses,
-                                  json_integer(webhook_post(url, secret, body, forge)));
+            json_array_append_new(statuses, json_integer(webhook_post(url, secret, body, forge)));
         }
         free(body);
     }

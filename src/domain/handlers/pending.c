@@ -25,12 +25,12 @@ static const char *const more_words[] = {"more", "next", "aur", "aur dikhao", "a
                                          NULL};
 
 /* Whole answers to a yes/no question (normalized). */
-static const char *const yes_words[] = {"yes", "y", "haan", "han", "ha", "haa", "ji", "jee",
-                                        "ji haan", "haan ji", "ok", "okay", "theek hai",
-                                        "confirm", "sahi hai", "ہاں", "جی", "جی ہاں",
-                                        "ٹھیک ہے", "درست", NULL};
-static const char *const no_words[] = {"no", "n", "nahi", "nahin", "nhi", "na", "cancel",
-                                       "mat karo", "rehne do", "نہیں", "رہنے دو", NULL};
+static const char *const yes_words[] = {
+    "yes",      "y",       "haan",    "han",    "ha",      "haa",       "ji",
+    "jee",      "ji haan", "haan ji", "ok",     "okay",    "theek hai", "confirm",
+    "sahi hai", "ہاں",     "جی",      "جی ہاں", "ٹھیک ہے", "درست",      NULL};
+static const char *const no_words[] = {"no",     "n",        "nahi",     "nahin", "nhi",     "na",
+                                       "cancel", "mat karo", "rehne do", "نہیں",  "رہنے دو", NULL};
 
 /* ---- tokens of an answer ---- */
 
