@@ -42,8 +42,8 @@ static bool digit_at(const char *s)
            (a == 0xDB && b >= 0xB0 && b <= 0xB9);
 }
 
-/* "-50000", "- 50,000", "−50000", "minus 50000": a sign before a number
- * that starts a word (not "0300-1234567" nor "3,50,000/-"). */
+/* "-50000", "−50,000", "minus 50000": a sign glued to a number that starts
+ * a word (not "0300-1234567", "3,50,000/-" nor a dash between words). */
 static bool says_negative(const char *t)
 {
     for (size_t i = 0; t[i]; i++) {
@@ -51,9 +51,7 @@ static bool says_negative(const char *t)
         if (!n || (i > 0 && t[i - 1] != ' ' && t[i - 1] != '(' && t[i - 1] != ':')) {
             continue;
         }
-        const char *s = t + i + n;
-        s += *s == ' ';
-        if (digit_at(s)) {
+        if (digit_at(t + i + n)) {
             return true;
         }
     }
