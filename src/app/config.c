@@ -389,6 +389,12 @@ static void check_whole(struct loader *l)
             lerr(l, "a [staff] entry needs name, phone and role");
         }
     }
+    if (c->pay_advance_pct + c->pay_mid_pct > 100) {
+        lerr(l, "[payments] advance_percent and mid_percent add up to more than 100");
+    }
+    if (c->pay_final_days > c->pay_mid_days) {
+        lerr(l, "[payments] final_days_before_event is more than mid_days_before_event");
+    }
 }
 
 int config_load(const char *path, struct config **out, struct buf *err)
