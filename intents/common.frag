@@ -66,7 +66,7 @@
 
 # ---------------------------------------------------------------- numbers
 {mult} = lakh|lakhs|lac|lacs|laakh|lk|l|k|hazar|hazaar|hzar|hajar|thousand|crore|crores|cr|karor|karod|لاکھ|ہزار|کروڑ
-{numword} = dedh|dhai|arhai|sawa|saadhe|sadhe|sarhe|paune|ek|aik|do|teen|char|chaar|panch|paanch|chay|chhe|saat|aath|nau|das|pachas|ڈیڑھ|ڈھائی|سوا|ساڑھے|پونے|ایک|دو|تین|چار|پانچ|چھ|سات|آٹھ|نو|دس|بیس|پچیس|تیس|چالیس|پچاس|ساٹھ|ستر|اسی|نوے
+{numword} = (?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety) (?:one|two|three|four|five|six|seven|eight|nine)|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|bees|pachees|pachis|tees|chalees|chalis|sattar|assi|nabbe|dedh|dhai|arhai|sawa|saadhe|sadhe|sarhe|paune|ek|aik|do|teen|char|chaar|panch|paanch|chay|chhe|saat|aath|nau|das|pachas|ڈیڑھ|ڈھائی|سوا|ساڑھے|پونے|ایک|دو|تین|چار|پانچ|چھ|سات|آٹھ|نو|دس|بیس|پچیس|تیس|چالیس|پچاس|ساٹھ|ستر|اسی|نوے
 {currency} = rs|rs\.|pkr|rupees|rupay|rupaye|rupee|روپے
 {amtnum} = \d{1,3}(?:,\d{2,3})+|\d+(?:\.\d+)?
 # money: with a multiplier, a currency mark, commas, or 5+ digits

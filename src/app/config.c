@@ -65,6 +65,12 @@ static const struct key_def config_keys[] = {
     S("report", "currency", report_currency, "Rs"),
     S("report", "digest_day", report_digest_day, "monday"),
     S("report", "digest_time", report_digest_time, "09:00"),
+    I("payments", "advance_percent", pay_advance_pct, "30", 0, 100),
+    I("payments", "advance_days_after_booking", pay_advance_days, "0", 0, 365),
+    I("payments", "mid_percent", pay_mid_pct, "40", 0, 100),
+    I("payments", "mid_days_before_event", pay_mid_days, "30", 0, 730),
+    I("payments", "final_days_before_event", pay_final_days, "7", 0, 730),
+    I("payments", "invoicing_poll_seconds", pay_poll_seconds, "900", 1, 86400),
 };
 
 #define NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -490,6 +496,12 @@ static void check_whole(struct loader *l)
     if (parse_hhmm(c->report_digest_time, &c->report_digest_min) ||
         c->report_digest_min >= 24 * 60) {
         lerr(l, "[report] digest_time \"%s\" is not HH:MM", c->report_digest_time);
+    }
+    if (c->pay_advance_pct + c->pay_mid_pct > 100) {
+        lerr(l, "[payments] advance_percent and mid_percent add up to more than 100");
+    }
+    if (c->pay_final_days > c->pay_mid_days) {
+        lerr(l, "[payments] final_days_before_event is more than mid_days_before_event");
     }
 }
 

@@ -98,6 +98,13 @@ struct config {
     char *report_digest_day;      /* monday ... sunday, or "off" */
     char *report_digest_time;     /* "09:00" local */
     int report_digest_min;        /* report_digest_time in minutes after midnight */
+    /* [payments]: the milestone plan made on BOOKED (final = the rest) */
+    int pay_advance_pct;          /* 30 % of the agreed amount */
+    int pay_advance_days;         /* due this many days after booking, 0 */
+    int pay_mid_pct;              /* 40 % */
+    int pay_mid_days;             /* due this many days before the event, 30 */
+    int pay_final_days;           /* the rest, this many days before the event, 7 */
+    int pay_poll_seconds;         /* open bookings read back from invoicing, 900 */
 };
 
 /* Loads path into a new snapshot. On any error returns RB_EPARSE (or

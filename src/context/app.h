@@ -40,7 +40,7 @@ struct app_env {
     char *gemini_model;
     char *invoicing_base;
     char *invoicing_key;
-    char *invoicing_secret;  /* HMAC key of POST /webhook/invoicing; default invoicing_key */
+    char *invoicing_secret;  /* HMAC key of POST /webhook/invoicing; unset: all refused */
     char *report_token;      /* the report page's key; sandbox: generated, in var/report.secret */
     char *trusted_proxies;   /* RABTA_TRUSTED_PROXY: peers whose X-Forwarded-Proto counts */
     char *listen;            /* host:port, default 127.0.0.1:8080 */

@@ -256,6 +256,9 @@ int h_followups_list(struct hctx *h);
 /* handlers/payments.c */
 int h_payment_record(struct hctx *h);
 int h_payments_overdue(struct hctx *h);
+int h_payment_reverse(struct hctx *h);
+int h_payment_plan(struct hctx *h);
+int check_payment_plan(struct hctx *h);
 /* handlers/misc.c */
 int h_client_reply(struct hctx *h);
 int h_help(struct hctx *h);

@@ -540,3 +540,49 @@ int inbound_status_rank(const char *status)
     }
     return 0;
 }
+
+/* ---- invoicing ---- */
+
+/* One invoicing event {"event", "booking_id", "lead_id", "payment": {...}};
+ * only payment.received (or no "event") with a payment id is kept. */
+static int add_invoicing(struct inbound_batch *b, const json_t *ev)
+{
+    const char *type = json_string_value(json_object_get(ev, "event"));
+    const json_t *pay = json_object_get(ev, "payment");
+    char t1[32], t2[32], t3[32], key[96];
+    const char *pid = json_id_text(json_object_get(pay, "payment_id"), t1);
+
+    if ((type && strcmp(type, "payment.received") != 0) || !json_is_object(pay) || !pid ||
+        !pid[0] || strlen(pid) > 64) {
+        b->ignored++;
+        return RB_OK;
+    }
+    snprintf(key, sizeof(key), "invpay:%s", pid);
+    return batch_add(b, IN_PAYMENT, key, NULL,
+                     json_pack("{s:s?, s:s?, s:O}", "booking_id",
+                               json_id_text(json_object_get(ev, "booking_id"), t2), "lead_id",
+                               json_id_text(json_object_get(ev, "lead_id"), t3), "payment", pay));
+}
+
+int inbound_split_invoicing(const char *body, size_t len, struct inbound_batch *b, struct buf *err)
+{
+    json_t *root = json_loadb(body, len, 0, NULL);
+    const json_t *list = json_object_get(root, "events");
+    const json_t *ev;
+    size_t i;
+    int rc = RB_OK;
+
+    if (!json_is_object(root)) {
+        json_decref(root);
+        return buf_adds(err, "not a JSON object") ? RB_ENOMEM : RB_EPARSE;
+    }
+    if (json_is_array(list)) {
+        json_array_foreach (list, i, ev) {
+            rc = rc ? rc : add_invoicing(b, ev);
+        }
+    } else {
+        rc = add_invoicing(b, root);
+    }
+    json_decref(root);
+    return rc;
+}

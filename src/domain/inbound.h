@@ -9,6 +9,7 @@
  *   err:<sha256 of value>    account-level errors (value.errors)
  *   lead:<leadgen_id>        a Lead Ads leadgen change
  *   acct:<sha256 of value>   an account_update change (ACCOUNT_RESTRICTION ...)
+ *   invpay:<payment_id>      an invoicing payment (http/webhook_invoicing.c)
  * and a payload object holding what the worker needs:
  *   {"phone_number_id", "display_phone_number", "contact", "message"} or
  *   {"phone_number_id", "status"} or {"phone_number_id", "errors"} or
@@ -27,7 +28,7 @@
 
 #include "core/buf.h"
 
-enum inbound_kind { IN_MESSAGE, IN_STATUS, IN_ERROR, IN_LEADGEN, IN_ACCOUNT };
+enum inbound_kind { IN_MESSAGE, IN_STATUS, IN_ERROR, IN_LEADGEN, IN_ACCOUNT, IN_PAYMENT };
 
 struct inbound_event {
     enum inbound_kind kind;
@@ -55,6 +56,13 @@ RB_MUST_CHECK int inbound_split_whatsapp(const char *body, size_t len, struct in
 /* The same for a Lead Ads body (object page, field leadgen). */
 RB_MUST_CHECK int inbound_split_leadgen(const char *body, size_t len, struct inbound_batch *b,
                                         struct buf *err);
+
+/* The same for an invoicing webhook body: one event object or
+ * {"events": [...]}; each payment.received with a payment id is one
+ * event (key invpay:<payment_id>, payload {"booking_id", "lead_id",
+ * "payment"}). */
+RB_MUST_CHECK int inbound_split_invoicing(const char *body, size_t len, struct inbound_batch *b,
+                                          struct buf *err);
 
 /*
  * A copy of a JSON text in which a lone \uD800-\uDFFF escape (a message

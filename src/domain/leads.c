@@ -2,7 +2,7 @@
  * leads.c - intake: a client's message finds or opens its lead, a new lead
  * is assigned, greeted and announced, every client message is forwarded to
  * the assignee, STOP/START keep opt_outs; Lead Ads leadgen events become a
- * fetch_lead job; BOOKED leads are pushed to invoicing by a job.
+ * fetch_lead job; the invoicing jobs are domain/money.c's.
  */
 #include "domain/leads.h"
 
@@ -15,7 +15,7 @@
 #include "core/str.h"
 #include "domain/relay.h"
 #include "egress/graph_leads.h"
-#include "egress/invoicing.h"
+#include "domain/money.h"
 #include "nlu/catalog.h"
 #include "nlu/extract.h"
 #include "nlu/values.h"
@@ -73,10 +73,6 @@ static const char sql_fill_open[] =
     "UPDATE leads SET campaign = COALESCE(campaign, $2), event_date = COALESCE(event_date,"
     " $3::date), guests = COALESCE(guests, NULLIF($4, '0')::int), name = COALESCE(name, $5),"
     " leadgen_id = COALESCE(leadgen_id, $6) WHERE id = $1";
-static const char sql_invoice_pending[] =
-    "SELECT invoice_booking_id IS NULL FROM leads WHERE venue_id = $1 AND id = $2";
-static const char sql_invoice_done[] =
-    "UPDATE leads SET invoice_booking_id = $2 WHERE id = $1 AND invoice_booking_id IS NULL";
 
 /* ---- finding and opening the lead ---- */
 
@@ -981,101 +977,13 @@ static int job_fetch_lead(struct wctx *x, const json_t *payload)
     return f->gr.cls == GRAPH_OK ? meta_create(x, &f->gl, arrival) : RB_OK;
 }
 
-/* ---- the invoicing_push job ---- */
-
-static int inv_outcome(int64_t lead, int rc, const struct inv_result *r)
-{
-    if (rc == RB_EINVAL) {
-        log_event(LOG_ERROR, "invoicing.push_failed", "lead=%lld class=%s reason=invalid",
-                  (long long)lead, inv_class_name(r->cls));
-        return r->cls == INV_ALERT ? RB_EUPSTREAM : RB_OK;
-    }
-    if (rc) {
-        return rc;
-    }
-    if (r->cls == INV_OK) {
-        return RB_OK;
-    }
-    log_event(r->cls == INV_RETRY ? LOG_WARN : LOG_ERROR, "invoicing.push_failed",
-              "lead=%lld class=%s status=%ld transport=%s error=%s", (long long)lead,
-              inv_class_name(r->cls), r->http_status, http_transport_name(r->transport),
-              log_q(r->error ? r->error : "", (size_t)-1));
-    return r->cls == INV_PERMANENT ? RB_OK : RB_EUPSTREAM;
-}
-
-static int invoice_pending(struct wctx *x, int64_t lead, bool *pending)
-{
-    char v[24], ls[24];
-    const char *p[2] = {db_i64s(x->venue_id, v), db_i64s(lead, ls)};
-    PGresult *r = NULL;
-    int rc = db_exec(x->db, sql_invoice_pending, 2, p, &r);
-
-    if (!rc) {
-        *pending = PQntuples(r) > 0 && db_bool(r, 0, 0);
-    }
-    PQclear(r);
-    return rc;
-}
-
-static int job_invoicing_push(struct wctx *x, const json_t *payload)
-{
-    int64_t id = json_integer_value(json_object_get(payload, "lead_id"));
-    const struct app_env *env = &x->app->env;
-    struct inv_conf conf = {env->invoicing_base, env->invoicing_key};
-    struct inv_booking b;
-    struct inv_result r;
-    struct lead_row l;
-    char ls[24], key[48];
-    bool pending = false;
-    int rc = invoice_pending(x, id, &pending);
-
-    if (rc || !pending) {
-        return rc;
-    }
-    if (!env->invoicing_base || !env->invoicing_base[0]) {
-        log_event(LOG_INFO, "invoicing.skipped", "lead=%lld reason=not_configured", (long long)id);
-        return RB_OK;
-    }
-    if (!x->http) {
-        return RB_EINTERNAL;
-    }
-    lead_row_init(&l);
-    inv_result_init(&r);
-    rc = lead_load(x, id, true, &l);
-    if (rc) {
-        goto out;
-    }
-    memset(&b, 0, sizeof(b));
-    b.lead_id = db_i64s(id, ls);
-    b.client_name = l.name ? l.name : (l.phone[0] ? l.phone : "client");
-    b.phone = l.phone[0] ? l.phone : NULL;
-    b.event_date = l.event_date[0] ? l.event_date : NULL;
-    b.guests = l.guests;
-    b.hall = l.hall;
-    b.slot = l.slot[0] ? l.slot : NULL;
-    b.amount = l.amount;
-    snprintf(key, sizeof(key), "lead-%lld-booking", (long long)id);
-    rc = inv_booking_create(x->http, &conf, &b, key, &r);
-    rc = inv_outcome(id, rc, &r);
-    if (!rc && r.cls == INV_OK && r.booking_id) {
-        const char *p[2] = {ls, r.booking_id};
-        rc = db_exec(x->db, sql_invoice_done, 2, p, NULL);
-        log_event(LOG_INFO, "invoicing.pushed", "lead=%lld booking=%s", (long long)id,
-                  log_q(r.booking_id, (size_t)-1));
-    }
-out:
-    inv_result_release(&r);
-    lead_row_release(&l);
-    return rc;
-}
-
 int domain_job(struct wctx *x, const char *kind, const json_t *payload)
 {
     if (strcmp(kind, JOB_FETCH_LEAD) == 0) {
         return job_fetch_lead(x, payload);
     }
-    if (strcmp(kind, JOB_INVOICING_PUSH) == 0) {
-        return job_invoicing_push(x, payload);
+    if (money_job_remote(kind)) {
+        return money_job(x, kind, payload);
     }
     return RB_ENOTFOUND;
 }

@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/str.h"
+#include "domain/money.h"
 #include "domain/sender.h"
 #include "egress/http_client.h"
 #include "egress/whatsapp.h"
@@ -62,6 +63,9 @@ static const char sql_job_retry[] =
     "UPDATE jobs SET attempts = attempts + 1, last_error = $3,"
     " run_at = now() + ($2::int * interval '1 millisecond'),"
     " state = CASE WHEN attempts + 1 >= 12 THEN 'failed' ELSE 'pending' END WHERE id = $1";
+/* A remote job (HTTP inside) is leased: claimed and committed, run with no
+ * transaction open, then marked. Cut off mid-call, it is claimed again
+ * when the lease runs out. */
 static const char sql_tick_lock[] = "SELECT pg_try_advisory_xact_lock(7283452)";
 
 int worker_job_add(struct wctx *x, const char *kind, const json_t *payload, int64_t run_at_s,
@@ -206,6 +210,9 @@ static int process_event(struct wctx *x, const char *kind, const json_t *payload
     if (strcmp(kind, "leadgen") == 0) {
         return domain_leadgen(x, payload);
     }
+    if (strcmp(kind, "payment") == 0) {
+        return money_invoicing_event(x, payload);
+    }
     if (strcmp(kind, "error") == 0) {
         log_event(LOG_ERROR, "whatsapp.account_error", "event=%lld", (long long)x->event_id);
     }
@@ -300,10 +307,15 @@ static int run_job(struct worker *w)
     }
     int64_t id = db_i64(r, 0, 0);
     int attempts = (int)db_i64(r, 0, 4);
+    /* A money job (the invoicing push and pull) makes its HTTP calls and its
+     * own short transactions itself; any other job's call runs in
+     * domain_job_outside with no transaction open, then domain_job in one.
+     * The claim leased the row either way. */
+    bool remote = money_job_remote(db_str(r, 0, 2));
     ctx_begin(w, &x, db_i64(r, 0, 1));
     payload = json_loads(db_str(r, 0, 3), 0, NULL);
-    rc = domain_job_outside(&x, db_str(r, 0, 2), payload);
-    rc = rc ? rc : db_begin(w->db);
+    rc = remote ? RB_OK : domain_job_outside(&x, db_str(r, 0, 2), payload);
+    rc = rc || remote ? rc : db_begin(w->db);
     rc = rc ? rc : domain_job(&x, db_str(r, 0, 2), payload);
     const char *p[2] = {db_i64s(id, ids), x.job_error};
     if (!rc && x.job_error[0]) {
@@ -313,11 +325,13 @@ static int run_job(struct worker *w)
     } else if (!rc) {
         rc = db_exec(w->db, sql_job_done, 1, p, NULL);
     }
-    if (!rc) {
+    if (!rc && !remote) {
         rc = db_commit(w->db);
     }
     if (rc) {
-        db_rollback(w->db);
+        if (!remote) {
+            db_rollback(w->db);
+        }
         int delay = (int)wa_backoff_ms(attempts + 1, 2000, 600000, (uint64_t)id);
         const char *q[3] = {ids, db_i64s(delay, ds), rb_strerror(rc)};
         log_event(LOG_WARN, "job.failed", "job=%lld kind=%s attempt=%d error=%s", (long long)id,

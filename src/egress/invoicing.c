@@ -32,6 +32,10 @@ int inv_build_booking(const struct inv_booking *b, json_t **out)
     if (!o) {
         return RB_ENOMEM;
     }
+    if (b->milestones && json_object_set(o, "milestones", (json_t *)b->milestones)) {
+        json_decref(o);
+        return RB_ENOMEM;
+    }
     *out = o;
     return RB_OK;
 }
@@ -156,6 +160,108 @@ out:
     return RB_OK;
 }
 
+void inv_payments_init(struct inv_payments *p)
+{
+    p->v = NULL;
+    p->n = 0;
+}
+
+void inv_payment_release(struct inv_payment *p)
+{
+    free(p->payment_id);
+    free(p->milestone);
+    free(p->method);
+    free(p->received_at);
+    free(p->reference);
+    memset(p, 0, sizeof(*p));
+}
+
+void inv_payments_release(struct inv_payments *p)
+{
+    if (!p) {
+        return;
+    }
+    for (size_t i = 0; i < p->n; i++) {
+        inv_payment_release(&p->v[i]);
+    }
+    free(p->v);
+    inv_payments_init(p);
+}
+
+int inv_read_payment(const json_t *o, struct inv_payment *p)
+{
+    int rc;
+
+    memset(p, 0, sizeof(*p));
+    if (!json_is_object(o)) {
+        return RB_EPARSE;
+    }
+    p->amount = inv_amount(json_object_get(o, "amount"));
+    rc = json_id_dup(json_object_get(o, "payment_id"), &p->payment_id);
+    rc = rc ? rc : json_id_dup(json_object_get(o, "milestone"), &p->milestone);
+    rc = rc ? rc : json_id_dup(json_object_get(o, "method"), &p->method);
+    rc = rc ? rc : json_id_dup(json_object_get(o, "received_at"), &p->received_at);
+    rc = rc ? rc : json_id_dup(json_object_get(o, "reference"), &p->reference);
+    if (!rc && (!p->payment_id || !p->payment_id[0])) {
+        rc = RB_EPARSE;
+    }
+    if (rc) {
+        inv_payment_release(p);
+    }
+    return rc;
+}
+
+int inv_parse_payments(const char *body, size_t len, struct inv_payments *out)
+{
+    struct inv_payments ps;
+    json_t *root = json_loadb(body, len, 0, NULL);
+    const json_t *list = json_object_get(root, "payments");
+    const json_t *item;
+    size_t i;
+    int rc = json_is_object(root) ? RB_OK : RB_EPARSE;
+
+    inv_payments_init(&ps);
+    if (!rc && list && !json_is_array(list)) {
+        rc = RB_EPARSE;
+    }
+    if (!rc && list) {
+        ps.v = calloc(json_array_size(list) + 1, sizeof(*ps.v));
+        rc = ps.v ? RB_OK : RB_ENOMEM;
+    }
+    json_array_foreach (rc ? NULL : list, i, item) {
+        int one = inv_read_payment(item, &ps.v[ps.n]);
+        if (one == RB_ENOMEM) {
+            rc = one;
+            break;
+        }
+        ps.n += one == RB_OK;
+    }
+    json_decref(root);
+    if (rc) {
+        inv_payments_release(&ps);
+        return rc;
+    }
+    *out = ps;
+    return RB_OK;
+}
+
+int inv_build_receipt(const struct inv_receipt *p, json_t **out)
+{
+    json_t *o;
+
+    if (!p->reference || !p->reference[0] || p->amount <= 0) {
+        return RB_EINVAL;
+    }
+    o = json_pack("{s:s, s:o, s:I, s:o, s:o}", "reference", p->reference, "milestone",
+                  inv_str_or_null(p->milestone), "amount", (json_int_t)p->amount, "method",
+                  inv_str_or_null(p->method), "received_at", inv_str_or_null(p->received_at));
+    if (!o) {
+        return RB_ENOMEM;
+    }
+    *out = o;
+    return RB_OK;
+}
+
 /* ---- classification ---------------------------------------------------- */
 
 const char *inv_class_name(enum inv_class c)
@@ -186,6 +292,7 @@ void inv_result_release(struct inv_result *r)
     }
     free(r->error);
     free(r->booking_id);
+    free(r->payment_id);
     inv_result_init(r);
 }
 
@@ -365,6 +472,110 @@ int inv_booking_get(struct http_client *h, const struct inv_conf *conf, const ch
     rc = inv_exchange(h, &req, &res, r);
     if (!rc && r->cls == INV_OK) {
         rc = inv_parse_milestones(res.body.p, res.body.len, out);
+        if (rc == RB_EPARSE) {
+            r->cls = INV_RETRY;
+            rc = RB_OK;
+        }
+    }
+out:
+    if (rc == RB_ENOMEM) {
+        r->cls = INV_RETRY;
+    }
+    http_response_release(&res);
+    buf_release(&auth);
+    buf_release(&url);
+    return rc;
+}
+
+int inv_payment_create(struct http_client *h, const struct inv_conf *conf, const char *booking_id,
+                       const struct inv_receipt *p, struct inv_result *r)
+{
+    struct buf url, auth, idem;
+    struct http_response res;
+    struct http_request req = {"POST", NULL, NULL, NULL, 0, 0};
+    const char *headers[3] = {NULL, NULL, NULL};
+    json_t *json = NULL, *root;
+    char *body = NULL;
+    int rc;
+
+    buf_init(&url, 4096);
+    buf_init(&auth, 8192);
+    buf_init(&idem, 512);
+    http_response_init(&res, INV_RESPONSE_MAX);
+    inv_result_release(r);
+    r->cls = INV_PERMANENT;
+    rc = inv_key_ok(p->reference) && http_path_segment_ok(booking_id) ? inv_build_receipt(p, &json)
+                                                                      : RB_EINVAL;
+    if (!rc) {
+        r->cls = INV_ALERT;
+        rc = inv_prepare(conf, booking_id, &url, &auth);
+    }
+    rc = rc ? rc : buf_adds(&url, "/payments");
+    rc = rc ? rc : buf_addf(&idem, "Idempotency-Key: %s", p->reference);
+    if (!rc) {
+        body = json_dumps(json, JSON_COMPACT);
+        rc = body ? RB_OK : RB_ENOMEM;
+    }
+    if (rc) {
+        goto out;
+    }
+    headers[0] = auth.p;
+    headers[1] = idem.p;
+    req.url = url.p;
+    req.headers = headers;
+    req.body = body;
+    req.body_len = strlen(body);
+    rc = inv_exchange(h, &req, &res, r);
+    if (!rc && r->cls == INV_OK) {
+        root = json_loadb(res.body.p, res.body.len, 0, NULL);
+        rc = json_id_dup(json_object_get(root, "payment_id"), &r->payment_id);
+        json_decref(root);
+        if (rc == RB_EPARSE || (!rc && (!r->payment_id || !r->payment_id[0]))) {
+            r->cls = INV_RETRY; /* a 2xx we cannot read */
+            rc = RB_OK;
+        }
+    }
+out:
+    if (rc == RB_ENOMEM) {
+        r->cls = INV_RETRY;
+    }
+    free(body);
+    json_decref(json);
+    http_response_release(&res);
+    buf_release(&idem);
+    buf_release(&auth);
+    buf_release(&url);
+    return rc;
+}
+
+int inv_booking_payments(struct http_client *h, const struct inv_conf *conf, const char *booking_id,
+                         struct inv_payments *out, struct inv_result *r)
+{
+    struct buf url, auth;
+    struct http_response res;
+    struct http_request req = {"GET", NULL, NULL, NULL, 0, 0};
+    const char *headers[2] = {NULL, NULL};
+    int rc;
+
+    buf_init(&url, 4096);
+    buf_init(&auth, 8192);
+    http_response_init(&res, INV_RESPONSE_MAX);
+    inv_result_release(r);
+    r->cls = INV_PERMANENT;
+    rc = http_path_segment_ok(booking_id) ? RB_OK : RB_EINVAL;
+    if (!rc) {
+        r->cls = INV_ALERT;
+        rc = inv_prepare(conf, booking_id, &url, &auth);
+    }
+    if (rc) {
+        goto out;
+    }
+    headers[0] = auth.p;
+    req.url = url.p;
+    req.headers = headers;
+    rc = inv_exchange(h, &req, &res, r);
+    if (!rc && r->cls == INV_OK) {
+        rc = inv_parse_payments(res.body.p, res.body.len, out);
         if (rc == RB_EPARSE) {
             r->cls = INV_RETRY;
             rc = RB_OK;

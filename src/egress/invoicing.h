@@ -8,8 +8,15 @@
  *         "slot","package","amount"}
  *        201 (created) or 200 (the key was seen: the same booking)
  *        -> {"booking_id": "INV-7", ...}
+ *        (with "milestones": [{"milestone","amount","due_date"}] when planned)
  *   GET  {base}/v1/bookings/{id}     -> {"booking_id", "milestones": [
- *        {"milestone","amount","status","due_date","paid_at"}, ...]}
+ *        {"milestone","amount","status","due_date","paid_at"}, ...],
+ *        "payments": [{"payment_id","milestone","amount","method",
+ *        "received_at","reference"}, ...]}
+ *   POST {base}/v1/bookings/{id}/payments   a receipt recorded in Rabta
+ *        (idempotent by Idempotency-Key)
+ *        {"reference","milestone","amount","method","received_at"}
+ *        201 or 200 -> {"payment_id": "PAY-3", ...}
  *
  * base is INVOICING_API_BASE as configured (the fake upstream serves it
  * under /invoicing). The same idempotency key must be sent on every retry
@@ -42,7 +49,9 @@ struct inv_booking {
     const char *hall;
     const char *slot; /* lunch, dinner, full_day */
     const char *package;
-    int64_t amount; /* whole rupees, > 0 */
+    int64_t amount;           /* whole rupees, > 0 */
+    const json_t *milestones; /* borrowed, NULL = none: the plan, an array of
+                                 {"milestone","amount","due_date"} */
 };
 
 /*
@@ -92,6 +101,7 @@ struct inv_result {
     char *error;      /* new string or NULL: the body's "error" (string or
                          {"message"}) for logs */
     char *booking_id; /* new string: set on INV_OK from inv_booking_create */
+    char *payment_id; /* new string: set on INV_OK from inv_payment_create */
     int64_t total_ms;
 };
 
@@ -127,5 +137,59 @@ RB_MUST_CHECK int inv_booking_create(struct http_client *h, const struct inv_con
 RB_MUST_CHECK int inv_booking_get(struct http_client *h, const struct inv_conf *conf,
                                   const char *booking_id, struct inv_milestones *out,
                                   struct inv_result *r);
+
+/* A payment as invoicing reports it (strings new, NULL when absent). */
+struct inv_payment {
+    char *payment_id;
+    char *milestone;
+    int64_t amount; /* rupees; 0 when absent or unreadable */
+    char *method;
+    char *received_at;
+    char *reference; /* ours ("rabta-entry-12") when Rabta pushed it */
+};
+
+struct inv_payments {
+    struct inv_payment *v;
+    size_t n;
+};
+
+void inv_payment_release(struct inv_payment *p); /* zeroes it */
+void inv_payments_init(struct inv_payments *p);
+void inv_payments_release(struct inv_payments *p);
+/* Reads one payment object into p (freshly initialised). RB_EPARSE when
+ * it has no payment_id; RB_ENOMEM. */
+RB_MUST_CHECK int inv_read_payment(const json_t *o, struct inv_payment *p);
+/* Parses {"payments": [...]} into out (entries without a payment_id are
+ * skipped; a booking without the array has none). RB_EPARSE, RB_ENOMEM. */
+RB_MUST_CHECK int inv_parse_payments(const char *body, size_t len, struct inv_payments *out);
+
+/* A receipt to push; strings borrowed, NULL sent as null. */
+struct inv_receipt {
+    const char *reference; /* "rabta-entry-12", also the idempotency key */
+    const char *milestone;
+    int64_t amount; /* > 0 */
+    const char *method;
+    const char *received_at; /* ISO 8601 */
+};
+
+/* The JSON body of a receipt as a NEW object; RB_EINVAL, RB_ENOMEM. */
+RB_MUST_CHECK int inv_build_receipt(const struct inv_receipt *p, json_t **out);
+
+/*
+ * Pushes receipt p to booking_id with its reference as the idempotency key;
+ * on INV_OK r->payment_id is set (a 2xx without one is INV_RETRY). Return
+ * codes as inv_booking_create.
+ */
+RB_MUST_CHECK int inv_payment_create(struct http_client *h, const struct inv_conf *conf,
+                                     const char *booking_id, const struct inv_receipt *p,
+                                     struct inv_result *r);
+
+/*
+ * Reads booking_id's payments into *out (freshly initialised; filled only
+ * when r->cls is INV_OK). As inv_booking_get.
+ */
+RB_MUST_CHECK int inv_booking_payments(struct http_client *h, const struct inv_conf *conf,
+                                       const char *booking_id, struct inv_payments *out,
+                                       struct inv_result *r);
 
 #endif

@@ -60,6 +60,8 @@ static const char *kind_name(enum inbound_kind k)
         return "leadgen";
     case IN_ACCOUNT:
         return "other"; /* payload {"account_update": ...} */
+    case IN_PAYMENT:
+        return "payment";
     }
     return "other";
 }

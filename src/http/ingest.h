@@ -22,7 +22,7 @@ RB_MUST_CHECK int ingest_start(struct app *app, struct ingest **out);
 void ingest_stop(struct ingest *g);
 
 /*
- * Commits b's events (source "whatsapp" or "meta_leads"); returns after the
+ * Commits b's events (source "whatsapp", "meta_leads" or "invoicing"); returns after the
  * commit. *fresh counts the events that were new. RB_ESTORE when the store is
  * down (the caller answers 503 so Meta retries).
  */

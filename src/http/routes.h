@@ -10,6 +10,7 @@ void wa_webhook_verify(struct http_ctx *ctx, struct http_req *req, struct http_r
 void wa_webhook_post(struct http_ctx *ctx, struct http_req *req, struct http_resp *resp);
 void leads_webhook_verify(struct http_ctx *ctx, struct http_req *req, struct http_resp *resp);
 void leads_webhook_post(struct http_ctx *ctx, struct http_req *req, struct http_resp *resp);
+void invoicing_webhook_post(struct http_ctx *ctx, struct http_req *req, struct http_resp *resp);
 void health_get(struct http_ctx *ctx, struct http_req *req, struct http_resp *resp);
 void metrics_get(struct http_ctx *ctx, struct http_req *req, struct http_resp *resp);
 void sandbox_graph(struct http_ctx *ctx, struct http_req *req, struct http_resp *resp);

@@ -32,6 +32,7 @@ static const struct route routes[] = {
     {"POST", "/webhook/whatsapp", 4 * MIB, 0, wa_webhook_post},
     {"GET", "/webhook/meta-leads", 0, 0, leads_webhook_verify},
     {"POST", "/webhook/meta-leads", 4 * MIB, 0, leads_webhook_post},
+    {"POST", "/webhook/invoicing", 1 * MIB, 0, invoicing_webhook_post},
     {"GET", "/healthz", 0, 0, health_get},
     {"GET", "/metrics", 0, 0, metrics_get},
     {"GET", "/sandbox/graph/", 0, R_PREFIX | R_SANDBOX, sandbox_graph},

@@ -207,19 +207,28 @@ static const struct word_val frac_words[] = {
 };
 
 static const struct word_val number_words[] = {
-    {"ek", 1},       {"aik", 1},      {"one", 1},    {"do", 2},       {"two", 2},
-    {"teen", 3},     {"three", 3},    {"char", 4},   {"chaar", 4},    {"four", 4},
-    {"panch", 5},    {"paanch", 5},   {"five", 5},   {"chay", 6},     {"chhe", 6},
-    {"che", 6},      {"chhay", 6},    {"six", 6},    {"saat", 7},     {"seven", 7},
-    {"aath", 8},     {"eight", 8},    {"nau", 9},    {"nine", 9},     {"das", 10},
-    {"ten", 10},     {"gyarah", 11},  {"barah", 12}, {"pandrah", 15}, {"bees", 20},
-    {"twenty", 20},  {"pachees", 25}, {"tees", 30},  {"chalees", 40}, {"pachas", 50},
-    {"pachaas", 50}, {"fifty", 50},   {"saath", 60}, {"sattar", 70},  {"assi", 80},
-    {"nabbe", 90},   {"ایک", 1},      {"دو", 2},     {"تین", 3},      {"چار", 4},
-    {"پانچ", 5},     {"چہ", 6},       {"سات", 7},    {"آٹہ", 8},      {"نو", 9},
-    {"دس", 10},      {"بیس", 20},     {"تیس", 30},   {"چالیس", 40},   {"پچاس", 50},
-    {"ساٹہ", 60},    {"ستر", 70},     {"اسی", 80},   {"نوے", 90},     {NULL, 0},
+    {"ek", 1},       {"aik", 1},      {"one", 1},     {"do", 2},       {"two", 2},
+    {"teen", 3},     {"three", 3},    {"char", 4},    {"chaar", 4},    {"four", 4},
+    {"panch", 5},    {"paanch", 5},   {"five", 5},    {"chay", 6},     {"chhe", 6},
+    {"che", 6},      {"chhay", 6},    {"six", 6},     {"saat", 7},     {"seven", 7},
+    {"aath", 8},     {"eight", 8},    {"nau", 9},     {"nine", 9},     {"das", 10},
+    {"ten", 10},     {"gyarah", 11},  {"barah", 12},  {"pandrah", 15}, {"bees", 20},
+    {"twenty", 20},  {"pachees", 25}, {"tees", 30},   {"chalees", 40}, {"pachas", 50},
+    {"pachaas", 50}, {"fifty", 50},   {"saath", 60},  {"sattar", 70},  {"assi", 80},
+    {"nabbe", 90},   {"ایک", 1},      {"دو", 2},      {"تین", 3},      {"چار", 4},
+    {"پانچ", 5},     {"چہ", 6},       {"سات", 7},     {"آٹہ", 8},      {"نو", 9},
+    {"دس", 10},      {"بیس", 20},     {"تیس", 30},    {"چالیس", 40},   {"پچاس", 50},
+    {"ساٹہ", 60},    {"ستر", 70},     {"اسی", 80},    {"نوے", 90},     {"eleven", 11},
+    {"twelve", 12},  {"fifteen", 15}, {"thirty", 30}, {"forty", 40},   {"sixty", 60},
+    {"seventy", 70}, {"eighty", 80},  {"ninety", 90}, {"pachis", 25},  {"chalis", 40},
+    {NULL, 0},
 };
+
+/* English tens that take a unit after them: "twenty five" is 25. */
+static const char *const english_tens[] = {"twenty",  "thirty", "forty",  "fifty", "sixty",
+                                           "seventy", "eighty", "ninety", NULL};
+static const char *const english_units[] = {"one", "two",   "three", "four", "five",
+                                            "six", "seven", "eight", "nine", NULL};
 
 /* Multipliers, in rupees per unit. */
 static const struct word_val multiplier_words[] = {
@@ -1343,6 +1352,10 @@ static bool cur_number(struct cur *c, struct num *out)
     }
     v = cur_val(c, number_words);
     if (v > 0) {
+        const struct tok *u = cur_peek(c);
+        if (tok_in(t, english_tens) && u && tok_in(u, english_units)) {
+            v += cur_val(c, number_words); /* "twenty five" */
+        }
         out->mant = v;
         out->scale = 0;
         out->grouped = false;

@@ -36,8 +36,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <jansson.h>
 #include <microhttpd.h>
+#include <openssl/hmac.h>
 
 #define BODY_MAX ((size_t)8 * 1024 * 1024)
 #define HANG_DEFAULT_MS 30000
@@ -157,7 +159,7 @@ struct fake {
     pthread_mutex_t mu;
     pthread_cond_t wake; /* broadcast when stopping */
     bool stopping;
-    json_int_t seq, wamid, booking, tokens; /* counters, never reset */
+    json_int_t seq, wamid, booking, tokens, payment; /* counters, never reset */
     uint64_t salt;
     json_t *records;            /* array of request records */
     json_t *queues[N_FAILABLE]; /* arrays of {mode, delay_ms, left} */
@@ -166,6 +168,8 @@ struct fake {
     json_t *bookings;           /* Idempotency-Key -> booking id */
     json_t *milestones;         /* booking id -> milestones array */
     json_t *templates;          /* approved name -> {"language", "params"}; {} = any */
+    json_t *payments;           /* booking id -> payments array */
+    json_t *pay_keys;           /* Idempotency-Key of a payment push -> payment id */
     FILE *log;
     struct refs ref;
 };
@@ -1006,26 +1010,100 @@ static void inv_create(struct call *c, struct reply *rep)
 /* GET /invoicing/v1/bookings/{booking_id} */
 static void inv_get(struct call *c, struct reply *rep)
 {
-    json_t *ms;
+    json_t *ms, *ps;
 
     pthread_mutex_lock(&c->f->mu);
     ms = json_deep_copy(json_object_get(c->f->milestones, c->arg));
+    ps = json_deep_copy(json_object_get(c->f->payments, c->arg));
     pthread_mutex_unlock(&c->f->mu);
     if (!ms) {
+        json_decref(ps);
         reply_text(rep, 404, CT_JSON, "{\"error\":\"not_found\"}");
     } else {
-        reply_json(rep, 200, json_pack("{s:o,s:o}", "booking_id", jtext(c->arg), "milestones", ms));
+        reply_json(rep, 200,
+                   json_pack("{s:o,s:o,s:o}", "booking_id", jtext(c->arg), "milestones", ms,
+                             "payments", ps ? ps : json_array()));
     }
+}
+
+/* Adds payment p (taken) to booking id; false when there is no booking. */
+static bool payment_add_locked(struct fake *f, const char *id, json_t *p)
+{
+    json_t *list = json_object_get(f->payments, id);
+
+    if (!json_object_get(f->milestones, id)) {
+        json_decref(p);
+        return false;
+    }
+    if (!list) {
+        list = json_array();
+        json_object_set_new(f->payments, id, list);
+    }
+    json_array_append_new(list, p);
+    return true;
+}
+
+/* POST /invoicing/v1/bookings/{booking_id}/payments: a receipt Rabta
+ * recorded; idempotent by Idempotency-Key (the same key answers 200 with
+ * the same payment id, whatever the body). */
+static void inv_pay(struct call *c, struct reply *rep)
+{
+    const char *key = header(c->con, "Idempotency-Key");
+    json_t *amount = json_object_get(c->json, "amount"), *made = NULL;
+    const char *have;
+    char *id = NULL;
+    bool existed = false, booked = true;
+
+    if (!nonempty(key)) {
+        reply_text(rep, 400, CT_JSON, "{\"error\":\"idempotency_key_required\"}");
+        return;
+    }
+    if (!json_is_object(c->json) || !json_is_integer(amount) || json_integer_value(amount) <= 0) {
+        reply_text(rep, 422, CT_JSON, "{\"error\":\"invalid_payment\"}");
+        return;
+    }
+    pthread_mutex_lock(&c->f->mu);
+    have = json_string_value(json_object_get(c->f->pay_keys, key));
+    existed = have != NULL;
+    if (!have) {
+        made = json_sprintf("PAY-%" JSON_INTEGER_FORMAT, ++c->f->payment);
+        json_t *p = json_deep_copy(c->json);
+        json_object_set(p, "payment_id", made);
+        booked = payment_add_locked(c->f, c->arg, p);
+        if (booked) {
+            json_object_set_nocheck(c->f->pay_keys, key, made);
+        }
+        have = json_string_value(made);
+    }
+    id = have ? strdup(have) : NULL;
+    json_decref(made);
+    pthread_mutex_unlock(&c->f->mu);
+    if (!booked) {
+        reply_text(rep, 404, CT_JSON, "{\"error\":\"not_found\"}");
+    } else if (id) {
+        reply_json(
+            rep, existed ? 200 : 201,
+            json_pack("{s:s,s:s}", "payment_id", id, "status", existed ? "existing" : "created"));
+    }
+    free(id);
 }
 
 static void inv_handle(struct call *c, struct reply *rep)
 {
-    if (c->fault.mode > M_OK) {
+    bool get = strcmp(c->method, "GET") == 0;
+
+    if (c->fault.mode == M_HANG && !get && bearer(c->con)) {
+        /* the work is done, the answer is lost: what a retry must survive */
+        c->arg ? inv_pay(c, rep) : inv_create(c, rep);
+        inv_fault(c, rep);
+    } else if (c->fault.mode > M_OK) {
         inv_fault(c, rep);
     } else if (!bearer(c->con)) {
         reply_text(rep, 401, CT_JSON, "{\"error\":\"unauthorized\"}");
-    } else if (c->arg) {
+    } else if (c->arg && get) {
         inv_get(c, rep);
+    } else if (c->arg) {
+        inv_pay(c, rep);
     } else {
         inv_create(c, rep);
     }
@@ -1093,8 +1171,8 @@ static enum route classify(const char *method, const char *url, char **arg)
 {
     static const char gen[] = ":generateContent";
     bool post = strcmp(method, "POST") == 0, get = strcmp(method, "GET") == 0;
-    struct seg s[4];
-    size_t n = split_path(url, s, 4);
+    struct seg s[5];
+    size_t n = split_path(url, s, 5);
 
     if (post && n == 3 && seg_is(s[0], "v1beta") && seg_is(s[1], "models") &&
         s[2].n > strlen(gen) && memcmp(s[2].p + s[2].n - strlen(gen), gen, strlen(gen)) == 0) {
@@ -1103,6 +1181,9 @@ static enum route classify(const char *method, const char *url, char **arg)
     if (n >= 3 && seg_is(s[0], "invoicing") && seg_is(s[1], "v1") && seg_is(s[2], "bookings")) {
         if (post && n == 3) {
             return R_INVOICING;
+        }
+        if (post && n == 5 && seg_is(s[4], "payments")) {
+            return take(arg, s[3], R_INVOICING); /* a receipt for booking arg */
         }
         return get && n == 4 ? take(arg, s[3], R_INVOICING) : R_OTHER;
     }
@@ -1133,10 +1214,15 @@ static void upstream(struct call *c, struct reply *rep)
         reply_text(rep, 404, CT_JSON, NO_ROUTE);
     } else {
         c->fault = fault_pop(c->f, rt);
-        if (c->fault.delay_ms > 0) {
+        /* an invoicing write that hangs is done first: the answer is lost */
+        bool work_first = rt == R_INVOICING && c->fault.mode == M_HANG;
+        if (c->fault.delay_ms > 0 && !work_first) {
             fake_sleep(c->f, c->fault.delay_ms);
         }
         route_handlers[rt](c, rep);
+        if (c->fault.delay_ms > 0 && work_first) {
+            fake_sleep(c->f, c->fault.delay_ms);
+        }
     }
     reply_fix(rep);
     record_finish(c->f, rec, rep->status);
@@ -1271,6 +1357,106 @@ static void ctl_milestones(struct call *c, struct reply *rep)
     reply_json(rep, 200, json_pack("{s:b,s:s}", "ok", 1, "booking_id", id));
 }
 
+/* POST /_control/invoicing_payment {"booking_id", "payment": {...}}: a
+ * payment the client made to invoicing directly (a payment_id is made
+ * when it has none). */
+static void ctl_inv_payment(struct call *c, struct reply *rep)
+{
+    const char *id = json_string_value(json_object_get(c->json, "booking_id"));
+    json_t *p = json_object_get(c->json, "payment"), *copy, *pid;
+    bool ok;
+
+    if (!nonempty(id) || !json_is_object(p)) {
+        reply_bad_request(rep, "need booking_id (string) and payment (object)");
+        return;
+    }
+    copy = json_deep_copy(p);
+    pthread_mutex_lock(&c->f->mu);
+    if (!json_object_get(copy, "payment_id")) {
+        json_object_set_new(copy, "payment_id",
+                            json_sprintf("PAY-%" JSON_INTEGER_FORMAT, ++c->f->payment));
+    }
+    pid = json_incref(json_object_get(copy, "payment_id"));
+    ok = payment_add_locked(c->f, id, copy);
+    pthread_mutex_unlock(&c->f->mu);
+    if (!ok) {
+        json_decref(pid);
+        reply_text(rep, 404, CT_JSON, "{\"error\":\"no such booking\"}");
+        return;
+    }
+    reply_json(rep, 200, json_pack("{s:b,s:o}", "ok", 1, "payment_id", pid));
+}
+
+/* Posts body to url signed with secret ("sha256=<hex>" in
+ * X-Invoicing-Signature; a wrong one when forge); the HTTP status, 0 when
+ * no answer came. */
+static long webhook_post(const char *url, const char *secret, const char *body, bool forge)
+{
+    unsigned char mac[32];
+    unsigned int maclen = 0;
+    char hdr[128] = "X-Invoicing-Signature: sha256=";
+    size_t at = strlen(hdr);
+    struct curl_slist *h = NULL;
+    long status = 0;
+    CURL *e = curl_easy_init();
+
+    if (!e || !HMAC(EVP_sha256(), secret, (int)strlen(secret), (const unsigned char *)body,
+                    strlen(body), mac, &maclen)) {
+        curl_easy_cleanup(e);
+        return 0;
+    }
+    if (forge) {
+        mac[0] ^= 0xff;
+    }
+    for (unsigned int i = 0; i < maclen; i++) {
+        snprintf(hdr + at + 2 * i, 3, "%02x", mac[i]);
+    }
+    h = curl_slist_append(h, hdr);
+    h = curl_slist_append(h, "Content-Type: application/json");
+    curl_easy_setopt(e, CURLOPT_URL, url);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT, 30L);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    if (curl_easy_perform(e) == CURLE_OK) {
+        curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+    }
+    curl_slist_free_all(h);
+    curl_easy_cleanup(e);
+    return status;
+}
+
+/* POST /_control/invoicing_webhook {"url", "secret", "events": [...],
+ * "reverse", "repeat", "forge"}: sends each event (one webhook each, in
+ * the order given or reversed), each repeat times, signed with secret
+ * (forge: with a wrong signature) -> {"statuses": [...]}. */
+static void ctl_inv_webhook(struct call *c, struct reply *rep)
+{
+    const char *url = json_string_value(json_object_get(c->json, "url"));
+    const char *secret = json_string_value(json_object_get(c->json, "secret"));
+    json_t *events = json_object_get(c->json, "events"), *statuses;
+    bool reverse = json_is_true(json_object_get(c->json, "reverse"));
+    bool forge = json_is_true(json_object_get(c->json, "forge"));
+    json_int_t repeat;
+    size_t n = json_array_size(events);
+
+    if (!nonempty(url) || !nonempty(secret) || !json_is_array(events) ||
+        !int_member(c->json, "repeat", 1, 1, 100, &repeat)) {
+        reply_bad_request(rep, "need url, secret, events (array), repeat 1-100");
+        return;
+    }
+    statuses = json_array();
+    for (size_t k = 0; k < n; k++) {
+        json_t *ev = json_array_get(events, reverse ? n - 1 - k : k);
+        char *body = json_dumps(ev, JSON_COMPACT);
+        for (json_int_t r = 0; body && r < repeat; r++) {
+            json_array_append_new(statuses, json_integer(webhook_post(url, secret, body, forge)));
+        }
+        free(body);
+    }
+    reply_json(rep, 200, json_pack("{s:b,s:o}", "ok", 1, "statuses", statuses));
+}
+
 /* Reads ?route= and ?status=; false (and a 400 in rep) if either is bad. */
 static bool record_filter(struct call *c, struct reply *rep, const char **route, long *status)
 {
@@ -1388,6 +1574,8 @@ static void ctl_reset(struct call *c, struct reply *rep)
     json_object_clear(f->bookings);
     json_object_clear(f->milestones);
     json_object_clear(f->templates);
+    json_object_clear(f->payments);
+    json_object_clear(f->pay_keys);
     pthread_mutex_unlock(&f->mu);
     reply_text(rep, 200, CT_JSON, "{\"ok\":true}");
 }
@@ -1402,6 +1590,8 @@ static const struct control {
     {"POST", "/_control/lead", true, ctl_lead},
     {"POST", "/_control/milestones", true, ctl_milestones},
     {"POST", "/_control/templates", true, ctl_templates},
+    {"POST", "/_control/invoicing_payment", true, ctl_inv_payment},
+    {"POST", "/_control/invoicing_webhook", true, ctl_inv_webhook},
     {"GET", "/_control/requests", false, ctl_requests},
     {"GET", "/_control/count", false, ctl_count},
     {"POST", "/_control/reset", false, ctl_reset},
@@ -1729,6 +1919,8 @@ static void fake_release(struct fake *f)
     json_decref(f->bookings);
     json_decref(f->milestones);
     json_decref(f->templates);
+    json_decref(f->payments);
+    json_decref(f->pay_keys);
     if (f->log) {
         fclose(f->log);
     }
@@ -1756,12 +1948,14 @@ static int fake_init(struct fake *f, const struct opts *o)
     f->bookings = json_object();
     f->milestones = json_object();
     f->templates = json_object();
+    f->payments = json_object();
+    f->pay_keys = json_object();
     for (int r = 0; r < N_FAILABLE; r++) {
         f->queues[r] = json_array();
         ok = ok && f->queues[r];
     }
     if (!ok || !f->records || !f->replies || !f->leads || !f->bookings || !f->milestones ||
-        !f->templates) {
+        !f->templates || !f->payments || !f->pay_keys) {
         return startup_error("out of memory");
     }
     if (o->log && !(f->log = fopen(o->log, "a"))) {
@@ -1867,6 +2061,7 @@ int main(int argc, char **argv)
     if (rc) {
         return rc == 1 ? 0 : rc;
     }
+    curl_global_init(CURL_GLOBAL_DEFAULT); /* before any thread: webhooks it sends */
     sigemptyset(&sigs);
     sigaddset(&sigs, SIGTERM);
     sigaddset(&sigs, SIGINT);

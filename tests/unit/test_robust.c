@@ -651,11 +651,11 @@ static void check_batch(int rc, const struct inbound_batch *b, const struct buf 
         const struct inbound_event *e = &b->ev[i];
         const char *k = e->dedupe_key;
         const char *pnid = json_string_value(json_object_get(e->payload, "phone_number_id"));
-        static const char *const prefix[] = {"msg:", "st:", "err:", "lead:", "acct:"};
+        static const char *const prefix[] = {"msg:", "st:", "err:", "lead:", "acct:", "invpay:"};
 
-        CHECKM(e->kind >= IN_MESSAGE && e->kind <= IN_ACCOUNT, "event kind %d: %s", (int)e->kind,
+        CHECKM(e->kind >= IN_MESSAGE && e->kind <= IN_PAYMENT, "event kind %d: %s", (int)e->kind,
                label);
-        if (e->kind < IN_MESSAGE || e->kind > IN_ACCOUNT) {
+        if (e->kind < IN_MESSAGE || e->kind > IN_PAYMENT) {
             continue;
         }
         CHECKM(k && starts(k, prefix[e->kind]) && utf8_ok(k, strlen(k)),
@@ -692,6 +692,9 @@ static void check_batch(int rc, const struct inbound_batch *b, const struct buf 
                    "account key %s: %s", k ? show(k, strlen(k)) : "(null)", label);
             CHECKM(json_is_object(json_object_get(e->payload, "account_update")),
                    "account_update not kept: %s", label);
+            break;
+        case IN_PAYMENT: /* not made from Meta's bodies, which this checks */
+            CHECKM(false, "a payment event from a Meta body: %s", label);
             break;
         }
     }

@@ -47,7 +47,10 @@ static const struct handler table[] = {
     {"client.reply", ROLE_OWNER | ROLE_SALES, true, check_own_lead, h_client_reply},
     {"payment.record", ROLE_OWNER | ROLE_FINANCE, true, NULL, h_payment_record},
     {"payments.overdue", ROLE_OWNER | ROLE_FINANCE | ROLE_SALES, false, NULL, h_payments_overdue},
-    {"report.query", ROLE_OWNER | ROLE_FINANCE, false, NULL, h_report},
+    {"payment.reverse", ROLE_OWNER | ROLE_FINANCE, true, NULL, h_payment_reverse},
+    {"payment.plan", ROLE_OWNER | ROLE_FINANCE | ROLE_SALES, true, check_payment_plan,
+     h_payment_plan},
+        {"report.query", ROLE_OWNER | ROLE_FINANCE, false, NULL, h_report},
     {"help", ALL_ROLES, false, NULL, h_help},
     {"unknown", ALL_ROLES, false, NULL, h_unknown},
 };

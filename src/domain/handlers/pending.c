@@ -24,6 +24,14 @@ static const char *const more_words[] = {"more", "next", "aur", "aur dikhao", "a
                                          "mazeed", "agla", "agle", "اور", "اور دکھاؤ", "مزید",
                                          NULL};
 
+/* Whole answers to a yes/no question (normalized). */
+static const char *const yes_words[] = {
+    "yes",      "y",       "haan",    "han",    "ha",      "haa",       "ji",
+    "jee",      "ji haan", "haan ji", "ok",     "okay",    "theek hai", "confirm",
+    "sahi hai", "ہاں",     "جی",      "جی ہاں", "ٹھیک ہے", "درست",      NULL};
+static const char *const no_words[] = {"no",     "n",        "nahi",     "nahin", "nhi",     "na",
+                                       "cancel", "mat karo", "rehne do", "نہیں",  "رہنے دو", NULL};
+
 /* ---- tokens of an answer ---- */
 
 struct token {
@@ -402,6 +410,29 @@ static bool is_more(const char *text)
     return hit;
 }
 
+/* text is one of words, as a whole (normalized, end punctuation dropped). */
+static bool whole_word(const char *text, const char *const *words)
+{
+    struct buf k, w;
+    bool hit = false;
+
+    buf_init(&k, 1024);
+    buf_init(&w, 256);
+    if (strlen(text) < 40 && text_normalize(text, strlen(text), &k) == RB_OK) {
+        while (k.len && strchr(" .!?", k.p[k.len - 1])) {
+            buf_truncate(&k, k.len - 1);
+        }
+        for (size_t i = 0; !hit && words[i]; i++) {
+            buf_reset(&w);
+            hit = text_normalize(words[i], strlen(words[i]), &w) == RB_OK && w.len == k.len &&
+                  memcmp(w.p, k.p, k.len) == 0;
+        }
+    }
+    buf_release(&k);
+    buf_release(&w);
+    return hit;
+}
+
 /* "2" (or "۲") -> 2; 0 when the text is not a small number. */
 static int small_number(const char *text)
 {
@@ -508,6 +539,19 @@ int resume_pending(struct wctx *x, const struct staff_info *me, enum lang lang,
                          (int)json_integer_value(json_object_get(cv->pending, "offset")));
     } else if (strcmp(kind, "slots") == 0) {
         rc = resume_slots(x, me, lang, cv, slots, text, intent, message_id, taken);
+    } else if (strcmp(kind, "confirm") == 0 && whole_word(text, yes_words)) {
+        *taken = true; /* the command again, with "confirmed" in its slots */
+        rc = run_pending(x, me, lang, cv, slots, text, message_id, 0);
+    } else if (strcmp(kind, "confirm") == 0 && whole_word(text, no_words)) {
+        struct hctx h;
+        memset(&h, 0, sizeof(h));
+        h.x = x;
+        h.me = me;
+        h.lang = lang;
+        h.intent = "unknown";
+        *taken = true;
+        rc = convo_set_pending(x, me->id, NULL);
+        rc = rc ? rc : reply(&h, "confirm_cancelled", NULL);
     }
     json_decref(slots);
     return rc;

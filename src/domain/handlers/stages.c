@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "core/str.h"
 #include "domain/handlers.h"
+#include "domain/money.h"
 #include "domain/leads.h"
 #include "nlu/catalog.h"
 
@@ -74,17 +75,7 @@ static int hold_sync(struct wctx *x, const struct lead_row *l)
 
 static int booked_effects(struct wctx *x, const struct lead_row *l)
 {
-    char key[64];
-    json_t *job = json_pack("{s:I}", "lead_id", (json_int_t)l->id);
-    int rc;
-
-    if (!job) {
-        return RB_ENOMEM;
-    }
-    snprintf(key, sizeof(key), "invoice:lead-%lld", (long long)l->id);
-    rc = worker_job_add(x, JOB_INVOICING_PUSH, job, 0, key);
-    json_decref(job);
-    return rc;
+    return money_on_booked(x, l); /* the payment plan and the invoicing push */
 }
 
 int stage_set(struct wctx *x, struct lead_row *l, int to, int64_t staff_id, const char *note)

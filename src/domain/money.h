@@ -1,0 +1,53 @@
+/*
+ * money.h - the domain side of payments: the milestone plan a booked lead
+ * gets, and the invoicing round trip.
+ *
+ * Jobs (jobs.kind), all "remote": the worker commits the claim with a lease
+ * before calling them, so no transaction is open during their HTTP calls;
+ * each records its outcome in a transaction of its own, and a job cut off
+ * mid-call is claimed again when its lease runs out (the idempotency keys
+ * make the repeat harmless):
+ *   invoicing_push     the booking with its plan (key "lead-N-booking")
+ *   invoicing_receipt  a receipt recorded in chat (key "rabta-entry-N")
+ *   invoicing_poll     open bookings read back (GET /v1/bookings/{id}),
+ *                      the fallback when a webhook is lost; it queues
+ *                      its own next run every [payments]
+ *                      invoicing_poll_seconds.
+ * A payment invoicing reports (webhook event or poll) becomes one ledger
+ * entry, keyed by invoicing's payment id; one Rabta pushed (its reference
+ * "rabta-entry-N") is already in the ledger and is not added again.
+ */
+#ifndef RB_DOMAIN_MONEY_H
+#define RB_DOMAIN_MONEY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "domain/handlers.h"
+
+#define JOB_INVOICING_RECEIPT "invoicing_receipt"
+#define JOB_INVOICING_POLL "invoicing_poll"
+
+/* Gives the booked lead l its plan from [payments] when it has none and its
+ * agreed amount is known (booked today, l's event date). */
+RB_MUST_CHECK int money_plan_ensure(struct wctx *x, const struct lead_row *l, int64_t staff);
+/* On BOOKED: the plan, then the booking push job. */
+RB_MUST_CHECK int money_on_booked(struct wctx *x, const struct lead_row *l);
+/* A chat receipt (entry) of lead was appended: queue its push. */
+RB_MUST_CHECK int money_receipt_queued(struct wctx *x, int64_t lead, int64_t entry);
+/* l's money in one line in lang ("paid ..., next ..., overdue ...") appended
+ * to out (handlers/payments.c). */
+RB_MUST_CHECK int money_line(struct wctx *x, enum lang lang, const struct lead_row *l,
+                             struct buf *out);
+
+/* True for the job kinds above and JOB_INVOICING_PUSH. */
+bool money_job_remote(const char *kind);
+/* Runs one of them with NO transaction open on x->db. RB_ENOTFOUND for
+ * another kind; an error retries the job with backoff. */
+int money_job(struct wctx *x, const char *kind, const json_t *payload);
+/* An inbound event of source invoicing, kind payment (in the event's
+ * transaction). */
+int money_invoicing_event(struct wctx *x, const json_t *payload);
+
+#endif
