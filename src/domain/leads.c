@@ -529,7 +529,7 @@ static int forward(struct wctx *x, const struct lead_row *l, const struct wa_mes
         return RB_OK;
     }
     staff_info_init(&s);
-    buf_init(&body, 16384);
+    buf_init(&body, BUF_MAX_DEFAULT);
     rc = staff_load(x, l->assigned, &s);
     if (rc == RB_ENOTFOUND) {
         rc = RB_OK;

@@ -189,8 +189,8 @@ int relay_line(struct wctx *x, enum lang lang, const struct lead_row *l, const s
     json_t *vars = NULL;
     int rc;
 
-    buf_init(&text, 1024);
-    buf_init(&media, 128);
+    buf_init(&text, BUF_MAX_DEFAULT); /* a client may write more than 4,096 characters */
+    buf_init(&media, 1024);
     rc = line_parts(x, lang, m, &key, &text);
     if (!rc && !key) {
         rc = RB_ENOTFOUND;

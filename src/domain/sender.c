@@ -367,6 +367,9 @@ static bool holdable(const struct row *w)
            (db_i64(w->r, 0, C_STAFF) != 0 || (purpose && strcmp(purpose, "reply") == 0));
 }
 
+/* One recipient's holds in turn, so two workers do not both send the template. */
+static const char sql_hold_lock[] =
+    "SELECT pg_advisory_xact_lock(7283453, hashtext(COALESCE($1, $2, '')))";
 static const char sql_hold[] =
     "UPDATE outbox SET state = 'held' WHERE id IN (SELECT id FROM outbox WHERE venue_id = $1"
     " AND (id = $2 OR (state = 'pending' AND kind = 'text'"
@@ -465,8 +468,9 @@ static int hold(struct wctx *x, const struct row *w)
     PGresult *r = NULL;
     bool recent = false;
     int held = 0;
-    int rc = db_exec(x->db, sql_hold, 4, p, &r);
+    int rc = db_exec(x->db, sql_hold_lock, 2, p + 2, NULL);
 
+    rc = rc ? rc : db_exec(x->db, sql_hold, 4, p, &r);
     held = rc ? 0 : PQntuples(r);
     PQclear(r);
     r = NULL;

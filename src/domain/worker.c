@@ -132,7 +132,7 @@ static int unknown_sender(struct wctx *x, const struct wa_message *m)
     snprintf(x->failed, sizeof(x->failed), "sender is not a phone number: \"%.120s\"",
              m->from ? m->from : "");
     log_event(LOG_WARN, "message.bad_sender", "event=%lld msg=%lld from=%s", (long long)x->event_id,
-              (long long)msg, log_q(m->from, 120));
+              (long long)msg, log_q(m->from, strnlen(m->from ? m->from : "", 120)));
     return RB_OK;
 }
 

@@ -2,7 +2,9 @@
 # Every message type a user can send is kept: an inbound_events row with the
 # raw message, processed to done, and a messages row with its type; the text,
 # caption or title as body, media id and mime type for media, the quoted
-# wamid for replies, and the sender's profile name on the contact.
+# wamid for replies, and the sender's profile name on the contact. A real
+# message finds its sender's lead; a reaction joins it; the system notice of
+# a changed number opens none and moves the lead to the new number.
 . "$(dirname "$0")/../lib/lib.sh"
 
 start_pg
@@ -35,6 +37,10 @@ while IFS='|' read -r fx w type body media mime ctx; do
     code=$(post_webhook "$WA/$fx.json")
     check_eq "$fx: POST 200" "$code" 200
     n=$((n + 1))
+    if [ "$n" = 1 ]; then
+        # the client's first message opens the lead before anything joins it
+        wait_for "SELECT count(*) FROM leads" 1 60 || not_ok "first lead opened" "$WAIT_LAST"
+    fi
 done <<<"$cases"
 
 check_eventually "all $n events processed (done)" \
@@ -65,10 +71,15 @@ done <<<"$cases"
 check_eq "profile names kept on the contacts" \
     "$(psql_q "SELECT string_agg(phone || '=' || profile_name, ',' ORDER BY phone) FROM contacts WHERE phone IN ('+923001234567', '+923451234567')")" \
     "+923001234567=Ayesha Khan,+923451234567=Hamza Ali"
-check_eq "one lead per client (Ayesha, Hamza)" \
-    "$(psql_q "SELECT count(*) FROM leads WHERE phone IN ('+923001234567', '+923451234567')")" 2
-check_eq "every message on its sender's lead" \
-    "$(psql_q "SELECT count(*) FROM messages m JOIN leads l ON l.id = m.lead_id WHERE m.direction = 'in' AND l.contact_id = m.contact_id")" \
-    "$n"
+check_eq "one lead per client (Ayesha, on her new number; Hamza)" \
+    "$(psql_q "SELECT string_agg(phone, ',' ORDER BY phone) FROM leads")" "+923001234599,+923451234567"
+check_eq "the old number points at the new one" \
+    "$(psql_q "SELECT n.phone FROM contacts o JOIN contacts n ON n.id = o.moved_to WHERE o.phone = '+923001234567'")" \
+    "+923001234599"
+check_eq "every message but the system notice on its sender's lead" \
+    "$(psql_q "SELECT count(*) FROM messages m JOIN leads l ON l.id = m.lead_id JOIN contacts c ON c.id = m.contact_id WHERE m.direction = 'in' AND l.contact_id IN (c.id, c.moved_to)")" \
+    "$((n - 1))"
+check_eq "the system notice is on no lead" \
+    "$(psql_q "SELECT count(*) FROM messages WHERE type = 'system' AND lead_id IS NULL")" 1
 
 stop_rabta

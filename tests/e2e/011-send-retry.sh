@@ -14,6 +14,17 @@ start_pg
 start_fake
 start_rabta
 
+# Every staff member writes first, so that their 24-hour windows are open
+# (a text to someone whose window is closed waits until they write).
+i=0
+for p in 923001110001 923331112233 923331112244 923331112255 923331112266; do
+    i=$((i + 1))
+    text_body "$T/staff$i.json" "wamid.HBgMOTIzMzMxMTEyMjMzFQIAEhgUU1RBRkZPUEVO$i" "$p" "Staff $i" "Salam"
+    post_webhook "$T/staff$i.json" >/dev/null
+done
+wait_quiet 90 || bail "staff messages not settled" "$WAIT_LAST"
+fake_reset
+
 ROUND_ID=0
 # round NAME MODE PHONE: one fault of MODE queued, then a new client writes;
 # waits until every send has settled. Requests recorded in $T/NAME.requests.

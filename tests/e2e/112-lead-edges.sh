@@ -14,6 +14,9 @@ converse "$FIX/conversations/edges.conv"
 
 # A client who came from a click-to-WhatsApp ad: the ad's headline is the
 # lead's campaign, and the assignee is told where the client came from.
+# Usman, whose turn it is, writes first: his window is open, so the notice
+# itself reaches him (not only the template saying that something waits).
+conv_post 923331112255 Usman text "help" || not_ok "Usman writes" "$CONV_ERR"
 conv_body "$T/ctwa.json" 923001115099 "Rubina Aslam" text "Is this package still available?"
 jq '.entry[0].changes[0].value.messages[0].referral = {source_url: "https://fb.me/3cr4Wq", source_id: "120212345678900123", source_type: "ad", headline: "Winter Shadi Package 2026", body: "Book now", media_type: "image", ctwa_clid: "ARAkLkA8rmlFeiCktEJQ"}' \
     "$T/ctwa.json" >"$T/ctwa2.json"

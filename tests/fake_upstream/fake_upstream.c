@@ -625,6 +625,19 @@ static void graph_fault(struct call *c, struct reply *rep)
     }
 }
 
+/* Characters of a UTF-8 string as WhatsApp counts them (UTF-16 units). */
+static size_t wa_chars(const char *s)
+{
+    size_t n = 0;
+
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p & 0xC0) != 0x80) {
+            n += *p >= 0xF0 ? 2 : 1;
+        }
+    }
+    return n;
+}
+
 /* Checks a send or mark-as-read body; returns NULL or the (#100) message
  * to answer with. */
 static const char *wa_check(json_t *b)
@@ -656,6 +669,10 @@ static const char *wa_check(json_t *b)
     }
     if (!json_is_string(to) && !json_is_string(rcpt)) {
         return "(#100) The parameter to is required.";
+    }
+    const char *text = json_string_value(json_object_get(json_object_get(b, "text"), "body"));
+    if (text && wa_chars(text) > 4096) {
+        return "(#100) Param text['body'] must be at most 4096 characters long.";
     }
     return NULL;
 }

@@ -1,9 +1,11 @@
-/* links: */
+/* links: domain/inbound */
 /*
  * Long texts cut for WhatsApp (core/split.c): every part under the limit,
  * parts in order that give back the text but for the white space at the
  * cuts, cuts at a line, else a word, never inside an emoji or a letter with
- * its marks.
+ * its marks. And the webhook fields the client relay reads for messages
+ * with no plain body (domain/inbound.c): a changed number, an edit's new
+ * text, an order's note, a removed reaction.
  */
 #include "harness.h"
 
@@ -12,6 +14,7 @@
 #include <string.h>
 
 #include "core/split.h"
+#include "domain/inbound.h"
 
 /* Every part fits max; the parts joined (white space at the cuts dropped)
  * are the text without that white space. */
@@ -135,6 +138,71 @@ TEST(urdu_and_marks)
     free(s);
 }
 
+/* The one message of a webhook body, parsed. */
+static int one_message(const char *body, struct inbound_batch *b, struct wa_message *m)
+{
+    struct buf err;
+    int rc;
+
+    buf_init(&err, 256);
+    inbound_batch_init(b);
+    rc = inbound_split_whatsapp(body, strlen(body), b, &err);
+    buf_release(&err);
+    if (rc || b->n != 1) {
+        return rc ? rc : RB_EINVAL;
+    }
+    return inbound_message(b->ev[0].payload, m);
+}
+
+#define WRAP(msg)                                                                                  \
+    "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{"      \
+    "\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\",\"metadata\":{"     \
+    "\"phone_number_id\":\"1\"},\"messages\":[" msg "]}}]}]}"
+
+TEST(webhook_fields_for_the_relay)
+{
+    struct inbound_batch b;
+    struct wa_message m;
+    size_t len;
+    char *sys = harness_read_file("tests/fixtures/whatsapp/system.json", &len);
+
+    CHECK(sys != NULL);
+    if (sys && one_message(sys, &b, &m) == RB_OK) {
+        CHECK_STR(m.type, "system");
+        CHECK_STR(m.subtype, "user_changed_number");
+        CHECK_STR(m.new_wa_id, "923001234599");
+    } else {
+        CHECK(0);
+    }
+    inbound_batch_release(&b);
+    free(sys);
+
+    CHECK_INT(one_message(WRAP("{\"from\":\"923001234567\",\"id\":\"w1\",\"type\":\"edit\","
+                               "\"edit\":{\"original_message_id\":\"w0\",\"message\":{"
+                               "\"type\":\"text\",\"text\":{\"body\":\"20 March\"}}}}"),
+                          &b, &m),
+              RB_OK);
+    CHECK_STR(m.text, "20 March");
+    CHECK_STR(m.context_id, "w0");
+    inbound_batch_release(&b);
+
+    CHECK_INT(one_message(WRAP("{\"from\":\"923001234567\",\"id\":\"w2\",\"type\":\"order\","
+                               "\"order\":{\"text\":\"Advance\",\"product_items\":[]}}"),
+                          &b, &m),
+              RB_OK);
+    CHECK_STR(m.text, "Advance");
+    CHECK(m.body != NULL && json_is_array(json_object_get(m.body, "product_items")));
+    inbound_batch_release(&b);
+
+    CHECK_INT(one_message(WRAP("{\"from\":\"923001234567\",\"id\":\"w3\",\"type\":\"reaction\","
+                               "\"reaction\":{\"message_id\":\"w0\"}}"),
+                          &b, &m),
+              RB_OK);
+    CHECK(m.subtype == NULL); /* removed: no emoji */
+    CHECK_STR(m.context_id, "w0");
+    inbound_batch_release(&b);
+}
+
 int main(void)
 {
     RUN(short_text_is_one_part);
@@ -142,5 +210,6 @@ int main(void)
     RUN(prefers_a_line_break);
     RUN(never_inside_an_emoji);
     RUN(urdu_and_marks);
+    RUN(webhook_fields_for_the_relay);
     return harness_done();
 }

@@ -15,11 +15,15 @@
 static const char sql_link[] =
     "UPDATE messages SET lead_id = $3 WHERE venue_id = $1 AND id = $2 AND lead_id IS NULL";
 static const char sql_window_open[] =
-    "SELECT COALESCE(last_inbound_at > now() - ($3::int * interval '1 hour'), false)"
+    "SELECT COALESCE(last_inbound_at > now() - ($3::int * interval '1 hour'), false),"
+    " EXISTS (SELECT 1 FROM outbox o WHERE o.venue_id = $1 AND o.contact_id = $2"
+    "  AND o.purpose = 'reply' AND o.state IN ('pending', 'held'))"
     " FROM contacts WHERE venue_id = $1 AND id = $2";
 
-/* Whether the client of l wrote within the window (a free text may go). */
-static int client_window_open(struct wctx *x, const struct lead_row *l, bool *open)
+/* Whether the client of l wrote within the window (a free text may go),
+ * and whether replies to them already wait. */
+static int client_window_open(struct wctx *x, const struct lead_row *l, bool *open,
+                              bool *waiting)
 {
     char v[24], c[24], w[24];
     const char *p[3] = {db_i64s(x->venue_id, v), db_i64s(l->contact_id, c),
@@ -29,6 +33,7 @@ static int client_window_open(struct wctx *x, const struct lead_row *l, bool *op
 
     if (!rc) {
         *open = PQntuples(r) > 0 && db_bool(r, 0, 0);
+        *waiting = PQntuples(r) > 0 && db_bool(r, 0, 1);
     }
     PQclear(r);
     return rc;
@@ -45,7 +50,7 @@ int h_client_reply(struct hctx *h)
     struct client_msg cm;
     json_t *vars = NULL, *params = NULL;
     int64_t outbox = 0;
-    bool open = true;
+    bool open = true, waiting = false;
     int rc;
 
     if (!text) {
@@ -65,7 +70,8 @@ int h_client_reply(struct hctx *h)
     cm.purpose = "reply";
     cm.template_name = cfg->reengage_template;
     cm.template_params = params;
-    rc = send_client(h->x, h->lead, &cm, &outbox);
+    rc = client_window_open(h->x, h->lead, &open, &waiting);
+    rc = rc ? rc : send_client(h->x, h->lead, &cm, &outbox);
     if (rc == RB_ENOTFOUND) {
         rc = lead_vars(h->x, h->lang, h->lead, &vars);
         rc = rc ? rc : reply(h, "reply_no_contact", vars);
@@ -73,11 +79,10 @@ int h_client_reply(struct hctx *h)
     }
     rc = rc ? rc : (h->message_id ? db_exec(h->x->db, sql_link, 3, p, NULL) : RB_OK);
     rc = rc ? rc : lead_staff_contacted(h->x, h->lead, h->me->id);
-    rc = rc ? rc : client_window_open(h->x, h->lead, &open);
     if (!rc && !open) {
         /* the sender holds the words and sends the follow-up template */
         rc = lead_vars(h->x, h->lang, h->lead, &vars);
-        rc = rc ? rc : reply(h, "reply_window_closed", vars);
+        rc = rc ? rc : reply(h, waiting ? "reply_window_waiting" : "reply_window_closed", vars);
     }
     if (!rc) {
         log_event(LOG_INFO, "client.replied", "lead=%lld staff=%lld outbox=%lld window=%s",
