@@ -149,25 +149,31 @@ static int cell_line(struct avail *a, const char *date, const struct hall_conf *
     return rc;
 }
 
-/* Holds of date with no hall chosen: one line naming their leads. */
+/* Holds of date with no hall chosen: one line naming their leads, the
+ * tentative ones and (older bookings made before a hall was required) the
+ * booked ones on a line that says so. */
 static int unplaced_line(struct avail *a, const char *date, struct buf *body)
 {
+    static const char *const keys[] = {"avail_unplaced", "avail_unplaced_booked"};
     struct buf leads;
     json_t *vars;
     int rc = RB_OK;
 
     buf_init(&leads, 1024);
-    for (size_t i = 0; i < a->nholds; i++) {
-        if (!a->holds[i].hall && strcmp(a->holds[i].date, date) == 0) {
-            buf_say(&leads, "%s#%lld%s", leads.len ? ", " : "", (long long)a->holds[i].lead,
-                    a->holds[i].confirmed ? "*" : "");
+    for (int booked = 0; !rc && booked < 2; booked++) {
+        buf_reset(&leads);
+        for (size_t i = 0; i < a->nholds; i++) {
+            if (!a->holds[i].hall && strcmp(a->holds[i].date, date) == 0 &&
+                a->holds[i].confirmed == (booked == 1)) {
+                buf_say(&leads, "%s#%lld", leads.len ? ", " : "", (long long)a->holds[i].lead);
+            }
         }
-    }
-    if (leads.len) {
-        vars = json_pack("{s:s}", "leads", leads.p);
-        rc = vars ? buf_addc(body, '\n') : RB_ENOMEM;
-        rc = rc ? rc : render(a->h->x, a->h->lang, "avail_unplaced", vars, body);
-        json_decref(vars);
+        if (leads.len) {
+            vars = json_pack("{s:s}", "leads", leads.p);
+            rc = vars ? buf_addc(body, '\n') : RB_ENOMEM;
+            rc = rc ? rc : render(a->h->x, a->h->lang, keys[booked], vars, body);
+            json_decref(vars);
+        }
     }
     buf_release(&leads);
     return rc;

@@ -36,11 +36,17 @@ static const char sql_history[] =
     " UNION ALL SELECT 'waiting', o.created_at, o.kind, NULL, o.body, NULL, o.id"
     "   FROM outbox o WHERE o.lead_id = $1 AND o.state = 'held' AND o.staff_id IS NULL) t"
     " ORDER BY at DESC, k DESC LIMIT $2 OFFSET $3";
+/* $3 a stage, or NULL: the open stages ($8 true: every stage, "all leads") */
 static const char sql_list[] =
     "SELECT id FROM leads WHERE venue_id = $1 AND ($2::bigint = 0 OR assigned_staff_id = $2)"
-    " AND (CASE WHEN $3::text IS NULL THEN stage NOT IN ('BOOKED', 'LOST') ELSE stage = $3 END)"
+    " AND (CASE WHEN $3::text IS NULL THEN $8::bool OR stage NOT IN ('BOOKED', 'LOST')"
+    " ELSE stage = $3 END)"
     " AND (NOT $4::bool OR COALESCE(last_contact_at, created_at) < to_timestamp($5))"
     " ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7";
+/* What a list of open leads leaves out: its booked and lost leads. */
+static const char sql_list_hidden[] =
+    "SELECT count(*) FILTER (WHERE stage = 'BOOKED'), count(*) FILTER (WHERE stage = 'LOST')"
+    " FROM leads WHERE venue_id = $1 AND ($2::bigint = 0 OR assigned_staff_id = $2)";
 
 /* ---- lead.create ---- */
 
@@ -386,34 +392,163 @@ static int list_row(struct hctx *h, const PGresult *r, int i, struct buf *body)
     return rc;
 }
 
-/* Renders a page of lead ids (LIST_PAGE + 1 fetched) under a head. */
-static int list_leads_page(struct hctx *h, const PGresult *r, const char *head, const json_t *vars)
+/* Whose leads a list shows and what it leaves out. */
+struct list_spec {
+    const char *head;      /* list_head_* */
+    const char *hint;      /* list_hint_*: how to ask for what was left out */
+    const char *staff;     /* the salesperson named, or NULL */
+    int64_t staff_id;      /* 0: everyone's */
+    bool open_only;        /* booked and lost left out (and said so) */
+};
+
+/* "3 booked leads not shown: write 'mere booked leads'" for each stage the
+ * list left out, on its first page. */
+static int hidden_lines(struct hctx *h, const struct list_spec *ls, struct buf *body)
+{
+    static const char *const stages[] = {"BOOKED", "LOST"};
+    char v[24], s[24];
+    const char *p[2] = {db_i64s(h->x->venue_id, v), db_i64s(ls->staff_id, s)};
+    PGresult *r = NULL;
+    int rc;
+
+    if (!ls->open_only || h->offset > 0) {
+        return RB_OK;
+    }
+    rc = db_exec(h->x->db, sql_list_hidden, 2, p, &r);
+    for (int i = 0; !rc && i < 2; i++) {
+        int64_t n = db_i64(r, 0, i);
+        char key[32];
+        struct buf word, hint, stage;
+        json_t *vars = NULL;
+
+        if (n <= 0) {
+            continue;
+        }
+        buf_init(&word, 256);
+        buf_init(&hint, 1024);
+        buf_init(&stage, 256);
+        snprintf(key, sizeof(key), "list_word_%s", stages[i]);
+        rc = render(h->x, h->lang, key, NULL, &word);
+        rc = rc ? rc : render(h->x, h->lang, stage_key(stage_index(stages[i])), NULL, &stage);
+        vars = rc ? NULL
+                  : json_pack("{s:s, s:s, s:I}", "word", word.p, "staff",
+                              ls->staff ? ls->staff : "", "n", (json_int_t)n);
+        rc = rc ? rc : vars ? render(h->x, h->lang, ls->hint, vars, &hint) : RB_ENOMEM;
+        if (!rc) {
+            json_object_set_new(vars, "hint", json_string(hint.p));
+            json_object_set_new(vars, "stage", json_string(stage.p));
+            rc = buf_addc(body, '\n');
+        }
+        rc = rc ? rc : render(h->x, h->lang, "list_hidden", vars, body);
+        json_decref(vars);
+        buf_release(&word);
+        buf_release(&hint);
+        buf_release(&stage);
+    }
+    PQclear(r);
+    return rc;
+}
+
+/* A page of lead ids (LIST_PAGE + 1 fetched) under its head, then what
+ * was left out, then the hint for the next page. */
+static int list_leads_page(struct hctx *h, const PGresult *r, const struct list_spec *ls)
 {
     int n = PQntuples(r), rc;
+    json_t *vars = json_pack("{s:s}", "staff", ls->staff ? ls->staff : "");
     struct buf body;
 
     buf_init(&body, 32768);
-    rc = render(h->x, h->lang, n ? head : "list_empty", vars, &body);
-    rc = rc ? rc : reply_page(h, r, list_row, &body);
+    rc = vars ? RB_OK : RB_ENOMEM;
+    if (!rc && (n || (ls->open_only && h->offset == 0))) {
+        rc = render(h->x, h->lang, ls->head, vars, &body);
+        if (!rc && !n) {
+            rc = buf_addc(&body, '\n');
+            rc = rc ? rc : render(h->x, h->lang, "list_empty_open", NULL, &body);
+        }
+    } else if (!rc) {
+        rc = render(h->x, h->lang, "list_empty", NULL, &body);
+    }
+    for (int i = 0; !rc && i < n && i < LIST_PAGE; i++) {
+        rc = list_row(h, r, i, &body);
+    }
+    rc = rc ? rc : hidden_lines(h, ls, &body);
+    if (!rc && n > LIST_PAGE) {
+        rc = buf_addc(&body, '\n');
+        rc = rc ? rc : render(h->x, h->lang, "more_hint", NULL, &body);
+        rc = rc ? rc : remember_page(h, h->offset + LIST_PAGE);
+    }
+    rc = rc ? rc : reply_body(h, body.p);
+    json_decref(vars);
     buf_release(&body);
+    return rc;
+}
+
+/* "Sara ke leads": the owner sees anyone's; a salesperson only their own
+ * (asking for another's is refused, saying how to see their own). */
+static int list_staff(struct hctx *h, struct staff_info *who, bool *done)
+{
+    const char *name = slot_str(h, "staff");
+    json_t *vars;
+    int rc;
+
+    *done = false;
+    if (!name) {
+        return RB_OK;
+    }
+    rc = staff_find(h->x, name, who);
+    if (rc == RB_ENOTFOUND || rc == RB_ECONFLICT || (!rc && h->me->role == ROLE_SALES &&
+                                                      who->id != h->me->id)) {
+        const char *key = rc ? "list_staff_unknown" : "list_staff_refused";
+        vars = json_pack("{s:s}", "staff", rc ? name : (who->name ? who->name : name));
+        rc = vars ? reply(h, key, vars) : RB_ENOMEM;
+        json_decref(vars);
+        *done = !rc;
+    }
     return rc;
 }
 
 int h_leads_list(struct hctx *h)
 {
     const char *scope = slot_str(h, "scope"), *stage = slot_str(h, "stage");
+    bool all = scope && strcmp(scope, "all") == 0;
     bool mine = scope ? strcmp(scope, "mine") == 0 : h->me->role == ROLE_SALES;
     bool stale = scope && strcmp(scope, "stale") == 0;
     int64_t cutoff = h->x->now_s - (int64_t)h->x->snap->config->stale_reminder_hours * 3600;
+    struct list_spec ls = {mine ? "list_head_mine" : "list_head_all",
+                           mine ? "list_hint_mine" : "list_hint_all", NULL, 0, false};
     char v[24], s[24], c[24], lim[24], off[24];
-    const char *p[7] = {db_i64s(h->x->venue_id, v), db_i64s(mine ? h->me->id : 0, s),
-                        stage_index(stage) >= 0 ? stage : NULL, stale ? "t" : "f",
-                        db_i64s(cutoff, c), db_i64s(LIST_PAGE + 1, lim),
-                        db_i64s(h->offset, off)};
+    const char *p[8];
+    struct staff_info who;
     PGresult *r = NULL;
-    int rc = db_exec(h->x->db, sql_list, 7, p, &r);
+    bool done = false;
+    int rc;
 
-    rc = rc ? rc : list_leads_page(h, r, mine ? "list_head_mine" : "list_head_all", NULL);
+    staff_info_init(&who);
+    rc = list_staff(h, &who, &done);
+    if (rc || done) {
+        goto out;
+    }
+    if (who.id) {
+        mine = false;
+        all = false;
+        ls.head = who.id == h->me->id ? "list_head_mine" : "list_head_staff";
+        ls.hint = who.id == h->me->id ? "list_hint_mine" : "list_hint_staff";
+        ls.staff = who.name;
+    }
+    ls.staff_id = who.id ? who.id : mine ? h->me->id : 0;
+    ls.open_only = stage_index(stage) < 0 && !stale && !all;
+    p[0] = db_i64s(h->x->venue_id, v);
+    p[1] = db_i64s(ls.staff_id, s);
+    p[2] = stage_index(stage) >= 0 ? stage : NULL;
+    p[3] = stale ? "t" : "f";
+    p[4] = db_i64s(cutoff, c);
+    p[5] = db_i64s(LIST_PAGE + 1, lim);
+    p[6] = db_i64s(h->offset, off);
+    p[7] = all && !stale ? "t" : "f";
+    rc = db_exec(h->x->db, sql_list, 8, p, &r);
+    rc = rc ? rc : list_leads_page(h, r, &ls);
     PQclear(r);
+out:
+    staff_info_release(&who);
     return rc;
 }

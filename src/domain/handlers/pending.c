@@ -486,11 +486,15 @@ static int resume_slots(struct wctx *x, const struct staff_info *me, enum lang l
                         const char *intent, int64_t message_id, bool *taken)
 {
     const json_t *missing = json_object_get(cv->pending, "missing");
+    const char *asked = json_string_value(json_object_get(cv->pending, "intent"));
     bool command = strcmp(intent, "unknown") != 0;
     int filled = 0, rc;
 
-    if (command && free_form(missing)) {
-        return RB_OK; /* "status 42" while a note is asked for: a new command */
+    /* "status 42" while a note is asked for, or "واجب الادا ادائیگیاں دکھائیں"
+     * while a payment's milestone and amount are: a new command, even when
+     * a word of it would fill the question (answers read as no command) */
+    if (command && (free_form(missing) || !asked || strcmp(asked, intent) != 0)) {
+        return RB_OK;
     }
     rc = fill_missing(x, missing, text, slots, &filled);
     if (rc) {

@@ -4,7 +4,8 @@
  * writes stage_history (from, to, who, note); a date is held tentative from
  * SITE_VISIT to NEGOTIATING, confirmed at BOOKED, released otherwise; BOOKED
  * queues the invoicing push. Moving backwards (or out of BOOKED or LOST)
- * needs the owner; BOOKED needs an event date and an agreed amount.
+ * needs the owner; BOOKED needs an event date, a hall, a slot and an agreed
+ * amount (the calendar cell it confirms).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,23 +156,112 @@ int check_lead_move(struct hctx *h)
     return rc ? rc : RB_EPERM;
 }
 
-/* BOOKED without an event date or amount: ask for what is missing. */
-static int ask_booked(struct hctx *h, bool need_date, bool need_amount)
+/* The comma of a list in h's language (Urdu writes ،). */
+static const char *list_sep(const struct hctx *h)
 {
-    static const char *const both[] = {"date", "amount", NULL};
-    static const char *const date[] = {"date", NULL};
-    static const char *const amount[] = {"amount", NULL};
-    json_t *vars = NULL;
-    int rc = lead_vars(h->x, h->lang, h->lead, &vars);
+    return h->lang == LANG_UR ? "\u060C " : ", ";
+}
 
-    if (!rc && need_date && need_amount) {
-        rc = ask(h, "ask_booked_date_amount", both, vars);
-    } else if (!rc) {
-        rc = ask(h, need_date ? "ask_booked_date" : "ask_booked_amount",
-                 need_date ? date : amount, vars);
+/* "a, b and c" in h's language: parts joined by commas and the last by the
+ * word_and prompt. */
+static int join_and(struct hctx *h, json_t *parts, struct buf *out)
+{
+    size_t n = json_array_size(parts);
+    int rc = RB_OK;
+
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (i > 0 && i + 1 < n) {
+            rc = buf_adds(out, list_sep(h));
+        } else if (i > 0) {
+            rc = buf_addc(out, ' ');
+            rc = rc ? rc : render(h->x, h->lang, "word_and", NULL, out);
+            rc = rc ? rc : buf_addc(out, ' ');
+        }
+        rc = rc ? rc : buf_adds(out, json_string_value(json_array_get(parts, i)));
+    }
+    return rc;
+}
+
+/* The names of the config's halls ("Grand Hall, Marquee, Garden") and its
+ * slots as staff read them ("Lunch, Dinner"), for the question. */
+static int choices(struct hctx *h, struct buf *halls, struct buf *slots)
+{
+    const struct config *c = h->x->snap->config;
+    int rc = RB_OK;
+
+    for (size_t i = 0; !rc && i < c->nhalls; i++) {
+        rc = i ? buf_adds(halls, list_sep(h)) : RB_OK;
+        rc = rc ? rc : buf_adds(halls, c->halls[i].name);
+    }
+    for (size_t i = 0; !rc && i < c->nslots; i++) {
+        char key[48];
+        snprintf(key, sizeof(key), "slot_%s", c->slots[i].name);
+        rc = i ? buf_adds(slots, list_sep(h)) : RB_OK;
+        rc = rc ? rc : render(h->x, h->lang, key, NULL, slots);
+    }
+    return rc;
+}
+
+/* BOOKED confirms a calendar cell, so it needs the event date, the hall and
+ * the slot, and the agreed amount: one question for what is missing
+ * ("*#2* Bushra: hall (Grand Hall, Marquee, Garden), waqt (Lunch, Dinner)
+ * aur final amount batayein."). */
+static int ask_booked(struct hctx *h, const char *const *missing)
+{
+    json_t *vars = NULL, *parts = json_array();
+    struct buf halls, slots, what, one;
+    int rc = parts ? lead_vars(h->x, h->lang, h->lead, &vars) : RB_ENOMEM;
+
+    buf_init(&halls, 2048);
+    buf_init(&slots, 1024);
+    buf_init(&what, 4096);
+    buf_init(&one, 2048);
+    rc = rc ? rc : choices(h, &halls, &slots);
+    if (!rc) {
+        json_object_set_new(vars, "halls", json_string(halls.p ? halls.p : ""));
+        json_object_set_new(vars, "slots", json_string(slots.p ? slots.p : ""));
+    }
+    for (size_t i = 0; !rc && missing[i]; i++) {
+        char key[32];
+        snprintf(key, sizeof(key), "booked_need_%s", missing[i]);
+        buf_reset(&one);
+        rc = render(h->x, h->lang, key, vars, &one);
+        rc = rc ? rc : json_array_append_new(parts, json_string(one.p)) ? RB_ENOMEM : RB_OK;
+    }
+    rc = rc ? rc : join_and(h, parts, &what);
+    if (!rc) {
+        json_object_set_new(vars, "what", json_string(what.p));
+        rc = ask(h, "ask_booked_details", missing, vars);
     }
     json_decref(vars);
+    json_decref(parts);
+    buf_release(&halls);
+    buf_release(&slots);
+    buf_release(&what);
+    buf_release(&one);
     return rc;
+}
+
+/* What BOOKED still needs, in the order asked; true when anything. */
+static bool booked_missing(const struct hctx *h, const char *out[5])
+{
+    const struct config *c = h->x->snap->config;
+    size_t n = 0;
+
+    if (!h->lead->event_date[0]) {
+        out[n++] = "date";
+    }
+    if (!h->lead->hall && c->nhalls > 0) {
+        out[n++] = "hall";
+    }
+    if (!h->lead->slot[0] && c->nslots > 0) {
+        out[n++] = "slot";
+    }
+    if (h->lead->amount <= 0) {
+        out[n++] = "amount";
+    }
+    out[n] = NULL;
+    return n > 0;
 }
 
 /* Saves the details the command gave (date, amount, visit, hall, slot,
@@ -334,6 +424,7 @@ static int details_from_text(struct hctx *h, int to)
 int h_lead_move(struct hctx *h)
 {
     static const char *const need_stage[] = {"stage", NULL};
+    const char *missing[5];
     int to = stage_index(slot_str(h, "stage"));
     struct buf from;
     int64_t other = 0;
@@ -354,8 +445,8 @@ int h_lead_move(struct hctx *h)
     if (to == h->lead->stage) {
         return refuse_with(h, "move_same", 0);
     }
-    if (to == STAGE_BOOKED && (!h->lead->event_date[0] || h->lead->amount <= 0)) {
-        return ask_booked(h, !h->lead->event_date[0], h->lead->amount <= 0);
+    if (to == STAGE_BOOKED && booked_missing(h, missing)) {
+        return ask_booked(h, (const char *const *)missing);
     }
     if (to == STAGE_BOOKED) {
         rc = date_taken(h, &other);

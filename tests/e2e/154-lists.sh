@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Lists: whose leads they show, every stage for "all", and what they left out.
+# The steps and what the bot must send and store: tests/fixtures/conversations/lists.conv
+. "$(dirname "$0")/../lib/lib.sh"
+. "$FIX/conversations/converse.sh"
+
+start_pg
+start_fake
+start_rabta
+converse "$FIX/conversations/lists.conv"
