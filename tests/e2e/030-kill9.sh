@@ -15,6 +15,8 @@
 
 start_pg
 start_fake
+# Every send takes 300 ms, so that a kill lands with sends in flight.
+fake_fail whatsapp ok 100000 300
 start_rabta
 echo "$RABTA_URL" >"$T/url"
 
@@ -71,7 +73,7 @@ kill_at() {
     local s
     s=$(psql_q "SELECT count(*) FROM outbox WHERE state = 'sending'")
     sending_at_kill=$((sending_at_kill + s))
-    echo "# killed after $(wc -l <"$T/acked") POSTs; $s sends in flight"
+    echo "# killed after $(wc -l <"$T/acked") POSTs; $s sends in flight" >&2
     sleep 0.$((RANDOM % 10))
     start_rabta a
     echo "$RABTA_URL" >"$T/url"
@@ -103,7 +105,7 @@ fake_requests whatsapp | jq -r 'select(.status == 200) | .body.to' | grep '^+\?9
     sort | uniq -c | awk '$1 > 1 {d += $1 - 1} END {print d + 0}' >"$T/dups"
 # A client gets one message here (the greeting; the rest goes to staff).
 greet_dups=$(cat "$T/dups")
-echo "# $sending_at_kill sends in flight at the kills; $greet_dups repeated sends to clients"
+echo "# $sending_at_kill sends in flight at the kills; $greet_dups repeated sends to clients" >&2
 if [ "$greet_dups" -le "$sending_at_kill" ]; then
     ok "greetings sent twice ($greet_dups) <= sends in flight at the kills ($sending_at_kill)"
 else
