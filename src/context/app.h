@@ -67,6 +67,7 @@ struct app_counters {
     uint64_t outbox_sent, outbox_retried, outbox_failed, outbox_fallbacks;
     uint64_t parses_rules, parses_gemini, gemini_fallbacks;
     uint64_t ingest_batches, ingest_batched_requests;
+    uint64_t outbox_pair_limited; /* 131056 answers */
 };
 
 struct app {

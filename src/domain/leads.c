@@ -46,16 +46,15 @@ static const char sql_link_message[] =
 static const char sql_opt_out[] =
     "INSERT INTO opt_outs (venue_id, contact_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
 static const char sql_opt_in[] = "DELETE FROM opt_outs WHERE venue_id = $1 AND contact_id = $2";
-/* NO KEY UPDATE, not UPDATE: every insert of this transaction already holds
- * KEY SHARE on the venue row (foreign keys), which FOR UPDATE would wait on
- * in every other new-lead transaction (a deadlock); NO KEY UPDATE still puts
- * concurrent assignments in turn. */
-static const char sql_rr_lock[] = "SELECT COALESCE(rr_last_staff, 0) FROM venues WHERE id = $1"
-                                  " FOR NO KEY UPDATE";
+/* Round robin without a lock: the n-th pick (rr_seq, sql/012_scale.sql)
+ * takes the (n mod count)-th salesperson on duty. A sequence is not
+ * transactional, so new leads in concurrent transactions (a worker's batch
+ * of them included) never wait on one another; a rolled-back pick only
+ * skips one turn. */
 static const char sql_rr_pick[] =
-    "SELECT id FROM staff WHERE venue_id = $1 AND role = 'sales' AND active AND NOT away"
-    " AND id <> $2 ORDER BY (id <= $3), id LIMIT 1";
-static const char sql_rr_save[] = "UPDATE venues SET rr_last_staff = $2 WHERE id = $1";
+    "WITH s AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k, count(*) OVER () AS n"
+    "   FROM staff WHERE venue_id = $1 AND role = 'sales' AND active AND NOT away AND id <> $2)"
+    " SELECT id FROM s WHERE k = (SELECT (nextval('rr_seq') - 1) % n FROM s LIMIT 1)";
 static const char sql_staff_available[] =
     "SELECT id FROM staff WHERE venue_id = $1 AND lower(name) = lower($2) AND active"
     " AND NOT away AND role IN ('sales', 'owner') AND id <> $3";
@@ -327,26 +326,15 @@ static int staff_available_by_name(struct wctx *x, const char *name, int64_t exc
 
 static int round_robin(struct wctx *x, int64_t exclude, int64_t *id)
 {
-    char v[24], e[24], last[24], pick[24];
-    const char *p[3] = {db_i64s(x->venue_id, v), db_i64s(exclude, e), NULL};
+    char v[24], e[24];
+    const char *p[2] = {db_i64s(x->venue_id, v), db_i64s(exclude, e)};
     PGresult *r = NULL;
-    int rc = db_exec(x->db, sql_rr_lock, 1, p, &r);
+    int rc = db_exec(x->db, sql_rr_pick, 2, p, &r);
 
     *id = 0;
-    if (rc) {
-        goto out;
+    if (!rc && PQntuples(r) == 1) {
+        *id = db_i64(r, 0, 0);
     }
-    p[2] = db_i64s(PQntuples(r) ? db_i64(r, 0, 0) : 0, last);
-    PQclear(r);
-    r = NULL;
-    rc = db_exec(x->db, sql_rr_pick, 3, p, &r);
-    if (rc || PQntuples(r) == 0) {
-        goto out;
-    }
-    *id = db_i64(r, 0, 0);
-    p[1] = db_i64s(*id, pick);
-    rc = db_exec(x->db, sql_rr_save, 2, p, NULL);
-out:
     PQclear(r);
     return rc;
 }

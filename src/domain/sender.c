@@ -302,6 +302,7 @@ static int record(struct wctx *x, const struct row *w, const struct wa_result *r
                                   cfg->pair_min_interval_ms : 6000, 600000, seed);
         const char *p[3] = {col(w, C_PHONE), db_i64s(d, ds), db_i64s(w->id, ids)};
         int rc = record_retry(x, w, res, d, 1);
+        APP_COUNT(x->app, outbox_pair_limited);
         return rc ? rc : db_exec(x->db, sql_defer_pair, 3, p, NULL);
     }
     case WA_RETRY:

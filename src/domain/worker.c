@@ -18,6 +18,7 @@
 #include "store/outbox.h"
 
 #define EVENT_MAX_ATTEMPTS 20
+#define EVENT_BATCH 16 /* events per transaction */
 #define TICK_EVERY_MS 60000
 
 struct workers {
@@ -27,6 +28,7 @@ struct workers {
     pthread_t listener;
     pthread_mutex_t mu;
     pthread_cond_t wake;
+    pthread_mutex_t batch_mu; /* one event batch at a time in this process */
     unsigned long generation;
     int64_t last_tick_ms;
     struct ratelimit *rl;
@@ -86,6 +88,8 @@ int worker_job_add(struct wctx *x, const char *kind, const json_t *payload, int6
     free(json);
     return rc;
 }
+
+static bool ensure_db(struct worker *w);
 
 static void ctx_begin(struct worker *w, struct wctx *x, int64_t venue_id)
 {
@@ -248,46 +252,117 @@ static void event_failed(struct worker *w, const struct event_claim *e, int rc)
     }
 }
 
-/* One inbound event in one transaction. RB_ENOTFOUND when none is due. */
-static int run_event(struct worker *w)
+/* Processes claimed event e in the open transaction (no commit). */
+/* One event's work inside the caller's transaction. When no retry can help
+ * (x.failed set), what could be kept is kept and the event is marked failed
+ * in the same transaction: *settled is then true and it is not "done". */
+static int event_body(struct worker *w, const struct event_claim *e, bool *settled)
+{
+    struct wctx x;
+    json_t *payload;
+    int rc;
+
+    *settled = false;
+    ctx_begin(w, &x, e->venue_id);
+    x.event_id = e->id;
+    payload = json_loads(e->payload, 0, NULL);
+    rc = payload ? process_event(&x, e->kind, payload) : RB_OK;
+    if (!rc && x.failed[0]) {
+        rc = store_event_retry(w->db, e->id, 0, x.failed, 1);
+        log_event(LOG_ERROR, "event.failed", "event=%lld class=permanent reason=%s",
+                  (long long)e->id, log_q(x.failed, (size_t)-1));
+        *settled = rc == RB_OK;
+    }
+    ctx_end(&x);
+    json_decref(payload);
+    return rc;
+}
+
+/* Event id alone in one transaction: the way back after a batch failed, so
+ * that only the event at fault is retried. RB_ENOTFOUND when it is no longer
+ * pending (another worker took it). */
+static int run_event_id(struct worker *w, int64_t id)
 {
     struct event_claim e = {0};
-    struct wctx x;
-    json_t *payload = NULL;
     int rc = db_begin(w->db);
 
     if (rc) {
         return rc;
     }
-    rc = store_event_claim(w->db, &e);
+    rc = store_event_claim_id(w->db, id, &e);
     if (rc) {
         db_rollback(w->db);
         return rc;
     }
-    ctx_begin(w, &x, e.venue_id);
-    x.event_id = e.id;
-    payload = json_loads(e.payload, 0, NULL);
-    rc = payload ? process_event(&x, e.kind, payload) : RB_OK;
-    if (!rc && x.failed[0]) {
-        /* what could be kept is kept (this transaction); the event fails now */
-        rc = store_event_retry(w->db, e.id, 0, x.failed, 1);
-        log_event(LOG_ERROR, "event.failed", "event=%lld class=permanent reason=%s",
-                  (long long)e.id, log_q(x.failed, (size_t)-1));
-    } else if (!rc) {
-        rc = store_event_done(w->db, e.id);
-    }
-    if (!rc) {
-        rc = db_commit(w->db);
-    }
+    bool settled;
+    rc = event_body(w, &e, &settled);
+    rc = rc || settled ? rc : store_events_done(w->db, &e.id, 1);
+    rc = rc ? rc : db_commit(w->db);
     if (rc) {
         event_failed(w, &e, rc);
     } else {
         APP_COUNT(w->ws->app, events_processed);
     }
-    ctx_end(&x);
-    json_decref(payload);
     event_claim_release(&e);
-    return rc == RB_ENOTFOUND ? RB_EINTERNAL : rc;
+    return rc;
+}
+
+/*
+ * Up to EVENT_BATCH due events in ONE transaction: one claim, one set-based
+ * done, one commit (one WAL flush) for all of them, where one event per
+ * transaction spent most of its time in BEGIN/claim/done/COMMIT round trips
+ * and a commit's flush. New clients' messages are claimed first. When any
+ * of them fails, the whole batch rolls back and each is run again alone,
+ * so a failure is recorded against its own event only. RB_ENOTFOUND when
+ * none is due.
+ */
+static int run_events(struct worker *w)
+{
+    struct event_claim e[EVENT_BATCH];
+    int64_t ids[EVENT_BATCH];
+    size_t n = 0, i;
+    /* While another worker runs a batch, this one takes events one at a
+     * time: two batches would each hold several salespeople's rows (their
+     * conversation_state, set by every notice) and deadlock. */
+    bool batch = pthread_mutex_trylock(&w->ws->batch_mu) == 0;
+    int rc = db_begin(w->db);
+
+    rc = rc ? rc : store_events_claim(w->db, e, batch ? EVENT_BATCH : 1, &n);
+    if (rc) {
+        db_rollback(w->db);
+        if (batch) {
+            pthread_mutex_unlock(&w->ws->batch_mu);
+        }
+        return rc;
+    }
+    size_t ndone = 0;
+    for (i = 0; i < n && !rc; i++) {
+        bool settled;
+        rc = event_body(w, &e[i], &settled);
+        if (!settled) {
+            ids[ndone++] = e[i].id;
+        }
+    }
+    rc = rc ? rc : store_events_done(w->db, ids, ndone);
+    rc = rc ? rc : db_commit(w->db);
+    if (batch) {
+        pthread_mutex_unlock(&w->ws->batch_mu);
+    }
+    if (rc) {
+        db_rollback(w->db);
+        log_event(LOG_INFO, "event.batch_split", "events=%zu error=%s", n, rb_strerror(rc));
+        for (i = 0; i < n; i++) {
+            if (run_event_id(w, e[i].id) == RB_ESTORE && !ensure_db(w)) {
+                break; /* store down: the rest stay pending */
+            }
+        }
+    } else {
+        APP_COUNT_N(w->ws->app, events_processed, n);
+    }
+    for (i = 0; i < n; i++) {
+        event_claim_release(&e[i]);
+    }
+    return RB_OK;
 }
 
 static int run_job(struct worker *w)
@@ -426,7 +501,7 @@ static void *worker_main(void *arg)
             continue;
         }
         int throttled_ms = 0, src;
-        did += run_event(w) != RB_ENOTFOUND;
+        did += run_events(w) != RB_ENOTFOUND;
         ctx_begin(w, &x, 0);
         http_client_set_timeouts(w->http, x.snap->config->connect_timeout_ms,
                                  x.snap->config->send_timeout_ms);
@@ -526,6 +601,7 @@ int workers_start(struct app *app, int n, struct workers **out)
     ws->n = n;
     ws->threads = calloc((size_t)n, sizeof(*ws->threads));
     pthread_mutex_init(&ws->mu, NULL);
+    pthread_mutex_init(&ws->batch_mu, NULL);
     pthread_cond_init(&ws->wake, NULL);
     ws->last_tick_ms = clock_mono_ms() - TICK_EVERY_MS + 2000;
     rc = ws->threads ? ratelimit_new(s->config->rate_per_second, &ws->rl) : RB_ENOMEM;
@@ -575,6 +651,7 @@ void workers_stop(struct workers *ws)
     }
     ratelimit_free(ws->rl);
     pthread_mutex_destroy(&ws->mu);
+    pthread_mutex_destroy(&ws->batch_mu);
     pthread_cond_destroy(&ws->wake);
     free(ws->threads);
     free(ws);

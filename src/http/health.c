@@ -60,6 +60,7 @@ void metrics_get(struct http_ctx *ctx, struct http_req *req, struct http_resp *r
     COUNTER("outbox_retried_total", outbox_retried, "Send attempts to retry later.");
     COUNTER("outbox_failed_total", outbox_failed, "Sends failed for good.");
     COUNTER("outbox_template_fallbacks_total", outbox_fallbacks, "Templates sent after 131047.");
+    COUNTER("outbox_pair_limited_total", outbox_pair_limited, "Sends deferred by 131056.");
     COUNTER("parses_rules_total", parses_rules, "Staff messages parsed by the rules.");
     COUNTER("parses_gemini_total", parses_gemini, "Staff messages parsed by Gemini.");
     COUNTER("gemini_fallbacks_total", gemini_fallbacks, "Gemini answers not used.");

@@ -112,8 +112,14 @@ static int commit_batch(struct committer *cm, struct ingest_req *list, size_t *n
     for (struct ingest_req *r = list; r; r = r->next) {
         for (size_t i = 0; i < r->batch->n; i++, k++) {
             const struct inbound_event *e = &r->batch->ev[i];
-            rows[k] = (struct event_row){r->source, kind_name(e->kind), e->dedupe_key,
-                                         e->phone_number_id, r->payloads[i], 0};
+            const json_t *m = e->kind == IN_MESSAGE ? json_object_get(e->payload, "message") : NULL;
+            rows[k] = (struct event_row){r->source,
+                                         kind_name(e->kind),
+                                         e->dedupe_key,
+                                         e->phone_number_id,
+                                         r->payloads[i],
+                                         json_string_value(json_object_get(m, "from")),
+                                         0};
         }
     }
     /* The insert is idempotent, so after a lost connection (PostgreSQL

@@ -15,6 +15,21 @@
 #define KIB ((size_t)1024)
 #define MIB ((size_t)1024 * 1024)
 
+/* Slow and greedy clients (slowloris, slow POST, many big bodies at once):
+ * at most HTTP_CONN_MAX connections, HTTP_PER_IP_MAX from one address, an
+ * idle connection closed after HTTP_IDLE_S, a request whose body is still
+ * arriving after HTTP_REQUEST_S closed, and at most HTTP_BODY_BUDGET bytes of
+ * request bodies held (before their signature is checked) over all
+ * connections: past it a POST is answered 503 with Retry-After (Meta
+ * retries) and its bytes are read and dropped. */
+#define HTTP_CONN_MAX 512u
+#define HTTP_PER_IP_MAX 128u
+#define HTTP_IDLE_S 15u
+#define HTTP_REQUEST_S 30
+#define HTTP_BODY_BUDGET (64 * MIB)
+
+static size_t body_bytes; /* held by all connections now (atomic) */
+
 /* R_HEAD: a GET route that answers HEAD too (libmicrohttpd drops the body). */
 enum route_flags { R_PREFIX = 1, R_SANDBOX = 2, R_HEAD = 4 };
 
@@ -50,8 +65,31 @@ struct conn_state {
     const struct route *route;
     struct http_req req;
     bool too_big;
+    bool busy;      /* over HTTP_BODY_BUDGET: answered 503 */
+    size_t charged; /* bytes of body_bytes this request holds */
     int64_t start_ms;
 };
+
+/* Takes n bytes of the budget for st; false (nothing taken) when over it. */
+static bool body_charge(struct conn_state *st, size_t n)
+{
+    size_t now = __atomic_add_fetch(&body_bytes, n, __ATOMIC_RELAXED);
+
+    if (now > HTTP_BODY_BUDGET) {
+        __atomic_sub_fetch(&body_bytes, n, __ATOMIC_RELAXED);
+        return false;
+    }
+    st->charged += n;
+    return true;
+}
+
+static void body_uncharge(struct conn_state *st)
+{
+    if (st->charged) {
+        __atomic_sub_fetch(&body_bytes, st->charged, __ATOMIC_RELAXED);
+        st->charged = 0;
+    }
+}
 
 const char *http_header(const struct http_req *req, const char *name)
 {
@@ -341,6 +379,16 @@ static enum MHD_Result run_route(struct http_ctx *ctx, struct MHD_Connection *co
     struct http_resp resp = {0};
     enum MHD_Result ret;
 
+    if (st->busy) {
+        struct http_resp busy = {0};
+        buf_init(&busy.body, 4096);
+        http_error(&busy, 503, "busy", "too many request bodies in flight; retry");
+        busy.retry_after = "1";
+        ret = send_resp(conn, &busy);
+        buf_release(&busy.body);
+        log_event(LOG_WARN, "http.busy", "req=%s path=%s", st->req.id, st->req.path);
+        return ret;
+    }
     if (st->too_big) {
         log_event(LOG_WARN, "http.too_big", "req=%s path=%s max=%zu", st->req.id, st->req.path,
                   st->route->body_max);
@@ -379,7 +427,16 @@ static enum MHD_Result dispatch(void *cls, struct MHD_Connection *conn, const ch
         return MHD_YES;
     }
     if (*upload_size) {
-        if (!st->too_big && buf_add(&st->req.body, upload, *upload_size)) {
+        if (clock_mono_ms() - st->start_ms > HTTP_REQUEST_S * 1000) {
+            log_event(LOG_WARN, "http.slow_body", "req=%s path=%s bytes=%zu", st->req.id,
+                      st->req.path, st->req.body.len);
+            return MHD_NO; /* a body trickling in for longer: the connection is closed */
+        }
+        if (!st->too_big && !st->busy && !body_charge(st, *upload_size)) {
+            st->busy = true;
+            buf_release(&st->req.body);
+        }
+        if (!st->too_big && !st->busy && buf_add(&st->req.body, upload, *upload_size)) {
             st->too_big = true;
             buf_release(&st->req.body);
         }
@@ -398,6 +455,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)conn;
     (void)toe;
     if (st) {
+        body_uncharge(st);
         buf_release(&st->req.body);
         free(st);
         *con_cls = NULL;
@@ -446,8 +504,9 @@ int http_start(struct http_ctx *ctx, const char *listen, struct http_server **ou
     s->daemon = MHD_start_daemon(
         MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0,
         NULL, NULL, dispatch, ctx, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-        MHD_OPTION_NOTIFY_COMPLETED, completed, ctx, MHD_OPTION_CONNECTION_LIMIT, 512u,
-        MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, ctx, MHD_OPTION_CONNECTION_LIMIT, HTTP_CONN_MAX,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, HTTP_PER_IP_MAX, MHD_OPTION_CONNECTION_TIMEOUT,
+        HTTP_IDLE_S, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
         MHD_OPTION_THREAD_STACK_SIZE, (size_t)(256 * KIB), MHD_OPTION_END);
     if (!s->daemon) {
         buf_say(err, "cannot listen on %s (in use?)", listen);

@@ -6,27 +6,38 @@
 
 #include "core/str.h"
 
+/* priority (sql/012_scale.sql): 0 a message from a phone with no contact
+ * yet (a new client), 2 a delivery status, 1 the rest. */
 static const char sql_insert[] =
-    "WITH x AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])"
-    "   WITH ORDINALITY AS t(source, kind, key, pnid, payload, ord)),"
+    "WITH x AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
+    "   $7::text[]) WITH ORDINALITY AS t(source, kind, key, pnid, payload, sender, ord)),"
     " ins AS (INSERT INTO inbound_events (venue_id, source, kind, dedupe_key, phone_number_id,"
-    "   payload, state)"
+    "   payload, state, priority)"
     "   SELECT COALESCE(v.id, CASE WHEN x.pnid IS NULL THEN $6::bigint END), x.source, x.kind,"
     "     x.key, x.pnid, x.payload::jsonb,"
-    "     CASE WHEN v.id IS NULL AND x.pnid IS NOT NULL THEN 'ignored' ELSE 'pending' END"
+    "     CASE WHEN v.id IS NULL AND x.pnid IS NOT NULL THEN 'ignored' ELSE 'pending' END,"
+    "     CASE WHEN x.kind = 'status' THEN 2"
+    "       WHEN x.kind = 'message' AND x.sender IS NOT NULL AND NOT EXISTS (SELECT 1"
+    "         FROM contacts c WHERE c.venue_id = COALESCE(v.id, $6::bigint)"
+    "         AND c.phone = '+' || x.sender) THEN 0 ELSE 1 END"
     "   FROM x LEFT JOIN venues v ON v.phone_number_id = x.pnid ORDER BY x.ord"
     "   ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key),"
     " n AS (SELECT pg_notify('rabta_events', s.c::text) FROM (SELECT count(*) AS c FROM ins) s"
     "   WHERE s.c > 0)"
     " SELECT x.ord FROM x JOIN ins ON ins.dedupe_key = x.key, (SELECT count(*) FROM n) nn";
 
+/* A batch: new clients first (priority), then the oldest due. */
 static const char sql_claim[] =
     "SELECT id, COALESCE(venue_id, 0), kind, attempts, payload::text FROM inbound_events"
     " WHERE state = 'pending' AND next_attempt_at <= now()"
-    " ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED";
+    " ORDER BY priority, next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED";
 
-static const char sql_done[] =
-    "UPDATE inbound_events SET state = 'done', processed_at = now() WHERE id = $1";
+static const char sql_claim_id[] =
+    "SELECT id, COALESCE(venue_id, 0), kind, attempts, payload::text FROM inbound_events"
+    " WHERE id = $1 AND state = 'pending' FOR UPDATE SKIP LOCKED";
+
+static const char sql_done_many[] =
+    "UPDATE inbound_events SET state = 'done', processed_at = now() WHERE id = ANY($1::bigint[])";
 
 static const char sql_retry[] =
     "UPDATE inbound_events SET attempts = attempts + 1, last_error = $3,"
@@ -62,34 +73,36 @@ static int array_elem(struct buf *b, const char *s)
 int store_events_insert(struct dbconn *c, struct event_row *rows, size_t n, int64_t default_venue,
                         size_t *inserted)
 {
-    struct buf arr[5];
-    const char *params[6];
+    struct buf arr[6];
+    const char *params[7];
     char venue[24];
     PGresult *r = NULL;
     size_t total = 0;
     int rc = RB_OK;
 
-    for (int k = 0; k < 5; k++) {
+    for (int k = 0; k < 6; k++) {
         buf_init(&arr[k], 256u << 20);
         rc = rc ? rc : buf_addc(&arr[k], '{');
     }
     for (size_t i = 0; i < n && !rc; i++) {
-        const char *f[5] = {rows[i].source, rows[i].kind, rows[i].dedupe_key,
-                            rows[i].phone_number_id, rows[i].payload};
+        const char *f[6] = {rows[i].source,          rows[i].kind,    rows[i].dedupe_key,
+                            rows[i].phone_number_id, rows[i].payload, rows[i].sender};
         rows[i].inserted = 0;
-        for (int k = 0; k < 5 && !rc; k++) {
+        for (int k = 0; k < 6 && !rc; k++) {
             rc = array_elem(&arr[k], f[k]);
         }
     }
-    for (int k = 0; k < 5 && !rc; k++) {
+    for (int k = 0; k < 6 && !rc; k++) {
         rc = buf_addc(&arr[k], '}');
-        params[k] = arr[k].p;
+    }
+    for (int k = 0; k < 6 && !rc; k++) {
+        params[k < 5 ? k : 6] = arr[k].p;
     }
     if (rc) {
         goto out;
     }
     params[5] = db_i64s(default_venue, venue);
-    rc = db_exec(c, sql_insert, 6, params, &r);
+    rc = db_exec(c, sql_insert, 7, params, &r);
     if (rc) {
         goto out;
     }
@@ -103,32 +116,63 @@ int store_events_insert(struct dbconn *c, struct event_row *rows, size_t n, int6
     *inserted = total;
 out:
     PQclear(r);
-    for (int k = 0; k < 5; k++) {
+    for (int k = 0; k < 6; k++) {
         buf_release(&arr[k]);
     }
     return rc;
 }
 
-int store_event_claim(struct dbconn *c, struct event_claim *out)
+static int claim_rows(PGresult *r, struct event_claim *out, size_t max, size_t *n)
 {
-    PGresult *r = NULL;
-    int rc = db_exec(c, sql_claim, 0, NULL, &r);
+    size_t k = 0;
 
-    if (rc) {
-        return rc;
+    for (int i = 0; i < PQntuples(r) && k < max; i++, k++) {
+        struct event_claim *e = &out[k];
+        memset(e, 0, sizeof(*e));
+        e->id = db_i64(r, i, 0);
+        e->venue_id = db_i64(r, i, 1);
+        snprintf(e->kind, sizeof(e->kind), "%s", db_str(r, i, 2));
+        e->attempts = (int)db_i64(r, i, 3);
+        e->payload = rb_strdup(db_str(r, i, 4));
+        if (!e->payload) {
+            for (size_t j = 0; j <= k; j++) {
+                event_claim_release(&out[j]);
+            }
+            return RB_ENOMEM;
+        }
     }
-    if (PQntuples(r) == 0) {
-        PQclear(r);
-        return RB_ENOTFOUND;
+    *n = k;
+    return k ? RB_OK : RB_ENOTFOUND;
+}
+
+int store_events_claim(struct dbconn *c, struct event_claim *out, size_t max, size_t *n)
+{
+    char ms[24];
+    const char *p[1] = {db_i64s((int64_t)max, ms)};
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_claim, 1, p, &r);
+
+    *n = 0;
+    if (!rc) {
+        rc = claim_rows(r, out, max, n);
     }
-    memset(out, 0, sizeof(*out));
-    out->id = db_i64(r, 0, 0);
-    out->venue_id = db_i64(r, 0, 1);
-    snprintf(out->kind, sizeof(out->kind), "%s", db_str(r, 0, 2));
-    out->attempts = (int)db_i64(r, 0, 3);
-    out->payload = rb_strdup(db_str(r, 0, 4));
     PQclear(r);
-    return out->payload ? RB_OK : RB_ENOMEM;
+    return rc;
+}
+
+int store_event_claim_id(struct dbconn *c, int64_t id, struct event_claim *out)
+{
+    char ids[24];
+    const char *p[1] = {db_i64s(id, ids)};
+    PGresult *r = NULL;
+    size_t n = 0;
+    int rc = db_exec(c, sql_claim_id, 1, p, &r);
+
+    if (!rc) {
+        rc = claim_rows(r, out, 1, &n);
+    }
+    PQclear(r);
+    return rc;
 }
 
 void event_claim_release(struct event_claim *e)
@@ -139,12 +183,25 @@ void event_claim_release(struct event_claim *e)
     }
 }
 
-int store_event_done(struct dbconn *c, int64_t id)
+int store_events_done(struct dbconn *c, const int64_t *ids, size_t n)
 {
-    char ids[24];
-    const char *p[1] = {db_i64s(id, ids)};
+    struct buf arr;
+    char one[24];
+    int rc;
 
-    return db_exec(c, sql_done, 1, p, NULL);
+    buf_init(&arr, 64u << 20);
+    rc = buf_addc(&arr, '{');
+    for (size_t i = 0; i < n && !rc; i++) {
+        rc = i ? buf_addc(&arr, ',') : RB_OK;
+        rc = rc ? rc : buf_adds(&arr, db_i64s(ids[i], one));
+    }
+    rc = rc ? rc : buf_addc(&arr, '}');
+    if (!rc) {
+        const char *p[1] = {arr.p};
+        rc = db_exec(c, sql_done_many, 1, p, NULL);
+    }
+    buf_release(&arr);
+    return rc;
 }
 
 int store_event_retry(struct dbconn *c, int64_t id, int delay_ms, const char *error, int give_up)

@@ -12,12 +12,13 @@
 
 /* One event to insert; all strings borrowed. */
 struct event_row {
-    const char *source;  /* whatsapp, meta_leads, invoicing */
-    const char *kind;    /* message, status, leadgen, error, payment */
+    const char *source; /* whatsapp, meta_leads, invoicing */
+    const char *kind;   /* message, status, leadgen, error, payment */
     const char *dedupe_key;
     const char *phone_number_id; /* NULL: the default venue */
-    const char *payload; /* JSON text */
-    int inserted;        /* out: 1 when new, 0 when a duplicate */
+    const char *payload;         /* JSON text */
+    const char *sender; /* a message's "from" (digits), NULL otherwise: sets its priority */
+    int inserted;       /* out: 1 when new, 0 when a duplicate */
 };
 
 /*
@@ -39,13 +40,17 @@ struct event_claim {
 };
 
 /*
- * Inside the caller's transaction: locks the oldest due pending event
- * (FOR UPDATE SKIP LOCKED). RB_ENOTFOUND when none is due.
+ * Inside the caller's transaction: locks up to max due pending events (FOR
+ * UPDATE SKIP LOCKED), new clients' messages first (priority), then the
+ * oldest; out[0..*n) filled. RB_ENOTFOUND when none is due.
  */
-RB_MUST_CHECK int store_event_claim(struct dbconn *c, struct event_claim *out);
+RB_MUST_CHECK int store_events_claim(struct dbconn *c, struct event_claim *out, size_t max,
+                                     size_t *n);
+/* Locks event id when it is still pending (and not locked). RB_ENOTFOUND. */
+RB_MUST_CHECK int store_event_claim_id(struct dbconn *c, int64_t id, struct event_claim *out);
 void event_claim_release(struct event_claim *e);
-/* Marks it done (inside the same transaction as the work). */
-RB_MUST_CHECK int store_event_done(struct dbconn *c, int64_t id);
+/* Marks them done in one statement (inside the same transaction as the work). */
+RB_MUST_CHECK int store_events_done(struct dbconn *c, const int64_t *ids, size_t n);
 /* In a fresh transaction after a failed attempt: attempts+1, next try after
  * delay_ms, last_error; state failed when give_up. */
 RB_MUST_CHECK int store_event_retry(struct dbconn *c, int64_t id, int delay_ms, const char *error,
