@@ -195,17 +195,17 @@ synonym scope stale: stale | stuck | atki hui | atki | atke hue | atki huwi | ph
 
 # ---------------------------------------------------------------- reports
 synonym metric leads: leads | lead | inquiries | inquiry | enquiries | enquiry | inquiris | new leads | لیڈز | لیڈ | لیڈیں | انکوائریز | انکوائریاں | انکوائری
-synonym metric bookings: bookings | booking | bookings hui | confirmed bookings | بکنگ | بکنگز | بکنگیں
+synonym metric bookings: bookings | booking | bookings hui | confirmed bookings | بکنگ | بکنگز | بکنگیں | book hue | book hui | book huin | book huyi | got booked | booked | functions book | shadiyan book | events booked | events got booked
 synonym metric conversion_rate: conversion rate | conversion | conversions | convert rate | conversion ratio | closing rate | کنورژن | کنورژن ریٹ
 synonym metric revenue: revenue | income | sales | kamai | kamaai | aamdani | amdani | earning | earnings | collection | آمدنی | ریونیو | کمائی
-synonym metric response_time: response time | avg response time | average response time | reply time | response times | time to respond | take to respond | time we take to respond | time to reply | take to reply | jawab dene mein | reply karne mein | جواب دینے میں | ریسپانس ٹائم
+synonym metric response_time: response time | jawab dene ka time | reply dene ka time | jawab ka time | avg response time | average response time | reply time | response times | time to respond | take to respond | time we take to respond | time to reply | take to reply | jawab dene mein | reply karne mein | جواب دینے میں | ریسپانس ٹائم
 synonym metric stale_leads: stale leads | stale | stuck leads | ruki hui leads | purani leads | old leads | atki hui leads | pending leads | inactive leads | neglected leads | رکی ہوئی لیڈز | پرانی لیڈز | اٹکی ہوئی لیڈز
 synonym metric overdue_payments: overdue | overdue amount | overdue payments | paisa overdue | outstanding | outstanding amount | dues | baqi paisa | بقایا | بقایا رقم
 {metric} = {metric_synonyms}
 synonym group_by source: meta vs walk in | meta vs walkin | walk in vs meta | walk-in vs meta | source | sources | by source | source wise | sourcewise | per source | channel | channels | by channel | meta vs walk-ins | meta vs walk-in | meta vs walkins | meta vs walk ins | walk-ins vs meta | facebook vs walk-ins | platform wise | سورس | سورس وائز
 synonym group_by staff: salesperson | salespeople | sales person | sales persons | by salesperson | per salesperson | salesman | salesmen | salesman wise | salesmen wise | staff | staff wise | by staff | per staff | who | who has | kis ke paas | kis kay paas | kiske paas | kis ke pass | team member | by agent | agent wise | سیلز مین | سیلز مین وائز | سیلز والوں | sales walon | sales walo | salesperson wise | کس کے پاس
 synonym group_by stage: by stage | stage wise | per stage | funnel | stages | سٹیج وائز
-synonym group_by month: by month | monthly | month wise | per month | mahine wise | month by month | ماہانہ | مہینہ وار
+synonym group_by month: by month | monthly | month wise | per month | mahine wise | mahine war | mahina war | month by month | ماہانہ | مہینہ وار
 {group_by} = {group_by_synonyms}
 synonym period today: today | aaj | آج
 synonym period yesterday: yesterday | kal | کل

@@ -141,6 +141,14 @@ struct intents {
     size_t nfuzzy, nfuzzy_cap;
     struct classifier *model; /* learned from the examples; NULL with fewer than 2 intents */
     size_t nexamples;         /* sentences it learned from */
+    struct memo *memo;        /* the examples themselves, by model_text, sorted */
+    size_t nmemo;
+};
+
+/* One example sentence as the model reads it, and its intent. */
+struct memo {
+    char *text;
+    size_t intent;
 };
 
 /* ---- loading state ---- */
@@ -2334,6 +2342,10 @@ void intents_free(struct intents *S)
     free(S->files);
     pcre2_match_context_free(S->mctx);
     classifier_free(S->model);
+    for (i = 0; i < S->nmemo; i++) {
+        free(S->memo[i].text);
+    }
+    free(S->memo);
     wordset_release(&S->triggers);
     wordset_release(&S->stopwords);
     for (i = 0; i < S->nstop_raw; i++) {
@@ -2672,6 +2684,77 @@ static int read_examples_dir(struct loader *L, const char *dir, struct samples *
     return rc;
 }
 
+static int cmp_memo(const void *a, const void *b)
+{
+    const struct memo *x = a, *y = b;
+    int c = strcmp(x->text, y->text);
+
+    return c ? c : (x->intent > y->intent) - (x->intent < y->intent);
+}
+
+/*
+ * The examples by text, so that a message an admin taught word for word
+ * gets the intent taught even where a pattern says otherwise. A text taught
+ * as two intents is left out.
+ */
+static int build_memo(struct intents *S, const struct samples *T)
+{
+    size_t i, j, n = 0;
+
+    S->memo = calloc(T->n, sizeof *S->memo);
+    if (!S->memo) {
+        return RB_ENOMEM;
+    }
+    for (i = 0; i < T->n; i++) {
+        S->memo[i].text = rb_strdup(T->s[i].key);
+        S->memo[i].intent = (size_t)T->s[i].label;
+        S->nmemo++;
+        if (!S->memo[i].text) {
+            return RB_ENOMEM;
+        }
+    }
+    qsort(S->memo, S->nmemo, sizeof *S->memo, cmp_memo);
+    for (i = 0; i < S->nmemo; i = j) {
+        bool mixed = false;
+
+        for (j = i + 1; j < S->nmemo && strcmp(S->memo[j].text, S->memo[i].text) == 0; j++) {
+            mixed = mixed || S->memo[j].intent != S->memo[i].intent;
+        }
+        for (size_t k = i + 1; k < j; k++) {
+            free(S->memo[k].text);
+        }
+        if (mixed) {
+            free(S->memo[i].text);
+        } else {
+            S->memo[n++] = S->memo[i];
+        }
+    }
+    S->nmemo = n;
+    return RB_OK;
+}
+
+/* The intent taught for exactly this text, or -1. */
+static int memo_find(const struct intents *S, const char *text)
+{
+    struct memo key = {(char *)text, 0};
+    size_t lo = 0, hi = S->nmemo, mid;
+    int c;
+
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+        c = strcmp(key.text, S->memo[mid].text);
+        if (c == 0) {
+            return (int)S->memo[mid].intent;
+        }
+        if (c < 0) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    return -1;
+}
+
 /* Trains the model on every `example:` line and every examples/ file. */
 static int build_model(struct loader *L, const char *dir)
 {
@@ -2696,6 +2779,9 @@ static int build_model(struct loader *L, const char *dir)
     if (!rc && T.n) {
         rc = classifier_train(T.s, T.n, (int)S->nintents, &S->model);
         S->nexamples = T.n;
+    }
+    if (!rc && T.n) {
+        rc = build_memo(S, &T);
     }
     samples_release(&T);
     return rc == RB_ENOMEM ? rc : RB_OK;
@@ -3679,6 +3765,8 @@ static int fill_result(const struct intents *S, const struct key *K, const struc
 #define MODEL_MIN 0.5
 /* ... and over a pattern's (one without a `confidence:` of its own) from this. */
 #define MODEL_OVERRIDE 0.9
+/* A message that is an example word for word has the example's intent, this sure. */
+#define MODEL_TAUGHT 0.95
 /* When the pattern wins over a model that disagrees, it is at most this sure. */
 #define MODEL_DOUBT 0.7
 
@@ -3776,7 +3864,7 @@ static int apply_model(const struct intents *S, const struct key *K, struct rb_d
     float p[64];
     json_t *slots = NULL;
     char *name, *text;
-    int top, rc;
+    int top, rc, taught;
 
     *used = false;
     *prob = 0.0;
@@ -3788,7 +3876,18 @@ static int apply_model(const struct intents *S, const struct key *K, struct rb_d
         return RB_ENOMEM;
     }
     top = classifier_predict(S->model, text, strlen(text), p);
+    taught = memo_find(S, text);
     free(text);
+    if (taught >= 0) {
+        /* an example word for word: its intent, as sure as a pattern can be */
+        if (matched && strcmp(S->intents[taught].name, r->intent) == 0) {
+            r->confidence = r->confidence > MODEL_TAUGHT ? r->confidence : MODEL_TAUGHT;
+            return RB_OK;
+        }
+        top = taught;
+        p[top] = MODEL_TAUGHT;
+        matched = false;
+    }
     *prob = p[top];
     if (matched && strcmp(S->intents[top].name, r->intent) == 0) {
         r->confidence = p[top] > r->confidence ? p[top] : r->confidence;
@@ -3809,7 +3908,13 @@ static int apply_model(const struct intents *S, const struct key *K, struct rb_d
     }
     if (strcmp(S->intents[top].name, "unknown") == 0 || p[top] < MODEL_MIN) {
         r->confidence = strcmp(S->intents[top].name, "unknown") == 0 ? p[top] : 0.0;
-        return RB_OK;
+        if (strcmp(r->intent, "unknown") != 0) { /* taught as chit-chat */
+            free(r->intent);
+            r->intent = rb_strdup("unknown");
+            json_object_clear(r->slots);
+            *used = true;
+        }
+        return r->intent ? RB_OK : RB_ENOMEM;
     }
     rc = find_slots(S, K, (size_t)top, now, md, &slots);
     name = rc ? NULL : rb_strdup(S->intents[top].name);

@@ -300,6 +300,9 @@ TEST(slot_values_are_checked_for_canonical_form)
 
 struct tally {
     int n, intent_ok, slots_ok, lang_n, lang_ok;
+    int sure_wrong;     /* a wrong intent given at confidence >= 0.8 */
+    int chat_sure_cmd;  /* of them, chit-chat (unknown) read as a command */
+    int rules_ok;       /* right, intent and slots, by a pattern (not the model) */
 };
 
 struct score {
@@ -452,6 +455,11 @@ static void score_row(struct score *s, const char *file, int lineno, char *cols[
             lang_state = r.lang == wl;
         }
     }
+    if (!iok && r.intent && r.confidence >= 0.8) {
+        s->all.sure_wrong++;
+        s->all.chat_sure_cmd += strcmp(wintent, "unknown") == 0;
+    }
+    s->all.rules_ok += iok && sok && strstr(why->p, ".intent:") != NULL;
     tally_add(&s->all, iok, sok, lang_state);
     tally_add(intent_tally(s, wintent), iok, sok, lang_state);
     tally_add(&s->by_lang[wl], iok, sok, lang_state);
@@ -479,9 +487,11 @@ static void print_score(const char *file, struct score *s)
     static const char *const langs[] = {"ur", "roman_ur", "en"};
     int i;
 
-    printf("# %s: %d messages: intent %.1f%%, slots %.1f%%, lang %.1f%%\n", file, s->all.n,
-           pct(s->all.intent_ok, s->all.n), pct(s->all.slots_ok, s->all.n),
-           pct(s->all.lang_ok, s->all.lang_n));
+    printf("# %s: %d messages: intent %.1f%%, slots %.1f%%, lang %.1f%%; wrong at >= 0.8: %d, "
+           "chit-chat read as a command at >= 0.8: %d; right by a pattern: %d\n",
+           file, s->all.n, pct(s->all.intent_ok, s->all.n), pct(s->all.slots_ok, s->all.n),
+           pct(s->all.lang_ok, s->all.lang_n), s->all.sure_wrong, s->all.chat_sure_cmd,
+           s->all.rules_ok);
     printf("#   %-20s %5s %8s %8s\n", "intent", "n", "intent", "slots");
     for (i = 0; i < s->nintents; i++) {
         printf("#   %-20s %5d %7.1f%% %7.1f%%\n", s->intent_names[i], s->by_intent[i].n,
@@ -510,7 +520,7 @@ static bool run_corpus(const char *name, struct score *s, bool show_rows)
     memset(s, 0, sizeof *s);
     if (name[0] == '/') {
         snprintf(path, sizeof path, "%s", name);
-    } else if (strncmp(name, "labeled", 7) == 0) {
+    } else if (strncmp(name, "labeled", 7) == 0 || strcmp(name, "taught.tsv") == 0) {
         /* the working sets ship with intents/: the model learns from them */
         snprintf(path, sizeof path, "%s/intents/examples/%s", home(), name);
     } else {
@@ -555,8 +565,15 @@ static void score_release(struct score *s)
     }
 }
 
-/* Scores a labeled file, listing its wrong rows; fails under 95% intent accuracy. */
-static void check_labeled(const char *name)
+/*
+ * Scores a labeled file, listing its wrong rows. Each file is held at the
+ * intent and slot scores it has, and at the rows its patterns read right on
+ * their own (rows, not percentages, so that one row lost fails the run: the
+ * model learns these files, so a deleted pattern may leave the answers right
+ * but shows in the last count), and no chit-chat row may be read as a
+ * command at confidence 0.8 or more.
+ */
+static void check_labeled(const char *name, int intent_min, int slots_min, int rules_min)
 {
     struct score s;
 
@@ -570,40 +587,60 @@ static void check_labeled(const char *name)
         return;
     }
     print_score(name, &s);
-    CHECK(pct(s.all.intent_ok, s.all.n) >= 95.0);
+    if (s.all.intent_ok < intent_min || s.all.slots_ok < slots_min) {
+        printf("  %s: %d intents and %d slots right, at least %d and %d expected\n", name,
+               s.all.intent_ok, s.all.slots_ok, intent_min, slots_min);
+    }
+    if (s.all.rules_ok < rules_min) {
+        printf("  %s: %d rows right by a pattern, at least %d expected\n", name, s.all.rules_ok,
+               rules_min);
+    }
+    CHECK(s.all.intent_ok >= intent_min);
+    CHECK(s.all.slots_ok >= slots_min);
+    CHECK(s.all.rules_ok >= rules_min);
+    CHECK_INT(s.all.chat_sure_cmd, 0);
     score_release(&s);
 }
 
-TEST(labeled_corpus_intent_accuracy_at_least_95)
+/* The working sets (intents/examples/): the patterns were written on them
+ * and the model learns from them. Rows right today: */
+TEST(labeled_corpus_holds_its_score)
 {
-    check_labeled("labeled.tsv");
+    check_labeled("labeled.tsv", 527, 527, 490);
 }
 
 /* A second batch, written from scratch before anyone read the patterns. */
-TEST(labeled_more_corpus_intent_accuracy_at_least_95)
+TEST(labeled_more_corpus_holds_its_score)
 {
-    check_labeled("labeled_more.tsv");
+    check_labeled("labeled_more.tsv", 421, 421, 383);
 }
 
 /* Four more batches, each scored before the rules were tuned on it. */
-TEST(labeled_probe_corpus_intent_accuracy_at_least_95)
+TEST(labeled_probe_corpus_holds_its_score)
 {
-    check_labeled("labeled_probe.tsv");
+    check_labeled("labeled_probe.tsv", 427, 427, 394);
 }
 
-TEST(labeled_fresh_corpus_intent_accuracy_at_least_95)
+TEST(labeled_fresh_corpus_holds_its_score)
 {
-    check_labeled("labeled_fresh.tsv");
+    check_labeled("labeled_fresh.tsv", 339, 339, 304);
 }
 
-TEST(labeled_en_corpus_intent_accuracy_at_least_95)
+TEST(labeled_en_corpus_holds_its_score)
 {
-    check_labeled("labeled_en.tsv");
+    check_labeled("labeled_en.tsv", 341, 341, 312);
 }
 
-TEST(labeled_status_corpus_intent_accuracy_at_least_95)
+TEST(labeled_status_corpus_holds_its_score)
 {
-    check_labeled("labeled_status.tsv");
+    check_labeled("labeled_status.tsv", 226, 224, 207);
+}
+
+/* Phrasings taught by example only (help, late installments, payments as
+ * news, comparisons, chit-chat with a command word). */
+TEST(taught_examples_hold_their_score)
+{
+    check_labeled("taught.tsv", 37, 35, 24);
 }
 
 /* ---- threads: one set shared, patterns JIT-compiled as they are used ---- */
@@ -770,12 +807,13 @@ int main(void)
     RUN(smoke_cases);
     RUN(json_output_is_compact_utf8_in_order);
     RUN(slot_values_are_checked_for_canonical_form);
-    RUN(labeled_corpus_intent_accuracy_at_least_95);
-    RUN(labeled_more_corpus_intent_accuracy_at_least_95);
-    RUN(labeled_probe_corpus_intent_accuracy_at_least_95);
-    RUN(labeled_fresh_corpus_intent_accuracy_at_least_95);
-    RUN(labeled_en_corpus_intent_accuracy_at_least_95);
-    RUN(labeled_status_corpus_intent_accuracy_at_least_95);
+    RUN(labeled_corpus_holds_its_score);
+    RUN(labeled_more_corpus_holds_its_score);
+    RUN(labeled_probe_corpus_holds_its_score);
+    RUN(labeled_fresh_corpus_holds_its_score);
+    RUN(labeled_en_corpus_holds_its_score);
+    RUN(labeled_status_corpus_holds_its_score);
+    RUN(taught_examples_hold_their_score);
     RUN(threads_share_one_set_while_patterns_compile);
     report_extra();
     report_holdout("holdout.tsv");
