@@ -321,10 +321,14 @@ int rep_payments(struct dbconn *c, const struct rep_query *q, enum rep_by by, st
                          " p.status <> 'paid' AND (p.due_date IS NULL OR p.due_date >= " TODAY
                          ") AS due,"
                          " p.status <> 'paid' AND p.due_date < " TODAY " AS late"
-                         " FROM payments p JOIN leads l ON l.id = p.lead_id"
+                         /* LEFT JOINs on unique keys: not joined at all when no group
+                            reads them (a payment always has its lead) */
+                         " FROM payments p LEFT JOIN leads l ON l.id = p.lead_id"
                          " LEFT JOIN staff s ON s.id = l.assigned_staff_id"
                          " WHERE p.venue_id = $1 AND (p.status <> 'paid' OR (p.status = 'paid' AND " IN_PERIOD(
-                             "p.paid_at") "))" STAFF_FILTER " AND $7::int IS NOT NULL",
+                             "p.paid_at") "))"
+                                          " AND ($5::bigint = 0 OR p.lead_id IN (SELECT id FROM leads"
+                                          " WHERE assigned_staff_id = $5::bigint)) AND $7::int IS NOT NULL",
         key, id);
     rc = build(sql, sizeof(sql), by, inner,
                "COALESCE(sum(amount) FILTER (WHERE rec), 0)::bigint, count(*) FILTER (WHERE rec),"
