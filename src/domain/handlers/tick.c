@@ -19,6 +19,7 @@
 
 #include "core/log.h"
 #include "domain/handlers.h"
+#include "domain/money.h"
 #include "domain/leads.h"
 #include "nlu/catalog.h"
 
@@ -256,5 +257,6 @@ int domain_tick(struct wctx *x)
     rc = rc ? rc
             : scan(x, sql_quotes, now - (int64_t)cfg->quote_followup_days * 86400, quote_one,
                    "quote");
+    rc = rc ? rc : money_tick(x); /* the invoicing poll keeps running */
     return rc;
 }
