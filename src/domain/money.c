@@ -45,11 +45,17 @@ static const char sql_poll_due[] =
     " AND invoice_booking_id IS NOT NULL AND (invoice_polled_at IS NULL"
     " OR invoice_polled_at <= now() - ($2::int * interval '1 second'))"
     " ORDER BY invoice_polled_at NULLS FIRST, id LIMIT $3";
+static const char sql_poll_needed[] =
+    "SELECT NOT EXISTS (SELECT 1 FROM jobs WHERE kind = 'invoicing_poll' AND state = 'pending'"
+    " AND venue_id = $1) AND EXISTS (SELECT 1 FROM leads WHERE venue_id = $1"
+    " AND stage = 'BOOKED' AND invoice_booking_id IS NOT NULL)";
 static const char sql_polled[] = "UPDATE leads SET invoice_polled_at = now() WHERE id = $1";
 static const char sql_lead_by_booking[] =
     "SELECT id FROM leads WHERE venue_id = $1 AND invoice_booking_id = $2";
 static const char sql_lead_booked[] =
     "SELECT id FROM leads WHERE venue_id = $1 AND id = $2 AND stage = 'BOOKED'";
+
+static bool configured(const struct wctx *x);
 
 static const struct ledger_plan_conf *plan_conf(const struct wctx *x, struct ledger_plan_conf *pc)
 {
@@ -117,6 +123,22 @@ static int poll_schedule(struct wctx *x)
     rc = job ? worker_job_add(x, JOB_INVOICING_POLL, job, at, key) : RB_ENOMEM;
     json_decref(job);
     return rc;
+}
+
+int money_tick(struct wctx *x)
+{
+    char v[24];
+    const char *p[1] = {db_i64s(x->venue_id, v)};
+    PGresult *r = NULL;
+    int rc;
+
+    if (!configured(x)) {
+        return RB_OK;
+    }
+    rc = db_exec(x->db, sql_poll_needed, 1, p, &r);
+    bool needed = !rc && db_bool(r, 0, 0);
+    PQclear(r);
+    return rc ? rc : needed ? poll_schedule(x) : RB_OK;
 }
 
 int money_on_booked(struct wctx *x, const struct lead_row *l)

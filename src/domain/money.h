@@ -41,6 +41,10 @@ RB_MUST_CHECK int money_receipt_queued(struct wctx *x, int64_t lead, int64_t ent
 RB_MUST_CHECK int money_line(struct wctx *x, enum lang lang, const struct lead_row *l,
                              struct buf *out);
 
+/* From the tick: queues the invoicing poll when open bookings have none
+ * pending (after an upgrade, or a chain cut by failures). */
+RB_MUST_CHECK int money_tick(struct wctx *x);
+
 /* True for the job kinds above and JOB_INVOICING_PUSH. */
 bool money_job_remote(const char *kind);
 /* Runs one of them with NO transaction open on x->db. RB_ENOTFOUND for

@@ -4,9 +4,10 @@
  * It speaks the wire formats of the WhatsApp Cloud API (sends, mark-as-read),
  * Meta Lead Ads retrieval (both on the Graph API), Gemini generateContent and
  * Rabta's invoicing API, on 127.0.0.1. Tests steer it through /_control/:
- * queue failures per route, queue Gemini answers, register leads and booking
- * milestones, and read back every request it received. README.md next to this
- * file is the user's manual.
+ * queue failures per route, queue Gemini answers, register leads, booking
+ * milestones and payments, have it send signed invoicing webhooks, and read
+ * back every request it received. README.md next to this file is the user's
+ * manual.
  *
  * Threads: libmicrohttpd runs one thread per connection, so a request that is
  * told to hang blocks only its own connection. All shared state lives in one

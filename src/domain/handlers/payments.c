@@ -428,8 +428,9 @@ int h_payment_reverse(struct hctx *h)
     if (rc) {
         return rc;
     }
-    detail = json_pack("{s:I, s:I, s:s}", "entry", (json_int_t)entry, "reversal", (json_int_t)rev,
-                       "reason", reason);
+    /* a and b are what lead.history shows: the entry and the reason */
+    detail = json_pack("{s:s, s:s, s:I, s:I}", "a", db_i64s(entry, es), "b", reason, "entry",
+                       (json_int_t)entry, "reversal", (json_int_t)rev);
     rc = detail ? audit(h->x, h->me->id, "payment.reverse", h->lead->id, detail) : RB_ENOMEM;
     json_decref(detail);
     fmt_amount(e.amount, am);

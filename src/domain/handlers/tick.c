@@ -21,6 +21,7 @@
 #include "app/templates.h"
 #include "core/log.h"
 #include "domain/handlers.h"
+#include "domain/money.h"
 #include "domain/leads.h"
 #include "nlu/catalog.h"
 #include "store/state.h"
@@ -260,6 +261,7 @@ int domain_tick(struct wctx *x)
     rc = rc ? rc
             : scan(x, sql_quotes, now - (int64_t)cfg->quote_followup_days * 86400, quote_one,
                    "quote");
+    rc = rc ? rc : money_tick(x); /* the invoicing poll keeps running */
     rc = rc ? rc : digest_tick(x);
     return rc ? rc : store_state_tick(x->db, now);
 }
