@@ -262,3 +262,20 @@ else
 fi
 
 stop_rabta a
+
+# ---- no REPORT_TOKEN --------------------------------------------------------------
+# Sandbox (no WHATSAPP_TOKEN): a key is made in var/report.secret and serve
+# prints a link that works.
+start_rabta sbx WHATSAPP_TOKEN= REPORT_TOKEN=
+LINK=$(sed -n 's/^rabta: the owner.s report page (24 h): //p' "$T/rabta-sbx.log" | tail -n 1)
+check_match "sandbox: serve prints the link" "$LINK" "^http://127\.0\.0\.1:${RABTA_PORT[sbx]}/report\?grant=v1\.owner\.[0-9]+\.[0-9a-f]{64}$"
+check_eq "sandbox: the key is kept in var/report.secret" "$(wc -c <"$T/home/var/report.secret")" 64
+check_eq "sandbox: the link opens the page" "$(http_get "$LINK")" 200
+check_match "sandbox: ... and sets the cookie" "$(cat "$T/last_headers")" "rabta_report=v1\.owner\."
+stop_rabta sbx
+# Live without REPORT_TOKEN: the page is off, and the log says why.
+start_rabta off REPORT_TOKEN=
+check_eq "live, no REPORT_TOKEN: /report is 503" "$(http_get "$(rabta_url off)/report")" 503
+check_match "the 503 page says why" "$(cat "$T/last_response")" "no REPORT_TOKEN"
+check_match "the log says why" "$(grep 'event=report.off' "$T/rabta-off.log")" "REPORT_TOKEN is not set"
+stop_rabta off
