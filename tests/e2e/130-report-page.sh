@@ -167,6 +167,11 @@ check_eq "leads: search by a local phone number" \
     "$(curl -s "${AUTH[@]}" "$RABTA_URL/report/leads?q=0300-1234502" | grep -o 'href="/report/leads/[0-9]*"' | sort -u | tr '\n' ' ')" \
     "href=\"/report/leads/$L2\" "
 check_eq "leads: a bad filter is 400" "$(curl -s -o /dev/null -w '%{http_code}' "${AUTH[@]}" "$RABTA_URL/report/leads?stage=WON")" 400
+check_eq "dashboard: a period that does not exist is 400" \
+    "$(curl -s -o "$T/p400.html" -w '%{http_code}' "${AUTH[@]}" "$RABTA_URL/report?period=2026-13")" 400
+check_match "... and the page says which words work" "$(cat "$T/p400.html")" "this_month, last_month"
+check_match "dashboard: compare=none shows no compared figures" \
+    "$(curl -s "${AUTH[@]}" "$RABTA_URL/report?period=2026-01&compare=none")" "Leads</small><b>3</b></div>"
 check_eq "a lead that does not exist: 404" "$(curl -s -o /dev/null -w '%{http_code}' "${AUTH[@]}" "$RABTA_URL/report/leads/999999")" 404
 
 curl -s "${AUTH[@]}" "$RABTA_URL/report/leads/$L3" >"$T/lead.html"
