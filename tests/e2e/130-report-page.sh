@@ -152,6 +152,12 @@ D=$(cat "$T/dash.html")
 check_match "dashboard: 3 leads in January, 1 in December" "$D" "Leads</small><b>3</b><small>2025-12: 1</small>"
 check_match "dashboard: 1 booking, Rs 8,00,000" "$D" "Bookings</small><b>1</b>.*Booked revenue</small><b>Rs 8,00,000</b>"
 check_match "dashboard: conversion 33.3 %" "$D" "Conversion</small><b>33.3 %</b>"
+check_match "dashboard: 2 stale leads now (the open, assigned ones), no overdue follow-up" "$D" \
+    "Stale leads now</small><b>2</b></div><div class=\"card\"><small>Overdue follow-ups now</small><b>0</b>"
+check_match "dashboard: received Rs 2,00,000 in January, Rs 6,00,000 overdue" "$D" \
+    "Received in the period</small><b>Rs 2,00,000</b>.*Overdue now</small><b class=\"down\">Rs 6,00,000</b><small>1 payment "
+check_match "dashboard: the salesperson table (Bilal: 2 assigned, 1 booked, Rs 8,00,000)" "$D" \
+    "Bilal Ahmed</a></td><td class=\"n\">2</td><td class=\"n\">2</td><td class=\"n\">1</td><td class=\"n\">50.0 %</td>"
 check_match "dashboard: 12 months, January 3 leads and 1 booking" "$D" "<td>2026-01</td><td class=\"n\">3</td><td class=\"n\">1</td>"
 check_match "dashboard: leads by source in text" "$D" "meta</td><td class=\"n\">1 \\(0 booked"
 check_match "dashboard: the funnel in SVG" "$D" "<figcaption><b>Funnel"
