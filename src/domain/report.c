@@ -109,9 +109,15 @@ int report_compute(struct wctx *x, const struct report_ask *ask, struct report_f
         struct rep_query q = rep_query_make(x->venue_id, cfg->time_zone, &out->per[i], x->now_s,
                                             cfg->stale_reminder_hours);
         q.staff_id = ask->staff_id;
-        rc = rep_summary(x->db, &q, &out->sum[i]);
-        if (!rc && out->by != REP_BY_NONE) {
+        if (out->metric == RM_NONE && out->by == REP_BY_NONE) {
+            rc = rep_summary(x->db, &q, &out->sum[i]);
+        } else {
+            /* one statement: the grouped rows and their total */
             rc = metric_table(x->db, &q, out->metric, out->by, &out->t[i]);
+            out->sum[i] = out->t[i].total;
+            if (out->by == REP_BY_NONE) {
+                rep_table_release(&out->t[i]);
+            }
         }
         if (!rc && out->by == REP_BY_STAGE) {
             rc = rep_funnel(x->db, &q, &out->f[i]);
@@ -438,7 +444,7 @@ static int detail_str(struct wctx *x, enum lang lang, enum report_metric m, cons
 static int key_label(struct wctx *x, enum lang lang, enum rep_by by, const char *k, char *out,
                      size_t n)
 {
-    char key[64];
+    char key[128];
 
     switch (by) {
     case REP_BY_SOURCE:

@@ -47,7 +47,8 @@ struct report_figs {
     enum rep_by by;
     int nper;               /* 1, or 2 when compared */
     struct period per[2];   /* the period, the compare period */
-    struct rep_row sum[2];  /* rep_summary of each */
+    struct rep_row sum[2];  /* no metric, no group: rep_summary of each; otherwise the
+                               total of the metric's table (its fields only) */
     struct rep_table t[2];  /* the metric's table grouped by `by` (empty for REP_BY_NONE) */
     struct rep_funnel f[2]; /* filled when by is REP_BY_STAGE */
 };

@@ -187,10 +187,15 @@ static int build(char *sql, size_t n, enum rep_by by, const char *inner, const c
     } else {
         snprintf(order, sizeof(order), "1 DESC, %s DESC, k", figure);
     }
-    w = snprintf(sql, n,
-                 "SELECT GROUPING(k, sid) <> 0, k, sid, %s FROM (%s) x"
-                 " GROUP BY GROUPING SETS ((k, sid), ()) %s ORDER BY %s",
-                 aggs, inner, having ? having : "", order);
+    if (by == REP_BY_NONE) {
+        /* one aggregate over everything: the total alone */
+        w = snprintf(sql, n, "SELECT true, '', 0, %s FROM (%s) x", aggs, inner);
+    } else {
+        w = snprintf(sql, n,
+                     "SELECT GROUPING(k, sid) <> 0, k, sid, %s FROM (%s) x"
+                     " GROUP BY GROUPING SETS ((k, sid), ()) %s ORDER BY %s",
+                     aggs, inner, having ? having : "", order);
+    }
     return w > 0 && (size_t)w < n ? RB_OK : RB_EINTERNAL;
 }
 
@@ -308,17 +313,23 @@ int rep_payments(struct dbconn *c, const struct rep_query *q, enum rep_by by, st
 
     key_sql(by, "COALESCE(p.paid_at, p.due_date::timestamp AT TIME ZONE $4)", key, sizeof(key), id,
             sizeof(id));
-    snprintf(inner, sizeof(inner),
-             "SELECT %s AS k, %s AS sid, p.amount,"
-             " p.status = 'paid' AND p.paid_at IS NOT NULL AND " IN_PERIOD(
-                 "p.paid_at") " AS rec,"
-                              " p.status <> 'paid' AND (p.due_date IS NULL OR p.due_date >= " TODAY
-                              ") AS due,"
-                              " p.status <> 'paid' AND p.due_date < " TODAY " AS late"
-                              " FROM payments p JOIN leads l ON l.id = p.lead_id"
-                              " LEFT JOIN staff s ON s.id = l.assigned_staff_id"
-                              " WHERE p.venue_id = $1" STAFF_FILTER " AND $7::int IS NOT NULL",
-             key, id);
+    snprintf(
+        inner, sizeof(inner),
+        "SELECT %s AS k, %s AS sid, p.amount,"
+        " p.status = 'paid' AND p.paid_at IS NOT NULL AND " IN_PERIOD(
+            "p.paid_at") " AS rec,"
+                         " p.status <> 'paid' AND (p.due_date IS NULL OR p.due_date >= " TODAY
+                         ") AS due,"
+                         " p.status <> 'paid' AND p.due_date < " TODAY " AS late"
+                         /* LEFT JOINs on unique keys: not joined at all when no group
+                            reads them (a payment always has its lead) */
+                         " FROM payments p LEFT JOIN leads l ON l.id = p.lead_id"
+                         " LEFT JOIN staff s ON s.id = l.assigned_staff_id"
+                         " WHERE p.venue_id = $1 AND (p.status <> 'paid' OR (p.status = 'paid' AND " IN_PERIOD(
+                             "p.paid_at") "))"
+                                          " AND ($5::bigint = 0 OR p.lead_id IN (SELECT id FROM leads"
+                                          " WHERE assigned_staff_id = $5::bigint)) AND $7::int IS NOT NULL",
+        key, id);
     rc = build(sql, sizeof(sql), by, inner,
                "COALESCE(sum(amount) FILTER (WHERE rec), 0)::bigint, count(*) FILTER (WHERE rec),"
                " COALESCE(sum(amount) FILTER (WHERE due), 0)::bigint, count(*) FILTER (WHERE due),"
@@ -492,14 +503,16 @@ int rep_summary(struct dbconn *c, const struct rep_query *q, struct rep_row *out
 #define ORDER_ARRAY                                                                                \
     "ARRAY['NEW','CONTACTED','QUALIFIED','SITE_VISIT','QUOTED','NEGOTIATING','BOOKED']"
 
-/* r: how far along the order a lead got (1 = NEW ... 7 = BOOKED): its
- * current stage or the furthest it was ever moved to. */
+/* r: how far along the order a lead got (1 = NEW ... 7 = BOOKED). Moves go
+ * forward only (lead.move refuses going back and reopening), so a lead's
+ * current stage is the furthest it reached, and a LOST lead reached the
+ * stage it was lost from (its move to LOST; NEW when it has none). */
 static const char sql_funnel[] =
-    "SELECT l.stage, COALESCE(GREATEST(array_position(" ORDER_ARRAY "::text[], l.stage),"
-    " (SELECT max(array_position(" ORDER_ARRAY "::text[], h.to_stage)) FROM stage_history h"
-    "  WHERE h.lead_id = l.id)), 1) AS r, count(*)"
-    " FROM leads l WHERE l.venue_id = $1 AND " IN_PERIOD("l.created_at") STAFF_FILTER
-    " GROUP BY 1, 2";
+    "SELECT l.stage, COALESCE(array_position(" ORDER_ARRAY "::text[],"
+    " CASE WHEN l.stage = 'LOST' THEN h.from_stage ELSE l.stage END), 1) AS r, count(*)"
+    " FROM leads l LEFT JOIN (SELECT DISTINCT ON (lead_id) lead_id, from_stage FROM stage_history"
+    "  WHERE venue_id = $1 AND to_stage = 'LOST' ORDER BY lead_id, at DESC) h ON h.lead_id = l.id"
+    " WHERE l.venue_id = $1 AND " IN_PERIOD("l.created_at") STAFF_FILTER " GROUP BY 1, 2";
 
 int rep_funnel(struct dbconn *c, const struct rep_query *q, struct rep_funnel *out)
 {

@@ -52,7 +52,7 @@ struct rep_query rep_query_make(int64_t venue_id, const char *tz, const struct p
                                 int64_t now_s, int stale_hours);
 
 enum rep_by {
-    REP_BY_NONE,     /* one row, key "" */
+    REP_BY_NONE,     /* no rows: the figures are in the table's total */
     REP_BY_SOURCE,   /* whatsapp, meta, walk_in, other */
     REP_BY_CAMPAIGN, /* the lead's campaign, "" for none */
     REP_BY_STAFF,    /* the assignee: key is the name, id the staff id (0: unassigned) */

@@ -115,9 +115,11 @@ jqc "overdue payments by salesperson" '[.periods[0].rows[] | [.key, .overdue, .o
     '[["Sara Khan",900000,1],["Bilal Ahmed",500000,1]]'
 
 # ---- every metric x group_by gives an answer of at most 12 lines ----
-# (alone or compared with December, alternately: each metric and each group_by both ways)
+# (alone or compared with December, alternately: each metric and each group_by both
+# ways; in English, Roman Urdu and Urdu in turn)
 bad=
 i=0
+langs=(en roman_ur ur)
 for m in "" leads bookings conversion_rate revenue response_time stale_leads overdue_payments; do
     i=$((i + 1))
     for g in "" source campaign staff stage month; do
@@ -126,14 +128,17 @@ for m in "" leads bookings conversion_rate revenue response_time stale_leads ove
         [ -n "$m" ] && args+=(--metric "$m")
         [ -n "$g" ] && args+=(--group-by "$g")
         ((i % 2)) && args+=(--compare 2025-12)
+        args+=(--lang "${langs[i % 3]}")
         if ! rabta_cli report "${args[@]}"; then
             bad+="${args[*]}: exit $?; "
         elif [ "$(wc -l <"$T/cli.out")" -gt 12 ] || [ ! -s "$T/cli.out" ]; then
             bad+="${args[*]}: $(wc -l <"$T/cli.out") lines; "
+        elif grep -Eq '\{[a-z_]+\}' "$T/cli.out"; then
+            bad+="${args[*]}: a placeholder left: $(grep -Eo '\{[a-z_]+\}' "$T/cli.out" | head -1); "
         fi
     done
 done
-check_eq "every metric x group_by x compare answers in 1..12 lines" "$bad" ""
+check_eq "every metric x group_by x compare answers in 1..12 lines, every placeholder filled" "$bad" ""
 
 # ---- text: the comparison side by side, money in lakh ----
 report --period 2026-01 --compare 2025-12

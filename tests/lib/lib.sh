@@ -322,6 +322,9 @@ _rabta_home() {
                 cp -R "$ROOT/$d" "$T/home/"
             fi
         done
+        # the weekly digest would go to the owner at every story's first tick on
+        # a Monday after 09:00: off unless a story turns it on (conf_set digest_day)
+        sed -i 's/^digest_day *=.*/digest_day = off/' "$T/home/config/rabta.conf"
     fi
 }
 

@@ -155,7 +155,9 @@ int digest_tick(struct wctx *x)
         now.hour * 60 + now.min < cfg->report_digest_min) {
         return RB_OK;
     }
-    rc = claim(x, date_add_days(now.date, -wd), &mine);
+    /* a digest that cannot be made must not hold back the tick's reminders */
+    rc = db_exec(x->db, "SAVEPOINT digest", 0, NULL, NULL);
+    rc = rc ? rc : claim(x, date_add_days(now.date, -wd), &mine);
     if (rc || !mine) {
         return rc;
     }
@@ -186,6 +188,9 @@ int digest_tick(struct wctx *x)
     }
     if (!rc) {
         log_event(LOG_INFO, "report.digest", "owners=%zu week=%s", n, f.per[0].name);
+    } else if (rc != RB_ESTORE) {
+        log_event(LOG_ERROR, "report.digest_failed", "error=%s", rb_strerror(rc));
+        rc = db_exec(x->db, "ROLLBACK TO SAVEPOINT digest", 0, NULL, NULL);
     }
     free(owners);
     report_figs_release(&f);
