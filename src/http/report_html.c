@@ -6,14 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Fonts with Urdu glyphs first: Nastaliq for reading, Naskh and Noto Sans
- * Arabic where Nastaliq is missing, then the system's. */
+/* Latin from Noto Sans (no Arabic glyphs), so Urdu falls through to the
+ * fonts that have them: Naskh (compact in tables), Noto Sans Arabic,
+ * Nastaliq, then the system's. */
 static const char style[] =
     "*{box-sizing:border-box}"
     "body{margin:0;font:15px/1.5 \"Noto Sans\",\"Noto Naskh Arabic\",\"Noto Sans Arabic\","
     "\"Noto Nastaliq Urdu\",system-ui,sans-serif;color:#1d2327;background:#f4f5f7}"
-    "[dir=auto],bdi{font-family:\"Noto Naskh Arabic\",\"Noto Sans Arabic\",\"Noto Nastaliq Urdu\","
-    "\"Noto Sans\",system-ui,sans-serif;unicode-bidi:plaintext}"
+    "[dir=auto],bdi{unicode-bidi:plaintext}"
     "header{background:#0f4c5c;color:#fff;padding:10px 14px}"
     "header h1{font-size:18px;margin:0}"
     "nav{display:flex;flex-wrap:wrap;gap:6px;margin-top:6px}"

@@ -12,7 +12,8 @@ SELECT COALESCE(max(id), 0) AS l0 FROM leads \gset
 
 INSERT INTO leads (venue_id, name, phone, source, campaign, stage, assigned_staff_id, created_at,
                    first_response_at, last_contact_at, amount, event_date, guests,
-                   stage_changed_at, reminded_at, escalated_at, greeted_at, greeting_latency_ms)
+                   stage_changed_at, reminded_at, escalated_at, quote_reminded_at, visit_reminded_at,
+                   greeted_at, greeting_latency_ms)
 SELECT :v, 'Lead ' || g, '+9231' || lpad(g::text, 8, '0'),
        (ARRAY['whatsapp', 'meta', 'walk_in', 'other'])[1 + g % 4],
        CASE WHEN g % 4 = 1 THEN 'campaign-' || (g % 7) END,
@@ -22,7 +23,7 @@ SELECT :v, 'Lead ' || g, '+9231' || lpad(g::text, 8, '0'),
        c, CASE WHEN g % 5 <> 0 THEN c + make_interval(mins => g % 240) END,
        c + make_interval(hours => g % 72),
        CASE WHEN (g * 7) % 8 IN (4, 5, 6) THEN 300000 + (g % 20) * 50000 END,
-       (c + interval '90 days')::date, 100 + g % 900, c + interval '2 days', now(), now(),
+       (c + interval '90 days')::date, 100 + g % 900, c + interval '2 days', now(), now(), now(), now(),
        c + interval '3 seconds', 1000 + g % 3000
 FROM generate_series(1, :leads) g, LATERAL (SELECT now() - make_interval(secs => g * 631) AS c) t;
 

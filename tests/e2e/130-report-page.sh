@@ -152,6 +152,12 @@ D=$(cat "$T/dash.html")
 check_match "dashboard: 3 leads in January, 1 in December" "$D" "Leads</small><b>3</b><small>2025-12: 1</small>"
 check_match "dashboard: 1 booking, Rs 8,00,000" "$D" "Bookings</small><b>1</b>.*Booked revenue</small><b>Rs 8,00,000</b>"
 check_match "dashboard: conversion 33.3 %" "$D" "Conversion</small><b>33.3 %</b>"
+check_match "dashboard: 2 stale leads now (the open, assigned ones), no overdue follow-up" "$D" \
+    "Stale leads now</small><b>2</b></div><div class=\"card\"><small>Overdue follow-ups now</small><b>0</b>"
+check_match "dashboard: received Rs 2,00,000 in January, Rs 6,00,000 overdue" "$D" \
+    "Received in the period</small><b>Rs 2,00,000</b>.*Overdue now</small><b class=\"down\">Rs 6,00,000</b><small>1 payment "
+check_match "dashboard: the salesperson table (Bilal: 2 assigned, 1 booked, Rs 8,00,000)" "$D" \
+    "Bilal Ahmed</a></td><td class=\"n\">2</td><td class=\"n\">2</td><td class=\"n\">1</td><td class=\"n\">50.0 %</td>"
 check_match "dashboard: 12 months, January 3 leads and 1 booking" "$D" "<td>2026-01</td><td class=\"n\">3</td><td class=\"n\">1</td>"
 check_match "dashboard: leads by source in text" "$D" "meta</td><td class=\"n\">1 \\(0 booked"
 check_match "dashboard: the funnel in SVG" "$D" "<figcaption><b>Funnel"
@@ -167,6 +173,11 @@ check_eq "leads: search by a local phone number" \
     "$(curl -s "${AUTH[@]}" "$RABTA_URL/report/leads?q=0300-1234502" | grep -o 'href="/report/leads/[0-9]*"' | sort -u | tr '\n' ' ')" \
     "href=\"/report/leads/$L2\" "
 check_eq "leads: a bad filter is 400" "$(curl -s -o /dev/null -w '%{http_code}' "${AUTH[@]}" "$RABTA_URL/report/leads?stage=WON")" 400
+check_eq "dashboard: a period that does not exist is 400" \
+    "$(curl -s -o "$T/p400.html" -w '%{http_code}' "${AUTH[@]}" "$RABTA_URL/report?period=2026-13")" 400
+check_match "... and the page says which words work" "$(cat "$T/p400.html")" "this_month, last_month"
+check_match "dashboard: compare=none shows no compared figures" \
+    "$(curl -s "${AUTH[@]}" "$RABTA_URL/report?period=2026-01&compare=none")" "Leads</small><b>3</b></div>"
 check_eq "a lead that does not exist: 404" "$(curl -s -o /dev/null -w '%{http_code}' "${AUTH[@]}" "$RABTA_URL/report/leads/999999")" 404
 
 curl -s "${AUTH[@]}" "$RABTA_URL/report/leads/$L3" >"$T/lead.html"
@@ -262,3 +273,20 @@ else
 fi
 
 stop_rabta a
+
+# ---- no REPORT_TOKEN --------------------------------------------------------------
+# Sandbox (no WHATSAPP_TOKEN): a key is made in var/report.secret and serve
+# prints a link that works.
+start_rabta sbx WHATSAPP_TOKEN= REPORT_TOKEN=
+LINK=$(sed -n 's/^rabta: the owner.s report page (24 h): //p' "$T/rabta-sbx.log" | tail -n 1)
+check_match "sandbox: serve prints the link" "$LINK" "^http://127\.0\.0\.1:${RABTA_PORT[sbx]}/report\?grant=v1\.owner\.[0-9]+\.[0-9a-f]{64}$"
+check_eq "sandbox: the key is kept in var/report.secret" "$(wc -c <"$T/home/var/report.secret")" 64
+check_eq "sandbox: the link opens the page" "$(http_get "$LINK")" 200
+check_match "sandbox: ... and sets the cookie" "$(cat "$T/last_headers")" "rabta_report=v1\.owner\."
+stop_rabta sbx
+# Live without REPORT_TOKEN: the page is off, and the log says why.
+start_rabta off REPORT_TOKEN=
+check_eq "live, no REPORT_TOKEN: /report is 503" "$(http_get "$(rabta_url off)/report")" 503
+check_match "the 503 page says why" "$(cat "$T/last_response")" "no REPORT_TOKEN"
+check_match "the log says why" "$(grep 'event=report.off' "$T/rabta-off.log")" "REPORT_TOKEN is not set"
+stop_rabta off
