@@ -46,7 +46,7 @@ one() {
         --data-binary "@$f" "$RABTA_URL/webhook/whatsapp" >>"$T/lat" 2>/dev/null
 }
 
-printf '# %6s %9s %5s %7s %8s %8s %7s %7s\n' t_s rss_kb fds threads p50_ms p99_ms events outbox >&2
+printf "# %6s %9s %5s %7s %8s %8s %7s %7s\n" t_s rss_kb fds threads p50_ms p99_ms events outbox
 rows=()
 i=0
 start=$(date +%s)
@@ -54,11 +54,13 @@ next=$((start + SOAK_EVERY))
 mark=0
 while [ $(($(date +%s) - start)) -lt "$SOAK_SECONDS" ]; do
     t0=$(date +%s%N)
+    pids=()
     for ((k = 0; k < SOAK_RATE; k++)); do
         i=$((i + 1))
         one "$i" &
+        pids+=($!)
     done
-    wait
+    wait "${pids[@]}" # only these: serve and PostgreSQL are children too
     # the rest of the second
     left=$((1000 - ($(date +%s%N) - t0) / 1000000))
     [ "$left" -gt 0 ] && sleep "0.$(printf %03d "$left")"
@@ -76,7 +78,7 @@ while [ $(($(date +%s) - start)) -lt "$SOAK_SECONDS" ]; do
             (SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending'))")
         row=$(printf '%6s %9s %5s %7s %8.1f %8.1f %7s %7s' "$(($(date +%s) - start))" "$rss" "$fds" \
             "$thr" "${p50:-0}" "${p99:-0}" ${bl})
-        echo "# $row" >&2
+        echo "# $row"
         rows+=("$row")
     fi
 done
@@ -98,5 +100,5 @@ fi
 check_eq "every message stored once" \
     "$(psql_q "SELECT count(*) || ' ' || count(DISTINCT dedupe_key) FROM inbound_events WHERE dedupe_key LIKE 'msg:wamid.SOAK%'")" \
     "$(sort -u "$T/sent" | wc -l) $(sort -u "$T/sent" | wc -l)"
-echo "# peak RSS (VmHWM) $(awk '/^VmHWM:/ {print $2}' "/proc/$PID/status") kB" >&2
+echo "# peak RSS (VmHWM) $(awk '/^VmHWM:/ {print $2}' "/proc/$PID/status") kB"
 stop_rabta a
