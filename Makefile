@@ -40,7 +40,7 @@ CORE_REL_OBJ := $(filter build/release/core/%,$(REL_OBJ))
 BENCH_BIN := $(patsubst tests/bench/%.c,build/release/bench/%,$(wildcard tests/bench/*.c))
 BENCH_FAKE := build/release/bench/fake_upstream
 
-.PHONY: all deps run test unit bench stop check clean format check-format check-layers \
+.PHONY: all deps run test unit bench soak stop check clean format check-format check-layers \
 	check-headers release-build test-build bench-build
 
 # `make` alone installs what is missing first, like `make run`.
@@ -150,6 +150,13 @@ bench: deps
 
 bench-build:
 	$(Q)$(MAKE) --no-print-directory bin/rabta $(BENCH_BIN) $(BENCH_FAKE)
+
+# Faults under load and a soak (not part of `make test`): three serve processes
+# with one killed, PostgreSQL restarted mid-flood, a steady-rate soak printing
+# RSS, descriptors, threads and latency (SOAK_SECONDS=1800 for 30 minutes).
+soak: test-build
+	@$(MAKE) --no-print-directory bin/rabta
+	@tests/soak/run
 
 stop:
 	@if [ -x bin/rabta ]; then bin/rabta db stop; fi

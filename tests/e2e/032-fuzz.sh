@@ -3,7 +3,8 @@
 # tests/fuzz/ built with clang (ASan, UBSan) and run for FUZZ_TEST_TIME
 # seconds (10 by default) from its seeds and the corpus kept in build/fuzz/:
 # no crash, no leak, no timeout. Without clang this says so and passes
-# (`make deps` installs it).
+# (`make deps` installs it). The first run builds every target (minutes).
+# timeout: 1200
 . "$(dirname "$0")/../lib/lib.sh"
 
 if ! command -v "${FUZZ_CC:-clang}" >/dev/null 2>&1; then
@@ -11,7 +12,7 @@ if ! command -v "${FUZZ_CC:-clang}" >/dev/null 2>&1; then
     exit 0
 fi
 targets=$(ls "$ROOT"/tests/fuzz/fuzz_*.c | wc -l | tr -d ' ')
-if make --no-print-directory -C "$ROOT" fuzz FUZZ_TIME="${FUZZ_TEST_TIME:-10}" \
+if make -j2 --no-print-directory -C "$ROOT" fuzz FUZZ_TIME="${FUZZ_TEST_TIME:-10}" \
     >"$T/fuzz.out" 2>&1; then
     ok "make fuzz: $targets targets, ${FUZZ_TEST_TIME:-10} s each, no crash"
 else
