@@ -119,9 +119,10 @@ static int process_message(struct wctx *x, const json_t *payload)
     if (rc && rc != RB_ENOTFOUND) {
         return rc;
     }
-    struct message_in in = {x->venue_id, contact, staff, x->event_id, staff ? "staff" : "client",
-                            m.wamid, m.type, m.text, m.media_id, m.media_mime, m.context_id,
-                            m.timestamp};
+    struct message_in in = {
+        x->venue_id,  contact,    staff,  x->event_id, staff ? "staff" : "client",
+        m.wamid,      m.type,     m.text, m.media_id,  m.media_mime,
+        m.context_id, m.timestamp};
     rc = store_message_in(x->db, &in, &msg);
     if (rc == RB_ECONFLICT) {
         return RB_OK; /* already logged and handled */
@@ -173,12 +174,77 @@ static void event_failed(struct worker *w, const struct event_claim *e, int rc)
     }
 }
 
-/* One inbound event in one transaction. RB_ENOTFOUND when none is due. */
+/*
+ * Whether the event is a text from an active staff member, not an answer to
+ * a question the bot asked, that may be sent to Gemini: such a message is
+ * parsed before its transaction opens (run_event). Replies to clients (#N,
+ * a quoted relay) are not parsed. Reads in the claiming transaction.
+ */
+static int wants_preparse(struct wctx *x, const char *kind, const json_t *payload,
+                          struct wa_message *m, bool *yes)
+{
+    const char *key = x->app->env.gemini_key;
+    int64_t staff = 0;
+    char phone[24];
+    bool pending = true;
+    int rc;
+
+    *yes = false;
+    if (!key || !key[0] || strcmp(kind, "message") != 0 || inbound_message(payload, m) ||
+        !m->text || !m->text[0] || m->text[0] == '#' || m->context_id || strlen(m->text) > 4096) {
+        return RB_OK;
+    }
+    phone_e164(m->from, phone);
+    if (!phone[0]) {
+        return RB_OK;
+    }
+    rc = store_staff_by_phone(x->db, x->venue_id, phone, &staff);
+    if (rc == RB_ENOTFOUND) {
+        return RB_OK;
+    }
+    rc = rc ? rc : domain_staff_pending(x, staff, &pending);
+    *yes = !rc && !pending;
+    return rc;
+}
+
+/*
+ * For a staff text (wants_preparse): leases the claimed event, commits, and
+ * parses with no transaction open (Gemini may take seconds); then opens a
+ * new transaction and takes the event back. RB_ENOTFOUND when another
+ * worker has it by then (the lease ran out).
+ */
+static int preparse(struct worker *w, struct wctx *x, const struct event_claim *e,
+                    const struct wa_message *m, struct preparsed *pre)
+{
+    int lease = 4 * x->snap->config->gemini_timeout_ms + 10000;
+    int rc = store_event_lease(w->db, e->id, lease);
+
+    rc = rc ? rc : db_commit(w->db);
+    if (rc) {
+        return rc;
+    }
+    pre->text = rb_strdup(m->text);
+    pre->rc =
+        pre->text ? domain_staff_parse(x, pre->text, PARSER_AUTO, &pre->pr, &pre->t) : RB_ENOMEM;
+    pre->done = true;
+    x->pre = pre;
+    rc = db_begin(w->db);
+    if (!rc) {
+        rc = store_event_retake(w->db, e->id);
+    }
+    return rc;
+}
+
+/* One inbound event in one transaction (a staff text: parsed first, then
+ * handled in a transaction of its own). RB_ENOTFOUND when none is due. */
 static int run_event(struct worker *w)
 {
     struct event_claim e = {0};
+    struct preparsed pre;
+    struct wa_message m;
     struct wctx x;
     json_t *payload = NULL;
+    bool ask = false;
     int rc = db_begin(w->db);
 
     if (rc) {
@@ -189,10 +255,22 @@ static int run_event(struct worker *w)
         db_rollback(w->db);
         return rc;
     }
+    memset(&pre, 0, sizeof pre);
+    parse_result_init(&pre.pr);
+    parser_trace_init(&pre.t);
     ctx_begin(w, &x, e.venue_id);
     x.event_id = e.id;
     payload = json_loads(e.payload, 0, NULL);
-    rc = payload ? process_event(&x, e.kind, payload) : RB_OK;
+    rc = payload ? wants_preparse(&x, e.kind, payload, &m, &ask) : RB_OK;
+    if (!rc && ask) {
+        rc = preparse(w, &x, &e, &m, &pre);
+        if (rc == RB_ENOTFOUND) {
+            db_rollback(w->db); /* another worker has it now */
+            rc = RB_OK;
+            goto out;
+        }
+    }
+    rc = rc ? rc : payload ? process_event(&x, e.kind, payload) : RB_OK;
     if (!rc) {
         rc = store_event_done(w->db, e.id);
     }
@@ -204,7 +282,11 @@ static int run_event(struct worker *w)
     } else {
         APP_COUNT(w->ws->app, events_processed);
     }
+out:
     ctx_end(&x);
+    free(pre.text);
+    parse_result_release(&pre.pr);
+    parser_trace_release(&pre.t);
     json_decref(payload);
     event_claim_release(&e);
     return rc == RB_ENOTFOUND ? RB_EINTERNAL : rc;
@@ -245,9 +327,8 @@ static int run_job(struct worker *w)
         db_rollback(w->db);
         int delay = (int)wa_backoff_ms(attempts + 1, 2000, 600000, (uint64_t)id);
         const char *q[3] = {ids, db_i64s(delay, ds), rb_strerror(rc)};
-        log_event(LOG_WARN, "job.failed", "job=%lld kind=%s attempt=%d error=%s",
-                  (long long)id, log_q(db_str(r, 0, 2), (size_t)-1), attempts + 1,
-                  rb_strerror(rc));
+        log_event(LOG_WARN, "job.failed", "job=%lld kind=%s attempt=%d error=%s", (long long)id,
+                  log_q(db_str(r, 0, 2), (size_t)-1), attempts + 1, rb_strerror(rc));
         if (db_exec(w->db, sql_job_retry, 3, q, NULL)) {
             /* store down: retried when claimed again */
         }
@@ -438,9 +519,9 @@ int workers_start(struct app *app, int n, struct workers **out)
     rc = ws->threads ? ratelimit_new(s->config->rate_per_second, &ws->rl) : RB_ENOMEM;
     for (int i = 0; i < n && !rc; i++) {
         struct worker *w = calloc(1, sizeof(*w));
-        rc = w ? http_client_new(s->config->connect_timeout_ms, s->config->send_timeout_ms,
-                                 &w->http)
-               : RB_ENOMEM;
+        rc =
+            w ? http_client_new(s->config->connect_timeout_ms, s->config->send_timeout_ms, &w->http)
+              : RB_ENOMEM;
         if (!rc) {
             w->ws = ws;
             w->index = i;

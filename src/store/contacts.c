@@ -28,9 +28,8 @@ static const char sql_update[] =
     "   GREATEST(last_inbound_at, to_timestamp($5::bigint)) ELSE last_inbound_at END"
     " WHERE id = $1";
 
-static const char sql_staff[] =
-    "SELECT id FROM staff WHERE venue_id = $1 AND active"
-    " AND (phone = $2 OR contact_id = $3) ORDER BY id LIMIT 1";
+static const char sql_staff[] = "SELECT id FROM staff WHERE venue_id = $1 AND active"
+                                " AND (phone = $2 OR contact_id = $3) ORDER BY id LIMIT 1";
 
 static const char sql_staff_link[] =
     "UPDATE staff SET contact_id = $2 WHERE id = $1 AND contact_id IS DISTINCT FROM $2";
@@ -111,13 +110,38 @@ int store_staff_by_contact(struct dbconn *c, int64_t venue, const char *phone, i
     return rc;
 }
 
+int store_staff_by_phone(struct dbconn *c, int64_t venue, const char *phone, int64_t *staff_id)
+{
+    char vs[24];
+    const char *p[3] = {db_i64s(venue, vs), phone, NULL};
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_staff, 3, p, &r);
+
+    if (!rc && PQntuples(r) == 0) {
+        rc = RB_ENOTFOUND;
+    }
+    if (!rc) {
+        *staff_id = db_i64(r, 0, 0);
+    }
+    PQclear(r);
+    return rc;
+}
+
 int store_message_in(struct dbconn *c, const struct message_in *m, int64_t *id)
 {
     char vs[24], cs[24], ss[24], es[24], ts[24];
-    const char *p[12] = {db_i64s(m->venue_id, vs), db_i64s(m->contact_id, cs),
-                         db_i64s(m->staff_id, ss), m->party, m->wamid, m->type, m->body,
-                         m->media_id, m->media_mime, m->context_wamid,
-                         db_i64s(m->event_id, es), db_i64s(m->at_s, ts)};
+    const char *p[12] = {db_i64s(m->venue_id, vs),
+                         db_i64s(m->contact_id, cs),
+                         db_i64s(m->staff_id, ss),
+                         m->party,
+                         m->wamid,
+                         m->type,
+                         m->body,
+                         m->media_id,
+                         m->media_mime,
+                         m->context_wamid,
+                         db_i64s(m->event_id, es),
+                         db_i64s(m->at_s, ts)};
     PGresult *r = NULL;
     int rc = db_exec(c, sql_msg, 12, p, &r);
 

@@ -20,7 +20,7 @@
  *   text      text_normalize(_map), text_fold_pattern, text_lang,
  *             text_next_word on random UTF-8 (valid and not)
  *   values    every value_* parser on token soup and near misses
- *   intents   intents_match on mixes of tests/fixtures/corpus/labeled.tsv
+ *   intents   intents_match on mixes of intents/examples/labeled.tsv
  *             words, random bytes, 4096-byte and pathological messages; no
  *             message may take more than 1 s (catastrophic backtracking)
  *   extract   extract_event_facts on the same messages
@@ -59,7 +59,7 @@
 
 #define WA_DIR "tests/fixtures/whatsapp/"
 #define REF_DIR "tests/fixtures/reference/"
-#define LABELED "tests/fixtures/corpus/labeled.tsv"
+#define LABELED "intents/examples/labeled.tsv"
 #define DEEP 100000 /* nesting depth of the deepest bodies */
 #define SLOW_LIMIT_S 1.0
 
