@@ -6,7 +6,7 @@
  *
  * Loads config/rabta.conf and intents/ (from $RABTA_HOME or "."), reads the
  * text and now columns of each corpus file (default
- * tests/fixtures/corpus/labeled.tsv), parses every message N times (default
+ * intents/examples/labeled.tsv), parses every message N times (default
  * 20) one after another on this thread, and prints messages per second and
  * the 50th and 99th percentile of the time per message in microseconds. Times
  * are this thread's CPU time (CLOCK_THREAD_CPUTIME_ID), so that other work on
@@ -144,7 +144,7 @@ int main(int argc, char **argv)
         }
     }
     if (!files) {
-        snprintf(path, sizeof path, "%s/tests/fixtures/corpus/labeled.tsv", home());
+        snprintf(path, sizeof path, "%s/intents/examples/labeled.tsv", home());
         if (read_corpus(path, &msgs, &n, &cap) != 0) {
             goto out;
         }
