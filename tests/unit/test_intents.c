@@ -311,6 +311,7 @@ struct score {
     const char *intent_names[32];
     int nintents;
     struct tally by_lang[3];
+    int confused[32][32]; /* [expected][got] intents, by intent_tally's numbering */
 };
 
 static struct tally *intent_tally(struct score *s, const char *name)
@@ -460,6 +461,12 @@ static void score_row(struct score *s, const char *file, int lineno, char *cols[
         s->all.chat_sure_cmd += strcmp(wintent, "unknown") == 0;
     }
     s->all.rules_ok += iok && sok && strstr(why->p, ".intent:") != NULL;
+    if (!iok && r.intent) {
+        int a = (int)(intent_tally(s, wintent) - s->by_intent);
+        int b = (int)(intent_tally(s, r.intent) - s->by_intent);
+
+        s->confused[a][b]++;
+    }
     tally_add(&s->all, iok, sok, lang_state);
     tally_add(intent_tally(s, wintent), iok, sok, lang_state);
     tally_add(&s->by_lang[wl], iok, sok, lang_state);
@@ -505,6 +512,34 @@ static void print_score(const char *file, struct score *s)
                pct(s->by_lang[i].slots_ok, s->by_lang[i].n),
                pct(s->by_lang[i].lang_ok, s->by_lang[i].lang_n));
     }
+}
+
+/* The most frequent intent confusions (counts only, never rows). */
+static void print_confusions(const struct score *s)
+{
+    int a, b, best, ba, bb, shown = 0, seen[32][32] = {{0}};
+
+    printf("#   most confused (expected -> got: rows):");
+    while (shown < 6) {
+        best = 0;
+        ba = bb = 0;
+        for (a = 0; a < s->nintents; a++) {
+            for (b = 0; b < s->nintents; b++) {
+                if (!seen[a][b] && s->confused[a][b] > best) {
+                    best = s->confused[a][b];
+                    ba = a;
+                    bb = b;
+                }
+            }
+        }
+        if (!best) {
+            break;
+        }
+        seen[ba][bb] = 1;
+        printf(" %s -> %s: %d;", s->intent_names[ba], s->intent_names[bb], best);
+        shown++;
+    }
+    printf("\n");
 }
 
 /* Runs a corpus file; returns false when it cannot be read. */
@@ -796,6 +831,7 @@ static void report_holdout(const char *name)
     }
     snprintf(title, sizeof title, "%s (not tuned on; never fails the test)", name);
     print_score(title, &s);
+    print_confusions(&s);
     score_release(&s);
 }
 
