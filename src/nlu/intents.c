@@ -41,6 +41,14 @@ void intents_free(struct intents *S)
     if (!S) {
         return;
     }
+    for (i = 0; i < S->nwords; i++) {
+        for (size_t j = 0; j < S->words[i].n; j++) {
+            free(S->words[i].phrases[j]);
+        }
+        free(S->words[i].phrases);
+        free(S->words[i].name);
+    }
+    free(S->words);
     for (i = 0; i < S->nintents; i++) {
         intent_release(&S->intents[i]);
     }
@@ -188,6 +196,16 @@ static int load_all(struct loader *L, const char *dir)
     int rc;
 
     rc = ix_load_dir(L, dir);
+    for (i = 0; !rc && i < 2; i++) {
+        const char *need = i ? "start" : "stop";
+
+        if (!intents_words(L->set, need)[0]) {
+            ix_lerr(L, dir, 0,
+                    "no `words %s:` list: clients must be able to %s automated messages "
+                    "(common.frag)",
+                    need, i ? "resume" : "stop");
+        }
+    }
     if (!rc) {
         rc = ix_builtin_halls(L);
     }
@@ -257,6 +275,18 @@ int intents_load(const char *dir, const struct nlu_env *env, struct intents **ou
     intents_free(L.set);
     loader_release(&L);
     return rc;
+}
+
+const char *const *intents_words(const struct intents *S, const char *name)
+{
+    static const char *const none[] = {NULL};
+
+    for (size_t i = 0; S && i < S->nwords; i++) {
+        if (strcmp(S->words[i].name, name) == 0 && S->words[i].phrases) {
+            return (const char *const *)S->words[i].phrases;
+        }
+    }
+    return none;
 }
 
 const struct intent_info *intents_list(const struct intents *S, size_t *n)

@@ -129,6 +129,14 @@ RB_MUST_CHECK int intents_match_explain(const struct intents *set, const char *t
                                         struct rb_datetime now, struct parse_result *out,
                                         struct buf *why);
 
+/*
+ * The `words NAME:` list of the set's files (whole-message phrases as
+ * written, for text_phrase_index: "stop", "start", "greeting", "ack",
+ * "more"), NULL-terminated; an empty list when there is none or set is
+ * NULL. Borrowed. Loading refuses a set without "stop" and "start".
+ */
+const char *const *intents_words(const struct intents *set, const char *name);
+
 /* The intents of the set, in file name order: *n of them, borrowed. */
 const struct intent_info *intents_list(const struct intents *set, size_t *n);
 /* The intent called name, NULL if none; borrowed. */

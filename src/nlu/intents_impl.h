@@ -132,6 +132,13 @@ struct hall_key {
     char *name;
 };
 
+/* A `words NAME:` list of whole-message phrases, as written; NULL-terminated. */
+struct wordlist {
+    char *name;
+    char **phrases;
+    size_t n, cap; /* phrases[n] is NULL */
+};
+
 struct intents {
     struct intent *intents;
     size_t nintents, capintents;
@@ -163,6 +170,8 @@ struct intents {
     size_t nfuzzy, nfuzzy_cap;
     struct classifier *model; /* learned from the examples; NULL with fewer than 2 intents */
     size_t nexamples;         /* sentences it learned from */
+    struct wordlist *words;   /* `words NAME:` lists (STOP, START, greetings ...) */
+    size_t nwords, capwords;
     struct memo *memo;        /* the examples themselves, by ix_model_text, sorted */
     size_t nmemo;
 };

@@ -192,6 +192,61 @@ static int add_drop(struct loader *L, struct str phrase, const char *file, int l
     return rc;
 }
 
+/* One phrase of a `words NAME:` list; `""` is the empty message (an emoji alone). */
+static int add_word(struct loader *L, struct str phrase, const char *file, int line, void *arg)
+{
+    struct wordlist *w = arg;
+    char *p;
+
+    (void)L;
+    (void)file;
+    (void)line;
+    if (ix_grow(&w->phrases, &w->cap, w->n + 1, sizeof *w->phrases)) {
+        return RB_ENOMEM;
+    }
+    p = str_eqs(phrase, "\"\"") ? ix_dupn("", 0) : ix_dupn(phrase.p, phrase.len);
+    if (!p) {
+        return RB_ENOMEM;
+    }
+    w->phrases[w->n++] = p;
+    w->phrases[w->n] = NULL;
+    return RB_OK;
+}
+
+/* "words NAME: a | b | c": a list of whole-message phrases for the C code
+ * that reads them (intents_words); more lines of one name add to it. */
+static int parse_words(struct loader *L, struct str name, struct str val, const char *file,
+                       int line)
+{
+    struct intents *S = L->set;
+    struct wordlist *w = NULL;
+    size_t i;
+
+    name = ix_trim(name);
+    if (!name.len) {
+        ix_lerr(L, file, line, "words: a list needs a name (\"words stop: ...\")");
+        return RB_OK;
+    }
+    for (i = 0; i < S->nwords && !w; i++) {
+        if (strlen(S->words[i].name) == name.len && !memcmp(S->words[i].name, name.p, name.len)) {
+            w = &S->words[i];
+        }
+    }
+    if (!w) {
+        if (ix_grow(&S->words, &S->capwords, S->nwords, sizeof *S->words)) {
+            return RB_ENOMEM;
+        }
+        w = &S->words[S->nwords];
+        memset(w, 0, sizeof *w);
+        w->name = ix_dupn(name.p, name.len);
+        if (!w->name) {
+            return RB_ENOMEM;
+        }
+        S->nwords++;
+    }
+    return each_alt(L, val, file, line, add_word, w);
+}
+
 /* "{name} = body" */
 static int parse_fragment(struct loader *L, struct str line_s, const char *file, int line)
 {
@@ -488,6 +543,9 @@ static int parse_keyed(struct loader *L, struct file_state *F, struct str key, s
 
     if (str_starts_with(key, "synonym ")) {
         return parse_synonym(L, str_make(key.p + 8, key.len - 8), val, F->file, line);
+    }
+    if (str_starts_with(key, "words ")) {
+        return parse_words(L, str_make(key.p + 6, key.len - 6), val, F->file, line);
     }
     if (str_eqs(key, "drop-from-names")) {
         return each_alt(L, val, F->file, line, add_drop, NULL);

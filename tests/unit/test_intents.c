@@ -147,6 +147,44 @@ TEST(load_reports_every_error_with_file_and_line)
     buf_release(&err);
 }
 
+/* The opt-out words live in intents/ (words.frag), and a set without them
+ * is refused: clients must always be able to stop automated messages. */
+TEST(words_lists_are_read_and_stop_start_required)
+{
+    const char *const *w;
+    struct buf err;
+    struct intents *set = NULL;
+    FILE *f;
+    char dir[] = "/tmp/rabta-words-XXXXXX";
+    char path[128];
+
+    if (rules) {
+        w = intents_words(rules, "stop");
+        CHECK(w[0] != NULL && text_phrase_index("STOP!", 5, w) >= 0);
+        CHECK(text_phrase_index("band karo", 9, intents_words(rules, "stop")) >= 0);
+        CHECK(text_phrase_index("Start", 5, intents_words(rules, "start")) >= 0);
+        CHECK(text_phrase_index("aur dikhao", 10, intents_words(rules, "more")) >= 0);
+        CHECK(text_phrase_index("\U0001F44D", 4, intents_words(rules, "ack")) >= 0);
+        CHECK(intents_words(rules, "no such list")[0] == NULL);
+    }
+    buf_init(&err, 0);
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/help.intent", dir);
+    f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs("intent: help\nroles: everyone\nslots:\npattern: help\nwords start: start\n", f);
+        fclose(f);
+    }
+    CHECK_INT(intents_load(dir, NULL, &set, &err), RB_EPARSE);
+    CHECK(set == NULL);
+    CHECK(strstr(err.p ? err.p : "", "no `words stop:` list") != NULL);
+    CHECK(strstr(err.p ? err.p : "", "no `words start:` list") == NULL);
+    unlink(path);
+    rmdir(dir);
+    buf_release(&err);
+}
+
 /* Parses text at now; returns the compact JSON line (static buffer). */
 static const char *parse(const char *text, const char *now)
 {
@@ -840,6 +878,7 @@ int main(void)
     RUN(loads_config_and_intents);
     RUN(every_example_parses_to_its_intent);
     RUN(load_reports_every_error_with_file_and_line);
+    RUN(words_lists_are_read_and_stop_start_required);
     RUN(smoke_cases);
     RUN(json_output_is_compact_utf8_in_order);
     RUN(slot_values_are_checked_for_canonical_form);
