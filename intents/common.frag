@@ -53,7 +53,7 @@
 {dunit} = days|day|din|dino|dinon|weeks|week|hafte|hafta|haftay|hafty|دن|ہفتے|ہفتہ
 {reldelay} = (?:after|in|within) {dcount} {dunit}|{dcount} {dunit} (?:later|from now|(?:(?:ke|k|kay|کے) )?(?:baad|bad|bd|بعد)|after)
 # a day or a range of days
-{date} = (?<![\w/.-])(?:{reldelay}|(?:next|agle|aglay|agla|اگلے) (?:week|hafte|ہفتے) {weekday}|{weekday} (?:next|agle) (?:week|hafte)|{dm}|{relday}|(?:(?:agle|agli|agla|aglay|agly|next|coming|is|iss|this|اگلے|اگلی|اس) )?{weekday}|(?:hafte|hafta|ہفتے|ہفتہ)(?= (?:ko|کو|wale din|ki|کی|ke|کے))|saturday|{thisnext} {weekword}|{thisnext} {monthword})(?![\w/])
+{date} = (?<![\w/.-])(?:{reldelay}|(?:next|agle|aglay|agla|اگلے) (?:week|hafte|ہفتے) {weekday}|{weekday} (?:next|agle) (?:week|hafte)|{dm}|{relday}|(?:(?:agle|agli|agla|aglay|agly|next|coming|is|iss|this|اگلے|اگلی|اس) )?{weekday}|(?:hafte|hafta|ہفتے|ہفتہ)(?= (?:ko|کو|wale din|ki|کی|ke|کے))|saturday|{thisnext} {weekword}|(?:is|iss|agle|next|this|اس|اگلے) {monthword} (?:ki|ko|ke|کی|کو|کے) \d{1,2}(?:st|nd|rd|th)?(?! ?(?:{guestword}|{mult})(?!\w))|{thisnext} {monthword})(?![\w/])
 
 # ---------------------------------------------------------------- times
 {daypart} = subah|subha|sobah|savere|morning|dopahar|dopehar|dupehar|dopher|afternoon|sehpehar|sham|shaam|evening|raat|rat|night|tonight|صبح|دوپہر|سہ پہر|شام|رات

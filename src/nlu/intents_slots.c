@@ -351,12 +351,54 @@ static int conv_month(struct xctx *X, const char *slot, struct str c)
     return rc;
 }
 
+/*
+ * A day of a month named relatively ("is mahine ki 20", "agle mahine ko
+ * 5th"): the month read as a range, then that day of it.
+ */
+static int conv_month_day(struct xctx *X, const char *slot, struct str c)
+{
+    struct rb_date from, to, d;
+    struct str head, num;
+    int64_t day;
+    size_t i, n;
+    bool range;
+
+    c = str_trim(c);
+    for (i = c.len; i > 0 && c.p[i - 1] != ' '; i--) {
+    }
+    if (i == 0) {
+        return RB_EPARSE;
+    }
+    num = str_make(c.p + i, c.len - i);
+    for (n = 0; n < num.len && num.p[n] >= '0' && num.p[n] <= '9'; n++) {
+    }
+    if (n == 0 || str_to_i64(str_make(num.p, n), 1, 31, &day) != RB_OK) {
+        return RB_EPARSE;
+    }
+    head = str_trim(str_make(c.p, i));
+    for (i = head.len; i > 0 && head.p[i - 1] != ' '; i--) {
+    }
+    head = str_trim(str_make(head.p, i)); /* without "ki", "ko", "ke" */
+    if (!head.len || parse_date(X, head, &from, &to, &range) != RB_OK || !range) {
+        return RB_EPARSE;
+    }
+    d = to;
+    d.d = (int)day;
+    if (!date_valid(d)) {
+        return RB_EPARSE;
+    }
+    return put_date(X, strcmp(slot, "date_to") == 0 ? "date_to" : "date", d);
+}
+
 static int conv_date(struct xctx *X, const char *slot, size_t s, size_t e)
 {
     struct rb_date from, to;
     bool range;
     int rc;
 
+    if (conv_month_day(X, slot, key_slice(X, s, e)) == RB_OK) {
+        return RB_OK;
+    }
     if (parse_date(X, key_slice(X, s, e), &from, &to, &range) != RB_OK) {
         if (conv_month(X, slot, key_slice(X, s, e)) == RB_OK) {
             return RB_OK;
