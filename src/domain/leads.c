@@ -18,6 +18,7 @@
 #include "domain/money.h"
 #include "nlu/catalog.h"
 #include "nlu/extract.h"
+#include "nlu/intents.h"
 #include "nlu/values.h"
 #include "store/contacts.h"
 #include "store/outbox.h"
@@ -540,21 +541,17 @@ out:
 
 /* ---- opt-outs ---- */
 
-/* Whole messages that stop or resume automated messages (text_phrase_index). */
-static const char *const stop_words[] = {"stop", "band karo", "bund karo", "band karen",
-                                         "band karein", "unsubscribe", "بند کرو", "بند کریں",
-                                         NULL};
-static const char *const start_words[] = {"start", "shuru karo", "dobara shuru karo",
-                                          "subscribe", "شروع کرو", "شروع کریں", NULL};
-
-/* 1 for STOP, -1 for START, 0 otherwise (the whole message, any case or punctuation). */
-static int opt_keyword(const char *text)
+/* 1 for STOP, -1 for START, 0 otherwise: the whole message, any case or
+ * punctuation, is one of the `words stop:` / `words start:` phrases of
+ * intents/ (words.frag). */
+static int opt_keyword(const struct wctx *x, const char *text)
 {
+    const struct intents *set = x->snap->intents;
     size_t len = text ? strlen(text) : 0;
 
-    return text_phrase_index(text, len, stop_words) >= 0    ? 1
-           : text_phrase_index(text, len, start_words) >= 0 ? -1
-                                                            : 0;
+    return text_phrase_index(text, len, intents_words(set, "stop")) >= 0    ? 1
+           : text_phrase_index(text, len, intents_words(set, "start")) >= 0 ? -1
+                                                                            : 0;
 }
 
 static int opt_change(struct wctx *x, const struct lead_row *l, int verdict)
@@ -679,7 +676,7 @@ int domain_client_message(struct wctx *x, const struct wa_message *m, int64_t co
     if (rc) {
         goto out;
     }
-    verdict = opt_keyword(m->text);
+    verdict = opt_keyword(x, m->text);
     if (verdict) {
         rc = opt_change(x, &l, verdict);
     }

@@ -103,6 +103,19 @@ void parser_trace_init(struct parser_trace *t);
 void parser_trace_release(struct parser_trace *t);
 
 /*
+ * A staff message parsed before its event's transaction opened, so that no
+ * transaction (and no row lock) is held while Gemini thinks: the worker
+ * fills it, the staff handler takes pr and t instead of parsing again.
+ */
+struct preparsed {
+    char *text; /* the message parsed */
+    struct parse_result pr;
+    struct parser_trace t;
+    int rc;
+    bool done; /* pr and t hold an answer not yet taken */
+};
+
+/*
  * Parses text (len bytes as received) read at local time now. Fills *out
  * (parse_result_init'ed by the caller; released first) with the answer to
  * use: Gemini's (engine "gemini") or the rules' (engine "rules", with

@@ -124,8 +124,18 @@ static void phone_e164(const char *digits, char out[24])
  * (no contact; its wa_id as written) and the event fails with the reason. */
 static int unknown_sender(struct wctx *x, const struct wa_message *m)
 {
-    struct message_in in = {x->venue_id, 0, 0, x->event_id, "client", m->wamid, m->type,
-                            m->text, m->media_id, m->media_mime, m->context_id, m->timestamp,
+    struct message_in in = {x->venue_id,
+                            0,
+                            0,
+                            x->event_id,
+                            "client",
+                            m->wamid,
+                            m->type,
+                            m->text,
+                            m->media_id,
+                            m->media_mime,
+                            m->context_id,
+                            m->timestamp,
                             m->from ? m->from : ""};
     int64_t msg = 0;
     int rc = store_message_in(x->db, &in, &msg);
@@ -181,9 +191,10 @@ static int process_message(struct wctx *x, const json_t *payload)
     if (rc) {
         return rc;
     }
-    struct message_in in = {x->venue_id, contact, staff, x->event_id, staff ? "staff" : "client",
-                            m.wamid, m.type, m.text, m.media_id, m.media_mime, m.context_id,
-                            m.timestamp};
+    struct message_in in = {
+        x->venue_id,  contact,    staff,  x->event_id, staff ? "staff" : "client",
+        m.wamid,      m.type,     m.text, m.media_id,  m.media_mime,
+        m.context_id, m.timestamp};
     rc = store_message_in(x->db, &in, &msg);
     if (rc == RB_ECONFLICT) {
         return RB_OK; /* already logged and handled */
@@ -252,11 +263,12 @@ static void event_failed(struct worker *w, const struct event_claim *e, int rc)
     }
 }
 
-/* Processes claimed event e in the open transaction (no commit). */
-/* One event's work inside the caller's transaction. When no retry can help
- * (x.failed set), what could be kept is kept and the event is marked failed
- * in the same transaction: *settled is then true and it is not "done". */
-static int event_body(struct worker *w, const struct event_claim *e, bool *settled)
+/* One event's work inside the caller's transaction, with the staff text
+ * already parsed when pre is not NULL. When no retry can help (x.failed
+ * set), what could be kept is kept and the event is marked failed in the
+ * same transaction: *settled is then true and it is not "done". */
+static int event_body(struct worker *w, const struct event_claim *e, struct preparsed *pre,
+                      bool *settled)
 {
     struct wctx x;
     json_t *payload;
@@ -265,6 +277,7 @@ static int event_body(struct worker *w, const struct event_claim *e, bool *settl
     *settled = false;
     ctx_begin(w, &x, e->venue_id);
     x.event_id = e->id;
+    x.pre = pre && pre->done ? pre : NULL;
     payload = json_loads(e->payload, 0, NULL);
     rc = payload ? process_event(&x, e->kind, payload) : RB_OK;
     if (!rc && x.failed[0]) {
@@ -278,12 +291,104 @@ static int event_body(struct worker *w, const struct event_claim *e, bool *settl
     return rc;
 }
 
-/* Event id alone in one transaction: the way back after a batch failed, so
- * that only the event at fault is retried. RB_ENOTFOUND when it is no longer
- * pending (another worker took it). */
+/*
+ * Whether the event is a text from an active staff member, not an answer to
+ * a question the bot asked, that may be sent to Gemini: such a message is
+ * parsed before its transaction opens (run_event). Replies to clients (#N,
+ * a quoted relay) are not parsed. Reads in the claiming transaction.
+ */
+static int wants_preparse(struct wctx *x, const char *kind, const json_t *payload,
+                          struct wa_message *m, bool *yes)
+{
+    const char *key = x->app->env.gemini_key;
+    int64_t staff = 0;
+    char phone[24];
+    bool pending = true;
+    int rc;
+
+    *yes = false;
+    if (!key || !key[0] || strcmp(kind, "message") != 0 || inbound_message(payload, m) ||
+        !m->text || !m->text[0] || m->text[0] == '#' || m->context_id || strlen(m->text) > 4096) {
+        return RB_OK;
+    }
+    phone_e164(m->from, phone);
+    if (!phone[0]) {
+        return RB_OK;
+    }
+    rc = store_staff_by_phone(x->db, x->venue_id, phone, &staff);
+    if (rc == RB_ENOTFOUND) {
+        return RB_OK;
+    }
+    rc = rc ? rc : domain_staff_pending(x, staff, &pending);
+    *yes = !rc && !pending;
+    return rc;
+}
+
+/*
+ * For a staff text (wants_preparse): leases the claimed event, commits, and
+ * parses with no transaction open (Gemini may take seconds); then opens a
+ * new transaction and takes the event back. RB_ENOTFOUND when another
+ * worker has it by then (the lease ran out).
+ */
+static int preparse(struct worker *w, struct wctx *x, const struct event_claim *e,
+                    const struct wa_message *m, struct preparsed *pre)
+{
+    int lease = 4 * x->snap->config->gemini_timeout_ms + 10000;
+    int rc = store_event_lease(w->db, e->id, lease);
+
+    rc = rc ? rc : db_commit(w->db);
+    if (rc) {
+        return rc;
+    }
+    pre->text = rb_strdup(m->text);
+    pre->rc =
+        pre->text ? domain_staff_parse(x, pre->text, PARSER_AUTO, &pre->pr, &pre->t) : RB_ENOMEM;
+    pre->done = true;
+    x->pre = pre;
+    rc = db_begin(w->db);
+    if (!rc) {
+        rc = store_event_retake(w->db, e->id);
+    }
+    return rc;
+}
+
+/* Whether claimed event e is a staff text to parse before its transaction
+ * (wants_preparse): such events leave a batch and run alone (run_event_id). */
+static bool event_wants_preparse(struct worker *w, const struct event_claim *e)
+{
+    struct wa_message m;
+    struct wctx x;
+    json_t *payload;
+    bool yes = false;
+
+    if (!w->ws->app->env.gemini_key || !w->ws->app->env.gemini_key[0]) {
+        return false;
+    }
+    ctx_begin(w, &x, e->venue_id);
+    payload = json_loads(e->payload, 0, NULL);
+    if (payload && wants_preparse(&x, e->kind, payload, &m, &yes)) {
+        yes = false;
+    }
+    ctx_end(&x);
+    json_decref(payload);
+    return yes;
+}
+
+/*
+ * Event id alone in one transaction: the way back after a batch failed, so
+ * that only the event at fault is retried, and the way of a staff text that
+ * may go to Gemini: it is parsed first with no transaction open (preparse),
+ * then handled in a transaction of its own. RB_ENOTFOUND when it is no
+ * longer pending (another worker took it).
+ */
 static int run_event_id(struct worker *w, int64_t id)
 {
     struct event_claim e = {0};
+    struct preparsed pre;
+    struct wa_message m;
+    struct wctx x;
+    json_t *payload = NULL;
+    bool ask = false, settled = false;
     int rc = db_begin(w->db);
 
     if (rc) {
@@ -294,8 +399,24 @@ static int run_event_id(struct worker *w, int64_t id)
         db_rollback(w->db);
         return rc;
     }
-    bool settled;
-    rc = event_body(w, &e, &settled);
+    memset(&pre, 0, sizeof pre);
+    parse_result_init(&pre.pr);
+    parser_trace_init(&pre.t);
+    ctx_begin(w, &x, e.venue_id);
+    x.event_id = e.id;
+    payload = json_loads(e.payload, 0, NULL);
+    rc = payload ? wants_preparse(&x, e.kind, payload, &m, &ask) : RB_OK;
+    if (!rc && ask) {
+        rc = preparse(w, &x, &e, &m, &pre);
+        if (rc == RB_ENOTFOUND) {
+            db_rollback(w->db); /* another worker has it now */
+            ctx_end(&x);
+            rc = RB_OK;
+            goto out;
+        }
+    }
+    ctx_end(&x);
+    rc = rc ? rc : event_body(w, &e, &pre, &settled);
     rc = rc || settled ? rc : store_events_done(w->db, &e.id, 1);
     rc = rc ? rc : db_commit(w->db);
     if (rc) {
@@ -303,6 +424,11 @@ static int run_event_id(struct worker *w, int64_t id)
     } else {
         APP_COUNT(w->ws->app, events_processed);
     }
+out:
+    free(pre.text);
+    parse_result_release(&pre.pr);
+    parser_trace_release(&pre.t);
+    json_decref(payload);
     event_claim_release(&e);
     return rc;
 }
@@ -335,10 +461,15 @@ static int run_events(struct worker *w)
         }
         return rc;
     }
-    size_t ndone = 0;
+    size_t ndone = 0, nlater = 0;
+    int64_t later[EVENT_BATCH];
     for (i = 0; i < n && !rc; i++) {
         bool settled;
-        rc = event_body(w, &e[i], &settled);
+        if (event_wants_preparse(w, &e[i])) {
+            later[nlater++] = e[i].id; /* parsed with no transaction open, below */
+            continue;
+        }
+        rc = event_body(w, &e[i], NULL, &settled);
         if (!settled) {
             ids[ndone++] = e[i].id;
         }
@@ -357,7 +488,12 @@ static int run_events(struct worker *w)
             }
         }
     } else {
-        APP_COUNT_N(w->ws->app, events_processed, n);
+        APP_COUNT_N(w->ws->app, events_processed, n - nlater);
+        for (i = 0; i < nlater; i++) {
+            if (run_event_id(w, later[i]) == RB_ESTORE && !ensure_db(w)) {
+                break; /* store down: the rest stay pending */
+            }
+        }
     }
     for (i = 0; i < n; i++) {
         event_claim_release(&e[i]);

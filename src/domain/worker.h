@@ -19,6 +19,7 @@
 
 #include "context/app.h"
 #include "domain/inbound.h"
+#include "domain/parser.h"
 #include "store/db.h"
 
 struct http_client;
@@ -40,6 +41,7 @@ struct wctx {
     void *outside;
     void (*outside_free)(void *outside);
     char job_error[512];       /* set by a job that failed for good (domain_job) */
+    struct preparsed *pre;     /* a staff message parsed before the transaction, or NULL */
 };
 
 /* Hooks implemented by the domain (domain/leads.c, handlers/); each runs
@@ -53,6 +55,17 @@ int domain_client_message(struct wctx *x, const struct wa_message *m, int64_t co
 /* A registered staff member wrote (message logged as message_id). */
 int domain_staff_message(struct wctx *x, const struct wa_message *m, int64_t staff_id,
                          int64_t message_id);
+/*
+ * Parses a staff message (the rules and the model, Gemini when the engine
+ * allows and they are unsure, at most workers - 1 waiting on Gemini at once)
+ * without touching the database: the worker calls it before the event's
+ * transaction opens. Fills pr and t (parser_trace_release it).
+ */
+int domain_staff_parse(struct wctx *x, const char *text, enum parser_engine engine,
+                       struct parse_result *pr, struct parser_trace *t);
+/* Whether the bot waits for staff_id's answer to a question (then the
+ * message is read by the rules alone). */
+int domain_staff_pending(struct wctx *x, int64_t staff_id, bool *pending);
 /* A Lead Ads leadgen event (payload of inbound.h). */
 int domain_leadgen(struct wctx *x, const json_t *payload);
 /* A WhatsApp account_update change ({"account_update": value}): kept, logged,

@@ -17,8 +17,10 @@
 
 struct classifier {
     int nclasses;
-    float *w; /* CLF_BUCKETS x nclasses */
-    float *b; /* nclasses */
+    float *w;     /* CLF_BUCKETS x nclasses while training, then freed */
+    int8_t *q;    /* the trained weights in 8 bits: w = q * scale[class] */
+    float *scale; /* nclasses */
+    float *b;     /* nclasses */
 };
 
 /* ---- features ---- */
@@ -107,7 +109,7 @@ static size_t cp_len(unsigned char c)
     return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
 }
 
-/* Character 2- to 4-grams of "<word>" (code points). */
+/* Character 3- and 4-grams of "<word>" (code points). */
 static void char_grams(struct feats *F, const char *w, size_t n)
 {
     char buf[WORD_MAX + 2];
@@ -121,7 +123,7 @@ static void char_grams(struct feats *F, const char *w, size_t n)
         off[ncp++] = i;
     }
     off[ncp] = len;
-    for (g = 2; g <= 4; g++) {
+    for (g = 3; g <= 4; g++) {
         for (i = 0; i + g <= ncp; i++) {
             add(F, (char)('0' + g), buf + off[i], off[i + g] - off[i], NULL, 0);
         }
@@ -164,9 +166,29 @@ static void features(const char *key, size_t len, struct feats *F)
 
 /* ---- the model ---- */
 
+/* Softmax of out[0 .. nclasses-1], in place. */
+static void softmax(const struct classifier *c, float *out)
+{
+    float max, sum = 0.0f;
+    int k;
+
+    max = out[0];
+    for (k = 1; k < c->nclasses; k++) {
+        max = out[k] > max ? out[k] : max;
+    }
+    for (k = 0; k < c->nclasses; k++) {
+        out[k] = expf(out[k] - max);
+        sum += out[k];
+    }
+    for (k = 0; k < c->nclasses; k++) {
+        out[k] /= sum;
+    }
+}
+
+/* The class probabilities of F while training (float weights). */
 static void scores(const struct classifier *c, const struct feats *F, float *out)
 {
-    float x = F->n ? 1.0f / sqrtf((float)F->n) : 0.0f, max, sum = 0.0f;
+    float x = F->n ? 1.0f / sqrtf((float)F->n) : 0.0f;
     int k;
 
     for (k = 0; k < c->nclasses; k++) {
@@ -179,17 +201,53 @@ static void scores(const struct classifier *c, const struct feats *F, float *out
             out[k] += row[k] * x;
         }
     }
-    max = out[0];
-    for (k = 1; k < c->nclasses; k++) {
-        max = out[k] > max ? out[k] : max;
+    softmax(c, out);
+}
+
+/* The same with the 8-bit weights: a quarter of the memory to walk. */
+static void scores_q(const struct classifier *c, const struct feats *F, float *out)
+{
+    float x = F->n ? 1.0f / sqrtf((float)F->n) : 0.0f;
+    int32_t acc[64] = {0};
+    int k;
+
+    for (size_t i = 0; i < F->n; i++) {
+        const int8_t *row = c->q + (size_t)F->f[i] * (size_t)c->nclasses;
+
+        for (k = 0; k < c->nclasses; k++) {
+            acc[k] += row[k];
+        }
     }
     for (k = 0; k < c->nclasses; k++) {
-        out[k] = expf(out[k] - max);
-        sum += out[k];
+        out[k] = c->b[k] + (float)acc[k] * c->scale[k] * x;
+    }
+    softmax(c, out);
+}
+
+/* Weights to 8 bits, one scale per class; frees the float weights. */
+static int quantize(struct classifier *c)
+{
+    size_t i, n = (size_t)CLF_BUCKETS * (size_t)c->nclasses;
+    int k;
+
+    c->q = malloc(n);
+    c->scale = calloc((size_t)c->nclasses, sizeof *c->scale);
+    if (!c->q || !c->scale) {
+        return RB_ENOMEM;
+    }
+    for (i = 0; i < n; i++) {
+        k = (int)(i % (size_t)c->nclasses);
+        c->scale[k] = fabsf(c->w[i]) > c->scale[k] ? fabsf(c->w[i]) : c->scale[k];
     }
     for (k = 0; k < c->nclasses; k++) {
-        out[k] /= sum;
+        c->scale[k] = c->scale[k] > 0.0f ? c->scale[k] / 127.0f : 1.0f;
     }
+    for (i = 0; i < n; i++) {
+        c->q[i] = (int8_t)lrintf(c->w[i] / c->scale[i % (size_t)c->nclasses]);
+    }
+    free(c->w);
+    c->w = NULL;
+    return RB_OK;
 }
 
 int classifier_train(const struct clf_sample *samples, size_t n, int nclasses,
@@ -273,6 +331,10 @@ int classifier_train(const struct clf_sample *samples, size_t n, int nclasses,
     free(all);
     free(off);
     free(order);
+    if (quantize(c)) {
+        classifier_free(c);
+        return RB_ENOMEM;
+    }
     *out = c;
     return RB_OK;
 nomem:
@@ -290,6 +352,8 @@ void classifier_free(struct classifier *c)
         return;
     }
     free(c->w);
+    free(c->q);
+    free(c->scale);
     free(c->b);
     free(c);
 }
@@ -300,7 +364,7 @@ int classifier_predict(const struct classifier *c, const char *key, size_t len, 
     int k, best = 0;
 
     features(key, len, &F);
-    scores(c, &F, probs);
+    scores_q(c, &F, probs);
     for (k = 1; k < c->nclasses; k++) {
         best = probs[k] > probs[best] ? k : best;
     }

@@ -44,6 +44,18 @@
  * confident "unknown" to chit-chat).
  * Names (name, staff, a lead by name) and free text come from the original
  * message as written, without honorifics (bhai, sahab, sb, ji, Mr ...).
+ *
+ * Behind the patterns, a classifier (nlu/classify.h) trained while loading
+ * on every `example:` line and every row of the .tsv files of intents/examples has its
+ * say (intents_model.c, apply_model in intents_match.c): when no pattern
+ * matches, its intent is the answer from 0.5 sure, with slots read by slot
+ * finders ({find_SLOT} or {SLOT} anywhere in the message); when it is 0.9
+ * sure of another intent than a pattern without a `confidence:`, it wins;
+ * when it merely disagrees, the pattern's answer is at most 0.7 sure; a
+ * message that is an example word for word gets that example's intent.
+ * The engine's code: intents.c (the set, rabta check), intents_key.c,
+ * intents_load.c, intents_compile.c, intents_slots.c, intents_match.c,
+ * intents_model.c, sharing intents_impl.h.
  */
 #ifndef RB_NLU_INTENTS_H
 #define RB_NLU_INTENTS_H
@@ -128,6 +140,14 @@ RB_MUST_CHECK int intents_match(const struct intents *set, const char *text, siz
 RB_MUST_CHECK int intents_match_explain(const struct intents *set, const char *text, size_t len,
                                         struct rb_datetime now, struct parse_result *out,
                                         struct buf *why);
+
+/*
+ * The `words NAME:` list of the set's files (whole-message phrases as
+ * written, for text_phrase_index: "stop", "start", "greeting", "ack",
+ * "more"), NULL-terminated; an empty list when there is none or set is
+ * NULL. Borrowed. Loading refuses a set without "stop" and "start".
+ */
+const char *const *intents_words(const struct intents *set, const char *name);
 
 /* The intents of the set, in file name order: *n of them, borrowed. */
 const struct intent_info *intents_list(const struct intents *set, size_t *n);

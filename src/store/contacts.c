@@ -28,9 +28,8 @@ static const char sql_update[] =
     "   GREATEST(last_inbound_at, to_timestamp($5::bigint)) ELSE last_inbound_at END"
     " WHERE id = $1";
 
-static const char sql_staff[] =
-    "SELECT id FROM staff WHERE venue_id = $1 AND active"
-    " AND (phone = $2 OR contact_id = $3) ORDER BY id LIMIT 1";
+static const char sql_staff[] = "SELECT id FROM staff WHERE venue_id = $1 AND active"
+                                " AND (phone = $2 OR contact_id = $3) ORDER BY id LIMIT 1";
 
 static const char sql_staff_link[] =
     "UPDATE staff SET contact_id = $2 WHERE id = $1 AND contact_id IS DISTINCT FROM $2";
@@ -106,6 +105,23 @@ int store_staff_by_contact(struct dbconn *c, int64_t venue, const char *phone, i
         const char *q[2] = {db_i64s(db_i64(r, 0, 0), ss), p[2]};
         *staff_id = db_i64(r, 0, 0);
         rc = db_exec(c, sql_staff_link, 2, q, NULL);
+    }
+    PQclear(r);
+    return rc;
+}
+
+int store_staff_by_phone(struct dbconn *c, int64_t venue, const char *phone, int64_t *staff_id)
+{
+    char vs[24];
+    const char *p[3] = {db_i64s(venue, vs), phone, NULL};
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_staff, 3, p, &r);
+
+    if (!rc && PQntuples(r) == 0) {
+        rc = RB_ENOTFOUND;
+    }
+    if (!rc) {
+        *staff_id = db_i64(r, 0, 0);
     }
     PQclear(r);
     return rc;

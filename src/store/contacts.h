@@ -23,6 +23,9 @@ RB_MUST_CHECK int store_contact_upsert(struct dbconn *c, int64_t venue, const ch
 /* The active staff member with this phone or contact; RB_ENOTFOUND if none. */
 RB_MUST_CHECK int store_staff_by_contact(struct dbconn *c, int64_t venue, const char *phone,
                                          int64_t contact_id, int64_t *staff_id);
+/* The active staff member with this phone, read only; RB_ENOTFOUND if none. */
+RB_MUST_CHECK int store_staff_by_phone(struct dbconn *c, int64_t venue, const char *phone,
+                                       int64_t *staff_id);
 
 /* One inbound message row; strings borrowed. */
 struct message_in {

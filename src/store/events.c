@@ -45,6 +45,13 @@ static const char sql_retry[] =
     " state = CASE WHEN $4::bool THEN 'failed' ELSE state END WHERE id = $1";
 
 /* Appends s as an element of a PostgreSQL array literal: quoted, \ and " escaped. */
+static const char sql_lease[] =
+    "UPDATE inbound_events SET next_attempt_at = now() + ($2::int * interval '1 millisecond')"
+    " WHERE id = $1";
+
+static const char sql_retake[] =
+    "SELECT id FROM inbound_events WHERE id = $1 AND state = 'pending' FOR UPDATE SKIP LOCKED";
+
 static int array_elem(struct buf *b, const char *s)
 {
     int rc;
@@ -210,4 +217,26 @@ int store_event_retry(struct dbconn *c, int64_t id, int delay_ms, const char *er
     const char *p[4] = {db_i64s(id, ids), db_i64s(delay_ms, ds), error, give_up ? "t" : "f"};
 
     return db_exec(c, sql_retry, 4, p, NULL);
+}
+
+int store_event_lease(struct dbconn *c, int64_t id, int lease_ms)
+{
+    char ids[24], ms[24];
+    const char *p[2] = {db_i64s(id, ids), db_i64s(lease_ms, ms)};
+
+    return db_exec(c, sql_lease, 2, p, NULL);
+}
+
+int store_event_retake(struct dbconn *c, int64_t id)
+{
+    char ids[24];
+    const char *p[1] = {db_i64s(id, ids)};
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_retake, 1, p, &r);
+
+    if (!rc && PQntuples(r) == 0) {
+        rc = RB_ENOTFOUND;
+    }
+    PQclear(r);
+    return rc;
 }

@@ -55,5 +55,15 @@ RB_MUST_CHECK int store_events_done(struct dbconn *c, const int64_t *ids, size_t
  * delay_ms, last_error; state failed when give_up. */
 RB_MUST_CHECK int store_event_retry(struct dbconn *c, int64_t id, int delay_ms, const char *error,
                                     int give_up);
+/*
+ * Inside the claiming transaction, before it commits: nobody claims the
+ * event again for lease_ms (its next try moves on, attempts unchanged), so
+ * the worker may think about it without a transaction open and take it back
+ * with store_event_retake.
+ */
+RB_MUST_CHECK int store_event_lease(struct dbconn *c, int64_t id, int lease_ms);
+/* Inside a new transaction: locks the leased event again. RB_ENOTFOUND when
+ * it is no longer pending or another worker holds it (its lease ran out). */
+RB_MUST_CHECK int store_event_retake(struct dbconn *c, int64_t id);
 
 #endif

@@ -19,7 +19,7 @@
 
 KEY=test-gemini-key
 BILAL=923331112233 # sales
-MSG='Ali wali party ne kuch kaha?' # a lead.status the rules cannot read (checked below)
+MSG='Ali ke haan se koi ishara mila?' # a lead.status neither the rules nor the model can read (checked below)
 NOW=2026-03-10T10:00
 
 start_pg
@@ -39,7 +39,7 @@ GEMINI_API_KEY= rabta_cli parse --now "$NOW" "$MSG"
     bail "the rules now read \"$MSG\" confidently; choose another message" "$(cat "$T/cli.out")"
 
 AVAIL='15 March available hai?' # the rules: availability.check, confident
-RULES_AVAIL='{"intent":"availability.check","slots":{"date":"2026-03-15"},"lang":"roman_ur","engine":"rules","confidence":0.9}'
+RULES_AVAIL='{"intent":"availability.check","slots":{"date":"2026-03-15"},"lang":"roman_ur","engine":"rules","confidence":0.95}'
 
 fake_reset
 gemini_reply '{"intent":"availability.check","slots":{"date":"2026-03-15","slot":"dinner"},"lang":"roman_ur","confidence":0.9}'

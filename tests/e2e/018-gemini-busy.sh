@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
 
-MSG='Ali wali party ne kuch kaha?' # a message the rules are unsure of (see 016-gemini.sh)
+MSG='Ali ke haan se koi ishara mila?' # a message the offline parser is unsure of (see 016-gemini.sh)
 
 start_pg
 start_fake

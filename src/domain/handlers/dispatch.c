@@ -88,10 +88,10 @@ static int refuse_role(struct hctx *h)
     buf_init(&b, 1024);
     buf_init(&r, 256);
     key_of("action_", h->intent, action, sizeof(action));
-    snprintf(hint, sizeof(hint), "hint_%s", role_name(h->me->role) ? role_name(h->me->role)
-                                                                  : "admin");
-    snprintf(role, sizeof(role), "role_%s", role_name(h->me->role) ? role_name(h->me->role)
-                                                                  : "admin");
+    snprintf(hint, sizeof(hint), "hint_%s",
+             role_name(h->me->role) ? role_name(h->me->role) : "admin");
+    snprintf(role, sizeof(role), "role_%s",
+             role_name(h->me->role) ? role_name(h->me->role) : "admin");
     rc = render(h->x, h->lang, action, NULL, &a);
     rc = rc ? rc : render(h->x, h->lang, hint, NULL, &b);
     rc = rc ? rc : render(h->x, h->lang, role, NULL, &r);
@@ -362,13 +362,8 @@ static void parse_count(struct wctx *x, int64_t staff_id, const struct parse_res
     }
 }
 
-/*
- * Parses a staff message into pr (domain/parser.h: the rules, then Gemini
- * when a key is set, engine is PARSER_AUTO and the rules are unsure), counts
- * it and logs it in ai_log. Only staff messages come here.
- */
-static int parse_text(struct wctx *x, int64_t staff_id, const char *text, enum parser_engine engine,
-                      struct parse_result *pr)
+int domain_staff_parse(struct wctx *x, const char *text, enum parser_engine engine,
+                       struct parse_result *pr, struct parser_trace *t)
 {
     const struct app_env *env = &x->app->env;
     struct parser p = {.cfg = x->snap->config,
@@ -379,12 +374,11 @@ static int parse_text(struct wctx *x, int64_t staff_id, const char *text, enum p
                        .model = env->gemini_model,
                        .http = x->http,
                        .engine = engine};
-    struct parser_trace t;
     int rc;
 
-    /* A Gemini call holds this worker (and its transaction) for up to
-     * gemini.timeout_ms: at most workers - 1 may wait on it at once, so one
-     * worker is always free for clients' messages and sends. */
+    /* A Gemini call holds this worker for up to gemini.timeout_ms: at most
+     * workers - 1 may wait on it at once, so one worker is always free for
+     * clients' messages and sends. */
     int cap = x->snap->config->workers > 1 ? x->snap->config->workers - 1 : 1;
     bool slot = engine != PARSER_RULES && env->gemini_key && env->gemini_key[0];
     bool busy = false;
@@ -394,8 +388,8 @@ static int parse_text(struct wctx *x, int64_t staff_id, const char *text, enum p
         busy = true;
         p.engine = PARSER_RULES;
     }
-    parser_trace_init(&t);
-    rc = parser_run(&p, text, strlen(text), clock_local(x->now_s), pr, &t);
+    parser_trace_init(t);
+    rc = parser_run(&p, text, strlen(text), clock_local(x->now_s), pr, t);
     if (slot) {
         __atomic_sub_fetch(&x->app->gemini_waiting, 1, __ATOMIC_ACQ_REL);
     }
@@ -403,6 +397,41 @@ static int parse_text(struct wctx *x, int64_t staff_id, const char *text, enum p
         free(pr->fallback);
         pr->fallback = rb_strdup("busy");
         rc = pr->fallback ? RB_OK : RB_ENOMEM;
+    }
+    return rc;
+}
+
+int domain_staff_pending(struct wctx *x, int64_t staff_id, bool *pending)
+{
+    struct convo cv;
+    int rc = convo_load(x, staff_id, &cv);
+
+    *pending = !rc && cv.pending;
+    convo_release(&cv);
+    return rc;
+}
+
+/*
+ * Parses a staff message into pr (domain_staff_parse), counts it and logs it
+ * in ai_log. Only staff messages come here. A message the worker parsed
+ * before the transaction opened (x->pre, engine auto) is not parsed again.
+ */
+static int parse_text(struct wctx *x, int64_t staff_id, const char *text, enum parser_engine engine,
+                      struct parse_result *pr)
+{
+    struct parser_trace t;
+    int rc;
+
+    if (x->pre && x->pre->done && engine == PARSER_AUTO && strcmp(x->pre->text, text) == 0) {
+        parse_result_release(pr);
+        *pr = x->pre->pr; /* taken: its strings move to pr */
+        parse_result_init(&x->pre->pr);
+        t = x->pre->t;
+        parser_trace_init(&x->pre->t);
+        x->pre->done = false;
+        rc = x->pre->rc;
+    } else {
+        rc = domain_staff_parse(x, text, engine, pr, &t);
     }
     if (!rc) {
         parse_count(x, staff_id, pr, &t);
@@ -453,8 +482,7 @@ static int staff_command(struct wctx *x, const struct staff_info *me, enum lang 
         }
     }
     if (!rc && !taken) {
-        rc = dispatch_run(x, me, lang, pr.intent, pr.slots, message_id, text, 0,
-                          cv->current_lead);
+        rc = dispatch_run(x, me, lang, pr.intent, pr.slots, message_id, text, 0, cv->current_lead);
     }
     parse_result_release(&pr);
     return rc;

@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "domain/handlers.h"
 #include "nlu/catalog.h"
+#include "nlu/intents.h"
 #include "nlu/text.h"
 
 static const char sql_link[] =
@@ -104,27 +105,20 @@ int h_help(struct hctx *h)
     return reply(h, key, NULL);
 }
 
-/* Chit-chat, matched on the whole message (text_phrase_index): a greeting
- * is greeted back with a hint; thanks and acknowledgements, and a message of
- * emoji alone ("👍", the empty phrase), need no answer (a bot that answers
- * "ok" is noise). */
-static const char *const greetings[] = {
-    "salam", "salaam", "slam", "aoa", "assalam o alaikum", "assalamualaikum", "asalam o alaikum",
-    "assalam alaikum", "asalamualaikum", "hi", "hello", "hey", "good morning", "gm",
-    "السلام علیکم", "سلام", NULL};
-static const char *const acknowledgements[] = {
-    "", "ok", "okay", "okk", "k", "theek hai", "thik hai", "ji", "jee", "g", "done", "noted",
-    "shukriya", "shukria", "thanks", "thank you", "thx", "ty", "jazakallah", "ٹھیک ہے", "جی",
-    "شکریہ", "اوکے", NULL};
-
-/* 1 for a greeting, 2 for an acknowledgement, 0 otherwise. */
-static int chitchat(const char *text)
+/* Chit-chat, matched on the whole message (text_phrase_index) against the
+ * `words greeting:` and `words ack:` lists of intents/ (words.frag): a
+ * greeting is greeted back with a hint; thanks and acknowledgements, and a
+ * message of emoji alone ("👍", the empty phrase), need no answer (a bot
+ * that answers "ok" is noise). 1 for a greeting, 2 for an acknowledgement,
+ * 0 otherwise. */
+static int chitchat(const struct wctx *x, const char *text)
 {
+    const struct intents *set = x->snap->intents;
     size_t len = text ? strlen(text) : 0;
 
-    return text_phrase_index(text, len, greetings) >= 0          ? 1
-           : text_phrase_index(text, len, acknowledgements) >= 0 ? 2
-                                                                 : 0;
+    return text_phrase_index(text, len, intents_words(set, "greeting")) >= 0 ? 1
+           : text_phrase_index(text, len, intents_words(set, "ack")) >= 0    ? 2
+                                                                             : 0;
 }
 
 int h_unknown(struct hctx *h)
@@ -135,7 +129,7 @@ int h_unknown(struct hctx *h)
     if (err || done) {
         return err;
     }
-    switch (chitchat(h->text)) {
+    switch (chitchat(h->x, h->text)) {
     case 1: {
         json_t *vars = json_pack("{s:s}", "name", h->me->name ? h->me->name : "");
         int rc = vars ? reply(h, "greeting_staff", vars) : RB_ENOMEM;

@@ -19,10 +19,6 @@
 #define MAX_TOKENS 64
 #define MAX_WINDOW 5
 
-/* Whole messages that ask for the next page of a list (normalized). */
-static const char *const more_words[] = {"more", "next", "aur", "aur dikhao", "aur dikhayen",
-                                         "mazeed", "agla", "agle", "اور", "اور دکھاؤ", "مزید",
-                                         NULL};
 
 /* Whole answers to a yes/no question (normalized). */
 static const char *const yes_words[] = {
@@ -388,8 +384,11 @@ int fill_missing(struct wctx *x, const json_t *missing, const char *text, json_t
 
 /* ---- resuming ---- */
 
-static bool is_more(const char *text)
+/* Whether text asks for the next page of a list: a whole message of the
+ * `words more:` list of intents/ (as normalized). */
+static bool is_more(const struct wctx *x, const char *text)
 {
+    const char *const *more_words = intents_words(x->snap->intents, "more");
     struct buf k, w;
     bool hit = false;
 
@@ -537,7 +536,7 @@ int resume_pending(struct wctx *x, const struct staff_info *me, enum lang lang,
                                                 id)));
         *taken = true;
         rc = run_pending(x, me, lang, cv, slots, text, message_id, 0);
-    } else if (strcmp(kind, "page") == 0 && is_more(text)) {
+    } else if (strcmp(kind, "page") == 0 && is_more(x, text)) {
         *taken = true;
         rc = run_pending(x, me, lang, cv, slots, text, message_id,
                          (int)json_integer_value(json_object_get(cv->pending, "offset")));
