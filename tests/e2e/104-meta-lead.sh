@@ -29,7 +29,7 @@ check_eq "the template's language is the configured one" \
     "$(fake_requests whatsapp | jq -rs '[.[] | select(.body.to == "+923001234567") | .body.template.language.code] | join(",")')" ur
 check_match "the assignee was told: number, name, date, guests and campaign" \
     "$(conv_sends 923331112233)" \
-    '^Naya lead assign hua: #1 Ayesha Khan, date: 15/03/2027, mehman: 300 / Phone: \+923001234567 / Meta campaign: Shadi Season 2027 - Lahore$'
+    '^Naya lead assign hua: #1 Ayesha Khan\. / Phone: \+923001234567, date: 15/03/2027, mehman: 300 / Meta campaign: Shadi Season 2027 - Lahore$'
 check_eq "greeting recorded with its latency" \
     "$(psql_q "SELECT greeted_at IS NOT NULL AND greeting_latency_ms >= 0 FROM leads")" t
 

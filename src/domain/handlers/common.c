@@ -12,6 +12,7 @@
 #include "core/str.h"
 #include "domain/handlers.h"
 #include "nlu/catalog.h"
+#include "nlu/namekey.h"
 #include "store/outbox.h"
 
 static const char sql_staff[] =
@@ -22,6 +23,8 @@ static const char sql_staff_find[] =
     "SELECT id, lower(name) = lower($2) FROM staff WHERE venue_id = $1 AND active"
     " AND (lower(name) = lower($2) OR lower(split_part(name, ' ', 1)) = lower($2))"
     " ORDER BY 2 DESC, id LIMIT 5";
+static const char sql_staff_all[] =
+    "SELECT id, name FROM staff WHERE venue_id = $1 AND active ORDER BY id";
 static const char sql_staff_role[] =
     "SELECT id FROM staff WHERE venue_id = $1 AND role = $2 AND active ORDER BY id";
 static const char sql_lead[] =
@@ -95,6 +98,28 @@ int staff_load(struct wctx *x, int64_t id, struct staff_info *out)
     return rc;
 }
 
+/* The one active staff member whose name (or first name) has name's key. */
+static int staff_find_by_key(struct wctx *x, const char *name, struct staff_info *out)
+{
+    char v[24];
+    const char *p[1] = {db_i64s(x->venue_id, v)};
+    PGresult *r = NULL;
+    int64_t id = 0;
+    int hits = 0, rc = db_exec(x->db, sql_staff_all, 1, p, &r);
+
+    for (int i = 0; !rc && i < PQntuples(r); i++) {
+        if (name_key_match(name, db_str(r, i, 1))) {
+            id = db_i64(r, i, 0);
+            hits++;
+        }
+    }
+    PQclear(r);
+    if (rc) {
+        return rc;
+    }
+    return hits == 0 ? RB_ENOTFOUND : hits > 1 ? RB_ECONFLICT : staff_load(x, id, out);
+}
+
 int staff_find(struct wctx *x, const char *name, struct staff_info *out)
 {
     char v[24];
@@ -111,7 +136,7 @@ int staff_find(struct wctx *x, const char *name, struct staff_info *out)
     }
     n = PQntuples(r);
     if (n == 0) {
-        rc = RB_ENOTFOUND;
+        rc = staff_find_by_key(x, name, out); /* "سارہ" is Sara (nlu/namekey.h) */
     } else if (n > 1 && !db_bool(r, 0, 1)) {
         rc = RB_ECONFLICT;
     } else {

@@ -23,7 +23,7 @@ static const char sql_list[] =
     " JOIN leads l ON l.id = f.lead_id WHERE f.venue_id = $1 AND f.done_at IS NULL"
     " AND ($2::bigint = 0 OR f.staff_id = $2 OR l.assigned_staff_id = $2)"
     " AND f.due_at >= to_timestamp($3) AND f.due_at < to_timestamp($4)"
-    " ORDER BY f.due_at DESC, f.id DESC LIMIT $5 OFFSET $6";
+    " ORDER BY f.due_at, f.id LIMIT $5 OFFSET $6"; /* soonest first */
 
 /* The due time from slots when (local date and time) or date. */
 static int due_of(struct hctx *h, int64_t *due)

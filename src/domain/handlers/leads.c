@@ -30,8 +30,13 @@ static const char sql_history[] =
     " UNION ALL SELECT a.action, a.at, a.detail->>'a', a.detail->>'b', NULL, s.name, a.id"
     "   FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id"
     "   WHERE a.lead_id = $1 AND a.action IN ('lead.assign', 'payment.record', 'payment.reverse')"
-    " UNION ALL SELECT m.direction, m.created_at, m.type, NULL, m.body, s.name, m.id"
+    " UNION ALL SELECT m.direction, m.created_at, m.type, NULL, m.body,"
+    "   COALESCE(s.name, rs.name), m.id"
     "   FROM messages m LEFT JOIN staff s ON s.id = m.staff_id"
+    /* a reply to the client is the salesperson's, not the venue's (client.reply audit) */
+    "   LEFT JOIN audit_log ra ON ra.lead_id = m.lead_id AND ra.action = 'client.reply'"
+    "   AND m.outbox_id IS NOT NULL AND ra.detail->>'outbox' = m.outbox_id::text"
+    "   LEFT JOIN staff rs ON rs.id = ra.staff_id"
     "   WHERE m.lead_id = $1 AND m.party = 'client'"
     " UNION ALL SELECT 'waiting', o.created_at, o.kind, NULL, o.body, NULL, o.id"
     "   FROM outbox o WHERE o.lead_id = $1 AND o.state = 'held' AND o.staff_id IS NULL) t"
@@ -289,10 +294,46 @@ out:
 
 /* ---- lead.history ---- */
 
+#define HIST_TEXT 150 /* bytes of a history line's text */
+
+/* s flattened to one line; past HIST_TEXT bytes cut at the last word
+ * boundary before it, with an ellipsis. */
+static void hist_text(const char *s, char *out, size_t max)
+{
+    char *line = malloc(HIST_TEXT * 4 + 8);
+    size_t n;
+
+    if (!line) {
+        flatten_line(s, out, max < HIST_TEXT ? max : HIST_TEXT);
+        return;
+    }
+    flatten_line(s, line, HIST_TEXT * 4 + 8);
+    n = strlen(line);
+    if (n > HIST_TEXT) {
+        size_t cut = HIST_TEXT;
+        while (cut > 0 && line[cut] != ' ') {
+            cut--;
+        }
+        if (cut < HIST_TEXT / 2) { /* one long word: cut at a character */
+            cut = HIST_TEXT;
+            while (cut > 0 && ((unsigned char)line[cut] & 0xC0) == 0x80) {
+                cut--;
+            }
+        }
+        while (cut > 0 && strchr(" ,.;:-", line[cut - 1])) {
+            cut--;
+        }
+        snprintf(out, max, "%.*s\u2026", (int)cut, line);
+    } else {
+        snprintf(out, max, "%s", line);
+    }
+    free(line);
+}
+
 static int history_row(struct hctx *h, const PGresult *r, int i, struct buf *body)
 {
     const char *kind = db_str(r, i, 0);
-    char when[24], text[160];
+    char when[24], text[HIST_TEXT + 8];
     struct buf from, to;
     json_t *vars;
     int rc;
@@ -302,8 +343,8 @@ static int history_row(struct hctx *h, const PGresult *r, int i, struct buf *bod
 
     fmt_when(db_i64(r, i, 1), when);
     /* a message without a body (media) shows its type */
-    flatten_line(db_str(r, i, 4) ? db_str(r, i, 4) : message ? db_str(r, i, 2) : "", text,
-                 sizeof(text));
+    hist_text(db_str(r, i, 4) ? db_str(r, i, 4) : message ? db_str(r, i, 2) : "", text,
+              sizeof(text));
     vars = json_pack("{s:s, s:s, s:s}", "when", when, "text", text, "staff", who);
     if (!vars) {
         return RB_ENOMEM;

@@ -79,6 +79,12 @@ int h_client_reply(struct hctx *h)
         goto out;
     }
     rc = rc ? rc : (h->message_id ? db_exec(h->x->db, sql_link, 3, p, NULL) : RB_OK);
+    if (!rc && outbox) {
+        /* the history credits the reply to its writer, not to the venue */
+        json_t *d = json_pack("{s:I}", "outbox", (json_int_t)outbox);
+        rc = d ? audit(h->x, h->me->id, "client.reply", h->lead->id, d) : RB_ENOMEM;
+        json_decref(d);
+    }
     rc = rc ? rc : lead_staff_contacted(h->x, h->lead, h->me->id);
     if (!rc && !open) {
         /* the sender holds the words and sends the follow-up template */

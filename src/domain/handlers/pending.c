@@ -466,18 +466,27 @@ static int run_pending(struct wctx *x, const struct staff_info *me, enum lang la
                              offset, cv->current_lead);
 }
 
+/* The question again, or, when the answer names a day its month does not
+ * have ("31 feb"), that reason (the question stays). */
 static int ask_again(struct wctx *x, const struct staff_info *me, enum lang lang,
-                     const json_t *pending)
+                     const json_t *pending, const char *text)
 {
     const char *key = json_string_value(json_object_get(pending, "ask"));
+    const json_t *missing = json_object_get(pending, "missing");
     struct hctx h;
+    bool done = false;
+    int rc = RB_OK;
 
     memset(&h, 0, sizeof(h));
     h.x = x;
     h.me = me;
     h.lang = lang;
     h.intent = "unknown";
-    return reply(&h, key ? key : "unknown", json_object_get(pending, "vars"));
+    h.text = text;
+    if (wants(missing, "date") || wants(missing, "when")) {
+        rc = reply_invalid_date(&h, &done);
+    }
+    return rc || done ? rc : reply(&h, key ? key : "unknown", json_object_get(pending, "vars"));
 }
 
 static int resume_slots(struct wctx *x, const struct staff_info *me, enum lang lang,
@@ -505,7 +514,7 @@ static int resume_slots(struct wctx *x, const struct staff_info *me, enum lang l
     }
     if (!command) {
         *taken = true;
-        return ask_again(x, me, lang, cv->pending);
+        return ask_again(x, me, lang, cv->pending, text);
     }
     return RB_OK;
 }

@@ -30,10 +30,7 @@ bool text_negative_amount(const char *text)
                    s[i - 1] != ':' && s[i - 1] != '(')) {
             continue;
         }
-        size_t j = i + n;
-        while (s[j] == ' ') {
-            j++;
-        }
+        size_t j = i + n; /* the digit right after it: "lost - 2 din pehle" is no amount */
         if (s[j] >= '0' && s[j] <= '9') {
             return true;
         }
