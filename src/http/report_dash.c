@@ -22,6 +22,7 @@ struct dash {
     struct dbconn *c;
     struct period p, cp;
     bool compare;
+    bool compare_default; /* compare not given: the period before */
     struct rep_query q, cq;
     struct rep_table staff; /* rep_staff_table of the period (owner) */
     int rc;
@@ -155,8 +156,9 @@ static void period_form(struct dash *d)
     html_esc(b, d->p.name);
     buf_say(b, "\" placeholder=\"2026-01, this_month, ytd\"></label><label>Compare with"
                "<input name=\"compare\" value=\"");
-    html_esc(b, d->compare ? d->cp.name : "none");
-    buf_say(b, "\" placeholder=\"2025-12, last_month, none\"></label>"
+    /* the default compare stays empty: its label ("2025 to date") is not a word */
+    html_esc(b, !d->compare ? "none" : d->compare_default ? "" : d->cp.name);
+    buf_say(b, "\" placeholder=\"the period before\"></label>"
                "<button type=\"submit\">Show</button></form><p class=\"meta\">");
     for (size_t i = 0; i < sizeof(quick) / sizeof(quick[0]); i++) {
         buf_say(b, "%s<a href=\"/report?period=%s\">%s</a>", i ? " · " : "", quick[i], quick[i]);
@@ -472,6 +474,9 @@ static void period_label(struct period *p)
     case PERIOD_YEAR:
         snprintf(t, sizeof(t), "%04d", p->from.y);
         break;
+    case PERIOD_YTD:
+        snprintf(t, sizeof(t), "%04d to date", p->from.y);
+        break;
     default:
         date_format(p->from, f);
         snprintf(t, sizeof(t), "%s", f);
@@ -500,6 +505,7 @@ static bool periods(struct dash *d)
             return false;
         }
     } else if (d->compare) {
+        d->compare_default = true;
         period_previous(&d->p, &d->cp);
         if (!d->cp.name[0]) {
             period_label(&d->cp);

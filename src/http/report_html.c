@@ -254,7 +254,7 @@ static void caption_open(struct buf *b, const char *caption, int w, int h)
 
 void svg_hbars(struct buf *b, const char *caption, const struct chart_bar *bars, int n)
 {
-    const int w = 560, row = 26, lw = 150, vw = 90;
+    const int w = 560, row = 26, lw = 130, vw = 180;
     double m = max_of(bars, n);
 
     caption_open(b, caption, w, n * row + 8);
