@@ -516,6 +516,7 @@ int inbound_status(const json_t *payload, struct wa_status *out)
     r.phone_number_id = get_s(payload, "phone_number_id");
     r.recipient_id = get_s(s, "recipient_id");
     r.recipient_user_id = get_s(s, "recipient_user_id");
+    r.biz_opaque = get_s(s, "biz_opaque_callback_data");
     r.timestamp = get_ts(s);
     if (e0) {
         r.error_code = (long)json_integer_value(json_object_get(e0, "code"));

@@ -104,6 +104,7 @@ struct wa_status {
     long error_code;             /* 0 when none */
     const char *error_title;
     const char *error_details;
+    const char *biz_opaque;      /* biz_opaque_callback_data echoed from the send */
 };
 
 RB_MUST_CHECK int inbound_message(const json_t *payload, struct wa_message *out);

@@ -127,6 +127,19 @@ static const char sql_log_out[] =
     " SELECT venue_id, lead_id, contact_id, staff_id, 'out',"
     " CASE WHEN staff_id IS NULL THEN 'client' ELSE 'staff' END, $2, $3, $4, context_wamid,"
     " 'queued', now(), id FROM outbox WHERE id = $1 ON CONFLICT DO NOTHING";
+/* A status whose biz_opaque_callback_data names a row still 'sending' (its
+ * process died after the send, before recording it): the send went out, so
+ * the row is recorded as sent now and its lease never resends it. */
+#define OPAQUE_PREFIX "rabta-outbox:"
+static const char sql_recover_sent[] =
+    "WITH o AS (UPDATE outbox SET state = 'sent', wamid = $2, sent_at = now(),"
+    "   attempts = attempts + 1 WHERE id = $1 AND venue_id = $3 AND state = 'sending'"
+    "   RETURNING id, venue_id, lead_id, contact_id, staff_id, kind, body, context_wamid)"
+    " INSERT INTO messages (venue_id, lead_id, contact_id, staff_id, direction, party, wamid,"
+    " type, body, context_wamid, status, status_at, outbox_id)"
+    " SELECT venue_id, lead_id, contact_id, staff_id, 'out',"
+    " CASE WHEN staff_id IS NULL THEN 'client' ELSE 'staff' END, $2, kind, body, context_wamid,"
+    " 'queued', now(), id FROM o ON CONFLICT DO NOTHING RETURNING outbox_id";
 static const char sql_sending[] =
     "UPDATE outbox SET state = 'sending',"
     " next_attempt_at = now() + ($2::int * interval '1 millisecond') WHERE id = $1";
@@ -564,7 +577,11 @@ int sender_run_one(struct wctx *x, struct ratelimit *rl, int *wait_ms)
         wa_result_release(&res);
     } else {
         const char *q[2] = {db_i64s(w.id, ids), db_i64s(lease_ms(x->snap->config), lease)};
-        rc = db_exec(x->db, sql_sending, 2, q, NULL);
+        char opaque[48];
+        snprintf(opaque, sizeof(opaque), OPAQUE_PREFIX "%lld", (long long)w.id);
+        rc = json_object_set_new(msg, "biz_opaque_callback_data", json_string(opaque)) ? RB_ENOMEM
+                                                                                        : RB_OK;
+        rc = rc ? rc : db_exec(x->db, sql_sending, 2, q, NULL);
         sending = rc == RB_OK;
     }
     if (!rc) {
@@ -611,6 +628,22 @@ int sender_apply_status(struct wctx *x, const struct wa_status *s)
 
     if (rank == 0) {
         return RB_OK; /* a status we do not track (e.g. deleted) */
+    }
+    if (s->biz_opaque && strncmp(s->biz_opaque, OPAQUE_PREFIX, strlen(OPAQUE_PREFIX)) == 0) {
+        const char *q[3] = {s->biz_opaque + strlen(OPAQUE_PREFIX), s->wamid, vs};
+        rc = strspn(q[0], "0123456789") == strlen(q[0]) && q[0][0]
+                 ? db_exec(x->db, sql_recover_sent, 3, q, &r)
+                 : RB_OK;
+        if (!rc && r && PQntuples(r) == 1) {
+            log_event(LOG_WARN, "outbox.recovered", "outbox=%s wamid=%s status=%s",
+                      PQgetvalue(r, 0, 0), log_q(s->wamid, (size_t)-1),
+                      log_q(s->status, (size_t)-1));
+        }
+        PQclear(r);
+        r = NULL;
+        if (rc) {
+            return rc;
+        }
     }
     rc = db_exec(x->db, sql_status, 7, p, &r);
     PQclear(r);
