@@ -299,15 +299,17 @@ RB_MUST_CHECK int resolve_lead(struct wctx *x, const char *ref, int64_t current,
 RB_MUST_CHECK int resolve_offer_choice(struct hctx *h, const struct lead_choice *ch);
 
 /*
- * Offers text (parsed as intent, "unknown" when nothing fit) to the pending
- * state in cv: a question, a numbered choice, a list page. *taken is true
+ * Offers text (parsed as intent with cmd_slots, "unknown" when nothing fit)
+ * to the pending state in cv: a question, a numbered choice, a list page.
+ * A command of another intent, or one naming its own lead, is a new command
+ * even when a word of it would answer the question. *taken is true
  * when the message answered it (the command then ran) or when the question
  * was asked again; false when it is a new command (the caller clears the
  * pending state and runs it).
  */
 RB_MUST_CHECK int resume_pending(struct wctx *x, const struct staff_info *me, enum lang lang,
                                  const struct convo *cv, const char *text, const char *intent,
-                                 int64_t message_id, bool *taken);
+                                 const json_t *cmd_slots, int64_t message_id, bool *taken);
 
 /*
  * Reads the values of the missing slot names (a JSON array) out of a short

@@ -476,7 +476,7 @@ static int staff_command(struct wctx *x, const struct staff_info *me, enum lang 
      * is read by the rules alone: the question decides what it means. */
     rc = parse_text(x, me->id, text, cv->pending ? PARSER_RULES : PARSER_AUTO, &pr);
     if (!rc && cv->pending) {
-        rc = resume_pending(x, me, lang, cv, text, pr.intent, message_id, &taken);
+        rc = resume_pending(x, me, lang, cv, text, pr.intent, pr.slots, message_id, &taken);
         if (!rc && !taken) {
             rc = convo_set_pending(x, me->id, NULL); /* a new command cancels it */
         }

@@ -491,17 +491,20 @@ static int ask_again(struct wctx *x, const struct staff_info *me, enum lang lang
 
 static int resume_slots(struct wctx *x, const struct staff_info *me, enum lang lang,
                         const struct convo *cv, json_t *slots, const char *text,
-                        const char *intent, int64_t message_id, bool *taken)
+                        const char *intent, const json_t *cmd_slots, int64_t message_id,
+                        bool *taken)
 {
     const json_t *missing = json_object_get(cv->pending, "missing");
     const char *asked = json_string_value(json_object_get(cv->pending, "intent"));
     bool command = strcmp(intent, "unknown") != 0;
     int filled = 0, rc;
 
-    /* "status 42" while a note is asked for, or "واجب الادا ادائیگیاں دکھائیں"
-     * while a payment's milestone and amount are: a new command, even when
-     * a word of it would fill the question (answers read as no command) */
-    if (command && (free_form(missing) || !asked || strcmp(asked, intent) != 0)) {
+    /* "status 42" while a note is asked for, "واجب الادا ادائیگیاں دکھائیں"
+     * while a payment's milestone and amount are, or "3 ko quoted kar do"
+     * while lead 2's booking details are: a new command, even when a word of
+     * it would fill the question (answers read as no command) */
+    if (command && (free_form(missing) || !asked || strcmp(asked, intent) != 0 ||
+                    json_object_get(cmd_slots, "lead"))) {
         return RB_OK;
     }
     rc = fill_missing(x, missing, text, slots, &filled);
@@ -521,7 +524,7 @@ static int resume_slots(struct wctx *x, const struct staff_info *me, enum lang l
 
 int resume_pending(struct wctx *x, const struct staff_info *me, enum lang lang,
                    const struct convo *cv, const char *text, const char *intent,
-                   int64_t message_id, bool *taken)
+                   const json_t *cmd_slots, int64_t message_id, bool *taken)
 {
     const char *kind = json_string_value(json_object_get(cv->pending, "kind"));
     const json_t *cands = json_object_get(cv->pending, "candidates");
@@ -550,7 +553,7 @@ int resume_pending(struct wctx *x, const struct staff_info *me, enum lang lang,
         rc = run_pending(x, me, lang, cv, slots, text, message_id,
                          (int)json_integer_value(json_object_get(cv->pending, "offset")));
     } else if (strcmp(kind, "slots") == 0) {
-        rc = resume_slots(x, me, lang, cv, slots, text, intent, message_id, taken);
+        rc = resume_slots(x, me, lang, cv, slots, text, intent, cmd_slots, message_id, taken);
     } else if (strcmp(kind, "confirm") == 0 && whole_word(text, yes_words)) {
         *taken = true; /* the command again, with "confirmed" in its slots */
         rc = run_pending(x, me, lang, cv, slots, text, message_id, 0);
