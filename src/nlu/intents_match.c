@@ -273,6 +273,19 @@ static int find_slots(const struct intents *S, const struct key *K, size_t i,
     return rc;
 }
 
+/* Whether the key has a letter (Latin, or any non-ASCII one: Urdu). */
+static bool has_letter(const struct key *K)
+{
+    for (size_t i = 0; i < K->k.len; i++) {
+        unsigned char c = (unsigned char)K->k.p[i];
+
+        if ((c >= 'a' && c <= 'z') || c >= 0x80) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /*
  * The model's say on the pattern layer's answer r (matched: a pattern of a
  * command or of chit-chat won; fixed: with a `confidence:` of its own). A
@@ -297,8 +310,8 @@ static int apply_model(const struct intents *S, const struct key *K, struct rb_d
 
     *used = false;
     *prob = 0.0;
-    if (!S->model || !K->k.len) {
-        return RB_OK;
+    if (!S->model || !has_letter(K)) {
+        return RB_OK; /* "2", a phone alone: an answer to a question, not a command */
     }
     text = ix_model_text(K);
     if (!text) {

@@ -259,6 +259,12 @@ TEST(smoke_cases)
     CHECK_PARSE("Ahmed", now, "{\"intent\":\"unknown\",\"slots\":{}");
     CHECK_PARSE("Ahmed? ok", now, "{\"intent\":\"unknown\",\"slots\":{}");
     CHECK_PARSE("Sara?", now, "{\"intent\":\"unknown\",\"slots\":{}");
+    /* a number or a phone alone answers a question; the model never reads it */
+    CHECK_PARSE("2", now, "{\"intent\":\"unknown\",\"slots\":{}");
+    CHECK_PARSE("0345-1234567", now, "{\"intent\":\"unknown\",\"slots\":{}");
+    /* shorthand: the consonants of a command word */
+    CHECK_PARSE("42 ka stts btao", now, "{\"intent\":\"lead.status\",\"slots\":{\"lead\":\"42\"}");
+    CHECK_PARSE("118 ki hstry", now, "{\"intent\":\"lead.history\",\"slots\":{\"lead\":\"118\"}");
     /* no pattern reads it; the model does, from the examples */
     CHECK_PARSE("Ali wali party ne kuch kaha?", now,
                 "{\"intent\":\"lead.status\",\"slots\":{\"lead\":\"Ali\"}");
