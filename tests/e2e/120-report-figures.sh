@@ -154,9 +154,9 @@ report --period 2026-01 --metric conversion_rate --group-by stage
 check_match "conversion by stage: NEW to CONTACTED 7 of 8" "$OUT" "New → Contacted: 87.5 % \(7/8\)"
 check_match "conversion by stage: NEGOTIATING to BOOKED 2 of 3" "$OUT" "Negotiating → Booked: 66.7 % \(2/3\)"
 report --period 2025-11 --metric leads
-check_eq "an empty period says so" "$OUT" "No leads in November 2025 yet."
+check_eq "an empty period says so" "$OUT" "No leads in November 2025."
 report --period 2025-11 --metric leads --lang roman_ur
-check_eq "an empty period, Roman Urdu" "$OUT" "November 2025 mein abhi tak koi lead nahi aayi."
+check_eq "an empty period, Roman Urdu" "$OUT" "November 2025 mein koi lead nahi aayi."
 report --period 2026-01 --metric overdue_payments --group-by staff --lang ur
 check_match "Urdu: overdue payments with the salespeople's names" "$OUT" "Sara Khan: Rs 9,00,000 \(1\)"
 

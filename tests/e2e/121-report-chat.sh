@@ -43,7 +43,7 @@ staff 923001110001 | jan 2026 mein kitni bookings hui
 expect +923001110001 | ^\*Bookings, January 2026\* / Kul: 3 \(Rs 26,00,000\)$
 # nothing this month: said plainly
 staff 923001110001 | What's our conversion rate from Meta vs walk-ins?
-expect +923001110001 | ^No leads in {MONTH} yet\.$
+expect +923001110001 | ^No leads in {MONTH}\.$
 # the page link: owner, finance; sales refused
 staff 923001110001 | report
 expect +923001110001 | ^Your report page, valid for 24 hours: / http://127\.0\.0\.1:8080/report\?grant=v1\.owner\.[0-9]+\.[0-9a-f]{64}$

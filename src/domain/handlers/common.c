@@ -325,6 +325,26 @@ void flatten_line(const char *s, char *out, size_t max)
         }
         n = start;
     }
+    while (s && (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t')) {
+        s++;
+    }
+    if (s && *s && max > 8) {
+        /* cut: end at a word with an ellipsis, never inside a word */
+        while (n > 0 && n + 4 > max) {
+            n--;
+            while (n > 0 && ((unsigned char)out[n] & 0xC0) == 0x80) {
+                n--;
+            }
+        }
+        for (size_t k = n; k > 0 && n - k < 40; k--) {
+            if (out[k - 1] == ' ') {
+                n = k - 1;
+                break;
+            }
+        }
+        memcpy(out + n, "\xE2\x80\xA6", 3);
+        n += 3;
+    }
     out[n] = '\0';
 }
 

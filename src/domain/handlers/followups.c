@@ -14,6 +14,8 @@
 
 /* A date without a time is followed up at this local hour. */
 #define FOLLOWUP_DEFAULT_HOUR 11
+/* No day given: the list runs to this far (9999-12-31). */
+#define FOLLOWUP_LIST_END INT64_C(253402214400)
 
 static const char sql_add[] =
     "INSERT INTO followups (venue_id, lead_id, staff_id, due_at, note)"
@@ -79,16 +81,15 @@ int h_followup_schedule(struct hctx *h)
     return rc;
 }
 
-/* [from, to) in Unix seconds: the given dates, or up to the end of today
- * (overdue ones included) when none is given. */
+/* [from, to) in Unix seconds: the given dates, or every pending one
+ * (overdue first, then the coming ones, soonest first) when none is given:
+ * "mere follow ups" just after "kal 5 baje follow up" must show it. */
 static void list_window(struct hctx *h, int64_t *from, int64_t *to)
 {
-    struct rb_datetime a, b, today = clock_local(h->x->now_s);
+    struct rb_datetime a, b;
 
-    today.hour = 0;
-    today.min = 0;
     *from = 0;
-    *to = clock_from_local((struct rb_datetime){date_add_days(today.date, 1), 0, 0});
+    *to = FOLLOWUP_LIST_END;
     if (slot_str(h, "date") && datetime_parse(slot_str(h, "date"), &a) == RB_OK) {
         a.hour = 0;
         a.min = 0;

@@ -329,8 +329,10 @@ static int fill_free(struct answer *a, const json_t *missing, json_t *slots, int
     return rc;
 }
 
-int fill_missing(struct wctx *x, const json_t *missing, const char *text, json_t *slots,
-                 int *filled)
+/* fill_missing, and *whole is true when every word of text went into a
+ * typed value (nothing left over for a free-text slot). */
+static int fill_answer(struct wctx *x, const json_t *missing, const char *text, json_t *slots,
+                       int *filled, bool *whole)
 {
     static const struct {
         const char *name;
@@ -377,8 +379,36 @@ int fill_missing(struct wctx *x, const json_t *missing, const char *text, json_t
     if (!rc && wants(missing, "stage")) {
         rc = fill_stage(x, &a, slots, filled);
     }
+    *whole = true;
+    for (size_t i = 0; i < a.n; i++) {
+        *whole = *whole && a.tok[i].used;
+    }
     rc = rc ? rc : fill_free(&a, missing, slots, filled);
     buf_release(&a.key);
+    return rc;
+}
+
+int fill_missing(struct wctx *x, const json_t *missing, const char *text, json_t *slots,
+                 int *filled)
+{
+    bool whole;
+
+    return fill_answer(x, missing, text, slots, filled, &whole);
+}
+
+/* text answers a question of typed values (a date, a hall, a slot, an
+ * amount) with nothing else in it: "20 April, Garden lunch, 12 lakh" reads
+ * a little like an availability check, but "20 April available hai?" is
+ * one. */
+static int typed_answer(struct wctx *x, const json_t *missing, const json_t *slots,
+                        const char *text, bool *yes)
+{
+    json_t *probe = json_deep_copy(slots);
+    bool whole = false;
+    int filled = 0, rc = probe ? fill_answer(x, missing, text, probe, &filled, &whole) : RB_ENOMEM;
+
+    json_decref(probe);
+    *yes = !rc && filled > 0 && whole;
     return rc;
 }
 
@@ -496,16 +526,21 @@ static int resume_slots(struct wctx *x, const struct staff_info *me, enum lang l
 {
     const json_t *missing = json_object_get(cv->pending, "missing");
     const char *asked = json_string_value(json_object_get(cv->pending, "intent"));
-    bool command = strcmp(intent, "unknown") != 0;
+    bool command = strcmp(intent, "unknown") != 0, answer = false;
     int filled = 0, rc;
 
     /* "status 42" while a note is asked for, "واجب الادا ادائیگیاں دکھائیں"
      * while a payment's milestone and amount are, or "3 ko quoted kar do"
      * while lead 2's booking details are: a new command, even when a word of
-     * it would fill the question (answers read as no command) */
+     * it would fill the question (answers read as no command), unless every
+     * word of it answers a question of typed values ("20 April, Garden
+     * lunch, 12 lakh") */
     if (command && (free_form(missing) || !asked || strcmp(asked, intent) != 0 ||
                     json_object_get(cmd_slots, "lead"))) {
-        return RB_OK;
+        rc = free_form(missing) ? RB_OK : typed_answer(x, missing, slots, text, &answer);
+        if (rc || !answer) {
+            return rc;
+        }
     }
     rc = fill_missing(x, missing, text, slots, &filled);
     if (rc) {
