@@ -431,7 +431,12 @@ int rl_ais_batch(struct dbconn *c, int64_t venue, const struct rl_filter *f, int
     " to_char(p.due_date, 'YYYY-MM-DD'), " TS(                                                     \
         "p.paid_at") ", p.status, p.source,"                                                       \
                      " p.status <> 'paid' AND p.due_date < (now() AT TIME ZONE $2)::date"          \
-                     " FROM payments p JOIN leads l ON l.id = p.lead_id"
+                     " FROM (SELECT v.*, v.lead_id * 4 + CASE v.milestone WHEN 'advance' THEN 1"                   \
+                     "   WHEN 'mid' THEN 2 WHEN 'final' THEN 3 ELSE 0 END AS id,"                    \
+                     "   (SELECT string_agg(DISTINCT e.source, ',') FROM payment_entries e"          \
+                     "     WHERE e.lead_id = v.lead_id"                                              \
+                     "     AND e.milestone IS NOT DISTINCT FROM v.milestone) AS source"              \
+                     "   FROM payments v) p JOIN leads l ON l.id = p.lead_id"
 /* $3 from, $4 to (due date), $5 lead */
 #define PAY_WHERE                                                                                  \
     " WHERE p.venue_id = $1 AND ($3::date IS NULL OR p.due_date >= $3::date)"                      \
@@ -522,10 +527,16 @@ static const char sql_timeline[] =
     "   CASE WHEN f.auto THEN 'auto' END" NO_AI ", 4, f.id"
     "   FROM followups f LEFT JOIN staff s ON s.id = f.staff_id"
     "   WHERE f.lead_id = $3 AND f.venue_id = $1"
-    " UNION ALL SELECT 'payment', COALESCE(p.paid_at, p.created_at), s.name, p.milestone,"
-    "   p.amount::text, to_char(p.due_date, 'YYYY-MM-DD'), p.status, NULL, NULL, p.source" NO_AI
-    ", 5, p.id FROM payments p LEFT JOIN staff s ON s.id = p.recorded_by"
-    "   WHERE p.lead_id = $3 AND p.venue_id = $1"
+    /* each receipt and reversal of the ledger, and each milestone of the plan */
+    " UNION ALL SELECT 'payment', e.received_at, s.name, e.milestone, e.amount::text, NULL,"
+    "   CASE WHEN e.reverses IS NOT NULL THEN 'reversed #' || e.reverses ELSE 'received' END,"
+    "   NULL, e.reason, e.source" NO_AI ", 5, e.id"
+    "   FROM payment_entries e LEFT JOIN staff s ON s.id = e.recorded_by"
+    "   WHERE e.lead_id = $3 AND e.venue_id = $1"
+    " UNION ALL SELECT 'payment', pp.updated_at, s.name, pp.milestone, pp.amount::text,"
+    "   to_char(pp.due_date, 'YYYY-MM-DD'), 'planned', NULL, NULL, 'plan'" NO_AI ", 5, 0"
+    "   FROM payment_plan pp LEFT JOIN staff s ON s.id = pp.set_by"
+    "   WHERE pp.lead_id = $3 AND pp.venue_id = $1"
     " UNION ALL SELECT 'message', m.created_at, s.name, m.direction, m.party, m.body, m.status,"
     "   m.error_code::text, m.error_title, m.type" NO_AI ", 6, m.id"
     "   FROM messages m LEFT JOIN staff s ON s.id = m.staff_id"
