@@ -30,7 +30,8 @@
 -- J6: NEW -> CONTACTED -> LOST. Payments: J1 advance 2,00,000 paid 2026-01-21,
 -- J1 final 6,00,000 due in 10 days, J4 advance 3,00,000 paid 2026-01-31 23:55,
 -- J4 final 9,00,000 due 5 days ago, D1 advance 5,00,000 paid 2025-12-29,
--- D1 final 5,00,000 due 20 days ago, D2 advance 1,50,000 due (no date).
+-- D1 final 5,00,000 due 20 days ago, D2 advance 1,50,000 due in 30 days (a plan
+-- milestone always has a date).
 -- ai_log in January: rules 3 (2 with fallback timeout), gemini 2; December: rules 1 (invalid).
 -- A follow-up of J2 (Bilal) 2 hours overdue.
 
@@ -87,7 +88,7 @@ INSERT INTO payments (venue_id, lead_id, milestone, amount, due_date, paid_at, s
  (pg_temp.v(), pg_temp.lead('J4'), 'final', 900000, (now() AT TIME ZONE 'Asia/Karachi')::date - 5, NULL, 'due'),
  (pg_temp.v(), pg_temp.lead('D1'), 'advance', 500000, NULL, pg_temp.lt('2025-12-29 12:00'), 'paid'),
  (pg_temp.v(), pg_temp.lead('D1'), 'final', 500000, (now() AT TIME ZONE 'Asia/Karachi')::date - 20, NULL, 'due'),
- (pg_temp.v(), pg_temp.lead('D2'), 'advance', 150000, NULL, NULL, 'due');
+ (pg_temp.v(), pg_temp.lead('D2'), 'advance', 150000, (now() AT TIME ZONE 'Asia/Karachi')::date + 30, NULL, 'due');
 
 INSERT INTO ai_log (venue_id, staff_id, text, engine, intent, fallback, latency_ms, created_at) VALUES
  (pg_temp.v(), pg_temp.staff('Bilal Ahmed'), 'a', 'rules', 'lead.status', NULL, 1, pg_temp.lt('2026-01-02 10:00')),
