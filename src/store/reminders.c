@@ -1,0 +1,59 @@
+#include "store/reminders.h"
+
+#include <stdlib.h>
+
+static const char sql_claim[] =
+    "INSERT INTO reminders_sent (venue_id, lead_id, subject, kind, due)"
+    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (lead_id, subject, kind, due) DO NOTHING"
+    " RETURNING id";
+
+int reminder_claim(struct dbconn *c, int64_t venue, int64_t lead, const char *subject,
+                   const char *kind, const char *due, bool *claimed)
+{
+    char vs[24], ls[24];
+    const char *p[5] = {db_i64s(venue, vs), db_i64s(lead, ls), subject, kind, due};
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_claim, 5, p, &r);
+
+    *claimed = !rc && PQntuples(r) == 1;
+    PQclear(r);
+    return rc;
+}
+
+/* The stage's leads since $3; for LOST the newest move to LOST carries the
+ * reason. A client's message after the move counts as a reply. */
+static const char sql_nurture[] =
+    "SELECT l.id, extract(epoch FROM l.stage_changed_at)::bigint,"
+    " EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = l.id AND m.direction = 'in'"
+    "  AND m.party = 'client' AND m.created_at > l.stage_changed_at)"
+    " FROM leads l WHERE l.venue_id = $1 AND l.stage = $2"
+    " AND l.stage_changed_at >= to_timestamp($3)"
+    " AND ($4::text IS NULL OR (SELECT h.note FROM stage_history h WHERE h.lead_id = l.id"
+    "  AND h.to_stage = l.stage ORDER BY h.at DESC, h.id DESC LIMIT 1)"
+    "  ILIKE '%' || $4::text || '%')"
+    " ORDER BY l.stage_changed_at, l.id LIMIT $5";
+
+int nurture_leads(struct dbconn *c, int64_t venue, const char *stage, int64_t since_s,
+                  const char *reason_like, int max, struct nurture_lead **rows, size_t *n)
+{
+    char vs[24], ss[24], ms[24];
+    const char *p[5] = {db_i64s(venue, vs), stage, db_i64s(since_s, ss), reason_like,
+                        db_i64s(max, ms)};
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_nurture, 5, p, &r);
+
+    *rows = NULL;
+    *n = 0;
+    if (!rc && PQntuples(r)) {
+        *rows = calloc((size_t)PQntuples(r), sizeof(**rows));
+        rc = *rows ? RB_OK : RB_ENOMEM;
+    }
+    for (int i = 0; !rc && i < PQntuples(r); i++) {
+        (*rows)[i].lead_id = db_i64(r, i, 0);
+        (*rows)[i].entered_s = db_i64(r, i, 1);
+        (*rows)[i].client_replied = db_bool(r, i, 2);
+        *n = (size_t)i + 1;
+    }
+    PQclear(r);
+    return rc;
+}
