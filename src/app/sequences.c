@@ -92,7 +92,10 @@ static int parse_steps(struct seq_conf *s, const char *v, char *err, size_t errn
             snprintf(err, errn, "steps: \"%s\" is not DELAY client:KEY or DELAY staff:KEY", t);
             rc = RB_EPARSE;
         } else if (!parse_delay(delay, &st.delay_s)) {
-            snprintf(err, errn, "steps: delay \"%s\" is not a number of days (3d), hours (12h) or minutes (30m)", delay);
+            snprintf(
+                err, errn,
+                "steps: delay \"%s\" is not a number of days (3d), hours (12h) or minutes (30m)",
+                delay);
             rc = RB_EPARSE;
         } else if (st.delay_s <= last) {
             snprintf(err, errn, "steps: delay \"%s\" comes no later than the step before", delay);
@@ -163,8 +166,7 @@ int seq_key(struct seq_conf *s, const char *k, const char *v, char *err, size_t 
 bool seq_invalid(const struct seq_conf *s, char *err, size_t errn)
 {
     if (!s->name[0] || !key_ok(s->name)) {
-        snprintf(err, errn, "[sequence %s]: the name is not lowercase letters, digits, _",
-                 s->name);
+        snprintf(err, errn, "[sequence %s]: the name is not lowercase letters, digits, _", s->name);
     } else if (!s->trigger) {
         snprintf(err, errn, "[sequence %s] has no trigger", s->name);
     } else if (!s->nsteps) {

@@ -18,9 +18,8 @@
 #include "store/db.h"
 
 /* Claims the reminder; *claimed is false when it was sent before. */
-RB_MUST_CHECK int reminder_claim(struct dbconn *c, int64_t venue, int64_t lead,
-                                 const char *subject, const char *kind, const char *due,
-                                 bool *claimed);
+RB_MUST_CHECK int reminder_claim(struct dbconn *c, int64_t venue, int64_t lead, const char *subject,
+                                 const char *kind, const char *due, bool *claimed);
 
 /* A lead that entered stage at a time and has not left it: a nurture
  * sequence's candidate. */
@@ -36,8 +35,8 @@ struct nurture_lead {
  * reason_like case-insensitively (NULL = any), oldest first, up to max.
  * *rows is new (free()).
  */
-RB_MUST_CHECK int nurture_leads(struct dbconn *c, int64_t venue, const char *stage,
-                                int64_t since_s, const char *reason_like, int max,
-                                struct nurture_lead **rows, size_t *n);
+RB_MUST_CHECK int nurture_leads(struct dbconn *c, int64_t venue, const char *stage, int64_t since_s,
+                                const char *reason_like, int max, struct nurture_lead **rows,
+                                size_t *n);
 
 #endif

@@ -44,8 +44,8 @@ static int step_client(struct wctx *x, const struct lead_row *l, const struct se
 {
     const struct config *cfg = x->snap->config;
     char label[24];
-    json_t *params = template_params("client_name", lead_label(l, label), "venue",
-                                     cfg->venue_name, NULL);
+    json_t *params =
+        template_params("client_name", lead_label(l, label), "venue", cfg->venue_name, NULL);
     struct client_msg cm;
     struct buf body;
     int rc = params ? RB_OK : RB_ENOMEM;
@@ -77,8 +77,9 @@ static int step_staff(struct wctx *x, const struct lead_row *l, const struct seq
     }
     buf_init(&text, 1024);
     rc = step_text(x, l->client_lang, l, st, &text);
-    extra = rc ? NULL : json_pack("{s:s, s:s, s:i}", "text", text.p, "sequence", sq->name,
-                                  "days", st->delay_s / 86400);
+    extra = rc ? NULL
+               : json_pack("{s:s, s:s, s:i}", "text", text.p, "sequence", sq->name, "days",
+                           st->delay_s / 86400);
     rc = rc ? rc : extra ? RB_OK : RB_ENOMEM;
     struct say_opts o = {l->id, "reminder", false, NULL};
     rc = rc ? rc : notify_lead(x, l->assigned, "nurture_nudge", l, extra, &o);
@@ -107,8 +108,8 @@ static int run_lead(struct wctx *x, const struct seq_conf *sq, const struct nurt
     }
     snprintf(subject, sizeof(subject), "seq:%s", sq->name);
     snprintf(kind, sizeof(kind), "step %zu", i + 1);
-    rc = reminder_claim(x->db, x->venue_id, nl->lead_id, subject, kind,
-                        db_i64s(nl->entered_s, due), &go);
+    rc = reminder_claim(x->db, x->venue_id, nl->lead_id, subject, kind, db_i64s(nl->entered_s, due),
+                        &go);
     if (rc || !go) {
         return rc;
     }
@@ -119,8 +120,8 @@ static int run_lead(struct wctx *x, const struct seq_conf *sq, const struct nurt
         json_t *d = json_pack("{s:s, s:s, s:s}", "a", sq->name, "b", kind, "key", st->key);
         rc = d ? audit(x, 0, "nurture.step", l.id, d) : RB_ENOMEM;
         json_decref(d);
-        log_event(LOG_INFO, "nurture.step", "lead=%lld sequence=%s step=%zu to=%s",
-                  (long long)l.id, sq->name, i + 1, st->to_client ? "client" : "staff");
+        log_event(LOG_INFO, "nurture.step", "lead=%lld sequence=%s step=%zu to=%s", (long long)l.id,
+                  sq->name, i + 1, st->to_client ? "client" : "staff");
         (*sent)++;
     }
     lead_row_release(&l);
@@ -144,8 +145,7 @@ int nurture_tick(struct wctx *x)
         }
         /* a lead whose last step is a day past is done with the sequence */
         int64_t since = x->now_s - sq->steps[sq->nsteps - 1].delay_s - 86400;
-        rc = nurture_leads(x->db, x->venue_id, sq->trigger, since, sq->reason, SEQ_MAX, &rows,
-                           &n);
+        rc = nurture_leads(x->db, x->venue_id, sq->trigger, since, sq->reason, SEQ_MAX, &rows, &n);
         for (size_t i = 0; !rc && i < n; i++) {
             rc = run_lead(x, sq, &rows[i], &sent);
         }

@@ -109,8 +109,8 @@ static int tell_client(struct wctx *x, const struct lead_row *l, const struct le
 {
     const struct config *cfg = x->snap->config;
     char label[24];
-    json_t *params = template_params("client_name", lead_label(l, label), "venue",
-                                     cfg->venue_name, NULL);
+    json_t *params =
+        template_params("client_name", lead_label(l, label), "venue", cfg->venue_name, NULL);
     json_t *v = NULL;
     struct client_msg cm;
     struct buf body;
@@ -161,8 +161,8 @@ static int remind_one(struct wctx *x, const struct ledger_due *d, int days, bool
             rc = lead_load(x, d->lead_id, false, &l);
             loaded = !rc;
             rc = rc ? rc
-                    : tell_staff(x, &d->assignee, 1, &l, d, days,
-                                 days ? "rem_before" : "rem_due", told, &ntold);
+                    : tell_staff(x, &d->assignee, 1, &l, d, days, days ? "rem_before" : "rem_due",
+                                 told, &ntold);
             if (!rc && strcmp(cfg->rem_clients, "yes") == 0) {
                 rc = tell_client(x, &l, d, days, days ? "rem_client_before" : "rem_client_due");
             }
