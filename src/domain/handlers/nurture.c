@@ -143,8 +143,8 @@ int nurture_tick(struct wctx *x)
         if (!sq->nsteps || !sq->trigger) {
             continue;
         }
-        /* a lead whose last step is a day past is done with the sequence */
-        int64_t since = x->now_s - sq->steps[sq->nsteps - 1].delay_s - 86400;
+        /* a lead whose last step is a week past is done with the sequence */
+        int64_t since = x->now_s - sq->steps[sq->nsteps - 1].delay_s - 7 * 86400;
         rc = nurture_leads(x->db, x->venue_id, sq->trigger, since, sq->reason, SEQ_MAX, &rows, &n);
         for (size_t i = 0; !rc && i < n; i++) {
             rc = run_lead(x, sq, &rows[i], &sent);
