@@ -29,7 +29,7 @@ static const char sql_history[] =
     "   LEFT JOIN staff s ON s.id = n.staff_id WHERE n.lead_id = $1"
     " UNION ALL SELECT a.action, a.at, a.detail->>'a', a.detail->>'b', NULL, s.name, a.id"
     "   FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id"
-    "   WHERE a.lead_id = $1 AND a.action IN ('lead.assign', 'payment.record')"
+    "   WHERE a.lead_id = $1 AND a.action IN ('lead.assign', 'payment.record', 'nurture.step')"
     " UNION ALL SELECT m.direction, m.created_at, m.type, NULL, m.body, s.name, m.id"
     "   FROM messages m LEFT JOIN staff s ON s.id = m.staff_id"
     "   WHERE m.lead_id = $1 AND m.party = 'client'"
@@ -319,7 +319,7 @@ static int history_row(struct hctx *h, const PGresult *r, int i, struct buf *bod
                              : buf_addc(&from, '-');
         json_object_set_new(vars, "milestone", json_string(from.p));
         json_object_set_new(vars, "amount", json_string(am));
-    } else if (!rc && strcmp(kind, "lead.assign") == 0) {
+    } else if (!rc && (strcmp(kind, "lead.assign") == 0 || strcmp(kind, "nurture.step") == 0)) {
         json_object_set_new(vars, "from", json_string(db_str(r, i, 2) ? db_str(r, i, 2) : "-"));
         json_object_set_new(vars, "to", json_string(db_str(r, i, 3) ? db_str(r, i, 3) : "-"));
     }
@@ -335,6 +335,7 @@ static int history_row(struct hctx *h, const PGresult *r, int i, struct buf *bod
                     : strcmp(kind, "note") == 0           ? "hist_note"
                     : strcmp(kind, "lead.assign") == 0    ? "hist_assign"
                     : strcmp(kind, "payment.record") == 0 ? "hist_payment"
+                    : strcmp(kind, "nurture.step") == 0   ? "hist_nurture"
                     : strcmp(kind, "in") == 0   ? "hist_in"
                     : strcmp(kind, "waiting") == 0 ? "hist_waiting"
                                                 : "hist_out",
