@@ -20,6 +20,23 @@ int reminder_claim(struct dbconn *c, int64_t venue, int64_t lead, const char *su
     return rc;
 }
 
+static const char sql_fresh[] =
+    "SELECT updated_at > to_timestamp($3) - interval '1 day' FROM payment_plan"
+    " WHERE lead_id = $1 AND milestone = $2";
+
+int reminder_plan_fresh(struct dbconn *c, int64_t lead, const char *milestone, int64_t now_s,
+                        bool *fresh)
+{
+    char ls[24], ns[24];
+    const char *p[3] = {db_i64s(lead, ls), milestone, db_i64s(now_s, ns)};
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_fresh, 3, p, &r);
+
+    *fresh = !rc && PQntuples(r) == 1 && db_bool(r, 0, 0);
+    PQclear(r);
+    return rc;
+}
+
 /* The stage's leads since $3; for LOST the newest move to LOST carries the
  * reason. A client's message after the move counts as a reply. */
 static const char sql_nurture[] =

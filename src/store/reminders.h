@@ -21,6 +21,11 @@
 RB_MUST_CHECK int reminder_claim(struct dbconn *c, int64_t venue, int64_t lead, const char *subject,
                                  const char *kind, const char *due, bool *claimed);
 
+/* *fresh: lead's plan row for milestone was set less than a day before
+ * now_s (a milestone due on the day it was booked needs no reminder). */
+RB_MUST_CHECK int reminder_plan_fresh(struct dbconn *c, int64_t lead, const char *milestone,
+                                      int64_t now_s, bool *fresh);
+
 /* A lead that entered stage at a time and has not left it: a nurture
  * sequence's candidate. */
 struct nurture_lead {

@@ -13,7 +13,9 @@
  * Each one is claimed in reminders_sent (lead, milestone, kind, due date)
  * in the tick's transaction before it is queued, so it goes out once; a
  * new due date is a new key, and a milestone paid in full is no longer
- * listed, so a payment recorded cancels what was still to come. In quiet
+ * listed, so a payment recorded cancels what was still to come. A plan
+ * set less than a day ago gets no before/due reminder yet (the advance due
+ * on the booking day is what was just agreed). In quiet
  * hours ([reminders] quiet_start..quiet_end, venue time) nothing is
  * claimed, so staff pings go out at the first tick after quiet_end; the
  * owner's too unless owner_urgent = yes.
@@ -154,7 +156,11 @@ static int remind_one(struct wctx *x, const struct ledger_due *d, int days, bool
     int rc = RB_OK;
 
     lead_row_init(&l);
+    bool fresh = false;
     if (!quiet && days >= 0 && days <= BEFORE_DAYS) {
+        rc = reminder_plan_fresh(x->db, d->lead_id, d->milestone, x->now_s, &fresh);
+    }
+    if (!rc && !quiet && !fresh && days >= 0 && days <= BEFORE_DAYS) {
         const char *kind = days ? "before" : "due";
         rc = claim(x, d, kind, &go);
         if (!rc && go) {
