@@ -2,7 +2,8 @@
 # A nurture sequence on a test clock (RABTA_CLOCK_OFFSET_S): a QUOTED lead
 # gets step 1 (a message to the client) after a day and step 2 (a nudge to
 # the salesperson with the text to forward) after three; a client who
-# replies stops the sequence; each step once; a bad sequence fails
+# replies stops the sequence; a client who sent STOP gets no client step;
+# each step once; a bad sequence fails
 # `rabta check` with the reason.
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
@@ -28,27 +29,34 @@ trigger = QUOTED
 steps = 1d client:nurture_quoted_1, 3d staff:nurture_quoted_2
 CONF
 start_rabta
-BILAL=923331112233 C1=923001118001 C2=923001118002
+BILAL=923331112233 C1=923001118001 C2=923001118002 C3=923001118003
 
 step "staff $BILAL | help"
 step "client $C1 Hamid Raza | Salam, walima ke liye hall chahiye"
 step "client $C2 Saima Noor | Assalam o alaikum, shadi ke liye hall"
+# Usama sends STOP before his quote: client steps are held for him
+step "client $C3 Usama Iqbal | Salam, hall dekhna hai"
+step "client $C3 Usama Iqbal | STOP"
 step "exec UPDATE leads SET assigned_staff_id = (SELECT id FROM staff WHERE phone = '+$BILAL')"
 step "staff $BILAL | 1 ko quoted kar do 6 lakh"
 step "staff $BILAL | 2 ko quoted kar do 5 lakh"
-step "sql SELECT string_agg(stage, ' ' ORDER BY id) FROM leads => QUOTED QUOTED"
+step "staff $BILAL | 3 ko quoted kar do 4 lakh"
+step "sql SELECT string_agg(stage, ' ' ORDER BY id) FROM leads => QUOTED QUOTED QUOTED"
 # the same day: nothing
 at 0 23:59
 step "tick"
 step "expect-none +$C1"
 step "expect-none +$C2"
+step "expect-none +$C3"
 # a day and more later: step 1 to both clients, nothing to Bilal
 at 2 12:00
 step "tick"
 step "expect +$C1 | Hamid Raza.*(quote dekh liya|quote from|کوٹ دیکھ)"
 step "expect +$C2 | Saima Noor.*(quote dekh liya|quote from|کوٹ دیکھ)"
 step "expect-not +$BILAL | (jawab nahi aaya|no word from|جواب نہیں آیا)"
-step "sql SELECT string_agg(lead_id || ' ' || kind, ', ' ORDER BY lead_id) FROM reminders_sent => 1 step 1, 2 step 1"
+step "expect-none +$C3"
+step "sql SELECT string_agg(state, ' ') FROM outbox WHERE purpose = 'nurture' AND recipient_phone = '+$C3' => cancelled"
+step "sql SELECT string_agg(lead_id || ' ' || kind, ', ' ORDER BY lead_id) FROM reminders_sent => 1 step 1, 2 step 1, 3 step 1"
 # once
 step "tick"
 step "expect-none +$C1"
