@@ -15,6 +15,8 @@ CREATE TABLE reminders_sent (
     kind      text NOT NULL, -- before, due, overdue, owner; step N
     due       text NOT NULL, -- the milestone's due date; the sequence's start
     sent_at   timestamptz NOT NULL DEFAULT now(),
+    -- a staff nudge's text for the client: quote-reply "ok" to the nudge sends it
+    suggestion text,
     UNIQUE (lead_id, subject, kind, due)
 );
 CREATE INDEX reminders_sent_venue ON reminders_sent (venue_id, sent_at);

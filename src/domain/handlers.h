@@ -275,6 +275,11 @@ struct config;
 bool reminders_quiet(const struct config *cfg, int64_t now_s);
 /* Nurture sequence steps due now (handlers/nurture.c), once each. */
 RB_MUST_CHECK int nurture_tick(struct wctx *x);
+/* A staff text quote-replying a nurture nudge (wamid): when text is "ok"
+ * (or haan, bhej do ...), *out gets the suggested text to send the client
+ * (new, free()); NULL otherwise. */
+RB_MUST_CHECK int nurture_quoted_ok(struct wctx *x, const char *wamid, const char *text,
+                                    char **out);
 
 /* The row for intent, NULL when there is none. */
 const struct handler *handler_find(const char *intent);

@@ -1,6 +1,7 @@
 #include "store/reminders.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static const char sql_claim[] =
     "INSERT INTO reminders_sent (venue_id, lead_id, subject, kind, due)"
@@ -16,6 +17,40 @@ int reminder_claim(struct dbconn *c, int64_t venue, int64_t lead, const char *su
     int rc = db_exec(c, sql_claim, 5, p, &r);
 
     *claimed = !rc && PQntuples(r) == 1;
+    PQclear(r);
+    return rc;
+}
+
+static const char sql_suggest[] =
+    "UPDATE reminders_sent SET suggestion = $5 WHERE lead_id = $1 AND subject = $2"
+    " AND kind = $3 AND due = $4";
+
+int reminder_suggest(struct dbconn *c, int64_t lead, const char *subject, const char *kind,
+                     const char *due, const char *text)
+{
+    char ls[24];
+    const char *p[5] = {db_i64s(lead, ls), subject, kind, due, text};
+
+    return db_exec(c, sql_suggest, 5, p, NULL);
+}
+
+static const char sql_nudge_text[] =
+    "SELECT r.suggestion FROM outbox o JOIN reminders_sent r ON r.lead_id = o.lead_id"
+    " WHERE o.venue_id = $1 AND o.wamid = $2 AND o.purpose = 'nudge'"
+    " AND r.suggestion IS NOT NULL ORDER BY r.id DESC LIMIT 1";
+
+int reminder_nudge_text(struct dbconn *c, int64_t venue, const char *wamid, char **out)
+{
+    char vs[24];
+    const char *p[2] = {db_i64s(venue, vs), wamid};
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_nudge_text, 2, p, &r);
+
+    *out = NULL;
+    if (!rc && PQntuples(r) == 1 && db_str(r, 0, 0)) {
+        *out = strdup(db_str(r, 0, 0));
+        rc = *out ? RB_OK : RB_ENOMEM;
+    }
     PQclear(r);
     return rc;
 }

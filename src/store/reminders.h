@@ -21,6 +21,14 @@
 RB_MUST_CHECK int reminder_claim(struct dbconn *c, int64_t venue, int64_t lead, const char *subject,
                                  const char *kind, const char *due, bool *claimed);
 
+/* Keeps text as the suggestion of a claimed reminder (a staff nudge). */
+RB_MUST_CHECK int reminder_suggest(struct dbconn *c, int64_t lead, const char *subject,
+                                   const char *kind, const char *due, const char *text);
+/* The newest suggestion for the lead of the nudge sent as wamid (outbox
+ * purpose "nudge") into *out (new, free(); NULL when there is none). */
+RB_MUST_CHECK int reminder_nudge_text(struct dbconn *c, int64_t venue, const char *wamid,
+                                      char **out);
+
 /* *fresh: lead's plan row for milestone was set less than a day before
  * now_s (a milestone due on the day it was booked needs no reminder). */
 RB_MUST_CHECK int reminder_plan_fresh(struct dbconn *c, int64_t lead, const char *milestone,

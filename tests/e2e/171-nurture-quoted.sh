@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A nurture sequence on a test clock (RABTA_CLOCK_OFFSET_S): a QUOTED lead
 # gets step 1 (a message to the client) after a day and step 2 (a nudge to
-# the salesperson with the text to forward) after three; a client who
+# the salesperson with the text to forward; quote-reply "ok" sends it)
+# after three; a client who
 # replies stops the sequence; a client who sent STOP gets no client step;
 # each step once; a bad sequence fails
 # `rabta check` with the reason.
@@ -73,6 +74,9 @@ step "expect-none +$C1"
 step "expect-none +$C2"
 step "sql SELECT count(*) FROM reminders_sent WHERE lead_id = 1 => 1"
 step "sql SELECT count(*) FROM audit_log WHERE action = 'nurture.step' AND lead_id = 2 => 2"
+# Bilal quote-replies "ok" to a nudge: its text goes to that client as his reply
+step "quote $BILAL | ok"
+step "sql SELECT count(*) FROM messages WHERE direction = 'out' AND party = 'client' AND body ~ '(aur log bhi pooch rahe|getting enquiries|اور لوگ بھی پوچھ رہے)' => 1"
 # the lead's history shows what was sent
 step "staff $BILAL | 2 ki history"
 step "expect +$BILAL | nurture sequence quoted, step 2 bhej diya"

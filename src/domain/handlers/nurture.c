@@ -7,7 +7,9 @@
  * after it entered: a client step sends the step's text to the client
  * (automated: held after STOP; the reengage template outside the 24-hour
  * window); a staff step sends the assignee the same text to forward,
- * wrapped in nurture_nudge. The sequence stops when the lead leaves the
+ * wrapped in nurture_nudge (outbox purpose "nudge"; quote-replying "ok" to
+ * it sends the text to the client as the salesperson's reply: see
+ * nurture_quoted_ok, called by handlers/dispatch.c). The sequence stops when the lead leaves the
  * stage (moved on, booked, lost) or the client writes after entering it
  * (the list leaves such leads out). Each step is claimed in reminders_sent
  * (lead, "seq:NAME", "step N", the Unix second the stage was entered);
@@ -66,8 +68,9 @@ static int step_client(struct wctx *x, const struct lead_row *l, const struct se
 }
 
 static int step_staff(struct wctx *x, const struct lead_row *l, const struct seq_conf *sq,
-                      const struct seq_step *st)
+                      const struct seq_step *st, const char *kind, const char *due)
 {
+    char subject[80];
     struct buf text;
     json_t *extra = NULL;
     int rc;
@@ -81,7 +84,9 @@ static int step_staff(struct wctx *x, const struct lead_row *l, const struct seq
                : json_pack("{s:s, s:s, s:i}", "text", text.p, "sequence", sq->name, "days",
                            st->delay_s / 86400);
     rc = rc ? rc : extra ? RB_OK : RB_ENOMEM;
-    struct say_opts o = {l->id, "reminder", false, NULL};
+    struct say_opts o = {l->id, "nudge", false, NULL};
+    snprintf(subject, sizeof(subject), "seq:%s", sq->name);
+    rc = rc ? rc : reminder_suggest(x->db, l->id, subject, kind, due, text.p);
     rc = rc ? rc : notify_lead(x, l->assigned, "nurture_nudge", l, extra, &o);
     json_decref(extra);
     buf_release(&text);
@@ -115,7 +120,7 @@ static int run_lead(struct wctx *x, const struct seq_conf *sq, const struct nurt
     }
     lead_row_init(&l);
     rc = lead_load(x, nl->lead_id, false, &l);
-    rc = rc ? rc : st->to_client ? step_client(x, &l, st) : step_staff(x, &l, sq, st);
+    rc = rc ? rc : st->to_client ? step_client(x, &l, st) : step_staff(x, &l, sq, st, kind, due);
     if (!rc) {
         json_t *d = json_pack("{s:s, s:s, s:s}", "a", sq->name, "b", kind, "key", st->key);
         rc = d ? audit(x, 0, "nurture.step", l.id, d) : RB_ENOMEM;
@@ -126,6 +131,36 @@ static int run_lead(struct wctx *x, const struct seq_conf *sq, const struct nurt
     }
     lead_row_release(&l);
     return rc;
+}
+
+/* Whole answers that mean "send it" (lowercase, trimmed). */
+static const char *const ok_words[] = {"ok",      "okay",      "ok hai",    "haan",    "han",
+                                       "ji",      "yes",       "send",      "send it", "bhej do",
+                                       "bhejo",   "bhej dein", "theek hai", "ہاں",     "جی",
+                                       "ٹھیک ہے", "بھیج دیں",  "بھیج دو",   NULL};
+
+int nurture_quoted_ok(struct wctx *x, const char *wamid, const char *text, char **out)
+{
+    char t[64];
+    size_t n = 0;
+
+    *out = NULL;
+    while (text && (*text == ' ' || *text == '\n')) {
+        text++;
+    }
+    for (; text && *text && n + 1 < sizeof(t); text++) {
+        t[n++] = (char)(*text >= 'A' && *text <= 'Z' ? *text - 'A' + 'a' : *text);
+    }
+    while (n && (t[n - 1] == ' ' || t[n - 1] == '.' || t[n - 1] == '!' || t[n - 1] == '\n')) {
+        n--;
+    }
+    t[n] = '\0';
+    for (size_t i = 0; ok_words[i]; i++) {
+        if (strcmp(t, ok_words[i]) == 0) {
+            return reminder_nudge_text(x->db, x->venue_id, wamid, out);
+        }
+    }
+    return RB_OK;
 }
 
 int nurture_tick(struct wctx *x)
