@@ -71,6 +71,11 @@ static const struct key_def config_keys[] = {
     I("payments", "mid_days_before_event", pay_mid_days, "30", 0, 730),
     I("payments", "final_days_before_event", pay_final_days, "7", 0, 730),
     I("payments", "invoicing_poll_seconds", pay_poll_seconds, "900", 1, 86400),
+    S("reminders", "remind_clients", rem_clients, "no"),
+    S("reminders", "quiet_start", rem_quiet_start, "22:00"),
+    S("reminders", "quiet_end", rem_quiet_end, "09:00"),
+    I("reminders", "owner_after_days", rem_owner_days, "7", 1, 365),
+    S("reminders", "owner_urgent", rem_owner_urgent, "no"),
 };
 
 #define NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -384,6 +389,14 @@ static int open_section(struct loader *l, const char *name)
     struct config *c = l->c;
 
     snprintf(l->section, sizeof(l->section), "%s", name);
+    if (strncmp(name, "sequence ", 9) == 0) {
+        snprintf(l->section, sizeof(l->section), "sequence");
+        const char *nm = name + 9;
+        while (*nm == ' ') {
+            nm++;
+        }
+        return seq_open(&c->seqs, &c->nseqs, nm);
+    }
     if (strcmp(name, "hall") == 0) {
         return grow((void **)&c->halls, &c->nhalls, sizeof(*c->halls));
     }
@@ -418,6 +431,14 @@ static int key_value(struct loader *l, const char *k, char *v)
     }
     if (strcmp(l->section, "templates") == 0) {
         return template_key(l, k, v);
+    }
+    if (strcmp(l->section, "sequence") == 0) {
+        char why[200];
+        int rc = seq_key(&l->c->seqs[l->c->nseqs - 1], k, v, why, sizeof(why));
+        if (rc == RB_EPARSE) {
+            lerr(l, "%s", why);
+        }
+        return rc == RB_EPARSE ? RB_OK : rc;
     }
     for (size_t i = 0; i < NKEYS; i++) {
         if (strcmp(config_keys[i].section, l->section) == 0 &&
@@ -502,6 +523,30 @@ static void check_whole(struct loader *l)
     }
     if (c->pay_final_days > c->pay_mid_days) {
         lerr(l, "[payments] final_days_before_event is more than mid_days_before_event");
+    }
+    if (strcmp(c->rem_clients, "yes") && strcmp(c->rem_clients, "no")) {
+        lerr(l, "[reminders] remind_clients \"%s\" is not yes or no", c->rem_clients);
+    }
+    if (strcmp(c->rem_owner_urgent, "yes") && strcmp(c->rem_owner_urgent, "no")) {
+        lerr(l, "[reminders] owner_urgent \"%s\" is not yes or no", c->rem_owner_urgent);
+    }
+    if (parse_hhmm(c->rem_quiet_start, &c->rem_quiet_start_min) ||
+        c->rem_quiet_start_min >= 24 * 60) {
+        lerr(l, "[reminders] quiet_start \"%s\" is not HH:MM", c->rem_quiet_start);
+    }
+    if (parse_hhmm(c->rem_quiet_end, &c->rem_quiet_end_min) || c->rem_quiet_end_min >= 24 * 60) {
+        lerr(l, "[reminders] quiet_end \"%s\" is not HH:MM", c->rem_quiet_end);
+    }
+    for (size_t i = 0; i < c->nseqs; i++) {
+        char why[200];
+        if (seq_invalid(&c->seqs[i], why, sizeof(why))) {
+            lerr(l, "%s", why);
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(c->seqs[i].name, c->seqs[j].name) == 0) {
+                lerr(l, "[sequence %s] is defined twice", c->seqs[i].name);
+            }
+        }
     }
 }
 
@@ -607,6 +652,7 @@ void config_free(struct config *c)
         free(c->templates[i].params);
     }
     free(c->templates);
+    seq_free(c->seqs, c->nseqs);
     free(c->halls);
     free(c->slots);
     free(c->staff);

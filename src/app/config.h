@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 
+#include "app/sequences.h"
 #include "core/buf.h"
 
 struct hall_conf {
@@ -105,6 +106,16 @@ struct config {
     int pay_mid_days;             /* due this many days before the event, 30 */
     int pay_final_days;           /* the rest, this many days before the event, 7 */
     int pay_poll_seconds;         /* open bookings read back from invoicing, 900 */
+    /* [reminders]: payment reminders (handlers/reminders.c) */
+    char *rem_clients;            /* "yes": clients are reminded too; "no" */
+    char *rem_quiet_start;        /* "22:00" venue time: staff pings wait ... */
+    char *rem_quiet_end;          /* "09:00" ... until this */
+    int rem_quiet_start_min, rem_quiet_end_min;
+    int rem_owner_days;           /* overdue more than this: the owner, 7 */
+    char *rem_owner_urgent;       /* "yes": the owner's escalations skip quiet hours */
+    /* [sequence NAME]: nurture sequences */
+    struct seq_conf *seqs;
+    size_t nseqs;
 };
 
 /* Loads path into a new snapshot. On any error returns RB_EPARSE (or

@@ -95,6 +95,17 @@ int app_snapshot_load(const char *home, struct snapshot **out, struct buf *err)
     int prc = prompts_load(path, &s->prompts, err);
     failed += prc != RB_OK;
     rc = prc == RB_ENOMEM ? prc : rc;
+    /* nurture sequence steps name prompts: both must agree */
+    for (size_t i = 0; s->config && s->prompts && i < s->config->nseqs; i++) {
+        const struct seq_conf *sq = &s->config->seqs[i];
+        for (size_t j = 0; j < sq->nsteps; j++) {
+            if (!prompts_has(s->prompts, sq->steps[j].key)) {
+                buf_say(err, "%s/config/rabta.conf: [sequence %s] step %zu: no prompt \"%s\"\n",
+                        home, sq->name, j + 1, sq->steps[j].key);
+                failed++;
+            }
+        }
+    }
     if (s->config) {
         /* a config with errors still gives the intents their halls and staff,
          * so that their problems are listed in the same run */

@@ -44,6 +44,13 @@ RB_MUST_CHECK int datetime_parse(const char *s, struct rb_datetime *out);
 void clock_set_zone(const char *zone);
 /* Wall clock, milliseconds since the epoch (UTC). */
 int64_t clock_now_ms(void);
+/*
+ * TEST ONLY: seconds the scheduler tick's clock runs ahead of the wall
+ * clock, from RABTA_CLOCK_OFFSET_S (read once; may be negative), so tests
+ * let days pass in seconds. Honoured in test builds (RB_DEBUG) and when
+ * allowed (the sandbox); 0 otherwise, and always in a live release build.
+ */
+int64_t clock_test_offset_s(bool allowed);
 /* Monotonic milliseconds, for durations. */
 int64_t clock_mono_ms(void);
 /* The local date and time of the Unix time t. */

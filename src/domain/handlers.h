@@ -267,6 +267,19 @@ int h_unknown(struct hctx *h);
 int h_report(struct hctx *h);
 /* handlers/digest.c: the weekly digest to the owners when it is due (tick) */
 RB_MUST_CHECK int digest_tick(struct wctx *x);
+/* Payment reminders due now (handlers/reminders.c), once each, then the
+ * nurture steps (nurture_tick). */
+RB_MUST_CHECK int reminders_tick(struct wctx *x);
+struct config;
+/* True when now_s falls in [reminders] quiet hours (venue time). */
+bool reminders_quiet(const struct config *cfg, int64_t now_s);
+/* Nurture sequence steps due now (handlers/nurture.c), once each. */
+RB_MUST_CHECK int nurture_tick(struct wctx *x);
+/* A staff text quote-replying a nurture nudge (wamid): when text is "ok"
+ * (or haan, bhej do ...), *out gets the suggested text to send the client
+ * (new, free()); NULL otherwise. */
+RB_MUST_CHECK int nurture_quoted_ok(struct wctx *x, const char *wamid, const char *text,
+                                    char **out);
 
 /* The row for intent, NULL when there is none. */
 const struct handler *handler_find(const char *intent);

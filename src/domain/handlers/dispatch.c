@@ -498,8 +498,14 @@ static int staff_text(struct wctx *x, const struct wa_message *m, const struct s
     bool is_relay = false;
     int rc = convo_load(x, me->id, &cv);
 
+    char *suggestion = NULL;
     if (!rc && m->context_id) {
         rc = quoted_lead(x, m->context_id, &lead, &is_relay);
+    }
+    if (!rc && m->context_id && lead && !is_relay) { /* "ok" to a nurture nudge */
+        rc = nurture_quoted_ok(x, m->context_id, text, &suggestion);
+        is_relay = suggestion != NULL;
+        text = suggestion ? suggestion : text;
     }
     if (!rc && (is_relay || hash_prefix(text, &lead, &rest))) {
         rc = cv.pending ? convo_set_pending(x, me->id, NULL) : RB_OK;
@@ -511,6 +517,7 @@ static int staff_text(struct wctx *x, const struct wa_message *m, const struct s
     }
     rc = rc ? rc : staff_command(x, me, lang, &cv, text, message_id);
 out:
+    free(suggestion);
     convo_release(&cv);
     return rc;
 }

@@ -29,7 +29,8 @@ static const char sql_history[] =
     "   LEFT JOIN staff s ON s.id = n.staff_id WHERE n.lead_id = $1"
     " UNION ALL SELECT a.action, a.at, a.detail->>'a', a.detail->>'b', NULL, s.name, a.id"
     "   FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id"
-    "   WHERE a.lead_id = $1 AND a.action IN ('lead.assign', 'payment.record', 'payment.reverse')"
+    "   WHERE a.lead_id = $1 AND a.action IN ('lead.assign', 'payment.record', 'payment.reverse',"
+    " 'nurture.step')"
     " UNION ALL SELECT m.direction, m.created_at, m.type, NULL, m.body,"
     "   COALESCE(s.name, rs.name), m.id"
     "   FROM messages m LEFT JOIN staff s ON s.id = m.staff_id"
@@ -365,7 +366,7 @@ static int history_row(struct hctx *h, const PGresult *r, int i, struct buf *bod
         char reason[160];
         flatten_line(db_str(r, i, 3) ? db_str(r, i, 3) : "", reason, sizeof(reason));
         json_object_set_new(vars, "reason", json_string(reason));
-    } else if (!rc && strcmp(kind, "lead.assign") == 0) {
+    } else if (!rc && (strcmp(kind, "lead.assign") == 0 || strcmp(kind, "nurture.step") == 0)) {
         json_object_set_new(vars, "from", json_string(db_str(r, i, 2) ? db_str(r, i, 2) : "-"));
         json_object_set_new(vars, "to", json_string(db_str(r, i, 3) ? db_str(r, i, 3) : "-"));
     }
@@ -382,6 +383,7 @@ static int history_row(struct hctx *h, const PGresult *r, int i, struct buf *bod
                     : strcmp(kind, "lead.assign") == 0    ? "hist_assign"
                     : strcmp(kind, "payment.record") == 0 ? "hist_payment"
                     : strcmp(kind, "payment.reverse") == 0 ? "hist_reverse"
+                    : strcmp(kind, "nurture.step") == 0   ? "hist_nurture"
                     : strcmp(kind, "in") == 0   ? "hist_in"
                     : strcmp(kind, "waiting") == 0 ? "hist_waiting"
                                                 : "hist_out",

@@ -10,7 +10,9 @@
  *   visit     a site visit within a day: the assignee and the client
  *             (automated, so held for a client who opted out) are reminded;
  *   quote     QUOTED for quote_followup_days with no word from the client;
- *   digest    the owner's weekly digest, once a week (handlers/digest.c).
+ *   digest    the owner's weekly digest, once a week (handlers/digest.c);
+ *   money     payment reminders and nurture sequence steps
+ *             (handlers/reminders.c, handlers/nurture.c).
  *
  * Every scan takes its rows FOR UPDATE SKIP LOCKED, at most SCAN_MAX a tick.
  */
@@ -263,5 +265,6 @@ int domain_tick(struct wctx *x)
                    "quote");
     rc = rc ? rc : money_tick(x); /* the invoicing poll keeps running */
     rc = rc ? rc : digest_tick(x);
+    rc = rc ? rc : reminders_tick(x);
     return rc ? rc : store_state_tick(x->db, now);
 }
