@@ -46,11 +46,11 @@ staff 923001110001 | What's our conversion rate from Meta vs walk-ins?
 expect +923001110001 | ^No leads in {MONTH}\.$
 # the page link: owner, finance; sales refused
 staff 923001110001 | report
-expect +923001110001 | ^Your report page, valid for 24 hours: / http://127\.0\.0\.1:8080/report\?grant=v1\.owner\.[0-9]+\.[0-9a-f]{64}$
+expect +923001110001 | ^Your report page, valid for 24 hours: / http://127\.0\.0\.1:[0-9]+/report\?grant=v1\.owner\.[0-9]+\.[0-9a-f]{64}$
 staff 923001110001 | dashboard
 expect +923001110001 | /report\?grant=v1\.owner\.
 staff 923331112266 | report link
-expect +923331112266 | ^آپ کا پیمنٹس پیج، 24 گھنٹے کے لیے: / http://127\.0\.0\.1:8080/report\?grant=v1\.finance\.[0-9]+\.[0-9a-f]{64}$
+expect +923331112266 | ^آپ کا پیمنٹس پیج، 24 گھنٹے کے لیے: / http://127\.0\.0\.1:[0-9]+/report\?grant=v1\.finance\.[0-9]+\.[0-9a-f]{64}$
 staff 923331112266 | overdue payments total
 expect +923331112266 | / کل: Rs 14,00,000 \(2\)$
 staff 923331112233 | report

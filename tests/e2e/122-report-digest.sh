@@ -40,7 +40,7 @@ LAST=$(psql_q "SELECT to_char(m, 'DD/MM') || ' - ' || to_char(m + 6, 'DD/MM/YYYY
                    || to_char(m - 7, 'DD/MM') || ' - ' || to_char(m - 1, 'DD/MM/YYYY')
                FROM (SELECT date_trunc('week', now() AT TIME ZONE 'Asia/Karachi')::date - 7 AS m) w")
 
-DIGEST="\*Weekly report: $LAST\* / Leads: 3 vs 1 \(\+200 %\) / Bookings: 1 vs 0 \(\+1\) / Revenue: Rs 5,00,000 vs Rs 0 \(\+Rs 5,00,000\) / Conversion: 33.3 % vs 0 % \(\+33.3 pts\) / First reply: 10 min vs 20 min \(−10 min\) / Leads by source: WhatsApp 2, Meta ads 1 / Stale leads: Bilal Ahmed 1 / Overdue payments: Rs 1,00,000 \(1\) / Full report \(24 h\): http://127\.0\.0\.1:8080/report\?grant=v1\.owner\.[0-9]+\.[0-9a-f]{64}"
+DIGEST="\*Weekly report: $LAST\* / Leads: 3 vs 1 \(\+200 %\) / Bookings: 1 vs 0 \(\+1\) / Revenue: Rs 5,00,000 vs Rs 0 \(\+Rs 5,00,000\) / Conversion: 33.3 % vs 0 % \(\+33.3 pts\) / First reply: 10 min vs 20 min \(−10 min\) / Leads by source: WhatsApp 2, Meta ads 1 / Stale leads: Bilal Ahmed 1 / Overdue payments: Rs 1,00,000 \(1\) / Full report \(24 h\): http://127\.0\.0\.1:[0-9]+/report\?grant=v1\.owner\.[0-9]+\.[0-9a-f]{64}"
 # the template carries the digest as one line
 DIGEST_LINE=${DIGEST// \/ / }
 
