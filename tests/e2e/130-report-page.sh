@@ -66,10 +66,9 @@ BEGIN
   INSERT INTO followups (venue_id, lead_id, staff_id, due_at, note, created_at, done_at)
     VALUES (v, l3, bilal, '2026-01-15 16:00+05', 'call back', '2026-01-13 12:00+05',
             '2026-01-15 16:05+05');
-  INSERT INTO payments (venue_id, lead_id, milestone, amount, due_date, paid_at, status,
-                        recorded_by, created_at)
-    VALUES (v, l3, 'advance', 200000, '2026-01-20', booked_at, 'paid', bilal, booked_at),
-           (v, l3, 'final', 600000, '2026-02-15', NULL, 'due', bilal, booked_at);
+  INSERT INTO payments (venue_id, lead_id, milestone, amount, due_date, paid_at, status)
+    VALUES (v, l3, 'advance', 200000, '2026-01-20', booked_at, 'paid'),
+           (v, l3, 'final', 600000, '2026-02-15', NULL, 'due');
   INSERT INTO messages (venue_id, lead_id, staff_id, direction, party, type, body, status,
                         error_code, error_title, created_at)
     VALUES (v, l3, NULL, 'in', 'client', 'text', 'Assalam o alaikum, hall chahiye', 'received',

@@ -30,8 +30,8 @@
 -- J6: NEW -> CONTACTED -> LOST. Payments: J1 advance 2,00,000 paid 2026-01-21,
 -- J1 final 6,00,000 due in 10 days, J4 advance 3,00,000 paid 2026-01-31 23:55,
 -- J4 final 9,00,000 due 5 days ago, D1 advance 5,00,000 paid 2025-12-29,
--- D1 final 5,00,000 due 20 days ago, D2 advance 1,50,000 due in 30 days (a plan
--- milestone always has a date).
+-- D1 final 5,00,000 due 20 days ago, D2 advance 1,50,000 due in 30 days (every
+-- milestone is planned with a date, so a receipt fills its own milestone).
 -- ai_log in January: rules 3 (2 with fallback timeout), gemini 2; December: rules 1 (invalid).
 -- A follow-up of J2 (Bilal) 2 hours overdue.
 
@@ -82,11 +82,11 @@ INSERT INTO stage_history (venue_id, lead_id, from_stage, to_stage, staff_id, at
  (pg_temp.v(), pg_temp.lead('J6'), 'CONTACTED', 'LOST', pg_temp.staff('Usman Tariq'), pg_temp.lt('2026-01-16 10:00'));
 
 INSERT INTO payments (venue_id, lead_id, milestone, amount, due_date, paid_at, status) VALUES
- (pg_temp.v(), pg_temp.lead('J1'), 'advance', 200000, NULL, pg_temp.lt('2026-01-21 12:00'), 'paid'),
+ (pg_temp.v(), pg_temp.lead('J1'), 'advance', 200000, '2026-01-21', pg_temp.lt('2026-01-21 12:00'), 'paid'),
  (pg_temp.v(), pg_temp.lead('J1'), 'final', 600000, (now() AT TIME ZONE 'Asia/Karachi')::date + 10, NULL, 'due'),
- (pg_temp.v(), pg_temp.lead('J4'), 'advance', 300000, NULL, pg_temp.lt('2026-01-31 23:55'), 'paid'),
+ (pg_temp.v(), pg_temp.lead('J4'), 'advance', 300000, '2026-01-31', pg_temp.lt('2026-01-31 23:55'), 'paid'),
  (pg_temp.v(), pg_temp.lead('J4'), 'final', 900000, (now() AT TIME ZONE 'Asia/Karachi')::date - 5, NULL, 'due'),
- (pg_temp.v(), pg_temp.lead('D1'), 'advance', 500000, NULL, pg_temp.lt('2025-12-29 12:00'), 'paid'),
+ (pg_temp.v(), pg_temp.lead('D1'), 'advance', 500000, '2025-12-29', pg_temp.lt('2025-12-29 12:00'), 'paid'),
  (pg_temp.v(), pg_temp.lead('D1'), 'final', 500000, (now() AT TIME ZONE 'Asia/Karachi')::date - 20, NULL, 'due'),
  (pg_temp.v(), pg_temp.lead('D2'), 'advance', 150000, (now() AT TIME ZONE 'Asia/Karachi')::date + 30, NULL, 'due');
 
