@@ -15,6 +15,8 @@
 #include "domain/parser.h"
 #include "store/db.h"
 #include "store/migrate.h"
+#include "store/staff.h"
+#include "store/venue.h"
 
 const char *cmd_home(void)
 {
@@ -35,7 +37,6 @@ static int ensure_database(const char *conninfo)
 {
     char admin[1300];
     struct dbconn *c = NULL;
-    PGresult *r = NULL;
     int rc;
 
     const char *db = strstr(conninfo, "dbname=rabta");
@@ -46,12 +47,8 @@ static int ensure_database(const char *conninfo)
              db + strlen("dbname=rabta"));
     rc = db_connect(admin, &c, NULL);
     if (!rc) {
-        rc = db_exec(c, "SELECT 1 FROM pg_database WHERE datname = 'rabta'", 0, NULL, &r);
+        rc = store_database_ensure(c);
     }
-    if (!rc && PQntuples(r) == 0) {
-        rc = db_exec(c, "CREATE DATABASE rabta", 0, NULL, NULL);
-    }
-    PQclear(r);
     db_disconnect(c);
     return rc;
 }
@@ -101,36 +98,20 @@ char *var_secret(const char *home, const char *name)
     return rb_strdup(hex);
 }
 
-static const char sql_venue[] =
-    "INSERT INTO venues (name, phone_number_id, time_zone) VALUES ($1, $2, $3)"
-    " ON CONFLICT (phone_number_id) DO UPDATE SET name = EXCLUDED.name,"
-    " time_zone = EXCLUDED.time_zone RETURNING id";
-static const char sql_staff[] =
-    "INSERT INTO staff (venue_id, name, phone, role, lang) VALUES ($1, $2, $3, $4,"
-    " COALESCE($5, 'ur')) ON CONFLICT DO NOTHING";
-
 int setup_seed(struct app *app)
 {
     const struct config *c = app->snap->config;
     const char *pnid = app->env.phone_number_id ? app->env.phone_number_id : c->phone_number_id;
-    const char *p[3] = {c->venue_name, pnid, c->time_zone};
     struct dbconn *conn = NULL;
-    PGresult *r = NULL;
-    char vs[24];
     int rc = db_acquire(app->db, 5000, &conn);
 
     if (!rc) {
-        rc = db_exec(conn, sql_venue, 3, p, &r);
-    }
-    if (!rc) {
-        app->venue_id = db_i64(r, 0, 0);
+        rc = store_venue_upsert(conn, c->venue_name, pnid, c->time_zone, &app->venue_id);
     }
     for (size_t i = 0; !rc && i < c->nstaff; i++) {
         const struct staff_conf *s = &c->staff[i];
-        const char *q[5] = {db_i64s(app->venue_id, vs), s->name, s->phone, s->role, s->lang};
-        rc = db_exec(conn, sql_staff, 5, q, NULL);
+        rc = store_staff_seed(conn, app->venue_id, s->name, s->phone, s->role, s->lang);
     }
-    PQclear(r);
     db_release(app->db, conn);
     return rc;
 }

@@ -9,15 +9,7 @@
 #include "cmd/setup.h"
 #include "nlu/values.h"
 #include "store/db.h"
-
-static const char sql_add[] =
-    "INSERT INTO staff (venue_id, name, phone, role, lang) VALUES ($1, $2, $3, $4, $5)"
-    " ON CONFLICT (venue_id, phone) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role,"
-    " lang = EXCLUDED.lang, active = true RETURNING id";
-static const char sql_list[] =
-    "SELECT id, name, phone, role, lang, active, away FROM staff WHERE venue_id = $1 ORDER BY id";
-static const char sql_away[] =
-    "UPDATE staff SET away = $3::bool WHERE venue_id = $1 AND lower(name) = lower($2) RETURNING id";
+#include "store/staff.h"
 
 static int staff_add(struct app *app, struct dbconn *c, int argc, char **argv)
 {
@@ -27,8 +19,8 @@ static int staff_add(struct app *app, struct dbconn *c, int argc, char **argv)
                                          {"lang", required_argument, 0, 'l'},
                                          {0, 0, 0, 0}};
     const char *name = NULL, *phone = NULL, *role = NULL, *lang = "ur";
-    char e164[20], vs[24];
-    PGresult *r = NULL;
+    char e164[20];
+    int64_t id = 0;
     int o, rc;
 
     optind = 1;
@@ -47,55 +39,51 @@ static int staff_add(struct app *app, struct dbconn *c, int argc, char **argv)
         fprintf(stderr, "rabta: \"%s\" is not a phone number\n", phone);
         return 2;
     }
-    const char *p[5] = {db_i64s(app->venue_id, vs), name, e164, role, lang};
-    rc = db_exec(c, sql_add, 5, p, &r);
+    rc = store_staff_upsert(c, app->venue_id, name, e164, role, lang, &id);
     if (rc == RB_EINVAL) {
         fprintf(stderr, "rabta: role must be sales, owner, finance or admin; lang ur, roman_ur or "
                         "en\n");
     } else if (rc) {
         fprintf(stderr, "rabta: %s\n", rb_strerror(rc));
     } else {
-        printf("staff #%s %s %s (%s)\n", PQgetvalue(r, 0, 0), name, e164, role);
+        printf("staff #%lld %s %s (%s)\n", (long long)id, name, e164, role);
     }
-    PQclear(r);
     return rc ? 1 : 0;
 }
 
 static int staff_list(struct app *app, struct dbconn *c)
 {
-    char vs[24];
-    const char *p[1] = {db_i64s(app->venue_id, vs)};
-    PGresult *r = NULL;
-    int rc = db_exec(c, sql_list, 1, p, &r);
+    struct store_staff *v = NULL;
+    int n = 0;
+    int rc = store_staff_list(c, app->venue_id, &v, &n);
 
     if (rc) {
         fprintf(stderr, "rabta: %s\n", rb_strerror(rc));
         return 1;
     }
     printf("%-4s %-20s %-15s %-8s %-9s %s\n", "id", "name", "phone", "role", "lang", "state");
-    for (int i = 0; i < PQntuples(r); i++) {
-        printf("%-4s %-20s %-15s %-8s %-9s %s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
-               PQgetvalue(r, i, 2), PQgetvalue(r, i, 3), PQgetvalue(r, i, 4),
-               !db_bool(r, i, 5) ? "inactive" : db_bool(r, i, 6) ? "away" : "active");
+    for (int i = 0; i < n; i++) {
+        printf("%-4lld %-20s %-15s %-8s %-9s %s\n", (long long)v[i].id, v[i].name, v[i].phone,
+               v[i].role, v[i].lang,
+               !v[i].active ? "inactive"
+               : v[i].away  ? "away"
+                            : "active");
     }
-    PQclear(r);
+    store_staff_free(v, n);
     return 0;
 }
 
 static int staff_away(struct app *app, struct dbconn *c, const char *name, bool away)
 {
-    char vs[24];
-    const char *p[3] = {db_i64s(app->venue_id, vs), name, away ? "t" : "f"};
-    PGresult *r = NULL;
-    int rc = db_exec(c, sql_away, 3, p, &r);
+    bool found = false;
+    int rc = store_staff_set_away(c, app->venue_id, name, away, &found);
 
-    if (!rc && PQntuples(r) == 0) {
+    if (!rc && !found) {
         fprintf(stderr, "rabta: no staff member named \"%s\"\n", name);
         rc = RB_ENOTFOUND;
     } else if (!rc) {
         printf("%s is %s\n", name, away ? "away (no new leads)" : "back");
     }
-    PQclear(r);
     return rc ? 1 : 0;
 }
 

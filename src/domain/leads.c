@@ -21,168 +21,51 @@
 #include "nlu/intents.h"
 #include "nlu/values.h"
 #include "store/contacts.h"
+#include "store/leads.h"
 #include "store/outbox.h"
-
-static const char sql_contact[] =
-    "SELECT phone, bsuid, profile_name FROM contacts WHERE venue_id = $1 AND id = $2";
-static const char sql_open_lead[] = "SELECT id FROM leads WHERE venue_id = $1 AND contact_id = $2"
-                                    " AND stage NOT IN ('BOOKED', 'LOST') ORDER BY id LIMIT 1";
-/* A booked client stays that lead's client until the event day has passed
- * (a booking with no date yet stays theirs too). */
-static const char sql_booked_lead[] =
-    "SELECT id FROM leads WHERE venue_id = $1 AND contact_id = $2 AND stage = 'BOOKED'"
-    " AND (event_date IS NULL OR event_date >= $3::date) ORDER BY id DESC LIMIT 1";
-static const char sql_last_lead[] =
-    "SELECT id FROM leads WHERE venue_id = $1 AND contact_id = $2 ORDER BY id DESC LIMIT 1";
-static const char sql_lead_insert[] =
-    "INSERT INTO leads (venue_id, contact_id, name, phone, source, campaign, leadgen_id,"
-    " event_date, guests, returning_of, client_lang, assigned_staff_id, last_contact_at)"
-    " VALUES ($1, NULLIF($2, '0')::bigint, $3, $4, $5, $6, $7, $8::date,"
-    " NULLIF($9, '0')::int, NULLIF($10, '0')::bigint, $11, NULLIF($12, '0')::bigint,"
-    " CASE WHEN $13::bool THEN now() END)"
-    " ON CONFLICT DO NOTHING RETURNING id";
-static const char sql_link_message[] =
-    "WITH m AS (UPDATE messages SET lead_id = $3 WHERE venue_id = $1 AND id = $2)"
-    " UPDATE leads SET last_contact_at = now() WHERE id = $3";
-static const char sql_opt_out[] =
-    "INSERT INTO opt_outs (venue_id, contact_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
-static const char sql_opt_in[] = "DELETE FROM opt_outs WHERE venue_id = $1 AND contact_id = $2";
-/* Round robin without a lock: the n-th pick (rr_seq, sql/012_scale.sql)
- * takes the (n mod count)-th salesperson on duty. A sequence is not
- * transactional, so new leads in concurrent transactions (a worker's batch
- * of them included) never wait on one another; a rolled-back pick only
- * skips one turn. */
-static const char sql_rr_pick[] =
-    "WITH s AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k, count(*) OVER () AS n"
-    "   FROM staff WHERE venue_id = $1 AND role = 'sales' AND active AND NOT away AND id <> $2)"
-    " SELECT id FROM s WHERE k = (SELECT (nextval('rr_seq') - 1) % n FROM s LIMIT 1)";
-static const char sql_staff_available[] =
-    "SELECT id FROM staff WHERE venue_id = $1 AND lower(name) = lower($2) AND active"
-    " AND NOT away AND role IN ('sales', 'owner') AND id <> $3";
-static const char sql_owner_any[] =
-    "SELECT id FROM staff WHERE venue_id = $1 AND role = 'owner' AND active ORDER BY id LIMIT 1";
-static const char sql_assign[] =
-    "UPDATE leads SET assigned_staff_id = $2 WHERE venue_id = $1 AND id = $3";
-static const char sql_greeted[] =
-    "UPDATE leads SET greeted_at = clock_timestamp(), greeting_latency_ms = GREATEST(0,"
-    " (extract(epoch FROM clock_timestamp() - COALESCE((SELECT received_at FROM inbound_events"
-    " WHERE id = $2), created_at)) * 1000)::bigint) WHERE id = $1 AND greeted_at IS NULL";
-static const char sql_leadgen_known[] =
-    "SELECT id FROM leads WHERE venue_id = $1 AND leadgen_id = $2";
-static const char sql_fill_open[] =
-    "UPDATE leads SET campaign = COALESCE(campaign, $2), event_date = COALESCE(event_date,"
-    " $3::date), guests = COALESCE(guests, NULLIF($4, '0')::int), name = COALESCE(name, $5),"
-    " leadgen_id = COALESCE(leadgen_id, $6) WHERE id = $1";
+#include "store/staff.h"
 
 /* ---- finding and opening the lead ---- */
 
 int lead_open_of_contact(struct wctx *x, int64_t contact_id, int64_t *id)
 {
-    char v[24], c[24];
-    const char *p[2] = {db_i64s(x->venue_id, v), db_i64s(contact_id, c)};
-    PGresult *r = NULL;
-    int rc = db_exec(x->db, sql_open_lead, 2, p, &r);
-
-    if (!rc) {
-        *id = PQntuples(r) ? db_i64(r, 0, 0) : 0;
-    }
-    PQclear(r);
-    return rc;
+    return store_lead_open_of_contact(x->db, x->venue_id, contact_id, id);
 }
 
 /* The contact's booked lead whose event is today or later, 0 when none. */
 static int booked_lead_of_contact(struct wctx *x, int64_t contact_id, int64_t *id)
 {
-    char v[24], c[24], today[11];
-    const char *p[3] = {db_i64s(x->venue_id, v), db_i64s(contact_id, c), today};
-    PGresult *r = NULL;
-    int rc;
+    char today[11];
 
     date_format(clock_local(x->now_s).date, today);
-    rc = db_exec(x->db, sql_booked_lead, 3, p, &r);
-    if (!rc) {
-        *id = PQntuples(r) ? db_i64(r, 0, 0) : 0;
-    }
-    PQclear(r);
-    return rc;
-}
-
-static int last_lead_of_contact(struct wctx *x, int64_t contact_id, int64_t *id)
-{
-    char v[24], c[24];
-    const char *p[2] = {db_i64s(x->venue_id, v), db_i64s(contact_id, c)};
-    PGresult *r = NULL;
-    int rc = db_exec(x->db, sql_last_lead, 2, p, &r);
-
-    if (!rc) {
-        *id = PQntuples(r) ? db_i64(r, 0, 0) : 0;
-    }
-    PQclear(r);
-    return rc;
+    return store_lead_booked_of_contact(x->db, x->venue_id, contact_id, today, id);
 }
 
 int lead_insert(struct wctx *x, const struct lead_new *n, int64_t *id)
 {
-    char v[24], c[24], g[24], ret[24], as[24];
-    int64_t returning = 0;
-    PGresult *r = NULL;
+    struct store_lead_new sn = {.contact_id = n->contact_id,
+                                .name = n->name,
+                                .phone = n->phone,
+                                .source = n->source,
+                                .campaign = n->campaign,
+                                .leadgen_id = n->leadgen_id,
+                                .event_date = n->event_date,
+                                .guests = n->guests,
+                                .client_lang = lang_name(n->client_lang),
+                                .assigned = n->assigned,
+                                .contacted_now = n->contacted_now};
     int rc = RB_OK;
 
     if (n->contact_id) {
-        rc = last_lead_of_contact(x, n->contact_id, &returning);
-        if (rc) {
-            return rc;
-        }
+        rc = store_lead_last_of_contact(x->db, x->venue_id, n->contact_id, &sn.returning_of);
     }
-    const char *p[13] = {db_i64s(x->venue_id, v), db_i64s(n->contact_id, c), n->name, n->phone,
-                         n->source, n->campaign, n->leadgen_id, n->event_date,
-                         db_i64s(n->guests, g), db_i64s(returning, ret),
-                         lang_name(n->client_lang), db_i64s(n->assigned, as),
-                         n->contacted_now ? "t" : "f"};
-    rc = db_exec(x->db, sql_lead_insert, 13, p, &r);
-    if (!rc) {
-        *id = PQntuples(r) ? db_i64(r, 0, 0) : 0;
-    }
-    PQclear(r);
-    return rc;
+    return rc ? rc : store_lead_insert(x->db, x->venue_id, &sn, id);
 }
 
 int contact_for_phone(struct wctx *x, const char *phone, const char *profile_name,
                       int64_t *contact_id)
 {
     return store_contact_upsert(x->db, x->venue_id, phone, NULL, profile_name, 0, contact_id);
-}
-
-/* The contact's phone, BSUID and profile name as a lead's first fields. */
-struct contact_info {
-    char *phone, *bsuid, *name;
-};
-
-static void contact_info_release(struct contact_info *ci)
-{
-    free(ci->phone);
-    free(ci->bsuid);
-    free(ci->name);
-    memset(ci, 0, sizeof(*ci));
-}
-
-static int contact_load(struct wctx *x, int64_t contact_id, struct contact_info *out)
-{
-    char v[24], c[24];
-    const char *p[2] = {db_i64s(x->venue_id, v), db_i64s(contact_id, c)};
-    PGresult *r = NULL;
-    int rc = db_exec(x->db, sql_contact, 2, p, &r);
-
-    if (!rc && PQntuples(r) == 0) {
-        rc = RB_ENOTFOUND;
-    }
-    if (!rc) {
-        out->phone = rb_strdup(db_str(r, 0, 0));
-        out->bsuid = rb_strdup(db_str(r, 0, 1));
-        out->name = rb_strdup(db_str(r, 0, 2));
-    }
-    PQclear(r);
-    return rc;
 }
 
 /* Cuts a name to a sane length on a UTF-8 boundary, in place. */
@@ -236,29 +119,23 @@ static void client_facts(struct wctx *x, const char *text, struct event_facts *f
     }
 }
 
-static const char sql_fill_facts[] =
-    "UPDATE leads SET event_date = COALESCE(event_date, NULLIF($2, '')::date),"
-    " guests = COALESCE(guests, NULLIF($3::bigint, 0))"
-    " WHERE id = $1 AND (event_date IS NULL AND $2 <> '' OR guests IS NULL AND $3::bigint > 0)";
-
 /* Fills the open lead's date and guests from the client's words when still unknown. */
 static int fill_facts(struct wctx *x, int64_t lead_id, const char *text)
 {
     struct event_facts f;
-    char date[11], l[24], g[24];
+    char date[11];
 
     client_facts(x, text, &f, date);
     if (!date[0] && !f.guests) {
         return RB_OK;
     }
-    const char *p[3] = {db_i64s(lead_id, l), date, db_i64s(f.guests, g)};
-    return db_exec(x->db, sql_fill_facts, 3, p, NULL);
+    return store_lead_fill_facts(x->db, lead_id, date, f.guests);
 }
 
 static int open_lead(struct wctx *x, const struct wa_message *m, int64_t contact_id, int64_t *id,
                      bool *fresh)
 {
-    struct contact_info ci = {0};
+    struct store_contact ci = {0};
     struct lead_new n;
     struct event_facts facts;
     char date[11];
@@ -272,14 +149,14 @@ static int open_lead(struct wctx *x, const struct wa_message *m, int64_t contact
     if (rc || *id) {
         return rc; /* a booked client asks about their booking: no new lead */
     }
-    rc = contact_load(x, contact_id, &ci);
+    rc = store_contact_get(x->db, x->venue_id, contact_id, &ci);
     if (rc) {
         goto out;
     }
-    name_cut(ci.name, 120);
+    name_cut(ci.profile_name, 120);
     memset(&n, 0, sizeof(n));
     n.contact_id = contact_id;
-    n.name = ci.name;
+    n.name = ci.profile_name;
     n.phone = ci.phone;
     n.source = "whatsapp";
     n.client_lang = client_lang(m->text);
@@ -299,46 +176,11 @@ static int open_lead(struct wctx *x, const struct wa_message *m, int64_t contact
         rc = rc ? rc : (*id ? RB_OK : RB_ECONFLICT);
     }
 out:
-    contact_info_release(&ci);
+    store_contact_release(&ci);
     return rc;
 }
 
 /* ---- assignment ---- */
-
-static int staff_available_by_name(struct wctx *x, const char *name, int64_t exclude,
-                                   int64_t *id)
-{
-    char v[24], e[24];
-    const char *p[3] = {db_i64s(x->venue_id, v), name, db_i64s(exclude, e)};
-    PGresult *r = NULL;
-    int rc;
-
-    *id = 0;
-    if (!name || !name[0]) {
-        return RB_OK;
-    }
-    rc = db_exec(x->db, sql_staff_available, 3, p, &r);
-    if (!rc && PQntuples(r) == 1) {
-        *id = db_i64(r, 0, 0);
-    }
-    PQclear(r);
-    return rc;
-}
-
-static int round_robin(struct wctx *x, int64_t exclude, int64_t *id)
-{
-    char v[24], e[24];
-    const char *p[2] = {db_i64s(x->venue_id, v), db_i64s(exclude, e)};
-    PGresult *r = NULL;
-    int rc = db_exec(x->db, sql_rr_pick, 2, p, &r);
-
-    *id = 0;
-    if (!rc && PQntuples(r) == 1) {
-        *id = db_i64(r, 0, 0);
-    }
-    PQclear(r);
-    return rc;
-}
 
 int lead_pick_assignee(struct wctx *x, const char *source, int64_t guests, int64_t exclude,
                        int64_t *staff_id)
@@ -348,13 +190,13 @@ int lead_pick_assignee(struct wctx *x, const char *source, int64_t guests, int64
     int rc = RB_OK;
 
     if (cfg->big_event_guests > 0 && guests > cfg->big_event_guests) {
-        rc = staff_available_by_name(x, cfg->big_event_staff, exclude, &id);
+        rc = store_staff_available_by_name(x->db, x->venue_id, cfg->big_event_staff, exclude, &id);
     }
     if (!rc && !id && source && strcmp(source, "meta") == 0) {
-        rc = staff_available_by_name(x, cfg->meta_staff, exclude, &id);
+        rc = store_staff_available_by_name(x->db, x->venue_id, cfg->meta_staff, exclude, &id);
     }
     if (!rc && !id) {
-        rc = round_robin(x, exclude, &id);
+        rc = store_staff_round_robin(x->db, x->venue_id, exclude, &id);
     }
     if (!rc) {
         *staff_id = id;
@@ -362,28 +204,13 @@ int lead_pick_assignee(struct wctx *x, const char *source, int64_t guests, int64
     return rc;
 }
 
-static int any_owner(struct wctx *x, int64_t *id)
-{
-    char v[24];
-    const char *p[1] = {db_i64s(x->venue_id, v)};
-    PGresult *r = NULL;
-    int rc = db_exec(x->db, sql_owner_any, 1, p, &r);
-
-    if (!rc) {
-        *id = PQntuples(r) ? db_i64(r, 0, 0) : 0;
-    }
-    PQclear(r);
-    return rc;
-}
-
 static int assign_new(struct wctx *x, struct lead_row *l)
 {
-    char v[24], s[24], ls[24];
     int64_t id = 0;
     int rc = lead_pick_assignee(x, l->source, l->guests, 0, &id);
 
     if (!rc && !id) {
-        rc = any_owner(x, &id);
+        rc = store_staff_any_owner(x->db, x->venue_id, &id);
     }
     if (rc || !id) {
         if (!rc) {
@@ -391,8 +218,7 @@ static int assign_new(struct wctx *x, struct lead_row *l)
         }
         return rc;
     }
-    const char *p[3] = {db_i64s(x->venue_id, v), db_i64s(id, s), db_i64s(l->id, ls)};
-    rc = db_exec(x->db, sql_assign, 3, p, NULL);
+    rc = store_lead_assign(x->db, x->venue_id, l->id, id);
     if (!rc) {
         l->assigned = id;
         log_event(LOG_INFO, "lead.assigned", "lead=%lld staff=%lld by=auto", (long long)l->id,
@@ -412,8 +238,6 @@ static int greet(struct wctx *x, struct lead_row *l, bool by_template, int64_t a
                                      "venue", cfg->venue_name, "staff_name", staff, NULL);
     struct client_msg cm;
     struct buf body;
-    char ev[24], ls[24];
-    const char *p[2] = {db_i64s(l->id, ls), db_i64s(arrival_event, ev)};
     int rc = vars && params ? RB_OK : RB_ENOMEM;
 
     buf_init(&body, 4096);
@@ -433,7 +257,7 @@ static int greet(struct wctx *x, struct lead_row *l, bool by_template, int64_t a
         rc = RB_OK; /* no WhatsApp contact (a Meta lead without a phone) */
         goto out;
     }
-    rc = rc ? rc : db_exec(x->db, sql_greeted, 2, p, NULL);
+    rc = rc ? rc : store_lead_greeted(x->db, l->id, arrival_event);
     if (!rc) {
         l->greeted = true;
         log_event(LOG_INFO, "lead.greeted", "lead=%lld kind=%s", (long long)l->id, cm.kind);
@@ -556,11 +380,9 @@ static int opt_keyword(const struct wctx *x, const char *text)
 
 static int opt_change(struct wctx *x, const struct lead_row *l, int verdict)
 {
-    char v[24], c[24];
-    const char *p[2] = {db_i64s(x->venue_id, v), db_i64s(l->contact_id, c)};
     struct client_msg cm;
     struct buf body;
-    int rc = db_exec(x->db, verdict > 0 ? sql_opt_out : sql_opt_in, 2, p, NULL);
+    int rc = store_contact_opt_out(x->db, x->venue_id, l->contact_id, verdict > 0);
 
     if (rc) {
         return rc;
@@ -589,15 +411,6 @@ static int existing_lead(struct wctx *x, int64_t contact_id, int64_t *id)
     return rc || *id ? rc : booked_lead_of_contact(x, contact_id, id);
 }
 
-static const char sql_moved[] =
-    "UPDATE contacts SET moved_to = $3 WHERE venue_id = $1 AND id = $2 AND id <> $3";
-static const char sql_move_leads[] =
-    "UPDATE leads SET contact_id = $3, phone = $4 WHERE venue_id = $1 AND contact_id = $2"
-    " AND (stage NOT IN ('BOOKED', 'LOST') OR (stage = 'BOOKED' AND (event_date IS NULL"
-    "  OR event_date >= $5::date)))"
-    " AND NOT EXISTS (SELECT 1 FROM leads n WHERE n.venue_id = $1 AND n.contact_id = $3"
-    "  AND n.stage NOT IN ('BOOKED', 'LOST')) RETURNING id";
-
 /* A system notice that the client changed number: the new number becomes a
  * contact, the old one points at it, and the client's current lead follows
  * (its assignee is told). Nothing is opened and nobody is greeted. */
@@ -605,10 +418,9 @@ static int changed_number(struct wctx *x, const struct wa_message *m, int64_t co
 {
     const char *d = m->new_wa_id && m->new_wa_id[0] == '+' ? m->new_wa_id + 1 : m->new_wa_id;
     size_t n = d ? strspn(d, "0123456789") : 0;
-    char phone[24], v[24], c[24], nc[24], today[11];
-    int64_t fresh = 0;
-    PGresult *r = NULL;
-    int rc;
+    char phone[24], today[11];
+    int64_t fresh = 0, *moved = NULL;
+    int rc, n_moved = 0;
 
     if (!d || n < 7 || n > 15 || d[n] || d[0] == '0') {
         log_event(LOG_INFO, "client.system", "contact=%lld kind=%s", (long long)contact_id,
@@ -618,17 +430,16 @@ static int changed_number(struct wctx *x, const struct wa_message *m, int64_t co
     snprintf(phone, sizeof(phone), "+%s", d);
     rc = contact_for_phone(x, phone, m->profile_name, &fresh);
     date_format(clock_local(x->now_s).date, today);
-    const char *p[5] = {db_i64s(x->venue_id, v), db_i64s(contact_id, c), db_i64s(fresh, nc), phone,
-                        today};
-    rc = rc ? rc : db_exec(x->db, sql_moved, 3, p, NULL);
-    rc = rc ? rc : db_exec(x->db, sql_move_leads, 5, p, &r);
-    for (int i = 0; !rc && r && i < PQntuples(r); i++) {
+    rc = rc ? rc
+            : store_leads_move_contact(x->db, x->venue_id, contact_id, fresh, phone, today, &moved,
+                                       &n_moved);
+    for (int i = 0; !rc && i < n_moved; i++) {
         struct lead_row l;
-        struct say_opts o = {db_i64(r, i, 0), "notice", false, NULL};
+        struct say_opts o = {moved[i], "notice", false, NULL};
         json_t *extra = json_pack("{s:s}", "new_phone", phone);
 
         lead_row_init(&l);
-        rc = extra ? lead_load(x, db_i64(r, i, 0), false, &l) : RB_ENOMEM;
+        rc = extra ? lead_load(x, moved[i], false, &l) : RB_ENOMEM;
         if (!rc && l.assigned) {
             rc = notify_lead(x, l.assigned, "client_changed_number", &l, extra, &o);
         }
@@ -637,16 +448,15 @@ static int changed_number(struct wctx *x, const struct wa_message *m, int64_t co
     }
     if (!rc) {
         log_event(LOG_INFO, "client.changed_number", "contact=%lld new_contact=%lld leads=%d",
-                  (long long)contact_id, (long long)fresh, r ? PQntuples(r) : 0);
+                  (long long)contact_id, (long long)fresh, n_moved);
     }
-    PQclear(r);
+    free(moved);
     return rc;
 }
 
 int domain_client_message(struct wctx *x, const struct wa_message *m, int64_t contact_id,
                           int64_t message_id)
 {
-    char v[24], mid[24], lid[24];
     struct lead_row l;
     int64_t lead_id = 0;
     bool fresh = false;
@@ -670,8 +480,7 @@ int domain_client_message(struct wctx *x, const struct wa_message *m, int64_t co
         }
         goto out;
     }
-    const char *p[3] = {db_i64s(x->venue_id, v), db_i64s(message_id, mid), db_i64s(lead_id, lid)};
-    rc = db_exec(x->db, sql_link_message, 3, p, NULL);
+    rc = store_lead_link_message(x->db, x->venue_id, message_id, lead_id);
     rc = rc ? rc : lead_load(x, lead_id, true, &l);
     if (rc) {
         goto out;
@@ -758,8 +567,8 @@ static void meta_map(struct wctx *x, const struct graph_lead *gl, struct meta_fi
     if (!f->campaign || !f->campaign[0]) {
         f->campaign = gl->campaign_name;
     }
-    if (value_phone(norm_value(graph_lead_field(gl, map->phone), &b), now.country_code,
-                    f->phone) != RB_OK) {
+    if (value_phone(norm_value(graph_lead_field(gl, map->phone), &b), now.country_code, f->phone) !=
+        RB_OK) {
         f->phone[0] = '\0';
     }
     if (d && datetime_parse(d, &dt) == RB_OK) {
@@ -779,12 +588,10 @@ static void meta_map(struct wctx *x, const struct graph_lead *gl, struct meta_fi
 static int meta_join_open(struct wctx *x, int64_t lead_id, const struct meta_fields *f,
                           const char *leadgen_id)
 {
-    char ls[24], g[24];
-    const char *p[6] = {db_i64s(lead_id, ls), f->campaign, f->date[0] ? f->date : NULL,
-                        db_i64s(f->guests, g), f->name, leadgen_id};
     struct say_opts o = {lead_id, "notice", true, NULL};
     struct lead_row l;
-    int rc = db_exec(x->db, sql_fill_open, 6, p, NULL);
+    int rc = store_lead_fill_form(x->db, lead_id, f->campaign, f->date[0] ? f->date : NULL,
+                                  f->guests, f->name, leadgen_id);
 
     lead_row_init(&l);
     rc = rc ? rc : lead_load(x, lead_id, false, &l);
@@ -836,20 +643,6 @@ out:
     return rc;
 }
 
-static int leadgen_known(struct wctx *x, const char *id, bool *known)
-{
-    char v[24];
-    const char *p[2] = {db_i64s(x->venue_id, v), id};
-    PGresult *r = NULL;
-    int rc = db_exec(x->db, sql_leadgen_known, 2, p, &r);
-
-    if (!rc) {
-        *known = PQntuples(r) > 0;
-    }
-    PQclear(r);
-    return rc;
-}
-
 /* What a fetch outcome means for the job: RB_OK done, RB_EUPSTREAM retry. */
 /* A fetch that cannot succeed however often it is tried (a bad id, 100/33:
  * no such lead, a test lead, no access): no lead, and the job is marked
@@ -881,9 +674,8 @@ static int fetch_outcome(struct wctx *x, const char *id, int rc, const struct gr
     }
     if (r->cls != GRAPH_OK) {
         log_event(r->cls == GRAPH_ALERT ? LOG_ERROR : LOG_WARN, "leadgen.fetch_failed",
-                  "leadgen=%s class=%s status=%ld code=%lld transport=%s",
-                  log_q(id, (size_t)-1), cls, r->http_status, r->code,
-                  http_transport_name(r->transport));
+                  "leadgen=%s class=%s status=%ld code=%lld transport=%s", log_q(id, (size_t)-1),
+                  cls, r->http_status, r->code, http_transport_name(r->transport));
         return RB_EUPSTREAM;
     }
     return RB_OK;
@@ -930,7 +722,7 @@ static int fetch_lead_outside(struct wctx *x, const json_t *payload)
     graph_result_init(&f->gr);
     x->outside = f;
     x->outside_free = lead_fetch_free;
-    rc = leadgen_known(x, id, &f->known);
+    rc = store_lead_leadgen_known(x->db, x->venue_id, id, &f->known);
     if (rc || f->known) {
         return rc;
     }

@@ -15,45 +15,10 @@
 #include "domain/leads.h"
 #include "egress/invoicing.h"
 #include "nlu/catalog.h"
+#include "store/invoices.h"
 #include "store/ledger.h"
 
 #define POLL_BATCH 20
-
-static const char sql_has_plan[] = "SELECT EXISTS (SELECT 1 FROM payment_plan WHERE lead_id = $1)";
-static const char sql_plan_json[] =
-    "SELECT COALESCE(json_agg(json_build_object('milestone', milestone, 'amount', amount,"
-    " 'due_date', to_char(due_date, 'YYYY-MM-DD')) ORDER BY"
-    " array_position(ARRAY['advance', 'mid', 'final'], milestone)), '[]')::text"
-    " FROM payment_plan WHERE lead_id = $1";
-static const char sql_receipt_add[] =
-    "INSERT INTO invoicing_receipts (entry_id) VALUES ($1) ON CONFLICT DO NOTHING";
-static const char sql_receipt_get[] =
-    "SELECT e.lead_id, COALESCE(e.milestone, ''), e.amount, COALESCE(e.method, ''),"
-    " to_char(e.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-    " COALESCE(l.invoice_booking_id, ''), r.pushed_at IS NOT NULL"
-    " FROM invoicing_receipts r JOIN payment_entries e ON e.id = r.entry_id"
-    " JOIN leads l ON l.id = e.lead_id WHERE r.entry_id = $1";
-static const char sql_receipt_done[] =
-    "UPDATE invoicing_receipts SET payment_id = COALESCE(payment_id, $2),"
-    " pushed_at = COALESCE(pushed_at, now()) WHERE entry_id = $1";
-static const char sql_invoice_pending[] =
-    "SELECT invoice_booking_id IS NULL FROM leads WHERE venue_id = $1 AND id = $2";
-static const char sql_invoice_done[] =
-    "UPDATE leads SET invoice_booking_id = $2 WHERE id = $1 AND invoice_booking_id IS NULL";
-static const char sql_poll_due[] =
-    "SELECT id, invoice_booking_id FROM leads WHERE venue_id = $1 AND stage = 'BOOKED'"
-    " AND invoice_booking_id IS NOT NULL AND (invoice_polled_at IS NULL"
-    " OR invoice_polled_at <= now() - ($2::int * interval '1 second'))"
-    " ORDER BY invoice_polled_at NULLS FIRST, id LIMIT $3";
-static const char sql_poll_needed[] =
-    "SELECT NOT EXISTS (SELECT 1 FROM jobs WHERE kind = 'invoicing_poll' AND state = 'pending'"
-    " AND venue_id = $1) AND EXISTS (SELECT 1 FROM leads WHERE venue_id = $1"
-    " AND stage = 'BOOKED' AND invoice_booking_id IS NOT NULL)";
-static const char sql_polled[] = "UPDATE leads SET invoice_polled_at = now() WHERE id = $1";
-static const char sql_lead_by_booking[] =
-    "SELECT id FROM leads WHERE venue_id = $1 AND invoice_booking_id = $2";
-static const char sql_lead_booked[] =
-    "SELECT id FROM leads WHERE venue_id = $1 AND id = $2 AND stage = 'BOOKED'";
 
 static bool configured(const struct wctx *x);
 
@@ -69,20 +34,6 @@ static const struct ledger_plan_conf *plan_conf(const struct wctx *x, struct led
     return pc;
 }
 
-static int has_plan(struct wctx *x, int64_t lead, bool *yes)
-{
-    char ls[24];
-    const char *p[1] = {db_i64s(lead, ls)};
-    PGresult *r = NULL;
-    int rc = db_exec(x->db, sql_has_plan, 1, p, &r);
-
-    if (!rc) {
-        *yes = db_bool(r, 0, 0);
-    }
-    PQclear(r);
-    return rc;
-}
-
 int money_plan_ensure(struct wctx *x, const struct lead_row *l, int64_t staff)
 {
     struct ledger_plan_conf pc;
@@ -93,7 +44,7 @@ int money_plan_ensure(struct wctx *x, const struct lead_row *l, int64_t staff)
     if (l->stage != STAGE_BOOKED || l->amount <= 0) {
         return RB_OK;
     }
-    rc = has_plan(x, l->id, &yes);
+    rc = ledger_plan_exists(x->db, l->id, &yes);
     if (rc || yes) {
         return rc;
     }
@@ -127,17 +78,13 @@ static int poll_schedule(struct wctx *x)
 
 int money_tick(struct wctx *x)
 {
-    char v[24];
-    const char *p[1] = {db_i64s(x->venue_id, v)};
-    PGresult *r = NULL;
+    bool needed = false;
     int rc;
 
     if (!configured(x)) {
         return RB_OK;
     }
-    rc = db_exec(x->db, sql_poll_needed, 1, p, &r);
-    bool needed = !rc && db_bool(r, 0, 0);
-    PQclear(r);
+    rc = store_inv_poll_needed(x->db, x->venue_id, &needed);
     return rc ? rc : needed ? poll_schedule(x) : RB_OK;
 }
 
@@ -156,11 +103,10 @@ int money_on_booked(struct wctx *x, const struct lead_row *l)
 
 int money_receipt_queued(struct wctx *x, int64_t lead, int64_t entry)
 {
-    char es[24], key[48];
-    const char *p[1] = {db_i64s(entry, es)};
+    char key[48];
     json_t *job =
         json_pack("{s:I, s:I}", "lead_id", (json_int_t)lead, "entry_id", (json_int_t)entry);
-    int rc = job ? db_exec(x->db, sql_receipt_add, 1, p, NULL) : RB_ENOMEM;
+    int rc = job ? store_inv_receipt_add(x->db, entry) : RB_ENOMEM;
 
     snprintf(key, sizeof(key), "inv-receipt:%lld", (long long)entry);
     rc = rc ? rc : worker_job_add(x, JOB_INVOICING_RECEIPT, job, 0, key);
@@ -216,8 +162,7 @@ static int apply_payment(struct wctx *x, int64_t lead_id, const struct inv_payme
     if (p->reference && strncmp(p->reference, "rabta-entry-", 12) == 0) {
         char *end;
         long long id = strtoll(p->reference + 12, &end, 10);
-        const char *q[2] = {p->reference + 12, p->payment_id};
-        return *end || id <= 0 ? RB_OK : db_exec(x->db, sql_receipt_done, 2, q, NULL);
+        return *end || id <= 0 ? RB_OK : store_inv_receipt_done(x->db, id, p->payment_id);
     }
     if (p->amount <= 0) {
         log_event(LOG_WARN, "invoicing.payment_ignored", "lead=%lld payment=%s reason=amount",
@@ -260,23 +205,12 @@ static int apply_payment(struct wctx *x, int64_t lead_id, const struct inv_payme
 
 static int lead_of(struct wctx *x, const char *booking, const char *lead_text, int64_t *id)
 {
-    char v[24];
-    const char *p[2] = {db_i64s(x->venue_id, v), booking};
-    PGresult *r = NULL;
-    int rc = booking ? db_exec(x->db, sql_lead_by_booking, 2, p, &r) : RB_OK;
+    int64_t n;
+    int rc = store_inv_lead_by_booking(x->db, x->venue_id, booking, id);
 
-    *id = !rc && r && PQntuples(r) ? db_i64(r, 0, 0) : 0;
-    PQclear(r);
-    r = NULL;
-    if (!rc && !*id && lead_text) {
-        p[1] = lead_text;
-        int64_t n;
-        if (str_to_i64(str_from(lead_text), 1, INT64_MAX, &n) == RB_OK) {
-            rc = db_exec(x->db, sql_lead_booked, 2, p, &r);
-            *id = !rc && PQntuples(r) ? db_i64(r, 0, 0) : 0;
-        }
+    if (!rc && !*id && lead_text && str_to_i64(str_from(lead_text), 1, INT64_MAX, &n) == RB_OK) {
+        rc = store_inv_lead_booked(x->db, x->venue_id, n, id);
     }
-    PQclear(r);
     return rc;
 }
 
@@ -340,12 +274,10 @@ static int outcome(const char *what, int64_t id, int rc, const struct inv_result
     return r->cls == INV_PERMANENT ? RB_OK : RB_EUPSTREAM;
 }
 
-/* One statement in a transaction of its own. */
-static int exec_alone(struct wctx *x, const char *sql, int n, const char *const *p)
+/* Ends the transaction of one statement run alone (opened by db_begin,
+ * whose outcome and the statement's are rc): committed, or rolled back. */
+static int alone_end(struct wctx *x, int rc)
 {
-    int rc = db_begin(x->db);
-
-    rc = rc ? rc : db_exec(x->db, sql, n, p, NULL);
     rc = rc ? rc : db_commit(x->db);
     if (rc) {
         db_rollback(x->db);
@@ -360,37 +292,33 @@ static int job_push_booking(struct wctx *x, const json_t *payload)
     struct inv_booking b;
     struct inv_result r;
     struct lead_row l;
-    char v[24], ls[24], key[48];
-    const char *p[2] = {db_i64s(x->venue_id, v), db_i64s(id, ls)};
+    char ls[24], key[48], *plan_text = NULL;
     json_t *plan = NULL;
-    PGresult *res = NULL;
+    bool pending = false;
     int rc;
 
     if (!configured(x)) {
         log_event(LOG_INFO, "invoicing.skipped", "lead=%lld reason=not_configured", (long long)id);
         return RB_OK;
     }
-    rc = db_exec(x->db, sql_invoice_pending, 2, p, &res);
-    bool pending = !rc && PQntuples(res) > 0 && db_bool(res, 0, 0);
-    PQclear(res);
-    res = NULL;
+    rc = store_inv_booking_pending(x->db, x->venue_id, id, &pending);
     if (rc || !pending) {
         return rc;
     }
     lead_row_init(&l);
     inv_result_init(&r);
     rc = lead_load(x, id, false, &l);
-    rc = rc ? rc : db_exec(x->db, sql_plan_json, 1, p + 1, &res);
+    rc = rc ? rc : ledger_plan_json(x->db, id, &plan_text);
     if (!rc) {
-        plan = json_loads(db_str(res, 0, 0), 0, NULL);
+        plan = json_loads(plan_text, 0, NULL);
         rc = plan ? RB_OK : RB_ENOMEM;
     }
-    PQclear(res);
+    free(plan_text);
     if (rc) {
         goto out;
     }
     memset(&b, 0, sizeof(b));
-    b.lead_id = ls;
+    b.lead_id = db_i64s(id, ls);
     b.client_name = l.name ? l.name : (l.phone[0] ? l.phone : "client");
     b.phone = l.phone[0] ? l.phone : NULL;
     b.event_date = l.event_date[0] ? l.event_date : NULL;
@@ -403,8 +331,8 @@ static int job_push_booking(struct wctx *x, const json_t *payload)
     rc = inv_booking_create(x->http, &conf, &b, key, &r);
     rc = outcome("lead", id, rc, &r);
     if (!rc && r.cls == INV_OK && r.booking_id) {
-        const char *q[2] = {ls, r.booking_id};
-        rc = exec_alone(x, sql_invoice_done, 2, q);
+        rc = db_begin(x->db);
+        rc = alone_end(x, rc ? rc : store_inv_booking_done(x->db, id, r.booking_id));
         log_event(LOG_INFO, "invoicing.pushed", "lead=%lld booking=%s", (long long)id,
                   log_q(r.booking_id, (size_t)-1));
     }
@@ -421,47 +349,46 @@ static int job_push_receipt(struct wctx *x, const json_t *payload)
     struct inv_conf conf = conf_of(x);
     struct inv_receipt rec;
     struct inv_result r;
-    char es[24], ref[40];
-    const char *p[1] = {db_i64s(entry, es)};
-    PGresult *res = NULL;
+    struct store_inv_receipt got;
+    char ref[40];
     int rc;
 
     if (!configured(x)) {
         return RB_OK;
     }
-    rc = db_exec(x->db, sql_receipt_get, 1, p, &res);
-    if (!rc && (PQntuples(res) == 0 || db_bool(res, 0, 6))) {
-        PQclear(res);
+    rc = store_inv_receipt_get(x->db, entry, &got);
+    if (rc == RB_ENOTFOUND || (!rc && got.pushed)) {
+        store_inv_receipt_release(&got);
         return RB_OK; /* gone, or pushed already */
     }
-    if (!rc && !db_str(res, 0, 5)[0]) {
+    if (!rc && !got.booking_id) {
         /* the booking is not in invoicing yet: its push comes first */
         log_event(LOG_INFO, "invoicing.receipt_waits", "entry=%lld reason=no_booking",
                   (long long)entry);
         rc = RB_ECONFLICT;
     }
     if (rc) {
-        PQclear(res);
+        store_inv_receipt_release(&got);
         return rc;
     }
     snprintf(ref, sizeof(ref), "rabta-entry-%lld", (long long)entry);
     memset(&rec, 0, sizeof(rec));
     rec.reference = ref;
-    rec.milestone = db_str(res, 0, 1)[0] ? db_str(res, 0, 1) : NULL;
-    rec.amount = db_i64(res, 0, 2);
-    rec.method = db_str(res, 0, 3)[0] ? db_str(res, 0, 3) : NULL;
-    rec.received_at = db_str(res, 0, 4);
+    rec.milestone = got.milestone[0] ? got.milestone : NULL;
+    rec.amount = got.amount;
+    rec.method = got.method[0] ? got.method : NULL;
+    rec.received_at = got.received_at[0] ? got.received_at : NULL;
     inv_result_init(&r);
-    rc = inv_payment_create(x->http, &conf, db_str(res, 0, 5), &rec, &r);
+    rc = inv_payment_create(x->http, &conf, got.booking_id, &rec, &r);
     rc = outcome("entry", entry, rc, &r);
     if (!rc && r.cls == INV_OK) {
-        const char *q[2] = {es, r.payment_id};
-        rc = exec_alone(x, sql_receipt_done, 2, q);
+        rc = db_begin(x->db);
+        rc = alone_end(x, rc ? rc : store_inv_receipt_done(x->db, entry, r.payment_id));
         log_event(LOG_INFO, "invoicing.receipt_pushed", "entry=%lld payment=%s", (long long)entry,
                   log_q(r.payment_id, (size_t)-1));
     }
     inv_result_release(&r);
-    PQclear(res);
+    store_inv_receipt_release(&got);
     return rc;
 }
 
@@ -471,8 +398,6 @@ static int poll_one(struct wctx *x, int64_t lead, const char *booking)
     struct inv_conf conf = conf_of(x);
     struct inv_payments ps;
     struct inv_result r;
-    char ls[24];
-    const char *p[1] = {db_i64s(lead, ls)};
     int rc;
 
     inv_payments_init(&ps);
@@ -484,7 +409,7 @@ static int poll_one(struct wctx *x, int64_t lead, const char *booking)
         for (size_t i = 0; !rc && i < ps.n; i++) {
             rc = apply_payment(x, lead, &ps.v[i]);
         }
-        rc = rc ? rc : db_exec(x->db, sql_polled, 1, p, NULL);
+        rc = rc ? rc : store_inv_polled(x->db, lead);
         rc = rc ? rc : db_commit(x->db);
         if (rc) {
             db_rollback(x->db);
@@ -497,24 +422,22 @@ static int poll_one(struct wctx *x, int64_t lead, const char *booking)
 
 static int job_poll(struct wctx *x)
 {
-    char v[24], per[24], lim[24];
-    const char *p[3] = {db_i64s(x->venue_id, v), db_i64s(x->snap->config->pay_poll_seconds, per),
-                        db_i64s(POLL_BATCH, lim)};
-    PGresult *res = NULL;
-    int rc, failed = 0;
+    struct store_inv_due *due = NULL;
+    int rc, n = 0, failed = 0;
 
     if (!configured(x)) {
         return RB_OK;
     }
-    rc = db_exec(x->db, sql_poll_due, 3, p, &res);
-    for (int i = 0; !rc && i < PQntuples(res); i++) {
-        int one = poll_one(x, db_i64(res, i, 0), db_str(res, i, 1));
+    rc = store_inv_poll_due(x->db, x->venue_id, x->snap->config->pay_poll_seconds, POLL_BATCH, &due,
+                            &n);
+    for (int i = 0; !rc && i < n; i++) {
+        int one = poll_one(x, due[i].lead_id, due[i].booking_id);
         if (one == RB_ESTORE || one == RB_ENOMEM) {
             rc = one;
         }
         failed += one != RB_OK; /* one booking failing does not hold up the others */
     }
-    PQclear(res);
+    store_inv_due_free(due, n);
     if (failed) {
         log_event(LOG_WARN, "invoicing.poll_partial", "failed=%d", failed);
     }

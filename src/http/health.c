@@ -9,12 +9,7 @@
 #include "core/log.h"
 #include "http/routes.h"
 #include "store/db.h"
-
-static const char sql_ping[] = "SELECT 1";
-static const char sql_backlog[] =
-    "SELECT (SELECT count(*) FROM inbound_events WHERE state = 'pending'),"
-    " (SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')),"
-    " (SELECT count(*) FROM jobs WHERE state = 'pending')";
+#include "store/health.h"
 
 void health_get(struct http_ctx *ctx, struct http_req *req, struct http_resp *resp)
 {
@@ -23,7 +18,7 @@ void health_get(struct http_ctx *ctx, struct http_req *req, struct http_resp *re
 
     (void)req;
     if (!rc) {
-        rc = db_exec(c, sql_ping, 0, NULL, NULL);
+        rc = store_ping(c);
     }
     db_release(ctx->app->db, c);
     resp->content_type = "application/json";
@@ -43,7 +38,7 @@ void metrics_get(struct http_ctx *ctx, struct http_req *req, struct http_resp *r
     const struct app_counters *k = &ctx->app->counters;
     struct db_stats ds;
     struct dbconn *c = NULL;
-    PGresult *r = NULL;
+    struct store_backlog bl;
 
     (void)req;
     resp->status = 200;
@@ -69,12 +64,11 @@ void metrics_get(struct http_ctx *ctx, struct http_req *req, struct http_resp *r
     buf_say(&resp->body, "rabta_store_queries_total %" PRIu64 "\nrabta_store_errors_total %" PRIu64
                          "\nrabta_store_reconnects_total %" PRIu64 "\n",
             ds.queries, ds.errors, ds.reconnects);
-    if (!db_acquire(ctx->app->db, 1000, &c) && !db_exec(c, sql_backlog, 0, NULL, &r)) {
+    if (!db_acquire(ctx->app->db, 1000, &c) && !store_backlog(c, &bl)) {
         buf_say(&resp->body,
-                "# TYPE rabta_backlog gauge\nrabta_backlog{queue=\"events\"} %s\n"
-                "rabta_backlog{queue=\"outbox\"} %s\nrabta_backlog{queue=\"jobs\"} %s\n",
-                PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2));
+                "# TYPE rabta_backlog gauge\nrabta_backlog{queue=\"events\"} %lld\n"
+                "rabta_backlog{queue=\"outbox\"} %lld\nrabta_backlog{queue=\"jobs\"} %lld\n",
+                (long long)bl.events, (long long)bl.outbox, (long long)bl.jobs);
     }
-    PQclear(r);
     db_release(ctx->app->db, c);
 }

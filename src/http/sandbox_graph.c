@@ -5,43 +5,37 @@
  * it: GET /sandbox/graph/_sent?to=PHONE&after=ID.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/log.h"
 #include "http/routes.h"
 #include "store/db.h"
-
-static const char sql_keep[] =
-    "INSERT INTO sandbox_messages (phone_number_id, recipient, wamid, request)"
-    " VALUES ($1, $2, 'wamid.SBX' || to_hex((random() * 2147483647)::int) || '.'"
-    " || (SELECT COALESCE(max(id), 0) + 1 FROM sandbox_messages), $3::jsonb) RETURNING wamid";
-static const char sql_sent[] =
-    "SELECT id, request::text, wamid FROM sandbox_messages WHERE recipient = $1 AND id > $2::bigint"
-    " ORDER BY id LIMIT 50";
+#include "store/sandbox.h"
 
 static void sent_list(struct http_ctx *ctx, struct http_req *req, struct http_resp *resp)
 {
     const char *to = http_query(req, "to");
     const char *after = http_query(req, "after");
-    const char *p[2] = {to ? to : "", after ? after : "0"};
+    struct store_sandbox_msg *v = NULL;
     struct dbconn *c = NULL;
-    PGresult *r = NULL;
+    int n = 0;
     int rc = db_acquire(ctx->app->db, 2000, &c);
 
-    rc = rc ? rc : db_exec(c, sql_sent, 2, p, &r);
+    rc = rc ? rc : store_sandbox_sent(c, to ? to : "", after ? after : "0", &v, &n);
     if (rc) {
         http_error(resp, http_status_for(rc), "store", rb_strerror(rc));
     } else {
         resp->status = 200;
         resp->content_type = "application/json";
         buf_say(&resp->body, "{\"messages\":[");
-        for (int i = 0; i < PQntuples(r); i++) {
-            buf_say(&resp->body, "%s{\"id\":%s,\"wamid\":\"%s\",\"request\":%s}", i ? "," : "",
-                    PQgetvalue(r, i, 0), PQgetvalue(r, i, 2), PQgetvalue(r, i, 1));
+        for (int i = 0; i < n; i++) {
+            buf_say(&resp->body, "%s{\"id\":%lld,\"wamid\":\"%s\",\"request\":%s}", i ? "," : "",
+                    (long long)v[i].id, v[i].wamid, v[i].request);
         }
         buf_say(&resp->body, "]}");
     }
-    PQclear(r);
+    store_sandbox_free(v, n);
     db_release(ctx->app->db, c);
 }
 
@@ -52,7 +46,7 @@ static void send_message(struct http_ctx *ctx, struct http_req *req, struct http
     const char *to = json_string_value(json_object_get(body, "to"));
     const char *recipient = json_string_value(json_object_get(body, "recipient"));
     struct dbconn *c = NULL;
-    PGresult *r = NULL;
+    char *wamid = NULL;
     int rc;
 
     if (!json_is_object(body)) {
@@ -67,9 +61,8 @@ static void send_message(struct http_ctx *ctx, struct http_req *req, struct http
         http_error(resp, 400, "missing_recipient", "(#100) The parameter to is required.");
         goto out;
     }
-    const char *p[3] = {pnid, to ? to : recipient, req->body.p};
     rc = db_acquire(ctx->app->db, 2000, &c);
-    rc = rc ? rc : db_exec(c, sql_keep, 3, p, &r);
+    rc = rc ? rc : store_sandbox_keep(c, pnid, to ? to : recipient, req->body.p, &wamid);
     if (rc) {
         http_error(resp, 500, "store", rb_strerror(rc));
         goto out;
@@ -80,10 +73,9 @@ static void send_message(struct http_ctx *ctx, struct http_req *req, struct http
         &resp->body,
         "{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"%s\",\"wa_id\":\"%s\"}],"
         "\"messages\":[{\"id\":\"%s\"}]}",
-        to ? to : recipient, to && to[0] == '+' ? to + 1 : (to ? to : recipient),
-        PQgetvalue(r, 0, 0));
+        to ? to : recipient, to && to[0] == '+' ? to + 1 : (to ? to : recipient), wamid);
 out:
-    PQclear(r);
+    free(wamid);
     db_release(ctx->app->db, c);
     json_decref(body);
 }

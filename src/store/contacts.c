@@ -1,6 +1,10 @@
 #include "store/contacts.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/str.h"
 
 /* NO KEY UPDATE, not UPDATE: the row stays locked until this message's
  * transaction ends (a staff message may wait on Gemini for seconds), and
@@ -154,4 +158,45 @@ int store_message_in(struct dbconn *c, const struct message_in *m, int64_t *id)
     }
     PQclear(r);
     return rc;
+}
+
+static const char sql_contact[] =
+    "SELECT phone, bsuid, profile_name FROM contacts WHERE venue_id = $1 AND id = $2";
+static const char sql_opt_out[] =
+    "INSERT INTO opt_outs (venue_id, contact_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+static const char sql_opt_in[] = "DELETE FROM opt_outs WHERE venue_id = $1 AND contact_id = $2";
+
+void store_contact_release(struct store_contact *ct)
+{
+    free(ct->phone);
+    free(ct->bsuid);
+    free(ct->profile_name);
+    memset(ct, 0, sizeof(*ct));
+}
+
+int store_contact_get(struct dbconn *c, int64_t venue, int64_t id, struct store_contact *out)
+{
+    char vs[24], cs[24];
+    const char *p[2] = {db_i64s(venue, vs), db_i64s(id, cs)};
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_contact, 2, p, &r);
+
+    if (!rc && PQntuples(r) == 0) {
+        rc = RB_ENOTFOUND;
+    }
+    if (!rc) {
+        out->phone = rb_strdup(db_str(r, 0, 0));
+        out->bsuid = rb_strdup(db_str(r, 0, 1));
+        out->profile_name = rb_strdup(db_str(r, 0, 2));
+    }
+    PQclear(r);
+    return rc;
+}
+
+int store_contact_opt_out(struct dbconn *c, int64_t venue, int64_t contact_id, bool out)
+{
+    char vs[24], cs[24];
+    const char *p[2] = {db_i64s(venue, vs), db_i64s(contact_id, cs)};
+
+    return db_exec(c, out ? sql_opt_out : sql_opt_in, 2, p, NULL);
 }

@@ -32,11 +32,27 @@ struct message_in {
     int64_t venue_id, contact_id, staff_id, event_id;
     const char *party; /* client or staff */
     const char *wamid, *type, *body, *media_id, *media_mime, *context_wamid;
-    int64_t at_s;      /* WhatsApp's timestamp */
+    int64_t at_s;             /* WhatsApp's timestamp */
     const char *sender_wa_id; /* the sender as written when no contact fits, else NULL */
 };
 
 /* Inserts it; RB_ECONFLICT when that wamid is already logged (a replay). */
 RB_MUST_CHECK int store_message_in(struct dbconn *c, const struct message_in *m, int64_t *id);
+
+/* A contact's phone, BSUID and WhatsApp profile name (malloc'd, NULL when
+ * unknown); store_contact_release frees them. */
+struct store_contact {
+    char *phone, *bsuid, *profile_name;
+};
+void store_contact_release(struct store_contact *ct);
+
+/* Contact id of venue into out; RB_ENOTFOUND. */
+RB_MUST_CHECK int store_contact_get(struct dbconn *c, int64_t venue, int64_t id,
+                                    struct store_contact *out);
+
+/* The contact asked for no more automated messages (out true, an opt_outs
+ * row) or for them again (out false, the row removed). */
+RB_MUST_CHECK int store_contact_opt_out(struct dbconn *c, int64_t venue, int64_t contact_id,
+                                        bool out);
 
 #endif

@@ -310,3 +310,40 @@ int ledger_venue_totals(struct dbconn *c, int64_t venue, const char *from, const
     PQclear(r);
     return rc;
 }
+
+static const char sql_has_plan[] = "SELECT EXISTS (SELECT 1 FROM payment_plan WHERE lead_id = $1)";
+static const char sql_plan_json[] =
+    "SELECT COALESCE(json_agg(json_build_object('milestone', milestone, 'amount', amount,"
+    " 'due_date', to_char(due_date, 'YYYY-MM-DD')) ORDER BY"
+    " array_position(ARRAY['advance', 'mid', 'final'], milestone)), '[]')::text"
+    " FROM payment_plan WHERE lead_id = $1";
+
+int ledger_plan_exists(struct dbconn *c, int64_t lead, bool *yes)
+{
+    char ls[24];
+    const char *p[1] = {db_i64s(lead, ls)};
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_has_plan, 1, p, &r);
+
+    if (!rc) {
+        *yes = db_bool(r, 0, 0);
+    }
+    PQclear(r);
+    return rc;
+}
+
+int ledger_plan_json(struct dbconn *c, int64_t lead, char **json)
+{
+    char ls[24];
+    const char *p[1] = {db_i64s(lead, ls)};
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_plan_json, 1, p, &r);
+
+    *json = NULL;
+    if (!rc) {
+        *json = strdup(db_str(r, 0, 0));
+        rc = *json ? RB_OK : RB_ENOMEM;
+    }
+    PQclear(r);
+    return rc;
+}

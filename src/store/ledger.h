@@ -111,6 +111,12 @@ RB_MUST_CHECK int ledger_plan_set(struct dbconn *c, int64_t venue, int64_t lead,
                                   const char *milestone, int64_t amount, const char *due_date,
                                   int64_t staff);
 
+/* Whether lead has any milestone planned. */
+RB_MUST_CHECK int ledger_plan_exists(struct dbconn *c, int64_t lead, bool *yes);
+/* lead's plan as JSON text, [{"milestone", "amount", "due_date"}] in
+ * milestone order ("[]" when none); *json is malloc'd. */
+RB_MUST_CHECK int ledger_plan_json(struct dbconn *c, int64_t lead, char **json);
+
 /* A milestone with money outstanding. */
 struct ledger_due {
     int64_t lead_id, assignee; /* assignee 0 when unassigned */

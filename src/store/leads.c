@@ -1,0 +1,183 @@
+#include "store/leads.h"
+
+#include <stdlib.h>
+
+static const char sql_open_lead[] = "SELECT id FROM leads WHERE venue_id = $1 AND contact_id = $2"
+                                    " AND stage NOT IN ('BOOKED', 'LOST') ORDER BY id LIMIT 1";
+/* A booked client stays that lead's client until the event day has passed
+ * (a booking with no date yet stays theirs too). */
+static const char sql_booked_lead[] =
+    "SELECT id FROM leads WHERE venue_id = $1 AND contact_id = $2 AND stage = 'BOOKED'"
+    " AND (event_date IS NULL OR event_date >= $3::date) ORDER BY id DESC LIMIT 1";
+static const char sql_last_lead[] =
+    "SELECT id FROM leads WHERE venue_id = $1 AND contact_id = $2 ORDER BY id DESC LIMIT 1";
+static const char sql_lead_insert[] =
+    "INSERT INTO leads (venue_id, contact_id, name, phone, source, campaign, leadgen_id,"
+    " event_date, guests, returning_of, client_lang, assigned_staff_id, last_contact_at)"
+    " VALUES ($1, NULLIF($2, '0')::bigint, $3, $4, $5, $6, $7, $8::date,"
+    " NULLIF($9, '0')::int, NULLIF($10, '0')::bigint, $11, NULLIF($12, '0')::bigint,"
+    " CASE WHEN $13::bool THEN now() END)"
+    " ON CONFLICT DO NOTHING RETURNING id";
+static const char sql_link_message[] =
+    "WITH m AS (UPDATE messages SET lead_id = $3 WHERE venue_id = $1 AND id = $2)"
+    " UPDATE leads SET last_contact_at = now() WHERE id = $3";
+static const char sql_fill_facts[] =
+    "UPDATE leads SET event_date = COALESCE(event_date, NULLIF($2, '')::date),"
+    " guests = COALESCE(guests, NULLIF($3::bigint, 0))"
+    " WHERE id = $1 AND (event_date IS NULL AND $2 <> '' OR guests IS NULL AND $3::bigint > 0)";
+static const char sql_fill_open[] =
+    "UPDATE leads SET campaign = COALESCE(campaign, $2), event_date = COALESCE(event_date,"
+    " $3::date), guests = COALESCE(guests, NULLIF($4, '0')::int), name = COALESCE(name, $5),"
+    " leadgen_id = COALESCE(leadgen_id, $6) WHERE id = $1";
+static const char sql_assign[] =
+    "UPDATE leads SET assigned_staff_id = $2 WHERE venue_id = $1 AND id = $3";
+static const char sql_greeted[] =
+    "UPDATE leads SET greeted_at = clock_timestamp(), greeting_latency_ms = GREATEST(0,"
+    " (extract(epoch FROM clock_timestamp() - COALESCE((SELECT received_at FROM inbound_events"
+    " WHERE id = $2), created_at)) * 1000)::bigint) WHERE id = $1 AND greeted_at IS NULL";
+static const char sql_leadgen_known[] =
+    "SELECT id FROM leads WHERE venue_id = $1 AND leadgen_id = $2";
+static const char sql_moved[] =
+    "UPDATE contacts SET moved_to = $3 WHERE venue_id = $1 AND id = $2 AND id <> $3";
+static const char sql_move_leads[] =
+    "UPDATE leads SET contact_id = $3, phone = $4 WHERE venue_id = $1 AND contact_id = $2"
+    " AND (stage NOT IN ('BOOKED', 'LOST') OR (stage = 'BOOKED' AND (event_date IS NULL"
+    "  OR event_date >= $5::date)))"
+    " AND NOT EXISTS (SELECT 1 FROM leads n WHERE n.venue_id = $1 AND n.contact_id = $3"
+    "  AND n.stage NOT IN ('BOOKED', 'LOST')) RETURNING id";
+
+/* The first column of the first row as an id, 0 when no row. */
+static int one_id(struct dbconn *c, const char *sql, int np, const char *const *p, int64_t *id)
+{
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql, np, p, &r);
+
+    if (!rc) {
+        *id = PQntuples(r) ? db_i64(r, 0, 0) : 0;
+    }
+    PQclear(r);
+    return rc;
+}
+
+int store_lead_open_of_contact(struct dbconn *c, int64_t venue, int64_t contact_id, int64_t *id)
+{
+    char v[24], cs[24];
+    const char *p[2] = {db_i64s(venue, v), db_i64s(contact_id, cs)};
+
+    return one_id(c, sql_open_lead, 2, p, id);
+}
+
+int store_lead_booked_of_contact(struct dbconn *c, int64_t venue, int64_t contact_id,
+                                 const char *today, int64_t *id)
+{
+    char v[24], cs[24];
+    const char *p[3] = {db_i64s(venue, v), db_i64s(contact_id, cs), today};
+
+    return one_id(c, sql_booked_lead, 3, p, id);
+}
+
+int store_lead_last_of_contact(struct dbconn *c, int64_t venue, int64_t contact_id, int64_t *id)
+{
+    char v[24], cs[24];
+    const char *p[2] = {db_i64s(venue, v), db_i64s(contact_id, cs)};
+
+    return one_id(c, sql_last_lead, 2, p, id);
+}
+
+int store_lead_insert(struct dbconn *c, int64_t venue, const struct store_lead_new *n, int64_t *id)
+{
+    char v[24], cs[24], g[24], ret[24], as[24];
+    const char *p[13] = {db_i64s(venue, v),
+                         db_i64s(n->contact_id, cs),
+                         n->name,
+                         n->phone,
+                         n->source,
+                         n->campaign,
+                         n->leadgen_id,
+                         n->event_date,
+                         db_i64s(n->guests, g),
+                         db_i64s(n->returning_of, ret),
+                         n->client_lang,
+                         db_i64s(n->assigned, as),
+                         n->contacted_now ? "t" : "f"};
+
+    return one_id(c, sql_lead_insert, 13, p, id);
+}
+
+int store_lead_link_message(struct dbconn *c, int64_t venue, int64_t message_id, int64_t lead_id)
+{
+    char v[24], m[24], l[24];
+    const char *p[3] = {db_i64s(venue, v), db_i64s(message_id, m), db_i64s(lead_id, l)};
+
+    return db_exec(c, sql_link_message, 3, p, NULL);
+}
+
+int store_lead_fill_facts(struct dbconn *c, int64_t lead_id, const char *date, int64_t guests)
+{
+    char l[24], g[24];
+    const char *p[3] = {db_i64s(lead_id, l), date, db_i64s(guests, g)};
+
+    return db_exec(c, sql_fill_facts, 3, p, NULL);
+}
+
+int store_lead_fill_form(struct dbconn *c, int64_t lead_id, const char *campaign, const char *date,
+                         int64_t guests, const char *name, const char *leadgen_id)
+{
+    char l[24], g[24];
+    const char *p[6] = {db_i64s(lead_id, l), campaign, date, db_i64s(guests, g), name, leadgen_id};
+
+    return db_exec(c, sql_fill_open, 6, p, NULL);
+}
+
+int store_lead_assign(struct dbconn *c, int64_t venue, int64_t lead_id, int64_t staff_id)
+{
+    char v[24], s[24], l[24];
+    const char *p[3] = {db_i64s(venue, v), db_i64s(staff_id, s), db_i64s(lead_id, l)};
+
+    return db_exec(c, sql_assign, 3, p, NULL);
+}
+
+int store_lead_greeted(struct dbconn *c, int64_t lead_id, int64_t arrival_event)
+{
+    char l[24], e[24];
+    const char *p[2] = {db_i64s(lead_id, l), db_i64s(arrival_event, e)};
+
+    return db_exec(c, sql_greeted, 2, p, NULL);
+}
+
+int store_lead_leadgen_known(struct dbconn *c, int64_t venue, const char *leadgen_id, bool *known)
+{
+    char v[24];
+    const char *p[2] = {db_i64s(venue, v), leadgen_id};
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_leadgen_known, 2, p, &r);
+
+    if (!rc) {
+        *known = PQntuples(r) > 0;
+    }
+    PQclear(r);
+    return rc;
+}
+
+int store_leads_move_contact(struct dbconn *c, int64_t venue, int64_t from, int64_t to,
+                             const char *phone, const char *today, int64_t **ids, int *n)
+{
+    char v[24], f[24], t[24];
+    const char *p[5] = {db_i64s(venue, v), db_i64s(from, f), db_i64s(to, t), phone, today};
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_moved, 3, p, NULL);
+
+    *ids = NULL;
+    *n = 0;
+    rc = rc ? rc : db_exec(c, sql_move_leads, 5, p, &r);
+    if (!rc && PQntuples(r) > 0) {
+        *ids = calloc((size_t)PQntuples(r), sizeof(**ids));
+        rc = *ids ? RB_OK : RB_ENOMEM;
+        for (int i = 0; !rc && i < PQntuples(r); i++) {
+            (*ids)[i] = db_i64(r, i, 0);
+        }
+        *n = rc ? 0 : PQntuples(r);
+    }
+    PQclear(r);
+    return rc;
+}
