@@ -23,9 +23,18 @@ struct key_def {
     double min, max;
 };
 
-#define S(sec, key, field, d) {sec, key, K_STR, offsetof(struct config, field), d, 0, 0}
-#define I(sec, key, field, d, lo, hi) {sec, key, K_INT, offsetof(struct config, field), d, lo, hi}
-#define D(sec, key, field, d, lo, hi) {sec, key, K_DOUBLE, offsetof(struct config, field), d, lo, hi}
+#define S(sec, key, field, d)                                                                      \
+    {                                                                                              \
+        sec, key, K_STR, offsetof(struct config, field), d, 0, 0                                   \
+    }
+#define I(sec, key, field, d, lo, hi)                                                              \
+    {                                                                                              \
+        sec, key, K_INT, offsetof(struct config, field), d, lo, hi                                 \
+    }
+#define D(sec, key, field, d, lo, hi)                                                              \
+    {                                                                                              \
+        sec, key, K_DOUBLE, offsetof(struct config, field), d, lo, hi                              \
+    }
 
 static const struct key_def config_keys[] = {
     S("venue", "name", venue_name, "Rabta Venue"),
@@ -323,7 +332,8 @@ static int template_key(struct loader *l, const char *k, char *v)
         return RB_OK;
     }
     if (!colon) {
-        lerr(l, "template %s: expected \"LANGUAGE: param, param\" (like \"ur: client_name, venue\")",
+        lerr(l,
+             "template %s: expected \"LANGUAGE: param, param\" (like \"ur: client_name, venue\")",
              k);
         return RB_OK;
     }

@@ -16,14 +16,14 @@
 #include "core/buf.h"
 
 struct hall_conf {
-    char *name;      /* "Grand Hall" */
-    char **aliases;  /* other ways staff write it ("grand", "main hall"), may be empty */
+    char *name;     /* "Grand Hall" */
+    char **aliases; /* other ways staff write it ("grand", "main hall"), may be empty */
     size_t naliases;
-    int capacity;    /* guests */
+    int capacity; /* guests */
 };
 
 struct slot_conf {
-    char *name; /* lunch, dinner, full_day */
+    char *name;             /* lunch, dinner, full_day */
     int start_min, end_min; /* minutes after midnight */
 };
 
@@ -51,8 +51,8 @@ struct config {
     char *path;
     char *venue_name;
     char *venue_city;
-    char *time_zone;     /* "Asia/Karachi" */
-    int country_code;    /* 92 */
+    char *time_zone;  /* "Asia/Karachi" */
+    int country_code; /* 92 */
     char *phone_number_id;
     char *display_phone;
     struct hall_conf *halls;
@@ -62,57 +62,57 @@ struct config {
     struct staff_conf *staff;
     size_t nstaff;
     /* [thresholds] */
-    int stale_reminder_hours;   /* 24 */
-    int escalate_hours;         /* 48 */
-    int quote_followup_days;    /* 3 */
-    int pending_question_min;   /* 30 */
-    int window_hours;           /* 24: WhatsApp customer service window */
+    int stale_reminder_hours; /* 24 */
+    int escalate_hours;       /* 48 */
+    int quote_followup_days;  /* 3 */
+    int pending_question_min; /* 30 */
+    int window_hours;         /* 24: WhatsApp customer service window */
     /* [whatsapp] */
-    char *greeting_template;      /* approved template for greetings */
-    char *notify_template;        /* template for staff outside the window */
-    char *reengage_template;      /* template for clients outside the window */
-    char *template_lang;          /* "ur" */
-    int rate_per_second;          /* per phone_number_id, 80 */
-    int pair_min_interval_ms;     /* per recipient pacing, 6000 */
+    char *greeting_template;  /* approved template for greetings */
+    char *notify_template;    /* template for staff outside the window */
+    char *reengage_template;  /* template for clients outside the window */
+    char *template_lang;      /* "ur" */
+    int rate_per_second;      /* per phone_number_id, 80 */
+    int pair_min_interval_ms; /* per recipient pacing, 6000 */
     /* [workers] */
-    int workers;                  /* 4 */
-    int poll_ms;                  /* polling fallback, 1000 */
-    int send_timeout_ms;          /* 10000 */
-    int connect_timeout_ms;       /* 3000 */
-    int max_attempts;             /* before an outbox row is failed, 12 */
+    int workers;            /* 4 */
+    int poll_ms;            /* polling fallback, 1000 */
+    int send_timeout_ms;    /* 10000 */
+    int connect_timeout_ms; /* 3000 */
+    int max_attempts;       /* before an outbox row is failed, 12 */
     /* [gemini] */
-    int gemini_timeout_ms;        /* 4000 */
+    int gemini_timeout_ms;              /* 4000 */
     double gemini_min_rules_confidence; /* below this, ask Gemini: 0.75 */
     /* [meta_leads] */
     struct lead_field_map lead_fields;
     /* [assignment] */
-    int big_event_guests;         /* 0 = off; above this, big_event_staff */
+    int big_event_guests; /* 0 = off; above this, big_event_staff */
     char *big_event_staff;
-    char *meta_staff;             /* leads from Meta to this person, NULL = round-robin */
+    char *meta_staff; /* leads from Meta to this person, NULL = round-robin */
     /* [templates] */
     struct template_decl *templates;
     size_t ntemplates;
     /* [report] */
-    char *report_public_url;      /* the page's address in links: "http://127.0.0.1:8080" */
-    char *report_money_grouping;  /* "lakh" (8,00,000) or "thousands" (800,000) */
-    char *report_currency;        /* "Rs" */
-    char *report_digest_day;      /* monday ... sunday, or "off" */
-    char *report_digest_time;     /* "09:00" local */
-    int report_digest_min;        /* report_digest_time in minutes after midnight */
+    char *report_public_url;     /* the page's address in links: "http://127.0.0.1:8080" */
+    char *report_money_grouping; /* "lakh" (8,00,000) or "thousands" (800,000) */
+    char *report_currency;       /* "Rs" */
+    char *report_digest_day;     /* monday ... sunday, or "off" */
+    char *report_digest_time;    /* "09:00" local */
+    int report_digest_min;       /* report_digest_time in minutes after midnight */
     /* [payments]: the milestone plan made on BOOKED (final = the rest) */
-    int pay_advance_pct;          /* 30 % of the agreed amount */
-    int pay_advance_days;         /* due this many days after booking, 0 */
-    int pay_mid_pct;              /* 40 % */
-    int pay_mid_days;             /* due this many days before the event, 30 */
-    int pay_final_days;           /* the rest, this many days before the event, 7 */
-    int pay_poll_seconds;         /* open bookings read back from invoicing, 900 */
+    int pay_advance_pct;  /* 30 % of the agreed amount */
+    int pay_advance_days; /* due this many days after booking, 0 */
+    int pay_mid_pct;      /* 40 % */
+    int pay_mid_days;     /* due this many days before the event, 30 */
+    int pay_final_days;   /* the rest, this many days before the event, 7 */
+    int pay_poll_seconds; /* open bookings read back from invoicing, 900 */
     /* [reminders]: payment reminders (handlers/reminders.c) */
-    char *rem_clients;            /* "yes": clients are reminded too; "no" */
-    char *rem_quiet_start;        /* "22:00" venue time: staff pings wait ... */
-    char *rem_quiet_end;          /* "09:00" ... until this */
+    char *rem_clients;     /* "yes": clients are reminded too; "no" */
+    char *rem_quiet_start; /* "22:00" venue time: staff pings wait ... */
+    char *rem_quiet_end;   /* "09:00" ... until this */
     int rem_quiet_start_min, rem_quiet_end_min;
-    int rem_owner_days;           /* overdue more than this: the owner, 7 */
-    char *rem_owner_urgent;       /* "yes": the owner's escalations skip quiet hours */
+    int rem_owner_days;     /* overdue more than this: the owner, 7 */
+    char *rem_owner_urgent; /* "yes": the owner's escalations skip quiet hours */
     /* [sequence NAME]: nurture sequences */
     struct seq_conf *seqs;
     size_t nseqs;

@@ -87,8 +87,7 @@ static int finish_item(struct prompts *p, const char *key, int lang, int line, s
     return it->text[lang] && it->file[lang] ? RB_OK : RB_ENOMEM;
 }
 
-static int load_file(struct prompts *p, const char *path, int lang, EVP_MD_CTX *md,
-                     struct buf *err)
+static int load_file(struct prompts *p, const char *path, int lang, EVP_MD_CTX *md, struct buf *err)
 {
     char line[4096], key[128] = "";
     struct buf text;
@@ -150,8 +149,7 @@ static int txt_file(const struct dirent *d)
 /* Every *.txt of dir/LANG/, in name order (messages.txt holds the core; a
  * feature may keep its sentences in a file of its own). A key is defined once
  * per language across the files. */
-static int load_lang(struct prompts *p, const char *dir, int lang, EVP_MD_CTX *md,
-                     struct buf *err)
+static int load_lang(struct prompts *p, const char *dir, int lang, EVP_MD_CTX *md, struct buf *err)
 {
     char path[1024];
     struct dirent **names = NULL;
@@ -243,8 +241,8 @@ static int check_all(const struct prompts *p, const char *dir, struct buf *err)
         }
         for (int l = 1; l < NLANGS; l++) {
             if (it->text[0] && it->text[l] && !same_set(ph[0].p, ph[l].p)) {
-                buf_say(err, "%s:%d: [%s] uses placeholders {%s} but %s uses {%s}\n",
-                        it->file[l], it->line[l], it->key, ph[l].p, lang_name(LANG_UR), ph[0].p);
+                buf_say(err, "%s:%d: [%s] uses placeholders {%s} but %s uses {%s}\n", it->file[l],
+                        it->line[l], it->key, ph[l].p, lang_name(LANG_UR), ph[0].p);
                 errors++;
             }
         }

@@ -64,12 +64,12 @@ int app_env_load(struct app_env *e)
 
 void app_env_release(struct app_env *e)
 {
-    char **fields[] = {&e->database_url, &e->wa_token, &e->wa_app_secret, &e->wa_verify_token,
-                       &e->phone_number_id, &e->graph_base, &e->graph_version,
-                       &e->meta_page_token, &e->meta_app_secret, &e->gemini_key,
-                       &e->gemini_base, &e->gemini_model, &e->invoicing_base,
-                       &e->invoicing_key, &e->invoicing_secret, &e->report_token, &e->listen,
-                       &e->trusted_proxies};
+    char **fields[] = {&e->database_url,    &e->wa_token,        &e->wa_app_secret,
+                       &e->wa_verify_token, &e->phone_number_id, &e->graph_base,
+                       &e->graph_version,   &e->meta_page_token, &e->meta_app_secret,
+                       &e->gemini_key,      &e->gemini_base,     &e->gemini_model,
+                       &e->invoicing_base,  &e->invoicing_key,   &e->invoicing_secret,
+                       &e->report_token,    &e->listen,          &e->trusted_proxies};
 
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
         free(*fields[i]);

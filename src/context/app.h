@@ -26,24 +26,24 @@ struct db;
 struct parser_gemini;
 
 struct app_env {
-    char *database_url;      /* NULL: the embedded cluster under var/pg */
-    char *wa_token;          /* NULL: sandbox mode */
-    char *wa_app_secret;     /* signature key; sandbox: generated, in var/sandbox.secret */
+    char *database_url;  /* NULL: the embedded cluster under var/pg */
+    char *wa_token;      /* NULL: sandbox mode */
+    char *wa_app_secret; /* signature key; sandbox: generated, in var/sandbox.secret */
     char *wa_verify_token;
-    char *phone_number_id;   /* overrides config */
-    char *graph_base;        /* default https://graph.facebook.com, sandbox: our /sandbox/graph */
-    char *graph_version;     /* default v26.0 */
+    char *phone_number_id; /* overrides config */
+    char *graph_base;      /* default https://graph.facebook.com, sandbox: our /sandbox/graph */
+    char *graph_version;   /* default v26.0 */
     char *meta_page_token;
-    char *meta_app_secret;   /* Lead Ads signature key when its app differs */
+    char *meta_app_secret; /* Lead Ads signature key when its app differs */
     char *gemini_key;
     char *gemini_base;
     char *gemini_model;
     char *invoicing_base;
     char *invoicing_key;
-    char *invoicing_secret;  /* HMAC key of POST /webhook/invoicing; unset: all refused */
-    char *report_token;      /* the report page's key; sandbox: generated, in var/report.secret */
-    char *trusted_proxies;   /* RABTA_TRUSTED_PROXY: peers whose X-Forwarded-Proto counts */
-    char *listen;            /* host:port, default 127.0.0.1:8080 */
+    char *invoicing_secret; /* HMAC key of POST /webhook/invoicing; unset: all refused */
+    char *report_token;     /* the report page's key; sandbox: generated, in var/report.secret */
+    char *trusted_proxies;  /* RABTA_TRUSTED_PROXY: peers whose X-Forwarded-Proto counts */
+    char *listen;           /* host:port, default 127.0.0.1:8080 */
     bool sandbox;
 };
 
@@ -79,14 +79,13 @@ struct app {
     pthread_mutex_t snap_mu;
     struct snapshot *snap;
     struct app_counters counters;
-    int gemini_waiting; /* workers waiting on Gemini now (atomic) */
+    int gemini_waiting;  /* workers waiting on Gemini now (atomic) */
     atomic_int stopping; /* set once by serve's main thread, read by every thread */
     int64_t started_ms;
 };
 
 #define APP_COUNT(app, field) __atomic_add_fetch(&(app)->counters.field, 1, __ATOMIC_RELAXED)
-#define APP_COUNT_N(app, field, n)                                                                 \
-    __atomic_add_fetch(&(app)->counters.field, (n), __ATOMIC_RELAXED)
+#define APP_COUNT_N(app, field, n) __atomic_add_fetch(&(app)->counters.field, (n), __ATOMIC_RELAXED)
 
 /* Reads the environment into env (new strings). */
 RB_MUST_CHECK int app_env_load(struct app_env *env);

@@ -65,15 +65,15 @@ struct lead_row {
     int64_t contact_id; /* 0: no WhatsApp contact */
     int64_t assigned;   /* staff id, 0 when unassigned */
     int64_t returning_of;
-    int64_t guests;     /* 0 when unknown */
-    int64_t amount;     /* rupees, -1 when unknown */
-    int stage;          /* STAGE_* */
-    char *name;         /* new or NULL */
-    char *assignee;     /* new or NULL: the assignee's name */
-    char *campaign;     /* new or NULL */
-    char *hall;         /* new or NULL */
-    char *bsuid;        /* new or NULL */
-    char phone[20];     /* "" when unknown */
+    int64_t guests; /* 0 when unknown */
+    int64_t amount; /* rupees, -1 when unknown */
+    int stage;      /* STAGE_* */
+    char *name;     /* new or NULL */
+    char *assignee; /* new or NULL: the assignee's name */
+    char *campaign; /* new or NULL */
+    char *hall;     /* new or NULL */
+    char *bsuid;    /* new or NULL */
+    char phone[20]; /* "" when unknown */
     char source[12];
     char event_date[11]; /* YYYY-MM-DD, "" when unknown */
     char slot[12];       /* "" when unknown */
@@ -156,8 +156,7 @@ void flatten_line(const char *s, char *out, size_t max);
 
 /* A vars object for a lead's card: lead, name, phone, date, guests, stage,
  * staff, amount, hall, slot (unknown ones as the "unknown" prompt). New. */
-RB_MUST_CHECK int lead_vars(struct wctx *x, enum lang lang, const struct lead_row *l,
-                            json_t **out);
+RB_MUST_CHECK int lead_vars(struct wctx *x, enum lang lang, const struct lead_row *l, json_t **out);
 
 /* ---- conversation state (conversation_state) ---- */
 
@@ -192,20 +191,20 @@ RB_MUST_CHECK int audit(struct wctx *x, int64_t staff_id, const char *action, in
 struct hctx {
     struct wctx *x;
     const struct staff_info *me;
-    enum lang lang;         /* the reply's language */
+    enum lang lang; /* the reply's language */
     const char *intent;
-    json_t *slots;          /* borrowed from the dispatcher; handlers may add to it */
-    struct lead_row *lead;  /* resolved when the row says lead, else NULL */
+    json_t *slots;         /* borrowed from the dispatcher; handlers may add to it */
+    struct lead_row *lead; /* resolved when the row says lead, else NULL */
     int64_t message_id;
-    const char *text;       /* the message as written */
-    int offset;             /* rows of this list already shown */
+    const char *text; /* the message as written */
+    int offset;       /* rows of this list already shown */
 };
 
 struct handler {
     const char *intent;
-    unsigned roles;                /* ROLE_* bits that may run it */
-    bool lead;                     /* resolve slots.lead before check */
-    int (*check)(struct hctx *h);  /* NULL: roles only; RB_EPERM after replying */
+    unsigned roles;               /* ROLE_* bits that may run it */
+    bool lead;                    /* resolve slots.lead before check */
+    int (*check)(struct hctx *h); /* NULL: roles only; RB_EPERM after replying */
     int (*handle)(struct hctx *h);
 };
 

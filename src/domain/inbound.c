@@ -194,8 +194,7 @@ static json_t *match_contact(json_t *contacts, json_t *msg)
     size_t i;
     json_t *c;
 
-    json_array_foreach(contacts, i, c)
-    {
+    json_array_foreach (contacts, i, c) {
         const char *wa = json_string_value(json_object_get(c, "wa_id"));
         const char *cu = json_string_value(json_object_get(c, "user_id"));
         if ((from && wa && strcmp(from, wa) == 0) || (uid && cu && strcmp(uid, cu) == 0)) {
@@ -214,8 +213,7 @@ static int add_messages(struct inbound_batch *b, json_t *value, const char *pnid
     json_t *m;
     int rc = RB_OK;
 
-    json_array_foreach(msgs, i, m)
-    {
+    json_array_foreach (msgs, i, m) {
         const char *id = json_string_value(json_object_get(m, "id"));
         char key[600];
         json_t *p;
@@ -241,8 +239,7 @@ static int add_statuses(struct inbound_batch *b, json_t *value, const char *pnid
     json_t *s;
     int rc = RB_OK;
 
-    json_array_foreach(sts, i, s)
-    {
+    json_array_foreach (sts, i, s) {
         const char *id = json_string_value(json_object_get(s, "id"));
         const char *st = json_string_value(json_object_get(s, "status"));
         char key[700];
@@ -369,10 +366,8 @@ static int split(const char *body, size_t len, struct inbound_batch *b, struct b
     if (!root) {
         return RB_EPARSE;
     }
-    json_array_foreach(json_object_get(root, "entry"), i, entry)
-    {
-        json_array_foreach(json_object_get(entry, "changes"), j, change)
-        {
+    json_array_foreach (json_object_get(root, "entry"), i, entry) {
+        json_array_foreach (json_object_get(entry, "changes"), j, change) {
             rc = per_change(b, change);
             if (rc) {
                 goto out;
@@ -384,8 +379,7 @@ out:
     return rc;
 }
 
-int inbound_split_whatsapp(const char *body, size_t len, struct inbound_batch *b,
-                           struct buf *err)
+int inbound_split_whatsapp(const char *body, size_t len, struct inbound_batch *b, struct buf *err)
 {
     return split(body, len, b, err, whatsapp_change);
 }

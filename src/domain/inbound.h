@@ -77,34 +77,34 @@ char *inbound_repair_json(const char *s, size_t len, size_t *out_len);
 struct wa_message {
     const char *phone_number_id;
     const char *wamid;
-    const char *from;          /* digits, NULL for a username-only user */
-    const char *from_user_id;  /* BSUID, may be NULL */
-    const char *profile_name;  /* may be NULL */
-    const char *type;          /* text, image, ... */
-    const char *text;          /* body, caption, button text, list/button title; may be NULL */
-    const char *context_id;    /* wamid quoted, NULL if none */
+    const char *from;         /* digits, NULL for a username-only user */
+    const char *from_user_id; /* BSUID, may be NULL */
+    const char *profile_name; /* may be NULL */
+    const char *type;         /* text, image, ... */
+    const char *text;         /* body, caption, button text, list/button title; may be NULL */
+    const char *context_id;   /* wamid quoted, NULL if none */
     const char *media_id;
     const char *media_mime;
-    const char *subtype;       /* unsupported.type, interactive.type, reaction emoji */
-    int64_t timestamp;         /* Unix seconds, 0 if absent */
+    const char *subtype; /* unsupported.type, interactive.type, reaction emoji */
+    int64_t timestamp;   /* Unix seconds, 0 if absent */
     bool forwarded;
-    const char *ad_headline;   /* referral.headline of a click-to-WhatsApp ad, or NULL */
-    const char *ad_source_id;  /* referral.source_id (the ad id), or NULL */
-    const char *new_wa_id;     /* system: the number the client changed to, or NULL */
-    const json_t *body;        /* the object named by type (order, edit, interactive ...) */
+    const char *ad_headline;  /* referral.headline of a click-to-WhatsApp ad, or NULL */
+    const char *ad_source_id; /* referral.source_id (the ad id), or NULL */
+    const char *new_wa_id;    /* system: the number the client changed to, or NULL */
+    const json_t *body;       /* the object named by type (order, edit, interactive ...) */
 };
 
 struct wa_status {
     const char *phone_number_id;
     const char *wamid;
-    const char *status;          /* sent delivered read failed played */
-    const char *recipient_id;    /* digits, may be NULL */
+    const char *status;       /* sent delivered read failed played */
+    const char *recipient_id; /* digits, may be NULL */
     const char *recipient_user_id;
     int64_t timestamp;
-    long error_code;             /* 0 when none */
+    long error_code; /* 0 when none */
     const char *error_title;
     const char *error_details;
-    const char *biz_opaque;      /* biz_opaque_callback_data echoed from the send */
+    const char *biz_opaque; /* biz_opaque_callback_data echoed from the send */
 };
 
 RB_MUST_CHECK int inbound_message(const json_t *payload, struct wa_message *out);

@@ -59,7 +59,7 @@ struct lead_new {
     int64_t guests;         /* 0: unknown */
     int64_t assigned;       /* 0: decided by lead_welcome */
     enum lang client_lang;
-    bool contacted_now;     /* the client just wrote: last_contact_at = now */
+    bool contacted_now; /* the client just wrote: last_contact_at = now */
 };
 
 /*

@@ -907,8 +907,8 @@ int report_link(struct wctx *x, const char *scope, struct buf *out)
     }
     /* no public_url: the address serve listens on (RABTA_LISTEN) */
     rc = n ? buf_add(out, base, n)
-           : buf_addf(out, "http://%s", x->app && x->app->env.listen ? x->app->env.listen
-                                                                      : "127.0.0.1:8080");
+           : buf_addf(out, "http://%s",
+                      x->app && x->app->env.listen ? x->app->env.listen : "127.0.0.1:8080");
     rc = rc ? rc : buf_adds(out, "/report?grant=");
     rc = rc ? rc : grant_make(secret, scope, (time_t)(x->now_s + 24 * 3600), out);
     return rc;

@@ -115,8 +115,26 @@ static const char sql_claim[] =
     "   AND a.state IN ('pending', 'sending', 'held')))"
     " ORDER BY o.priority DESC, o.next_attempt_at, o.id LIMIT 1 FOR UPDATE OF o SKIP LOCKED";
 
-enum { C_ID, C_KIND, C_PHONE, C_BSUID, C_BODY, C_CTX, C_TNAME, C_TLANG, C_TPARAMS, C_AUTO,
-       C_ATTEMPTS, C_CONTACT, C_STAFF, C_LEAD, C_WINDOW, C_OPTOUT, C_PURPOSE, C_VENUE };
+enum {
+    C_ID,
+    C_KIND,
+    C_PHONE,
+    C_BSUID,
+    C_BODY,
+    C_CTX,
+    C_TNAME,
+    C_TLANG,
+    C_TPARAMS,
+    C_AUTO,
+    C_ATTEMPTS,
+    C_CONTACT,
+    C_STAFF,
+    C_LEAD,
+    C_WINDOW,
+    C_OPTOUT,
+    C_PURPOSE,
+    C_VENUE
+};
 
 static const char sql_sent[] =
     "UPDATE outbox SET state = 'sent', wamid = $2, sent_at = now(), attempts = attempts + 1,"
@@ -240,14 +258,14 @@ static int record_retry(struct wctx *x, const struct row *w, const struct wa_res
 {
     char ids[24], ds[24], cs[24], as[24];
     const char *p[5] = {db_i64s(w->id, ids), db_i64s(delay, ds),
-                        res->code > 0 ? db_i64s(res->code, cs) : NULL,
-                        db_i64s(count_attempt, as),
+                        res->code > 0 ? db_i64s(res->code, cs) : NULL, db_i64s(count_attempt, as),
                         res->title ? res->title : http_transport_name(res->transport)};
 
     APP_COUNT(x->app, outbox_retried);
-    log_event(LOG_WARN, "outbox.retry", "outbox=%lld code=%lld http=%ld class=%s attempt=%d ms=%lld",
-              (long long)w->id, res->code, res->http_status, wa_class_name(res->cls),
-              w->attempts + 1, (long long)delay);
+    log_event(LOG_WARN, "outbox.retry",
+              "outbox=%lld code=%lld http=%ld class=%s attempt=%d ms=%lld", (long long)w->id,
+              res->code, res->http_status, wa_class_name(res->cls), w->attempts + 1,
+              (long long)delay);
     return db_exec(x->db, sql_retry, 5, p, NULL);
 }
 
@@ -307,12 +325,13 @@ static int record(struct wctx *x, const struct row *w, const struct wa_result *r
     case WA_PERMANENT:
         return record_failed(x, w, res, false);
     case WA_STOP_ALERT:
-        log_event(LOG_ERROR, "outbox.alert", "outbox=%lld code=%lld title=%s",
-                  (long long)w->id, res->code, log_q(res->title, (size_t)-1));
+        log_event(LOG_ERROR, "outbox.alert", "outbox=%lld code=%lld title=%s", (long long)w->id,
+                  res->code, log_q(res->title, (size_t)-1));
         return record_retry(x, w, res, 60000, 0);
     case WA_PAIR_LIMIT: {
-        int64_t d = wa_backoff_ms(w->attempts + 1, cfg->pair_min_interval_ms ?
-                                  cfg->pair_min_interval_ms : 6000, 600000, seed);
+        int64_t d = wa_backoff_ms(w->attempts + 1,
+                                  cfg->pair_min_interval_ms ? cfg->pair_min_interval_ms : 6000,
+                                  600000, seed);
         const char *p[3] = {col(w, C_PHONE), db_i64s(d, ds), db_i64s(w->id, ids)};
         int rc = record_retry(x, w, res, d, 1);
         APP_COUNT(x->app, outbox_pair_limited);
@@ -355,8 +374,8 @@ static int record_result(struct wctx *x, const struct row *w, const struct wa_re
         }
         db_rollback(x->db);
         if (rc != RB_ESTORE || x->app->stopping) {
-            log_event(LOG_ERROR, "outbox.unrecorded", "outbox=%lld error=%s",
-                      (long long)w->id, rb_strerror(rc));
+            log_event(LOG_ERROR, "outbox.unrecorded", "outbox=%lld error=%s", (long long)w->id,
+                      rb_strerror(rc));
             return rc;
         }
         log_event(LOG_WARN, "outbox.record_retry", "outbox=%lld in_ms=%d", (long long)w->id,
@@ -511,8 +530,8 @@ static int hold(struct wctx *x, const struct row *w)
 static int deliver(struct wctx *x, struct row *w, const json_t *msg)
 {
     struct app *app = x->app;
-    const char *pnid = app->env.phone_number_id ? app->env.phone_number_id
-                                                : x->snap->config->phone_number_id;
+    const char *pnid =
+        app->env.phone_number_id ? app->env.phone_number_id : x->snap->config->phone_number_id;
     struct wa_conf conf = {app->env.graph_base, app->env.graph_version, pnid,
                            app->env.wa_token ? app->env.wa_token : "sandbox"};
     struct wa_result res;
@@ -560,8 +579,8 @@ int sender_run_one(struct wctx *x, struct ratelimit *rl, int *wait_ms)
     w.id = db_i64(w.r, 0, C_ID);
     w.attempts = (int)db_i64(w.r, 0, C_ATTEMPTS);
     w.in_window = db_bool(w.r, 0, C_WINDOW);
-    w.template_now = strcmp(col(&w, C_KIND), "template") == 0 ||
-                     (!w.in_window && col(&w, C_TNAME) != NULL);
+    w.template_now =
+        strcmp(col(&w, C_KIND), "template") == 0 || (!w.in_window && col(&w, C_TNAME) != NULL);
     if (db_bool(w.r, 0, C_AUTO) && db_bool(w.r, 0, C_OPTOUT)) {
         const char *q[5] = {db_i64s(w.id, ids), NULL, "opted out", "cancelled", "f"};
         log_event(LOG_INFO, "outbox.held", "outbox=%lld reason=opted_out", (long long)w.id);
@@ -580,7 +599,7 @@ int sender_run_one(struct wctx *x, struct ratelimit *rl, int *wait_ms)
         char opaque[48];
         snprintf(opaque, sizeof(opaque), OPAQUE_PREFIX "%lld", (long long)w.id);
         rc = json_object_set_new(msg, "biz_opaque_callback_data", json_string(opaque)) ? RB_ENOMEM
-                                                                                        : RB_OK;
+                                                                                       : RB_OK;
         rc = rc ? rc : db_exec(x->db, sql_sending, 2, q, NULL);
         sending = rc == RB_OK;
     }
@@ -619,9 +638,12 @@ int sender_apply_status(struct wctx *x, const struct wa_status *s)
 {
     char vs[24], ts[24], cs[24], rs[24];
     int rank = inbound_status_rank(s->status);
-    const char *p[7] = {db_i64s(x->venue_id, vs), s->wamid, s->status,
+    const char *p[7] = {db_i64s(x->venue_id, vs),
+                        s->wamid,
+                        s->status,
                         db_i64s(s->timestamp ? s->timestamp : x->now_s, ts),
-                        s->error_code ? db_i64s(s->error_code, cs) : NULL, s->error_title,
+                        s->error_code ? db_i64s(s->error_code, cs) : NULL,
+                        s->error_title,
                         db_i64s(rank, rs)};
     PGresult *r = NULL;
     int rc;

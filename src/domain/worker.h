@@ -27,12 +27,12 @@ struct http_client;
 /* The context of one unit of work (borrowed by the callee). */
 struct wctx {
     struct app *app;
-    struct snapshot *snap;     /* config, prompts, intents of this unit */
-    struct dbconn *db;         /* a transaction is open */
-    struct http_client *http;  /* this thread's curl handle (Gemini, Graph) */
+    struct snapshot *snap;    /* config, prompts, intents of this unit */
+    struct dbconn *db;        /* a transaction is open */
+    struct http_client *http; /* this thread's curl handle (Gemini, Graph) */
     int64_t venue_id;
-    int64_t now_s;             /* Unix seconds when the unit started */
-    int64_t event_id;          /* the inbound event, 0 for jobs */
+    int64_t now_s;    /* Unix seconds when the unit started */
+    int64_t event_id; /* the inbound event, 0 for jobs */
     /* Set by the unit when no retry can help: what could be kept was, and
      * the event fails at once with this reason. */
     char failed[200];
@@ -40,8 +40,8 @@ struct wctx {
      * domain_job in the transaction after it; freed with outside_free. */
     void *outside;
     void (*outside_free)(void *outside);
-    char job_error[512];       /* set by a job that failed for good (domain_job) */
-    struct preparsed *pre;     /* a staff message parsed before the transaction, or NULL */
+    char job_error[512];   /* set by a job that failed for good (domain_job) */
+    struct preparsed *pre; /* a staff message parsed before the transaction, or NULL */
 };
 
 /* Hooks implemented by the domain (domain/leads.c, handlers/); each runs

@@ -10,7 +10,6 @@
 
 #include <unistr.h>
 
-
 /* ---- errors ------------------------------------------------------------ */
 
 /* The entry of error.details whose "@type" ends in suffix, or NULL. */

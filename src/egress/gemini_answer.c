@@ -9,7 +9,6 @@
 
 #include <unistr.h>
 
-
 /* ---- the response ------------------------------------------------------ */
 
 void gemini_info_init(struct gemini_info *i)
@@ -78,8 +77,8 @@ static char *gm_trim(char *s, char **end)
     while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
         s++;
     }
-    while (*end > s && ((*end)[-1] == ' ' || (*end)[-1] == '\t' || (*end)[-1] == '\n' ||
-                        (*end)[-1] == '\r')) {
+    while (*end > s &&
+           ((*end)[-1] == ' ' || (*end)[-1] == '\t' || (*end)[-1] == '\n' || (*end)[-1] == '\r')) {
         *--*end = '\0';
     }
     return s;

@@ -1,4 +1,5 @@
-/* gemini_prompt.c - prompt files (prompts/gemini: the system instruction and few-shot examples) and the system instruction built from them. */
+/* gemini_prompt.c - prompt files (prompts/gemini: the system instruction and few-shot examples) and
+ * the system instruction built from them. */
 #include "egress/gemini.h"
 #include "egress/gemini_internal.h"
 
@@ -9,7 +10,6 @@
 #include <time.h>
 
 #include <unistr.h>
-
 
 /* ---- prompt files ---------------------------------------------------------- */
 

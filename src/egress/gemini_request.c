@@ -10,7 +10,6 @@
 
 #include <unistr.h>
 
-
 /* ---- the response schema ----------------------------------------------- */
 
 /* s with its "description" from schema.tsv when there is one; NULL (and s
@@ -114,15 +113,14 @@ int gemini_build_schema(const struct gemini_catalog *cat, json_t **out)
     json_t *s;
 
     /* "o" takes each reference, also when json_pack fails (a NULL among them). */
-    s = json_pack("{s:s, s:{s:o, s:o, s:{s:s, s:o}, s:o}, s:o, s:o}", "type", "OBJECT",
-                  "properties", "intent",
-                  gm_described(cat, ".intent",
-                               json_pack("{s:s, s:o}", "type", "STRING", "enum",
-                                         gm_intent_enum(cat))),
-                  "slots", gm_slots_schema(cat), "lang", "type", "STRING", "enum",
-                  gm_string_array(langs), "confidence",
-                  gm_described(cat, ".confidence", json_pack("{s:s}", "type", "NUMBER")),
-                  "required", gm_string_array(keys), "propertyOrdering", gm_string_array(keys));
+    s = json_pack(
+        "{s:s, s:{s:o, s:o, s:{s:s, s:o}, s:o}, s:o, s:o}", "type", "OBJECT", "properties",
+        "intent",
+        gm_described(cat, ".intent",
+                     json_pack("{s:s, s:o}", "type", "STRING", "enum", gm_intent_enum(cat))),
+        "slots", gm_slots_schema(cat), "lang", "type", "STRING", "enum", gm_string_array(langs),
+        "confidence", gm_described(cat, ".confidence", json_pack("{s:s}", "type", "NUMBER")),
+        "required", gm_string_array(keys), "propertyOrdering", gm_string_array(keys));
     if (!s) {
         return RB_ENOMEM;
     }

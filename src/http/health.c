@@ -29,8 +29,9 @@ void health_get(struct http_ctx *ctx, struct http_req *req, struct http_resp *re
 }
 
 #define COUNTER(name, field, help)                                                                 \
-    buf_say(&resp->body, "# HELP rabta_" name " " help "\n# TYPE rabta_" name                      \
-                         " counter\nrabta_" name " %" PRIu64 "\n",                                 \
+    buf_say(&resp->body,                                                                           \
+            "# HELP rabta_" name " " help "\n# TYPE rabta_" name " counter\nrabta_" name           \
+            " %" PRIu64 "\n",                                                                      \
             __atomic_load_n(&k->field, __ATOMIC_RELAXED))
 
 void metrics_get(struct http_ctx *ctx, struct http_req *req, struct http_resp *resp)
@@ -61,8 +62,9 @@ void metrics_get(struct http_ctx *ctx, struct http_req *req, struct http_resp *r
     COUNTER("gemini_fallbacks_total", gemini_fallbacks, "Gemini answers not used.");
     COUNTER("ingest_commits_total", ingest_batches, "Group commits of webhook events.");
     db_stats(ctx->app->db, &ds);
-    buf_say(&resp->body, "rabta_store_queries_total %" PRIu64 "\nrabta_store_errors_total %" PRIu64
-                         "\nrabta_store_reconnects_total %" PRIu64 "\n",
+    buf_say(&resp->body,
+            "rabta_store_queries_total %" PRIu64 "\nrabta_store_errors_total %" PRIu64
+            "\nrabta_store_reconnects_total %" PRIu64 "\n",
             ds.queries, ds.errors, ds.reconnects);
     if (!db_acquire(ctx->app->db, 1000, &c) && !store_backlog(c, &bl)) {
         buf_say(&resp->body,

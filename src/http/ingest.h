@@ -26,7 +26,7 @@ void ingest_stop(struct ingest *g);
  * commit. *fresh counts the events that were new. RB_ESTORE when the store is
  * down (the caller answers 503 so Meta retries).
  */
-RB_MUST_CHECK int ingest_submit(struct ingest *g, const char *source,
-                                const struct inbound_batch *b, size_t *fresh);
+RB_MUST_CHECK int ingest_submit(struct ingest *g, const char *source, const struct inbound_batch *b,
+                                size_t *fresh);
 
 #endif

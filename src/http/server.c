@@ -482,12 +482,10 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa)
     if (strcmp(host, "localhost") == 0) {
         snprintf(host, sizeof(host), "127.0.0.1");
     }
-    return inet_pton(AF_INET, host[0] ? host : "0.0.0.0", &sa->sin_addr) == 1 ? RB_OK
-                                                                              : RB_EINVAL;
+    return inet_pton(AF_INET, host[0] ? host : "0.0.0.0", &sa->sin_addr) == 1 ? RB_OK : RB_EINVAL;
 }
 
-int http_start(struct http_ctx *ctx, const char *listen, struct http_server **out,
-               struct buf *err)
+int http_start(struct http_ctx *ctx, const char *listen, struct http_server **out, struct buf *err)
 {
     struct http_server *s;
     struct sockaddr_in sa;
@@ -506,8 +504,8 @@ int http_start(struct http_ctx *ctx, const char *listen, struct http_server **ou
         NULL, NULL, dispatch, ctx, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_NOTIFY_COMPLETED, completed, ctx, MHD_OPTION_CONNECTION_LIMIT, HTTP_CONN_MAX,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, HTTP_PER_IP_MAX, MHD_OPTION_CONNECTION_TIMEOUT,
-        HTTP_IDLE_S, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
-        MHD_OPTION_THREAD_STACK_SIZE, (size_t)(256 * KIB), MHD_OPTION_END);
+        HTTP_IDLE_S, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_THREAD_STACK_SIZE,
+        (size_t)(256 * KIB), MHD_OPTION_END);
     if (!s->daemon) {
         buf_say(err, "cannot listen on %s (in use?)", listen);
         free(s);

@@ -25,7 +25,7 @@ struct http_req {
     const char *path;            /* without the query */
     struct MHD_Connection *conn; /* for http_header / http_query */
     struct buf body;
-    char id[12];                 /* request id for log lines */
+    char id[12]; /* request id for log lines */
 };
 
 #define HTTP_RESP_HEADERS 8
@@ -42,7 +42,7 @@ struct http_resp {
     int status;
     const char *content_type; /* static */
     struct buf body;
-    const char *retry_after;  /* static, optional */
+    const char *retry_after;   /* static, optional */
     const char *cache_control; /* static, optional */
     /* more headers (http_add_header): names static, values owned */
     const char *hdr_name[HTTP_RESP_HEADERS];

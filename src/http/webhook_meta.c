@@ -57,8 +57,8 @@ static void receive(struct http_ctx *ctx, struct http_req *req, struct http_resp
                           http_header(req, "X-Hub-Signature-256"));
     if (rc) {
         APP_COUNT(app, webhooks_rejected_sig);
-        log_event(LOG_WARN, "webhook.bad_signature", "req=%s source=%s bytes=%zu", req->id,
-                  source, req->body.len);
+        log_event(LOG_WARN, "webhook.bad_signature", "req=%s source=%s bytes=%zu", req->id, source,
+                  req->body.len);
         http_error(resp, 401, "bad_signature", "X-Hub-Signature-256 missing or wrong");
         goto out;
     }
@@ -73,8 +73,8 @@ static void receive(struct http_ctx *ctx, struct http_req *req, struct http_resp
     rc = ingest_submit(ctx->ingest, source, &batch, &fresh);
     if (rc) {
         APP_COUNT(app, webhooks_store_down);
-        log_event(LOG_ERROR, "webhook.store_down", "req=%s source=%s events=%zu error=%s",
-                  req->id, source, batch.n, rb_strerror(rc));
+        log_event(LOG_ERROR, "webhook.store_down", "req=%s source=%s events=%zu error=%s", req->id,
+                  source, batch.n, rb_strerror(rc));
         http_error(resp, 503, "store_unavailable", "try again");
         resp->retry_after = "5";
         goto out;
@@ -97,8 +97,8 @@ void wa_webhook_post(struct http_ctx *ctx, struct http_req *req, struct http_res
 
 void leads_webhook_post(struct http_ctx *ctx, struct http_req *req, struct http_resp *resp)
 {
-    const char *secret = ctx->app->env.meta_app_secret ? ctx->app->env.meta_app_secret
-                                                       : ctx->app->env.wa_app_secret;
+    const char *secret =
+        ctx->app->env.meta_app_secret ? ctx->app->env.meta_app_secret : ctx->app->env.wa_app_secret;
 
     receive(ctx, req, resp, "meta_leads", secret, inbound_split_leadgen);
 }

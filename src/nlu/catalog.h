@@ -17,15 +17,15 @@
 #include "nlu/text.h"
 
 enum slot_type {
-    SLOT_LEAD,     /* "42", "+923001234567", a name, or "this" */
-    SLOT_DATE,     /* YYYY-MM-DD */
-    SLOT_WHEN,     /* YYYY-MM-DDTHH:MM */
-    SLOT_STAGE,    /* NEW ... LOST */
-    SLOT_INT,      /* amount (rupees), guests */
-    SLOT_PHONE,    /* E.164 */
-    SLOT_TEXT,     /* free text: name, staff, text, hall */
-    SLOT_ENUM,     /* one of def->values */
-    SLOT_PERIOD,   /* YYYY-MM, YYYY-Qn, YYYY or a named period */
+    SLOT_LEAD,   /* "42", "+923001234567", a name, or "this" */
+    SLOT_DATE,   /* YYYY-MM-DD */
+    SLOT_WHEN,   /* YYYY-MM-DDTHH:MM */
+    SLOT_STAGE,  /* NEW ... LOST */
+    SLOT_INT,    /* amount (rupees), guests */
+    SLOT_PHONE,  /* E.164 */
+    SLOT_TEXT,   /* free text: name, staff, text, hall */
+    SLOT_ENUM,   /* one of def->values */
+    SLOT_PERIOD, /* YYYY-MM, YYYY-Qn, YYYY or a named period */
 };
 
 struct slot_def {
@@ -45,8 +45,15 @@ bool slot_value_valid(const struct slot_def *def, const json_t *v);
 /* The stages in pipeline order. */
 extern const char *const stage_names[];
 enum {
-    STAGE_NEW, STAGE_CONTACTED, STAGE_QUALIFIED, STAGE_SITE_VISIT, STAGE_QUOTED,
-    STAGE_NEGOTIATING, STAGE_BOOKED, STAGE_LOST, STAGE_COUNT
+    STAGE_NEW,
+    STAGE_CONTACTED,
+    STAGE_QUALIFIED,
+    STAGE_SITE_VISIT,
+    STAGE_QUOTED,
+    STAGE_NEGOTIATING,
+    STAGE_BOOKED,
+    STAGE_LOST,
+    STAGE_COUNT
 };
 /* Index of a stage name, -1 when it is not one. */
 int stage_index(const char *name);
@@ -59,8 +66,8 @@ const char *role_name(unsigned role);
 
 /* What one parse yields (both engines). */
 struct parse_result {
-    char *intent;      /* new string; "unknown" when nothing fits */
-    json_t *slots;     /* new reference: an object of canonical values */
+    char *intent;  /* new string; "unknown" when nothing fits */
+    json_t *slots; /* new reference: an object of canonical values */
     enum lang lang;
     const char *engine; /* static: "rules" or "gemini" */
     double confidence;  /* 0..1 */

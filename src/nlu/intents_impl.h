@@ -172,7 +172,7 @@ struct intents {
     size_t nexamples;         /* sentences it learned from */
     struct wordlist *words;   /* `words NAME:` lists (STOP, START, greetings ...) */
     size_t nwords, capwords;
-    struct memo *memo;        /* the examples themselves, by ix_model_text, sorted */
+    struct memo *memo; /* the examples themselves, by ix_model_text, sorted */
     size_t nmemo;
 };
 

@@ -712,8 +712,8 @@ int text_phrase_index(const char *s, size_t len, const char *const *phrases)
     if (text_words(s, len, &words) == RB_OK) {
         for (int i = 0; found < 0 && phrases[i]; i++) {
             buf_reset(&ph);
-            if (text_words(phrases[i], strlen(phrases[i]), &ph) == RB_OK &&
-                ph.len == words.len && memcmp(ph.p, words.p, ph.len) == 0) {
+            if (text_words(phrases[i], strlen(phrases[i]), &ph) == RB_OK && ph.len == words.len &&
+                memcmp(ph.p, words.p, ph.len) == 0) {
                 found = i;
             }
         }

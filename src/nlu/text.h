@@ -109,5 +109,4 @@ enum lang text_lang(const char *s, size_t len);
  */
 enum lang text_lang_or(const char *s, size_t len, enum lang fallback);
 
-
 #endif

@@ -51,8 +51,8 @@ RB_MUST_CHECK int db_reconnect(struct dbconn *c);
  * RB_ECONFLICT unique violation, RB_EINVAL check/foreign-key/invalid input,
  * RB_ESTORE connection lost or anything else (logged once here).
  */
-RB_MUST_CHECK int db_exec(struct dbconn *c, const char *sql, int nparams,
-                          const char *const *params, PGresult **res);
+RB_MUST_CHECK int db_exec(struct dbconn *c, const char *sql, int nparams, const char *const *params,
+                          PGresult **res);
 
 RB_MUST_CHECK int db_begin(struct dbconn *c);
 RB_MUST_CHECK int db_commit(struct dbconn *c);

@@ -27,9 +27,9 @@ struct outbox_msg {
     const char *template_name; /* kind template, or the fallback for text */
     const char *template_lang;
     const json_t *template_params; /* named values (app/templates.h), borrowed */
-    bool automated;            /* held back for a client who opted out */
-    const char *coalesce_key;  /* merge with a still-queued row of the same key */
-    const char *purpose;       /* greeting, forward, reply, notice, reminder, ... */
+    bool automated;                /* held back for a client who opted out */
+    const char *coalesce_key;      /* merge with a still-queued row of the same key */
+    const char *purpose;           /* greeting, forward, reply, notice, reminder, ... */
 };
 
 /*

@@ -431,11 +431,11 @@ int rl_ais_batch(struct dbconn *c, int64_t venue, const struct rl_filter *f, int
     " to_char(p.due_date, 'YYYY-MM-DD'), " TS(                                                     \
         "p.paid_at") ", p.status, p.source,"                                                       \
                      " p.status <> 'paid' AND p.due_date < (now() AT TIME ZONE $2)::date"          \
-                     " FROM (SELECT v.*, v.lead_id * 4 + CASE v.milestone WHEN 'advance' THEN 1"                   \
-                     "   WHEN 'mid' THEN 2 WHEN 'final' THEN 3 ELSE 0 END AS id,"                    \
-                     "   (SELECT string_agg(DISTINCT e.source, ',') FROM payment_entries e"          \
-                     "     WHERE e.lead_id = v.lead_id"                                              \
-                     "     AND e.milestone IS NOT DISTINCT FROM v.milestone) AS source"              \
+                     " FROM (SELECT v.*, v.lead_id * 4 + CASE v.milestone WHEN 'advance' THEN 1"   \
+                     "   WHEN 'mid' THEN 2 WHEN 'final' THEN 3 ELSE 0 END AS id,"                  \
+                     "   (SELECT string_agg(DISTINCT e.source, ',') FROM payment_entries e"        \
+                     "     WHERE e.lead_id = v.lead_id"                                            \
+                     "     AND e.milestone IS NOT DISTINCT FROM v.milestone) AS source"            \
                      "   FROM payments v) p JOIN leads l ON l.id = p.lead_id"
 /* $3 from, $4 to (due date), $5 lead */
 #define PAY_WHERE                                                                                  \

@@ -729,8 +729,7 @@ static bool wa_template_refused(struct call *c, struct reply *rep)
 {
     json_t *tpl = json_object_get(c->json, "template"), *comps, *comp, *approved;
     const char *name = json_string_value(json_object_get(tpl, "name"));
-    const char *lang =
-        json_string_value(json_object_get(json_object_get(tpl, "language"), "code"));
+    const char *lang = json_string_value(json_object_get(json_object_get(tpl, "language"), "code"));
     json_int_t want = -1, got = 0;
     char want_lang[32] = "";
     char *details = NULL;
@@ -756,14 +755,15 @@ static bool wa_template_refused(struct call *c, struct reply *rep)
             return false;
         }
         reply_json(rep, 404,
-                   graph_error(c->f, 132001, "(#132001) Template name does not exist in the "
-                                             "translation", details));
+                   graph_error(c->f, 132001,
+                               "(#132001) Template name does not exist in the "
+                               "translation",
+                               details));
         free(details);
         return true;
     }
     comps = json_object_get(tpl, "components");
-    json_array_foreach(comps, i, comp)
-    {
+    json_array_foreach (comps, i, comp) {
         if (is_text(json_object_get(comp, "type"), "body")) {
             got += (json_int_t)json_array_size(json_object_get(comp, "parameters"));
         }
@@ -778,8 +778,10 @@ static bool wa_template_refused(struct call *c, struct reply *rep)
         return false;
     }
     reply_json(rep, 400,
-               graph_error(c->f, 132000, "(#132000) Number of parameters does not match the "
-                                         "expected number of params", details));
+               graph_error(c->f, 132000,
+                           "(#132000) Number of parameters does not match the "
+                           "expected number of params",
+                           details));
     free(details);
     return true;
 }
@@ -1559,8 +1561,7 @@ static void ctl_templates(struct call *c, struct reply *rep)
     const char *name;
     json_t *t;
 
-    json_object_foreach(c->json, name, t)
-    {
+    json_object_foreach (c->json, name, t) {
         json_t *n = json_object_get(t, "params");
         if (!json_is_string(json_object_get(t, "language")) || !json_is_integer(n) ||
             json_integer_value(n) < 0) {
@@ -1573,8 +1574,8 @@ static void ctl_templates(struct call *c, struct reply *rep)
     json_decref(c->f->templates);
     c->f->templates = json_deep_copy(c->json);
     pthread_mutex_unlock(&c->f->mu);
-    reply_json(rep, 200, json_pack("{s:b,s:I}", "ok", 1, "templates",
-                                   (json_int_t)json_object_size(c->json)));
+    reply_json(rep, 200,
+               json_pack("{s:b,s:I}", "ok", 1, "templates", (json_int_t)json_object_size(c->json)));
 }
 
 /* POST /_control/reset: forgets everything but the id counters. */

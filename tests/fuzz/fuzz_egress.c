@@ -1,4 +1,6 @@
+/* clang-format off */
 /* links: egress/whatsapp egress/http_client egress/gemini egress/gemini_prompt egress/gemini_request egress/gemini_answer nlu/catalog nlu/text */
+/* clang-format on */
 /* seeds: tests/fixtures/reference/whatsapp tests/fixtures/reference/gemini */
 /*
  * libFuzzer target: response bodies through wa_classify (a few statuses),

@@ -1,4 +1,6 @@
+/* clang-format off */
 /* links: nlu/text nlu/values nlu/catalog nlu/classify nlu/intents nlu/intents_key nlu/intents_load nlu/intents_compile nlu/intents_slots nlu/intents_match nlu/intents_model nlu/extract app/config */
+/* clang-format on */
 /* seeds: build/fuzz/seeds/intents */
 /*
  * libFuzzer target: the rule engine (intents_match over the real intents/

@@ -155,8 +155,8 @@ static int one_message(const char *body, struct inbound_batch *b, struct wa_mess
 }
 
 #define WRAP(msg)                                                                                  \
-    "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{"      \
-    "\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\",\"metadata\":{"     \
+    "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{"            \
+    "\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\",\"metadata\":{"          \
     "\"phone_number_id\":\"1\"},\"messages\":[" msg "]}}]}]}"
 
 TEST(webhook_fields_for_the_relay)

@@ -1,10 +1,12 @@
+/* clang-format off */
 /* links: egress/gemini egress/gemini_prompt egress/gemini_request egress/gemini_answer egress/http_client nlu/catalog nlu/text */
+/* clang-format on */
 /*
  * Gemini request shaping and response handling, without the network:
  * the schema generated from the catalog, the request body per model family,
  * the system text, the prompt files, every reference response in
- * tests/fixtures/reference/gemini/ (copies of the shared reference) (read at run time from the repository root)
- * and the validation of answers (truncated, enum violations, slots).
+ * tests/fixtures/reference/gemini/ (copies of the shared reference) (read at run time from the
+ * repository root) and the validation of answers (truncated, enum violations, slots).
  */
 #include "harness.h"
 

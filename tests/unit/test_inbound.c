@@ -227,9 +227,10 @@ TEST(refused_and_empty_bodies)
     CHECK_INT((int)b.n, 0);
     inbound_batch_release(&b);
     /* entries of the wrong JSON type are skipped, not trusted */
-    CHECK_INT(split_wa("{\"entry\":[1,\"x\",{\"changes\":{\"a\":1}},{\"changes\":[{\"value\":[]}]}]}",
-                       &b),
-              RB_OK);
+    CHECK_INT(
+        split_wa("{\"entry\":[1,\"x\",{\"changes\":{\"a\":1}},{\"changes\":[{\"value\":[]}]}]}",
+                 &b),
+        RB_OK);
     CHECK_INT((int)b.n, 0);
     inbound_batch_release(&b);
 }
@@ -268,10 +269,11 @@ TEST(leadgen_ids_as_strings_and_as_big_numbers)
     inbound_batch_release(&b);
 
     /* no id, or one of the wrong type: nothing to fetch */
-    CHECK_INT(split_lead("{\"entry\":[{\"changes\":[{\"field\":\"leadgen\",\"value\":{\"leadgen_id\":"
-                         "1.5e3}},{\"field\":\"leadgen\",\"value\":{}}]}]}",
-                         &b),
-              RB_OK);
+    CHECK_INT(
+        split_lead("{\"entry\":[{\"changes\":[{\"field\":\"leadgen\",\"value\":{\"leadgen_id\":"
+                   "1.5e3}},{\"field\":\"leadgen\",\"value\":{}}]}]}",
+                   &b),
+        RB_OK);
     CHECK_INT((int)b.n, 0);
     inbound_batch_release(&b);
 }
@@ -309,7 +311,8 @@ TEST(text_cut_inside_an_emoji_is_kept_not_refused)
     CHECK_STR(text_of("a\\\\ud83d", &b), "a\\ud83d");
     inbound_batch_release(&b);
     /* bytes that are not UTF-8 */
-    CHECK_STR(text_of("Hall \xff\xfe chahiye \xd8", &b), "Hall \xef\xbf\xbd\xef\xbf\xbd chahiye \xef\xbf\xbd");
+    CHECK_STR(text_of("Hall \xff\xfe chahiye \xd8", &b),
+              "Hall \xef\xbf\xbd\xef\xbf\xbd chahiye \xef\xbf\xbd");
     inbound_batch_release(&b);
     /* nothing to repair: no copy */
     CHECK(inbound_repair_json("{\"a\":\"\\ud83d\\ude00\"}", 18, &n) == NULL);

@@ -1,4 +1,6 @@
+/* clang-format off */
 /* links: nlu/text nlu/values nlu/catalog nlu/classify nlu/intents nlu/intents_key nlu/intents_load nlu/intents_compile nlu/intents_slots nlu/intents_match nlu/intents_model app/config */
+/* clang-format on */
 /*
  * test_intents.c - the intents/ rule engine against the real intents/ and
  * config/, hand-written cases, and the labeled corpus.
@@ -344,9 +346,9 @@ TEST(slot_values_are_checked_for_canonical_form)
 
 struct tally {
     int n, intent_ok, slots_ok, lang_n, lang_ok;
-    int sure_wrong;     /* a wrong intent given at confidence >= 0.8 */
-    int chat_sure_cmd;  /* of them, chit-chat (unknown) read as a command */
-    int rules_ok;       /* right, intent and slots, by a pattern (not the model) */
+    int sure_wrong;    /* a wrong intent given at confidence >= 0.8 */
+    int chat_sure_cmd; /* of them, chit-chat (unknown) read as a command */
+    int rules_ok;      /* right, intent and slots, by a pattern (not the model) */
 };
 
 struct score {

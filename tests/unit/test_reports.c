@@ -8,14 +8,14 @@
 
 #include "../lib/harness.h"
 
-static struct rb_date D(int y, int m, int d)
-{
+static struct rb_date D(int y, int m, int d) {
     struct rb_date r = {y, m, d};
     return r;
 }
 
 /* word parsed on `today` into "from..to" (to exclusive) */
-static const char *range(const char *word, struct rb_date today)
+static const char *
+range(const char *word, struct rb_date today)
 {
     static char out[64];
     struct period p;

@@ -466,11 +466,11 @@ TEST(whole_message_phrases)
     CHECK_INT(text_phrase_index("STOP!!", 6, stop), 0);
     CHECK_INT(text_phrase_index("  Band   KARO. ", 15, stop), 1);
     CHECK_INT(text_phrase_index("بند کرو۔", strlen("بند کرو۔"), stop), 2);
-    CHECK_INT(text_phrase_index("stop karo", 9, stop), -1);     /* the whole message only */
+    CHECK_INT(text_phrase_index("stop karo", 9, stop), -1); /* the whole message only */
     CHECK_INT(text_phrase_index("please stop", 11, stop), -1);
     CHECK_INT(text_phrase_index("\xf0\x9f\x91\x8d", 4, ack), 0); /* 👍: no words */
     CHECK_INT(text_phrase_index("Shukriya 🙏", strlen("Shukriya 🙏"), ack), 2);
-    CHECK_INT(text_phrase_index("\xff ok", 4, ack), -1);        /* not UTF-8 */
+    CHECK_INT(text_phrase_index("\xff ok", 4, ack), -1); /* not UTF-8 */
     CHECK_INT(text_phrase_index(NULL, 0, ack), -1);
     buf_init(&w, 0);
     CHECK_INT(text_words("Salam,  Bilal bhai!", 19, &w), RB_OK);

@@ -139,8 +139,7 @@ static int cell_line(struct avail *a, const char *date, const struct hall_conf *
     snprintf(key, sizeof(key), "slot_%s", slot->name);
     rc = render(a->h->x, a->h->lang, key, NULL, &sname);
     vars = rc ? NULL
-              : json_pack("{s:s, s:s, s:s}", "hall", hall->name, "slot", sname.p, "leads",
-                          leads.p);
+              : json_pack("{s:s, s:s, s:s}", "hall", hall->name, "slot", sname.p, "leads", leads.p);
     rc = rc ? rc : vars ? buf_addc(body, '\n') : RB_ENOMEM;
     rc = rc ? rc : render(a->h->x, a->h->lang, keys[state], vars, body);
     json_decref(vars);

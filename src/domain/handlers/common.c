@@ -478,7 +478,8 @@ void fmt_amount(int64_t rupees, char out[32])
 {
     char digits[24];
     size_t n, k = 0;
-    unsigned long long u = rupees < 0 ? 0ULL - (unsigned long long)rupees : (unsigned long long)rupees;
+    unsigned long long u =
+        rupees < 0 ? 0ULL - (unsigned long long)rupees : (unsigned long long)rupees;
 
     snprintf(digits, sizeof(digits), "%llu", u);
     n = strlen(digits);
@@ -514,9 +515,9 @@ void fmt_when(int64_t unix_s, char out[24])
 
 const char *stage_key(int stage)
 {
-    static const char *const keys[] = {"stage_NEW",    "stage_CONTACTED",   "stage_QUALIFIED",
-                                       "stage_SITE_VISIT", "stage_QUOTED", "stage_NEGOTIATING",
-                                       "stage_BOOKED", "stage_LOST"};
+    static const char *const keys[] = {"stage_NEW",        "stage_CONTACTED", "stage_QUALIFIED",
+                                       "stage_SITE_VISIT", "stage_QUOTED",    "stage_NEGOTIATING",
+                                       "stage_BOOKED",     "stage_LOST"};
 
     return stage >= 0 && stage < STAGE_COUNT ? keys[stage] : "stage_NEW";
 }
@@ -649,8 +650,8 @@ int audit(struct wctx *x, int64_t staff_id, const char *action, int64_t lead_id,
 {
     char v[24], s[24], l[24];
     char *text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
-    const char *p[5] = {db_i64s(x->venue_id, v), db_i64s(staff_id, s), action,
-                        db_i64s(lead_id, l), text};
+    const char *p[5] = {db_i64s(x->venue_id, v), db_i64s(staff_id, s), action, db_i64s(lead_id, l),
+                        text};
     int rc;
 
     if (detail && !text) {

@@ -50,7 +50,7 @@ static const struct handler table[] = {
     {"payment.reverse", ROLE_OWNER | ROLE_FINANCE, true, NULL, h_payment_reverse},
     {"payment.plan", ROLE_OWNER | ROLE_FINANCE | ROLE_SALES, true, check_payment_plan,
      h_payment_plan},
-        {"report.query", ROLE_OWNER | ROLE_FINANCE, false, NULL, h_report},
+    {"report.query", ROLE_OWNER | ROLE_FINANCE, false, NULL, h_report},
     {"help", ALL_ROLES, false, NULL, h_help},
     {"unknown", ALL_ROLES, false, NULL, h_unknown},
 };

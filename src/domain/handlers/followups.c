@@ -17,9 +17,8 @@
 /* No day given: the list runs to this far (9999-12-31). */
 #define FOLLOWUP_LIST_END INT64_C(253402214400)
 
-static const char sql_add[] =
-    "INSERT INTO followups (venue_id, lead_id, staff_id, due_at, note)"
-    " VALUES ($1, $2, $3, to_timestamp($4), $5)";
+static const char sql_add[] = "INSERT INTO followups (venue_id, lead_id, staff_id, due_at, note)"
+                              " VALUES ($1, $2, $3, to_timestamp($4), $5)";
 static const char sql_list[] =
     "SELECT extract(epoch FROM f.due_at)::bigint, f.lead_id, f.note FROM followups f"
     " JOIN leads l ON l.id = f.lead_id WHERE f.venue_id = $1 AND f.done_at IS NULL"
@@ -138,8 +137,11 @@ int h_followups_list(struct hctx *h)
 
     list_window(h, &from, &to);
     const char *p[6] = {db_i64s(h->x->venue_id, v),
-                        db_i64s(h->me->role == ROLE_OWNER ? 0 : h->me->id, s), db_i64s(from, f),
-                        db_i64s(to, t), db_i64s(LIST_PAGE + 1, lim), db_i64s(h->offset, off)};
+                        db_i64s(h->me->role == ROLE_OWNER ? 0 : h->me->id, s),
+                        db_i64s(from, f),
+                        db_i64s(to, t),
+                        db_i64s(LIST_PAGE + 1, lim),
+                        db_i64s(h->offset, off)};
     buf_init(&body, 32768);
     rc = db_exec(h->x->db, sql_list, 6, p, &r);
     if (!rc) {

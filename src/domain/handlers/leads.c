@@ -260,8 +260,8 @@ int h_lead_assign(struct hctx *h)
     staff_info_init(&to);
     rc = staff_find(h->x, who, &to);
     if (rc == RB_ENOTFOUND || rc == RB_ECONFLICT) {
-        rc = assign_reply(h, rc == RB_ENOTFOUND ? "assign_no_staff" : "assign_staff_ambiguous",
-                          who);
+        rc =
+            assign_reply(h, rc == RB_ENOTFOUND ? "assign_no_staff" : "assign_staff_ambiguous", who);
         goto out;
     }
     if (!rc && to.role != ROLE_SALES && to.role != ROLE_OWNER) {
@@ -284,8 +284,7 @@ int h_lead_assign(struct hctx *h)
     rc = rc ? rc : assign_reply(h, "assigned", to.name);
     if (!rc) {
         log_event(LOG_INFO, "lead.assigned", "lead=%lld staff=%lld by=%lld from=%lld",
-                  (long long)h->lead->id, (long long)to.id, (long long)h->me->id,
-                  (long long)old);
+                  (long long)h->lead->id, (long long)to.id, (long long)h->me->id, (long long)old);
     }
 out:
     json_decref(detail);
@@ -344,8 +343,10 @@ static int history_row(struct hctx *h, const PGresult *r, int i, struct buf *bod
 
     fmt_when(db_i64(r, i, 1), when);
     /* a message without a body (media) shows its type */
-    hist_text(db_str(r, i, 4) ? db_str(r, i, 4) : message ? db_str(r, i, 2) : "", text,
-              sizeof(text));
+    hist_text(db_str(r, i, 4) ? db_str(r, i, 4)
+              : message       ? db_str(r, i, 2)
+                              : "",
+              text, sizeof(text));
     vars = json_pack("{s:s, s:s, s:s}", "when", when, "text", text, "staff", who);
     if (!vars) {
         return RB_ENOMEM;
@@ -378,15 +379,15 @@ static int history_row(struct hctx *h, const PGresult *r, int i, struct buf *bod
     }
     if (!rc) {
         rc = render(h->x, h->lang,
-                    strcmp(kind, "stage") == 0            ? "hist_stage"
-                    : strcmp(kind, "note") == 0           ? "hist_note"
-                    : strcmp(kind, "lead.assign") == 0    ? "hist_assign"
-                    : strcmp(kind, "payment.record") == 0 ? "hist_payment"
+                    strcmp(kind, "stage") == 0             ? "hist_stage"
+                    : strcmp(kind, "note") == 0            ? "hist_note"
+                    : strcmp(kind, "lead.assign") == 0     ? "hist_assign"
+                    : strcmp(kind, "payment.record") == 0  ? "hist_payment"
                     : strcmp(kind, "payment.reverse") == 0 ? "hist_reverse"
-                    : strcmp(kind, "nurture.step") == 0   ? "hist_nurture"
-                    : strcmp(kind, "in") == 0   ? "hist_in"
-                    : strcmp(kind, "waiting") == 0 ? "hist_waiting"
-                                                : "hist_out",
+                    : strcmp(kind, "nurture.step") == 0    ? "hist_nurture"
+                    : strcmp(kind, "in") == 0              ? "hist_in"
+                    : strcmp(kind, "waiting") == 0         ? "hist_waiting"
+                                                           : "hist_out",
                     vars, body);
     }
     buf_release(&from);
@@ -443,11 +444,11 @@ static int list_row(struct hctx *h, const PGresult *r, int i, struct buf *body)
 
 /* Whose leads a list shows and what it leaves out. */
 struct list_spec {
-    const char *head;      /* list_head_* */
-    const char *hint;      /* list_hint_*: how to ask for what was left out */
-    const char *staff;     /* the salesperson named, or NULL */
-    int64_t staff_id;      /* 0: everyone's */
-    bool open_only;        /* booked and lost left out (and said so) */
+    const char *head;  /* list_head_* */
+    const char *hint;  /* list_hint_*: how to ask for what was left out */
+    const char *staff; /* the salesperson named, or NULL */
+    int64_t staff_id;  /* 0: everyone's */
+    bool open_only;    /* booked and lost left out (and said so) */
 };
 
 /* "3 booked leads not shown: write 'mere booked leads'" for each stage the
@@ -545,8 +546,8 @@ static int list_staff(struct hctx *h, struct staff_info *who, bool *done)
         return RB_OK;
     }
     rc = staff_find(h->x, name, who);
-    if (rc == RB_ENOTFOUND || rc == RB_ECONFLICT || (!rc && h->me->role == ROLE_SALES &&
-                                                      who->id != h->me->id)) {
+    if (rc == RB_ENOTFOUND || rc == RB_ECONFLICT ||
+        (!rc && h->me->role == ROLE_SALES && who->id != h->me->id)) {
         const char *key = rc ? "list_staff_unknown" : "list_staff_refused";
         vars = json_pack("{s:s}", "staff", rc ? name : (who->name ? who->name : name));
         rc = vars ? reply(h, key, vars) : RB_ENOMEM;

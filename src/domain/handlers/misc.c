@@ -23,8 +23,7 @@ static const char sql_window_open[] =
 
 /* Whether the client of l wrote within the window (a free text may go),
  * and whether replies to them already wait. */
-static int client_window_open(struct wctx *x, const struct lead_row *l, bool *open,
-                              bool *waiting)
+static int client_window_open(struct wctx *x, const struct lead_row *l, bool *open, bool *waiting)
 {
     char v[24], c[24], w[24];
     const char *p[3] = {db_i64s(x->venue_id, v), db_i64s(l->contact_id, c),
@@ -60,8 +59,8 @@ int h_client_reply(struct hctx *h)
         json_decref(vars);
         return rc;
     }
-    params = template_params("client_name", lead_label(h->lead, label), "venue", cfg->venue_name,
-                             NULL);
+    params =
+        template_params("client_name", lead_label(h->lead, label), "venue", cfg->venue_name, NULL);
     if (!params) {
         return RB_ENOMEM;
     }
@@ -106,8 +105,8 @@ int h_help(struct hctx *h)
 {
     char key[32];
 
-    snprintf(key, sizeof(key), "help_%s", role_name(h->me->role) ? role_name(h->me->role)
-                                                                 : "admin");
+    snprintf(key, sizeof(key), "help_%s",
+             role_name(h->me->role) ? role_name(h->me->role) : "admin");
     return reply(h, key, NULL);
 }
 

@@ -19,7 +19,6 @@
 #define MAX_TOKENS 64
 #define MAX_WINDOW 5
 
-
 /* Whole answers to a yes/no question (normalized). */
 static const char *const yes_words[] = {
     "yes",      "y",       "haan",    "han",    "ha",      "haa",       "ji",
@@ -41,10 +40,10 @@ struct answer {
     struct token tok[MAX_TOKENS];
     size_t n;
     struct nlu_now now;
-    struct buf key;      /* scratch: a normalized window */
+    struct buf key; /* scratch: a normalized window */
     const struct config *cfg;
-    size_t wfrom, wto;   /* bytes of the current window, as written */
-    bool units_only;     /* numbers must carry a unit (first pass) */
+    size_t wfrom, wto; /* bytes of the current window, as written */
+    bool units_only;   /* numbers must carry a unit (first pass) */
 };
 
 /* Bytes of a separator at s[i]: white space, ',' ';' and the Urdu comma
@@ -273,8 +272,7 @@ static bool wants(const json_t *missing, const char *name)
     size_t i;
     const json_t *v;
 
-    json_array_foreach(missing, i, v)
-    {
+    json_array_foreach (missing, i, v) {
         if (json_is_string(v) && strcmp(json_string_value(v), name) == 0) {
             return true;
         }
@@ -338,10 +336,10 @@ static int fill_answer(struct wctx *x, const json_t *missing, const char *text, 
         const char *name;
         window_fn fn;
         bool units_first;
-    } typed[] = {{"when", w_date, false},      {"date", w_date, false},
-                 {"phone", w_word, false},     {"amount", w_number, true},
-                 {"guests", w_number, true},   {"milestone", w_word, false},
-                 {"slot", w_word, false},      {"hall", w_hall, false}};
+    } typed[] = {{"when", w_date, false},    {"date", w_date, false},
+                 {"phone", w_word, false},   {"amount", w_number, true},
+                 {"guests", w_number, true}, {"milestone", w_word, false},
+                 {"slot", w_word, false},    {"hall", w_hall, false}};
     struct answer a;
     bool hit;
     int rc = RB_OK;
@@ -485,8 +483,8 @@ static bool free_form(const json_t *missing)
 }
 
 static int run_pending(struct wctx *x, const struct staff_info *me, enum lang lang,
-                       const struct convo *cv, json_t *slots, const char *text,
-                       int64_t message_id, int offset)
+                       const struct convo *cv, json_t *slots, const char *text, int64_t message_id,
+                       int offset)
 {
     const char *intent = json_string_value(json_object_get(cv->pending, "intent"));
     int rc = convo_set_pending(x, me->id, NULL);
@@ -520,9 +518,8 @@ static int ask_again(struct wctx *x, const struct staff_info *me, enum lang lang
 }
 
 static int resume_slots(struct wctx *x, const struct staff_info *me, enum lang lang,
-                        const struct convo *cv, json_t *slots, const char *text,
-                        const char *intent, const json_t *cmd_slots, int64_t message_id,
-                        bool *taken)
+                        const struct convo *cv, json_t *slots, const char *text, const char *intent,
+                        const json_t *cmd_slots, int64_t message_id, bool *taken)
 {
     const json_t *missing = json_object_get(cv->pending, "missing");
     const char *asked = json_string_value(json_object_get(cv->pending, "intent"));
@@ -577,10 +574,9 @@ int resume_pending(struct wctx *x, const struct staff_info *me, enum lang lang,
     if (strcmp(kind, "choice") == 0 && (n = small_number(text)) > 0 &&
         (size_t)n <= json_array_size(cands)) {
         char id[24];
-        json_object_set_new(slots, "lead",
-                            json_string(db_i64s(json_integer_value(json_array_get(cands,
-                                                                                  n - 1)),
-                                                id)));
+        json_object_set_new(
+            slots, "lead",
+            json_string(db_i64s(json_integer_value(json_array_get(cands, n - 1)), id)));
         *taken = true;
         rc = run_pending(x, me, lang, cv, slots, text, message_id, 0);
     } else if (strcmp(kind, "page") == 0 && is_more(x, text)) {

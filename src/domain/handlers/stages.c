@@ -64,8 +64,11 @@ static bool holds_date(int stage)
 static int hold_sync(struct wctx *x, const struct lead_row *l)
 {
     char v[24], ls[24];
-    const char *p[6] = {db_i64s(x->venue_id, v), db_i64s(l->id, ls), l->event_date,
-                        l->hall, l->slot[0] ? l->slot : NULL,
+    const char *p[6] = {db_i64s(x->venue_id, v),
+                        db_i64s(l->id, ls),
+                        l->event_date,
+                        l->hall,
+                        l->slot[0] ? l->slot : NULL,
                         l->stage == STAGE_BOOKED ? "confirmed" : "tentative"};
 
     if (!holds_date(l->stage) || !l->event_date[0]) {
@@ -83,8 +86,8 @@ int stage_set(struct wctx *x, struct lead_row *l, int to, int64_t staff_id, cons
 {
     char v[24], ls[24], ss[24];
     const char *from = stage_names[l->stage];
-    const char *p[6] = {db_i64s(x->venue_id, v), db_i64s(l->id, ls), from, stage_names[to],
-                        db_i64s(staff_id, ss), note};
+    const char *p[6] = {db_i64s(x->venue_id, v), db_i64s(l->id, ls),    from,
+                        stage_names[to],         db_i64s(staff_id, ss), note};
     const char *q[2] = {ls, stage_names[to]};
     int rc = db_exec(x->db, sql_stage, 2, q, NULL);
 
@@ -275,9 +278,12 @@ static int save_details(struct hctx *h, int to)
     int64_t amount = slot_int(h, "amount"), guests = slot_int(h, "guests");
     char ls[24], am[24], vs[24], gs[24];
     struct rb_datetime t;
-    const char *p[7] = {db_i64s(h->lead->id, ls), slot_str(h, "date"),
-                        amount >= 0 ? db_i64s(amount, am) : NULL, NULL,
-                        hall ? hall->name : NULL, slot_str(h, "slot"),
+    const char *p[7] = {db_i64s(h->lead->id, ls),
+                        slot_str(h, "date"),
+                        amount >= 0 ? db_i64s(amount, am) : NULL,
+                        NULL,
+                        hall ? hall->name : NULL,
+                        slot_str(h, "slot"),
                         guests > 0 && guests <= 100000 ? db_i64s(guests, gs) : NULL};
     int64_t id = h->lead->id;
     int rc;
@@ -319,9 +325,8 @@ static int reopen_conflict(struct hctx *h, int to, int64_t *other)
 static int date_taken(struct hctx *h, int64_t *other)
 {
     char v[24], ls[24];
-    const char *p[5] = {db_i64s(h->x->venue_id, v), h->lead->event_date,
-                        db_i64s(h->lead->id, ls), h->lead->hall,
-                        h->lead->slot[0] ? h->lead->slot : NULL};
+    const char *p[5] = {db_i64s(h->x->venue_id, v), h->lead->event_date, db_i64s(h->lead->id, ls),
+                        h->lead->hall, h->lead->slot[0] ? h->lead->slot : NULL};
     PGresult *r = NULL;
     int rc;
 
@@ -349,9 +354,10 @@ static int moved_replies(struct hctx *h, const char *from_name)
     if (!rc) {
         json_object_set_new(vars, "from", json_string(from_name));
         json_object_set(vars, "by", json_object_get(by, "by"));
-        rc = reply(h, h->lead->stage == STAGE_BOOKED                           ? "moved_booked"
-                      : h->lead->stage == STAGE_SITE_VISIT && h->lead->visit_at ? "moved_visit"
-                                                                               : "moved",
+        rc = reply(h,
+                   h->lead->stage == STAGE_BOOKED                            ? "moved_booked"
+                   : h->lead->stage == STAGE_SITE_VISIT && h->lead->visit_at ? "moved_visit"
+                                                                             : "moved",
                    vars);
     }
     if (!rc && h->lead->assigned && h->lead->assigned != h->me->id) {

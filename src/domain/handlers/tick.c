@@ -131,8 +131,7 @@ static int escalate_one(struct wctx *x, int64_t id)
     const char *p[2] = {db_i64s(id, ls), db_i64s(to, ts)};
     rc = rc ? rc : db_exec(x->db, sql_mark_escalated, 2, p, NULL);
     for (size_t i = 0; !rc && i < n; i++) {
-        rc = tell_about(x, owners[i], id, to ? "escalated" : "escalated_kept", "escalation",
-                        extra);
+        rc = tell_about(x, owners[i], id, to ? "escalated" : "escalated_kept", "escalation", extra);
     }
     if (!rc && to) {
         rc = tell_about(x, to, id, "assigned_escalated", "notice", extra);
@@ -187,9 +186,9 @@ static int followup_one(struct wctx *x, int64_t id)
         extra = json_pack("{s:s, s:s}", "when", when, "note", note);
         rc = extra ? RB_OK : RB_ENOMEM;
         rc = rc ? rc : mark(x, sql_mark_followup, id);
-        rc = rc ? rc
-                : tell_about(x, db_i64(r, 0, 1), db_i64(r, 0, 0), "followup_due", "reminder",
-                             extra);
+        rc =
+            rc ? rc
+               : tell_about(x, db_i64(r, 0, 1), db_i64(r, 0, 0), "followup_due", "reminder", extra);
     }
     json_decref(extra);
     PQclear(r);
@@ -202,8 +201,8 @@ static int visit_client(struct wctx *x, const struct lead_row *l, const char *vi
     const struct config *cfg = x->snap->config;
     json_t *vars = json_pack("{s:s, s:s}", "venue", cfg->venue_name, "visit", visit);
     char label[24];
-    json_t *params = template_params("client_name", lead_label(l, label), "venue",
-                                     cfg->venue_name, NULL);
+    json_t *params =
+        template_params("client_name", lead_label(l, label), "venue", cfg->venue_name, NULL);
     struct client_msg cm;
     struct buf body;
     int rc = vars && params ? RB_OK : RB_ENOMEM;
@@ -252,8 +251,8 @@ int domain_tick(struct wctx *x)
 {
     const struct config *cfg = x->snap->config;
     int64_t now = x->now_s;
-    int rc = scan(x, sql_escalate, now - (int64_t)cfg->escalate_hours * 3600, escalate_one,
-                  "escalate");
+    int rc =
+        scan(x, sql_escalate, now - (int64_t)cfg->escalate_hours * 3600, escalate_one, "escalate");
 
     rc = rc ? rc
             : scan(x, sql_stale, now - (int64_t)cfg->stale_reminder_hours * 3600, stale_one,
