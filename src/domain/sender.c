@@ -392,10 +392,16 @@ static int record_result(struct wctx *x, const struct row *w, const struct wa_re
  * recipient's next message rather than be replaced by a template (which
  * would carry none of their words); automated texts to clients still go as
  * their template. */
+/* A text a person should read whole waits for their window (staff notices, a
+ * salesperson's reply); the weekly digest does not: it is a summary that
+ * reads whole as its one-line template. */
 static bool holdable(const struct row *w)
 {
     const char *purpose = col(w, C_PURPOSE);
 
+    if (purpose && strcmp(purpose, "digest") == 0) {
+        return false;
+    }
     return strcmp(col(w, C_KIND), "text") == 0 &&
            (db_i64(w->r, 0, C_STAFF) != 0 || (purpose && strcmp(purpose, "reply") == 0));
 }
@@ -407,7 +413,7 @@ static const char sql_hold[] =
     "UPDATE outbox SET state = 'held' WHERE id IN (SELECT id FROM outbox WHERE venue_id = $1"
     " AND (id = $2 OR (state = 'pending' AND kind = 'text'"
     "  AND recipient_phone IS NOT DISTINCT FROM $3 AND recipient_bsuid IS NOT DISTINCT FROM $4"
-    "  AND (staff_id IS NOT NULL OR purpose = 'reply')))"
+    "  AND (staff_id IS NOT NULL OR purpose = 'reply') AND purpose IS DISTINCT FROM 'digest'))"
     " FOR UPDATE SKIP LOCKED) RETURNING id";
 static const char sql_waiting_recent[] =
     "SELECT EXISTS (SELECT 1 FROM outbox WHERE venue_id = $1 AND purpose = 'waiting'"

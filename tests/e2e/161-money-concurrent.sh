@@ -23,7 +23,7 @@ staff 923331112266 | help
 staff 923331112277 | help
 staff 923001110001 | new lead Sana Mir 03001233333
 staff 923001110001 | 1 booked
-staff 923001110001 | 10 May, 40 lakh
+staff 923001110001 | 10 May, Marquee dinner, 40 lakh
 sql SELECT stage FROM leads WHERE id = 1 => BOOKED
 CONV
 converse "$T/setup.conv"

@@ -30,7 +30,7 @@ cat >"$T/book.conv" <<'CONV'
 staff 923331112266 | help
 staff 923001110001 | new lead Hira Mani 03001234444
 staff 923001110001 | 1 booked
-staff 923001110001 | 15 March, 20 lakh
+staff 923001110001 | 15 March, Grand Hall dinner, 20 lakh
 sql SELECT invoice_booking_id FROM leads WHERE id = 1 => INV-1
 CONV
 converse "$T/book.conv"

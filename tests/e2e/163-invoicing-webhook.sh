@@ -17,7 +17,7 @@ cat >"$T/book.conv" <<'CONV'
 staff 923331112233 | help
 staff 923001110001 | new lead Kiran Aslam 03001235555
 staff 923001110001 | 1 booked
-staff 923001110001 | 15 March, 20 lakh
+staff 923001110001 | 15 March, Grand Hall dinner, 20 lakh
 sql SELECT invoice_booking_id FROM leads WHERE id = 1 => INV-1
 CONV
 converse "$T/book.conv"

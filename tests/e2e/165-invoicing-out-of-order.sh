@@ -25,7 +25,7 @@ cat >"$T/book.conv" <<'CONV'
 staff 923331112233 | help
 staff 923001110001 | new lead Mehwish Ali 03001236666
 staff 923001110001 | 1 booked
-staff 923001110001 | 15 March, 20 lakh
+staff 923001110001 | 15 March, Grand Hall dinner, 20 lakh
 staff 923001110001 | lead 1 paid 1 lakh advance
 expect +923001110001 | ^Recorded \(entry 1\)
 CONV
