@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# alone: timing or machine-wide state; tests/run runs it by itself
 # PostgreSQL stopped mid-run: webhooks get 503 (so Meta retries) and /healthz
 # says 503; once PostgreSQL is back, Rabta reconnects by itself, the retried
 # webhooks land, and nothing accepted before the outage is lost: every

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# alone: timing or machine-wide state; tests/run runs it by itself
 # An upstream that accepts the connection and never answers: each hung send
 # times out, is retried and goes out once; more hung requests than there are
 # workers do not stall the sender, and sends queued later still go out while

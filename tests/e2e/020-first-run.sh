@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# alone: timing or machine-wide state; tests/run runs it by itself
 # First run from a clone anywhere, as root (`make run` = `rabta serve` with no
 # DATABASE_URL): the embedded PostgreSQL runs as the unprivileged user
 # "rabta", which cannot reach a clone under root's home (mode 700). Its files

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# alone: timing or machine-wide state; tests/run runs it by itself
 # When the embedded PostgreSQL cannot start, the error names the real cause
 # (no pointer to a log that does not exist): no server programs, a folder in
 # the way of initdb, a broken postgresql.conf. Each message carries the end

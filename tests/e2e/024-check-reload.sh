@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# alone: timing or machine-wide state; tests/run runs it by itself
 # The admin edits the configuration. `rabta check` lists the problems of
 # config, intents and prompts in one run (a config error does not hide the
 # others). SIGHUP applies every key it can: a new time_zone reads "kal 4

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# alone: timing or machine-wide state; tests/run runs it by itself
 # kill -9 of `rabta serve` at two random moments while 600 messages from 60
 # clients arrive (30 POSTs of 20, each POSTed until it gets 200, as Meta
 # retries), restarted each time: every acknowledged message is stored and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# alone: timing or machine-wide state; tests/run runs it by itself
 # Slow and greedy clients cannot exhaust `rabta serve` (src/http/server.c):
 # request bodies held before their signature is checked are capped over all
 # connections (64 MiB: past it a POST gets 503 with Retry-After, and the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# alone: timing or machine-wide state; tests/run runs it by itself
 # `make fuzz` inside `make test`, bounded: every libFuzzer target in
 # tests/fuzz/ built with clang (ASan, UBSan) and run for FUZZ_TEST_TIME
 # seconds (10 by default) from its seeds and the corpus kept in build/fuzz/:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# alone: timing or machine-wide state; tests/run runs it by itself
 # When sends queue behind the rate limit, what clients wait for goes first:
 # five new clients at once at 2 sends/s make 10 sends (a greeting each, and
 # each lead's notice and forward as one message to its salesperson), and

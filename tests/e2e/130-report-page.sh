@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# alone: timing or machine-wide state; tests/run runs it by itself
 # The owner's report page: access (grant -> cookie, bearer, 401 for none,
 # a forged or an expired grant, finance sees payments only, sales nothing),
 # GET/HEAD only, the security headers, the pages' figures and names (a lead
