@@ -313,30 +313,34 @@ int rep_payments(struct dbconn *c, const struct rep_query *q, enum rep_by by, st
 
     key_sql(by, "COALESCE(p.paid_at, p.due_date::timestamp AT TIME ZONE $4)", key, sizeof(key), id,
             sizeof(id));
+    /* received: the ledger's receipts in the period (a reversal subtracts);
+     * due and overdue: what each milestone of a plan still needs, now */
     snprintf(
         inner, sizeof(inner),
-        "SELECT %s AS k, %s AS sid, p.amount,"
-        " p.status = 'paid' AND p.paid_at IS NOT NULL AND " IN_PERIOD(
-            "p.paid_at") " AS rec,"
-                         " p.status <> 'paid' AND (p.due_date IS NULL OR p.due_date >= " TODAY
-                         ") AS due,"
-                         " p.status <> 'paid' AND p.due_date < " TODAY " AS late"
-                         /* LEFT JOINs on unique keys: not joined at all when no group
-                            reads them (a payment always has its lead) */
-                         " FROM payments p LEFT JOIN leads l ON l.id = p.lead_id"
-                         " LEFT JOIN staff s ON s.id = l.assigned_staff_id"
-                         " WHERE p.venue_id = $1 AND (p.status <> 'paid' OR (p.status = 'paid' AND " IN_PERIOD(
-                             "p.paid_at") "))"
-                                          " AND ($5::bigint = 0 OR p.lead_id IN (SELECT id FROM leads"
-                                          " WHERE assigned_staff_id = $5::bigint)) AND $7::int IS NOT NULL",
+        "SELECT %s AS k, %s AS sid, p.amount, p.rec, p.due, p.late"
+        " FROM (SELECT e.lead_id, e.amount, e.received_at AS paid_at, NULL::date AS due_date,"
+        "   true AS rec, false AS due, false AS late FROM payment_entries e"
+        "   WHERE e.venue_id = $1 AND " IN_PERIOD(
+            "e.received_at") " UNION ALL"
+                             " SELECT m.lead_id, m.outstanding, NULL, m.due_date, false,"
+                             "   m.due_date IS NULL OR m.due_date >= " TODAY ", m.due_date < " TODAY
+                             "   FROM payments m WHERE m.venue_id = $1 AND m.status <> 'paid') p"
+                             /* LEFT JOINs on unique keys: not joined at all when no group reads
+                                them */
+                             " LEFT JOIN leads l ON l.id = p.lead_id"
+                             " LEFT JOIN staff s ON s.id = l.assigned_staff_id"
+                             " WHERE ($5::bigint = 0 OR p.lead_id IN (SELECT id FROM leads"
+                             " WHERE assigned_staff_id = $5::bigint)) AND $7::int IS NOT NULL",
         key, id);
-    rc = build(sql, sizeof(sql), by, inner,
-               "COALESCE(sum(amount) FILTER (WHERE rec), 0)::bigint, count(*) FILTER (WHERE rec),"
-               " COALESCE(sum(amount) FILTER (WHERE due), 0)::bigint, count(*) FILTER (WHERE due),"
-               " COALESCE(sum(amount) FILTER (WHERE late), 0)::bigint,"
-               " count(*) FILTER (WHERE late)",
-               " HAVING GROUPING(k, sid) <> 0 OR bool_or(rec OR due OR late)",
-               "COALESCE(sum(amount) FILTER (WHERE late), 0)");
+    rc = build(
+        sql, sizeof(sql), by, inner,
+        "COALESCE(sum(amount) FILTER (WHERE rec), 0)::bigint,"
+        " count(*) FILTER (WHERE rec AND amount > 0) - count(*) FILTER (WHERE rec AND amount < 0),"
+        " COALESCE(sum(amount) FILTER (WHERE due), 0)::bigint, count(*) FILTER (WHERE due),"
+        " COALESCE(sum(amount) FILTER (WHERE late), 0)::bigint,"
+        " count(*) FILTER (WHERE late)",
+        " HAVING GROUPING(k, sid) <> 0 OR bool_or(rec OR due OR late)",
+        "COALESCE(sum(amount) FILTER (WHERE late), 0)");
     if (rc) {
         return rc;
     }

@@ -177,3 +177,19 @@ check_eq "an unknown metric is refused (exit 2)" "$?" 2
 conf_set money_grouping thousands
 report --period 2026-01 --metric revenue
 check_match "thousands grouping" "$OUT" "Total: Rs 2,600,000 \(3 bookings\)"
+
+# ---- money from the ledger: a part payment counts as received, and what is
+# still due is what the milestone needs now (J1 final 6,00,000 less 1,00,000) ----
+psql_q "INSERT INTO payment_entries (venue_id, lead_id, milestone, amount, source, note)
+        SELECT venue_id, id, 'final', 100000, 'chat', 'part payment' FROM leads WHERE name = 'J1'" \
+    >/dev/null || bail "a part payment"
+report --period this_month --format json
+S='.periods[0].summary'
+jqc "received this month: the part payment alone" "[$S.received, $S.received_n]" "[100000,1]"
+jqc "due now: J1 final 5,00,000 still needed + D2 advance 1,50,000" "[$S.due, $S.due_n]" "[650000,2]"
+psql_q "INSERT INTO payment_entries (venue_id, lead_id, milestone, amount, source, reverses, reason)
+        SELECT venue_id, lead_id, milestone, -amount, 'chat', id, 'typo' FROM payment_entries
+        WHERE note = 'part payment'" >/dev/null || bail "a reversal"
+report --period this_month --format json
+jqc "a reversal takes it back: nothing received, 6,00,000 due again" \
+    "[$S.received, $S.received_n, $S.due]" "[0,0,750000]"
