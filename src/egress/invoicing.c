@@ -444,8 +444,12 @@ out:
     return rc;
 }
 
-int inv_booking_get(struct http_client *h, const struct inv_conf *conf, const char *booking_id,
-                    struct inv_milestones *out, struct inv_result *r)
+/* GET /v1/bookings/{id}, its body read by parse into out: the booking's
+ * milestones and its payments come from the same answer. */
+static int inv_booking_read(struct http_client *h, const struct inv_conf *conf,
+                            const char *booking_id,
+                            int (*parse)(const char *body, size_t len, void *out), void *out,
+                            struct inv_result *r)
 {
     struct buf url, auth;
     struct http_response res;
@@ -471,9 +475,9 @@ int inv_booking_get(struct http_client *h, const struct inv_conf *conf, const ch
     req.headers = headers;
     rc = inv_exchange(h, &req, &res, r);
     if (!rc && r->cls == INV_OK) {
-        rc = inv_parse_milestones(res.body.p, res.body.len, out);
+        rc = parse(res.body.p, res.body.len, out);
         if (rc == RB_EPARSE) {
-            r->cls = INV_RETRY;
+            r->cls = INV_RETRY; /* a 2xx we cannot read */
             rc = RB_OK;
         }
     }
@@ -485,6 +489,22 @@ out:
     buf_release(&auth);
     buf_release(&url);
     return rc;
+}
+
+static int parse_milestones(const char *body, size_t len, void *out)
+{
+    return inv_parse_milestones(body, len, out);
+}
+
+static int parse_payments(const char *body, size_t len, void *out)
+{
+    return inv_parse_payments(body, len, out);
+}
+
+int inv_booking_get(struct http_client *h, const struct inv_conf *conf, const char *booking_id,
+                    struct inv_milestones *out, struct inv_result *r)
+{
+    return inv_booking_read(h, conf, booking_id, parse_milestones, out, r);
 }
 
 int inv_payment_create(struct http_client *h, const struct inv_conf *conf, const char *booking_id,
@@ -551,42 +571,5 @@ out:
 int inv_booking_payments(struct http_client *h, const struct inv_conf *conf, const char *booking_id,
                          struct inv_payments *out, struct inv_result *r)
 {
-    struct buf url, auth;
-    struct http_response res;
-    struct http_request req = {"GET", NULL, NULL, NULL, 0, 0};
-    const char *headers[2] = {NULL, NULL};
-    int rc;
-
-    buf_init(&url, 4096);
-    buf_init(&auth, 8192);
-    http_response_init(&res, INV_RESPONSE_MAX);
-    inv_result_release(r);
-    r->cls = INV_PERMANENT;
-    rc = http_path_segment_ok(booking_id) ? RB_OK : RB_EINVAL;
-    if (!rc) {
-        r->cls = INV_ALERT;
-        rc = inv_prepare(conf, booking_id, &url, &auth);
-    }
-    if (rc) {
-        goto out;
-    }
-    headers[0] = auth.p;
-    req.url = url.p;
-    req.headers = headers;
-    rc = inv_exchange(h, &req, &res, r);
-    if (!rc && r->cls == INV_OK) {
-        rc = inv_parse_payments(res.body.p, res.body.len, out);
-        if (rc == RB_EPARSE) {
-            r->cls = INV_RETRY;
-            rc = RB_OK;
-        }
-    }
-out:
-    if (rc == RB_ENOMEM) {
-        r->cls = INV_RETRY;
-    }
-    http_response_release(&res);
-    buf_release(&auth);
-    buf_release(&url);
-    return rc;
+    return inv_booking_read(h, conf, booking_id, parse_payments, out, r);
 }
