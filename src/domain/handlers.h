@@ -137,6 +137,11 @@ struct client_msg {
  * RB_ENOTFOUND when the lead has no WhatsApp contact. */
 RB_MUST_CHECK int send_client(struct wctx *x, const struct lead_row *l, const struct client_msg *cm,
                               int64_t *outbox_id);
+/* A reminder to the client: key rendered in the client's language with vars
+ * (plus {venue}), automated (held after STOP), by the re-engagement template
+ * outside the 24-hour window. A client who cannot be reached is no error. */
+RB_MUST_CHECK int remind_client(struct wctx *x, const struct lead_row *l, const char *key,
+                                json_t *vars);
 
 /* ---- formatting (pure) ---- */
 

@@ -472,6 +472,34 @@ int send_client(struct wctx *x, const struct lead_row *l, const struct client_ms
     return rc;
 }
 
+int remind_client(struct wctx *x, const struct lead_row *l, const char *key, json_t *vars)
+{
+    const struct config *cfg = x->snap->config;
+    char label[24];
+    json_t *params =
+        template_params("client_name", lead_label(l, label), "venue", cfg->venue_name, NULL);
+    struct client_msg cm;
+    struct buf body;
+    int rc = params ? RB_OK : RB_ENOMEM;
+
+    buf_init(&body, 4096);
+    if (!rc) {
+        json_object_set_new(vars, "venue", json_string(cfg->venue_name));
+        rc = render(x, l->client_lang, key, vars, &body);
+    }
+    memset(&cm, 0, sizeof(cm));
+    cm.kind = "text";
+    cm.body = body.p;
+    cm.automated = true;
+    cm.purpose = "reminder";
+    cm.template_name = cfg->reengage_template;
+    cm.template_params = params;
+    rc = rc ? rc : send_client(x, l, &cm, NULL);
+    buf_release(&body);
+    json_decref(params);
+    return rc == RB_ENOTFOUND ? RB_OK : rc;
+}
+
 /* ---- formatting ---- */
 
 void fmt_amount(int64_t rupees, char out[32])

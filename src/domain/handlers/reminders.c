@@ -109,33 +109,12 @@ static int tell_staff(struct wctx *x, const int64_t *ids, size_t n, const struct
 static int tell_client(struct wctx *x, const struct lead_row *l, const struct ledger_due *d,
                        int days, const char *key)
 {
-    const struct config *cfg = x->snap->config;
-    char label[24];
-    json_t *params =
-        template_params("client_name", lead_label(l, label), "venue", cfg->venue_name, NULL);
     json_t *v = NULL;
-    struct client_msg cm;
-    struct buf body;
-    int rc = params ? RB_OK : RB_ENOMEM;
+    int rc = due_vars(x, l->client_lang, l, d, days, &v);
 
-    buf_init(&body, 1024);
-    rc = rc ? rc : due_vars(x, l->client_lang, l, d, days, &v);
-    if (!rc) {
-        json_object_set_new(v, "venue", json_string(cfg->venue_name));
-        rc = render(x, l->client_lang, key, v, &body);
-    }
-    memset(&cm, 0, sizeof(cm));
-    cm.kind = "text";
-    cm.body = body.p;
-    cm.automated = true;
-    cm.purpose = "reminder";
-    cm.template_name = cfg->reengage_template;
-    cm.template_params = params;
-    rc = rc ? rc : send_client(x, l, &cm, NULL);
-    buf_release(&body);
+    rc = rc ? rc : remind_client(x, l, key, v);
     json_decref(v);
-    json_decref(params);
-    return rc == RB_ENOTFOUND ? RB_OK : rc;
+    return rc;
 }
 
 /* Claims (lead, milestone, kind, due date); *go false when sent before. */

@@ -198,29 +198,11 @@ static int followup_one(struct wctx *x, int64_t id)
 /* The client's half of a visit reminder: automated, so held after STOP. */
 static int visit_client(struct wctx *x, const struct lead_row *l, const char *visit)
 {
-    const struct config *cfg = x->snap->config;
-    json_t *vars = json_pack("{s:s, s:s}", "venue", cfg->venue_name, "visit", visit);
-    char label[24];
-    json_t *params =
-        template_params("client_name", lead_label(l, label), "venue", cfg->venue_name, NULL);
-    struct client_msg cm;
-    struct buf body;
-    int rc = vars && params ? RB_OK : RB_ENOMEM;
+    json_t *vars = json_pack("{s:s}", "visit", visit);
+    int rc = vars ? remind_client(x, l, "visit_reminder_client", vars) : RB_ENOMEM;
 
-    buf_init(&body, 4096);
-    rc = rc ? rc : render(x, l->client_lang, "visit_reminder_client", vars, &body);
-    memset(&cm, 0, sizeof(cm));
-    cm.kind = "text";
-    cm.body = body.p;
-    cm.automated = true;
-    cm.purpose = "reminder";
-    cm.template_name = cfg->reengage_template;
-    cm.template_params = params;
-    rc = rc ? rc : send_client(x, l, &cm, NULL);
-    buf_release(&body);
     json_decref(vars);
-    json_decref(params);
-    return rc == RB_ENOTFOUND ? RB_OK : rc;
+    return rc;
 }
 
 static int visit_one(struct wctx *x, int64_t id)
