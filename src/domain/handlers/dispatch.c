@@ -443,11 +443,22 @@ static int parse_text(struct wctx *x, int64_t staff_id, const char *text, enum p
 
 /* Reply language: Urdu script is answered in Urdu script; otherwise the
  * owner in English and others in their own language. */
+/*
+ * The language of a reply: staff are answered in the script they wrote in.
+ * Urdu script gets Urdu script; a staff member whose language is Urdu (in
+ * either script) writing in Latin letters gets Roman Urdu; one whose
+ * language is English (the owner by default) gets English unless they wrote
+ * Urdu script.
+ */
 static enum lang reply_lang(const struct staff_info *me, const char *text)
 {
     enum lang usual = staff_lang(me);
+    enum lang wrote = text_lang_or(text, strlen(text), usual);
 
-    return text_lang_or(text, strlen(text), usual) == LANG_UR ? LANG_UR : usual;
+    if (wrote == LANG_UR) {
+        return LANG_UR;
+    }
+    return usual == LANG_EN ? LANG_EN : LANG_ROMAN_UR;
 }
 
 /* Something to say when the staff message has no text to act on. */
