@@ -327,6 +327,29 @@ static int fill_free(struct answer *a, const json_t *missing, json_t *slots, int
     return rc;
 }
 
+/* Token i of an answer is a word that carries nothing ("ko", "at", "ji"):
+ * one of the `words filler:` list of intents/, as normalized. */
+static bool is_filler(const struct wctx *x, struct answer *a, size_t i)
+{
+    const char *const *fillers = intents_words(x->snap->intents, "filler");
+    struct buf w;
+    bool hit = false;
+
+    buf_reset(&a->key);
+    if (!fillers[0] || text_normalize(a->text + a->tok[i].start,
+                                      a->tok[i].end - a->tok[i].start, &a->key) != RB_OK) {
+        return false;
+    }
+    buf_init(&w, 256);
+    for (size_t j = 0; !hit && fillers[j]; j++) {
+        buf_reset(&w);
+        hit = text_normalize(fillers[j], strlen(fillers[j]), &w) == RB_OK &&
+              w.len == a->key.len && memcmp(w.p, a->key.p, w.len) == 0;
+    }
+    buf_release(&w);
+    return hit;
+}
+
 /* fill_missing, and *whole is true when every word of text went into a
  * typed value (nothing left over for a free-text slot). */
 static int fill_answer(struct wctx *x, const json_t *missing, const char *text, json_t *slots,
@@ -379,7 +402,7 @@ static int fill_answer(struct wctx *x, const json_t *missing, const char *text, 
     }
     *whole = true;
     for (size_t i = 0; i < a.n; i++) {
-        *whole = *whole && a.tok[i].used;
+        *whole = *whole && (a.tok[i].used || is_filler(x, &a, i));
     }
     rc = rc ? rc : fill_free(&a, missing, slots, filled);
     buf_release(&a.key);
