@@ -902,6 +902,7 @@ int main(void)
     report_holdout("holdout.tsv");
     report_holdout("holdout_b.tsv");
     report_holdout("holdout_c.tsv");
+    report_holdout("holdout_d.tsv");
     intents_free(rules);
     config_free(cfg);
     return harness_done();
