@@ -405,7 +405,7 @@ static int detail_str(struct wctx *x, enum lang lang, enum report_metric m, cons
         }
         break;
     case RM_REVENUE:
-        key = "rep_d_revenue";
+        key = r->bookings == 1 ? "rep_d_revenue_one" : "rep_d_revenue";
         v = json_pack("{s:I}", "n", (json_int_t)r->bookings);
         break;
     case RM_RESPONSE:

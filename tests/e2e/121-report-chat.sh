@@ -27,7 +27,7 @@ expect +923001110001 | ^\*Conversion \(leads booked\), January 2026\* / Total: 2
 staff 923001110001 | January 2026 vs December 2025 leads by source
 expect +923001110001 | ^\*Leads: January 2026 vs December 2025\* / Total: 8 vs 5 \(\+60 %\) / Meta ads: 3 vs 1 \(\+200 %\) / WhatsApp: 3 vs 3 \(=\) / Walk-in: 2 vs 1 \(\+100 %\)$
 staff 923001110001 | revenue by salesperson January 2026
-expect +923001110001 | / Sara Khan: Rs 18,00,000 \(2 bookings\) / Bilal Ahmed: Rs 8,00,000 \(1 bookings\)$
+expect +923001110001 | / Sara Khan: Rs 18,00,000 \(2 bookings\) / Bilal Ahmed: Rs 8,00,000 \(1 booking\)$
 staff 923001110001 | response time by salesperson in January 2026
 expect +923001110001 | / Bilal Ahmed: 13 min \(p90 19 min; 4 replied\) / Sara Khan: 30 min \(p90 30 min; 1 replied\) / Usman Tariq: 35 min \(p90 55 min; 2 replied\)$
 staff 923001110001 | overdue payments by salesperson
@@ -49,10 +49,10 @@ staff 923001110001 | report
 expect +923001110001 | ^Your report page, valid for 24 hours: / http://127\.0\.0\.1:[0-9]+/report\?grant=v1\.owner\.[0-9]+\.[0-9a-f]{64}$
 staff 923001110001 | dashboard
 expect +923001110001 | /report\?grant=v1\.owner\.
-staff 923331112266 | report link
+staff 923331112266 | رپورٹ
 expect +923331112266 | ^آپ کا پیمنٹس پیج، 24 گھنٹے کے لیے: / http://127\.0\.0\.1:[0-9]+/report\?grant=v1\.finance\.[0-9]+\.[0-9a-f]{64}$
 staff 923331112266 | overdue payments total
-expect +923331112266 | / کل: Rs 14,00,000 \(2\)$
+expect +923331112266 | / Kul: Rs 14,00,000 \(2\)$
 staff 923331112233 | report
 expect +923331112233 | ^Maazrat
 expect-not +923331112233 | grant=

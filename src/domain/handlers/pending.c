@@ -336,15 +336,15 @@ static bool is_filler(const struct wctx *x, struct answer *a, size_t i)
     bool hit = false;
 
     buf_reset(&a->key);
-    if (!fillers[0] || text_normalize(a->text + a->tok[i].start,
-                                      a->tok[i].end - a->tok[i].start, &a->key) != RB_OK) {
+    if (!fillers[0] || text_normalize(a->text + a->tok[i].start, a->tok[i].end - a->tok[i].start,
+                                      &a->key) != RB_OK) {
         return false;
     }
     buf_init(&w, 256);
     for (size_t j = 0; !hit && fillers[j]; j++) {
         buf_reset(&w);
-        hit = text_normalize(fillers[j], strlen(fillers[j]), &w) == RB_OK &&
-              w.len == a->key.len && memcmp(w.p, a->key.p, w.len) == 0;
+        hit = text_normalize(fillers[j], strlen(fillers[j]), &w) == RB_OK && w.len == a->key.len &&
+              memcmp(w.p, a->key.p, w.len) == 0;
     }
     buf_release(&w);
     return hit;
