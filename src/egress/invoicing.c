@@ -482,9 +482,23 @@ out:
     return rc;
 }
 
-/* After a write: json is released, and running out of memory retries. */
-static int inv_written(int rc, json_t *json, struct inv_result *r)
+/*
+ * Every write: r is reset; built is the body builder's outcome (json its
+ * NEW body); the key and the booking id (when given) are checked, then
+ * inv_post sends it. json is released; running out of memory retries.
+ */
+static int inv_write(struct http_client *h, const struct inv_conf *conf, const char *booking_id,
+                     const char *tail, const char *key, int built, json_t *json,
+                     const char *id_field, char **id, struct inv_result *r)
 {
+    int rc = built;
+
+    inv_result_release(r);
+    r->cls = INV_PERMANENT;
+    if (!rc && (!inv_key_ok(key) || (booking_id && !http_path_segment_ok(booking_id)))) {
+        rc = RB_EINVAL;
+    }
+    rc = rc ? rc : inv_post(h, conf, booking_id, tail, key, json, id_field, id, r);
     json_decref(json);
     if (rc == RB_ENOMEM) {
         r->cls = INV_RETRY;
@@ -497,14 +511,10 @@ int inv_booking_create(struct http_client *h, const struct inv_conf *conf,
                        struct inv_result *r)
 {
     json_t *json = NULL;
-    int rc;
+    int rc = inv_build_booking(b, &json);
 
-    inv_result_release(r);
-    r->cls = INV_PERMANENT;
-    rc = inv_key_ok(idempotency_key) ? inv_build_booking(b, &json) : RB_EINVAL;
-    rc = rc ? rc
-            : inv_post(h, conf, NULL, NULL, idempotency_key, json, "booking_id", &r->booking_id, r);
-    return inv_written(rc, json, r);
+    return inv_write(h, conf, NULL, NULL, idempotency_key, rc, json, "booking_id", &r->booking_id,
+                     r);
 }
 
 /* GET /v1/bookings/{id}, its body read by parse into out: the booking's
@@ -574,32 +584,21 @@ int inv_payment_create(struct http_client *h, const struct inv_conf *conf, const
                        const struct inv_receipt *p, struct inv_result *r)
 {
     json_t *json = NULL;
-    int rc;
+    int rc = booking_id ? inv_build_receipt(p, &json) : RB_EINVAL;
 
-    inv_result_release(r);
-    r->cls = INV_PERMANENT;
-    rc = inv_key_ok(p->reference) && http_path_segment_ok(booking_id) ? inv_build_receipt(p, &json)
-                                                                      : RB_EINVAL;
-    rc = rc ? rc
-            : inv_post(h, conf, booking_id, "/payments", p->reference, json, "payment_id",
-                       &r->payment_id, r);
-    return inv_written(rc, json, r);
+    return inv_write(h, conf, booking_id, "/payments", p->reference, rc, json, "payment_id",
+                     &r->payment_id, r);
 }
 
-int inv_reversal_create(struct http_client *h, const struct inv_conf *conf, const char *booking_id,
-                        const struct inv_reversal *v, struct inv_result *r)
+int inv_reversal_create(struct http_client *h, const struct inv_conf *conf,
+                        const char *booking_id, const struct inv_reversal *v,
+                        struct inv_result *r)
 {
     json_t *json = NULL;
-    int rc;
+    int rc = booking_id ? inv_build_reversal(v, &json) : RB_EINVAL;
 
-    inv_result_release(r);
-    r->cls = INV_PERMANENT;
-    rc = inv_key_ok(v->reference) && http_path_segment_ok(booking_id) ? inv_build_reversal(v, &json)
-                                                                      : RB_EINVAL;
-    rc = rc ? rc
-            : inv_post(h, conf, booking_id, "/reversals", v->reference, json, "reversal_id",
-                       &r->payment_id, r);
-    return inv_written(rc, json, r);
+    return inv_write(h, conf, booking_id, "/reversals", v->reference, rc, json, "reversal_id",
+                     &r->payment_id, r);
 }
 
 int inv_plan_push(struct http_client *h, const struct inv_conf *conf, const char *booking_id,
@@ -607,17 +606,10 @@ int inv_plan_push(struct http_client *h, const struct inv_conf *conf, const char
                   const json_t *milestones, struct inv_result *r)
 {
     json_t *json = NULL;
-    int rc;
+    int rc = booking_id ? inv_build_plan(revision, amount, milestones, &json) : RB_EINVAL;
 
-    inv_result_release(r);
-    r->cls = INV_PERMANENT;
-    rc = inv_key_ok(idempotency_key) && http_path_segment_ok(booking_id)
-             ? inv_build_plan(revision, amount, milestones, &json)
-             : RB_EINVAL;
-    rc = rc ? rc
-            : inv_post(h, conf, booking_id, "/plan", idempotency_key, json, "booking_id",
-                       &r->booking_id, r);
-    return inv_written(rc, json, r);
+    return inv_write(h, conf, booking_id, "/plan", idempotency_key, rc, json, "booking_id",
+                     &r->booking_id, r);
 }
 
 int inv_booking_payments(struct http_client *h, const struct inv_conf *conf, const char *booking_id,
