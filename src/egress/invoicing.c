@@ -590,9 +590,8 @@ int inv_payment_create(struct http_client *h, const struct inv_conf *conf, const
                      &r->payment_id, r);
 }
 
-int inv_reversal_create(struct http_client *h, const struct inv_conf *conf,
-                        const char *booking_id, const struct inv_reversal *v,
-                        struct inv_result *r)
+int inv_reversal_create(struct http_client *h, const struct inv_conf *conf, const char *booking_id,
+                        const struct inv_reversal *v, struct inv_result *r)
 {
     json_t *json = NULL;
     int rc = booking_id ? inv_build_reversal(v, &json) : RB_EINVAL;
