@@ -52,8 +52,9 @@ static int plan_changed(struct wctx *x, int64_t lead)
     return rc;
 }
 
-/* The plan made from l's new agreed amount: the milestones chat did not set
- * share what the ones it set leave. */
+/* The plan made again from l's agreed amount and event date: the
+ * milestones chat did not set share what the ones it set leave; the mid
+ * and final payments chat did not date follow the event. */
 static int plan_redo(struct wctx *x, const struct lead_row *l, const struct ledger_plan *plan,
                      int64_t staff, bool *redone)
 {
@@ -68,11 +69,19 @@ static int plan_redo(struct wctx *x, const struct lead_row *l, const struct ledg
     for (int k = 0; k < LEDGER_MILESTONES; k++) {
         share[k] = fixed[k] >= 0 ? -1 : share[k]; /* only the shared ones move */
     }
-    rc = ledger_plan_amounts(x->db, x->venue_id, l->id, share, l->amount, staff, &changed);
+    rc = plan->agreed == l->amount
+             ? RB_OK
+             : ledger_plan_amounts(x->db, x->venue_id, l->id, share, l->amount, staff, &changed);
+    int moved = 0;
+    if (!rc && strcmp(plan->event_date, l->event_date) != 0) {
+        rc = ledger_plan_dates(x->db, l->id, l->event_date, &pc, staff, &moved);
+    }
     if (!rc) {
-        *redone = changed > 0;
-        log_event(LOG_INFO, "payment.replanned", "lead=%lld from=%lld amount=%lld changed=%d",
-                  (long long)l->id, (long long)plan->agreed, (long long)l->amount, changed);
+        *redone = changed + moved > 0;
+        log_event(LOG_INFO, "payment.replanned",
+                  "lead=%lld from=%lld amount=%lld event=%s amounts=%d dates=%d", (long long)l->id,
+                  (long long)plan->agreed, (long long)l->amount,
+                  l->event_date[0] ? l->event_date : "-", changed, moved);
     }
     return rc;
 }
@@ -93,7 +102,7 @@ int money_plan_sync(struct wctx *x, const struct lead_row *l, int64_t staff, boo
     for (int k = 0; k < LEDGER_MILESTONES; k++) {
         any = any || plan.planned[k];
     }
-    if (!rc && any && plan.agreed != l->amount) {
+    if (!rc && any && (plan.agreed != l->amount || strcmp(plan.event_date, l->event_date) != 0)) {
         rc = plan_redo(x, l, &plan, staff, redone);
     } else if (!rc && !any) {
         date_format(clock_local(x->now_s).date, today);

@@ -42,24 +42,47 @@ static const char sql_plan_make[] =
     "  ('final', $6::bigint, COALESCE(NULLIF($9, '')::date - $11::int, $3::date)))"
     "  AS m (name, amount, due)"
     " ON CONFLICT (lead_id, milestone) DO NOTHING";
+static const char sql_plan_made[] =
+    "INSERT INTO payment_plan_state (lead_id, venue_id, agreed, event_date, booked_on)"
+    " VALUES ($1, $2, $3, NULLIF($4, '')::date, $5::date) ON CONFLICT (lead_id) DO UPDATE SET"
+    " agreed = EXCLUDED.agreed, event_date = EXCLUDED.event_date,"
+    " booked_on = EXCLUDED.booked_on, updated_at = now()";
 static const char sql_plan_agreed[] =
     "INSERT INTO payment_plan_state (lead_id, venue_id, agreed) VALUES ($1, $2, $3)"
     " ON CONFLICT (lead_id) DO UPDATE SET agreed = EXCLUDED.agreed, updated_at = now()";
 static const char sql_plan_get[] =
-    "SELECT p.milestone, p.amount, p.amount_set, COALESCE(s.agreed, 0), COALESCE(s.revision, 0)"
+    "SELECT p.milestone, p.amount, p.amount_set, p.due_set, COALESCE(s.agreed, 0),"
+    " COALESCE(s.revision, 0), COALESCE(to_char(s.event_date, 'YYYY-MM-DD'), ''),"
+    " COALESCE(to_char(s.booked_on, 'YYYY-MM-DD'), '')"
     " FROM payment_plan p LEFT JOIN payment_plan_state s ON s.lead_id = p.lead_id"
     " WHERE p.lead_id = $1";
+/* mid and final follow the event unless chat set their dates; never
+ * before the booking day (else the earliest due date) */
+static const char sql_plan_dates[] =
+    "WITH b AS (SELECT COALESCE((SELECT booked_on FROM payment_plan_state WHERE lead_id = $1),"
+    "  (SELECT min(due_date) FROM payment_plan WHERE lead_id = $1)) AS day),"
+    " d AS (SELECT p.lead_id, p.milestone, GREATEST(b.day, COALESCE(NULLIF($2, '')::date"
+    "  - CASE p.milestone WHEN 'mid' THEN $3::int ELSE $4::int END, b.day)) AS due"
+    "  FROM payment_plan p, b WHERE p.lead_id = $1 AND p.milestone IN ('mid', 'final')"
+    "  AND NOT p.due_set),"
+    " u AS (UPDATE payment_plan p SET due_date = d.due, set_by = NULLIF($5, '0')::bigint FROM d"
+    "  WHERE p.lead_id = d.lead_id AND p.milestone = d.milestone AND p.due_date <> d.due"
+    "  RETURNING 1),"
+    " s AS (UPDATE payment_plan_state SET event_date = NULLIF($2, '')::date, updated_at = now()"
+    "  WHERE lead_id = $1 RETURNING 1)"
+    " SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM s)";
 static const char sql_plan_amount[] =
     "UPDATE payment_plan SET amount = $3::bigint, set_by = NULLIF($4, '0')::bigint"
     " WHERE lead_id = $1 AND milestone = $2 AND amount <> $3::bigint";
 static const char sql_plan_set[] =
     "INSERT INTO payment_plan (venue_id, lead_id, milestone, amount, due_date, set_by,"
-    " amount_set)"
+    " amount_set, due_set)"
     " VALUES ($1, $2, $3, GREATEST($4::bigint, 0), COALESCE($5::date, CURRENT_DATE),"
-    " NULLIF($6, '0')::bigint, $4::bigint >= 0)"
+    " NULLIF($6, '0')::bigint, $4::bigint >= 0, $5::date IS NOT NULL)"
     " ON CONFLICT (lead_id, milestone) DO UPDATE SET"
     " amount = CASE WHEN $4::bigint < 0 THEN payment_plan.amount ELSE EXCLUDED.amount END,"
     " amount_set = payment_plan.amount_set OR $4::bigint >= 0,"
+    " due_set = payment_plan.due_set OR $5::date IS NOT NULL,"
     " due_date = COALESCE($5::date, payment_plan.due_date), set_by = EXCLUDED.set_by,"
     " updated_at = now()";
 static const char sql_due[] = "SELECT m.lead_id, COALESCE(l.assigned_staff_id, 0), m.milestone,"
@@ -290,9 +313,9 @@ int ledger_plan_make(struct dbconn *c, int64_t venue, int64_t lead, int64_t agre
                          event_date ? event_date : "",
                          db_i64s(staff, s),
                          db_i64s(pc->final_days, fd)};
-    const char *q[3] = {l, v, db_i64s(agreed, ag)};
+    const char *q[5] = {l, v, db_i64s(agreed, ag), event_date ? event_date : "", booked_date};
     rc = db_exec(c, sql_plan_make, 11, p, NULL);
-    return rc ? rc : db_exec(c, sql_plan_agreed, 3, q, NULL);
+    return rc ? rc : db_exec(c, sql_plan_made, 5, q, NULL);
 }
 
 int ledger_plan_get(struct dbconn *c, int64_t lead, struct ledger_plan *out)
@@ -309,9 +332,12 @@ int ledger_plan_get(struct dbconn *c, int64_t lead, struct ledger_plan *out)
             out->planned[k] = true;
             out->amount[k] = db_i64(r, i, 1);
             out->amount_set[k] = db_bool(r, i, 2);
+            out->due_set[k] = db_bool(r, i, 3);
         }
-        out->agreed = db_i64(r, i, 3);
-        out->revision = db_i64(r, i, 4);
+        out->agreed = db_i64(r, i, 4);
+        out->revision = db_i64(r, i, 5);
+        strncpy(out->event_date, db_str(r, i, 6), sizeof(out->event_date) - 1);
+        strncpy(out->booked_on, db_str(r, i, 7), sizeof(out->booked_on) - 1);
     }
     PQclear(r);
     return rc;
@@ -337,6 +363,20 @@ int ledger_plan_amounts(struct dbconn *c, int64_t venue, int64_t lead,
         PQclear(r);
     }
     return rc ? rc : db_exec(c, sql_plan_agreed, 3, q, NULL);
+}
+
+int ledger_plan_dates(struct dbconn *c, int64_t lead, const char *event_date,
+                      const struct ledger_plan_conf *pc, int64_t staff, int *changed)
+{
+    char l[24], md[24], fd[24], s[24];
+    const char *p[5] = {db_i64s(lead, l), event_date ? event_date : "", db_i64s(pc->mid_days, md),
+                        db_i64s(pc->final_days, fd), db_i64s(staff, s)};
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_plan_dates, 5, p, &r);
+
+    *changed = rc ? 0 : (int)db_i64(r, 0, 0);
+    PQclear(r);
+    return rc;
 }
 
 int ledger_plan_set(struct dbconn *c, int64_t venue, int64_t lead, const char *milestone,

@@ -121,8 +121,11 @@ struct ledger_plan {
     bool planned[LEDGER_MILESTONES];
     int64_t amount[LEDGER_MILESTONES];
     bool amount_set[LEDGER_MILESTONES]; /* set by chat: kept when the amount changes */
+    bool due_set[LEDGER_MILESTONES];    /* set by chat: kept when the event moves */
     int64_t agreed;                     /* the amount the shares were made from, 0 = unknown */
     int64_t revision;                   /* moved by every change of the plan */
+    char event_date[11];                /* the event date the dates were made from, "" */
+    char booked_on[11];                 /* the booking day, "" when unknown */
 };
 
 /* lead's plan into out (nothing planned: all false, 0). */
@@ -133,8 +136,14 @@ RB_MUST_CHECK int ledger_plan_get(struct dbconn *c, int64_t lead, struct ledger_
 RB_MUST_CHECK int ledger_plan_amounts(struct dbconn *c, int64_t venue, int64_t lead,
                                       const int64_t amount[LEDGER_MILESTONES], int64_t agreed,
                                       int64_t staff, int *changed);
+/* Moves the due dates of lead's mid and final payments (those chat did not
+ * date) to event_date (YYYY-MM-DD, "" = unknown: the booking day) less
+ * their days in pc, never before the booking day, and notes event_date as
+ * the one the dates come from. *changed counts the dates that moved. */
+RB_MUST_CHECK int ledger_plan_dates(struct dbconn *c, int64_t lead, const char *event_date,
+                                    const struct ledger_plan_conf *pc, int64_t staff, int *changed);
 /* Sets one milestone: amount (< 0 = keep; a new row needs one; a given one
- * marks the milestone amount_set) and due date (NULL = keep; a new row
+ * marks the milestone amount_set; a given date due_set) and due date (NULL = keep; a new row
  * without one is due today). */
 RB_MUST_CHECK int ledger_plan_set(struct dbconn *c, int64_t venue, int64_t lead,
                                   const char *milestone, int64_t amount, const char *due_date,

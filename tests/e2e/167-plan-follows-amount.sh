@@ -4,7 +4,8 @@
 # amount (30/40/30 of what the chat-set ones leave), a milestone finance
 # set keeps its amount, receipts stay, updated_at and the plan's revision
 # move, and invoicing gets the new plan (POST .../plan, its own key per
-# revision, once even after a 500). Reminders read the new amounts.
+# revision, once even after a 500). A new event date moves the mid and
+# final payments chat did not date. Reminders read the new amounts.
 # Owner 923001110001 (en), sales Bilal 923331112233 (roman_ur), finance
 # Farah 923331112266 (ur).
 . "$(dirname "$0")/../lib/lib.sh"
@@ -58,7 +59,7 @@ step "exec UPDATE payment_plan SET updated_at = now() - interval '2 days' WHERE 
 fake_fail invoicing http500 1
 rev_before=$(psql_q "SELECT revision FROM payment_plan_state WHERE lead_id = 1")
 step "staff $OWNER | 1 booked 30 lakh"
-step "expect +$OWNER | ^\\*#1\\* Hira Mani: the agreed amount is now Rs 30,00,000\\. Payment plan redone"
+step "expect +$OWNER | ^\\*#1\\* Hira Mani: booking now Rs 30,00,000, event 15/03/2027\\. Payment plan redone"
 step "expect +$OWNER | Advance: Rs 10,00,000 by .* / Mid payment: Rs 10,00,000 by .* / Final payment: Rs 10,00,000 by"
 step "expect +$OWNER | paid Rs 2,00,000 of Rs 30,00,000"
 check_eq "the mid set in chat stays; the rest share 20 lakh" "$(plan)" "advance 1000000, mid 1000000*, final 1000000"
@@ -82,6 +83,17 @@ posts=$(plan_posts)
 step "staff $OWNER | 1 booked 30 lakh"
 step "expect-not +$OWNER | redone"
 check_eq "no plan change, no push" "$(state) $(plan_posts)" "3000000 $rev $rev $posts"
+
+# the event moves to 20 April: the final follows it (a week before), the
+# mid finance dated in chat stays; invoicing gets that plan too
+step "staff $OWNER | 1 booked 20 April"
+step "expect +$OWNER | ^\\*#1\\* Hira Mani: booking now Rs 30,00,000, event 20/04/2027\\. Payment plan redone"
+check_eq "the final is due a week before the new date; the mid stays" \
+    "$(psql_q "SELECT string_agg(milestone || ' ' || to_char(due_date, 'MM-DD'), ', ' ORDER BY milestone) FROM payment_plan WHERE lead_id = 1 AND milestone <> 'advance'")" \
+    "final 04-13, mid 02-15"
+check_eventually "that plan pushed" "SELECT revision = pushed_revision FROM payment_plan_state WHERE lead_id = 1" t 60
+check_eq "invoicing has the final's new date" \
+    "$(booking '.milestones[] | select(.milestone == "final") | .due_date')" "2027-04-13"
 
 # reminders read the new amounts: two days on, the advance (8 lakh left)
 # is due in 3 days (a plan changed less than a day ago waits a day)
