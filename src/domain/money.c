@@ -76,6 +76,13 @@ static int plan_redo(struct wctx *x, const struct lead_row *l, const struct ledg
     if (!rc && strcmp(plan->event_date, l->event_date) != 0) {
         rc = ledger_plan_dates(x->db, l->id, l->event_date, &pc, staff, &moved);
     }
+    if (!rc && changed + moved > 0) {
+        json_t *detail = json_pack("{s:I, s:I, s:s, s:i, s:i}", "from", (json_int_t)plan->agreed,
+                                   "amount", (json_int_t)l->amount, "event", l->event_date,
+                                   "amounts", changed, "dates", moved);
+        rc = detail ? audit(x, staff, "payment.replan", l->id, detail) : RB_ENOMEM;
+        json_decref(detail);
+    }
     if (!rc) {
         *redone = changed + moved > 0;
         log_event(LOG_INFO, "payment.replanned",
@@ -347,14 +354,13 @@ static int outcome(const char *what, int64_t id, int rc, const struct inv_result
     return r->cls == INV_PERMANENT ? RB_OK : RB_EUPSTREAM;
 }
 
-/* What a push that worked leaves behind, in a transaction of its own:
- * record(x, id, arg, r). */
-typedef int (*push_record)(struct wctx *x, int64_t id, int64_t arg, const struct inv_result *r);
-
 /* The end of every push: what r says is logged (outcome); when invoicing
- * took it, record runs in a transaction of its own. */
-static int push_end(struct wctx *x, const char *what, int64_t id, int rc,
-                    const struct inv_result *r, push_record record, int64_t arg)
+ * took it, record(x, id, arg, r) notes what it left behind, in a
+ * transaction of its own. */
+static int
+push_end(struct wctx *x, const char *what, int64_t id, int rc, const struct inv_result *r,
+         int (*record)(struct wctx *x, int64_t id, int64_t arg, const struct inv_result *r),
+         int64_t arg)
 {
     rc = outcome(what, id, rc, r);
     if (rc || r->cls != INV_OK) {

@@ -94,6 +94,9 @@ check_eq "the final is due a week before the new date; the mid stays" \
 check_eventually "that plan pushed" "SELECT revision = pushed_revision FROM payment_plan_state WHERE lead_id = 1" t 60
 check_eq "invoicing has the final's new date" \
     "$(booking '.milestones[] | select(.milestone == "final") | .due_date')" "2027-04-13"
+check_eq "each redo is audited, by whom and from what" \
+    "$(psql_q "SELECT string_agg((detail->>'from') || '>' || (detail->>'amount') || ' ' || (detail->>'event'), ', ' ORDER BY id) FROM audit_log WHERE action = 'payment.replan' AND staff_id = (SELECT id FROM staff WHERE phone = '+$OWNER')")" \
+    "2000000>3000000 2027-03-15, 3000000>3000000 2027-04-20"
 
 # reminders read the new amounts: two days on, the advance (8 lakh left)
 # is due in 3 days (a plan changed less than a day ago waits a day)
