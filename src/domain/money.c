@@ -34,28 +34,108 @@ static const struct ledger_plan_conf *plan_conf(const struct wctx *x, struct led
     return pc;
 }
 
-int money_plan_ensure(struct wctx *x, const struct lead_row *l, int64_t staff)
+/* Queues the plan's push when lead is in invoicing and its plan changed
+ * since invoicing was told (one job per revision). */
+static int plan_changed(struct wctx *x, int64_t lead)
+{
+    int64_t rev = 0;
+    char key[64];
+    int rc = store_inv_plan_pending(x->db, lead, &rev);
+
+    if (rc || !rev) {
+        return rc;
+    }
+    json_t *job = json_pack("{s:I}", "lead_id", (json_int_t)lead);
+    snprintf(key, sizeof(key), "inv-plan:%lld:%lld", (long long)lead, (long long)rev);
+    rc = job ? worker_job_add(x, JOB_INVOICING_PLAN, job, 0, key) : RB_ENOMEM;
+    json_decref(job);
+    return rc;
+}
+
+/* The plan made again from l's agreed amount and event date: the
+ * milestones chat did not set share what the ones it set leave; the mid
+ * and final payments chat did not date follow the event. */
+static int plan_redo(struct wctx *x, const struct lead_row *l, const struct ledger_plan *plan,
+                     int64_t staff, bool *redone)
 {
     struct ledger_plan_conf pc;
+    int64_t fixed[LEDGER_MILESTONES], share[LEDGER_MILESTONES];
+    int changed = 0, rc;
+
+    for (int k = 0; k < LEDGER_MILESTONES; k++) {
+        fixed[k] = !plan->planned[k] ? 0 : plan->amount_set[k] ? plan->amount[k] : -1;
+    }
+    ledger_plan_shares(l->amount, plan_conf(x, &pc), fixed, share);
+    for (int k = 0; k < LEDGER_MILESTONES; k++) {
+        share[k] = fixed[k] >= 0 ? -1 : share[k]; /* only the shared ones move */
+    }
+    rc = plan->agreed == l->amount
+             ? RB_OK
+             : ledger_plan_amounts(x->db, x->venue_id, l->id, share, l->amount, staff, &changed);
+    int moved = 0;
+    if (!rc && strcmp(plan->event_date, l->event_date) != 0) {
+        rc = ledger_plan_dates(x->db, l->id, l->event_date, &pc, staff, &moved);
+    }
+    if (!rc && changed + moved > 0) {
+        json_t *detail = json_pack("{s:I, s:I, s:s, s:i, s:i}", "from", (json_int_t)plan->agreed,
+                                   "amount", (json_int_t)l->amount, "event", l->event_date,
+                                   "amounts", changed, "dates", moved);
+        rc = detail ? audit(x, staff, "payment.replan", l->id, detail) : RB_ENOMEM;
+        json_decref(detail);
+    }
+    if (!rc) {
+        *redone = changed + moved > 0;
+        log_event(LOG_INFO, "payment.replanned",
+                  "lead=%lld from=%lld amount=%lld event=%s amounts=%d dates=%d", (long long)l->id,
+                  (long long)plan->agreed, (long long)l->amount,
+                  l->event_date[0] ? l->event_date : "-", changed, moved);
+    }
+    return rc;
+}
+
+int money_plan_sync(struct wctx *x, const struct lead_row *l, int64_t staff, bool *redone)
+{
+    struct ledger_plan_conf pc;
+    struct ledger_plan plan;
     char today[11];
-    bool yes = false;
+    bool any = false;
     int rc;
 
+    *redone = false;
     if (l->stage != STAGE_BOOKED || l->amount <= 0) {
         return RB_OK;
     }
-    rc = ledger_plan_exists(x->db, l->id, &yes);
-    if (rc || yes) {
-        return rc;
+    rc = ledger_plan_get(x->db, l->id, &plan);
+    for (int k = 0; k < LEDGER_MILESTONES; k++) {
+        any = any || plan.planned[k];
     }
-    date_format(clock_local(x->now_s).date, today);
-    rc = ledger_plan_make(x->db, x->venue_id, l->id, l->amount, today, l->event_date,
-                          plan_conf(x, &pc), staff);
-    if (!rc) {
-        log_event(LOG_INFO, "payment.planned", "lead=%lld amount=%lld", (long long)l->id,
-                  (long long)l->amount);
+    if (!rc && any && (plan.agreed != l->amount || strcmp(plan.event_date, l->event_date) != 0)) {
+        rc = plan_redo(x, l, &plan, staff, redone);
+    } else if (!rc && !any) {
+        date_format(clock_local(x->now_s).date, today);
+        rc = ledger_plan_make(x->db, x->venue_id, l->id, l->amount, today, l->event_date,
+                              plan_conf(x, &pc), staff);
+        if (!rc) {
+            log_event(LOG_INFO, "payment.planned", "lead=%lld amount=%lld", (long long)l->id,
+                      (long long)l->amount);
+        }
     }
-    return rc;
+    return rc ? rc : plan_changed(x, l->id);
+}
+
+int money_plan_ensure(struct wctx *x, const struct lead_row *l, int64_t staff)
+{
+    bool redone;
+
+    return money_plan_sync(x, l, staff, &redone);
+}
+
+int money_plan_set(struct wctx *x, int64_t lead, const char *milestone, int64_t amount,
+                   const char *due_date, int64_t staff)
+{
+    int rc = ledger_plan_set(x->db, x->venue_id, lead, milestone, amount, due_date, staff);
+
+    return rc ? rc : plan_changed(x, lead);
 }
 
 /* The next poll, a period from now; at most one queued per period (the
@@ -274,14 +354,74 @@ static int outcome(const char *what, int64_t id, int rc, const struct inv_result
     return r->cls == INV_PERMANENT ? RB_OK : RB_EUPSTREAM;
 }
 
-/* Ends the transaction of one statement run alone (opened by db_begin,
- * whose outcome and the statement's are rc): committed, or rolled back. */
-static int alone_end(struct wctx *x, int rc)
+/* The end of every push: what r says is logged (outcome); when invoicing
+ * took it, record(x, id, arg, r) notes what it left behind, in a
+ * transaction of its own. */
+static int
+push_end(struct wctx *x, const char *what, int64_t id, int rc, const struct inv_result *r,
+         int (*record)(struct wctx *x, int64_t id, int64_t arg, const struct inv_result *r),
+         int64_t arg)
 {
+    rc = outcome(what, id, rc, r);
+    if (rc || r->cls != INV_OK) {
+        return rc;
+    }
+    rc = db_begin(x->db);
+    rc = rc ? rc : record(x, id, arg, r);
     rc = rc ? rc : db_commit(x->db);
     if (rc) {
         db_rollback(x->db);
     }
+    return rc;
+}
+
+/* Invoicing has lead's plan up to revision rev: a change made meanwhile
+ * is pushed next. */
+static int plan_told(struct wctx *x, int64_t lead, int64_t rev)
+{
+    int64_t now = 0;
+    int rc = store_inv_plan_pushed(x->db, lead, rev, &now);
+
+    return rc ? rc : now > rev ? plan_changed(x, lead) : RB_OK;
+}
+
+static int booking_recorded(struct wctx *x, int64_t lead, int64_t rev, const struct inv_result *r)
+{
+    int rc = store_inv_booking_done(x->db, lead, r->booking_id);
+
+    log_event(LOG_INFO, "invoicing.pushed", "lead=%lld booking=%s", (long long)lead,
+              log_q(r->booking_id ? r->booking_id : "", (size_t)-1));
+    return rc ? rc : plan_told(x, lead, rev);
+}
+
+static int plan_recorded(struct wctx *x, int64_t lead, int64_t rev, const struct inv_result *r)
+{
+    (void)r;
+    log_event(LOG_INFO, "invoicing.plan_pushed", "lead=%lld revision=%lld", (long long)lead,
+              (long long)rev);
+    return plan_told(x, lead, rev);
+}
+
+static int receipt_recorded(struct wctx *x, int64_t entry, int64_t reverses,
+                            const struct inv_result *r)
+{
+    log_event(LOG_INFO, reverses ? "invoicing.reversal_pushed" : "invoicing.receipt_pushed",
+              "entry=%lld payment=%s", (long long)entry,
+              log_q(r->payment_id ? r->payment_id : "", (size_t)-1));
+    return store_inv_receipt_done(x->db, entry, r->payment_id);
+}
+
+/* lead's plan, its revision and the agreed amount it comes from. */
+static int plan_read(struct wctx *x, int64_t lead, json_t **plan, int64_t *rev, int64_t *agreed)
+{
+    char *text = NULL;
+    int rc = ledger_plan_json(x->db, lead, &text, rev, agreed);
+
+    if (!rc) {
+        *plan = json_loads(text, 0, NULL);
+        rc = *plan ? RB_OK : RB_ENOMEM;
+    }
+    free(text);
     return rc;
 }
 
@@ -292,8 +432,9 @@ static int job_push_booking(struct wctx *x, const json_t *payload)
     struct inv_booking b;
     struct inv_result r;
     struct lead_row l;
-    char ls[24], key[48], *plan_text = NULL;
+    char ls[24], key[48];
     json_t *plan = NULL;
+    int64_t rev = 0, agreed = 0;
     bool pending = false;
     int rc;
 
@@ -308,12 +449,7 @@ static int job_push_booking(struct wctx *x, const json_t *payload)
     lead_row_init(&l);
     inv_result_init(&r);
     rc = lead_load(x, id, false, &l);
-    rc = rc ? rc : ledger_plan_json(x->db, id, &plan_text);
-    if (!rc) {
-        plan = json_loads(plan_text, 0, NULL);
-        rc = plan ? RB_OK : RB_ENOMEM;
-    }
-    free(plan_text);
+    rc = rc ? rc : plan_read(x, id, &plan, &rev, &agreed);
     if (rc) {
         goto out;
     }
@@ -329,13 +465,7 @@ static int job_push_booking(struct wctx *x, const json_t *payload)
     b.milestones = json_array_size(plan) ? plan : NULL;
     snprintf(key, sizeof(key), "lead-%lld-booking", (long long)id);
     rc = inv_booking_create(x->http, &conf, &b, key, &r);
-    rc = outcome("lead", id, rc, &r);
-    if (!rc && r.cls == INV_OK && r.booking_id) {
-        rc = db_begin(x->db);
-        rc = alone_end(x, rc ? rc : store_inv_booking_done(x->db, id, r.booking_id));
-        log_event(LOG_INFO, "invoicing.pushed", "lead=%lld booking=%s", (long long)id,
-                  log_q(r.booking_id, (size_t)-1));
-    }
+    rc = push_end(x, "lead", id, rc, &r, booking_recorded, rev);
 out:
     json_decref(plan);
     inv_result_release(&r);
@@ -343,23 +473,95 @@ out:
     return rc;
 }
 
-static int job_push_receipt(struct wctx *x, const json_t *payload)
+/* The plan again, after it changed once the booking was in invoicing. */
+static int job_push_plan(struct wctx *x, const json_t *payload)
 {
-    int64_t entry = json_integer_value(json_object_get(payload, "entry_id"));
+    int64_t id = json_integer_value(json_object_get(payload, "lead_id"));
     struct inv_conf conf = conf_of(x);
-    struct inv_receipt rec;
     struct inv_result r;
-    struct store_inv_receipt got;
-    char ref[40];
+    char key[64], *booking = NULL;
+    json_t *plan = NULL;
+    int64_t rev = 0, agreed = 0;
     int rc;
 
     if (!configured(x)) {
         return RB_OK;
     }
+    inv_result_init(&r);
+    rc = store_inv_booking_of(x->db, id, &booking);
+    rc = rc || !booking ? rc : plan_read(x, id, &plan, &rev, &agreed);
+    if (!rc && booking && rev > 0) {
+        snprintf(key, sizeof(key), "lead-%lld-plan-%lld", (long long)id, (long long)rev);
+        rc = inv_plan_push(x->http, &conf, booking, key, rev, agreed, plan, &r);
+        rc = push_end(x, "lead", id, rc, &r, plan_recorded, rev);
+    }
+    json_decref(plan);
+    free(booking);
+    inv_result_release(&r);
+    return rc;
+}
+
+/* Whether reversal got can be pushed now: RB_OK to push, RB_ECONFLICT
+ * while the receipt it takes back is not in invoicing yet, RB_ENOTFOUND
+ * when invoicing never had that receipt (nothing to take back there). */
+static int reversal_ready(const struct store_inv_receipt *got)
+{
+    if (strcmp(got->reverses_source, "invoicing") == 0) {
+        return got->reverses_id ? RB_OK : RB_ENOTFOUND;
+    }
+    if (strcmp(got->reverses_source, "chat") != 0 || !got->reverses_queued) {
+        return RB_ENOTFOUND;
+    }
+    return got->reverses_id ? RB_OK : RB_ECONFLICT;
+}
+
+/* A chat receipt or a reversal (with its own key rabta-entry-N either way)
+ * to got's booking. */
+static int push_entry(struct wctx *x, int64_t entry, const struct store_inv_receipt *got,
+                      struct inv_result *r)
+{
+    struct inv_conf conf = conf_of(x);
+    char ref[40], orig[40];
+
+    snprintf(ref, sizeof(ref), "rabta-entry-%lld", (long long)entry);
+    if (got->reverses) {
+        struct inv_reversal v;
+        snprintf(orig, sizeof(orig), "rabta-entry-%lld", (long long)got->reverses);
+        memset(&v, 0, sizeof(v));
+        v.reference = ref;
+        v.reverses = got->reverses_id;
+        v.reverses_reference = strcmp(got->reverses_source, "chat") == 0 ? orig : NULL;
+        v.milestone = got->milestone[0] ? got->milestone : NULL;
+        v.amount = -got->amount;
+        v.reason = got->reason;
+        v.reversed_at = got->received_at[0] ? got->received_at : NULL;
+        return inv_reversal_create(x->http, &conf, got->booking_id, &v, r);
+    }
+    struct inv_receipt rec;
+    memset(&rec, 0, sizeof(rec));
+    rec.reference = ref;
+    rec.milestone = got->milestone[0] ? got->milestone : NULL;
+    rec.amount = got->amount;
+    rec.method = got->method[0] ? got->method : NULL;
+    rec.received_at = got->received_at[0] ? got->received_at : NULL;
+    return inv_payment_create(x->http, &conf, got->booking_id, &rec, r);
+}
+
+static int job_push_receipt(struct wctx *x, const json_t *payload)
+{
+    int64_t entry = json_integer_value(json_object_get(payload, "entry_id"));
+    struct inv_result r;
+    struct store_inv_receipt got;
+    int rc;
+
+    if (!configured(x)) {
+        return RB_OK;
+    }
+    inv_result_init(&r);
     rc = store_inv_receipt_get(x->db, entry, &got);
     if (rc == RB_ENOTFOUND || (!rc && got.pushed)) {
-        store_inv_receipt_release(&got);
-        return RB_OK; /* gone, or pushed already */
+        rc = RB_OK; /* gone, or pushed already */
+        goto out;
     }
     if (!rc && !got.booking_id) {
         /* the booking is not in invoicing yet: its push comes first */
@@ -367,26 +569,24 @@ static int job_push_receipt(struct wctx *x, const json_t *payload)
                   (long long)entry);
         rc = RB_ECONFLICT;
     }
-    if (rc) {
-        store_inv_receipt_release(&got);
-        return rc;
+    if (!rc && got.reverses) {
+        rc = reversal_ready(&got);
+        if (rc == RB_ENOTFOUND) {
+            log_event(LOG_INFO, "invoicing.skipped", "entry=%lld reason=reverses_unknown_%s",
+                      (long long)entry, got.reverses_source);
+            rc = RB_OK;
+            goto out;
+        }
+        if (rc) {
+            log_event(LOG_INFO, "invoicing.receipt_waits", "entry=%lld reason=reversed_not_pushed",
+                      (long long)entry);
+        }
     }
-    snprintf(ref, sizeof(ref), "rabta-entry-%lld", (long long)entry);
-    memset(&rec, 0, sizeof(rec));
-    rec.reference = ref;
-    rec.milestone = got.milestone[0] ? got.milestone : NULL;
-    rec.amount = got.amount;
-    rec.method = got.method[0] ? got.method : NULL;
-    rec.received_at = got.received_at[0] ? got.received_at : NULL;
-    inv_result_init(&r);
-    rc = inv_payment_create(x->http, &conf, got.booking_id, &rec, &r);
-    rc = outcome("entry", entry, rc, &r);
-    if (!rc && r.cls == INV_OK) {
-        rc = db_begin(x->db);
-        rc = alone_end(x, rc ? rc : store_inv_receipt_done(x->db, entry, r.payment_id));
-        log_event(LOG_INFO, "invoicing.receipt_pushed", "entry=%lld payment=%s", (long long)entry,
-                  log_q(r.payment_id, (size_t)-1));
+    if (!rc) {
+        rc = push_entry(x, entry, &got, &r);
+        rc = push_end(x, "entry", entry, rc, &r, receipt_recorded, got.reverses);
     }
+out:
     inv_result_release(&r);
     store_inv_receipt_release(&got);
     return rc;
@@ -454,7 +654,7 @@ static int job_poll(struct wctx *x)
 bool money_job_remote(const char *kind)
 {
     return strcmp(kind, JOB_INVOICING_PUSH) == 0 || strcmp(kind, JOB_INVOICING_RECEIPT) == 0 ||
-           strcmp(kind, JOB_INVOICING_POLL) == 0;
+           strcmp(kind, JOB_INVOICING_POLL) == 0 || strcmp(kind, JOB_INVOICING_PLAN) == 0;
 }
 
 int money_job(struct wctx *x, const char *kind, const json_t *payload)
@@ -470,6 +670,9 @@ int money_job(struct wctx *x, const char *kind, const json_t *payload)
     }
     if (strcmp(kind, JOB_INVOICING_POLL) == 0) {
         return job_poll(x);
+    }
+    if (strcmp(kind, JOB_INVOICING_PLAN) == 0) {
+        return job_push_plan(x, payload);
     }
     return RB_ENOTFOUND;
 }

@@ -8,7 +8,13 @@
  * mid-call is claimed again when its lease runs out (the idempotency keys
  * make the repeat harmless):
  *   invoicing_push     the booking with its plan (key "lead-N-booking")
- *   invoicing_receipt  a receipt recorded in chat (key "rabta-entry-N")
+ *   invoicing_receipt  a receipt recorded in chat, or a reversal (POST
+ *                      .../reversals), each with its own key
+ *                      "rabta-entry-N"; a reversal waits until the receipt
+ *                      it takes back is in invoicing
+ *   invoicing_plan     the plan again after it changed while the booking
+ *                      was in invoicing (key "lead-N-plan-R", R the plan's
+ *                      revision; invoicing keeps the highest)
  *   invoicing_poll     open bookings read back (GET /v1/bookings/{id}),
  *                      the fallback when a webhook is lost; it queues
  *                      its own next run every [payments]
@@ -28,13 +34,31 @@
 
 #define JOB_INVOICING_RECEIPT "invoicing_receipt"
 #define JOB_INVOICING_POLL "invoicing_poll"
+#define JOB_INVOICING_PLAN "invoicing_plan"
 
-/* Gives the booked lead l its plan from [payments] when it has none and its
- * agreed amount is known (booked today, l's event date). */
+/*
+ * Keeps the booked lead l's plan in step with its agreed amount (known):
+ * with no plan it gets one from [payments] (booked today, l's event date);
+ * when the plan was made from another amount, the milestones not set in
+ * chat share the new one again (*redone when an amount moved; receipts
+ * stay). Either change queues the plan's push when the booking is in
+ * invoicing.
+ */
+RB_MUST_CHECK int money_plan_sync(struct wctx *x, const struct lead_row *l, int64_t staff,
+                                  bool *redone);
+/* money_plan_sync without asking what it did. */
 RB_MUST_CHECK int money_plan_ensure(struct wctx *x, const struct lead_row *l, int64_t staff);
+/* Sets one milestone of lead's plan in chat (ledger_plan_set) and queues
+ * the plan's push. */
+RB_MUST_CHECK int money_plan_set(struct wctx *x, int64_t lead, const char *milestone,
+                                 int64_t amount, const char *due_date, int64_t staff);
+/* Replies to h with l's plan under the prompt head, then its one line
+ * (handlers/payments.c). */
+RB_MUST_CHECK int money_plan_reply(struct hctx *h, const char *head);
 /* On BOOKED: the plan, then the booking push job. */
 RB_MUST_CHECK int money_on_booked(struct wctx *x, const struct lead_row *l);
-/* A chat receipt (entry) of lead was appended: queue its push. */
+/* A chat receipt or a reversal (entry) of lead was appended: queue its
+ * push. */
 RB_MUST_CHECK int money_receipt_queued(struct wctx *x, int64_t lead, int64_t entry);
 /* l's money in one line in lang ("paid ..., next ..., overdue ...") appended
  * to out (handlers/payments.c). */

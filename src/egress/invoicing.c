@@ -84,13 +84,15 @@ static int64_t inv_amount(const json_t *v)
     return 0;
 }
 
-int inv_parse_created(const char *body, size_t len, char **booking_id)
+/* The string (or integer) id named field of a JSON object answer into a NEW
+ * string. RB_EPARSE when there is none. */
+static int inv_parse_id(const char *body, size_t len, const char *field, char **out)
 {
     json_t *root = json_loadb(body, len, 0, NULL);
     char *id = NULL;
     int rc;
 
-    rc = json_id_dup(json_object_get(root, "booking_id"), &id);
+    rc = json_id_dup(json_object_get(root, field), &id);
     if (!rc && (!id || !id[0])) {
         rc = RB_EPARSE;
     }
@@ -99,8 +101,13 @@ int inv_parse_created(const char *body, size_t len, char **booking_id)
         free(id);
         return rc;
     }
-    *booking_id = id;
+    *out = id;
     return RB_OK;
+}
+
+int inv_parse_created(const char *body, size_t len, char **booking_id)
+{
+    return inv_parse_id(body, len, "booking_id", booking_id);
 }
 
 static int inv_read_milestone(const json_t *item, struct inv_milestone *m)
@@ -262,6 +269,42 @@ int inv_build_receipt(const struct inv_receipt *p, json_t **out)
     return RB_OK;
 }
 
+int inv_build_reversal(const struct inv_reversal *v, json_t **out)
+{
+    json_t *o;
+
+    if (!v->reference || !v->reference[0] || !v->reason || !v->reason[0] || v->amount <= 0 ||
+        (!v->reverses && !v->reverses_reference)) {
+        return RB_EINVAL;
+    }
+    o = json_pack("{s:s, s:o, s:o, s:o, s:I, s:s, s:o}", "reference", v->reference, "reverses",
+                  inv_str_or_null(v->reverses), "reverses_reference",
+                  inv_str_or_null(v->reverses_reference), "milestone",
+                  inv_str_or_null(v->milestone), "amount", (json_int_t)v->amount, "reason",
+                  v->reason, "reversed_at", inv_str_or_null(v->reversed_at));
+    if (!o) {
+        return RB_ENOMEM;
+    }
+    *out = o;
+    return RB_OK;
+}
+
+int inv_build_plan(int64_t revision, int64_t amount, const json_t *milestones, json_t **out)
+{
+    json_t *o;
+
+    if (revision <= 0 || amount < 0 || !json_is_array(milestones)) {
+        return RB_EINVAL;
+    }
+    o = json_pack("{s:I, s:I, s:O}", "revision", (json_int_t)revision, "amount", (json_int_t)amount,
+                  "milestones", (json_t *)milestones);
+    if (!o) {
+        return RB_ENOMEM;
+    }
+    *out = o;
+    return RB_OK;
+}
+
 /* ---- classification ---------------------------------------------------- */
 
 const char *inv_class_name(enum inv_class c)
@@ -384,15 +427,20 @@ static int inv_exchange(struct http_client *h, const struct http_request *req,
     return rc;
 }
 
-int inv_booking_create(struct http_client *h, const struct inv_conf *conf,
-                       const struct inv_booking *b, const char *idempotency_key,
-                       struct inv_result *r)
+/*
+ * The one write: POSTs json to {base}/v1/bookings[/{booking_id}[tail]] with
+ * Idempotency-Key key (both checked by the caller) and classifies the
+ * answer into r; on a 2xx the answer's id_field becomes *id (new; a 2xx
+ * without one is INV_RETRY). Return codes as inv_booking_create.
+ */
+static int inv_post(struct http_client *h, const struct inv_conf *conf, const char *booking_id,
+                    const char *tail, const char *key, const json_t *json, const char *id_field,
+                    char **id, struct inv_result *r)
 {
     struct buf url, auth, idem;
     struct http_response res;
     struct http_request req = {"POST", NULL, NULL, NULL, 0, 0};
     const char *headers[3] = {NULL, NULL, NULL};
-    json_t *json = NULL;
     char *body = NULL;
     int rc;
 
@@ -400,16 +448,10 @@ int inv_booking_create(struct http_client *h, const struct inv_conf *conf,
     buf_init(&auth, 8192);
     buf_init(&idem, 512);
     http_response_init(&res, INV_RESPONSE_MAX);
-    inv_result_release(r);
-    r->cls = INV_PERMANENT;
-    rc = inv_key_ok(idempotency_key) ? inv_build_booking(b, &json) : RB_EINVAL;
-    if (!rc) {
-        r->cls = INV_ALERT;
-        rc = inv_prepare(conf, NULL, &url, &auth);
-    }
-    if (!rc) {
-        rc = buf_addf(&idem, "Idempotency-Key: %s", idempotency_key);
-    }
+    r->cls = INV_ALERT;
+    rc = inv_prepare(conf, booking_id, &url, &auth);
+    rc = rc ? rc : tail ? buf_adds(&url, tail) : RB_OK;
+    rc = rc ? rc : buf_addf(&idem, "Idempotency-Key: %s", key);
     if (!rc) {
         body = json_dumps(json, JSON_COMPACT);
         rc = body ? RB_OK : RB_ENOMEM;
@@ -425,23 +467,54 @@ int inv_booking_create(struct http_client *h, const struct inv_conf *conf,
     req.body_len = strlen(body);
     rc = inv_exchange(h, &req, &res, r);
     if (!rc && r->cls == INV_OK) {
-        rc = inv_parse_created(res.body.p, res.body.len, &r->booking_id);
+        rc = inv_parse_id(res.body.p, res.body.len, id_field, id);
         if (rc == RB_EPARSE) {
             r->cls = INV_RETRY; /* a 2xx we cannot read */
             rc = RB_OK;
         }
     }
 out:
-    if (rc == RB_ENOMEM) {
-        r->cls = INV_RETRY;
-    }
     free(body);
-    json_decref(json);
     http_response_release(&res);
     buf_release(&idem);
     buf_release(&auth);
     buf_release(&url);
     return rc;
+}
+
+/*
+ * Every write: r is reset; built is the body builder's outcome (json its
+ * NEW body); the key and the booking id (when given) are checked, then
+ * inv_post sends it. json is released; running out of memory retries.
+ */
+static int inv_write(struct http_client *h, const struct inv_conf *conf, const char *booking_id,
+                     const char *tail, const char *key, int built, json_t *json,
+                     const char *id_field, char **id, struct inv_result *r)
+{
+    int rc = built;
+
+    inv_result_release(r);
+    r->cls = INV_PERMANENT;
+    if (!rc && (!inv_key_ok(key) || (booking_id && !http_path_segment_ok(booking_id)))) {
+        rc = RB_EINVAL;
+    }
+    rc = rc ? rc : inv_post(h, conf, booking_id, tail, key, json, id_field, id, r);
+    json_decref(json);
+    if (rc == RB_ENOMEM) {
+        r->cls = INV_RETRY;
+    }
+    return rc;
+}
+
+int inv_booking_create(struct http_client *h, const struct inv_conf *conf,
+                       const struct inv_booking *b, const char *idempotency_key,
+                       struct inv_result *r)
+{
+    json_t *json = NULL;
+    int rc = inv_build_booking(b, &json);
+
+    return inv_write(h, conf, NULL, NULL, idempotency_key, rc, json, "booking_id", &r->booking_id,
+                     r);
 }
 
 /* GET /v1/bookings/{id}, its body read by parse into out: the booking's
@@ -510,62 +583,32 @@ int inv_booking_get(struct http_client *h, const struct inv_conf *conf, const ch
 int inv_payment_create(struct http_client *h, const struct inv_conf *conf, const char *booking_id,
                        const struct inv_receipt *p, struct inv_result *r)
 {
-    struct buf url, auth, idem;
-    struct http_response res;
-    struct http_request req = {"POST", NULL, NULL, NULL, 0, 0};
-    const char *headers[3] = {NULL, NULL, NULL};
-    json_t *json = NULL, *root;
-    char *body = NULL;
-    int rc;
+    json_t *json = NULL;
+    int rc = booking_id ? inv_build_receipt(p, &json) : RB_EINVAL;
 
-    buf_init(&url, 4096);
-    buf_init(&auth, 8192);
-    buf_init(&idem, 512);
-    http_response_init(&res, INV_RESPONSE_MAX);
-    inv_result_release(r);
-    r->cls = INV_PERMANENT;
-    rc = inv_key_ok(p->reference) && http_path_segment_ok(booking_id) ? inv_build_receipt(p, &json)
-                                                                      : RB_EINVAL;
-    if (!rc) {
-        r->cls = INV_ALERT;
-        rc = inv_prepare(conf, booking_id, &url, &auth);
-    }
-    rc = rc ? rc : buf_adds(&url, "/payments");
-    rc = rc ? rc : buf_addf(&idem, "Idempotency-Key: %s", p->reference);
-    if (!rc) {
-        body = json_dumps(json, JSON_COMPACT);
-        rc = body ? RB_OK : RB_ENOMEM;
-    }
-    if (rc) {
-        goto out;
-    }
-    headers[0] = auth.p;
-    headers[1] = idem.p;
-    req.url = url.p;
-    req.headers = headers;
-    req.body = body;
-    req.body_len = strlen(body);
-    rc = inv_exchange(h, &req, &res, r);
-    if (!rc && r->cls == INV_OK) {
-        root = json_loadb(res.body.p, res.body.len, 0, NULL);
-        rc = json_id_dup(json_object_get(root, "payment_id"), &r->payment_id);
-        json_decref(root);
-        if (rc == RB_EPARSE || (!rc && (!r->payment_id || !r->payment_id[0]))) {
-            r->cls = INV_RETRY; /* a 2xx we cannot read */
-            rc = RB_OK;
-        }
-    }
-out:
-    if (rc == RB_ENOMEM) {
-        r->cls = INV_RETRY;
-    }
-    free(body);
-    json_decref(json);
-    http_response_release(&res);
-    buf_release(&idem);
-    buf_release(&auth);
-    buf_release(&url);
-    return rc;
+    return inv_write(h, conf, booking_id, "/payments", p->reference, rc, json, "payment_id",
+                     &r->payment_id, r);
+}
+
+int inv_reversal_create(struct http_client *h, const struct inv_conf *conf, const char *booking_id,
+                        const struct inv_reversal *v, struct inv_result *r)
+{
+    json_t *json = NULL;
+    int rc = booking_id ? inv_build_reversal(v, &json) : RB_EINVAL;
+
+    return inv_write(h, conf, booking_id, "/reversals", v->reference, rc, json, "reversal_id",
+                     &r->payment_id, r);
+}
+
+int inv_plan_push(struct http_client *h, const struct inv_conf *conf, const char *booking_id,
+                  const char *idempotency_key, int64_t revision, int64_t amount,
+                  const json_t *milestones, struct inv_result *r)
+{
+    json_t *json = NULL;
+    int rc = booking_id ? inv_build_plan(revision, amount, milestones, &json) : RB_EINVAL;
+
+    return inv_write(h, conf, booking_id, "/plan", idempotency_key, rc, json, "booking_id",
+                     &r->booking_id, r);
 }
 
 int inv_booking_payments(struct http_client *h, const struct inv_conf *conf, const char *booking_id,

@@ -17,6 +17,16 @@
  *        (idempotent by Idempotency-Key)
  *        {"reference","milestone","amount","method","received_at"}
  *        201 or 200 -> {"payment_id": "PAY-3", ...}
+ *   POST {base}/v1/bookings/{id}/reversals  a receipt taken back in Rabta
+ *        (idempotent by Idempotency-Key, the reversal's own reference)
+ *        {"reference","reverses","reverses_reference","milestone","amount",
+ *         "reason","reversed_at"}
+ *        201 or 200 -> {"reversal_id": "REV-2", ...}
+ *   POST {base}/v1/bookings/{id}/plan       the milestone plan again after
+ *        a change (idempotent by Idempotency-Key; a lower revision than
+ *        the one invoicing has is ignored there)
+ *        {"revision","amount","milestones":[{"milestone","amount","due_date"}]}
+ *        201 or 200 -> {"booking_id": "INV-7", ...}
  *
  * base is INVOICING_API_BASE as configured (the fake upstream serves it
  * under /invoicing). The same idempotency key must be sent on every retry
@@ -101,7 +111,8 @@ struct inv_result {
     char *error;      /* new string or NULL: the body's "error" (string or
                          {"message"}) for logs */
     char *booking_id; /* new string: set on INV_OK from inv_booking_create */
-    char *payment_id; /* new string: set on INV_OK from inv_payment_create */
+    char *payment_id; /* new string: set on INV_OK from inv_payment_create
+                         (the reversal's id from inv_reversal_create) */
     int64_t total_ms;
 };
 
@@ -191,5 +202,46 @@ RB_MUST_CHECK int inv_payment_create(struct http_client *h, const struct inv_con
 RB_MUST_CHECK int inv_booking_payments(struct http_client *h, const struct inv_conf *conf,
                                        const char *booking_id, struct inv_payments *out,
                                        struct inv_result *r);
+
+/* A reversal to push: a receipt taken back. Strings borrowed, NULL sent as
+ * null; reverses (invoicing's payment id) or reverses_reference (the
+ * original's "rabta-entry-N") is needed. */
+struct inv_reversal {
+    const char *reference;          /* "rabta-entry-15", also the idempotency key */
+    const char *reverses;           /* "PAY-31" */
+    const char *reverses_reference; /* "rabta-entry-12" when Rabta pushed it */
+    const char *milestone;
+    int64_t amount; /* > 0: what is taken back */
+    const char *reason;
+    const char *reversed_at; /* ISO 8601 */
+};
+
+/* The JSON body of a reversal as a NEW object; RB_EINVAL, RB_ENOMEM. */
+RB_MUST_CHECK int inv_build_reversal(const struct inv_reversal *v, json_t **out);
+
+/*
+ * Pushes reversal v to booking_id with its reference as the idempotency key;
+ * on INV_OK r->payment_id holds invoicing's reversal id. Return codes as
+ * inv_booking_create.
+ */
+RB_MUST_CHECK int inv_reversal_create(struct http_client *h, const struct inv_conf *conf,
+                                      const char *booking_id, const struct inv_reversal *v,
+                                      struct inv_result *r);
+
+/* The body of a plan push, {"revision","amount","milestones"}, as a NEW
+ * object (milestones, an array, is copied by reference). RB_EINVAL for a
+ * revision that is not positive, a negative amount or no array. */
+RB_MUST_CHECK int inv_build_plan(int64_t revision, int64_t amount, const json_t *milestones,
+                                 json_t **out);
+
+/*
+ * Pushes booking_id's plan (revision, agreed amount, milestones) with
+ * idempotency_key ("lead-42-plan-3"); on INV_OK r->booking_id is set.
+ * Return codes as inv_booking_create.
+ */
+RB_MUST_CHECK int inv_plan_push(struct http_client *h, const struct inv_conf *conf,
+                                const char *booking_id, const char *idempotency_key,
+                                int64_t revision, int64_t amount, const json_t *milestones,
+                                struct inv_result *r);
 
 #endif

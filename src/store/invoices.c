@@ -11,9 +11,12 @@ static const char sql_receipt_add[] =
 static const char sql_receipt_get[] =
     "SELECT e.lead_id, COALESCE(e.milestone, ''), e.amount, COALESCE(e.method, ''),"
     " to_char(e.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-    " COALESCE(l.invoice_booking_id, ''), r.pushed_at IS NOT NULL"
+    " COALESCE(l.invoice_booking_id, ''), r.pushed_at IS NOT NULL, COALESCE(e.reverses, 0),"
+    " COALESCE(e.reason, ''), COALESCE(o.source, ''), orr.entry_id IS NOT NULL,"
+    " COALESCE(CASE WHEN o.source = 'invoicing' THEN o.external_id ELSE orr.payment_id END, '')"
     " FROM invoicing_receipts r JOIN payment_entries e ON e.id = r.entry_id"
-    " JOIN leads l ON l.id = e.lead_id WHERE r.entry_id = $1";
+    " JOIN leads l ON l.id = e.lead_id LEFT JOIN payment_entries o ON o.id = e.reverses"
+    " LEFT JOIN invoicing_receipts orr ON orr.entry_id = o.id WHERE r.entry_id = $1";
 static const char sql_receipt_done[] =
     "UPDATE invoicing_receipts SET payment_id = COALESCE(payment_id, $2),"
     " pushed_at = COALESCE(pushed_at, now()) WHERE entry_id = $1";
@@ -30,6 +33,9 @@ static const char sql_poll_needed[] =
     "SELECT NOT EXISTS (SELECT 1 FROM jobs WHERE kind = 'invoicing_poll' AND state = 'pending'"
     " AND venue_id = $1) AND EXISTS (SELECT 1 FROM leads WHERE venue_id = $1"
     " AND stage = 'BOOKED' AND invoice_booking_id IS NOT NULL)";
+static const char sql_plan_pushed[] =
+    "UPDATE payment_plan_state SET pushed_revision = GREATEST(pushed_revision, $2::bigint)"
+    " WHERE lead_id = $1 RETURNING revision, pushed_revision";
 static const char sql_polled[] = "UPDATE leads SET invoice_polled_at = now() WHERE id = $1";
 static const char sql_lead_by_booking[] =
     "SELECT id FROM leads WHERE venue_id = $1 AND invoice_booking_id = $2";
@@ -107,6 +113,8 @@ int store_inv_receipt_add(struct dbconn *c, int64_t entry)
 void store_inv_receipt_release(struct store_inv_receipt *r)
 {
     free(r->booking_id);
+    free(r->reason);
+    free(r->reverses_id);
     memset(r, 0, sizeof(*r));
 }
 
@@ -132,6 +140,17 @@ int store_inv_receipt_get(struct dbconn *c, int64_t entry, struct store_inv_rece
             rc = out->booking_id ? RB_OK : RB_ENOMEM;
         }
         out->pushed = db_bool(r, 0, 6);
+        out->reverses = db_i64(r, 0, 7);
+    }
+    if (!rc && out->reverses) {
+        copy_col(out->reverses_source, sizeof(out->reverses_source), db_str(r, 0, 9));
+        out->reverses_queued = db_bool(r, 0, 10);
+        out->reason = rb_strdup(db_str(r, 0, 8));
+        out->reverses_id = db_str(r, 0, 11)[0] ? rb_strdup(db_str(r, 0, 11)) : NULL;
+        rc = out->reason && (out->reverses_id || !db_str(r, 0, 11)[0]) ? RB_OK : RB_ENOMEM;
+    }
+    if (rc) {
+        store_inv_receipt_release(out);
     }
     PQclear(r);
     return rc;
@@ -197,4 +216,48 @@ int store_inv_polled(struct dbconn *c, int64_t lead)
     const char *p[1] = {db_i64s(lead, l)};
 
     return db_exec(c, sql_polled, 1, p, NULL);
+}
+
+int store_inv_plan_pushed(struct dbconn *c, int64_t lead, int64_t revision, int64_t *current)
+{
+    char l[24], rv[24];
+    const char *p[2] = {db_i64s(lead, l), db_i64s(revision, rv)};
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_plan_pushed, 2, p, &r);
+
+    *current = !rc && PQntuples(r) ? db_i64(r, 0, 0) : 0;
+    PQclear(r);
+    return rc;
+}
+
+static const char sql_plan_pending[] =
+    "SELECT s.revision FROM payment_plan_state s JOIN leads l ON l.id = s.lead_id"
+    " WHERE s.lead_id = $1 AND s.revision > s.pushed_revision"
+    " AND l.invoice_booking_id IS NOT NULL";
+
+int store_inv_plan_pending(struct dbconn *c, int64_t lead, int64_t *revision)
+{
+    char l[24];
+    const char *p[1] = {db_i64s(lead, l)};
+
+    return one_id(c, sql_plan_pending, 1, p, revision);
+}
+
+static const char sql_booking_of[] =
+    "SELECT COALESCE(invoice_booking_id, '') FROM leads WHERE id = $1";
+
+int store_inv_booking_of(struct dbconn *c, int64_t lead, char **booking)
+{
+    char l[24];
+    const char *p[1] = {db_i64s(lead, l)};
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_booking_of, 1, p, &r);
+
+    *booking = NULL;
+    if (!rc && PQntuples(r) && db_str(r, 0, 0)[0]) {
+        *booking = rb_strdup(db_str(r, 0, 0));
+        rc = *booking ? RB_OK : RB_ENOMEM;
+    }
+    PQclear(r);
+    return rc;
 }

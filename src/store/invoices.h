@@ -27,7 +27,7 @@ RB_MUST_CHECK int store_inv_lead_by_booking(struct dbconn *c, int64_t venue, con
 /* lead itself when it is a BOOKED lead of venue, 0 otherwise. */
 RB_MUST_CHECK int store_inv_lead_booked(struct dbconn *c, int64_t venue, int64_t lead, int64_t *id);
 
-/* Queues ledger entry entry for a push (once). */
+/* Queues ledger entry entry (a receipt or a reversal) for a push (once). */
 RB_MUST_CHECK int store_inv_receipt_add(struct dbconn *c, int64_t entry);
 
 /* A queued receipt with its ledger entry and the lead's booking. */
@@ -38,6 +38,13 @@ struct store_inv_receipt {
     char received_at[32]; /* UTC, 2026-12-07T10:00:00Z; "" when none */
     char *booking_id;     /* malloc'd, NULL when the lead is not in invoicing yet */
     bool pushed;
+    /* a reversal: the entry it takes back (0 for a receipt), with: */
+    int64_t reverses;
+    char *reason;             /* malloc'd */
+    char reverses_source[12]; /* chat, invoicing, legacy */
+    bool reverses_queued;     /* a chat entry queued for a push */
+    char *reverses_id;        /* malloc'd: invoicing's payment id of it, NULL
+                                 while not known */
 };
 void store_inv_receipt_release(struct store_inv_receipt *r);
 
@@ -64,5 +71,16 @@ RB_MUST_CHECK int store_inv_poll_due(struct dbconn *c, int64_t venue, int64_t pe
 void store_inv_due_free(struct store_inv_due *v, int n);
 /* The lead was read back now. */
 RB_MUST_CHECK int store_inv_polled(struct dbconn *c, int64_t lead);
+
+/* Notes that invoicing has lead's plan up to revision; *current gets the
+ * plan's revision now (0 when the lead has no plan). Takes the plan's row
+ * lock, so a plan change in flight is seen once it commits. */
+RB_MUST_CHECK int store_inv_plan_pushed(struct dbconn *c, int64_t lead, int64_t revision,
+                                        int64_t *current);
+/* The plan's revision when lead is in invoicing and its plan changed since
+ * invoicing was last told, else 0. */
+RB_MUST_CHECK int store_inv_plan_pending(struct dbconn *c, int64_t lead, int64_t *revision);
+/* lead's booking id in invoicing as a NEW string, NULL when none yet. */
+RB_MUST_CHECK int store_inv_booking_of(struct dbconn *c, int64_t lead, char **booking);
 
 #endif

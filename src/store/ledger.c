@@ -42,12 +42,47 @@ static const char sql_plan_make[] =
     "  ('final', $6::bigint, COALESCE(NULLIF($9, '')::date - $11::int, $3::date)))"
     "  AS m (name, amount, due)"
     " ON CONFLICT (lead_id, milestone) DO NOTHING";
+static const char sql_plan_made[] =
+    "INSERT INTO payment_plan_state (lead_id, venue_id, agreed, event_date, booked_on)"
+    " VALUES ($1, $2, $3, NULLIF($4, '')::date, $5::date) ON CONFLICT (lead_id) DO UPDATE SET"
+    " agreed = EXCLUDED.agreed, event_date = EXCLUDED.event_date,"
+    " booked_on = EXCLUDED.booked_on, updated_at = now()";
+static const char sql_plan_agreed[] =
+    "INSERT INTO payment_plan_state (lead_id, venue_id, agreed) VALUES ($1, $2, $3)"
+    " ON CONFLICT (lead_id) DO UPDATE SET agreed = EXCLUDED.agreed, updated_at = now()";
+static const char sql_plan_get[] =
+    "SELECT p.milestone, p.amount, p.amount_set, p.due_set, COALESCE(s.agreed, 0),"
+    " COALESCE(s.revision, 0), COALESCE(to_char(s.event_date, 'YYYY-MM-DD'), ''),"
+    " COALESCE(to_char(s.booked_on, 'YYYY-MM-DD'), '')"
+    " FROM payment_plan p LEFT JOIN payment_plan_state s ON s.lead_id = p.lead_id"
+    " WHERE p.lead_id = $1";
+/* mid and final follow the event unless chat set their dates; never
+ * before the booking day (else the earliest due date) */
+static const char sql_plan_dates[] =
+    "WITH b AS (SELECT COALESCE((SELECT booked_on FROM payment_plan_state WHERE lead_id = $1),"
+    "  (SELECT min(due_date) FROM payment_plan WHERE lead_id = $1)) AS day),"
+    " d AS (SELECT p.lead_id, p.milestone, GREATEST(b.day, COALESCE(NULLIF($2, '')::date"
+    "  - CASE p.milestone WHEN 'mid' THEN $3::int ELSE $4::int END, b.day)) AS due"
+    "  FROM payment_plan p, b WHERE p.lead_id = $1 AND p.milestone IN ('mid', 'final')"
+    "  AND NOT p.due_set),"
+    " u AS (UPDATE payment_plan p SET due_date = d.due, set_by = NULLIF($5, '0')::bigint FROM d"
+    "  WHERE p.lead_id = d.lead_id AND p.milestone = d.milestone AND p.due_date <> d.due"
+    "  RETURNING 1),"
+    " s AS (UPDATE payment_plan_state SET event_date = NULLIF($2, '')::date, updated_at = now()"
+    "  WHERE lead_id = $1 RETURNING 1)"
+    " SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM s)";
+static const char sql_plan_amount[] =
+    "UPDATE payment_plan SET amount = $3::bigint, set_by = NULLIF($4, '0')::bigint"
+    " WHERE lead_id = $1 AND milestone = $2 AND amount <> $3::bigint";
 static const char sql_plan_set[] =
-    "INSERT INTO payment_plan (venue_id, lead_id, milestone, amount, due_date, set_by)"
+    "INSERT INTO payment_plan (venue_id, lead_id, milestone, amount, due_date, set_by,"
+    " amount_set, due_set)"
     " VALUES ($1, $2, $3, GREATEST($4::bigint, 0), COALESCE($5::date, CURRENT_DATE),"
-    " NULLIF($6, '0')::bigint)"
+    " NULLIF($6, '0')::bigint, $4::bigint >= 0, $5::date IS NOT NULL)"
     " ON CONFLICT (lead_id, milestone) DO UPDATE SET"
     " amount = CASE WHEN $4::bigint < 0 THEN payment_plan.amount ELSE EXCLUDED.amount END,"
+    " amount_set = payment_plan.amount_set OR $4::bigint >= 0,"
+    " due_set = payment_plan.due_set OR $5::date IS NOT NULL,"
     " due_date = COALESCE($5::date, payment_plan.due_date), set_by = EXCLUDED.set_by,"
     " updated_at = now()";
 static const char sql_due[] = "SELECT m.lead_id, COALESCE(l.assigned_staff_id, 0), m.milestone,"
@@ -67,6 +102,15 @@ static const char sql_totals[] =
     " count(DISTINCT m.lead_id) FILTER (WHERE m.due_date < $4::date AND m.outstanding > 0)"
     " FROM payment_milestones m JOIN leads l ON l.id = m.lead_id"
     " WHERE m.venue_id = $1 AND l.stage = 'BOOKED'";
+
+/* Runs sql with the two integer parameters a and b; *r as db_exec. */
+static int exec2(struct dbconn *c, const char *sql, int64_t a, int64_t b, PGresult **r)
+{
+    char as[24], bs[24];
+    const char *p[2] = {db_i64s(a, as), db_i64s(b, bs)};
+
+    return db_exec(c, sql, 2, p, r);
+}
 
 static int ms_index(const char *m)
 {
@@ -115,10 +159,8 @@ int ledger_append(struct dbconn *c, const struct ledger_new *n, int64_t *id, boo
 
 int ledger_entry_get(struct dbconn *c, int64_t venue, int64_t id, struct ledger_entry *out)
 {
-    char v[24], i[24];
-    const char *p[2] = {db_i64s(venue, v), db_i64s(id, i)};
     PGresult *r = NULL;
-    int rc = db_exec(c, sql_get, 2, p, &r);
+    int rc = exec2(c, sql_get, venue, id, &r);
 
     if (!rc && PQntuples(r) == 0) {
         rc = RB_ENOTFOUND;
@@ -139,10 +181,8 @@ int ledger_entry_get(struct dbconn *c, int64_t venue, int64_t id, struct ledger_
 
 int ledger_last_receipt(struct dbconn *c, int64_t venue, int64_t lead, int64_t *id)
 {
-    char v[24], l[24];
-    const char *p[2] = {db_i64s(venue, v), db_i64s(lead, l)};
     PGresult *r = NULL;
-    int rc = db_exec(c, sql_last, 2, p, &r);
+    int rc = exec2(c, sql_last, venue, lead, &r);
 
     if (!rc) {
         *id = PQntuples(r) ? db_i64(r, 0, 0) : 0;
@@ -184,10 +224,8 @@ int ledger_reverse(struct dbconn *c, int64_t venue, int64_t lead, int64_t entry,
 
 int ledger_status(struct dbconn *c, int64_t venue, int64_t lead, struct ledger_status *out)
 {
-    char v[24], l[24];
-    const char *p[2] = {db_i64s(venue, v), db_i64s(lead, l)};
     PGresult *r = NULL;
-    int rc = db_exec(c, sql_status, 2, p, &r);
+    int rc = exec2(c, sql_status, venue, lead, &r);
 
     memset(out, 0, sizeof(*out));
     for (int i = 0; !rc && i < PQntuples(r); i++) {
@@ -206,7 +244,7 @@ int ledger_status(struct dbconn *c, int64_t venue, int64_t lead, struct ledger_s
     }
     PQclear(r);
     r = NULL;
-    rc = rc ? rc : db_exec(c, sql_received, 2, p, &r);
+    rc = rc ? rc : exec2(c, sql_received, venue, lead, &r);
     if (!rc) {
         out->received = db_i64(r, 0, 0);
         for (int k = 0; k < LEDGER_MILESTONES; k++) {
@@ -217,34 +255,128 @@ int ledger_status(struct dbconn *c, int64_t venue, int64_t lead, struct ledger_s
     return rc;
 }
 
+void ledger_plan_shares(int64_t agreed, const struct ledger_plan_conf *pc,
+                        const int64_t fixed[LEDGER_MILESTONES], int64_t out[LEDGER_MILESTONES])
+{
+    int64_t w[LEDGER_MILESTONES] = {pc->advance_pct, pc->mid_pct,
+                                    100 - pc->advance_pct - pc->mid_pct};
+    int64_t left = agreed, weight = 0;
+    int last = -1;
+
+    for (int k = 0; k < LEDGER_MILESTONES; k++) {
+        w[k] = w[k] < 0 ? 0 : w[k];
+        if (fixed[k] >= 0) {
+            out[k] = fixed[k];
+            left -= fixed[k];
+        } else {
+            weight += w[k];
+            last = k;
+        }
+    }
+    left = left < 0 ? 0 : left;
+    int64_t pool = left; /* each share is of what was left, rounded */
+    for (int k = 0; k < LEDGER_MILESTONES; k++) {
+        if (fixed[k] >= 0) {
+            continue;
+        }
+        if (k == last) {
+            out[k] = left; /* the rest, so the shares add up to the rupee */
+        } else {
+            out[k] = weight > 0 ? (pool * w[k] + weight / 2) / weight : 0;
+            out[k] = out[k] > left ? left : out[k];
+            left -= out[k];
+        }
+    }
+}
+
 int ledger_plan_make(struct dbconn *c, int64_t venue, int64_t lead, int64_t agreed,
                      const char *booked_date, const char *event_date,
                      const struct ledger_plan_conf *pc, int64_t staff)
 {
-    char v[24], l[24], a[24], m[24], f[24], ad[24], md[24], fd[24], s[24];
-    int64_t adv, mid, fin;
+    static const int64_t none[LEDGER_MILESTONES] = {-1, -1, -1};
+    char v[24], l[24], a[24], m[24], f[24], ad[24], md[24], fd[24], s[24], ag[24];
+    int64_t share[LEDGER_MILESTONES];
+    int rc;
 
     if (agreed <= 0 || !booked_date) {
         return RB_EINVAL;
     }
-    adv = (agreed * pc->advance_pct + 50) / 100;
-    mid = (agreed * pc->mid_pct + 50) / 100;
-    if (adv + mid > agreed) {
-        mid = agreed - adv;
-    }
-    fin = agreed - adv - mid;
+    ledger_plan_shares(agreed, pc, none, share);
     const char *p[11] = {db_i64s(venue, v),
                          db_i64s(lead, l),
                          booked_date,
-                         db_i64s(adv, a),
-                         db_i64s(mid, m),
-                         db_i64s(fin, f),
+                         db_i64s(share[0], a),
+                         db_i64s(share[1], m),
+                         db_i64s(share[2], f),
                          db_i64s(pc->advance_days, ad),
                          db_i64s(pc->mid_days, md),
                          event_date ? event_date : "",
                          db_i64s(staff, s),
                          db_i64s(pc->final_days, fd)};
-    return db_exec(c, sql_plan_make, 11, p, NULL);
+    const char *q[5] = {l, v, db_i64s(agreed, ag), event_date ? event_date : "", booked_date};
+    rc = db_exec(c, sql_plan_make, 11, p, NULL);
+    return rc ? rc : db_exec(c, sql_plan_made, 5, q, NULL);
+}
+
+int ledger_plan_get(struct dbconn *c, int64_t lead, struct ledger_plan *out)
+{
+    char ls[24];
+    const char *p[1] = {db_i64s(lead, ls)};
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_plan_get, 1, p, &r);
+
+    memset(out, 0, sizeof(*out));
+    for (int i = 0; !rc && i < PQntuples(r); i++) {
+        int k = ms_index(db_str(r, i, 0));
+        if (k >= 0) {
+            out->planned[k] = true;
+            out->amount[k] = db_i64(r, i, 1);
+            out->amount_set[k] = db_bool(r, i, 2);
+            out->due_set[k] = db_bool(r, i, 3);
+        }
+        out->agreed = db_i64(r, i, 4);
+        out->revision = db_i64(r, i, 5);
+        strncpy(out->event_date, db_str(r, i, 6), sizeof(out->event_date) - 1);
+        strncpy(out->booked_on, db_str(r, i, 7), sizeof(out->booked_on) - 1);
+    }
+    PQclear(r);
+    return rc;
+}
+
+int ledger_plan_amounts(struct dbconn *c, int64_t venue, int64_t lead,
+                        const int64_t amount[LEDGER_MILESTONES], int64_t agreed, int64_t staff,
+                        int *changed)
+{
+    char v[24], l[24], a[24], s[24], ag[24];
+    const char *q[3] = {db_i64s(lead, l), db_i64s(venue, v), db_i64s(agreed, ag)};
+    int rc = RB_OK;
+
+    *changed = 0;
+    for (int k = 0; !rc && k < LEDGER_MILESTONES; k++) {
+        PGresult *r = NULL;
+        if (amount[k] < 0) {
+            continue;
+        }
+        const char *p[4] = {l, ledger_milestone_names[k], db_i64s(amount[k], a), db_i64s(staff, s)};
+        rc = db_exec(c, sql_plan_amount, 4, p, &r);
+        *changed += !rc && atoi(PQcmdTuples(r)) > 0;
+        PQclear(r);
+    }
+    return rc ? rc : db_exec(c, sql_plan_agreed, 3, q, NULL);
+}
+
+int ledger_plan_dates(struct dbconn *c, int64_t lead, const char *event_date,
+                      const struct ledger_plan_conf *pc, int64_t staff, int *changed)
+{
+    char l[24], md[24], fd[24], s[24];
+    const char *p[5] = {db_i64s(lead, l), event_date ? event_date : "", db_i64s(pc->mid_days, md),
+                        db_i64s(pc->final_days, fd), db_i64s(staff, s)};
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_plan_dates, 5, p, &r);
+
+    *changed = rc ? 0 : (int)db_i64(r, 0, 0);
+    PQclear(r);
+    return rc;
 }
 
 int ledger_plan_set(struct dbconn *c, int64_t venue, int64_t lead, const char *milestone,
@@ -315,7 +447,9 @@ static const char sql_has_plan[] = "SELECT EXISTS (SELECT 1 FROM payment_plan WH
 static const char sql_plan_json[] =
     "SELECT COALESCE(json_agg(json_build_object('milestone', milestone, 'amount', amount,"
     " 'due_date', to_char(due_date, 'YYYY-MM-DD')) ORDER BY"
-    " array_position(ARRAY['advance', 'mid', 'final'], milestone)), '[]')::text"
+    " array_position(ARRAY['advance', 'mid', 'final'], milestone)), '[]')::text,"
+    " COALESCE((SELECT revision FROM payment_plan_state WHERE lead_id = $1), 0),"
+    " COALESCE((SELECT agreed FROM payment_plan_state WHERE lead_id = $1), sum(amount), 0)"
     " FROM payment_plan WHERE lead_id = $1";
 
 int ledger_plan_exists(struct dbconn *c, int64_t lead, bool *yes)
@@ -332,7 +466,8 @@ int ledger_plan_exists(struct dbconn *c, int64_t lead, bool *yes)
     return rc;
 }
 
-int ledger_plan_json(struct dbconn *c, int64_t lead, char **json)
+int ledger_plan_json(struct dbconn *c, int64_t lead, char **json, int64_t *revision,
+                     int64_t *agreed)
 {
     char ls[24];
     const char *p[1] = {db_i64s(lead, ls)};
@@ -343,6 +478,8 @@ int ledger_plan_json(struct dbconn *c, int64_t lead, char **json)
     if (!rc) {
         *json = strdup(db_str(r, 0, 0));
         rc = *json ? RB_OK : RB_ENOMEM;
+        *revision = db_i64(r, 0, 1);
+        *agreed = db_i64(r, 0, 2);
     }
     PQclear(r);
     return rc;

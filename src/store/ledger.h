@@ -97,6 +97,16 @@ struct ledger_plan_conf {
 };
 
 /*
+ * The shares of agreed over the milestones (advance, mid, final): fixed[k]
+ * >= 0 keeps milestone k at that amount; the others (-1) share what is
+ * left (never below 0) by their percentages in pc (final: the rest of 100),
+ * rounded, the last of them taking the remainder so out adds up to the
+ * rupee. Pure.
+ */
+void ledger_plan_shares(int64_t agreed, const struct ledger_plan_conf *pc,
+                        const int64_t fixed[LEDGER_MILESTONES], int64_t out[LEDGER_MILESTONES]);
+
+/*
  * Makes lead's plan from its agreed amount (> 0), booked on booked_date and
  * held on event_date (YYYY-MM-DD; "" = unknown: every milestone then due on
  * the booking day). A milestone already planned is kept. A due date before
@@ -105,8 +115,36 @@ struct ledger_plan_conf {
 RB_MUST_CHECK int ledger_plan_make(struct dbconn *c, int64_t venue, int64_t lead, int64_t agreed,
                                    const char *booked_date, const char *event_date,
                                    const struct ledger_plan_conf *pc, int64_t staff);
-/* Sets one milestone: amount (< 0 = keep; a new row needs one) and due
- * date (NULL = keep; a new row without one is due today). */
+
+/* A lead's plan as it stands (sql/016_plan_redo.sql). */
+struct ledger_plan {
+    bool planned[LEDGER_MILESTONES];
+    int64_t amount[LEDGER_MILESTONES];
+    bool amount_set[LEDGER_MILESTONES]; /* set by chat: kept when the amount changes */
+    bool due_set[LEDGER_MILESTONES];    /* set by chat: kept when the event moves */
+    int64_t agreed;                     /* the amount the shares were made from, 0 = unknown */
+    int64_t revision;                   /* moved by every change of the plan */
+    char event_date[11];                /* the event date the dates were made from, "" */
+    char booked_on[11];                 /* the booking day, "" when unknown */
+};
+
+/* lead's plan into out (nothing planned: all false, 0). */
+RB_MUST_CHECK int ledger_plan_get(struct dbconn *c, int64_t lead, struct ledger_plan *out);
+/* Sets the amounts of lead's planned milestones (amount[k] < 0 = keep),
+ * leaving amount_set as it is, and notes agreed as the amount the shares
+ * come from. *changed counts the milestones whose amount moved. */
+RB_MUST_CHECK int ledger_plan_amounts(struct dbconn *c, int64_t venue, int64_t lead,
+                                      const int64_t amount[LEDGER_MILESTONES], int64_t agreed,
+                                      int64_t staff, int *changed);
+/* Moves the due dates of lead's mid and final payments (those chat did not
+ * date) to event_date (YYYY-MM-DD, "" = unknown: the booking day) less
+ * their days in pc, never before the booking day, and notes event_date as
+ * the one the dates come from. *changed counts the dates that moved. */
+RB_MUST_CHECK int ledger_plan_dates(struct dbconn *c, int64_t lead, const char *event_date,
+                                    const struct ledger_plan_conf *pc, int64_t staff, int *changed);
+/* Sets one milestone: amount (< 0 = keep; a new row needs one; a given one
+ * marks the milestone amount_set; a given date due_set) and due date (NULL = keep; a new row
+ * without one is due today). */
 RB_MUST_CHECK int ledger_plan_set(struct dbconn *c, int64_t venue, int64_t lead,
                                   const char *milestone, int64_t amount, const char *due_date,
                                   int64_t staff);
@@ -114,8 +152,10 @@ RB_MUST_CHECK int ledger_plan_set(struct dbconn *c, int64_t venue, int64_t lead,
 /* Whether lead has any milestone planned. */
 RB_MUST_CHECK int ledger_plan_exists(struct dbconn *c, int64_t lead, bool *yes);
 /* lead's plan as JSON text, [{"milestone", "amount", "due_date"}] in
- * milestone order ("[]" when none); *json is malloc'd. */
-RB_MUST_CHECK int ledger_plan_json(struct dbconn *c, int64_t lead, char **json);
+ * milestone order ("[]" when none; *json is malloc'd), with its revision
+ * (0 = none) and the agreed amount it comes from (else the plan's sum). */
+RB_MUST_CHECK int ledger_plan_json(struct dbconn *c, int64_t lead, char **json, int64_t *revision,
+                                   int64_t *agreed);
 
 /* A milestone with money outstanding. */
 struct ledger_due {

@@ -10,6 +10,7 @@ start_pg
 start_fake
 _rabta_home
 mv "$T/home/sql/009_ledger.sql" "$T/009_ledger.sql"
+mv "$T/home/sql/016_plan_redo.sql" "$T/016_plan_redo.sql" # it builds on 009
 start_rabta
 stop_rabta a
 psql_q "INSERT INTO leads (id, venue_id, name, source, stage, amount, event_date, assigned_staff_id)
@@ -23,6 +24,7 @@ psql_q "INSERT INTO leads (id, venue_id, name, source, stage, amount, event_date
                (1, 2, 'advance', 150000, NULL, '2026-11-20 12:00+05', 'paid', 'invoicing')" >/dev/null ||
     bail "old rows"
 mv "$T/009_ledger.sql" "$T/home/sql/009_ledger.sql"
+mv "$T/016_plan_redo.sql" "$T/home/sql/016_plan_redo.sql"
 start_rabta
 
 check_eq "paid rows are ledger entries" \
@@ -38,6 +40,9 @@ check_eq "the old shape reads the same" \
     "$(psql_q "SELECT string_agg(lead_id || ' ' || milestone || ' ' || amount || ' ' || status, ', ' ORDER BY lead_id, due_date) FROM payments")" \
     "1 advance 300000 paid, 1 mid 400000 due, 1 final 300000 due, 2 advance 150000 paid"
 check_eq "the old table is kept" "$(psql_q "SELECT count(*) FROM payments_legacy")" 4
+check_eq "016: the moved plan is from the lead's amount, revision 1, not in invoicing" \
+    "$(psql_q "SELECT lead_id || ' ' || agreed || ' ' || revision || ' ' || pushed_revision FROM payment_plan_state")" \
+    "1 1000000 1 0"
 if psql_q "UPDATE payments_legacy SET amount = 1" >/dev/null 2>&1; then
     not_ok "the old table is frozen" "an UPDATE went through"
 else

@@ -160,7 +160,7 @@ struct fake {
     pthread_mutex_t mu;
     pthread_cond_t wake; /* broadcast when stopping */
     bool stopping;
-    json_int_t seq, wamid, booking, tokens, payment; /* counters, never reset */
+    json_int_t seq, wamid, booking, tokens, payment, reversal; /* counters, never reset */
     uint64_t salt;
     json_t *records;            /* array of request records */
     json_t *queues[N_FAILABLE]; /* arrays of {mode, delay_ms, left} */
@@ -170,7 +170,9 @@ struct fake {
     json_t *milestones;         /* booking id -> milestones array */
     json_t *templates;          /* approved name -> {"language", "params"}; {} = any */
     json_t *payments;           /* booking id -> payments array */
-    json_t *pay_keys;           /* Idempotency-Key of a payment push -> payment id */
+    json_t *pay_keys;           /* Idempotency-Key of a payment or reversal push -> its id */
+    json_t *reversals;          /* booking id -> reversals array */
+    json_t *plans;              /* booking id -> {"revision", "amount"} of the last plan push */
     FILE *log;
     struct refs ref;
 };
@@ -1030,19 +1032,29 @@ static void inv_create(struct call *c, struct reply *rep)
 /* GET /invoicing/v1/bookings/{booking_id} */
 static void inv_get(struct call *c, struct reply *rep)
 {
-    json_t *ms, *ps;
+    json_t *ms, *ps, *rs, *plan;
 
     pthread_mutex_lock(&c->f->mu);
     ms = json_deep_copy(json_object_get(c->f->milestones, c->arg));
     ps = json_deep_copy(json_object_get(c->f->payments, c->arg));
+    rs = json_deep_copy(json_object_get(c->f->reversals, c->arg));
+    plan = json_deep_copy(json_object_get(c->f->plans, c->arg));
     pthread_mutex_unlock(&c->f->mu);
     if (!ms) {
         json_decref(ps);
+        json_decref(rs);
+        json_decref(plan);
         reply_text(rep, 404, CT_JSON, "{\"error\":\"not_found\"}");
     } else {
-        reply_json(rep, 200,
-                   json_pack("{s:o,s:o,s:o}", "booking_id", jtext(c->arg), "milestones", ms,
-                             "payments", ps ? ps : json_array()));
+        json_t *o =
+            json_pack("{s:o,s:o,s:o,s:o}", "booking_id", jtext(c->arg), "milestones", ms,
+                      "payments", ps ? ps : json_array(), "reversals", rs ? rs : json_array());
+        if (o && plan) {
+            json_object_set(o, "revision", json_object_get(plan, "revision"));
+            json_object_set(o, "amount", json_object_get(plan, "amount"));
+        }
+        json_decref(plan);
+        reply_json(rep, 200, o);
     }
 }
 
@@ -1108,13 +1120,154 @@ static void inv_pay(struct call *c, struct reply *rep)
     free(id);
 }
 
+/* The payment of booking id that reversal body v names (by "reverses",
+ * its payment_id, or "reverses_reference", its reference); borrowed, NULL
+ * when none. Under f->mu. */
+static json_t *payment_named_locked(struct fake *f, const char *id, const json_t *v)
+{
+    const char *pid = json_string_value(json_object_get(v, "reverses"));
+    const char *ref = json_string_value(json_object_get(v, "reverses_reference"));
+    json_t *list = json_object_get(f->payments, id), *p;
+    size_t i;
+
+    json_array_foreach (list, i, p) {
+        const char *a = json_string_value(json_object_get(p, "payment_id"));
+        const char *b = json_string_value(json_object_get(p, "reference"));
+        if ((pid && a && strcmp(pid, a) == 0) || (ref && b && strcmp(ref, b) == 0)) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* POST /invoicing/v1/bookings/{booking_id}/reversals: a receipt taken back
+ * in Rabta; idempotent by Idempotency-Key. The payment it names must be
+ * the booking's (404 payment_not_found) and not reversed yet (409
+ * already_reversed); the reversal is kept in the booking's reversals and
+ * the payment gets "reversed_by". */
+static void inv_reverse(struct call *c, struct reply *rep)
+{
+    const char *key = header(c->con, "Idempotency-Key");
+    json_t *amount = json_object_get(c->json, "amount"), *made = NULL, *pay, *list;
+    const char *have;
+    char *id = NULL;
+    int status = 201;
+
+    if (!nonempty(key)) {
+        reply_text(rep, 400, CT_JSON, "{\"error\":\"idempotency_key_required\"}");
+        return;
+    }
+    if (!json_is_object(c->json) || !json_is_integer(amount) || json_integer_value(amount) <= 0 ||
+        !json_is_string(json_object_get(c->json, "reason"))) {
+        reply_text(rep, 422, CT_JSON, "{\"error\":\"invalid_reversal\"}");
+        return;
+    }
+    pthread_mutex_lock(&c->f->mu);
+    have = json_string_value(json_object_get(c->f->pay_keys, key));
+    pay = have ? NULL : payment_named_locked(c->f, c->arg, c->json);
+    if (have) {
+        status = 200;
+    } else if (!json_object_get(c->f->milestones, c->arg)) {
+        status = 404;
+    } else if (!pay) {
+        status = 404;
+    } else if (json_object_get(pay, "reversed_by")) {
+        status = 409;
+    } else {
+        made = json_sprintf("REV-%" JSON_INTEGER_FORMAT, ++c->f->reversal);
+        json_t *r = json_deep_copy(c->json);
+        json_object_set(r, "reversal_id", made);
+        json_object_set(pay, "reversed_by", made);
+        list = json_object_get(c->f->reversals, c->arg);
+        if (!list) {
+            list = json_array();
+            json_object_set_new(c->f->reversals, c->arg, list);
+        }
+        json_array_append_new(list, r);
+        json_object_set_nocheck(c->f->pay_keys, key, made);
+        have = json_string_value(made);
+    }
+    id = have ? strdup(have) : NULL;
+    json_decref(made);
+    pthread_mutex_unlock(&c->f->mu);
+    if (status == 404) {
+        reply_text(rep, 404, CT_JSON, "{\"error\":\"payment_not_found\"}");
+    } else if (status == 409) {
+        reply_text(rep, 409, CT_JSON, "{\"error\":\"already_reversed\"}");
+    } else if (id) {
+        reply_json(rep, status,
+                   json_pack("{s:s,s:s}", "reversal_id", id, "status",
+                             status == 200 ? "existing" : "created"));
+    }
+    free(id);
+}
+
+/* POST /invoicing/v1/bookings/{booking_id}/plan: the plan again; the
+ * highest revision wins (a lower or equal one is kept as "stale"). */
+static void inv_plan(struct call *c, struct reply *rep)
+{
+    const char *key = header(c->con, "Idempotency-Key");
+    json_t *rev = json_object_get(c->json, "revision"),
+           *ms = json_object_get(c->json, "milestones");
+    json_t *plan;
+    json_int_t have = 0;
+    bool known, newer = false;
+
+    if (!nonempty(key)) {
+        reply_text(rep, 400, CT_JSON, "{\"error\":\"idempotency_key_required\"}");
+        return;
+    }
+    if (!json_is_object(c->json) || !json_is_integer(rev) || json_integer_value(rev) <= 0 ||
+        !json_is_array(ms)) {
+        reply_text(rep, 422, CT_JSON, "{\"error\":\"invalid_plan\"}");
+        return;
+    }
+    pthread_mutex_lock(&c->f->mu);
+    known = json_object_get(c->f->milestones, c->arg) != NULL;
+    plan = json_object_get(c->f->plans, c->arg);
+    have = json_integer_value(json_object_get(plan, "revision"));
+    if (known && json_integer_value(rev) > have) {
+        newer = true;
+        have = json_integer_value(rev);
+        json_object_set_new(c->f->milestones, c->arg, json_deep_copy(ms));
+        json_object_set_new(c->f->plans, c->arg,
+                            json_pack("{s:I,s:O?}", "revision", have, "amount",
+                                      json_object_get(c->json, "amount")));
+    }
+    pthread_mutex_unlock(&c->f->mu);
+    if (!known) {
+        reply_text(rep, 404, CT_JSON, "{\"error\":\"not_found\"}");
+    } else {
+        reply_json(rep, 200,
+                   json_pack("{s:s,s:I,s:s}", "booking_id", c->arg, "revision", have, "status",
+                             newer ? "updated" : "stale"));
+    }
+}
+
+/* Which write a POST with a booking id is: ".../payments", ".../reversals"
+ * or ".../plan". */
+static void inv_write(struct call *c, struct reply *rep)
+{
+    size_t n = strlen(c->url);
+
+    if (!c->arg) {
+        inv_create(c, rep);
+    } else if (n > 10 && strcmp(c->url + n - 10, "/reversals") == 0) {
+        inv_reverse(c, rep);
+    } else if (n > 5 && strcmp(c->url + n - 5, "/plan") == 0) {
+        inv_plan(c, rep);
+    } else {
+        inv_pay(c, rep);
+    }
+}
+
 static void inv_handle(struct call *c, struct reply *rep)
 {
     bool get = strcmp(c->method, "GET") == 0;
 
     if (c->fault.mode == M_HANG && !get && bearer(c->con)) {
         /* the work is done, the answer is lost: what a retry must survive */
-        c->arg ? inv_pay(c, rep) : inv_create(c, rep);
+        inv_write(c, rep);
         inv_fault(c, rep);
     } else if (c->fault.mode > M_OK) {
         inv_fault(c, rep);
@@ -1122,10 +1275,8 @@ static void inv_handle(struct call *c, struct reply *rep)
         reply_text(rep, 401, CT_JSON, "{\"error\":\"unauthorized\"}");
     } else if (c->arg && get) {
         inv_get(c, rep);
-    } else if (c->arg) {
-        inv_pay(c, rep);
     } else {
-        inv_create(c, rep);
+        inv_write(c, rep);
     }
 }
 
@@ -1202,8 +1353,9 @@ static enum route classify(const char *method, const char *url, char **arg)
         if (post && n == 3) {
             return R_INVOICING;
         }
-        if (post && n == 5 && seg_is(s[4], "payments")) {
-            return take(arg, s[3], R_INVOICING); /* a receipt for booking arg */
+        if (post && n == 5 &&
+            (seg_is(s[4], "payments") || seg_is(s[4], "reversals") || seg_is(s[4], "plan"))) {
+            return take(arg, s[3], R_INVOICING); /* a receipt, reversal or plan for booking arg */
         }
         return get && n == 4 ? take(arg, s[3], R_INVOICING) : R_OTHER;
     }
@@ -1595,6 +1747,8 @@ static void ctl_reset(struct call *c, struct reply *rep)
     json_object_clear(f->templates);
     json_object_clear(f->payments);
     json_object_clear(f->pay_keys);
+    json_object_clear(f->reversals);
+    json_object_clear(f->plans);
     pthread_mutex_unlock(&f->mu);
     reply_text(rep, 200, CT_JSON, "{\"ok\":true}");
 }
@@ -1940,6 +2094,8 @@ static void fake_release(struct fake *f)
     json_decref(f->templates);
     json_decref(f->payments);
     json_decref(f->pay_keys);
+    json_decref(f->reversals);
+    json_decref(f->plans);
     if (f->log) {
         fclose(f->log);
     }
@@ -1969,12 +2125,14 @@ static int fake_init(struct fake *f, const struct opts *o)
     f->templates = json_object();
     f->payments = json_object();
     f->pay_keys = json_object();
+    f->reversals = json_object();
+    f->plans = json_object();
     for (int r = 0; r < N_FAILABLE; r++) {
         f->queues[r] = json_array();
         ok = ok && f->queues[r];
     }
     if (!ok || !f->records || !f->replies || !f->leads || !f->bookings || !f->milestones ||
-        !f->templates || !f->payments || !f->pay_keys) {
+        !f->templates || !f->payments || !f->pay_keys || !f->reversals || !f->plans) {
         return startup_error("out of memory");
     }
     if (o->log && !(f->log = fopen(o->log, "a"))) {

@@ -1,4 +1,5 @@
-/* links: nlu/text nlu/values egress/invoicing egress/http_client domain/inbound */
+/* links: nlu/text nlu/values egress/invoicing egress/http_client domain/inbound store/ledger
+ * store/db */
 /*
  * test_money - every way staff write an amount reaches the exact rupees
  * (through text_normalize first, as the intent engine does), and the pure
@@ -10,6 +11,7 @@
 #include "core/buf.h"
 #include "domain/inbound.h"
 #include "egress/invoicing.h"
+#include "store/ledger.h"
 #include "nlu/text.h"
 #include "nlu/values.h"
 
@@ -146,6 +148,64 @@ TEST(webhook_split)
     buf_release(&err);
 }
 
+TEST(reversal_and_plan_bodies)
+{
+    struct inv_reversal v = {"rabta-entry-15", "PAY-31",       "rabta-entry-12",      "advance",
+                             200000,           "wrong amount", "2026-12-08T10:00:00Z"};
+    json_t *o = NULL, *ms = json_pack("[{s:s, s:I}]", "milestone", "advance", "amount", 7);
+    char *s;
+
+    CHECK_INT(inv_build_reversal(&v, &o), RB_OK);
+    s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    CHECK_STR(s, "{\"amount\":200000,\"milestone\":\"advance\",\"reason\":\"wrong amount\","
+                 "\"reference\":\"rabta-entry-15\",\"reversed_at\":\"2026-12-08T10:00:00Z\","
+                 "\"reverses\":\"PAY-31\",\"reverses_reference\":\"rabta-entry-12\"}");
+    free(s);
+    json_decref(o);
+    v.reason = "";
+    CHECK_INT(inv_build_reversal(&v, &o), RB_EINVAL); /* a reason is required */
+    v.reason = "x";
+    v.reverses = v.reverses_reference = NULL;
+    CHECK_INT(inv_build_reversal(&v, &o), RB_EINVAL); /* and what it takes back */
+    CHECK_INT(inv_build_plan(3, 6000000, ms, &o), RB_OK);
+    s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    CHECK_STR(s, "{\"amount\":6000000,\"milestones\":[{\"amount\":7,\"milestone\":\"advance\"}],"
+                 "\"revision\":3}");
+    free(s);
+    json_decref(o);
+    CHECK_INT(inv_build_plan(0, 1, ms, &o), RB_EINVAL);
+    json_decref(ms);
+}
+
+TEST(plan_shares_add_up)
+{
+    static const struct ledger_plan_conf pc = {30, 0, 40, 30, 7};
+    const int64_t none[3] = {-1, -1, -1}, mid_set[3] = {-1, 2200000, -1};
+    const int64_t all_set[3] = {1, 2, 3}, too_much[3] = {-1, 7000000, -1};
+    int64_t out[3];
+
+    ledger_plan_shares(5000000, &pc, none, out);
+    CHECK_INT(out[0], 1500000);
+    CHECK_INT(out[1], 2000000);
+    CHECK_INT(out[2], 1500000);
+    /* odd rupees: rounded shares, the last takes the rest, the sum is exact */
+    ledger_plan_shares(1000001, &pc, none, out);
+    CHECK_INT(out[0], 300000);
+    CHECK_INT(out[1], 400000);
+    CHECK_INT(out[2], 300001);
+    /* the mid set in chat stays; advance and final share the rest 30:30 */
+    ledger_plan_shares(6000000, &pc, mid_set, out);
+    CHECK_INT(out[0], 1900000);
+    CHECK_INT(out[1], 2200000);
+    CHECK_INT(out[2], 1900000);
+    ledger_plan_shares(6000000, &pc, all_set, out);
+    CHECK_INT(out[0] + out[1] + out[2], 6);
+    /* more set than agreed: the others get nothing, never less */
+    ledger_plan_shares(6000000, &pc, too_much, out);
+    CHECK_INT(out[0], 0);
+    CHECK_INT(out[2], 0);
+}
+
 int main(void)
 {
     RUN(amount_forms_staff_write);
@@ -154,5 +214,7 @@ int main(void)
     RUN(receipt_body);
     RUN(booking_payments_parse);
     RUN(webhook_split);
+    RUN(reversal_and_plan_bodies);
+    RUN(plan_shares_add_up);
     return harness_done();
 }

@@ -425,6 +425,7 @@ int h_payment_reverse(struct hctx *h)
     }
     rc = rc ? rc
             : ledger_reverse(h->x->db, h->x->venue_id, h->lead->id, entry, h->me->id, reason, &rev);
+    rc = rc ? rc : money_receipt_queued(h->x, h->lead->id, rev); /* invoicing hears of it */
     if (rc) {
         return rc;
     }
@@ -453,9 +454,6 @@ int h_payment_plan(struct hctx *h)
     const char *milestone = slot_str(h, "milestone");
     const char *date = slot_str(h, "date");
     int64_t amount = slot_int(h, "amount");
-    struct buf body, name;
-    char am[32], due[16];
-    json_t *vars = NULL;
     int rc;
 
     if (h->text && says_negative(h->text)) {
@@ -469,8 +467,8 @@ int h_payment_plan(struct hctx *h)
         if (!(h->me->role & (ROLE_FINANCE | ROLE_OWNER))) {
             return refuse(h, "pay_plan_not_allowed");
         }
-        rc = ledger_plan_set(h->x->db, h->x->venue_id, h->lead->id, milestone,
-                             amount > 0 ? amount : -1, date, h->me->id);
+        rc =
+            money_plan_set(h->x, h->lead->id, milestone, amount > 0 ? amount : -1, date, h->me->id);
         json_t *detail = rc ? NULL
                             : json_pack("{s:s, s:I, s:s?}", "milestone", milestone, "amount",
                                         (json_int_t)(amount > 0 ? amount : -1), "due", date);
@@ -479,15 +477,22 @@ int h_payment_plan(struct hctx *h)
                       : RB_ENOMEM;
         json_decref(detail);
     }
-    if (rc) {
-        return rc;
-    }
+    return rc ? rc : money_plan_reply(h, "pay_plan_head");
+}
+
+int money_plan_reply(struct hctx *h, const char *head)
+{
     struct ledger_status st;
+    struct buf body, name;
+    char am[32], due[16];
+    json_t *vars = NULL;
+    int rc;
+
     buf_init(&body, 4096);
     buf_init(&name, 256);
     rc = ledger_status(h->x->db, h->x->venue_id, h->lead->id, &st);
     rc = rc ? rc : lead_vars(h->x, h->lang, h->lead, &vars);
-    rc = rc ? rc : render(h->x, h->lang, "pay_plan_head", vars, &body);
+    rc = rc ? rc : render(h->x, h->lang, head, vars, &body);
     for (int k = 0; !rc && k < LEDGER_MILESTONES; k++) {
         if (!st.ms[k].planned) {
             continue;

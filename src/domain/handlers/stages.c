@@ -449,7 +449,11 @@ int h_lead_move(struct hctx *h)
         return rc;
     }
     if (to == h->lead->stage) {
-        return refuse_with(h, "move_same", 0);
+        bool redone = false; /* BOOKED again with a new amount: the plan follows it */
+        rc = money_plan_sync(h->x, h->lead, h->me->id, &redone);
+        return rc       ? rc
+               : redone ? money_plan_reply(h, "pay_plan_redone")
+                        : refuse_with(h, "move_same", 0);
     }
     if (to == STAGE_BOOKED && booked_missing(h, missing)) {
         return ask_booked(h, (const char *const *)missing);
