@@ -5,9 +5,7 @@
 # Also /healthz answers with the store up.
 . "$(dirname "$0")/../lib/lib.sh"
 
-start_pg
-start_fake
-start_rabta
+story_start
 
 code=$(http_get "$RABTA_URL/healthz")
 check_eq "GET /healthz is 200" "$code" 200

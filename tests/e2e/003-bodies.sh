@@ -5,9 +5,7 @@
 # stored as a message).
 . "$(dirname "$0")/../lib/lib.sh"
 
-start_pg
-start_fake
-start_rabta
+story_start
 
 code=$(post_webhook "$WA/malformed.json")
 check_eq "truncated JSON, signed: 400" "$code" 400

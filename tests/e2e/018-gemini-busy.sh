@@ -8,11 +8,9 @@
 
 MSG='Ali ke haan se koi ishara mila?' # a message the offline parser is unsure of (see 016-gemini.sh)
 
-start_pg
-start_fake
 conf_set count 2       # [workers]
 conf_set timeout_ms 4000 # [gemini]
-start_rabta a GEMINI_API_KEY=test-gemini-key "GEMINI_API_BASE=$FAKE_URL"
+story_start a GEMINI_API_KEY=test-gemini-key "GEMINI_API_BASE=$FAKE_URL"
 conv_post 923331112233 Bilal text "help" || bail "warm-up Bilal" "$CONV_ERR"
 conv_post 923331112244 Sara text "help" || bail "warm-up Sara" "$CONV_ERR"
 

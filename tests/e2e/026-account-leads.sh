@@ -8,9 +8,7 @@
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
 
-start_pg
-start_fake
-start_rabta
+story_start
 OWNER=923001110001
 conv_post "$OWNER" "Imran" text "help" || bail "owner warm-up" "$CONV_ERR"
 

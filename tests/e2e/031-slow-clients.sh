@@ -10,9 +10,7 @@
 . "$(dirname "$0")/../lib/lib.sh"
 trap "" PIPE # writes to a connection the server closed fail instead of killing the script
 
-start_pg
-start_fake
-start_rabta
+story_start
 PORT=${RABTA_PORT[a]}
 PID=${RABTA_PID[a]}
 

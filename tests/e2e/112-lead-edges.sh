@@ -5,11 +5,9 @@
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
 
-start_pg
-start_fake
 conf_set big_event_guests 500
 conf_set big_event_staff "Sara Khan"
-start_rabta
+story_start
 converse "$FIX/conversations/edges.conv"
 
 # A client who came from a click-to-WhatsApp ad: the ad's headline is the

@@ -7,11 +7,9 @@
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
 
-start_pg
-start_fake
 conf_set send_timeout_ms 2000
 conf_set invoicing_poll_seconds 3600
-start_rabta
+story_start
 
 # invoicing: the fake's own view of booking INV-1
 inv_payments() {

@@ -8,10 +8,8 @@
 . "$FIX/conversations/converse.sh"
 
 SECRET=whsec-rabta-test
-start_pg
-start_fake
 conf_set invoicing_poll_seconds 2
-start_rabta a INVOICING_WEBHOOK_SECRET=$SECRET
+story_start a INVOICING_WEBHOOK_SECRET=$SECRET
 
 cat >"$T/book.conv" <<'CONV'
 staff 923331112233 | help

@@ -13,7 +13,13 @@
 #   stop_rabta [NAME]                     SIGTERM; exit 0 and no sanitizer report
 #   rabta_cli ARGS...                     a one-shot subcommand (migrate, staff ...)
 #   sign FILE, post_webhook FILE [PATH [BASE]], post_with_header FILE HEADER [PATH]
-#   psql_q SQL [psql args], wait_for SQL EXPECTED [SECS], wait_quiet [SECS]
+#   psql_q SQL [psql args], wait_for SQL EXPECTED [SECS], wait_quiet [SECS],
+#   wait_jobs KIND [SECS]                 no job of KIND left to run (leased counts)
+#   prompt_text LANG KEY [NAME=VALUE...]  what the bot says, read from prompts/
+#   prompt_line LANG KEY [NAME=VALUE...]  the same, lines joined by " / "
+#   story_start [NAME [VAR=VALUE...]]     start_pg, start_fake, start_rabta
+#   open_staff_windows                    every staff member writes once (windows open)
+#   load_body FILE K PER CLIENTS PHONE8 NAME TEXTFMT   POST K of a load
 #   ok, not_ok, check_eq, check_match, check_eventually, bail
 #
 # Lines printed: "ok - <script>: <case>" / "not ok - <script>: <case>", with
@@ -259,6 +265,60 @@ QUIET_SQL="SELECT (SELECT count(*) FROM inbound_events WHERE state = 'pending')
                 + (SELECT count(*) FROM jobs WHERE state = 'pending' AND run_at <= now())"
 wait_quiet() {
     wait_for "$QUIET_SQL" 0 "${1:-60}"
+}
+
+# wait_jobs KIND [SECS=60]: waits until quiet and no job of KIND is pending,
+# whether due, leased (a claim moves run_at two minutes ahead while its HTTP
+# call runs) or waiting for a retry; wait_quiet alone ignores the last two.
+# One query, so an event that becomes a job in between is not missed.
+wait_jobs() {
+    wait_for "SELECT ($QUIET_SQL) + (SELECT count(*) FROM jobs WHERE kind = '$1' AND state = 'pending')" \
+        0 "${2:-60}"
+}
+
+# ---- prompts ---------------------------------------------------------------
+
+# prompt_text LANG KEY [NAME=VALUE...]: the text of [KEY] in prompts/LANG/*.txt
+# (the copy the running bot reads once start_rabta or conf_set made it, else
+# the checkout's), with each {NAME} replaced by VALUE and {{ read as {, as the
+# bot renders it. A story compares what the bot sent with this instead of a
+# copy of the wording, so a reworded prompt does not break it. A missing key
+# or a placeholder left without a value returns 1 and prints a "<prompt_text:
+# ...>" note instead, which no message matches (so the check fails saying why).
+prompt_text() {
+    local lang=$1 key=$2 dir=$ROOT/prompts text kv left
+    shift 2
+    [ -d "$T/home/prompts" ] && dir=$T/home/prompts
+    # prompts.c: the lines after "[KEY]" up to the next "[...]" line, "#" lines
+    # skipped, blank lines at either end dropped.
+    text=$(cat "$dir/$lang"/*.txt | awk -v k="$key" '
+        /^\[/ && index($0, "]") > 2 { if (f) exit; f = (substr($0, 2, index($0, "]") - 2) == k); next }
+        !f || /^#/ { next }
+        { sub(/\r$/, "") }
+        !n && $0 == "" { next }
+        { out = out (n++ ? "\n" : "") $0 }
+        END { sub(/[ \n]+$/, "", out); printf "%s", out }')
+    if [ -z "$text" ]; then
+        printf '<prompt_text: no [%s] in prompts/%s>' "$key" "$lang"
+        return 1
+    fi
+    for kv in "$@"; do
+        text=${text//"{${kv%%=*}}"/"${kv#*=}"}
+    done
+    left=$(printf '%s' "$text" | sed 's/{{//g' | grep -o '{[a-z_]*}' | head -n 1)
+    if [ -n "$left" ]; then
+        printf '<prompt_text %s %s: no value for %s>' "$lang" "$key" "$left"
+        return 1
+    fi
+    printf '%s' "${text//\{\{/\{}"
+}
+
+# prompt_line LANG KEY [NAME=VALUE...]: prompt_text with its lines joined by
+# " / ", as conv_sends shows a message.
+prompt_line() {
+    local text
+    text=$(prompt_text "$@") || return 1
+    printf '%s' "${text//$'\n'/ / }"
 }
 
 # ---- fake upstream -------------------------------------------------------
@@ -556,6 +616,58 @@ with_text() {
 # compact shape (ASCII TEXT and NAME only: no escaping is done).
 text_body() {
     printf '%s' '{"object":"whatsapp_business_account","entry":[{"id":"104857600123456","changes":[{"value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"923215550100","phone_number_id":"'"$PNID"'"},"contacts":[{"profile":{"name":"'"$4"'"},"wa_id":"'"$3"'"}],"messages":[{"from":"'"$3"'","id":"'"$2"'","timestamp":"'"$(date +%s)"'","type":"text","text":{"body":"'"$5"'"}}]},"field":"messages"}]}]}' >"$1"
+}
+
+# ---- the start of a story --------------------------------------------------------
+
+# story_start [NAME [VAR=VALUE...]]: PostgreSQL, the fake upstream and one
+# `rabta serve` (start_rabta's arguments), the start of most stories. Settings
+# (conf_set) go before it.
+story_start() {
+    start_pg
+    start_fake
+    start_rabta "$@"
+}
+
+# The staff of config/staff.csv, the owner first.
+STAFF_PHONES="923001110001 923331112233 923331112244 923331112255 923331112266"
+
+# open_staff_windows: every staff member writes "Salam" first, so that their
+# 24-hour windows are open and every send to them starts as free text (a text
+# to someone whose window is closed waits until they write); then waits until
+# settled and clears the fake's record of the answers.
+open_staff_windows() {
+    local i=0 p
+    for p in $STAFF_PHONES; do
+        i=$((i + 1))
+        text_body "$T/staff$i.json" "wamid.HBgMOTIzMzMxMTEyMjMzFQIAEhgUU1RBRkZPUEVO$i" "$p" "Staff $i" "Salam"
+        post_webhook "$T/staff$i.json" >/dev/null
+    done
+    wait_quiet 90 || bail "staff messages not settled" "$WAIT_LAST"
+    fake_reset
+}
+
+# load_body FILE K PER CLIENTS PHONE8 NAME TEXTFMT: POST K (from 0) of a load,
+# in Meta's compact shape: messages K*PER .. K*PER+PER-1, message i from client
+# c = i % CLIENTS (so each client's messages are spread over several POSTs):
+# phone PHONE8 followed by c in four digits, profile name "NAME Client c",
+# text TEXTFMT with i for its %d.
+load_body() {
+    local file=$1 k=$2 per=$3 clients=$4 prefix=$5 name=$6 fmt=$7
+    local i ph first=1 contacts= messages=
+    for ((i = k * per; i < (k + 1) * per; i++)); do
+        [ $first = 1 ] || {
+            contacts+=,
+            messages+=,
+        }
+        first=0
+        ph=$prefix$(printf %04d $((i % clients)))
+        contacts+='{"profile":{"name":"'"$name Client $((i % clients))"'"},"wa_id":"'$ph'"}'
+        # shellcheck disable=SC2059 # the format is the caller's
+        messages+='{"from":"'$ph'","id":"wamid.HBgM'$prefix'FQIAEhgU'$name$(printf %04d $i)'","timestamp":"1795170000","type":"text","text":{"body":"'"$(printf "$fmt" "$i")"'"}}'
+    done
+    printf '%s' '{"object":"whatsapp_business_account","entry":[{"id":"104857600123456","changes":[{"value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"923215550100","phone_number_id":"'"$PNID"'"},"contacts":['"$contacts"'],"messages":['"$messages"']},"field":"messages"}]}]}' \
+        >"$file"
 }
 
 # ---- cleanup -------------------------------------------------------------------
