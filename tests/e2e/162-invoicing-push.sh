@@ -24,14 +24,8 @@ push_statuses() {
 
 # the booking: the first push gets a 500
 fake_fail invoicing http500 1
-cat >"$T/book.conv" <<'CONV'
-staff 923331112266 | help
-staff 923001110001 | new lead Hira Mani 03001234444
-staff 923001110001 | 1 booked
-staff 923001110001 | 15 March, Grand Hall dinner, 20 lakh
-sql SELECT invoice_booking_id FROM leads WHERE id = 1 => INV-1
-CONV
-converse "$T/book.conv"
+conv_line "staff 923331112266 | help"
+converse "$FIX/conversations/invoicing_booking.conv"
 check_eq "the booking: a 500, then created once" "$(push_statuses lead-1-booking)" "500 201"
 check_eq "the booking carries its plan" \
     "$(fake_requests invoicing | jq -rs '[.[] | select(.status == 201)][0].body.milestones | map(.milestone + " " + (.amount | tostring)) | join(", ")')" \

@@ -11,14 +11,8 @@ SECRET=whsec-rabta-test
 conf_set invoicing_poll_seconds 2
 story_start a INVOICING_WEBHOOK_SECRET=$SECRET
 
-cat >"$T/book.conv" <<'CONV'
-staff 923331112233 | help
-staff 923001110001 | new lead Kiran Aslam 03001235555
-staff 923001110001 | 1 booked
-staff 923001110001 | 15 March, Grand Hall dinner, 20 lakh
-sql SELECT invoice_booking_id FROM leads WHERE id = 1 => INV-1
-CONV
-converse "$T/book.conv"
+conv_line "staff 923331112233 | help"
+converse "$FIX/conversations/invoicing_booking.conv"
 
 # event JSON for payment $1 of $2 rupees ($3: booking id, $4: lead id)
 event() {
