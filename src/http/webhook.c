@@ -38,8 +38,8 @@ void webhook_receive(struct http_ctx *ctx, struct http_req *req, struct http_res
         http_error(resp, http_status_for(rc), "malformed", src->malformed);
         goto out;
     }
-    rc = batch.n || !src->skip_empty ? ingest_submit(ctx->ingest, src->name, &batch, &fresh)
-                                     : RB_OK;
+    rc =
+        batch.n || !src->skip_empty ? ingest_submit(ctx->ingest, src->name, &batch, &fresh) : RB_OK;
     if (rc) {
         APP_COUNT(app, webhooks_store_down);
         log_event(LOG_ERROR, "webhook.store_down", "req=%s source=%s events=%zu error=%s", req->id,

@@ -31,8 +31,12 @@ static int signature_check(const char *secret, const struct buf *body, const cha
 }
 
 static const struct webhook_source invoicing_source = {
-    "invoicing", "X-Invoicing-Signature", signature_check, inbound_split_invoicing,
-    "body is not an invoicing event", true,
+    "invoicing",
+    "X-Invoicing-Signature",
+    signature_check,
+    inbound_split_invoicing,
+    "body is not an invoicing event",
+    true,
 };
 
 void invoicing_webhook_post(struct http_ctx *ctx, struct http_req *req, struct http_resp *resp)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# timeout: 600
 # Gemini as the second parser, against the fake upstream (its gemini route).
 #
 # `rabta parse`: --engine gemini uses Gemini's validated answer (engine

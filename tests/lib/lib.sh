@@ -503,13 +503,16 @@ await_rabta() {
 # log_count EVENT [NAME]: how many times rabta [NAME] logged event=EVENT.
 log_count() { grep -c "event=$1" "$T/rabta-${2:-a}.log"; }
 
-# hup_and_wait EVENT [NAME]: SIGHUP to rabta [NAME], then waits (15 s) until
-# its log says EVENT once more (config.reloaded or config.reload_refused).
+# hup_and_wait EVENT [NAME]: SIGHUP to rabta [NAME], then waits until its log
+# says EVENT once more (config.reloaded or config.reload_refused). A reload
+# reads and compiles every file again: on a loaded machine under the
+# sanitizers that takes well over 15 s, so the wait allows 120 s (a bound
+# that only fails the test).
 hup_and_wait() {
     local n name=${2:-a}
     n=$(log_count "$1" "$name")
     kill -HUP "${RABTA_PID[$name]}"
-    wait_until 15 eval '[ "$(log_count '"$1"' '"$name"')" -gt '"$n"' ]'
+    wait_until 120 eval '[ "$(log_count '"$1"' '"$name"')" -gt '"$n"' ]'
 }
 
 rabta_url() { echo "http://127.0.0.1:${RABTA_PORT[${1:-a}]}"; }

@@ -47,7 +47,8 @@ static void check_facts(const struct facts_case *cases, size_t n)
 TEST(dates_and_guests_in_roman_urdu_urdu_and_english)
 {
     static const struct facts_case cases[] = {
-        {__LINE__, "Assalam o alaikum, mujhe 14 feb ko barat ke liye hall chahiye 500 log", "2027-02-14 500"},
+        {__LINE__, "Assalam o alaikum, mujhe 14 feb ko barat ke liye hall chahiye 500 log",
+         "2027-02-14 500"},
         {__LINE__, "15 March, 300 mehman", "2027-03-15 300"},
         {__LINE__, "Wedding on 20th December, around 250 guests. Rates?", "2026-12-20 250"},
         {__LINE__, "۱۵ مارچ کو ولیمہ ہے، ۴۰۰ مہمان", "2027-03-15 400"},

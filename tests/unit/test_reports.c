@@ -47,8 +47,8 @@ static void check_ranges(const struct range_case *cases, size_t n)
         const char *got = range(cases[i].word, cases[i].today);
 
         if (strcmp(got, cases[i].want) != 0) {
-            printf("  %s:%d: \"%s\": expected %s, got %s\n", __FILE__, cases[i].line,
-                   cases[i].word, cases[i].want, got);
+            printf("  %s:%d: \"%s\": expected %s, got %s\n", __FILE__, cases[i].line, cases[i].word,
+                   cases[i].want, got);
         }
         CHECK_STR(got, cases[i].want);
     }
@@ -108,14 +108,10 @@ TEST(period_edges)
 TEST(bad_periods)
 {
     const struct range_case cases[] = {
-        {__LINE__, "2026-13", TODAY, "EPARSE"},
-        {__LINE__, "2026-00", TODAY, "EPARSE"},
-        {__LINE__, "2026-Q5", TODAY, "EPARSE"},
-        {__LINE__, "2026-Q0", TODAY, "EPARSE"},
-        {__LINE__, "", TODAY, "EPARSE"},
-        {__LINE__, "next_month", TODAY, "EPARSE"},
-        {__LINE__, "26-01", TODAY, "EPARSE"},
-        {__LINE__, "2026-1", TODAY, "EPARSE"},
+        {__LINE__, "2026-13", TODAY, "EPARSE"},    {__LINE__, "2026-00", TODAY, "EPARSE"},
+        {__LINE__, "2026-Q5", TODAY, "EPARSE"},    {__LINE__, "2026-Q0", TODAY, "EPARSE"},
+        {__LINE__, "", TODAY, "EPARSE"},           {__LINE__, "next_month", TODAY, "EPARSE"},
+        {__LINE__, "26-01", TODAY, "EPARSE"},      {__LINE__, "2026-1", TODAY, "EPARSE"},
         {__LINE__, "this_week ", TODAY, "EPARSE"},
     };
 
