@@ -33,7 +33,7 @@ conv_line "expect-none +$BILAL"
 # 3 days before: Bilal, one forwardable line; the client by template
 conv_at 7 12:00
 conv_line "tick"
-conv_line "expect +$BILAL | ^\\*#1\\* Ayesha Khan: Advance Rs 15,00,000 $(conv_dmy 10) ko deni hai \\(3 din reh gaye\\)"
+conv_line "say-part +$BILAL roman_ur rem_before | lead=1 | name=Ayesha Khan | milestone=@milestone_advance | due_amount=15,00,000 | due=$(conv_dmy 10) | days=3"
 conv_line "expect +$CLIENT1 | ^template:client_followup Ayesha Khan"
 conv_line "expect-none +$FARAH"
 conv_line "sql SELECT kind || ' ' || due FROM reminders_sent WHERE lead_id = 1 => before $(conv_day 10)"
@@ -51,13 +51,13 @@ conv_line "expect-none +$BILAL"
 conv_line "expect-none +$CLIENT1"
 conv_at 10 09:00
 conv_line "tick"
-conv_line "expect +$BILAL | ^\\*#1\\* Ayesha Khan: Advance Rs 15,00,000 aaj \\($(conv_dmy 10)\\) deni hai"
+conv_line "say-part +$BILAL roman_ur rem_due | lead=1 | name=Ayesha Khan | milestone=@milestone_advance | due_amount=15,00,000 | due=$(conv_dmy 10)"
 conv_line "expect +$CLIENT1 | ^template:client_followup"
 # a day late: finance and Bilal, not the owner
 conv_at 11 12:00
 conv_line "tick"
-conv_line "expect +$BILAL | ^\\*#1\\* Ayesha Khan: Advance Rs 15,00,000 $(conv_dmy 10) ko deni thi, abhi tak nahi aayi \\(1 din late\\)"
-conv_line "expect +$FARAH | ^\\*#1\\* Ayesha Khan: .* Rs 15,00,000 $(conv_dmy 10) کو دینی تھی"
+conv_line "say-part +$BILAL roman_ur rem_overdue | lead=1 | name=Ayesha Khan | milestone=@milestone_advance | due_amount=15,00,000 | due=$(conv_dmy 10) | days=1 | staff=Bilal Ahmed"
+conv_line "say-part +$FARAH ur rem_overdue | lead=1 | name=Ayesha Khan | milestone=@milestone_advance | due_amount=15,00,000 | due=$(conv_dmy 10) | days=1 | staff=Bilal Ahmed"
 conv_line "expect-none +$OWNER"
 conv_line "expect-none +$CLIENT1"
 # lead 2's advance is paid in full before its reminder; its mid is not
@@ -65,8 +65,8 @@ conv_line "staff $FARAH | lead 2 paid 12 lakh advance"
 # 8 days late (more than 7): the owner; lead 2: only the mid, 3 days ahead
 conv_at 18 12:00
 conv_line "tick"
-conv_line "expect +$OWNER | ^\\*#1\\* Ayesha Khan: Advance Rs 15,00,000 is 8 days overdue \\(due $(conv_dmy 10)\\)\\. Salesperson: Bilal Ahmed"
-conv_line "expect +$BILAL | ^\\*#2\\* Hamza Ali: Mid payment Rs 16,00,000 $(conv_dmy 21) ko deni hai"
+conv_line "say-part +$OWNER en rem_owner | lead=1 | name=Ayesha Khan | milestone=@milestone_advance | due_amount=15,00,000 | due=$(conv_dmy 10) | days=8 | staff=Bilal Ahmed"
+conv_line "say-part +$BILAL roman_ur rem_before | lead=2 | name=Hamza Ali | milestone=@milestone_mid | due_amount=16,00,000 | due=$(conv_dmy 21) | days=3"
 conv_line "expect-not +$BILAL | Advance"
 conv_line "expect-none +$FARAH"
 conv_line "sql SELECT count(*) FROM reminders_sent WHERE lead_id = 2 AND subject = 'advance' => 0"
