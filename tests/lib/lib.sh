@@ -20,7 +20,7 @@
 #   story_start [NAME [VAR=VALUE...]]     start_pg, start_fake, start_rabta
 #   open_staff_windows                    every staff member writes once (windows open)
 #   load_body FILE K PER CLIENTS PHONE8 NAME TEXTFMT   POST K of a load
-#   ok, not_ok, check_eq, check_match, check_eventually, bail
+#   ok, not_ok, check_eq, check_match, check_line, check_eventually, bail
 #
 # Lines printed: "ok - <script>: <case>" / "not ok - <script>: <case>", with
 # details on "#" lines. The script exits non-zero when any case failed.
@@ -99,6 +99,16 @@ check_match() {
         ok "$1"
     else
         not_ok "$1" "expected to match: $3" "got: $2"
+    fi
+}
+
+# check_line NAME LINES LINE: LINES (one message a line, as conv_sends lists
+# them) has one that is exactly LINE.
+check_line() {
+    if printf '%s\n' "$2" | grep -qxF -- "$3"; then
+        ok "$1"
+    else
+        not_ok "$1" "expected a line: $3" "got: $2"
     fi
 }
 
@@ -625,7 +635,8 @@ text_body() {
 
 # story_start [NAME [VAR=VALUE...]]: PostgreSQL, the fake upstream and one
 # `rabta serve` (start_rabta's arguments), the start of most stories. Settings
-# (conf_set) go before it.
+# (conf_set) go before it. Its arguments are expanded before it runs, so
+# they cannot use $FAKE_URL or $DATABASE_URL (rabta has both already).
 story_start() {
     start_pg
     start_fake
