@@ -31,12 +31,12 @@ static int signature_check(const char *secret, const struct buf *body, const cha
 }
 
 static const struct webhook_source invoicing_source = {
-    "invoicing",
-    "X-Invoicing-Signature",
-    signature_check,
-    inbound_split_invoicing,
-    "body is not an invoicing event",
-    true,
+    .name = "invoicing",
+    .sig_header = "X-Invoicing-Signature",
+    .verify = signature_check,
+    .split = inbound_split_invoicing,
+    .malformed = "body is not an invoicing event",
+    .skip_empty = true,
 };
 
 void invoicing_webhook_post(struct http_ctx *ctx, struct http_req *req, struct http_resp *resp)

@@ -47,21 +47,19 @@ static int meta_verify(const char *secret, const struct buf *body, const char *h
 }
 
 static const struct webhook_source whatsapp_source = {
-    "whatsapp",
-    "X-Hub-Signature-256",
-    meta_verify,
-    inbound_split_whatsapp,
-    "body is not a webhook JSON object",
-    false,
+    .name = "whatsapp",
+    .sig_header = "X-Hub-Signature-256",
+    .verify = meta_verify,
+    .split = inbound_split_whatsapp,
+    .malformed = "body is not a webhook JSON object",
 };
 
 static const struct webhook_source leadgen_source = {
-    "meta_leads",
-    "X-Hub-Signature-256",
-    meta_verify,
-    inbound_split_leadgen,
-    "body is not a webhook JSON object",
-    false,
+    .name = "meta_leads",
+    .sig_header = "X-Hub-Signature-256",
+    .verify = meta_verify,
+    .split = inbound_split_leadgen,
+    .malformed = "body is not a webhook JSON object",
 };
 
 void wa_webhook_post(struct http_ctx *ctx, struct http_req *req, struct http_resp *resp)
