@@ -17,6 +17,7 @@
 #   wait_jobs KIND [SECS]                 no job of KIND left to run (leased counts)
 #   prompt_text LANG KEY [NAME=VALUE...]  what the bot says, read from prompts/
 #   prompt_line LANG KEY [NAME=VALUE...]  the same, lines joined by " / "
+#   prompt_ere LANG KEY [NAME=ERE...]     the same as a regular expression
 #   story_start [NAME [VAR=VALUE...]]     start_pg, start_fake, start_rabta
 #   open_staff_windows                    every staff member writes once (windows open)
 #   load_body FILE K PER CLIENTS PHONE8 NAME TEXTFMT   POST K of a load
@@ -323,12 +324,34 @@ prompt_text() {
     printf '%s' "${text//\{\{/\{}"
 }
 
+# prompt_ere LANG KEY [NAME=ERE...]: prompt_line as an extended regular
+# expression: the prompt's own characters stand for themselves, each {NAME}
+# for its ERE (for a message whose values the story cannot know, such as an
+# id the upstream chose).
+prompt_ere() {
+    local lang=$1 key=$2 kv text marked=()
+    shift 2
+    for kv in "$@"; do
+        marked+=("${kv%%=*}=@@${kv%%=*}@@")
+    done
+    text=$(prompt_line "$lang" "$key" "${marked[@]}") || {
+        printf '%s' "$text"
+        return 1
+    }
+    text=$(printf '%s' "$text" | sed 's/[][\\.*^$+?(){}|/]/\\&/g')
+    for kv in "$@"; do
+        text=${text//"@@${kv%%=*}@@"/"${kv#*=}"}
+    done
+    printf '%s' "$text"
+}
+
 # prompt_line LANG KEY [NAME=VALUE...]: prompt_text with its lines joined by
 # " / ", as conv_sends shows a message.
 prompt_line() {
-    local text
-    text=$(prompt_text "$@") || return 1
+    local text rc=0
+    text=$(prompt_text "$@") || rc=1
     printf '%s' "${text//$'\n'/ / }"
+    return $rc
 }
 
 # ---- fake upstream -------------------------------------------------------
