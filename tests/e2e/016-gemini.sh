@@ -140,9 +140,8 @@ check_eq "metrics: parses_gemini_total 1, gemini_fallbacks_total 0" \
 
 # Every failure keeps the rules' answer (unknown here) and records why.
 # The bot's answer to "unknown", first line, as prompts/ has it for Bilal (roman_ur).
-UNKNOWN_REPLY=$(awk '/^\[unknown\]$/ {f = 1; next} f && NF {print; exit}' \
-    "$T/home/prompts/roman_ur/messages.txt")
-[ -n "$UNKNOWN_REPLY" ] || bail "no [unknown] message in prompts/roman_ur/messages.txt"
+UNKNOWN_REPLY=$(prompt_text roman_ur unknown | head -n 1) ||
+    bail "no [unknown] message in prompts/roman_ur" "$UNKNOWN_REPLY"
 fallbacks=0
 for spec in "http503|2|0|http_503" "http429|2|0|http_429" "hang|1|30000|timeout" \
     "garbage|1|0|bad_response" "bad_json|1|0|bad_json" "enum_violation|1|0|not_in_catalog" \
