@@ -1,5 +1,6 @@
 #include "context/app.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,46 +15,55 @@ static char *env_dup(const char *name)
     return (v && v[0]) ? rb_strdup(v) : NULL;
 }
 
-static char *dup_or(const char *name, const char *def)
-{
-    char *v = env_dup(name);
+/* Each variable and the field it fills: unset or empty, the default (NULL:
+ * none). GRAPH_API_BASE's default depends on sandbox mode (app_env_load). */
+static const struct env_var {
+    const char *name;
+    size_t off;
+    const char *def;
+} env_vars[] = {
+    {"DATABASE_URL", offsetof(struct app_env, database_url), NULL},
+    {"WHATSAPP_TOKEN", offsetof(struct app_env, wa_token), NULL},
+    {"WHATSAPP_APP_SECRET", offsetof(struct app_env, wa_app_secret), NULL},
+    {"WHATSAPP_VERIFY_TOKEN", offsetof(struct app_env, wa_verify_token), NULL},
+    {"WHATSAPP_PHONE_NUMBER_ID", offsetof(struct app_env, phone_number_id), NULL},
+    {"GRAPH_API_BASE", offsetof(struct app_env, graph_base), NULL},
+    {"GRAPH_API_VERSION", offsetof(struct app_env, graph_version), "v26.0"},
+    {"META_PAGE_TOKEN", offsetof(struct app_env, meta_page_token), NULL},
+    {"META_APP_SECRET", offsetof(struct app_env, meta_app_secret), NULL},
+    {"GEMINI_API_KEY", offsetof(struct app_env, gemini_key), NULL},
+    {"GEMINI_API_BASE", offsetof(struct app_env, gemini_base),
+     "https://generativelanguage.googleapis.com"},
+    {"GEMINI_MODEL", offsetof(struct app_env, gemini_model), NULL},
+    {"INVOICING_API_BASE", offsetof(struct app_env, invoicing_base), NULL},
+    {"INVOICING_API_KEY", offsetof(struct app_env, invoicing_key), NULL},
+    {"INVOICING_WEBHOOK_SECRET", offsetof(struct app_env, invoicing_secret), NULL},
+    {"REPORT_TOKEN", offsetof(struct app_env, report_token), NULL},
+    {"RABTA_TRUSTED_PROXY", offsetof(struct app_env, trusted_proxies), NULL},
+    {"RABTA_LISTEN", offsetof(struct app_env, listen), "127.0.0.1:8080"},
+};
 
-    return v ? v : rb_strdup(def);
-}
+#define ENV_FIELD(e, i) ((char **)((char *)(e) + env_vars[i].off))
 
 int app_env_load(struct app_env *e)
 {
     memset(e, 0, sizeof(*e));
-    e->database_url = env_dup("DATABASE_URL");
-    e->wa_token = env_dup("WHATSAPP_TOKEN");
-    e->wa_app_secret = env_dup("WHATSAPP_APP_SECRET");
-    e->wa_verify_token = env_dup("WHATSAPP_VERIFY_TOKEN");
-    e->phone_number_id = env_dup("WHATSAPP_PHONE_NUMBER_ID");
-    e->graph_version = dup_or("GRAPH_API_VERSION", "v26.0");
-    e->meta_page_token = env_dup("META_PAGE_TOKEN");
-    e->meta_app_secret = env_dup("META_APP_SECRET");
-    e->gemini_key = env_dup("GEMINI_API_KEY");
-    e->gemini_base = dup_or("GEMINI_API_BASE", "https://generativelanguage.googleapis.com");
-    e->gemini_model = env_dup("GEMINI_MODEL");
-    e->invoicing_base = env_dup("INVOICING_API_BASE");
-    e->invoicing_key = env_dup("INVOICING_API_KEY");
-    e->invoicing_secret = env_dup("INVOICING_WEBHOOK_SECRET");
-    e->report_token = env_dup("REPORT_TOKEN");
-    e->trusted_proxies = env_dup("RABTA_TRUSTED_PROXY");
-    e->listen = dup_or("RABTA_LISTEN", "127.0.0.1:8080");
+    for (size_t i = 0; i < sizeof(env_vars) / sizeof(env_vars[0]); i++) {
+        char *v = env_dup(env_vars[i].name);
+        *ENV_FIELD(e, i) = v || !env_vars[i].def ? v : rb_strdup(env_vars[i].def);
+    }
     e->sandbox = e->wa_token == NULL;
     if (e->sandbox) {
         char base[300];
-        snprintf(base, sizeof(base), "http://%s/sandbox/graph", e->listen);
-        e->graph_base = env_dup("GRAPH_API_BASE");
+        snprintf(base, sizeof(base), "http://%s/sandbox/graph", e->listen ? e->listen : "");
         if (!e->graph_base) {
             e->graph_base = rb_strdup(base);
         }
         if (!e->wa_verify_token) {
             e->wa_verify_token = rb_strdup("rabta-sandbox");
         }
-    } else {
-        e->graph_base = dup_or("GRAPH_API_BASE", "https://graph.facebook.com");
+    } else if (!e->graph_base) {
+        e->graph_base = rb_strdup("https://graph.facebook.com");
     }
     if (!e->graph_version || !e->listen || !e->graph_base || !e->gemini_base) {
         app_env_release(e);
@@ -64,16 +74,9 @@ int app_env_load(struct app_env *e)
 
 void app_env_release(struct app_env *e)
 {
-    char **fields[] = {&e->database_url,    &e->wa_token,        &e->wa_app_secret,
-                       &e->wa_verify_token, &e->phone_number_id, &e->graph_base,
-                       &e->graph_version,   &e->meta_page_token, &e->meta_app_secret,
-                       &e->gemini_key,      &e->gemini_base,     &e->gemini_model,
-                       &e->invoicing_base,  &e->invoicing_key,   &e->invoicing_secret,
-                       &e->report_token,    &e->listen,          &e->trusted_proxies};
-
-    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-        free(*fields[i]);
-        *fields[i] = NULL;
+    for (size_t i = 0; i < sizeof(env_vars) / sizeof(env_vars[0]); i++) {
+        free(*ENV_FIELD(e, i));
+        *ENV_FIELD(e, i) = NULL;
     }
 }
 

@@ -101,49 +101,50 @@ static int wa_body_check(const char *body)
     return RB_OK;
 }
 
+/* The envelope to `to` with "type": type and type: payload, and a "context"
+ * quoting context_wamid when that is not NULL: every message the bot sends.
+ * Takes payload, even on failure; a NULL payload (a failed json_pack) is
+ * RB_ENOMEM. */
+static int wa_message(const struct wa_recipient *to, const char *type, json_t *payload,
+                      const char *context_wamid, json_t **out)
+{
+    json_t *msg = NULL;
+    int rc = payload ? wa_envelope(to, &msg) : RB_ENOMEM;
+
+    if (!rc && context_wamid &&
+        json_object_set_new(msg, "context", json_pack("{s:s}", "message_id", context_wamid))) {
+        rc = RB_ENOMEM;
+    }
+    if (!rc && json_object_set_new(msg, "type", json_string(type))) {
+        rc = RB_ENOMEM;
+    }
+    if (!rc) {
+        rc = json_object_set_new(msg, type, payload) ? RB_ENOMEM : RB_OK; /* takes payload */
+        payload = NULL;
+    }
+    json_decref(payload);
+    if (rc) {
+        json_decref(msg);
+        return rc;
+    }
+    *out = msg;
+    return RB_OK;
+}
+
 /* The text message, with a quote of context_wamid when it is not NULL. */
 static int wa_text_message(const struct wa_recipient *to, const char *context_wamid,
                            const char *body, bool preview_url, json_t **out)
 {
-    json_t *msg = NULL, *text = NULL, *ctx = NULL;
-    int rc, set;
+    int rc = wa_body_check(body);
 
-    rc = wa_body_check(body);
     if (rc) {
         return rc;
     }
     if (context_wamid && (!context_wamid[0] || !wa_utf8_ok(context_wamid, strlen(context_wamid)))) {
         return RB_EINVAL;
     }
-    rc = wa_envelope(to, &msg);
-    if (rc) {
-        return rc;
-    }
-    rc = RB_ENOMEM;
-    text = json_pack("{s:b, s:s}", "preview_url", preview_url, "body", body);
-    if (!text) {
-        goto out;
-    }
-    if (context_wamid) {
-        ctx = json_pack("{s:s}", "message_id", context_wamid);
-        if (!ctx || json_object_set_new(msg, "context", ctx)) {
-            goto out;
-        }
-    }
-    if (json_object_set_new(msg, "type", json_string("text"))) {
-        goto out;
-    }
-    set = json_object_set_new(msg, "text", text); /* takes text, even on failure */
-    text = NULL;
-    if (set) {
-        goto out;
-    }
-    *out = msg;
-    return RB_OK;
-out:
-    json_decref(text);
-    json_decref(msg);
-    return rc;
+    return wa_message(to, "text", json_pack("{s:b, s:s}", "preview_url", preview_url, "body", body),
+                      context_wamid, out);
 }
 
 int wa_build_text(const struct wa_recipient *to, const char *body, bool preview_url, json_t **out)
@@ -196,8 +197,8 @@ static int wa_template_components(const char *const *params, size_t n, json_t **
 int wa_build_template(const struct wa_recipient *to, const char *name, const char *lang_code,
                       const char *const *params, size_t nparams, json_t **out)
 {
-    json_t *msg = NULL, *tpl = NULL, *comps = NULL;
-    int rc, set;
+    json_t *tpl, *comps = NULL;
+    int rc;
 
     if (!wa_word_ok(name) || !wa_word_ok(lang_code) || (nparams && !params)) {
         return RB_EINVAL;
@@ -208,37 +209,14 @@ int wa_build_template(const struct wa_recipient *to, const char *name, const cha
             return rc;
         }
     }
-    rc = wa_envelope(to, &msg);
-    if (rc) {
-        goto out;
-    }
-    rc = RB_ENOMEM;
     tpl = json_pack("{s:s, s:{s:s}}", "name", name, "language", "code", lang_code);
-    if (!tpl) {
-        goto out;
+    if (tpl && comps && json_object_set_new(tpl, "components", comps)) { /* takes comps */
+        json_decref(tpl);
+        tpl = NULL;
+    } else if (!tpl) {
+        json_decref(comps);
     }
-    if (comps) {
-        set = json_object_set_new(tpl, "components", comps); /* takes comps */
-        comps = NULL;
-        if (set) {
-            goto out;
-        }
-    }
-    if (json_object_set_new(msg, "type", json_string("template"))) {
-        goto out;
-    }
-    set = json_object_set_new(msg, "template", tpl); /* takes tpl, even on failure */
-    tpl = NULL;
-    if (set) {
-        goto out;
-    }
-    *out = msg;
-    return RB_OK;
-out:
-    json_decref(comps);
-    json_decref(tpl);
-    json_decref(msg);
-    return rc;
+    return wa_message(to, "template", tpl, NULL, out);
 }
 
 int wa_build_mark_read(const char *wamid, json_t **out)

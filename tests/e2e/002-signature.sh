@@ -4,9 +4,7 @@
 # stored; 200 and the event stored when right.
 . "$(dirname "$0")/../lib/lib.sh"
 
-start_pg
-start_fake
-start_rabta
+story_start
 
 text=$WA/text.json
 good=$(sign "$text")

@@ -4,9 +4,7 @@
 # new one stores only the new one.
 . "$(dirname "$0")/../lib/lib.sh"
 
-start_pg
-start_fake
-start_rabta
+story_start
 
 W=wamid.HBgMOTIzMDAxMjM0NTY3FQIAEhgUM0E5RjJDNEU2QjhEMEExQzNFNUYA
 code1=$(post_webhook "$WA/text.json")

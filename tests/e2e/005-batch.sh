@@ -6,9 +6,7 @@
 # acknowledged but makes no lead.
 . "$(dirname "$0")/../lib/lib.sh"
 
-start_pg
-start_fake
-start_rabta
+story_start
 
 code=$(post_webhook "$WA/batch.json")
 check_eq "batched POST: 200" "$code" 200

@@ -7,9 +7,7 @@
 # a changed number opens none and moves the lead to the new number.
 . "$(dirname "$0")/../lib/lib.sh"
 
-start_pg
-start_fake
-start_rabta
+story_start
 
 P=wamid.HBgMOTIzMDAxMjM0NTY3FQIAEhgU
 # fixture | wamid | type | body ("-": not checked) | media id | mime | context wamid

@@ -5,9 +5,7 @@
 # marked done, and changes nothing.
 . "$(dirname "$0")/../lib/lib.sh"
 
-start_pg
-start_fake
-start_rabta
+story_start
 
 # greeting_wamid PHONE: waits for the greeting to PHONE to be sent; prints its wamid.
 greeting_wamid() {

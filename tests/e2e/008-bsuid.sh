@@ -6,9 +6,7 @@
 # naming it by recipient_user_id only still applies.
 . "$(dirname "$0")/../lib/lib.sh"
 
-start_pg
-start_fake
-start_rabta
+story_start
 
 MU=PK.13491208655302741918
 NU=PK.20481357924680135790

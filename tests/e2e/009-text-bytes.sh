@@ -6,9 +6,7 @@
 # raw UTF-8. messages.body is compared with the decoded text byte for byte.
 . "$(dirname "$0")/../lib/lib.sh"
 
-start_pg
-start_fake
-start_rabta
+story_start
 
 P=wamid.HBgMOTIzMDAxMjM0NTY3FQIAEhgU
 hex_of_file() { od -An -v -tx1 "$1" | tr -d ' \n'; }

@@ -6,9 +6,7 @@
 # message is stored, processed and greeted exactly once.
 . "$(dirname "$0")/../lib/lib.sh"
 
-start_pg
-start_fake
-start_rabta
+story_start
 
 # msg I: the body of client I's message (clients 923001110101 ...).
 msg() {

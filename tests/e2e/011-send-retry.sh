@@ -10,20 +10,9 @@
 # meets the fault depends on timing; the checks hold whichever it is.
 . "$(dirname "$0")/../lib/lib.sh"
 
-start_pg
-start_fake
-start_rabta
+story_start
 
-# Every staff member writes first, so that their 24-hour windows are open
-# (a text to someone whose window is closed waits until they write).
-i=0
-for p in 923001110001 923331112233 923331112244 923331112255 923331112266; do
-    i=$((i + 1))
-    text_body "$T/staff$i.json" "wamid.HBgMOTIzMzMxMTEyMjMzFQIAEhgUU1RBRkZPUEVO$i" "$p" "Staff $i" "Salam"
-    post_webhook "$T/staff$i.json" >/dev/null
-done
-wait_quiet 90 || bail "staff messages not settled" "$WAIT_LAST"
-fake_reset
+open_staff_windows
 
 ROUND_ID=0
 # round NAME MODE PHONE: one fault of MODE queued, then a new client writes;

@@ -6,22 +6,11 @@
 # and a failed template does not start a loop.
 . "$(dirname "$0")/../lib/lib.sh"
 
-start_pg
-start_fake
-start_rabta
+story_start
 
 TEMPLATES='["lead_greeting","staff_update","client_followup"]'
 
-# Every staff member writes first, so that their 24-hour windows are open and
-# every send of the story starts as free text.
-i=0
-for p in 923001110001 923331112233 923331112244 923331112255 923331112266; do
-    i=$((i + 1))
-    text_body "$T/staff$i.json" "wamid.HBgMOTIzMzMxMTEyMjMzFQIAEhgUU1RBRkZPUEVO$i" "$p" "Staff $i" "Salam"
-    post_webhook "$T/staff$i.json" >/dev/null
-done
-wait_quiet 90 || bail "staff messages not settled" "$WAIT_LAST"
-fake_reset
+open_staff_windows
 
 # -- 131047 on the send itself ------------------------------------------------
 # The window runs from the message's own timestamp: the client writes now.

@@ -6,22 +6,11 @@
 # the hung requests are still hanging.
 . "$(dirname "$0")/../lib/lib.sh"
 
-start_pg
-start_fake
 conf_set send_timeout_ms 2000
 conf_set connect_timeout_ms 1000
-start_rabta
+story_start
 
-# Every staff member writes first, so that their 24-hour windows are open
-# (a text to someone whose window is closed waits until they write).
-i=0
-for p in 923001110001 923331112233 923331112244 923331112255 923331112266; do
-    i=$((i + 1))
-    text_body "$T/staff$i.json" "wamid.HBgMOTIzMzMxMTEyMjMzFQIAEhgUU1RBRkZPUEVO$i" "$p" "Staff $i" "Salam"
-    post_webhook "$T/staff$i.json" >/dev/null
-done
-wait_quiet 90 || bail "staff messages not settled" "$WAIT_LAST"
-fake_reset
+open_staff_windows
 FIRST=$(psql_q "SELECT coalesce(max(id), 0) FROM outbox") # the story's rows come after
 
 # Six hung requests (more than the 4 workers), each hanging for 5 minutes.

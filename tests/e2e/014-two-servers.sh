@@ -22,23 +22,8 @@ PER=50
 CLIENTS=100
 # The body of POST k (0..19): messages k*50 .. k*50+49; message i is from
 # client i % 100, so each client's messages are spread over 10 POSTs.
-mkpost() {
-    local k=$1 i c first=1 contacts= messages=
-    for ((i = k * PER; i < (k + 1) * PER; i++)); do
-        c=$((i % CLIENTS))
-        [ $first = 1 ] || {
-            contacts+=,
-            messages+=,
-        }
-        first=0
-        contacts+='{"profile":{"name":"Load Client '$c'"},"wa_id":"92300550'$(printf %04d $c)'"}'
-        messages+='{"from":"92300550'$(printf %04d $c)'","id":"wamid.HBgMOTIzMDA1NTAwMDAwFQIAEhgUTE9BRA'$(printf %04d $i)'","timestamp":"1795170000","type":"text","text":{"body":"Load message '$i'"}}'
-    done
-    printf '%s' '{"object":"whatsapp_business_account","entry":[{"id":"104857600123456","changes":[{"value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"923215550100","phone_number_id":"110200300400500"},"contacts":['"$contacts"'],"messages":['"$messages"']},"field":"messages"}]}]}' \
-        >"$T/post$k.json"
-}
 for ((k = 0; k < N / PER; k++)); do
-    mkpost $k
+    load_body "$T/post$k.json" $k $PER $CLIENTS 92300550 Load "Load message %d"
 done
 
 # Four POSTs at a time, alternating servers; POSTs 3, 8 and 15 are sent

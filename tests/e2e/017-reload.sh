@@ -6,9 +6,7 @@
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
 
-start_pg
-start_fake
-start_rabta
+story_start
 BILAL=923331112233
 conv_post "$BILAL" Bilal text "help" || bail "staff warm-up" "$CONV_ERR"
 conv_post 923001117001 "Tahira Bibi" text "Salam" || bail "a client" "$CONV_ERR"

@@ -7,9 +7,7 @@
 # a number never shown is refused with a reason and nothing is posted.
 . "$(dirname "$0")/../lib/lib.sh"
 
-start_pg
-start_fake
-start_rabta a WHATSAPP_TOKEN= GRAPH_API_BASE=
+story_start a WHATSAPP_TOKEN= GRAPH_API_BASE=
 PORT=${RABTA_PORT[a]}
 CHAT_PIDS=()
 

@@ -25,9 +25,7 @@ check_match "check: the intent's error in the same run" "$out" "lead\.status\.in
 check_match "check: the prompt's error in the same run" "$out" 'greeting_staff'
 
 # 2. Reload.
-start_pg
-start_fake
-start_rabta
+story_start
 BILAL=923331112233
 conv_post "$BILAL" Bilal text "help" || bail "staff warm-up" "$CONV_ERR"
 conv_post 923001117001 "Tahira Bibi" text "Salam" || bail "a client" "$CONV_ERR"

@@ -24,24 +24,9 @@ echo "$RABTA_URL" >"$T/url"
 N=600
 PER=20
 CLIENTS=60
-mkpost() {
-    local k=$1 i c first=1 contacts= messages=
-    for ((i = k * PER; i < (k + 1) * PER; i++)); do
-        c=$((i % CLIENTS))
-        [ $first = 1 ] || {
-            contacts+=,
-            messages+=,
-        }
-        first=0
-        contacts+='{"profile":{"name":"Kill Client '$c'"},"wa_id":"92300660'$(printf %04d $c)'"}'
-        messages+='{"from":"92300660'$(printf %04d $c)'","id":"wamid.HBgMOTIzMDA2NjAwMDAwFQIAEhgUS0lMTA'$(printf %04d $i)'","timestamp":"1795170000","type":"text","text":{"body":"Kill message '$i' shadi ka hall"}}'
-    done
-    printf '%s' '{"object":"whatsapp_business_account","entry":[{"id":"104857600123456","changes":[{"value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"923215550100","phone_number_id":"'"$PNID"'"},"contacts":['"$contacts"'],"messages":['"$messages"']},"field":"messages"}]}]}' \
-        >"$T/post$k.json"
-}
 POSTS=$((N / PER))
 for ((k = 0; k < POSTS; k++)); do
-    mkpost $k
+    load_body "$T/post$k.json" $k $PER $CLIENTS 92300660 Kill "Kill message %d shadi ka hall"
 done
 
 # The poster: each POST until 200 (connection refused while serve is down),

@@ -6,9 +6,7 @@
 # message joins their lead, a new client is greeted, nothing is sent twice.
 . "$(dirname "$0")/../lib/lib.sh"
 
-start_pg
-start_fake
-start_rabta
+story_start
 
 msg() { # I PHONE TEXT
     local f=$T/m$1.json

@@ -4,8 +4,6 @@
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
 
-start_pg
-start_fake
-start_rabta
+story_start
 rabta_cli staff away "Bilal Ahmed" || bail "rabta staff away failed" "$(cat "$T/cli.err")"
 converse "$FIX/conversations/journey_urdu.conv"

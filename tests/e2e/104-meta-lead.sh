@@ -8,9 +8,7 @@
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
 
-start_pg
-start_fake
-start_rabta
+story_start
 conv_post 923331112233 "Bilal" text "help" || bail "staff warm-up" "$CONV_ERR"
 
 fake_ctl POST lead "$(cat "$FIX/reference/whatsapp/lead_retrieve_response.json")" >/dev/null
@@ -19,7 +17,7 @@ check_eq "leadgen webhook: 200" "$(post_webhook "$WA/leadgen.json" /webhook/meta
 check_eventually "the lead, from the Graph API, mapped" \
     "SELECT source || '|' || name || '|' || phone || '|' || to_char(event_date, 'YYYY-MM-DD') || '|' || guests || '|' || campaign || '|' || leadgen_id FROM leads" \
     "meta|Ayesha Khan|+923001234567|2027-03-15|300|Shadi Season 2027 - Lahore|1482736950192837"
-wait_quiet 60 || not_ok "sends settle" "$WAIT_LAST"
+wait_jobs fetch_lead || not_ok "the fetch and its sends settle" "$WAIT_LAST"
 check_eq "the Graph fetch used the page token and asked for field_data" \
     "$(fake_requests leads | jq -rs '[.[] | .path + " " + .auth + " " + (.query | test("field_data") | tostring)] | join(",")')" \
     "/v26.0/1482736950192837 Bearer page-token true"
@@ -27,15 +25,16 @@ check_eq "the client got the greeting template with their name and the venue (as
     "$(conv_sends 923001234567)" "template:lead_greeting Ayesha Khan Shalimar Banquets"
 check_eq "the template's language is the configured one" \
     "$(fake_requests whatsapp | jq -rs '[.[] | select(.body.to == "+923001234567") | .body.template.language.code] | join(",")')" ur
-check_match "the assignee was told: number, name, date, guests and campaign" \
+check_eq "the assignee was told: number, name, date, guests and campaign" \
     "$(conv_sends 923331112233)" \
-    '^Naya lead assign hua: #1 Ayesha Khan\. / Phone: \+923001234567, date: 15/03/2027, mehman: 300 / Meta campaign: Shadi Season 2027 - Lahore$'
+    "$(prompt_line roman_ur new_lead lead=1 "name=Ayesha Khan" phone=+923001234567 date=15/03/2027 \
+        guests=300) / $(prompt_line roman_ur new_lead_campaign "campaign=Shadi Season 2027 - Lahore")"
 check_eq "greeting recorded with its latency" \
     "$(psql_q "SELECT greeted_at IS NOT NULL AND greeting_latency_ms >= 0 FROM leads")" t
 
 # Meta repeats the event: nothing new
 check_eq "the same leadgen again: 200" "$(post_webhook "$WA/leadgen.json" /webhook/meta-leads)" 200
-wait_quiet 60
+wait_jobs fetch_lead || not_ok "the fetch and its sends settle" "$WAIT_LAST"
 check_eq "still one lead, one fetch, one greeting" \
     "$(psql_q "SELECT count(*) FROM leads") $(fake_requests leads | jq -s length) $(sends_to +923001234567)" "1 1 1"
 
@@ -52,7 +51,7 @@ check_eventually "after a 500, the retried fetch makes the lead (local phone to 
 check_eq "two fetches of it: the 500 and the 200" \
     "$(fake_requests leads | jq -rs '[.[] | select(.path | endswith("1482736950192999")) | .status | tostring] | join(",")')" \
     "500,200"
-wait_quiet 60
+wait_jobs fetch_lead || not_ok "the fetch and its sends settle" "$WAIT_LAST"
 check_eq "its client greeted by template, once" "$(sends_to +923007654321 '.body.type == "template"')" 1
 
 # a lead Meta does not know: 100/33, the job is failed with the reason, no lead

@@ -6,9 +6,7 @@
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
 
-start_pg
-start_fake
-start_rabta
+story_start
 
 for i in $(seq 10 29); do
     conv_body "$T/c$i.json" "9230055500$i" "Guest $i" text "Assalam o alaikum, shadi ke liye hall chahiye"

@@ -6,9 +6,7 @@
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
 
-start_pg
-start_fake
-start_rabta
+story_start
 conv_post 923331112233 "Bilal" text "help" || bail "staff warm-up" "$CONV_ERR"
 conv_post 923001116001 "Rehana Ali" text "Salam, baraat ke liye hall chahiye" || bail "first message" "$CONV_ERR"
 check_eq "the lead is Bilal's" "$(psql_q "SELECT s.name FROM leads l JOIN staff s ON s.id = l.assigned_staff_id")" "Bilal Ahmed"

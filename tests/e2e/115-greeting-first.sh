@@ -7,10 +7,8 @@
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
 
-start_pg
-start_fake
 conf_set rate_per_second 2
-start_rabta
+story_start
 for s in 923331112233 923331112244 923331112255; do
     conv_post "$s" Staff text "help" || bail "staff warm-up" "$CONV_ERR"
 done

@@ -8,9 +8,7 @@
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
 
-start_pg
-start_fake
-start_rabta
+story_start
 psql_q "$(cat "$ROOT/tests/tools/report_fixture.sql")" >/dev/null ||
     bail "loading the fixture failed"
 # this month in the venue's zone (nothing of the fixture is in it)

@@ -49,7 +49,10 @@ launch_rabta a
 launch_rabta b
 await_rabta a
 await_rabta b
-sleep 6
+# each runs its first tick 2 s after it starts; wait for the digest one of
+# them claims and sends (no tick leaves a trace of its own to wait on)
+wait_for "SELECT count(*) > 0 FROM app_state WHERE key LIKE 'digest:%'" t 60 ||
+    not_ok "a digest claimed" "$WAIT_LAST"
 wait_quiet 60
 check_eq "two servers ticking: one digest claimed" \
     "$(psql_q "SELECT count(*) FROM app_state WHERE key LIKE 'digest:%'")" 1

@@ -9,9 +9,7 @@
 # under build/test/report-shots/.
 . "$(dirname "$0")/../lib/lib.sh"
 
-start_pg
-start_fake
-start_rabta a RABTA_TRUSTED_PROXY=127.0.0.1
+story_start a RABTA_TRUSTED_PROXY=127.0.0.1
 SECRET=report-token # lib.sh's REPORT_TOKEN
 
 # grant SCOPE EXPIRES [SECRET]: a grant as core/grant.h makes it.

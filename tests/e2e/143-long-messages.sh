@@ -8,9 +8,7 @@
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
 
-start_pg
-start_fake
-start_rabta
+story_start
 
 B=+923331112233
 psql_q "UPDATE staff SET away = true WHERE role = 'sales' AND name <> 'Bilal Ahmed'" >/dev/null

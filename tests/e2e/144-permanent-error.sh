@@ -6,9 +6,7 @@
 # it is handled as usual.
 . "$(dirname "$0")/../lib/lib.sh"
 
-start_pg
-start_fake
-start_rabta
+story_start
 
 jq -c '.entry[0].changes[0].value.messages[0].from = "not-a-phone"
        | .entry[0].changes[0].value.contacts[0].wa_id = "not-a-phone"

@@ -5,7 +5,5 @@
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
 
-start_pg
-start_fake
-start_rabta
+story_start
 converse "$FIX/conversations/refusals.conv"

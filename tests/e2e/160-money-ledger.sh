@@ -8,9 +8,7 @@
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
 
-start_pg
-start_fake
-start_rabta
+story_start
 converse "$FIX/conversations/money.conv"
 
 # nothing can overwrite money, not even SQL

@@ -7,11 +7,9 @@
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
 
-start_pg
-start_fake
 conf_set send_timeout_ms 2000
 conf_set invoicing_poll_seconds 3600
-start_rabta
+story_start
 
 # invoicing: the fake's own view of booking INV-1
 inv_payments() {
@@ -26,14 +24,8 @@ push_statuses() {
 
 # the booking: the first push gets a 500
 fake_fail invoicing http500 1
-cat >"$T/book.conv" <<'CONV'
-staff 923331112266 | help
-staff 923001110001 | new lead Hira Mani 03001234444
-staff 923001110001 | 1 booked
-staff 923001110001 | 15 March, Grand Hall dinner, 20 lakh
-sql SELECT invoice_booking_id FROM leads WHERE id = 1 => INV-1
-CONV
-converse "$T/book.conv"
+conv_line "staff 923331112266 | help"
+converse "$FIX/conversations/invoicing_booking.conv"
 check_eq "the booking: a 500, then created once" "$(push_statuses lead-1-booking)" "500 201"
 check_eq "the booking carries its plan" \
     "$(fake_requests invoicing | jq -rs '[.[] | select(.status == 201)][0].body.milestones | map(.milestone + " " + (.amount | tostring)) | join(", ")')" \
@@ -41,11 +33,8 @@ check_eq "the booking carries its plan" \
 
 # a receipt while invoicing answers 500 twice
 fake_fail invoicing http500 2
-cat >"$T/pay1.conv" <<'CONV'
-staff 923331112266 | lead 1 paid 2 lakh advance bank
-expect +923331112266 | لکھ لیا \(انٹری 1\)
-CONV
-converse "$T/pay1.conv"
+conv_line "staff 923331112266 | lead 1 paid 2 lakh advance bank"
+conv_line "say-part +923331112266 ur pay_recorded | entry=1 | milestone=@milestone_advance | paid_now=2,00,000"
 check_eventually "receipt 1 pushed" \
     "SELECT payment_id IS NOT NULL FROM invoicing_receipts WHERE entry_id = 1" t 90
 check_eq "receipt 1: two 500s, then created" "$(push_statuses rabta-entry-1)" "500 500 201"
@@ -55,11 +44,8 @@ check_eq "receipt 1 is in invoicing once, as recorded" \
 
 # a receipt while invoicing hangs after doing the work (the answer is lost)
 fake_fail invoicing hang 1 6000
-cat >"$T/pay2.conv" <<'CONV'
-staff 923331112266 | lead 1 received 1 lakh more advance
-expect +923331112266 | لکھ لیا \(انٹری 2\)
-CONV
-converse "$T/pay2.conv"
+conv_line "staff 923331112266 | lead 1 received 1 lakh more advance"
+conv_line "say-part +923331112266 ur pay_recorded | entry=2 | milestone=@milestone_advance | paid_now=1,00,000"
 check_eventually "receipt 2 pushed" \
     "SELECT payment_id IS NOT NULL FROM invoicing_receipts WHERE entry_id = 2" t 90
 # the hung call is recorded as 504 once its sleep ends

@@ -8,19 +8,11 @@
 . "$FIX/conversations/converse.sh"
 
 SECRET=whsec-rabta-test
-start_pg
-start_fake
 conf_set invoicing_poll_seconds 2
-start_rabta a INVOICING_WEBHOOK_SECRET=$SECRET
+story_start a INVOICING_WEBHOOK_SECRET=$SECRET
 
-cat >"$T/book.conv" <<'CONV'
-staff 923331112233 | help
-staff 923001110001 | new lead Kiran Aslam 03001235555
-staff 923001110001 | 1 booked
-staff 923001110001 | 15 March, Grand Hall dinner, 20 lakh
-sql SELECT invoice_booking_id FROM leads WHERE id = 1 => INV-1
-CONV
-converse "$T/book.conv"
+conv_line "staff 923331112233 | help"
+converse "$FIX/conversations/invoicing_booking.conv"
 
 # event JSON for payment $1 of $2 rupees ($3: booking id, $4: lead id)
 event() {
@@ -85,8 +77,9 @@ wait_until 60 more_polls || not_ok "the poll runs again" "GETs: $(polls), before
 check_eq "five entries, to the rupee" "$(entries)" "5 610000"
 # (notices about one lead may share a message while queued)
 check_eq "the assignee heard of each" \
-    "$(fake_requests whatsapp | jq -s '[.[] | select(.status == 200 and .body.to == "+923331112233")
-        | (.body.text.body // "") | [scan("invoicing mein Rs [0-9,]+ aa gaye \\(PAY-[0-9]+\\)")] | length] | add')" 5
+    "$(fake_requests whatsapp | jq -s --arg re "$(prompt_ere roman_ur pay_notice_invoicing "lead=[0-9]+" \
+        "name=[^:]+" "paid_now=[0-9,]+" "payment=PAY-[0-9]+")" '[.[] | select(.status == 200 and .body.to == "+923331112233")
+        | (.body.text.body // "") | [scan($re)] | length] | add')" 5
 check_eq "lead 1's picture" \
     "$(psql_q "SELECT string_agg(milestone || ' ' || outstanding, ', ' ORDER BY ord) FROM payment_milestones WHERE lead_id = 1")" \
     "advance 240000, mid 550000, final 600000"

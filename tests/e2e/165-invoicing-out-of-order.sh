@@ -9,11 +9,9 @@
 . "$FIX/conversations/converse.sh"
 
 SECRET=whsec-rabta-test
-start_pg
-start_fake
 conf_set send_timeout_ms 2000
 conf_set invoicing_poll_seconds 3600
-start_rabta a INVOICING_WEBHOOK_SECRET=$SECRET
+story_start a INVOICING_WEBHOOK_SECRET=$SECRET
 
 push_statuses() {
     fake_requests invoicing | jq -rs --arg k "$1" \

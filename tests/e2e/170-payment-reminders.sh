@@ -10,81 +10,69 @@
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
 
-step() { _conv_step "${1:0:90}" 0 "$1"; }
-# day N: the venue's date N days from today; at N HH:MM: the tick's clock then
-day() { TZ=Asia/Karachi date -d "+$1 days" +%F; }
-at() {
-    local target
-    target=$(TZ=Asia/Karachi date -d "$(day "$1") $2" +%s)
-    export RABTA_CLOCK_OFFSET_S=$((target - $(date +%s)))
-}
-dmy() { TZ=Asia/Karachi date -d "+$1 days" +%d/%m/%Y; }
-
-start_pg
-start_fake
 conf_set remind_clients yes
-start_rabta
+story_start
 BILAL=923331112233 FARAH=923331112266 OWNER=923001110001 CLIENT1=923001231111
 
-step "staff $BILAL | help"
-step "staff $FARAH | help"
-step "staff $OWNER | help"
-step "staff $OWNER | new lead Ayesha Khan 03001231111"
-step "staff $OWNER | 1 booked 15 March Grand Hall dinner 50 lakh"
-step "staff $OWNER | new lead Hamza Ali 03001232222"
-step "staff $OWNER | 2 booked 20 April Marquee lunch 40 lakh"
-step "sql SELECT string_agg(stage, ' ' ORDER BY id) FROM leads => BOOKED BOOKED"
+conv_line "staff $BILAL | help"
+conv_line "staff $FARAH | help"
+conv_line "staff $OWNER | help"
+conv_line "staff $OWNER | new lead Ayesha Khan 03001231111"
+conv_line "staff $OWNER | 1 booked 15 March Grand Hall dinner 50 lakh"
+conv_line "staff $OWNER | new lead Hamza Ali 03001232222"
+conv_line "staff $OWNER | 2 booked 20 April Marquee lunch 40 lakh"
+conv_line "sql SELECT string_agg(stage, ' ' ORDER BY id) FROM leads => BOOKED BOOKED"
 # both leads are Bilal's; lead 1's advance due in 10 days, lead 2's advance
 # and mid in 21 (the rest far off)
-step "exec UPDATE leads SET assigned_staff_id = (SELECT id FROM staff WHERE phone = '+$BILAL') WHERE id IN (1, 2); UPDATE payment_plan SET due_date = CASE milestone WHEN 'advance' THEN DATE '$(day 10)' ELSE DATE '$(day 200)' END WHERE lead_id = 1; UPDATE payment_plan SET due_date = CASE milestone WHEN 'final' THEN DATE '$(day 200)' ELSE DATE '$(day 21)' END WHERE lead_id = 2"
+conv_line "exec UPDATE leads SET assigned_staff_id = (SELECT id FROM staff WHERE phone = '+$BILAL') WHERE id IN (1, 2); UPDATE payment_plan SET due_date = CASE milestone WHEN 'advance' THEN DATE '$(conv_day 10)' ELSE DATE '$(conv_day 200)' END WHERE lead_id = 1; UPDATE payment_plan SET due_date = CASE milestone WHEN 'final' THEN DATE '$(conv_day 200)' ELSE DATE '$(conv_day 21)' END WHERE lead_id = 2"
 
 # 4 days before: nothing yet
-at 6 12:00
-step "tick"
-step "expect-none +$BILAL"
+conv_at 6 12:00
+conv_line "tick"
+conv_line "expect-none +$BILAL"
 # 3 days before: Bilal, one forwardable line; the client by template
-at 7 12:00
-step "tick"
-step "expect +$BILAL | ^\\*#1\\* Ayesha Khan: Advance Rs 15,00,000 $(dmy 10) ko deni hai \\(3 din reh gaye\\)"
-step "expect +$CLIENT1 | ^template:client_followup Ayesha Khan"
-step "expect-none +$FARAH"
-step "sql SELECT kind || ' ' || due FROM reminders_sent WHERE lead_id = 1 => before $(day 10)"
+conv_at 7 12:00
+conv_line "tick"
+conv_line "say-part +$BILAL roman_ur rem_before | lead=1 | name=Ayesha Khan | milestone=@milestone_advance | due_amount=15,00,000 | due=$(conv_dmy 10) | days=3"
+conv_line "expect +$CLIENT1 | ^template:client_followup Ayesha Khan"
+conv_line "expect-none +$FARAH"
+conv_line "sql SELECT kind || ' ' || due FROM reminders_sent WHERE lead_id = 1 => before $(conv_day 10)"
 # the same day again, and the next day: nothing more
-step "tick"
-step "expect-none +$BILAL"
-at 8 12:00
-step "tick"
-step "expect-none +$BILAL"
-step "expect-none +$CLIENT1"
+conv_line "tick"
+conv_line "expect-none +$BILAL"
+conv_at 8 12:00
+conv_line "tick"
+conv_line "expect-none +$BILAL"
+conv_line "expect-none +$CLIENT1"
 # the due day at 08:55 is quiet hours: held; at 09:00 it goes
-at 10 08:55
-step "tick"
-step "expect-none +$BILAL"
-step "expect-none +$CLIENT1"
-at 10 09:00
-step "tick"
-step "expect +$BILAL | ^\\*#1\\* Ayesha Khan: Advance Rs 15,00,000 aaj \\($(dmy 10)\\) deni hai"
-step "expect +$CLIENT1 | ^template:client_followup"
+conv_at 10 08:55
+conv_line "tick"
+conv_line "expect-none +$BILAL"
+conv_line "expect-none +$CLIENT1"
+conv_at 10 09:00
+conv_line "tick"
+conv_line "say-part +$BILAL roman_ur rem_due | lead=1 | name=Ayesha Khan | milestone=@milestone_advance | due_amount=15,00,000 | due=$(conv_dmy 10)"
+conv_line "expect +$CLIENT1 | ^template:client_followup"
 # a day late: finance and Bilal, not the owner
-at 11 12:00
-step "tick"
-step "expect +$BILAL | ^\\*#1\\* Ayesha Khan: Advance Rs 15,00,000 $(dmy 10) ko deni thi, abhi tak nahi aayi \\(1 din late\\)"
-step "expect +$FARAH | ^\\*#1\\* Ayesha Khan: .* Rs 15,00,000 $(dmy 10) کو دینی تھی"
-step "expect-none +$OWNER"
-step "expect-none +$CLIENT1"
+conv_at 11 12:00
+conv_line "tick"
+conv_line "say-part +$BILAL roman_ur rem_overdue | lead=1 | name=Ayesha Khan | milestone=@milestone_advance | due_amount=15,00,000 | due=$(conv_dmy 10) | days=1 | staff=Bilal Ahmed"
+conv_line "say-part +$FARAH ur rem_overdue | lead=1 | name=Ayesha Khan | milestone=@milestone_advance | due_amount=15,00,000 | due=$(conv_dmy 10) | days=1 | staff=Bilal Ahmed"
+conv_line "expect-none +$OWNER"
+conv_line "expect-none +$CLIENT1"
 # lead 2's advance is paid in full before its reminder; its mid is not
-step "staff $FARAH | lead 2 paid 12 lakh advance"
+conv_line "staff $FARAH | lead 2 paid 12 lakh advance"
 # 8 days late (more than 7): the owner; lead 2: only the mid, 3 days ahead
-at 18 12:00
-step "tick"
-step "expect +$OWNER | ^\\*#1\\* Ayesha Khan: Advance Rs 15,00,000 is 8 days overdue \\(due $(dmy 10)\\)\\. Salesperson: Bilal Ahmed"
-step "expect +$BILAL | ^\\*#2\\* Hamza Ali: Mid payment Rs 16,00,000 $(dmy 21) ko deni hai"
-step "expect-not +$BILAL | Advance"
-step "expect-none +$FARAH"
-step "sql SELECT count(*) FROM reminders_sent WHERE lead_id = 2 AND subject = 'advance' => 0"
+conv_at 18 12:00
+conv_line "tick"
+conv_line "say-part +$OWNER en rem_owner | lead=1 | name=Ayesha Khan | milestone=@milestone_advance | due_amount=15,00,000 | due=$(conv_dmy 10) | days=8 | staff=Bilal Ahmed"
+conv_line "say-part +$BILAL roman_ur rem_before | lead=2 | name=Hamza Ali | milestone=@milestone_mid | due_amount=16,00,000 | due=$(conv_dmy 21) | days=3"
+conv_line "expect-not +$BILAL | Advance"
+conv_line "expect-none +$FARAH"
+conv_line "sql SELECT count(*) FROM reminders_sent WHERE lead_id = 2 AND subject = 'advance' => 0"
 # later ticks send nothing again
-at 19 12:00
-step "tick"
-step "expect-none +$OWNER"
-step "expect-none +$BILAL"
-step "sql SELECT string_agg(kind, ' ' ORDER BY id) FROM reminders_sent WHERE lead_id = 1 => before due overdue owner"
+conv_at 19 12:00
+conv_line "tick"
+conv_line "expect-none +$OWNER"
+conv_line "expect-none +$BILAL"
+conv_line "sql SELECT string_agg(kind, ' ' ORDER BY id) FROM reminders_sent WHERE lead_id = 1 => before due overdue owner"

@@ -9,14 +9,6 @@
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
 
-step() { _conv_step "${1:0:90}" 0 "$1"; }
-day() { TZ=Asia/Karachi date -d "+$1 days" +%F; }
-at() {
-    local target
-    target=$(TZ=Asia/Karachi date -d "$(day "$1") $2" +%s)
-    export RABTA_CLOCK_OFFSET_S=$((target - $(date +%s)))
-}
-
 start_pg
 start_fake
 # no escalation, stale or quote reminders in the days that pass: only the sequence
@@ -32,54 +24,54 @@ CONF
 start_rabta
 BILAL=923331112233 C1=923001118001 C2=923001118002 C3=923001118003
 
-step "staff $BILAL | help"
-step "client $C1 Hamid Raza | Salam, walima ke liye hall chahiye"
-step "client $C2 Saima Noor | Assalam o alaikum, shadi ke liye hall"
+conv_line "staff $BILAL | help"
+conv_line "client $C1 Hamid Raza | Salam, walima ke liye hall chahiye"
+conv_line "client $C2 Saima Noor | Assalam o alaikum, shadi ke liye hall"
 # Usama sends STOP before his quote: client steps are held for him
-step "client $C3 Usama Iqbal | Salam, hall dekhna hai"
-step "client $C3 Usama Iqbal | STOP"
-step "exec UPDATE leads SET assigned_staff_id = (SELECT id FROM staff WHERE phone = '+$BILAL')"
-step "staff $BILAL | 1 ko quoted kar do 6 lakh"
-step "staff $BILAL | 2 ko quoted kar do 5 lakh"
-step "staff $BILAL | 3 ko quoted kar do 4 lakh"
-step "sql SELECT string_agg(stage, ' ' ORDER BY id) FROM leads => QUOTED QUOTED QUOTED"
+conv_line "client $C3 Usama Iqbal | Salam, hall dekhna hai"
+conv_line "client $C3 Usama Iqbal | STOP"
+conv_line "exec UPDATE leads SET assigned_staff_id = (SELECT id FROM staff WHERE phone = '+$BILAL')"
+conv_line "staff $BILAL | 1 ko quoted kar do 6 lakh"
+conv_line "staff $BILAL | 2 ko quoted kar do 5 lakh"
+conv_line "staff $BILAL | 3 ko quoted kar do 4 lakh"
+conv_line "sql SELECT string_agg(stage, ' ' ORDER BY id) FROM leads => QUOTED QUOTED QUOTED"
 # the same day: nothing
-at 0 23:59
-step "tick"
-step "expect-none +$C1"
-step "expect-none +$C2"
-step "expect-none +$C3"
+conv_at 0 23:59
+conv_line "tick"
+conv_line "expect-none +$C1"
+conv_line "expect-none +$C2"
+conv_line "expect-none +$C3"
 # a day and more later: step 1 to both clients, nothing to Bilal
-at 2 12:00
-step "tick"
-step "expect +$C1 | Hamid Raza.*(quote dekh liya|quote from|کوٹ دیکھ)"
-step "expect +$C2 | Saima Noor.*(quote dekh liya|quote from|کوٹ دیکھ)"
-step "expect-not +$BILAL | (jawab nahi aaya|no word from|جواب نہیں آیا)"
-step "expect-none +$C3"
-step "sql SELECT string_agg(state, ' ') FROM outbox WHERE purpose = 'nurture' AND recipient_phone = '+$C3' => cancelled"
-step "sql SELECT string_agg(lead_id || ' ' || kind, ', ' ORDER BY lead_id) FROM reminders_sent => 1 step 1, 2 step 1, 3 step 1"
+conv_at 2 12:00
+conv_line "tick"
+conv_line "expect +$C1 | Hamid Raza.*(quote dekh liya|quote from|کوٹ دیکھ)"
+conv_line "expect +$C2 | Saima Noor.*(quote dekh liya|quote from|کوٹ دیکھ)"
+conv_line "expect-not +$BILAL | (jawab nahi aaya|no word from|جواب نہیں آیا)"
+conv_line "expect-none +$C3"
+conv_line "sql SELECT string_agg(state, ' ') FROM outbox WHERE purpose = 'nurture' AND recipient_phone = '+$C3' => cancelled"
+conv_line "sql SELECT string_agg(lead_id || ' ' || kind, ', ' ORDER BY lead_id) FROM reminders_sent => 1 step 1, 2 step 1, 3 step 1"
 # once
-step "tick"
-step "expect-none +$C1"
-step "expect-none +$C2"
+conv_line "tick"
+conv_line "expect-none +$C1"
+conv_line "expect-none +$C2"
 # Hamid answers: his sequence stops
-step "client $C1 Hamid Raza | ji dekh liya, ghar walon se baat kar ke batata hoon"
+conv_line "client $C1 Hamid Raza | ji dekh liya, ghar walon se baat kar ke batata hoon"
 # three days and more: step 2 for Saima only, as a nudge to Bilal
-at 4 12:00
-step "tick"
-step "expect +$BILAL | \\*#2\\* Saima Noor: .*(jawab nahi aaya|no word from|جواب نہیں آیا)"
-step "expect +$BILAL | (aur log bhi pooch rahe|getting enquiries|اور لوگ بھی پوچھ رہے)"
-step "expect-not +$BILAL | #1"
-step "expect-none +$C1"
-step "expect-none +$C2"
-step "sql SELECT count(*) FROM reminders_sent WHERE lead_id = 1 => 1"
-step "sql SELECT count(*) FROM audit_log WHERE action = 'nurture.step' AND lead_id = 2 => 2"
+conv_at 4 12:00
+conv_line "tick"
+conv_line "expect +$BILAL | \\*#2\\* Saima Noor: .*(jawab nahi aaya|no word from|جواب نہیں آیا)"
+conv_line "expect +$BILAL | (aur log bhi pooch rahe|getting enquiries|اور لوگ بھی پوچھ رہے)"
+conv_line "expect-not +$BILAL | #1"
+conv_line "expect-none +$C1"
+conv_line "expect-none +$C2"
+conv_line "sql SELECT count(*) FROM reminders_sent WHERE lead_id = 1 => 1"
+conv_line "sql SELECT count(*) FROM audit_log WHERE action = 'nurture.step' AND lead_id = 2 => 2"
 # Bilal quote-replies "ok" to a nudge: its text goes to that client as his reply
-step "quote $BILAL | ok"
-step "sql SELECT count(*) FROM messages WHERE direction = 'out' AND party = 'client' AND body ~ '(aur log bhi pooch rahe|getting enquiries|اور لوگ بھی پوچھ رہے)' => 1"
+conv_line "quote $BILAL | ok"
+conv_line "sql SELECT count(*) FROM messages WHERE direction = 'out' AND party = 'client' AND body ~ '(aur log bhi pooch rahe|getting enquiries|اور لوگ بھی پوچھ رہے)' => 1"
 # the lead's history shows what was sent
-step "staff $BILAL | 2 ki history"
-step "expect +$BILAL | nurture sequence quoted, step 2 bhej diya"
+conv_line "staff $BILAL | 2 ki history"
+conv_line "expect +$BILAL | nurture sequence quoted, step 2 bhej diya"
 stop_rabta a
 
 # rabta check: an unknown prompt key, a bad delay and an unknown stage

@@ -13,8 +13,15 @@
 #   stop_rabta [NAME]                     SIGTERM; exit 0 and no sanitizer report
 #   rabta_cli ARGS...                     a one-shot subcommand (migrate, staff ...)
 #   sign FILE, post_webhook FILE [PATH [BASE]], post_with_header FILE HEADER [PATH]
-#   psql_q SQL [psql args], wait_for SQL EXPECTED [SECS], wait_quiet [SECS]
-#   ok, not_ok, check_eq, check_match, check_eventually, bail
+#   psql_q SQL [psql args], wait_for SQL EXPECTED [SECS], wait_quiet [SECS],
+#   wait_jobs KIND [SECS]                 no job of KIND left to run (leased counts)
+#   prompt_text LANG KEY [NAME=VALUE...]  what the bot says, read from prompts/
+#   prompt_line LANG KEY [NAME=VALUE...]  the same, lines joined by " / "
+#   prompt_ere LANG KEY [NAME=ERE...]     the same as a regular expression
+#   story_start [NAME [VAR=VALUE...]]     start_pg, start_fake, start_rabta
+#   open_staff_windows                    every staff member writes once (windows open)
+#   load_body FILE K PER CLIENTS PHONE8 NAME TEXTFMT   POST K of a load
+#   ok, not_ok, check_eq, check_match, check_line, check_eventually, bail
 #
 # Lines printed: "ok - <script>: <case>" / "not ok - <script>: <case>", with
 # details on "#" lines. The script exits non-zero when any case failed.
@@ -93,6 +100,16 @@ check_match() {
         ok "$1"
     else
         not_ok "$1" "expected to match: $3" "got: $2"
+    fi
+}
+
+# check_line NAME LINES LINE: LINES (one message a line, as conv_sends lists
+# them) has one that is exactly LINE.
+check_line() {
+    if printf '%s\n' "$2" | grep -qxF -- "$3"; then
+        ok "$1"
+    else
+        not_ok "$1" "expected a line: $3" "got: $2"
     fi
 }
 
@@ -259,6 +276,82 @@ QUIET_SQL="SELECT (SELECT count(*) FROM inbound_events WHERE state = 'pending')
                 + (SELECT count(*) FROM jobs WHERE state = 'pending' AND run_at <= now())"
 wait_quiet() {
     wait_for "$QUIET_SQL" 0 "${1:-60}"
+}
+
+# wait_jobs KIND [SECS=60]: waits until quiet and no job of KIND is pending,
+# whether due, leased (a claim moves run_at two minutes ahead while its HTTP
+# call runs) or waiting for a retry; wait_quiet alone ignores the last two.
+# One query, so an event that becomes a job in between is not missed.
+wait_jobs() {
+    wait_for "SELECT ($QUIET_SQL) + (SELECT count(*) FROM jobs WHERE kind = '$1' AND state = 'pending')" \
+        0 "${2:-60}"
+}
+
+# ---- prompts ---------------------------------------------------------------
+
+# prompt_text LANG KEY [NAME=VALUE...]: the text of [KEY] in prompts/LANG/*.txt
+# (the copy the running bot reads once start_rabta or conf_set made it, else
+# the checkout's), with each {NAME} replaced by VALUE and {{ read as {, as the
+# bot renders it. A story compares what the bot sent with this instead of a
+# copy of the wording, so a reworded prompt does not break it. A missing key
+# or a placeholder left without a value returns 1 and prints a "<prompt_text:
+# ...>" note instead, which no message matches (so the check fails saying why).
+prompt_text() {
+    local lang=$1 key=$2 dir=$ROOT/prompts text kv left
+    shift 2
+    [ -d "$T/home/prompts" ] && dir=$T/home/prompts
+    # prompts.c: the lines after "[KEY]" up to the next "[...]" line, "#" lines
+    # skipped, blank lines at either end dropped.
+    text=$(cat "$dir/$lang"/*.txt | awk -v k="$key" '
+        /^\[/ && index($0, "]") > 2 { if (f) exit; f = (substr($0, 2, index($0, "]") - 2) == k); next }
+        !f || /^#/ { next }
+        { sub(/\r$/, "") }
+        !n && $0 == "" { next }
+        { out = out (n++ ? "\n" : "") $0 }
+        END { sub(/[ \n]+$/, "", out); printf "%s", out }')
+    if [ -z "$text" ]; then
+        printf '<prompt_text: no [%s] in prompts/%s>' "$key" "$lang"
+        return 1
+    fi
+    for kv in "$@"; do
+        text=${text//"{${kv%%=*}}"/"${kv#*=}"}
+    done
+    left=$(printf '%s' "$text" | sed 's/{{//g' | grep -o '{[a-z_]*}' | head -n 1)
+    if [ -n "$left" ]; then
+        printf '<prompt_text %s %s: no value for %s>' "$lang" "$key" "$left"
+        return 1
+    fi
+    printf '%s' "${text//\{\{/\{}"
+}
+
+# prompt_ere LANG KEY [NAME=ERE...]: prompt_line as an extended regular
+# expression: the prompt's own characters stand for themselves, each {NAME}
+# for its ERE (for a message whose values the story cannot know, such as an
+# id the upstream chose).
+prompt_ere() {
+    local lang=$1 key=$2 kv text marked=()
+    shift 2
+    for kv in "$@"; do
+        marked+=("${kv%%=*}=@@${kv%%=*}@@")
+    done
+    text=$(prompt_line "$lang" "$key" "${marked[@]}") || {
+        printf '%s' "$text"
+        return 1
+    }
+    text=$(printf '%s' "$text" | sed 's/[][\\.*^$+?(){}|/]/\\&/g')
+    for kv in "$@"; do
+        text=${text//"@@${kv%%=*}@@"/"${kv#*=}"}
+    done
+    printf '%s' "$text"
+}
+
+# prompt_line LANG KEY [NAME=VALUE...]: prompt_text with its lines joined by
+# " / ", as conv_sends shows a message.
+prompt_line() {
+    local text rc=0
+    text=$(prompt_text "$@") || rc=1
+    printf '%s' "${text//$'\n'/ / }"
+    return $rc
 }
 
 # ---- fake upstream -------------------------------------------------------
@@ -443,13 +536,16 @@ await_rabta() {
 # log_count EVENT [NAME]: how many times rabta [NAME] logged event=EVENT.
 log_count() { grep -c "event=$1" "$T/rabta-${2:-a}.log"; }
 
-# hup_and_wait EVENT [NAME]: SIGHUP to rabta [NAME], then waits (15 s) until
-# its log says EVENT once more (config.reloaded or config.reload_refused).
+# hup_and_wait EVENT [NAME]: SIGHUP to rabta [NAME], then waits until its log
+# says EVENT once more (config.reloaded or config.reload_refused). A reload
+# reads and compiles every file again: on a loaded machine under the
+# sanitizers that takes well over 15 s, so the wait allows 120 s (a bound
+# that only fails the test).
 hup_and_wait() {
     local n name=${2:-a}
     n=$(log_count "$1" "$name")
     kill -HUP "${RABTA_PID[$name]}"
-    wait_until 15 eval '[ "$(log_count '"$1"' '"$name"')" -gt '"$n"' ]'
+    wait_until 120 eval '[ "$(log_count '"$1"' '"$name"')" -gt '"$n"' ]'
 }
 
 rabta_url() { echo "http://127.0.0.1:${RABTA_PORT[${1:-a}]}"; }
@@ -556,6 +652,59 @@ with_text() {
 # compact shape (ASCII TEXT and NAME only: no escaping is done).
 text_body() {
     printf '%s' '{"object":"whatsapp_business_account","entry":[{"id":"104857600123456","changes":[{"value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"923215550100","phone_number_id":"'"$PNID"'"},"contacts":[{"profile":{"name":"'"$4"'"},"wa_id":"'"$3"'"}],"messages":[{"from":"'"$3"'","id":"'"$2"'","timestamp":"'"$(date +%s)"'","type":"text","text":{"body":"'"$5"'"}}]},"field":"messages"}]}]}' >"$1"
+}
+
+# ---- the start of a story --------------------------------------------------------
+
+# story_start [NAME [VAR=VALUE...]]: PostgreSQL, the fake upstream and one
+# `rabta serve` (start_rabta's arguments), the start of most stories. Settings
+# (conf_set) go before it. Its arguments are expanded before it runs, so
+# they cannot use $FAKE_URL or $DATABASE_URL (rabta has both already).
+story_start() {
+    start_pg
+    start_fake
+    start_rabta "$@"
+}
+
+# The staff of config/staff.csv, the owner first.
+STAFF_PHONES="923001110001 923331112233 923331112244 923331112255 923331112266"
+
+# open_staff_windows: every staff member writes "Salam" first, so that their
+# 24-hour windows are open and every send to them starts as free text (a text
+# to someone whose window is closed waits until they write); then waits until
+# settled and clears the fake's record of the answers.
+open_staff_windows() {
+    local i=0 p
+    for p in $STAFF_PHONES; do
+        i=$((i + 1))
+        text_body "$T/staff$i.json" "wamid.HBgMOTIzMzMxMTEyMjMzFQIAEhgUU1RBRkZPUEVO$i" "$p" "Staff $i" "Salam"
+        post_webhook "$T/staff$i.json" >/dev/null
+    done
+    wait_quiet 90 || bail "staff messages not settled" "$WAIT_LAST"
+    fake_reset
+}
+
+# load_body FILE K PER CLIENTS PHONE8 NAME TEXTFMT: POST K (from 0) of a load,
+# in Meta's compact shape: messages K*PER .. K*PER+PER-1, message i from client
+# c = i % CLIENTS (so each client's messages are spread over several POSTs):
+# phone PHONE8 followed by c in four digits, profile name "NAME Client c",
+# text TEXTFMT with i for its %d.
+load_body() {
+    local file=$1 k=$2 per=$3 clients=$4 prefix=$5 name=$6 fmt=$7
+    local i ph first=1 contacts= messages=
+    for ((i = k * per; i < (k + 1) * per; i++)); do
+        [ $first = 1 ] || {
+            contacts+=,
+            messages+=,
+        }
+        first=0
+        ph=$prefix$(printf %04d $((i % clients)))
+        contacts+='{"profile":{"name":"'"$name Client $((i % clients))"'"},"wa_id":"'$ph'"}'
+        # shellcheck disable=SC2059 # the format is the caller's
+        messages+='{"from":"'$ph'","id":"wamid.HBgM'$prefix'FQIAEhgU'$name$(printf %04d $i)'","timestamp":"1795170000","type":"text","text":{"body":"'"$(printf "$fmt" "$i")"'"}}'
+    done
+    printf '%s' '{"object":"whatsapp_business_account","entry":[{"id":"104857600123456","changes":[{"value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"923215550100","phone_number_id":"'"$PNID"'"},"contacts":['"$contacts"'],"messages":['"$messages"']},"field":"messages"}]}]}' \
+        >"$file"
 }
 
 # ---- cleanup -------------------------------------------------------------------

@@ -15,6 +15,7 @@
 
 #include "core/split.h"
 #include "domain/inbound.h"
+#include "split_body.h"
 
 /* Every part fits max; the parts joined (white space at the cuts dropped)
  * are the text without that white space. */
@@ -141,13 +142,8 @@ TEST(urdu_and_marks)
 /* The one message of a webhook body, parsed. */
 static int one_message(const char *body, struct inbound_batch *b, struct wa_message *m)
 {
-    struct buf err;
-    int rc;
+    int rc = split_body(inbound_split_whatsapp, body, b);
 
-    buf_init(&err, 256);
-    inbound_batch_init(b);
-    rc = inbound_split_whatsapp(body, strlen(body), b, &err);
-    buf_release(&err);
     if (rc || b->n != 1) {
         return rc ? rc : RB_EINVAL;
     }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "domain/inbound.h"
+#include "split_body.h"
 
 #define WA "tests/fixtures/whatsapp/"
 
@@ -24,29 +25,15 @@ static char *slurp(const char *path, size_t *len)
     return p;
 }
 
-/* Splits a WhatsApp body given as a string; returns the status. */
+/* Splits a WhatsApp / Lead Ads body given as a string; returns the status. */
 static int split_wa(const char *body, struct inbound_batch *b)
 {
-    struct buf err;
-    int rc;
-
-    buf_init(&err, 256);
-    inbound_batch_init(b);
-    rc = inbound_split_whatsapp(body, strlen(body), b, &err);
-    buf_release(&err);
-    return rc;
+    return split_body(inbound_split_whatsapp, body, b);
 }
 
 static int split_lead(const char *body, struct inbound_batch *b)
 {
-    struct buf err;
-    int rc;
-
-    buf_init(&err, 256);
-    inbound_batch_init(b);
-    rc = inbound_split_leadgen(body, strlen(body), b, &err);
-    buf_release(&err);
-    return rc;
+    return split_body(inbound_split_leadgen, body, b);
 }
 
 static const char *payload_s(const struct inbound_event *e, const char *key)

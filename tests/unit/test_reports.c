@@ -33,54 +33,89 @@ range(const char *word, struct rb_date today)
 /* Tuesday 10 March 2026 */
 #define TODAY D(2026, 3, 10)
 
+/* "word on today gives from..to"; "EPARSE" when the word is refused. */
+struct range_case {
+    int line;
+    const char *word;
+    struct rb_date today;
+    const char *want;
+};
+
+static void check_ranges(const struct range_case *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *got = range(cases[i].word, cases[i].today);
+
+        if (strcmp(got, cases[i].want) != 0) {
+            printf("  %s:%d: \"%s\": expected %s, got %s\n", __FILE__, cases[i].line, cases[i].word,
+                   cases[i].want, got);
+        }
+        CHECK_STR(got, cases[i].want);
+    }
+}
+
+#define CHECK_RANGES(cases) check_ranges(cases, sizeof(cases) / sizeof(cases[0]))
+
 TEST(named_periods)
 {
-    CHECK_STR(range("today", TODAY), "2026-03-10..2026-03-11");
-    CHECK_STR(range("yesterday", TODAY), "2026-03-09..2026-03-10");
-    CHECK_STR(range("this_week", TODAY), "2026-03-09..2026-03-16");
-    CHECK_STR(range("last_week", TODAY), "2026-03-02..2026-03-09");
-    CHECK_STR(range("this_month", TODAY), "2026-03-01..2026-04-01");
-    CHECK_STR(range("last_month", TODAY), "2026-02-01..2026-03-01");
-    CHECK_STR(range("this_quarter", TODAY), "2026-01-01..2026-04-01");
-    CHECK_STR(range("last_quarter", TODAY), "2025-10-01..2026-01-01");
-    CHECK_STR(range("ytd", TODAY), "2026-01-01..2026-03-11");
-    CHECK_STR(range("last_year", TODAY), "2025-01-01..2026-01-01");
+    const struct range_case cases[] = {
+        {__LINE__, "today", TODAY, "2026-03-10..2026-03-11"},
+        {__LINE__, "yesterday", TODAY, "2026-03-09..2026-03-10"},
+        {__LINE__, "this_week", TODAY, "2026-03-09..2026-03-16"},
+        {__LINE__, "last_week", TODAY, "2026-03-02..2026-03-09"},
+        {__LINE__, "this_month", TODAY, "2026-03-01..2026-04-01"},
+        {__LINE__, "last_month", TODAY, "2026-02-01..2026-03-01"},
+        {__LINE__, "this_quarter", TODAY, "2026-01-01..2026-04-01"},
+        {__LINE__, "last_quarter", TODAY, "2025-10-01..2026-01-01"},
+        {__LINE__, "ytd", TODAY, "2026-01-01..2026-03-11"},
+        {__LINE__, "last_year", TODAY, "2025-01-01..2026-01-01"},
+    };
+
+    CHECK_RANGES(cases);
 }
 
 TEST(dated_periods)
 {
-    CHECK_STR(range("2026-01", TODAY), "2026-01-01..2026-02-01");
-    CHECK_STR(range("2025-12", TODAY), "2025-12-01..2026-01-01");
-    CHECK_STR(range("2026-Q1", TODAY), "2026-01-01..2026-04-01");
-    CHECK_STR(range("2025-Q4", TODAY), "2025-10-01..2026-01-01");
-    CHECK_STR(range("2024", TODAY), "2024-01-01..2025-01-01");
-    CHECK_STR(range("2024-02", TODAY), "2024-02-01..2024-03-01");
+    const struct range_case cases[] = {
+        {__LINE__, "2026-01", TODAY, "2026-01-01..2026-02-01"},
+        {__LINE__, "2025-12", TODAY, "2025-12-01..2026-01-01"},
+        {__LINE__, "2026-Q1", TODAY, "2026-01-01..2026-04-01"},
+        {__LINE__, "2025-Q4", TODAY, "2025-10-01..2026-01-01"},
+        {__LINE__, "2024", TODAY, "2024-01-01..2025-01-01"},
+        {__LINE__, "2024-02", TODAY, "2024-02-01..2024-03-01"},
+    };
+
+    CHECK_RANGES(cases);
 }
 
 TEST(period_edges)
 {
-    /* a Monday and a Sunday are in their own week */
-    CHECK_STR(range("this_week", D(2026, 3, 9)), "2026-03-09..2026-03-16");
-    CHECK_STR(range("this_week", D(2026, 3, 15)), "2026-03-09..2026-03-16");
-    /* January: last month and last quarter are last year's */
-    CHECK_STR(range("last_month", D(2026, 1, 5)), "2025-12-01..2026-01-01");
-    CHECK_STR(range("last_quarter", D(2026, 1, 5)), "2025-10-01..2026-01-01");
-    CHECK_STR(range("yesterday", D(2026, 1, 1)), "2025-12-31..2026-01-01");
-    CHECK_STR(range("this_month", D(2026, 12, 31)), "2026-12-01..2027-01-01");
-    CHECK_STR(range("this_quarter", D(2026, 12, 31)), "2026-10-01..2027-01-01");
+    const struct range_case cases[] = {
+        /* a Monday and a Sunday are in their own week */
+        {__LINE__, "this_week", D(2026, 3, 9), "2026-03-09..2026-03-16"},
+        {__LINE__, "this_week", D(2026, 3, 15), "2026-03-09..2026-03-16"},
+        /* January: last month and last quarter are last year's */
+        {__LINE__, "last_month", D(2026, 1, 5), "2025-12-01..2026-01-01"},
+        {__LINE__, "last_quarter", D(2026, 1, 5), "2025-10-01..2026-01-01"},
+        {__LINE__, "yesterday", D(2026, 1, 1), "2025-12-31..2026-01-01"},
+        {__LINE__, "this_month", D(2026, 12, 31), "2026-12-01..2027-01-01"},
+        {__LINE__, "this_quarter", D(2026, 12, 31), "2026-10-01..2027-01-01"},
+    };
+
+    CHECK_RANGES(cases);
 }
 
 TEST(bad_periods)
 {
-    CHECK_STR(range("2026-13", TODAY), "EPARSE");
-    CHECK_STR(range("2026-00", TODAY), "EPARSE");
-    CHECK_STR(range("2026-Q5", TODAY), "EPARSE");
-    CHECK_STR(range("2026-Q0", TODAY), "EPARSE");
-    CHECK_STR(range("", TODAY), "EPARSE");
-    CHECK_STR(range("next_month", TODAY), "EPARSE");
-    CHECK_STR(range("26-01", TODAY), "EPARSE");
-    CHECK_STR(range("2026-1", TODAY), "EPARSE");
-    CHECK_STR(range("this_week ", TODAY), "EPARSE");
+    const struct range_case cases[] = {
+        {__LINE__, "2026-13", TODAY, "EPARSE"},    {__LINE__, "2026-00", TODAY, "EPARSE"},
+        {__LINE__, "2026-Q5", TODAY, "EPARSE"},    {__LINE__, "2026-Q0", TODAY, "EPARSE"},
+        {__LINE__, "", TODAY, "EPARSE"},           {__LINE__, "next_month", TODAY, "EPARSE"},
+        {__LINE__, "26-01", TODAY, "EPARSE"},      {__LINE__, "2026-1", TODAY, "EPARSE"},
+        {__LINE__, "this_week ", TODAY, "EPARSE"},
+    };
+
+    CHECK_RANGES(cases);
     CHECK_INT(period_parse(NULL, TODAY, &(struct period){0}), RB_EPARSE);
 }
 
