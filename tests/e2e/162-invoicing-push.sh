@@ -34,7 +34,7 @@ check_eq "the booking carries its plan" \
 # a receipt while invoicing answers 500 twice
 fake_fail invoicing http500 2
 conv_line "staff 923331112266 | lead 1 paid 2 lakh advance bank"
-conv_line "say-part +923331112266 ur pay_recorded | entry=1 | milestone=@milestone_advance | paid_now=2,00,000"
+conv_line "say-part +923331112266 roman_ur pay_recorded | entry=1 | milestone=@milestone_advance | paid_now=2,00,000"
 check_eventually "receipt 1 pushed" \
     "SELECT payment_id IS NOT NULL FROM invoicing_receipts WHERE entry_id = 1" t 90
 check_eq "receipt 1: two 500s, then created" "$(push_statuses rabta-entry-1)" "500 500 201"
@@ -45,7 +45,7 @@ check_eq "receipt 1 is in invoicing once, as recorded" \
 # a receipt while invoicing hangs after doing the work (the answer is lost)
 fake_fail invoicing hang 1 6000
 conv_line "staff 923331112266 | lead 1 received 1 lakh more advance"
-conv_line "say-part +923331112266 ur pay_recorded | entry=2 | milestone=@milestone_advance | paid_now=1,00,000"
+conv_line "say-part +923331112266 roman_ur pay_recorded | entry=2 | milestone=@milestone_advance | paid_now=1,00,000"
 check_eventually "receipt 2 pushed" \
     "SELECT payment_id IS NOT NULL FROM invoicing_receipts WHERE entry_id = 2" t 90
 # the hung call is recorded as 504 once its sleep ends
