@@ -23,6 +23,7 @@
 #include "nlu/classify.h"
 #include "nlu/text.h"
 #include "nlu/values.h"
+#include "nlu/vocab.h"
 
 #define MSG_MAX 4096          /* bytes of one message */
 #define KEY_MAX (4 * MSG_MAX) /* normalized text may grow a little */
@@ -172,7 +173,8 @@ struct intents {
     size_t nexamples;         /* sentences it learned from */
     struct wordlist *words;   /* `words NAME:` lists (STOP, START, greetings ...) */
     size_t nwords, capwords;
-    struct memo *memo; /* the examples themselves, by ix_model_text, sorted */
+    struct memo *memo;   /* the examples themselves, by ix_model_text, sorted */
+    struct vocab *vocab; /* the `.words` lists the value parsers read (vocab.h) */
     size_t nmemo;
 };
 

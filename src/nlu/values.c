@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nlu/vocab.h"
+
 #define MAX_TOKS 32
 
 /* Largest amount accepted, in rupees (a sanity bound, far above any booking). */
@@ -38,218 +40,17 @@ struct cur {
     size_t n, i;
 };
 
-struct word_val {
-    const char *w;
-    int v;
-};
-
-/* ---- word tables (reference/urdu-text.md §6-§9) ---- */
-
-static const struct word_val month_words[] = {
-    {"january", 1},   {"jan", 1},       {"janwari", 1},   {"janwary", 1},   {"janvari", 1},
-    {"janvary", 1},   {"jenuary", 1},   {"جنوری", 1},     {"february", 2},  {"feb", 2},
-    {"febuary", 2},   {"feburary", 2},  {"februray", 2},  {"febraury", 2},  {"farwari", 2},
-    {"farvari", 2},   {"فروری", 2},     {"march", 3},     {"mar", 3},       {"maarch", 3},
-    {"مارچ", 3},      {"april", 4},     {"apr", 4},       {"aprail", 4},    {"aprel", 4},
-    {"apreil", 4},    {"aprill", 4},    {"اپریل", 4},     {"may", 5},       {"mai", 5},
-    {"mayi", 5},      {"میی", 5},       {"می", 5},        {"june", 6},      {"jun", 6},
-    {"joon", 6},      {"جون", 6},       {"july", 7},      {"jul", 7},       {"julai", 7},
-    {"jolai", 7},     {"julaai", 7},    {"جولایی", 7},    {"جولای", 7},     {"august", 8},
-    {"aug", 8},       {"agast", 8},     {"agust", 8},     {"augest", 8},    {"اگست", 8},
-    {"september", 9}, {"sep", 9},       {"sept", 9},      {"septmber", 9},  {"setember", 9},
-    {"sitambar", 9},  {"ستمبر", 9},     {"october", 10},  {"oct", 10},      {"octuber", 10},
-    {"aktubar", 10},  {"اکتوبر", 10},   {"november", 11}, {"nov", 11},      {"novmber", 11},
-    {"navambar", 11}, {"nomber", 11},   {"نومبر", 11},    {"december", 12}, {"dec", 12},
-    {"decmber", 12},  {"disambar", 12}, {"dasambar", 12}, {"دسمبر", 12},    {NULL, 0},
-};
-
-/* 0 = Monday ... 6 = Sunday, as date_weekday. */
-static const struct word_val weekday_words[] = {
-    {"monday", 0},   {"mon", 0},      {"peer", 0},      {"pir", 0},     {"somwar", 0},
-    {"somvar", 0},   {"پیر", 0},      {"سوموار", 0},    {"tuesday", 1}, {"tue", 1},
-    {"tues", 1},     {"mangal", 1},   {"mangalwar", 1}, {"منگل", 1},    {"wednesday", 2},
-    {"wed", 2},      {"budh", 2},     {"budhwar", 2},   {"bud", 2},     {"بدہ", 2},
-    {"thursday", 3}, {"thu", 3},      {"thur", 3},      {"thurs", 3},   {"jumerat", 3},
-    {"jumeraat", 3}, {"jumaraat", 3}, {"jumairat", 3},  {"جمعرات", 3},  {"friday", 4},
-    {"fri", 4},      {"juma", 4},     {"jumma", 4},     {"jumah", 4},   {"jummah", 4},
-    {"jumay", 4},    {"jumme", 4},    {"jummay", 4},    {"جمعہ", 4},    {"جمعے", 4},
-    {"saturday", 5}, {"sat", 5},      {"sanichar", 5},  {"hafta", 5},   {"hafte", 5},
-    {"haftay", 5},   {"hafty", 5},    {"ہفتہ", 5},      {"ہفتے", 5},    {"sunday", 6},
-    {"sun", 6},      {"itwar", 6},    {"itwaar", 6},    {"atwar", 6},   {"اتوار", 6},
-    {NULL, 0},
-};
+/* ---- what the words of intents/values.words mean (vocab.h) ---- */
 
 enum det { DET_THIS = 1, DET_NEXT, DET_LAST };
 
-static const struct word_val det_words[] = {
-    {"this", DET_THIS},
-    {"is", DET_THIS},
-    {"iss", DET_THIS},
-    {"ye", DET_THIS},
-    {"yeh", DET_THIS},
-    {"current", DET_THIS},
-    {"اس", DET_THIS},
-    {"یہ", DET_THIS},
-    {"next", DET_NEXT},
-    {"agle", DET_NEXT},
-    {"agla", DET_NEXT},
-    {"aglay", DET_NEXT},
-    {"agly", DET_NEXT},
-    {"agli", DET_NEXT},
-    {"coming", DET_NEXT},
-    {"upcoming", DET_NEXT},
-    {"اگلے", DET_NEXT},
-    {"اگلا", DET_NEXT},
-    {"اگلی", DET_NEXT},
-    {"last", DET_LAST},
-    {"previous", DET_LAST},
-    {"prev", DET_LAST},
-    {"pichle", DET_LAST},
-    {"pichla", DET_LAST},
-    {"pichli", DET_LAST},
-    {"pichhle", DET_LAST},
-    {"pichhla", DET_LAST},
-    {"pichlay", DET_LAST},
-    {"pichly", DET_LAST},
-    {"guzishta", DET_LAST},
-    {"پچہلے", DET_LAST},
-    {"پچہلا", DET_LAST},
-    {"پچہلی", DET_LAST},
-    {"گزشتہ", DET_LAST},
-    {NULL, 0},
-};
-
 enum unit { UNIT_WEEK = 1, UNIT_MONTH, UNIT_QUARTER, UNIT_YEAR };
-
-static const struct word_val unit_words[] = {
-    {"week", UNIT_WEEK},     {"hafte", UNIT_WEEK},    {"hafta", UNIT_WEEK},
-    {"haftay", UNIT_WEEK},   {"hafty", UNIT_WEEK},    {"ہفتے", UNIT_WEEK},
-    {"ہفتہ", UNIT_WEEK},     {"month", UNIT_MONTH},   {"mahine", UNIT_MONTH},
-    {"mahina", UNIT_MONTH},  {"mahinay", UNIT_MONTH}, {"mahiny", UNIT_MONTH},
-    {"maheena", UNIT_MONTH}, {"maheene", UNIT_MONTH}, {"مہینے", UNIT_MONTH},
-    {"مہینہ", UNIT_MONTH},   {"ماہ", UNIT_MONTH},     {"quarter", UNIT_QUARTER},
-    {"qtr", UNIT_QUARTER},   {"year", UNIT_YEAR},     {"saal", UNIT_YEAR},
-    {"sal", UNIT_YEAR},      {"سال", UNIT_YEAR},      {NULL, 0},
-};
 
 enum rel { REL_TODAY = 1, REL_KAL, REL_TOMORROW, REL_PARSON, REL_YESTERDAY };
 
-static const struct word_val rel_words[] = {
-    {"aaj", REL_TODAY},
-    {"aj", REL_TODAY},
-    {"aajj", REL_TODAY},
-    {"today", REL_TODAY},
-    {"todays", REL_TODAY},
-    {"آج", REL_TODAY},
-    {"kal", REL_KAL},
-    {"kl", REL_KAL},
-    {"kall", REL_KAL},
-    {"کل", REL_KAL},
-    {"tomorrow", REL_TOMORROW},
-    {"tomorrows", REL_TOMORROW},
-    {"tmrw", REL_TOMORROW},
-    {"tmr", REL_TOMORROW},
-    {"tomorow", REL_TOMORROW},
-    {"tommorow", REL_TOMORROW},
-    {"tommorrow", REL_TOMORROW},
-    {"parson", REL_PARSON},
-    {"parso", REL_PARSON},
-    {"parsoon", REL_PARSON},
-    {"parsun", REL_PARSON},
-    {"پرسوں", REL_PARSON},
-    {"yesterday", REL_YESTERDAY},
-    {NULL, 0},
-};
-
-static const char *const ko_words[] = {"ko", "کو", NULL};
-/* "around 7", "at about 5": an approximate time is read as that time */
-static const char *const approx_words[] = {"around", "about",     "approx",   "approximately",
-                                           "by",     "taqreeban", "takriban", NULL};
-static const char *const tareekh_words[] = {"tareekh", "tarikh", "tareek", "tarik",
-                                            "date",    "تاریخ",  NULL};
-static const char *const ordinal_words[] = {"st", "nd", "rd", "th", NULL};
-static const char *const range_sep_words[] = {"se", "سے", "to", "till", "until", "-", NULL};
-static const char *const range_end_words[] = {"tak", "tk", "تک", NULL};
-
 enum tw { TW_MORNING = 1, TW_NOON, TW_AFTERNOON, TW_EVENING, TW_NIGHT };
 
-static const struct word_val timeword_words[] = {
-    {"subah", TW_MORNING},      {"subha", TW_MORNING},
-    {"sobah", TW_MORNING},      {"subh", TW_MORNING},
-    {"savere", TW_MORNING},     {"savera", TW_MORNING},
-    {"morning", TW_MORNING},    {"صبح", TW_MORNING},
-    {"dopahar", TW_NOON},       {"dopehar", TW_NOON},
-    {"dupehar", TW_NOON},       {"dopher", TW_NOON},
-    {"dupahar", TW_NOON},       {"dopaher", TW_NOON},
-    {"noon", TW_NOON},          {"afternoon", TW_NOON},
-    {"دوپہر", TW_NOON},         {"sehpehar", TW_AFTERNOON},
-    {"sehpahar", TW_AFTERNOON}, {"sham", TW_EVENING},
-    {"shaam", TW_EVENING},      {"evening", TW_EVENING},
-    {"شام", TW_EVENING},        {"raat", TW_NIGHT},
-    {"rat", TW_NIGHT},          {"night", TW_NIGHT},
-    {"رات", TW_NIGHT},          {NULL, 0},
-};
-
-static const char *const baje_words[] = {"baje", "bje", "bajay",   "bajey",  "bjay", "bajy",
-                                         "baj",  "bjy", "o'clock", "oclock", "بجے",  NULL};
-
 enum frac { FRAC_SAWA = 1, FRAC_SAADHE, FRAC_PAUNE, FRAC_DEDH, FRAC_DHAI };
-
-static const struct word_val frac_words[] = {
-    {"sawa", FRAC_SAWA},     {"sava", FRAC_SAWA},    {"سوا", FRAC_SAWA},
-    {"saadhe", FRAC_SAADHE}, {"sadhe", FRAC_SAADHE}, {"sarhe", FRAC_SAADHE},
-    {"saarhe", FRAC_SAADHE}, {"saade", FRAC_SAADHE}, {"sade", FRAC_SAADHE},
-    {"ساڑہے", FRAC_SAADHE},  {"paune", FRAC_PAUNE},  {"pone", FRAC_PAUNE},
-    {"pauney", FRAC_PAUNE},  {"پونے", FRAC_PAUNE},   {"dedh", FRAC_DEDH},
-    {"deedh", FRAC_DEDH},    {"derh", FRAC_DEDH},    {"ڈیڑہ", FRAC_DEDH},
-    {"dhai", FRAC_DHAI},     {"adhai", FRAC_DHAI},   {"arhai", FRAC_DHAI},
-    {"dhaai", FRAC_DHAI},    {"ڈہایی", FRAC_DHAI},   {NULL, 0},
-};
-
-static const struct word_val number_words[] = {
-    {"ek", 1},       {"aik", 1},      {"one", 1},     {"do", 2},       {"two", 2},
-    {"teen", 3},     {"three", 3},    {"char", 4},    {"chaar", 4},    {"four", 4},
-    {"panch", 5},    {"paanch", 5},   {"five", 5},    {"chay", 6},     {"chhe", 6},
-    {"che", 6},      {"chhay", 6},    {"six", 6},     {"saat", 7},     {"seven", 7},
-    {"aath", 8},     {"eight", 8},    {"nau", 9},     {"nine", 9},     {"das", 10},
-    {"ten", 10},     {"gyarah", 11},  {"barah", 12},  {"pandrah", 15}, {"bees", 20},
-    {"twenty", 20},  {"pachees", 25}, {"tees", 30},   {"chalees", 40}, {"pachas", 50},
-    {"pachaas", 50}, {"fifty", 50},   {"saath", 60},  {"sattar", 70},  {"assi", 80},
-    {"nabbe", 90},   {"ایک", 1},      {"دو", 2},      {"تین", 3},      {"چار", 4},
-    {"پانچ", 5},     {"چہ", 6},       {"سات", 7},     {"آٹہ", 8},      {"نو", 9},
-    {"دس", 10},      {"بیس", 20},     {"تیس", 30},    {"چالیس", 40},   {"پچاس", 50},
-    {"ساٹہ", 60},    {"ستر", 70},     {"اسی", 80},    {"نوے", 90},     {"eleven", 11},
-    {"twelve", 12},  {"fifteen", 15}, {"thirty", 30}, {"forty", 40},   {"sixty", 60},
-    {"seventy", 70}, {"eighty", 80},  {"ninety", 90}, {"pachis", 25},  {"chalis", 40},
-    {NULL, 0},
-};
-
-/* English tens that take a unit after them: "twenty five" is 25. */
-static const char *const english_tens[] = {"twenty",  "thirty", "forty",  "fifty", "sixty",
-                                           "seventy", "eighty", "ninety", NULL};
-static const char *const english_units[] = {"one", "two",   "three", "four", "five",
-                                            "six", "seven", "eight", "nine", NULL};
-
-/* Multipliers, in rupees per unit. */
-static const struct word_val multiplier_words[] = {
-    {"hundred", 100},     {"sau", 100},       {"سو", 100},
-    {"k", 1000},          {"thousand", 1000}, {"hazar", 1000},
-    {"hazaar", 1000},     {"hzar", 1000},     {"hajar", 1000},
-    {"ہزار", 1000},       {"lakh", 100000},   {"lac", 100000},
-    {"lacs", 100000},     {"lakhs", 100000},  {"laakh", 100000},
-    {"lk", 100000},       {"l", 100000},      {"لاکہ", 100000},
-    {"million", 1000000}, {"mn", 1000000},    {"crore", 10000000},
-    {"crores", 10000000}, {"cr", 10000000},   {"karor", 10000000},
-    {"karod", 10000000},  {"کروڑ", 10000000}, {NULL, 0},
-};
-
-static const char *const currency_words[] = {"rs",    "pkr",   "rupay", "rupaye", "rupees",
-                                             "rupee", "rupey", "روپے",  "روپیہ",  NULL};
-
-static const char *const guest_words[] = {
-    "guests",   "guest",  "log",     "loag",   "logon", "bande",   "banday",  "afraad",  "afrad",
-    "pax",      "people", "persons", "person", "heads", "mehman",  "mehmaan", "mehmano", "mehmaano",
-    "mehmanon", "مہمان",  "لوگ",     "افراد",  "بندے",  "مہمانوں", "لوگوں",   "بندوں",   NULL};
 
 /* ---- tokens ---- */
 
@@ -350,7 +151,7 @@ static bool tok_in(const struct tok *t, const char *const *list)
 }
 
 /* The value of t in tab, -1 when it is not there. */
-static int tok_val(const struct tok *t, const struct word_val *tab)
+static int tok_val(const struct tok *t, const struct vocab_word *tab)
 {
     size_t i;
 
@@ -467,7 +268,7 @@ static bool cur_accept_in(struct cur *c, const char *const *list)
 }
 
 /* The value of the next token in tab (and moves past it), -1 otherwise. */
-static int cur_val(struct cur *c, const struct word_val *tab)
+static int cur_val(struct cur *c, const struct vocab_word *tab)
 {
     const struct tok *t = cur_peek(c);
     int v = t ? tok_val(t, tab) : -1;
@@ -507,7 +308,7 @@ static bool cur_day(struct cur *c, int *d, bool *ordinal)
         return false;
     }
     c->i++;
-    *ordinal = cur_accept_in(c, ordinal_words);
+    *ordinal = cur_accept_in(c, vocab_words(VOC_ORDINAL));
     *d = v;
     return true;
 }
@@ -602,7 +403,7 @@ static bool date_spec_parse(const struct tok *t, size_t n, bool bare_day, struct
     ds->d = 0;
     ds->m = 0;
     ds->y = 0;
-    ds->weekday = cur_val(&c, weekday_words);
+    ds->weekday = cur_val(&c, vocab_list(VOC_WEEKDAY));
     if (ds->weekday >= 0) {
         cur_accept(&c, ",");
     }
@@ -613,18 +414,18 @@ static bool date_spec_parse(const struct tok *t, size_t n, bool bare_day, struct
     }
     if (cur_day(&c, &ds->d, &ordinal)) {
         cur_accept(&c, "of");
-        ds->m = cur_val(&c, month_words);
+        ds->m = cur_val(&c, vocab_list(VOC_MONTH));
         if (ds->m > 0) {
             cur_accept(&c, ",");
             cur_year4(&c, &ds->y);
         } else {
             ds->m = 0;
-            if (!cur_accept_in(&c, tareekh_words) && !ordinal && !bare_day) {
+            if (!cur_accept_in(&c, vocab_words(VOC_TAREEKH)) && !ordinal && !bare_day) {
                 return false;
             }
         }
     } else {
-        ds->m = cur_val(&c, month_words);
+        ds->m = cur_val(&c, vocab_list(VOC_MONTH));
         if (ds->m <= 0 || !cur_day(&c, &ds->d, &ordinal)) {
             return false;
         }
@@ -681,7 +482,7 @@ static bool relative_day(const struct tok *t, size_t n, const struct nlu_now *ct
     } else if (n != 1) {
         return false;
     } else {
-        switch (tok_val(t, rel_words)) {
+        switch (tok_val(t, vocab_list(VOC_REL))) {
         case REL_TODAY:
             days = 0;
             break;
@@ -714,8 +515,8 @@ static bool weekday_ref(const struct tok *t, size_t n, struct rb_date today, str
     int today_wd = date_weekday(today);
 
     if (n == 2) {
-        det = tok_val(&t[0], det_words);
-        if (det < 0 || tok_val(&t[1], unit_words) == UNIT_WEEK) {
+        det = tok_val(&t[0], vocab_list(VOC_DET));
+        if (det < 0 || tok_val(&t[1], vocab_list(VOC_UNIT)) == UNIT_WEEK) {
             return false;
         }
         t++;
@@ -724,7 +525,7 @@ static bool weekday_ref(const struct tok *t, size_t n, struct rb_date today, str
     if (n != 1) {
         return false;
     }
-    wd = tok_val(t, weekday_words);
+    wd = tok_val(t, vocab_list(VOC_WEEKDAY));
     if (wd < 0) {
         return false;
     }
@@ -738,11 +539,6 @@ static bool weekday_ref(const struct tok *t, size_t n, struct rb_date today, str
     return true;
 }
 
-static const char *const delay_pre_words[] = {"after", "in", "within", NULL};
-static const char *const delay_post_words[] = {"later", "baad", "bad", "bd", "after", "بعد", NULL};
-static const char *const delay_ke_words[] = {"ke", "k", "kay", "کے", NULL};
-static const char *const delay_day_words[] = {"day", "days", "din", "dino", "dinon", "دن", NULL};
-
 /* A count of days or weeks: "2", "two", "do", "a"/"an"/"ek" (one). */
 static bool delay_count(const struct tok *t, int *k)
 {
@@ -753,7 +549,7 @@ static bool delay_count(const struct tok *t, int *k)
         *k = 1;
         return true;
     }
-    *k = tok_val(t, number_words);
+    *k = tok_val(t, vocab_list(VOC_NUMBER));
     return *k >= 1 && *k <= 60;
 }
 
@@ -764,7 +560,7 @@ static bool relative_delay(const struct tok *t, size_t n, struct rb_date today, 
     bool pre = false, post = false;
     int k, unit;
 
-    if (n >= 3 && tok_in(&t[0], delay_pre_words)) {
+    if (n >= 3 && tok_in(&t[0], vocab_words(VOC_DELAY_PRE))) {
         pre = true;
         t++;
         n--;
@@ -772,10 +568,10 @@ static bool relative_delay(const struct tok *t, size_t n, struct rb_date today, 
     if (n >= 3 && toks_match(&t[n - 2], 2, "from now")) {
         post = true;
         n -= 2;
-    } else if (n >= 3 && tok_in(&t[n - 1], delay_post_words)) {
+    } else if (n >= 3 && tok_in(&t[n - 1], vocab_words(VOC_DELAY_POST))) {
         post = true;
         n--;
-        if (n >= 3 && tok_in(&t[n - 1], delay_ke_words)) {
+        if (n >= 3 && tok_in(&t[n - 1], vocab_words(VOC_DELAY_KE))) {
             n--;
         }
     }
@@ -785,9 +581,9 @@ static bool relative_delay(const struct tok *t, size_t n, struct rb_date today, 
     if (!delay_count(&t[0], &k)) {
         return false;
     }
-    if (tok_in(&t[1], delay_day_words)) {
+    if (tok_in(&t[1], vocab_words(VOC_DELAY_DAY))) {
         unit = 1;
-    } else if (tok_val(&t[1], unit_words) == UNIT_WEEK || tok_is(&t[1], "weeks")) {
+    } else if (tok_val(&t[1], vocab_list(VOC_UNIT)) == UNIT_WEEK || tok_is(&t[1], "weeks")) {
         unit = 7;
     } else {
         return false;
@@ -806,10 +602,12 @@ static bool next_week_day(const struct tok *t, size_t n, struct rb_date today, s
     if (n != 3) {
         return false;
     }
-    if (tok_val(&t[0], det_words) == DET_NEXT && tok_val(&t[1], unit_words) == UNIT_WEEK) {
-        wd = tok_val(&t[2], weekday_words);
-    } else if (tok_val(&t[1], det_words) == DET_NEXT && tok_val(&t[2], unit_words) == UNIT_WEEK) {
-        wd = tok_val(&t[0], weekday_words);
+    if (tok_val(&t[0], vocab_list(VOC_DET)) == DET_NEXT &&
+        tok_val(&t[1], vocab_list(VOC_UNIT)) == UNIT_WEEK) {
+        wd = tok_val(&t[2], vocab_list(VOC_WEEKDAY));
+    } else if (tok_val(&t[1], vocab_list(VOC_DET)) == DET_NEXT &&
+               tok_val(&t[2], vocab_list(VOC_UNIT)) == UNIT_WEEK) {
+        wd = tok_val(&t[0], vocab_list(VOC_WEEKDAY));
     } else {
         return false;
     }
@@ -827,7 +625,7 @@ static bool single_date(const struct tok *t, size_t n, const struct nlu_now *ctx
 {
     struct date_spec ds;
 
-    if (n > 1 && tok_in(&t[n - 1], ko_words)) {
+    if (n > 1 && tok_in(&t[n - 1], vocab_words(VOC_KO))) {
         n--;
     }
     if (n > 1 && tok_is(&t[0], "on")) {
@@ -853,14 +651,14 @@ static bool named_range(const struct tok *t, size_t n, struct rb_date today, str
     int wd = date_weekday(today);
     int m0;
 
-    if (n > 2 && tok_in(&t[n - 1], ko_words)) {
+    if (n > 2 && tok_in(&t[n - 1], vocab_words(VOC_KO))) {
         n--;
     }
     if (n != 2) {
         return false;
     }
-    det = tok_val(&t[0], det_words);
-    unit = tok_val(&t[1], unit_words);
+    det = tok_val(&t[0], vocab_list(VOC_DET));
+    unit = tok_val(&t[1], vocab_list(VOC_UNIT));
     if (det < 0 || (unit != UNIT_WEEK && unit != UNIT_MONTH)) {
         return false;
     }
@@ -923,7 +721,7 @@ static bool explicit_range(const struct tok *t, size_t n, const struct nlu_now *
     size_t k;
     int d1, d2;
 
-    if (n > 1 && tok_in(&t[n - 1], range_end_words)) {
+    if (n > 1 && tok_in(&t[n - 1], vocab_words(VOC_RANGE_END))) {
         n--;
     }
     if (n > 1 && (tok_is(&t[0], "from") || tok_is(&t[0], "between"))) {
@@ -933,7 +731,7 @@ static bool explicit_range(const struct tok *t, size_t n, const struct nlu_now *
     if (n >= 2 && day_pair(&t[0], &d1, &d2)) {
         struct cur c = {t, n, 1}; /* "15-20 march [2026]" */
         ds.d = d2;
-        ds.m = cur_val(&c, month_words);
+        ds.m = cur_val(&c, vocab_list(VOC_MONTH));
         ds.y = 0;
         ds.weekday = -1;
         cur_year4(&c, &ds.y);
@@ -949,7 +747,8 @@ static bool explicit_range(const struct tok *t, size_t n, const struct nlu_now *
         return true;
     }
     for (k = 1; k + 1 < n; k++) {
-        if (!tok_in(&t[k], range_sep_words) || !single_date(t + k + 1, n - k - 1, ctx, &b)) {
+        if (!tok_in(&t[k], vocab_words(VOC_RANGE_SEP)) ||
+            !single_date(t + k + 1, n - k - 1, ctx, &b)) {
             continue;
         }
         if (range_start(t, k, ctx, b, &a) && date_cmp(a, b) <= 0) {
@@ -997,7 +796,7 @@ static int cur_timeword(struct cur *c)
         c->i += 2;
         return TW_AFTERNOON;
     }
-    tw = cur_val(c, timeword_words);
+    tw = cur_val(c, vocab_list(VOC_TIMEWORD));
     return tw > 0 ? tw : 0;
 }
 
@@ -1091,18 +890,18 @@ static bool time_toks(const struct tok *t, size_t n, int *minutes, bool *small_h
     if (!cur_accept(&c, "at")) {
         cur_accept(&c, "@");
     }
-    cur_accept_in(&c, approx_words);
+    cur_accept_in(&c, vocab_words(VOC_APPROX));
     tw = cur_timeword(&c);
     if (tw) {
-        cur_accept_in(&c, ko_words);
+        cur_accept_in(&c, vocab_words(VOC_KO));
         cur_accept(&c, "at");
-        cur_accept_in(&c, approx_words);
+        cur_accept_in(&c, vocab_words(VOC_APPROX));
     }
-    frac = cur_val(&c, frac_words);
+    frac = cur_val(&c, vocab_list(VOC_FRAC));
     if (frac == FRAC_DEDH || frac == FRAC_DHAI) {
         h = frac == FRAC_DEDH ? 1 : 2;
     } else if (!cur_clock(&c, &h, &m, &has_min)) {
-        h = cur_val(&c, number_words); /* "char baje", "saadhe saat" */
+        h = cur_val(&c, vocab_list(VOC_NUMBER)); /* "char baje", "saadhe saat" */
         if (h < 1 || h > 12) {
             return false;
         }
@@ -1111,11 +910,11 @@ static bool time_toks(const struct tok *t, size_t n, int *minutes, bool *small_h
         return false;
     }
     ampm = cur_ampm(&c);
-    cur_accept_in(&c, baje_words);
+    cur_accept_in(&c, vocab_words(VOC_BAJE));
     ampm2 = cur_ampm(&c);
     tw2 = cur_timeword(&c);
     if (tw2) {
-        cur_accept_in(&c, ko_words);
+        cur_accept_in(&c, vocab_words(VOC_KO));
     }
     if (!cur_end(&c) || (ampm && ampm2) || (tw && tw2)) {
         return false;
@@ -1332,7 +1131,7 @@ static bool num_times(struct num n, int64_t mult, int64_t *out)
 static bool next_is_multiplier(const struct cur *c)
 {
     const struct tok *t = cur_peek(c);
-    return t && tok_val(t, multiplier_words) > 0;
+    return t && tok_val(t, vocab_list(VOC_MULTIPLIER)) > 0;
 }
 
 /* A number: digits, a number word (ek ... nabbe), dedh (1.5), dhai (2.5),
@@ -1350,18 +1149,18 @@ static bool cur_number(struct cur *c, struct num *out)
         c->i++;
         return true;
     }
-    v = cur_val(c, number_words);
+    v = cur_val(c, vocab_list(VOC_NUMBER));
     if (v > 0) {
         const struct tok *u = cur_peek(c);
-        if (tok_in(t, english_tens) && u && tok_in(u, english_units)) {
-            v += cur_val(c, number_words); /* "twenty five" */
+        if (tok_in(t, vocab_words(VOC_TENS)) && u && tok_in(u, vocab_words(VOC_UNITS))) {
+            v += cur_val(c, vocab_list(VOC_NUMBER)); /* "twenty five" */
         }
         out->mant = v;
         out->scale = 0;
         out->grouped = false;
         return true;
     }
-    frac = cur_val(c, frac_words);
+    frac = cur_val(c, vocab_list(VOC_FRAC));
     out->scale = 2;
     out->grouped = false;
     if (frac == FRAC_DEDH || frac == FRAC_DHAI || (frac == FRAC_SAWA && next_is_multiplier(c))) {
@@ -1385,7 +1184,8 @@ static size_t amount_end(const struct tok *t, size_t n)
             if (tok_is(&t[n - 1], "=")) {
                 n--;
             }
-        } else if (n >= 2 && (tok_in(&t[n - 1], currency_words) || tok_is(&t[n - 1], "only"))) {
+        } else if (n >= 2 &&
+                   (tok_in(&t[n - 1], vocab_words(VOC_CURRENCY)) || tok_is(&t[n - 1], "only"))) {
             n--;
         } else {
             return n;
@@ -1413,7 +1213,7 @@ int value_amount(struct str s, int64_t *rupees)
     c.t = tk.t;
     c.n = amount_end(tk.t, tk.n);
     c.i = 0;
-    if (c.n > 1 && cur_accept_in(&c, currency_words)) {
+    if (c.n > 1 && cur_accept_in(&c, vocab_words(VOC_CURRENCY))) {
         if (!cur_accept(&c, ".")) {
             cur_accept(&c, ":");
         }
@@ -1428,7 +1228,7 @@ int value_amount(struct str s, int64_t *rupees)
         if (!cur_number(&c, &num)) {
             return RB_EPARSE;
         }
-        mult = cur_val(&c, multiplier_words);
+        mult = cur_val(&c, vocab_list(VOC_MULTIPLIER));
         if (mult > 0 && (num.grouped || (prev_mult && mult >= prev_mult))) {
             return RB_EPARSE;
         }
@@ -1469,13 +1269,13 @@ int value_guests(struct str s, int64_t *count)
     c.t = tk.t;
     c.n = tk.n;
     c.i = 0;
-    if (c.n > 1 && tok_in(&tk.t[c.n - 1], guest_words)) {
+    if (c.n > 1 && tok_in(&tk.t[c.n - 1], vocab_words(VOC_GUEST))) {
         c.n--;
     }
     if (!cur_number(&c, &num)) {
         return RB_EPARSE;
     }
-    mult = cur_val(&c, multiplier_words);
+    mult = cur_val(&c, vocab_list(VOC_MULTIPLIER));
     if (mult > 1000 || (mult > 0 && num.grouped)) {
         return RB_EPARSE;
     }
@@ -1591,27 +1391,13 @@ int value_phone(struct str s, int country_code, char out[20])
 
 /* ---- slot, milestone ---- */
 
-static const char *const slot_lunch[] = {"lunch",  "dopahar", "dopehar", "dupehar",
-                                         "dopher", "din",     "noon",    "afternoon",
-                                         "دوپہر",  "دن",      "لنچ",     NULL};
-static const char *const slot_dinner[] = {"dinner", "evening", "night", "sham", "shaam", "raat",
-                                          "rat",    "شام",     "رات",   "ڈنر",  NULL};
-static const char *const slot_full[] = {"full day",  "fullday",   "full - day", "full _ day",
-                                        "poora din", "pura din",  "poore din",  "sara din",
-                                        "saara din", "whole day", "all day",    "din bhar",
-                                        "پورا دن",   "سارا دن",   NULL};
-
-/* A closed set of words to canonical names, tried in order. */
-struct canon_words {
-    const char *canon;
-    const char *const *words;
-};
-
-/* The canon of the first list that matches the words of s (a trailing
- * word of suffixes, like "time" or "payment", aside); RB_EPARSE if none. */
-static int value_from_words(struct str s, const char *const *suffixes,
-                            const struct canon_words *lists, size_t nlists, const char **canon)
+/* The canon of the first word of list (VOC_SLOT, VOC_MILESTONE: values
+ * 1.. name canons[v - 1]) that the words of s are, a trailing word of
+ * suffixes ("time", "payment") aside; RB_EPARSE if none. */
+static int value_from_words(struct str s, enum vocab_id suffixes, enum vocab_id list,
+                            const char *const *canons, int ncanons, const char **canon)
 {
+    const struct vocab_word *w = vocab_list(list);
     struct toks tk;
     size_t n;
     int rc = tokenize(s, &tk);
@@ -1620,12 +1406,12 @@ static int value_from_words(struct str s, const char *const *suffixes,
         return rc;
     }
     n = tk.n;
-    if (n > 1 && tok_in(&tk.t[n - 1], suffixes)) {
+    if (n > 1 && tok_in(&tk.t[n - 1], vocab_words(suffixes))) {
         n--;
     }
-    for (size_t i = 0; i < nlists; i++) {
-        if (toks_match_any(tk.t, n, lists[i].words) >= 0) {
-            *canon = lists[i].canon;
+    for (size_t i = 0; w[i].w; i++) {
+        if (w[i].v >= 1 && w[i].v <= ncanons && toks_match(tk.t, n, w[i].w)) {
+            *canon = canons[w[i].v - 1];
             return RB_OK;
         }
     }
@@ -1634,30 +1420,16 @@ static int value_from_words(struct str s, const char *const *suffixes,
 
 int value_slot(struct str s, const char **canon)
 {
-    static const char *const suffix[] = {"time", NULL};
-    static const struct canon_words lists[] = {
-        {"lunch", slot_lunch}, {"dinner", slot_dinner}, {"full_day", slot_full}};
+    static const char *const canons[] = {"lunch", "dinner", "full_day"};
 
-    return value_from_words(s, suffix, lists, sizeof(lists) / sizeof(lists[0]), canon);
+    return value_from_words(s, VOC_SLOT_SUFFIX, VOC_SLOT, canons, 3, canon);
 }
-
-static const char *const ms_advance[] = {"advance", "adv",     "beyana", "bayana", "biana",
-                                         "bayaana", "token",   "first",  "1 st",   "pehli",
-                                         "بیعانہ",  "ایڈوانس", "ٹوکن",   "پہلی",   NULL};
-static const char *const ms_mid[] = {"mid",   "middle",    "second",  "2 nd",  "doosri",
-                                     "dusri", "darmiyani", "درمیانی", "دوسری", NULL};
-static const char *const ms_final[] = {"final", "last",   "baqi",      "baaqi",   "baki",
-                                       "baaki", "baqaya", "remaining", "balance", "aakhri",
-                                       "akhri", "آخری",   "باقی",      "بقایا",   NULL};
-static const char *const ms_suffix[] = {"payment", "pmt",     "installment", "instalment", "qist",
-                                        "kist",    "اداییگی", "قسط",         NULL};
 
 int value_milestone(struct str s, const char **canon)
 {
-    static const struct canon_words lists[] = {
-        {"advance", ms_advance}, {"mid", ms_mid}, {"final", ms_final}};
+    static const char *const canons[] = {"advance", "mid", "final"};
 
-    return value_from_words(s, ms_suffix, lists, sizeof(lists) / sizeof(lists[0]), canon);
+    return value_from_words(s, VOC_MS_SUFFIX, VOC_MILESTONE, canons, 3, canon);
 }
 
 /* ---- report periods ---- */
@@ -1666,35 +1438,17 @@ static const char *const period_names[] = {
     "today",        "yesterday",    "this_week", "last_week", "this_month", "last_month",
     "this_quarter", "last_quarter", "ytd",       "last_year", NULL};
 
-static const char *const ytd_phrases[] = {"ytd",
-                                          "year to date",
-                                          "year - to - date",
-                                          "this year so far",
-                                          "so far this year",
-                                          "is saal ab tak",
-                                          "iss saal ab tak",
-                                          "ab tak",
-                                          "abhi tak",
-                                          "اس سال اب تک",
-                                          "اب تک",
-                                          NULL};
-
-static const struct word_val quarter_ordinals[] = {
-    {"first", 1},  {"second", 2}, {"third", 3},  {"fourth", 4},  {"pehli", 1},  {"pehla", 1},
-    {"doosri", 2}, {"dusri", 2},  {"teesri", 3}, {"chauthi", 4}, {"chothi", 4}, {NULL, 0},
-};
-
 /* today, yesterday (kal: a report asks about the past), this/last
  * week/month/quarter, ytd ("this year" too), last year. NULL if none. */
 static const char *period_named(const struct tok *t, size_t n)
 {
     int det, unit;
 
-    if (toks_match_any(t, n, ytd_phrases) >= 0) {
+    if (toks_match_any(t, n, vocab_words(VOC_YTD)) >= 0) {
         return "ytd";
     }
     if (n == 1) {
-        switch (tok_val(t, rel_words)) {
+        switch (tok_val(t, vocab_list(VOC_REL))) {
         case REL_TODAY:
             return "today";
         case REL_KAL:
@@ -1707,8 +1461,8 @@ static const char *period_named(const struct tok *t, size_t n)
     if (n != 2) {
         return NULL;
     }
-    det = tok_val(&t[0], det_words);
-    unit = tok_val(&t[1], unit_words);
+    det = tok_val(&t[0], vocab_list(VOC_DET));
+    unit = tok_val(&t[1], vocab_list(VOC_UNIT));
     if (det == DET_THIS) {
         return unit == UNIT_WEEK      ? "this_week"
                : unit == UNIT_MONTH   ? "this_month"
@@ -1751,8 +1505,8 @@ static void cur_period_year(struct cur *c, int now_y, int *y)
     if (cur_year4(c, y)) {
         return;
     }
-    det = cur_val(c, det_words);
-    if ((det == DET_THIS || det == DET_LAST) && cur_val(c, unit_words) == UNIT_YEAR) {
+    det = cur_val(c, vocab_list(VOC_DET));
+    if ((det == DET_THIS || det == DET_LAST) && cur_val(c, vocab_list(VOC_UNIT)) == UNIT_YEAR) {
         *y = det == DET_THIS ? now_y : now_y - 1;
         return;
     }
@@ -1772,7 +1526,7 @@ static bool period_quarter(const struct tok *t, size_t n, int now_y, int *q, int
         return cur_q(&c, q) && cur_end(&c);
     }
     if (!cur_q(&c, q)) {
-        *q = cur_val(&c, quarter_ordinals);
+        *q = cur_val(&c, vocab_list(VOC_QUARTER));
         if (*q <= 0 && !(cur_day(&c, q, &ordinal) && ordinal && *q <= 4)) {
             return false;
         }
@@ -1800,7 +1554,7 @@ static bool period_month(const struct tok *t, size_t n, int now_y, int *m, int *
         *m = part[1];
         return *m >= 1 && *m <= 12 && *y >= 1900;
     }
-    *m = cur_val(&c, month_words);
+    *m = cur_val(&c, vocab_list(VOC_MONTH));
     if (*m <= 0) {
         return false;
     }

@@ -1,4 +1,4 @@
-/* links: nlu/text nlu/values egress/invoicing egress/http_client domain/inbound */
+/* links: nlu/text nlu/vocab nlu/values egress/invoicing egress/http_client domain/inbound */
 /*
  * test_money - every way staff write an amount reaches the exact rupees
  * (through text_normalize first, as the intent engine does), and the pure
@@ -6,6 +6,7 @@
  * payments, a webhook body split into one event per payment id.
  */
 #include "harness.h"
+#include "words.h"
 
 #include "core/buf.h"
 #include "domain/inbound.h"
@@ -148,11 +149,14 @@ TEST(webhook_split)
 
 int main(void)
 {
+    struct vocab *vocab = test_words_install();
+
     RUN(amount_forms_staff_write);
     RUN(amount_urdu_and_arabic_digits);
     RUN(amount_refuses_what_is_not_money);
     RUN(receipt_body);
     RUN(booking_payments_parse);
     RUN(webhook_split);
+    vocab_free(vocab);
     return harness_done();
 }
