@@ -1,4 +1,4 @@
-/* links: nlu/extract nlu/text nlu/vocab nlu/values */
+/* links: nlu/extract nlu/text nlu/vocab nlu/values nlu/values_date nlu/values_amount */
 /*
  * Facts a client states in passing: the event date and the guest count,
  * only in forms that cannot mean anything else.

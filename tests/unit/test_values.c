@@ -1,4 +1,4 @@
-/* links: nlu/text nlu/vocab nlu/values */
+/* links: nlu/text nlu/vocab nlu/values nlu/values_date nlu/values_amount */
 /*
  * test_values - the value parsers, table-driven.
  *
