@@ -255,6 +255,8 @@ synonym period last_year: last year | pichle saal | pichla saal | previous year 
 # for anywhere in the message with {find_SLOT} (or {SLOT} when there is none),
 # then {find_SLOT_else} if that found nothing: a lead by number or phone
 # before a lead by name, a staff member of the config before any name.
+# compare_period: the second period, or the one before the first ("the month before")
+{find_compare_period} = {period}|{words_period_before}
 {find_lead} = {lead_this}|{lead_phone}|{lead_num}
 {find_lead_else} = {lead_name}
 {find_staff} = (?:{config_staff})(?: {honorific})?

@@ -220,6 +220,9 @@ static int load_all(struct loader *L, const char *dir)
         rc = ix_builtin_plain(L, "not_stopword", "(?C1)");
     }
     if (!rc) {
+        rc = ix_builtin_vocab(L);
+    }
+    if (!rc) {
         rc = ix_build_word_lists(L);
     }
     for (i = 0; i < L->nraws && !rc; i++) {

@@ -133,6 +133,53 @@ int ix_builtin_plain(struct loader *L, const char *name, const char *body)
     return f->name && f->body ? RB_OK : RB_ENOMEM;
 }
 
+/* `{words_LIST}` for every list of the .words files (vocab.h): its words
+ * as an alternation, the longest first, so patterns name the vocabulary
+ * instead of copying it ("compare X with {words_period_before}"). */
+int ix_builtin_vocab(struct loader *L)
+{
+    struct buf body, name;
+    const char **w = NULL;
+    size_t n, i, k;
+    int rc = RB_OK, id;
+
+    buf_init(&body, 0);
+    buf_init(&name, 0);
+    for (id = 0; id < VOC_COUNT && !rc; id++) {
+        const char *const *list = vocab_words((enum vocab_id)id);
+
+        for (n = 0; list[n]; n++) {
+        }
+        free(w);
+        w = malloc((n + 1) * sizeof *w);
+        if (!w) {
+            rc = RB_ENOMEM;
+            break;
+        }
+        memcpy(w, list, (n + 1) * sizeof *w);
+        qsort(w, n, sizeof *w, cmp_len_desc);
+        buf_reset(&body);
+        buf_reset(&name);
+        rc = buf_addf(&name, "words_%s", vocab_list_name((enum vocab_id)id));
+        rc = rc ? rc : buf_adds(&body, "(?:");
+        for (i = 0; i < n && !rc; i++) {
+            rc = i ? buf_addc(&body, '|') : RB_OK;
+            for (k = 0; w[i][k] && !rc; k++) {
+                if (strchr("\\^$.|?*+()[]{}/#", w[i][k])) {
+                    rc = buf_addc(&body, '\\');
+                }
+                rc = rc ? rc : buf_addc(&body, w[i][k]);
+            }
+        }
+        rc = rc ? rc : buf_adds(&body, n ? ")" : "(*FAIL))");
+        rc = rc ? rc : ix_builtin_plain(L, name.p, body.p);
+    }
+    free(w);
+    buf_release(&body);
+    buf_release(&name);
+    return rc;
+}
+
 static int add_hall_key(struct intents *S, const char *spelling, const char *name)
 {
     struct hall_key *h;

@@ -332,6 +332,7 @@ int ix_key_fuzzy(const struct intents *S, struct key *K);
 bool ix_key_to_orig(const struct key *K, size_t ks, size_t ke, size_t *os, size_t *oe);
 int ix_read_file(const char *path, char **out, size_t *len);
 const char *ix_set_file(struct loader *L, const char *path);
+int ix_builtin_vocab(struct loader *L);
 bool ix_canonical_ok(const struct slot_def *def, const char *value);
 bool ix_has_suffix(const char *s, const char *suf);
 int ix_cmp_str(const void *a, const void *b);

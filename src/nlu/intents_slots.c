@@ -5,6 +5,8 @@
  */
 #include "nlu/intents_impl.h"
 
+#include "core/period.h"
+
 /* The first group of slot def in the match that took part: [*s, *e). */
 bool ix_capture_of(const struct xctx *X, const struct slot_def *def, size_t *s, size_t *e)
 {
@@ -478,6 +480,79 @@ static int period_last_year(struct str c, const struct nlu_now *ctx, char out[16
     return RB_EPARSE;
 }
 
+/* The canonical name of a period that period_previous gave (its name is
+ * empty), or RB_EPARSE when it has none (a week that is not last week). */
+static int period_name_of(const struct period *p, const struct period *named, struct rb_date today,
+                          char out[16])
+{
+    struct period t;
+    int y = p->from.y, m = p->from.m;
+
+    if (y < 1000 || y > 9999 || m < 1 || m > 12) {
+        return RB_EPARSE;
+    }
+    switch (p->kind) {
+    case PERIOD_MONTH:
+        snprintf(out, 16, "%04d-%02d", y % 10000, m % 100);
+        return RB_OK;
+    case PERIOD_QUARTER:
+        snprintf(out, 16, "%04d-Q%d", y % 10000, (m - 1) / 3 % 4 + 1);
+        return RB_OK;
+    case PERIOD_YEAR:
+    case PERIOD_YTD:
+        snprintf(out, 16, "%04d", y % 10000);
+        return RB_OK;
+    case PERIOD_WEEK:
+        if (strcmp(named->name, "this_week") == 0) {
+            snprintf(out, 16, "last_week");
+            return RB_OK;
+        }
+        return RB_EPARSE;
+    case PERIOD_DAY:
+        if (period_parse("yesterday", today, &t) == RB_OK && date_cmp(t.from, p->from) == 0) {
+            snprintf(out, 16, "yesterday");
+            return RB_OK;
+        }
+        return RB_EPARSE;
+    }
+    return RB_EPARSE;
+}
+
+/* "compare last month with the month before": a compare_period written as
+ * a `period_before:` phrase (values.words) is the period before the one
+ * the message named (found before it, or captured by the same pattern). */
+static int period_before(struct xctx *X, struct str c, char out[16])
+{
+    const struct vocab_word *w = vocab_list(VOC_PERIOD_BEFORE);
+    const struct slot_def *pd = slot_def_find("period");
+    json_t *have = json_object_get(X->slots, "period");
+    const char *name = json_string_value(have);
+    struct nlu_now past = X->nn;
+    struct period p, prev;
+    char tmp[16];
+    size_t i, s, e;
+
+    for (i = 0; w[i].w && !str_eqs(c, w[i].w); i++) {
+    }
+    if (!w[i].w) {
+        return RB_EPARSE;
+    }
+    past.past = true;
+    if (!name && pd && ix_capture_of(X, pd, &s, &e) && e > s) {
+        struct str pc = str_trim(key_slice(X, s, e));
+
+        name = syn_lookup(X->S, "period", pc);
+        if (!name && value_period(pc, &past, tmp) == RB_OK) {
+            name = tmp;
+        }
+    }
+    if (!name || period_parse(name, X->nn.now.date, &p) != RB_OK) {
+        return RB_EPARSE;
+    }
+    period_previous(&p, &prev);
+    return period_name_of(&prev, &p, X->nn.now.date, out);
+}
+
 /* stage, enums and periods: synonyms first, then the value parsers. */
 static int conv_word(struct xctx *X, const struct slot_def *def, size_t s, size_t e)
 {
@@ -498,7 +573,8 @@ static int conv_word(struct xctx *X, const struct slot_def *def, size_t s, size_
     if (!v && def->type == SLOT_PERIOD) {
         past.past = true;
         if (value_period(c, &past, period) == RB_OK ||
-            period_last_year(c, &past, period) == RB_OK) {
+            period_last_year(c, &past, period) == RB_OK ||
+            (strcmp(def->name, "compare_period") == 0 && period_before(X, c, period) == RB_OK)) {
             v = period;
         }
     }

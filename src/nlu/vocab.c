@@ -68,6 +68,7 @@ static const struct def defs[VOC_COUNT] = {
     [VOC_MS_SUFFIX] = {"milestone_suffix", K_PLAIN, 0, 0, NULL},
     [VOC_YTD] = {"ytd", K_PLAIN, 0, 0, NULL},
     [VOC_QUARTER] = {"quarter", K_NUM, 1, 4, NULL},
+    [VOC_PERIOD_BEFORE] = {"period_before", K_PLAIN, 0, 0, NULL},
     [VOC_ROMAN] = {"roman_ur", K_PLAIN, 0, 0, NULL},
     [VOC_ENGLISH] = {"english", K_PLAIN, 0, 0, NULL},
     [VOC_HALF] = {"half_roman", K_PLAIN, 0, 0, NULL},
@@ -389,6 +390,11 @@ const struct vocab *vocab_current(void)
         v = atomic_load_explicit(&installed, memory_order_acquire);
     }
     return v ? v : &empty_set;
+}
+
+const char *vocab_list_name(enum vocab_id id)
+{
+    return defs[id].name;
 }
 
 const struct vocab_word *vocab_list(enum vocab_id id)

@@ -60,6 +60,7 @@ enum vocab_id {
     VOC_MS_SUFFIX,   /* "final payment" */
     VOC_YTD,         /* phrases for ytd */
     VOC_QUARTER,     /* quarter ordinals 1..4 */
+    VOC_PERIOD_BEFORE, /* a compare period: "the month before" the period */
     VOC_ROMAN,       /* words that mark Roman Urdu */
     VOC_ENGLISH,     /* words that mark English */
     VOC_HALF,        /* number words: half a Roman Urdu vote */
@@ -119,6 +120,9 @@ const struct vocab_word *vocab_list(enum vocab_id id);
 
 /* The same words as a NULL-terminated array of strings. */
 const char *const *vocab_words(enum vocab_id id);
+
+/* The name of list id in the files ("month", "period_before"). */
+const char *vocab_list_name(enum vocab_id id);
 
 /* True when the word w (len bytes, compared without ASCII case) is in the
  * sorted list id (VOC_ROMAN, VOC_ENGLISH); for the language guess. */
