@@ -37,9 +37,11 @@ static int cmp_len_desc(const void *a, const void *b)
 
 /*
  * Adds fragment name = an alternation of the phrases (normalized, longest
- * first, regex characters escaped), bounded by non-word characters.
+ * first, regex characters escaped), bounded by non-word characters when
+ * bounded (not: "900k", "9L" glue a multiplier to its number).
  */
-static int add_alternation(struct loader *L, const char *name, char **phrases, size_t n)
+static int add_alternation_b(struct loader *L, const char *name, char **phrases, size_t n,
+                             bool bounded)
 {
     struct buf b;
     struct frag *f = NULL;
@@ -50,7 +52,7 @@ static int add_alternation(struct loader *L, const char *name, char **phrases, s
         qsort(phrases, n, sizeof *phrases, cmp_len_desc);
     }
     buf_init(&b, 1u << 20);
-    rc = buf_adds(&b, n ? "(?<!\\w)(?:" : "(?!)");
+    rc = buf_adds(&b, !n ? "(?!)" : bounded ? "(?<!\\w)(?:" : "(?:");
     for (i = 0; i < n && !rc; i++) {
         if (i > 0 && strcmp(phrases[i], phrases[i - 1]) == 0) {
             continue;
@@ -63,7 +65,7 @@ static int add_alternation(struct loader *L, const char *name, char **phrases, s
         }
     }
     if (!rc && n) {
-        rc = buf_adds(&b, ")(?!\\w)");
+        rc = buf_adds(&b, bounded ? ")(?!\\w)" : ")");
     }
     if (!rc) {
         rc = ix_grow(&L->frags, &L->capfrags, L->nfrags, sizeof *L->frags);
@@ -85,6 +87,11 @@ static int add_alternation(struct loader *L, const char *name, char **phrases, s
     }
     buf_release(&b);
     return rc;
+}
+
+static int add_alternation(struct loader *L, const char *name, char **phrases, size_t n)
+{
+    return add_alternation_b(L, name, phrases, n, true);
 }
 
 static void strlist_release(struct strlist *l)
@@ -134,49 +141,34 @@ int ix_builtin_plain(struct loader *L, const char *name, const char *body)
 }
 
 /* `{words_LIST}` for every list of the .words files (vocab.h): its words
- * as an alternation, the longest first, so patterns name the vocabulary
- * instead of copying it ("compare X with {words_period_before}"). */
+ * as an alternation, the longest first (not bounded: the pattern says), so
+ * that patterns and triggers name the vocabulary instead of copying it
+ * ("compare X with {words_period_before}", `{guestword} = {words_guest}`). */
 int ix_builtin_vocab(struct loader *L)
 {
-    struct buf body, name;
-    const char **w = NULL;
-    size_t n, i, k;
+    char name[64], **w = NULL;
+    size_t n, i;
     int rc = RB_OK, id;
 
-    buf_init(&body, 0);
-    buf_init(&name, 0);
     for (id = 0; id < VOC_COUNT && !rc; id++) {
         const char *const *list = vocab_words((enum vocab_id)id);
 
         for (n = 0; list[n]; n++) {
         }
-        free(w);
-        w = malloc((n + 1) * sizeof *w);
-        if (!w) {
+        w = calloc(n + 1, sizeof *w);
+        for (i = 0; w && i < n && (w[i] = rb_strdup(list[i])) != NULL; i++) {
+        }
+        if (!w || i < n) {
             rc = RB_ENOMEM;
-            break;
+        } else {
+            snprintf(name, sizeof name, "words_%s", vocab_list_name((enum vocab_id)id));
+            rc = add_alternation_b(L, name, w, n, false);
         }
-        memcpy(w, list, (n + 1) * sizeof *w);
-        qsort(w, n, sizeof *w, cmp_len_desc);
-        buf_reset(&body);
-        buf_reset(&name);
-        rc = buf_addf(&name, "words_%s", vocab_list_name((enum vocab_id)id));
-        rc = rc ? rc : buf_adds(&body, "(?:");
-        for (i = 0; i < n && !rc; i++) {
-            rc = i ? buf_addc(&body, '|') : RB_OK;
-            for (k = 0; w[i][k] && !rc; k++) {
-                if (strchr("\\^$.|?*+()[]{}/#", w[i][k])) {
-                    rc = buf_addc(&body, '\\');
-                }
-                rc = rc ? rc : buf_addc(&body, w[i][k]);
-            }
+        for (i = 0; w && i < n; i++) {
+            free(w[i]);
         }
-        rc = rc ? rc : buf_adds(&body, n ? ")" : "(*FAIL))");
-        rc = rc ? rc : ix_builtin_plain(L, name.p, body.p);
+        free(w);
     }
-    free(w);
-    buf_release(&body);
-    buf_release(&name);
     return rc;
 }
 

@@ -119,6 +119,25 @@ static bool next_is_multiplier(const struct cur *c)
 
 /* A number: digits, a number word (ek ... nabbe), dedh (1.5), dhai (2.5),
  * sawa/saadhe/paune N (N + 1/4, N + 1/2, N - 1/4), sawa alone (1.25). */
+/* "and a half" (an `and_half:` phrase) at the cursor, moved past. */
+static bool cur_and_half(struct cur *c)
+{
+    const char *const *p = vocab_words(VOC_AND_HALF);
+
+    for (size_t i = 0; p[i]; i++) {
+        size_t k = 1;
+
+        for (const char *q = p[i]; *q; q++) {
+            k += *q == ' ';
+        }
+        if (c->i + k <= c->n && vt_toks_match(&c->t[c->i], k, p[i])) {
+            c->i += k;
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool cur_number(struct cur *c, struct num *out)
 {
     const struct tok *t = vt_cur_peek(c);
@@ -141,6 +160,10 @@ static bool cur_number(struct cur *c, struct num *out)
         out->mant = v;
         out->scale = 0;
         out->grouped = false;
+        if (cur_and_half(c)) { /* "one and a half lakh" */
+            out->mant = v * 10 + 5;
+            out->scale = 1;
+        }
         return true;
     }
     frac = vt_cur_val(c, vocab_list(VOC_FRAC));

@@ -57,6 +57,7 @@ static const struct def defs[VOC_COUNT] = {
     [VOC_UNITS] = {"units", K_PLAIN, 0, 0, NULL},
     [VOC_MULTIPLIER] = {"multiplier", K_NUM, 2, 1000000000, NULL},
     [VOC_CURRENCY] = {"currency", K_PLAIN, 0, 0, NULL},
+    [VOC_AND_HALF] = {"and_half", K_PLAIN, 0, 0, NULL},
     [VOC_GUEST] = {"guest", K_PLAIN, 0, 0, NULL},
     [VOC_DELAY_PRE] = {"delay_pre", K_PLAIN, 0, 0, NULL},
     [VOC_DELAY_POST] = {"delay_post", K_PLAIN, 0, 0, NULL},

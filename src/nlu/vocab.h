@@ -30,41 +30,42 @@
 #include "core/buf.h"
 
 enum vocab_id {
-    VOC_MONTH,       /* 1..12 */
-    VOC_WEEKDAY,     /* monday..sunday: 0..6 */
-    VOC_DET,         /* this next last */
-    VOC_UNIT,        /* week month quarter year */
-    VOC_REL,         /* today kal tomorrow parson yesterday */
-    VOC_KO,          /* "ko" after a date */
-    VOC_APPROX,      /* "around 7" */
-    VOC_TAREEKH,     /* "15 tareekh" */
-    VOC_ORDINAL,     /* "15 th" */
-    VOC_RANGE_SEP,   /* "10 se 15" */
-    VOC_RANGE_END,   /* "... tak" */
-    VOC_TIMEWORD,    /* morning noon afternoon evening night */
-    VOC_BAJE,        /* "4 baje" */
-    VOC_FRAC,        /* sawa saadhe paune dedh dhai */
-    VOC_NUMBER,      /* number words, 0..999 */
-    VOC_TENS,        /* English tens that take a unit after them */
-    VOC_UNITS,       /* the units they take */
-    VOC_MULTIPLIER,  /* rupees per unit: hazar 1000, lakh 100000 ... */
-    VOC_CURRENCY,    /* rs, rupay ... */
-    VOC_GUEST,       /* guests, log, mehman ... */
-    VOC_DELAY_PRE,   /* "after 2 days" */
-    VOC_DELAY_POST,  /* "2 din baad" */
-    VOC_DELAY_KE,    /* "2 din ke baad" */
-    VOC_DELAY_DAY,   /* day, din ... */
-    VOC_SLOT,        /* lunch dinner full_day */
-    VOC_SLOT_SUFFIX, /* "dinner time" */
-    VOC_MILESTONE,   /* advance mid final */
-    VOC_MS_SUFFIX,   /* "final payment" */
-    VOC_YTD,         /* phrases for ytd */
-    VOC_QUARTER,     /* quarter ordinals 1..4 */
+    VOC_MONTH,         /* 1..12 */
+    VOC_WEEKDAY,       /* monday..sunday: 0..6 */
+    VOC_DET,           /* this next last */
+    VOC_UNIT,          /* week month quarter year */
+    VOC_REL,           /* today kal tomorrow parson yesterday */
+    VOC_KO,            /* "ko" after a date */
+    VOC_APPROX,        /* "around 7" */
+    VOC_TAREEKH,       /* "15 tareekh" */
+    VOC_ORDINAL,       /* "15 th" */
+    VOC_RANGE_SEP,     /* "10 se 15" */
+    VOC_RANGE_END,     /* "... tak" */
+    VOC_TIMEWORD,      /* morning noon afternoon evening night */
+    VOC_BAJE,          /* "4 baje" */
+    VOC_FRAC,          /* sawa saadhe paune dedh dhai */
+    VOC_NUMBER,        /* number words, 0..999 */
+    VOC_TENS,          /* English tens that take a unit after them */
+    VOC_UNITS,         /* the units they take */
+    VOC_MULTIPLIER,    /* rupees per unit: hazar 1000, lakh 100000 ... */
+    VOC_CURRENCY,      /* rs, rupay ... */
+    VOC_AND_HALF,      /* "one and a half lakh" */
+    VOC_GUEST,         /* guests, log, mehman ... */
+    VOC_DELAY_PRE,     /* "after 2 days" */
+    VOC_DELAY_POST,    /* "2 din baad" */
+    VOC_DELAY_KE,      /* "2 din ke baad" */
+    VOC_DELAY_DAY,     /* day, din ... */
+    VOC_SLOT,          /* lunch dinner full_day */
+    VOC_SLOT_SUFFIX,   /* "dinner time" */
+    VOC_MILESTONE,     /* advance mid final */
+    VOC_MS_SUFFIX,     /* "final payment" */
+    VOC_YTD,           /* phrases for ytd */
+    VOC_QUARTER,       /* quarter ordinals 1..4 */
     VOC_PERIOD_BEFORE, /* a compare period: "the month before" the period */
-    VOC_ROMAN,       /* words that mark Roman Urdu */
-    VOC_ENGLISH,     /* words that mark English */
-    VOC_HALF,        /* number words: half a Roman Urdu vote */
-    VOC_NEUTRAL,     /* words that say nothing of the language */
+    VOC_ROMAN,         /* words that mark Roman Urdu */
+    VOC_ENGLISH,       /* words that mark English */
+    VOC_HALF,          /* number words: half a Roman Urdu vote */
+    VOC_NEUTRAL,       /* words that say nothing of the language */
     VOC_COUNT
 };
 

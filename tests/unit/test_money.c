@@ -1,4 +1,5 @@
-/* links: nlu/text nlu/vocab nlu/values nlu/values_date nlu/values_amount egress/invoicing egress/http_client domain/inbound */
+/* links: nlu/text nlu/vocab nlu/values nlu/values_date nlu/values_amount egress/invoicing
+ * egress/http_client domain/inbound */
 /*
  * test_money - every way staff write an amount reaches the exact rupees
  * (through text_normalize first, as the intent engine does), and the pure
