@@ -12,7 +12,8 @@
  * fails the test. labeled_more.tsv (a batch written before its author read
  * the patterns), labeled_probe.tsv (batches written later, each scored
  * before the rules were tuned on it) and labeled_fresh.tsv (another batch written
- * before its author read the patterns), labeled_en.tsv (dictated English,
+ * before its author read the patterns), labeled_gen.tsv (a batch scored
+ * before it was taught), labeled_en.tsv (dictated English,
  * also written first) and labeled_status.tsv (status, overdue, assign,
  * availability, follow-ups, notes and moves, also written first) are scored and checked the same
  * way. holdout.tsv, when present, is scored the same way but only its totals are printed, never its
@@ -717,6 +718,15 @@ TEST(labeled_status_corpus_holds_its_score)
     check_labeled("labeled_status.tsv", 226, 224, 207);
 }
 
+/* A batch written before its author looked at how the parser reads it
+ * (shorthand, run-ons, numbers and dates in words, payments as news,
+ * comparisons, honorifics, chit-chat), scored once as it was: 96.7 %
+ * intents, 84.1 % slots; then taught. */
+TEST(labeled_gen_corpus_holds_its_score)
+{
+    check_labeled("labeled_gen.tsv", 151, 147, 137);
+}
+
 /* Phrasings taught by example only (help, late installments, payments as
  * news, comparisons, chit-chat with a command word). */
 TEST(taught_examples_hold_their_score)
@@ -896,6 +906,7 @@ int main(void)
     RUN(labeled_fresh_corpus_holds_its_score);
     RUN(labeled_en_corpus_holds_its_score);
     RUN(labeled_status_corpus_holds_its_score);
+    RUN(labeled_gen_corpus_holds_its_score);
     RUN(taught_examples_hold_their_score);
     RUN(threads_share_one_set_while_patterns_compile);
     report_extra();
