@@ -530,6 +530,15 @@ static int pattern_sets(struct loader *L, struct pattern *P, const struct intent
     return rc;
 }
 
+/* A pattern that begins with {start} (which begins with ^) can only match
+ * at the start of the key: compiled anchored, the matcher does not try it
+ * again at every later position (PCRE2 cannot see the ^ inside the
+ * fragment's subroutine). */
+static bool starts_anchored(const char *src)
+{
+    return strncmp(src, "{start}", 7) == 0 || src[0] == '^';
+}
+
 /*
  * The PCRE2 source of raw pattern r: fragments expanded (called ones defined
  * at the end) and Urdu literals folded as the key is, so that a pattern's
@@ -590,9 +599,10 @@ int ix_compile_one(struct loader *L, const struct raw_pat *r)
     }
     P = &S->pats[S->npats];
     memset(P, 0, sizeof *P);
-    P->re =
-        pcre2_compile((PCRE2_SPTR)src.p, src.len,
-                      PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES | PCRE2_CASELESS, &ecode, &off, NULL);
+    P->re = pcre2_compile((PCRE2_SPTR)src.p, src.len,
+                          PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES | PCRE2_CASELESS |
+                              (starts_anchored(r->src) ? PCRE2_ANCHORED : 0),
+                          &ecode, &off, NULL);
     if (!P->re) {
         pcre2_get_error_message(ecode, msg, sizeof msg);
         ix_lerr(L, r->file, r->line,
