@@ -165,6 +165,38 @@ static int conv_name(struct xctx *X, const char *slot, size_t s, size_t e)
     return put_slot(X, slot, as_written(X, s, e, true));
 }
 
+/* "lead forty two": a lead number in words, two words or more of the
+ * `number:` list ("forty two", "ek sau bees"); one word is a name ("Do"). */
+static bool lead_in_words(struct str c, size_t *n)
+{
+    const struct vocab_word *num = vocab_list(VOC_NUMBER), *mult = vocab_list(VOC_MULTIPLIER);
+    struct str cur = str_trim(c), w;
+    int64_t v;
+    size_t words = 0, i;
+
+    while (cur.len) {
+        str_split(&cur, ' ', &w);
+        if (!w.len) {
+            continue;
+        }
+        for (i = 0; num[i].w && !str_eqs(w, num[i].w); i++) {
+        }
+        if (!num[i].w) {
+            for (i = 0; mult[i].w && !(str_eqs(w, mult[i].w) && mult[i].v == 100); i++) {
+            }
+            if (!mult[i].w) {
+                return false; /* not a number word, or a lakh: not a lead */
+            }
+        }
+        words++;
+    }
+    if (words < 2 || value_guests(str_trim(c), &v) != RB_OK || v < 1) {
+        return false;
+    }
+    *n = (size_t)v;
+    return true;
+}
+
 static int conv_lead(struct xctx *X, size_t s, size_t e)
 {
     struct str c = key_slice(X, s, e);
@@ -182,6 +214,12 @@ static int conv_lead(struct xctx *X, size_t s, size_t e)
             }
             d1 = i + 1;
         }
+    }
+    if (!digits && lead_in_words(c, &i)) {
+        char num[24];
+
+        snprintf(num, sizeof num, "%zu", i);
+        return put_slot(X, "lead", json_string(num));
     }
     if (!digits) {
         return conv_name(X, "lead", s, e);
