@@ -249,7 +249,7 @@ static int conv_lead(struct xctx *X, size_t s, size_t e)
  */
 static struct str simplify(struct str c, bool date_only, struct buf *out)
 {
-    static const char *const glue[] = {"at", "on", "the", "of", "in", "for", "by", NULL};
+    const char *const *glue = vocab_words(VOC_WHEN_GLUE);
     struct str cur = c, w;
     size_t i;
     bool skip;
@@ -492,14 +492,15 @@ static int conv_when(struct xctx *X, size_t s, size_t e)
  * value_period does not take with its year. */
 static int period_last_year(struct str c, const struct nlu_now *ctx, char out[16])
 {
-    static const char *const tails[] = {" last year", " pichle saal", " پچھلے سال", NULL};
+    const char *const *tails = vocab_words(VOC_LAST_YEAR);
     char tmp[16];
     size_t i, n;
     int y;
 
     for (i = 0; tails[i]; i++) {
         n = strlen(tails[i]);
-        if (c.len > n && memcmp(c.p + c.len - n, tails[i], n) == 0 &&
+        if (c.len > n + 1 && c.p[c.len - n - 1] == ' ' &&
+            memcmp(c.p + c.len - n, tails[i], n) == 0 &&
             value_period(str_make(c.p, c.len - n), ctx, tmp) == RB_OK && ix_is_digit(tmp[0]) &&
             strlen(tmp) >= 4) {
             y = ctx->now.date.y - 1;

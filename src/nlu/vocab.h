@@ -62,6 +62,8 @@ enum vocab_id {
     VOC_YTD,           /* phrases for ytd */
     VOC_QUARTER,       /* quarter ordinals 1..4 */
     VOC_PERIOD_BEFORE, /* a compare period: "the month before" the period */
+    VOC_LAST_YEAR,     /* "december last year": that month of last year */
+    VOC_WHEN_GLUE,     /* "on friday at 5": words a date and time may carry */
     VOC_ROMAN,         /* words that mark Roman Urdu */
     VOC_ENGLISH,       /* words that mark English */
     VOC_HALF,          /* number words: half a Roman Urdu vote */
