@@ -15,7 +15,7 @@
 {thanks} = thanks|thank you|thankyou|thanku|thnx|thx|shukriya|shukria|shukriyah|meherbani|jazakallah|jazak allah|jzk|شکریہ|جزاک اللہ
 {greet} = pfa|hi|hello|helo|hey|salam|slam|aoa|assalam o alaikum|assalamualaikum|asalam o alaikum|salaam|السلام علیکم|سلام|ok|okay|oky|acha|achha|accha|sun|suno|sunen|suniye|dekho|haan|han|yes|ہاں|اچھا|سنیں|سنو|dear|team
 # voice-to-text and thinking aloud before a command: "acha to matlab ...", "ok so um can you ..."
-{filler} = um|umm|ummm|uh|uhh|hmm|hmmm|so|to|tou|matlab|mtlb|yani|yaani|basically|actually|i mean|like|wo|woh|vo|dekhen|dekhein|listen|bas|chalo|مطلب|یعنی|تو|وہ|چلو|بس
+{filler} = you know what|you know|just|well|ok so|okay so|so yeah|yeah|acha to|achha to|acha|achha|dekho|suno|aisa hai ke|aisa hai ki|haan ji|haan|um|umm|ummm|uh|uhh|hmm|hmmm|so|to|tou|matlab|mtlb|yani|yaani|basically|actually|i mean|like|wo|woh|vo|dekhen|dekhein|listen|bas|chalo|مطلب|یعنی|تو|وہ|چلو|بس
 # what may come before a command, what may follow it
 # "dekh ke batao", "check kar ke bataen", "zara pata karo": asking before the command
 {lookup} = (?:dekh|check|pata|maloom|دیکھ|چیک|پتا|پتہ)(?: (?:kar|kr|کر))? (?:ke|kar|k|kr|کے|کر) (?:{tell})|pata (?:karo|kro|kar ke batao)|check (?:karo|kro|kar do|kr do|krdo|kar lo|kr lo|kren|karein)|dekh lo|dekh kar|پتا کریں|پتہ کریں|چیک کریں|چیک کرو|دیکھ لیں
