@@ -96,7 +96,7 @@ drop-from-names: baji | baaji | appi | aapi | aapa | apa | dr | doctor | prof | 
 # ---------------------------------------------------------------- leads
 synonym lead this: is lead | iss lead | ye lead | yeh lead | ye wali lead | yeh wali lead | is wali lead | ye wala client | this lead | this one | this client | is client | iss client | is party | ye client | iska | iski | iske | isko | iss ka | is ka | is ki | is ke | اس لیڈ | یہ لیڈ | یہ والی لیڈ | اس والی لیڈ | اس کلائنٹ | اسکا | اس کا | اسکی | اس کی | اسکے | اس کے | اسکو | اس کو | اس پارٹی
 {lead_this} = {lead_synonyms}(?! (?:no |number |#)?\d)
-{lead_num} = (?:(?:lead|leed|lid|client|party|لیڈ) ?(?:no|number|nmbr|num|نمبر)? ?#? ?|#|(?:no|number|نمبر) ?)?\d{1,6}(?: (?:number|no|nmbr|نمبر))?(?: {wali}(?: (?:{leadword}))?)?
+{lead_num} = (?:(?:the )?(?:lead|leed|lid|client|party|customer|لیڈ)(?: at| on)? ?(?:no|number|nmbr|num|نمبر)? ?#? ?|#|(?:no|number|نمبر) ?)?\d{1,6}(?: (?:number|no|nmbr|نمبر))?(?: {wali}(?: (?:{leadword}))?)?
 {lead_phone} = {phone}(?: (?:{wali}|{ka}) (?:{leadword}|number)| {wali})?
 {leadnoun} = lead|leed|party|client|customer|inquiry|enquiry|case|file|لیڈ|پارٹی|کلائنٹ|انکوائری|کیس|فائل
 {lead_name} = (?:the )?{name}(?: (?:{wali} |{ka} )?(?:{leadnoun})| {wali}(?= (?:ka|ki|ke|kay|کا|کی|کے)(?!\w)))?
@@ -240,7 +240,7 @@ synonym period last_year: last year | pichle saal | pichla saal | previous year 
 
 # ---------------------------------------------------------------- added for English dictation and word order
 # words before a stage's amount ("booked, final amount 12 lakh", "quoted we sent them 9.5 lac")
-{amt_pre} = final rate|rate|at|amount|final amount|total amount|total|package|deal|price|final price|we sent them|sent them|quoted them|quoted at|{pls}
+{amt_pre} = final rate|rate|at|for|in|amount|final amount|total amount|total|package|deal|price|final price|we sent them|sent them|quoted them|quoted at|{pls}
 # words after it ("9 lakh final", "7 lac ka")
 {amt_post} = mein|me|main|میں|bataya hai|btaya hai|bataya|btaya|bola hai|bola|quote kiya hai|quote kiya|diya hai|final(?: hua| hui| ho gaya| ho gayi| hai)?(?= ?$)|total(?= ?$)|ka|ki|ke|fixed|fix|hua|hui|کا|کی|فائنل
 # "stage update kar do", "please update" at the end of a stage move
