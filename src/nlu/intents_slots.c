@@ -244,9 +244,21 @@ static int conv_lead(struct xctx *X, size_t s, size_t e)
 /*
  * The capture without the English glue words the value parsers do not take
  * ("on the 25th of march at 5 in the evening" → "25th march 5 evening"),
- * with "tonight" read as "aaj raat" ("aaj" for a date alone) and "noon" as
- * "12 baje". Written to out.
+ * with a `tonight:` word read as "aaj raat" ("aaj" for a date alone) and a
+ * `noon:` word as "12 baje" (values.words). Written to out.
  */
+static bool in_words(struct str w, enum vocab_id id)
+{
+    const char *const *l = vocab_words(id);
+
+    for (size_t i = 0; l[i]; i++) {
+        if (str_eqs(w, l[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static struct str simplify(struct str c, bool date_only, struct buf *out)
 {
     const char *const *glue = vocab_words(VOC_WHEN_GLUE);
@@ -269,9 +281,9 @@ static struct str simplify(struct str c, bool date_only, struct buf *out)
             rc = buf_addc(out, ' ');
         }
         if (!rc) {
-            if (str_eqs(w, "tonight")) {
+            if (in_words(w, VOC_TONIGHT)) {
                 rc = buf_adds(out, date_only ? "aaj" : "aaj raat");
-            } else if (str_eqs(w, "noon") || str_eqs(w, "midday")) {
+            } else if (in_words(w, VOC_NOON)) {
                 rc = date_only ? RB_OK : buf_adds(out, "12 baje");
             } else {
                 rc = buf_add(out, w.p, w.len);

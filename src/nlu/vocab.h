@@ -64,6 +64,8 @@ enum vocab_id {
     VOC_PERIOD_BEFORE, /* a compare period: "the month before" the period */
     VOC_LAST_YEAR,     /* "december last year": that month of last year */
     VOC_WHEN_GLUE,     /* "on friday at 5": words a date and time may carry */
+    VOC_TONIGHT,       /* "tonight": today, at night */
+    VOC_NOON,          /* "noon": 12 o'clock */
     VOC_ROMAN,         /* words that mark Roman Urdu */
     VOC_ENGLISH,       /* words that mark English */
     VOC_HALF,          /* number words: half a Roman Urdu vote */
