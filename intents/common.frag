@@ -15,7 +15,7 @@
 {thanks} = thanks|thank you|thankyou|thanku|thnx|thx|shukriya|shukria|shukriyah|meherbani|jazakallah|jazak allah|jzk|شکریہ|جزاک اللہ
 {greet} = pfa|hi|hello|helo|hey|salam|slam|aoa|assalam o alaikum|assalamualaikum|asalam o alaikum|salaam|السلام علیکم|سلام|ok|okay|oky|acha|achha|accha|sun|suno|sunen|suniye|dekho|haan|han|yes|ہاں|اچھا|سنیں|سنو|dear|team
 # voice-to-text and thinking aloud before a command: "acha to matlab ...", "ok so um can you ..."
-{filler} = um|umm|ummm|uh|uhh|hmm|hmmm|so|to|tou|matlab|mtlb|yani|yaani|basically|actually|i mean|like|wo|woh|vo|dekhen|dekhein|listen|bas|chalo|مطلب|یعنی|تو|وہ|چلو|بس
+{filler} = you know what|you know|just|well|ok so|okay so|so yeah|yeah|acha to|achha to|acha|achha|dekho|suno|aisa hai ke|aisa hai ki|haan ji|haan|um|umm|ummm|uh|uhh|hmm|hmmm|so|to|tou|matlab|mtlb|yani|yaani|basically|actually|i mean|like|wo|woh|vo|dekhen|dekhein|listen|bas|chalo|مطلب|یعنی|تو|وہ|چلو|بس
 # what may come before a command, what may follow it
 # "dekh ke batao", "check kar ke bataen", "zara pata karo": asking before the command
 {lookup} = (?:dekh|check|pata|maloom|دیکھ|چیک|پتا|پتہ)(?: (?:kar|kr|کر))? (?:ke|kar|k|kr|کے|کر) (?:{tell})|pata (?:karo|kro|kar ke batao)|check (?:karo|kro|kar do|kr do|krdo|kar lo|kr lo|kren|karein)|dekh lo|dekh kar|پتا کریں|پتہ کریں|چیک کریں|چیک کرو|دیکھ لیں
@@ -57,7 +57,7 @@
 
 # ---------------------------------------------------------------- times
 {daypart} = subah|subha|sobah|savere|morning|dopahar|dopehar|dupehar|dopher|afternoon|sehpehar|sham|shaam|evening|raat|rat|night|tonight|صبح|دوپہر|سہ پہر|شام|رات
-{fraction} = sawa|saadhe|sadhe|sarhe|sarhay|saade|paune|pone|سوا|ساڑھے|پونے
+{fraction} = {words_frac}
 {baje} = baje|bje|bajay|bajey|bjay|bajy|bajay|o'clock|oclock|بجے
 {hour} = noon|midday|12 noon|(?:{fraction} )?\d{1,2}(?:[:.]\d{2})?(?: ?(?:am|pm|a m|p m))?|(?:{fraction} )?(?:ek|aik|teen|char|chaar|panch|paanch|chay|chhe|saat|aath|nau|das|gyarah|barah|ایک|دو|تین|چار|پانچ|چھ|سات|آٹھ|نو|دس|گیارہ|بارہ)(?= (?:{baje}))|dedh|dhai|arhai|ڈیڑھ|ڈھائی
 {time} = (?:(?:{daypart}|in the {daypart}) (?:ko |کو |at |around |at around |about )?)?(?:(?:at|around|at around|about|by) )?{hour}(?: {baje})?(?: (?:ko|کو))?(?: (?:in the )?{daypart})?
@@ -65,14 +65,14 @@
 {when} = (?:{date} (?:ko |کو |at |on )?{time}|{time} (?:on )?{date}|{date} (?:ko |کو )?{daypart}(?: (?:at )?\d{1,2}(?::\d{2})?)?)(?![\w:])
 
 # ---------------------------------------------------------------- numbers
-{mult} = lakh|lakhs|lac|lacs|laakh|lk|l|k|hazar|hazaar|hzar|hajar|thousand|crore|crores|cr|karor|karod|لاکھ|ہزار|کروڑ
-{numword} = (?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety) (?:one|two|three|four|five|six|seven|eight|nine)|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|bees|pachees|pachis|tees|chalees|chalis|sattar|assi|nabbe|dedh|dhai|arhai|sawa|saadhe|sadhe|sarhe|paune|ek|aik|do|teen|char|chaar|panch|paanch|chay|chhe|saat|aath|nau|das|pachas|ڈیڑھ|ڈھائی|سوا|ساڑھے|پونے|ایک|دو|تین|چار|پانچ|چھ|سات|آٹھ|نو|دس|بیس|پچیس|تیس|چالیس|پچاس|ساٹھ|ستر|اسی|نوے
+{mult} = {words_multiplier}
+{numword} = (?:{words_tens}) (?:{words_units})|{words_number}|{words_frac}
 {currency} = rs|rs\.|pkr|rupees|rupay|rupaye|rupee|روپے
 {amtnum} = \d{1,3}(?:,\d{2,3})+|\d+(?:\.\d+)?
 # money: with a multiplier, a currency mark, commas, or 5+ digits
-{amount} = (?<![\w,.])(?:(?:{currency}) ?)?(?:(?:{numword} )?(?:{amtnum}|{numword}) ?(?:{mult})(?: (?:{amtnum}|{numword}) ?(?:{mult}))?|(?<=rs |rs|pkr |pkr)\d+|\d{1,3}(?:,\d{2,3})+|(?<!\d[ .-])\d{5,9})(?: ?(?:{currency}))?(?:/-)?(?![\w,])
-{guests} = (?<![\w,.])\d{2,5} ?(?:{guestword})(?!\w)
-{guestword} = guests|guest|log|loag|logon|logo|bande|banday|bandon|bando|mehman|mehmaan|mehmano|mehmanon|mehmaano|mehmaanon|mehmaan|afraad|afrad|pax|people|persons|person|heads|مہمان|مہمانوں|لوگ|لوگوں|افراد|بندے
+{amount} = (?<![\w,.])(?:(?:{currency}) ?)?(?:(?:{numword} )?(?:{amtnum}|{numword})(?: {words_and_half})? ?(?:{mult})(?: (?:{amtnum}|{numword}) ?(?:{mult}))?|(?<=rs |rs|pkr |pkr)\d+|\d{1,3}(?:,\d{2,3})+|(?<!\d[ .-])\d{5,9})(?: ?(?:{currency}))?(?:/-)?(?![\w,])
+{guests} = (?<![\w,.])(?:\d{2,5}|(?:{numword}) (?:hundred|sau|سو)(?: (?:and )?(?:{numword}))?|(?:{words_tens})(?: (?:{words_units}))?) ?(?:{guestword})(?!\w)
+{guestword} = {words_guest}
 {phone} = (?<![\d+])(?:(?:\+|00)?92[ .-]?|0)?3\d{2}(?:[ .-]?\d){7}(?!\d)|(?<![\d+])(?:\+|00)[1-9]\d{0,3}(?:[ -]?\d){6,12}(?!\d)|(?<![\d+])0[1-9]\d{1,3}[ -]?\d{6,8}(?!\d)
 
 # ---------------------------------------------------------------- names
@@ -91,12 +91,12 @@ stopwords: {stopword}
 fuzzy: status | follow | followup | followups | booked | booking | bookings | quoted | quotation | contacted | qualified | negotiation | negotiating | reminder | reminders | remind | history | timeline | payment | payments | advance | overdue | pending | received | installment | assign | reassign | transfer | confirm | confirmed | cancel | cancelled | revenue | conversion | response | salesperson | quarter | dinner | tomorrow | yesterday | please | guests | marquee | garden | inquiry | enquiry | schedule | message | available | availability | update | balance | installments
 
 # Dropped from both ends of a name, a staff name or a lead named by name.
-drop-from-names: baji | baaji | appi | aapi | aapa | begum | bibi | باجی | آپی | بیگم | matlab | naam hai | name is | ka naam | ki naam | نام ہے | والے کلائنٹ | والا کلائنٹ | والی کلائنٹ | wale client | wala client | wali client | wali inquiry | wala inquiry | mr | mrs | ms | miss | janab | the | bhai | bhaiya | sahab | sahib | saab | sahb | sb | ji | jee | sir | madam | sahiba | wali lead | wala lead | wali party | wala party | ki lead | ka lead | ki party | wala case | ka case | ki inquiry | ki file | wali | wala | wale | ki | ka | ko | lead | party | case | inquiry | جناب | صاحب | صاحبہ | بھائی | جی | والی لیڈ | والی پارٹی | والا | والی | کی لیڈ | کا کیس | والا کیس | کی انکوائری | کی | کا | کو | لیڈ | پارٹی | کیس | انکوائری
+drop-from-names: baji | baaji | appi | aapi | aapa | apa | dr | doctor | prof | مسز | مس | مسٹر | ڈاکٹر | پروفیسر | آپا | walon | walay | waalay | walo | family | ki family | ka khandan | خاندان | فیملی | والوں | begum | bibi | باجی | آپی | بیگم | matlab | naam hai | name is | ka naam | ki naam | نام ہے | والے کلائنٹ | والا کلائنٹ | والی کلائنٹ | wale client | wala client | wali client | wali inquiry | wala inquiry | mr | mrs | ms | miss | janab | the | bhai | bhaiya | sahab | sahib | saab | sahb | sb | ji | jee | sir | madam | sahiba | wali lead | wala lead | wali party | wala party | ki lead | ka lead | ki party | wala case | ka case | ki inquiry | ki file | wali | wala | wale | ki | ka | ko | lead | party | case | inquiry | جناب | صاحب | صاحبہ | بھائی | جی | والی لیڈ | والی پارٹی | والا | والی | کی لیڈ | کا کیس | والا کیس | کی انکوائری | کی | کا | کو | لیڈ | پارٹی | کیس | انکوائری
 
 # ---------------------------------------------------------------- leads
 synonym lead this: is lead | iss lead | ye lead | yeh lead | ye wali lead | yeh wali lead | is wali lead | ye wala client | this lead | this one | this client | is client | iss client | is party | ye client | iska | iski | iske | isko | iss ka | is ka | is ki | is ke | اس لیڈ | یہ لیڈ | یہ والی لیڈ | اس والی لیڈ | اس کلائنٹ | اسکا | اس کا | اسکی | اس کی | اسکے | اس کے | اسکو | اس کو | اس پارٹی
 {lead_this} = {lead_synonyms}(?! (?:no |number |#)?\d)
-{lead_num} = (?:(?:lead|leed|lid|client|party|لیڈ) ?(?:no|number|nmbr|num|نمبر)? ?#? ?|#|(?:no|number|نمبر) ?)?\d{1,6}(?: (?:number|no|nmbr|نمبر))?(?: {wali}(?: (?:{leadword}))?)?
+{lead_num} = (?:(?:the )?(?:lead|leed|lid|client|party|customer|لیڈ)(?: at| on)? ?(?:no|number|nmbr|num|نمبر)? ?#? ?|#|(?:no|number|نمبر) ?)?\d{1,6}(?: (?:number|no|nmbr|نمبر))?(?: {wali}(?: (?:{leadword}))?)?
 {lead_phone} = {phone}(?: (?:{wali}|{ka}) (?:{leadword}|number)| {wali})?
 {leadnoun} = lead|leed|party|client|customer|inquiry|enquiry|case|file|لیڈ|پارٹی|کلائنٹ|انکوائری|کیس|فائل
 {lead_name} = (?:the )?{name}(?: (?:{wali} |{ka} )?(?:{leadnoun})| {wali}(?= (?:ka|ki|ke|kay|کا|کی|کے)(?!\w)))?
@@ -158,11 +158,11 @@ synonym milestone final: final | last | full payment | poori payment | puri paym
 {mkverb} = add kar do|add kr do|add krdo|add kardo|add karo|add kro|add kar lo|add kr lo|bana do|bana dein|bana den|bana lo|banayen|banaen|banao|bana|daal do|dal do|daalo|dalo|daal|dal|likh lo|likh do|likho|darj kar do|darj kr do|darj karo|darj kro|darj|save kar lo|save karo|save kr lo|enter karo|enter kar do|create karo|create kar do|create|add|kar do|kr do|krdo|karo|kro|kar lo|kr lo|بنا دیں|بنا دو|بنا لیں|بنائیں|بناؤ|بنا|ڈال دیں|ڈال دو|ڈالیں|ڈالو|درج کر دیں|درج کر لیں|درج کریں|درج کرو|لکھ لیں|لکھ لو|لکھ دیں|ایڈ کر دیں|ایڈ کریں|ایڈ کرو|سیو کر لیں|کر دیں|کر دو|کریں|کرو
 # what may stand between the new-lead words and the name ("walk in client aya hai", "nayi lead bana do")
 {newfill} = {mkverb}|{pls}|{filler}|entry|details|detail|info|data|ki entry|aya|aaya|ayi|aayi|aye|aai|aya tha|tha|thi|the|hai|he|h|hy|client|customer|party|inquiry|for|of|آیا|آئی|آئے|ہے|تھا|تھی|کلائنٹ|پارٹی|آیا ہے
-{event} = shadi|shaadi|wedding|walima|valima|mehndi|mehendi|barat|baraat|nikah|reception|engagement|mangni|event|function|party|شادی|ولیمہ|مہندی|بارات|نکاح|تقریب|منگنی
+{event} = shadi|shaadi|wedding|walima|valima|mehndi|mehendi|mayun|mayoun|dholki|barat|baraat|nikkah|nikah|reception|engagement|mangni|birthday party|birthday|bday|anniversary|aqeeqa|aqiqa|corporate event|corporate dinner|corporate|conference|seminar|get together|dinner party|event|function|party|سالگرہ|عقیقہ|شادی|ولیمہ|مہندی|بارات|نکاح|تقریب|منگنی
 {day} = \d{1,2}(?:st|nd|rd|th)?
 {avail} = any slot|slot available|slot free|is it booked|booked already|booked or free|free or booked|can we do|can we host|can we take|available|kya scene|kia scene|kya position|booking status|do we have a booking|any booking|any event|anything booked|booked on|booked for|booked hai|booked he|booked h|already booked|availible|avialable|availale|booked hai|book hai|booking hai|koi booking|koi event|event hai|kuch laga|khali hai ya nahi|free hai ya nahi|open hai|availble|availabe|avalable|avaliable|availble|avail|avl|availability|availabilty|avalability|free|fre|khali|khaali|kahli|farigh|faarigh|fariq|dastiyab|dastyab|vacant|open|jagah|jaga|space|mil jayega|mil jaye ga|mil jaega|mil sakta|mil sakti|ho sakti|ho sakta|booking ho sakti|book ho sakta|book ho sakti|fit|accommodate|adjust|possible|mumkin|ممکن|date check|dates check|check date|check dates|book to nahi|booked to nahi|book tu nahi|booking to nahi|khali he|فری|ویکنٹ|اویلیبل|ایویلیبل|بک تو نہیں|بک ہے کیا|بکنگ تو نہیں|خالی|فارغ|دستیاب|جگہ|مل جائے گا|مل جائیگا|مل سکتا|ہو سکتی|ہو سکتا
 {scope} = {scope_synonyms}
-synonym scope mine: my | mine | mere | meri | mera | apni | apne | apna | میری | میرے | میرا | اپنی | اپنے
+synonym scope mine: my | mine | mere | meri | mera | apni | apne | apna | میری | میرے | میرا | اپنی | اپنے | mre | mri | mra
 synonym scope all: all | all the | everyone's | everyones | team's | team ki | puri team ki | poori team ki | sari team ki | saari team ki | hamari | humari | hamare | humare | ہماری | ہمارے | sab | saari | sari | saare | sare | tamam | every | sabhi | سب | ساری | سارے | تمام
 synonym scope stale: stale | stuck | atki hui | atki | atke hue | atki huwi | phansi hui | phansi | پھنسی ہوئی | پھنسی | اٹکی ہوئی | اٹکی | pending wali | neglected | inactive | dormant | untouched | cold | purani | old | ruki hui | ruke hue | ruki | ruke | rukhi hui | latki hui | latke hue | no activity | no response | bina follow up | not been touched | not touched | nobody touched | no one touched | koi kaam nahi hua | kaam nahi hua | kafi din se | kaafi din se | for a long time | pending | کام نہیں ہوا | کافی دن سے | پرانی | رکی ہوئی | پرانی رکی ہوئی | رکی | رکے ہوئے | لٹکی ہوئی
 # free text: as short as the rest of the pattern allows (what {end} takes is not text)
@@ -198,12 +198,12 @@ synonym metric leads: leads | lead | inquiries | inquiry | enquiries | enquiry |
 synonym metric bookings: bookings | booking | bookings hui | confirmed bookings | بکنگ | بکنگز | بکنگیں | book hue | book hui | book huin | book huyi | got booked | booked | functions book | shadiyan book | events booked | events got booked
 synonym metric conversion_rate: conversion rate | conversion | conversions | convert rate | conversion ratio | closing rate | کنورژن | کنورژن ریٹ
 synonym metric revenue: revenue | income | sales | kamai | kamaai | aamdani | amdani | earning | earnings | collection | آمدنی | ریونیو | کمائی
-synonym metric response_time: response time | jawab dene ka time | reply dene ka time | jawab ka time | avg response time | average response time | reply time | response times | time to respond | take to respond | time we take to respond | time to reply | take to reply | jawab dene mein | reply karne mein | جواب دینے میں | ریسپانس ٹائم
+synonym metric response_time: response time | jawab dene ka time | reply dene ka time | jawab ka time | avg response time | average response time | reply time | response times | time to respond | take to respond | time we take to respond | time to reply | take to reply | jawab dene mein | reply karne mein | جواب دینے میں | ریسپانس ٹائم | رسپانس ٹائم | جواب کا وقت | جواب دینے کا وقت
 synonym metric stale_leads: stale leads | stale | stuck leads | ruki hui leads | purani leads | old leads | atki hui leads | pending leads | inactive leads | neglected leads | رکی ہوئی لیڈز | پرانی لیڈز | اٹکی ہوئی لیڈز
 synonym metric overdue_payments: overdue | overdue amount | overdue payments | paisa overdue | outstanding | outstanding amount | dues | baqi paisa | بقایا | بقایا رقم
 {metric} = {metric_synonyms}
 synonym group_by source: meta vs walk in | meta vs walkin | walk in vs meta | walk-in vs meta | source | sources | by source | source wise | sourcewise | per source | channel | channels | by channel | meta vs walk-ins | meta vs walk-in | meta vs walkins | meta vs walk ins | walk-ins vs meta | facebook vs walk-ins | platform wise | سورس | سورس وائز
-synonym group_by staff: salesperson | salespeople | sales person | sales persons | by salesperson | per salesperson | salesman | salesmen | salesman wise | salesmen wise | staff | staff wise | by staff | per staff | who | who has | kis ke paas | kis kay paas | kiske paas | kis ke pass | team member | by agent | agent wise | سیلز مین | سیلز مین وائز | سیلز والوں | sales walon | sales walo | salesperson wise | کس کے پاس
+synonym group_by staff: salesperson | salespeople | sales person | sales persons | by salesperson | per salesperson | salesman | salesmen | salesman wise | salesmen wise | staff | staff wise | by staff | per staff | who | who has | kis ke paas | kis kay paas | kiske paas | kis ke pass | team member | by agent | agent wise | سیلز مین | سیلز مین وائز | سیلز والوں | sales walon | sales walo | salesperson wise | کس کے پاس | har bande | har banda | har bande ka | har bande ki | har salesperson | har sales person | each salesperson | every salesperson | each sales person | each staff | every staff member | per person | banda wise | bande wise | ہر بندے | ہر سیلز پرسن | سیلز پرسن | سیلز پرسن وائز | ہر ایک
 synonym group_by stage: by stage | stage wise | per stage | funnel | stages | سٹیج وائز
 synonym group_by month: by month | monthly | month wise | per month | mahine wise | mahine war | mahina war | month by month | ماہانہ | مہینہ وار
 {group_by} = {group_by_synonyms}
@@ -240,9 +240,9 @@ synonym period last_year: last year | pichle saal | pichla saal | previous year 
 
 # ---------------------------------------------------------------- added for English dictation and word order
 # words before a stage's amount ("booked, final amount 12 lakh", "quoted we sent them 9.5 lac")
-{amt_pre} = final rate|rate|at|amount|final amount|total amount|total|package|deal|price|final price|we sent them|sent them|quoted them|quoted at|{pls}
+{amt_pre} = final rate|rate|at|for|in|amount|final amount|total amount|total|package|deal|price|final price|we sent them|sent them|quoted them|quoted at|{pls}
 # words after it ("9 lakh final", "7 lac ka")
-{amt_post} = bataya hai|btaya hai|bataya|btaya|bola hai|bola|quote kiya hai|quote kiya|diya hai|final(?: hua| hui| ho gaya| ho gayi| hai)?(?= ?$)|total(?= ?$)|ka|ki|ke|fixed|fix|hua|hui|کا|کی|فائنل
+{amt_post} = mein|me|main|میں|bataya hai|btaya hai|bataya|btaya|bola hai|bola|quote kiya hai|quote kiya|diya hai|final(?: hua| hui| ho gaya| ho gayi| hai)?(?= ?$)|total(?= ?$)|ka|ki|ke|fixed|fix|hua|hui|کا|کی|فائنل
 # "stage update kar do", "please update" at the end of a stage move
 {move_upd} = (?:{pls} )?(?:(?:stage|status|اسٹیج|سٹیج) )?(?:update|change|اپڈیٹ)(?: (?:it|the stage|stage|status))?(?: (?:{doit}))?
 # "... remind kr dena" after a call to make
@@ -255,6 +255,8 @@ synonym period last_year: last year | pichle saal | pichla saal | previous year 
 # for anywhere in the message with {find_SLOT} (or {SLOT} when there is none),
 # then {find_SLOT_else} if that found nothing: a lead by number or phone
 # before a lead by name, a staff member of the config before any name.
+# compare_period: the second period, or the one before the first ("the month before")
+{find_compare_period} = {period}|{words_period_before}
 {find_lead} = {lead_this}|{lead_phone}|{lead_num}
 {find_lead_else} = {lead_name}
 {find_staff} = (?:{config_staff})(?: {honorific})?

@@ -49,6 +49,7 @@ void intents_free(struct intents *S)
         free(S->words[i].name);
     }
     free(S->words);
+    vocab_free(S->vocab);
     for (i = 0; i < S->nintents; i++) {
         intent_release(&S->intents[i]);
     }
@@ -219,6 +220,9 @@ static int load_all(struct loader *L, const char *dir)
         rc = ix_builtin_plain(L, "not_stopword", "(?C1)");
     }
     if (!rc) {
+        rc = ix_builtin_vocab(L);
+    }
+    if (!rc) {
         rc = ix_build_word_lists(L);
     }
     for (i = 0; i < L->nraws && !rc; i++) {
@@ -253,6 +257,7 @@ int intents_load(const char *dir, const struct nlu_env *env, struct intents **ou
 {
     struct loader L;
     struct nlu_env none = {NULL, 0, NULL, 0, 92};
+    const struct vocab *old;
     int rc;
 
     memset(&L, 0, sizeof L);
@@ -263,11 +268,20 @@ int intents_load(const char *dir, const struct nlu_env *env, struct intents **ou
         return RB_ENOMEM;
     }
     L.set->country_code = L.env->country_code ? L.env->country_code : 92;
+    L.set->vocab = vocab_new();
+    if (!L.set->vocab) {
+        free(L.set);
+        return RB_ENOMEM;
+    }
+    /* the set's examples and finders are read with its own words */
+    old = vocab_use(L.set->vocab);
     rc = load_all(&L, dir);
+    vocab_use(old);
     if (!rc && L.nerr) {
         rc = RB_EPARSE;
     }
     if (!rc) {
+        vocab_install(L.set->vocab); /* the newest rules' words, for callers outside a parse */
         L.set->armed = true;
         *out = L.set;
         L.set = NULL;

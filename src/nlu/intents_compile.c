@@ -37,9 +37,11 @@ static int cmp_len_desc(const void *a, const void *b)
 
 /*
  * Adds fragment name = an alternation of the phrases (normalized, longest
- * first, regex characters escaped), bounded by non-word characters.
+ * first, regex characters escaped), bounded by non-word characters when
+ * bounded (not: "900k", "9L" glue a multiplier to its number).
  */
-static int add_alternation(struct loader *L, const char *name, char **phrases, size_t n)
+static int add_alternation_b(struct loader *L, const char *name, char **phrases, size_t n,
+                             bool bounded)
 {
     struct buf b;
     struct frag *f = NULL;
@@ -50,7 +52,7 @@ static int add_alternation(struct loader *L, const char *name, char **phrases, s
         qsort(phrases, n, sizeof *phrases, cmp_len_desc);
     }
     buf_init(&b, 1u << 20);
-    rc = buf_adds(&b, n ? "(?<!\\w)(?:" : "(?!)");
+    rc = buf_adds(&b, !n ? "(?!)" : bounded ? "(?<!\\w)(?:" : "(?:");
     for (i = 0; i < n && !rc; i++) {
         if (i > 0 && strcmp(phrases[i], phrases[i - 1]) == 0) {
             continue;
@@ -63,7 +65,7 @@ static int add_alternation(struct loader *L, const char *name, char **phrases, s
         }
     }
     if (!rc && n) {
-        rc = buf_adds(&b, ")(?!\\w)");
+        rc = buf_adds(&b, bounded ? ")(?!\\w)" : ")");
     }
     if (!rc) {
         rc = ix_grow(&L->frags, &L->capfrags, L->nfrags, sizeof *L->frags);
@@ -85,6 +87,11 @@ static int add_alternation(struct loader *L, const char *name, char **phrases, s
     }
     buf_release(&b);
     return rc;
+}
+
+static int add_alternation(struct loader *L, const char *name, char **phrases, size_t n)
+{
+    return add_alternation_b(L, name, phrases, n, true);
 }
 
 static void strlist_release(struct strlist *l)
@@ -131,6 +138,38 @@ int ix_builtin_plain(struct loader *L, const char *name, const char *body)
     f->file = "(built in)";
     f->line = 0;
     return f->name && f->body ? RB_OK : RB_ENOMEM;
+}
+
+/* `{words_LIST}` for every list of the .words files (vocab.h): its words
+ * as an alternation, the longest first (not bounded: the pattern says), so
+ * that patterns and triggers name the vocabulary instead of copying it
+ * ("compare X with {words_period_before}", `{guestword} = {words_guest}`). */
+int ix_builtin_vocab(struct loader *L)
+{
+    char name[64], **w = NULL;
+    size_t n, i;
+    int rc = RB_OK, id;
+
+    for (id = 0; id < VOC_COUNT && !rc; id++) {
+        const char *const *list = vocab_words((enum vocab_id)id);
+
+        for (n = 0; list[n]; n++) {
+        }
+        w = calloc(n + 1, sizeof *w);
+        for (i = 0; w && i < n && (w[i] = rb_strdup(list[i])) != NULL; i++) {
+        }
+        if (!w || i < n) {
+            rc = RB_ENOMEM;
+        } else {
+            snprintf(name, sizeof name, "words_%s", vocab_list_name((enum vocab_id)id));
+            rc = add_alternation_b(L, name, w, n, false);
+        }
+        for (i = 0; w && i < n; i++) {
+            free(w[i]);
+        }
+        free(w);
+    }
+    return rc;
 }
 
 static int add_hall_key(struct intents *S, const char *spelling, const char *name)
@@ -491,6 +530,15 @@ static int pattern_sets(struct loader *L, struct pattern *P, const struct intent
     return rc;
 }
 
+/* A pattern that begins with {start} (which begins with ^) can only match
+ * at the start of the key: compiled anchored, the matcher does not try it
+ * again at every later position (PCRE2 cannot see the ^ inside the
+ * fragment's subroutine). */
+static bool starts_anchored(const char *src)
+{
+    return strncmp(src, "{start}", 7) == 0 || src[0] == '^';
+}
+
 /*
  * The PCRE2 source of raw pattern r: fragments expanded (called ones defined
  * at the end) and Urdu literals folded as the key is, so that a pattern's
@@ -551,9 +599,10 @@ int ix_compile_one(struct loader *L, const struct raw_pat *r)
     }
     P = &S->pats[S->npats];
     memset(P, 0, sizeof *P);
-    P->re =
-        pcre2_compile((PCRE2_SPTR)src.p, src.len,
-                      PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES | PCRE2_CASELESS, &ecode, &off, NULL);
+    P->re = pcre2_compile((PCRE2_SPTR)src.p, src.len,
+                          PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES | PCRE2_CASELESS |
+                              (starts_anchored(r->src) ? PCRE2_ANCHORED : 0),
+                          &ecode, &off, NULL);
     if (!P->re) {
         pcre2_get_error_message(ecode, msg, sizeof msg);
         ix_lerr(L, r->file, r->line,

@@ -23,6 +23,7 @@
 #include "nlu/classify.h"
 #include "nlu/text.h"
 #include "nlu/values.h"
+#include "nlu/vocab.h"
 
 #define MSG_MAX 4096          /* bytes of one message */
 #define KEY_MAX (4 * MSG_MAX) /* normalized text may grow a little */
@@ -172,7 +173,8 @@ struct intents {
     size_t nexamples;         /* sentences it learned from */
     struct wordlist *words;   /* `words NAME:` lists (STOP, START, greetings ...) */
     size_t nwords, capwords;
-    struct memo *memo; /* the examples themselves, by ix_model_text, sorted */
+    struct memo *memo;   /* the examples themselves, by ix_model_text, sorted */
+    struct vocab *vocab; /* the `.words` lists the value parsers read (vocab.h) */
     size_t nmemo;
 };
 
@@ -330,6 +332,7 @@ int ix_key_fuzzy(const struct intents *S, struct key *K);
 bool ix_key_to_orig(const struct key *K, size_t ks, size_t ke, size_t *os, size_t *oe);
 int ix_read_file(const char *path, char **out, size_t *len);
 const char *ix_set_file(struct loader *L, const char *path);
+int ix_builtin_vocab(struct loader *L);
 bool ix_canonical_ok(const struct slot_def *def, const char *value);
 bool ix_has_suffix(const char *s, const char *suf);
 int ix_cmp_str(const void *a, const void *b);

@@ -710,6 +710,31 @@ out:
     return rc;
 }
 
+/* A `.words` file into the set's vocabulary (vocab.h). */
+static int load_words(struct loader *L, const char *path)
+{
+    const char *file = ix_set_file(L, path);
+    char *text = NULL;
+    size_t len = 0;
+    int rc;
+
+    if (!file) {
+        return RB_ENOMEM;
+    }
+    rc = ix_read_file(path, &text, &len);
+    if (rc) {
+        ix_lerr(L, path, 0, "cannot read: %s", rb_strerror(rc));
+        return rc == RB_ENOMEM ? rc : RB_OK;
+    }
+    if (!text_utf8_valid(text, len)) {
+        ix_lerr(L, path, 0, "not valid UTF-8");
+    } else {
+        rc = vocab_add_text(L->set->vocab, file, text, len, L->err, &L->nerr);
+    }
+    free(text);
+    return rc;
+}
+
 bool ix_has_suffix(const char *s, const char *suf)
 {
     size_t n = strlen(s), m = strlen(suf);
@@ -739,7 +764,8 @@ int ix_load_dir(struct loader *L, const char *dir)
     }
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.' ||
-            (!ix_has_suffix(e->d_name, ".intent") && !ix_has_suffix(e->d_name, ".frag"))) {
+            (!ix_has_suffix(e->d_name, ".intent") && !ix_has_suffix(e->d_name, ".frag") &&
+             !ix_has_suffix(e->d_name, ".words"))) {
             continue;
         }
         rc = ix_grow(&names, &cap, n, sizeof *names);
@@ -751,9 +777,23 @@ int ix_load_dir(struct loader *L, const char *dir)
     }
     qsort(names, n, sizeof *names, ix_cmp_str);
     buf_init(&path, 4096);
+    /* the words first: the examples of the .intent files are read with them */
+    for (i = 0; i < n && !rc; i++) {
+        if (ix_has_suffix(names[i], ".words")) {
+            buf_reset(&path);
+            rc = buf_addf(&path, "%s/%s", dir, names[i]);
+            if (!rc) {
+                rc = load_words(L, path.p);
+            }
+        }
+    }
+    if (!rc) {
+        rc = vocab_finish(L->set->vocab, dir, L->err, &L->nerr);
+    }
     for (pass = 0; pass < 2 && !rc; pass++) {
         for (i = 0; i < n && !rc; i++) {
-            if (ix_has_suffix(names[i], ".frag") != (pass == 0)) {
+            if (ix_has_suffix(names[i], ".words") ||
+                ix_has_suffix(names[i], ".frag") != (pass == 0)) {
                 continue;
             }
             buf_reset(&path);

@@ -464,14 +464,25 @@ out:
     return rc;
 }
 
+/* The value parsers read the set's own words for the whole parse. */
+static int match_with_vocab(const struct intents *S, const char *text, size_t len,
+                            struct rb_datetime now, struct parse_result *out, struct buf *why)
+{
+    const struct vocab *old = vocab_use(S ? S->vocab : NULL);
+    int rc = match_impl(S, text, len, now, out, why);
+
+    vocab_use(old);
+    return rc;
+}
+
 int intents_match(const struct intents *S, const char *text, size_t len, struct rb_datetime now,
                   struct parse_result *out)
 {
-    return match_impl(S, text, len, now, out, NULL);
+    return match_with_vocab(S, text, len, now, out, NULL);
 }
 
 int intents_match_explain(const struct intents *S, const char *text, size_t len,
                           struct rb_datetime now, struct parse_result *out, struct buf *why)
 {
-    return match_impl(S, text, len, now, out, why);
+    return match_with_vocab(S, text, len, now, out, why);
 }

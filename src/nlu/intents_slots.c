@@ -5,6 +5,8 @@
  */
 #include "nlu/intents_impl.h"
 
+#include "core/period.h"
+
 /* The first group of slot def in the match that took part: [*s, *e). */
 bool ix_capture_of(const struct xctx *X, const struct slot_def *def, size_t *s, size_t *e)
 {
@@ -163,6 +165,38 @@ static int conv_name(struct xctx *X, const char *slot, size_t s, size_t e)
     return put_slot(X, slot, as_written(X, s, e, true));
 }
 
+/* "lead forty two": a lead number in words, two words or more of the
+ * `number:` list ("forty two", "ek sau bees"); one word is a name ("Do"). */
+static bool lead_in_words(struct str c, size_t *n)
+{
+    const struct vocab_word *num = vocab_list(VOC_NUMBER), *mult = vocab_list(VOC_MULTIPLIER);
+    struct str cur = str_trim(c), w;
+    int64_t v;
+    size_t words = 0, i;
+
+    while (cur.len) {
+        str_split(&cur, ' ', &w);
+        if (!w.len) {
+            continue;
+        }
+        for (i = 0; num[i].w && !str_eqs(w, num[i].w); i++) {
+        }
+        if (!num[i].w) {
+            for (i = 0; mult[i].w && !(str_eqs(w, mult[i].w) && mult[i].v == 100); i++) {
+            }
+            if (!mult[i].w) {
+                return false; /* not a number word, or a lakh: not a lead */
+            }
+        }
+        words++;
+    }
+    if (words < 2 || value_guests(str_trim(c), &v) != RB_OK || v < 1) {
+        return false;
+    }
+    *n = (size_t)v;
+    return true;
+}
+
 static int conv_lead(struct xctx *X, size_t s, size_t e)
 {
     struct str c = key_slice(X, s, e);
@@ -180,6 +214,12 @@ static int conv_lead(struct xctx *X, size_t s, size_t e)
             }
             d1 = i + 1;
         }
+    }
+    if (!digits && lead_in_words(c, &i)) {
+        char num[24];
+
+        snprintf(num, sizeof num, "%zu", i);
+        return put_slot(X, "lead", json_string(num));
     }
     if (!digits) {
         return conv_name(X, "lead", s, e);
@@ -204,12 +244,24 @@ static int conv_lead(struct xctx *X, size_t s, size_t e)
 /*
  * The capture without the English glue words the value parsers do not take
  * ("on the 25th of march at 5 in the evening" → "25th march 5 evening"),
- * with "tonight" read as "aaj raat" ("aaj" for a date alone) and "noon" as
- * "12 baje". Written to out.
+ * with a `tonight:` word read as "aaj raat" ("aaj" for a date alone) and a
+ * `noon:` word as "12 baje" (values.words). Written to out.
  */
+static bool in_words(struct str w, enum vocab_id id)
+{
+    const char *const *l = vocab_words(id);
+
+    for (size_t i = 0; l[i]; i++) {
+        if (str_eqs(w, l[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static struct str simplify(struct str c, bool date_only, struct buf *out)
 {
-    static const char *const glue[] = {"at", "on", "the", "of", "in", "for", "by", NULL};
+    const char *const *glue = vocab_words(VOC_WHEN_GLUE);
     struct str cur = c, w;
     size_t i;
     bool skip;
@@ -229,9 +281,9 @@ static struct str simplify(struct str c, bool date_only, struct buf *out)
             rc = buf_addc(out, ' ');
         }
         if (!rc) {
-            if (str_eqs(w, "tonight")) {
+            if (in_words(w, VOC_TONIGHT)) {
                 rc = buf_adds(out, date_only ? "aaj" : "aaj raat");
-            } else if (str_eqs(w, "noon") || str_eqs(w, "midday")) {
+            } else if (in_words(w, VOC_NOON)) {
                 rc = date_only ? RB_OK : buf_adds(out, "12 baje");
             } else {
                 rc = buf_add(out, w.p, w.len);
@@ -452,14 +504,15 @@ static int conv_when(struct xctx *X, size_t s, size_t e)
  * value_period does not take with its year. */
 static int period_last_year(struct str c, const struct nlu_now *ctx, char out[16])
 {
-    static const char *const tails[] = {" last year", " pichle saal", " پچھلے سال", NULL};
+    const char *const *tails = vocab_words(VOC_LAST_YEAR);
     char tmp[16];
     size_t i, n;
     int y;
 
     for (i = 0; tails[i]; i++) {
         n = strlen(tails[i]);
-        if (c.len > n && memcmp(c.p + c.len - n, tails[i], n) == 0 &&
+        if (c.len > n + 1 && c.p[c.len - n - 1] == ' ' &&
+            memcmp(c.p + c.len - n, tails[i], n) == 0 &&
             value_period(str_make(c.p, c.len - n), ctx, tmp) == RB_OK && ix_is_digit(tmp[0]) &&
             strlen(tmp) >= 4) {
             y = ctx->now.date.y - 1;
@@ -476,6 +529,79 @@ static int period_last_year(struct str c, const struct nlu_now *ctx, char out[16
         }
     }
     return RB_EPARSE;
+}
+
+/* The canonical name of a period that period_previous gave (its name is
+ * empty), or RB_EPARSE when it has none (a week that is not last week). */
+static int period_name_of(const struct period *p, const struct period *named, struct rb_date today,
+                          char out[16])
+{
+    struct period t;
+    int y = p->from.y, m = p->from.m;
+
+    if (y < 1000 || y > 9999 || m < 1 || m > 12) {
+        return RB_EPARSE;
+    }
+    switch (p->kind) {
+    case PERIOD_MONTH:
+        snprintf(out, 16, "%04d-%02d", y % 10000, m % 100);
+        return RB_OK;
+    case PERIOD_QUARTER:
+        snprintf(out, 16, "%04d-Q%d", y % 10000, (m - 1) / 3 % 4 + 1);
+        return RB_OK;
+    case PERIOD_YEAR:
+    case PERIOD_YTD:
+        snprintf(out, 16, "%04d", y % 10000);
+        return RB_OK;
+    case PERIOD_WEEK:
+        if (strcmp(named->name, "this_week") == 0) {
+            snprintf(out, 16, "last_week");
+            return RB_OK;
+        }
+        return RB_EPARSE;
+    case PERIOD_DAY:
+        if (period_parse("yesterday", today, &t) == RB_OK && date_cmp(t.from, p->from) == 0) {
+            snprintf(out, 16, "yesterday");
+            return RB_OK;
+        }
+        return RB_EPARSE;
+    }
+    return RB_EPARSE;
+}
+
+/* "compare last month with the month before": a compare_period written as
+ * a `period_before:` phrase (values.words) is the period before the one
+ * the message named (found before it, or captured by the same pattern). */
+static int period_before(struct xctx *X, struct str c, char out[16])
+{
+    const struct vocab_word *w = vocab_list(VOC_PERIOD_BEFORE);
+    const struct slot_def *pd = slot_def_find("period");
+    json_t *have = json_object_get(X->slots, "period");
+    const char *name = json_string_value(have);
+    struct nlu_now past = X->nn;
+    struct period p, prev;
+    char tmp[16];
+    size_t i, s, e;
+
+    for (i = 0; w[i].w && !str_eqs(c, w[i].w); i++) {
+    }
+    if (!w[i].w) {
+        return RB_EPARSE;
+    }
+    past.past = true;
+    if (!name && pd && ix_capture_of(X, pd, &s, &e) && e > s) {
+        struct str pc = str_trim(key_slice(X, s, e));
+
+        name = syn_lookup(X->S, "period", pc);
+        if (!name && value_period(pc, &past, tmp) == RB_OK) {
+            name = tmp;
+        }
+    }
+    if (!name || period_parse(name, X->nn.now.date, &p) != RB_OK) {
+        return RB_EPARSE;
+    }
+    period_previous(&p, &prev);
+    return period_name_of(&prev, &p, X->nn.now.date, out);
 }
 
 /* stage, enums and periods: synonyms first, then the value parsers. */
@@ -498,7 +624,8 @@ static int conv_word(struct xctx *X, const struct slot_def *def, size_t s, size_
     if (!v && def->type == SLOT_PERIOD) {
         past.past = true;
         if (value_period(c, &past, period) == RB_OK ||
-            period_last_year(c, &past, period) == RB_OK) {
+            period_last_year(c, &past, period) == RB_OK ||
+            (strcmp(def->name, "compare_period") == 0 && period_before(X, c, period) == RB_OK)) {
             v = period;
         }
     }

@@ -20,6 +20,8 @@
 #include <uninorm.h>
 #include <unistr.h>
 
+#include "nlu/vocab.h"
+
 /* Code points the fold treats by name. */
 enum {
     CP_ZWSP = 0x200B,
@@ -756,90 +758,11 @@ bool text_next_word(struct str *cursor, struct str *word)
 }
 
 /*
- * reference/urdu-text.md §5 and the corpus README: words that mark Roman
- * Urdu (not also common English), and English words that mark English (not
- * loanwords Roman Urdu sentences use: lead, status, booking, note ... are in
- * neither list). Both sorted, for bsearch.
+ * The language markers live in intents/language.words (vocab.h): words that
+ * mark Roman Urdu (not also common English), English words that mark
+ * English (not loanwords Roman Urdu sentences use), Roman Urdu number words
+ * (half a vote) and words that say nothing about the language.
  */
-static const char *const roman_words[] = {
-    "aa",      "aaj",       "aana",       "aap",       "aaya",     "aaye",    "aayega",
-    "aayenge", "aayi",      "ab",         "abhi",      "accha",    "acha",    "achha",
-    "afraad",  "agla",      "agle",       "agli",      "aj",       "alaikum", "alhamdulillah",
-    "aoa",     "ap",        "apna",       "apne",      "apni",     "assalam", "aur",
-    "aya",     "aye",       "ayi",        "baad",      "baat",     "bahut",   "bajay",
-    "baje",    "bana",      "banado",     "banao",     "banday",   "bande",   "baraat",
-    "barat",   "bata",      "bataen",     "batao",     "batayen",  "bayana",  "beyana",
-    "bhai",    "bhaiya",    "bhej",       "bhejdo",    "bhejna",   "bhejo",   "bhi",
-    "bje",     "bna",       "bohat",      "bol",       "bolo",     "bta",     "btao",
-    "chahiye", "chahte",    "chahti",     "chahye",    "chaiye",   "daal",    "daalo",
-    "dain",    "dalo",      "dedein",     "dedo",      "dein",     "dekh",    "dekha",
-    "dekhe",   "dekhi",     "dekhna",     "dekhne",    "dekho",    "dena",    "di",
-    "dia",     "dijiye",    "dikha",      "dikhado",   "dikhaen",  "dikhao",  "dikhayen",
-    "din",     "diya",      "diye",       "dobara",    "dopahar",  "farigh",  "g",
-    "gai",     "gaya",      "gaye",       "gayi",      "gya",      "gye",     "gyi",
-    "haan",    "hafta",     "hafte",      "hai",       "hain",     "hamara",  "hamare",
-    "hamari",  "han",       "hen",        "hn",        "ho",       "hona",    "hoon",
-    "hu",      "hua",       "hue",        "hui",       "hum",      "humara",  "humare",
-    "humein",  "hun",       "hy",         "inshallah", "iska",     "iske",    "iski",
-    "isko",    "jaana",     "jaega",      "jagah",     "jaldi",    "jana",    "jaye",
-    "jayega",  "jayen",     "jazakallah", "jee",       "ji",       "ka",      "kaam",
-    "kab",     "kahan",     "kahin",      "kaisay",    "kaise",    "kal",     "kar",
-    "kardo",   "karega",    "karegi",     "karein",    "karen",    "karenge", "karna",
-    "karni",   "karo",      "karoon",     "karta",     "karte",    "karti",   "karun",
-    "karwa",   "karwana",   "kaun",       "ke",        "kese",     "kha",     "khaali",
-    "khair",   "khali",     "khana",      "ki",        "kia",      "kidhar",  "kijie",
-    "kijiye",  "kis",       "kitna",      "kitne",     "kitni",    "kiya",    "kl",
-    "ko",      "koi",       "kon",        "konse",     "konsi",    "kr",      "krdo",
-    "krna",    "krni",      "kro",        "krta",      "krte",     "kuch",    "kya",
-    "kyaa",    "kyon",      "kyun",       "laga",      "lagana",   "lagao",   "lagaya",
-    "lagayi",  "laya",      "leke",       "lia",       "likh",     "likhdo",  "likho",
-    "liya",    "liye",      "lye",        "madad",     "mahina",   "mahine",  "mai",
-    "mangni",  "mashallah", "mehmaan",    "mehman",    "mehmano",  "mehndi",  "mein",
-    "mera",    "mere",      "meri",       "mil",       "milega",   "milegi",  "mujhe",
-    "nahi",    "nahin",     "nai",        "naya",      "naye",     "nayi",    "ne",
-    "nhi",     "nikah",     "paisa",      "paise",     "parso",    "parson",  "pehle",
-    "phir",    "pichla",    "pichle",     "pohanch",   "pohanchi", "pohnch",  "pohnchi",
-    "poora",   "poori",     "pura",       "puri",      "qist",     "raat",    "raha",
-    "rahe",    "rahi",      "rakh",       "rakhna",    "rakho",    "rat",     "rha",
-    "rhe",     "rhi",       "rupay",      "rupaye",    "saal",     "saare",   "saari",
-    "sab",     "sahab",     "sahi",       "sahib",     "sakta",    "sakte",   "sakti",
-    "salam",   "sare",      "sari",       "sath",      "sb",       "se",      "shaadi",
-    "shaam",   "shadi",     "sham",       "shukria",   "shukriya", "skte",    "subah",
-    "subha",   "sun",       "sunen",      "suno",      "sy",       "tak",     "tera",
-    "teri",    "tha",       "thay",       "theek",     "thi",      "thik",    "thy",
-    "tum",     "tumhara",   "tumhare",    "tumhari",   "unka",     "unki",    "unko",
-    "uska",    "uski",      "usko",       "valima",    "wajah",    "wala",    "wale",
-    "wali",    "walima",    "waly",       "wapas",     "waqt",     "wo",      "woh",
-    "ya",      "yaar",      "yar",        "ye",        "yeh",      "zara",
-};
-
-static const char *const english_words[] = {
-    "a",         "about",   "add",      "after",  "again",   "all",     "also",  "an",
-    "and",       "any",     "are",      "as",     "ask",     "asked",   "at",    "available",
-    "be",        "been",    "before",   "being",  "but",     "by",      "call",  "calls",
-    "can",       "check",   "cleared",  "could",  "create",  "day",     "did",   "do",
-    "does",      "doing",   "done",     "each",   "evening", "every",   "for",   "free",
-    "from",      "gave",    "get",      "give",   "going",   "got",     "had",   "has",
-    "have",      "he",      "her",      "here",   "him",     "his",     "how",   "i",
-    "in",        "into",    "is",       "it",     "its",     "just",    "let",   "make",
-    "many",      "mark",    "me",       "month",  "more",    "morning", "most",  "move",
-    "much",      "my",      "need",     "needs",  "next",    "night",   "no",    "not",
-    "now",       "of",      "on",       "only",   "or",      "other",   "our",   "over",
-    "paid",      "please",  "received", "said",   "say",     "saying",  "send",  "sent",
-    "set",       "shall",   "she",      "should", "show",    "so",      "some",  "still",
-    "tell",      "than",    "thank",    "thanks", "that",    "the",     "their", "them",
-    "then",      "there",   "these",    "they",   "this",    "those",   "to",    "today",
-    "tomorrow",  "tonight", "us",       "want",   "wanted",  "wants",   "was",   "we",
-    "week",      "were",    "what",     "whats",  "when",    "where",   "which", "who",
-    "whom",      "whose",   "why",      "will",   "with",    "would",   "year",  "yes",
-    "yesterday", "yet",     "you",      "your",
-};
-
-/* Roman Urdu number words, common in English sentences too: half a vote. */
-static const char *const half_words[] = {"lakh", "lac", "lacs", "hazar", "hazaar", "crore"};
-
-/* Words that say nothing about the language when they are all there is. */
-static const char *const neutral_words[] = {"ok", "okay", "k", "kk", "okk", "oky"};
 
 /* The word lower-cased and squeezed as in the key, into w[cap]; false when
  * it does not fit (no marker is that long). */
@@ -872,26 +795,16 @@ static bool word_key(struct str word, char *w, size_t cap)
     return true;
 }
 
-static bool in_list(const char *w, const char *const *list, size_t n)
+static bool in_list(const char *w, const char *const *list)
 {
     size_t i;
 
-    for (i = 0; i < n; i++) {
+    for (i = 0; list[i]; i++) {
         if (strcmp(w, list[i]) == 0) {
             return true;
         }
     }
     return false;
-}
-
-static int cmp_word(const void *key, const void *elem)
-{
-    return strcmp(key, *(const char *const *)elem);
-}
-
-static bool in_sorted(const char *w, const char *const *list, size_t n)
-{
-    return bsearch(w, list, n, sizeof *list, cmp_word) != NULL;
 }
 
 /* Counts Arabic-script and Latin letters. */
@@ -943,15 +856,14 @@ enum lang text_lang_or(const char *s, size_t len, enum lang fallback)
             only_neutral = false;
             continue;
         }
-        if (in_list(w, half_words, sizeof half_words / sizeof half_words[0])) {
+        if (in_list(w, vocab_words(VOC_HALF))) {
             roman += 1; /* a number word: half a vote ("42 advance 2 lakh received" is English) */
-        } else if (in_sorted(w, roman_words, sizeof roman_words / sizeof roman_words[0])) {
+        } else if (vocab_has_sorted(VOC_ROMAN, w)) {
             roman += 2;
-        } else if (in_sorted(w, english_words, sizeof english_words / sizeof english_words[0])) {
+        } else if (vocab_has_sorted(VOC_ENGLISH, w)) {
             english += 2;
         }
-        if (!in_list(w, neutral_words, sizeof neutral_words / sizeof neutral_words[0]) &&
-            (w[0] < '0' || w[0] > '9')) {
+        if (!in_list(w, vocab_words(VOC_NEUTRAL)) && (w[0] < '0' || w[0] > '9')) {
             only_neutral = false;
         }
     }

@@ -1,259 +1,23 @@
 /*
- * values.c - what people write, read into the canonical slot forms.
+ * values.c - what people write, read into the canonical slot forms: the
+ * tokens every parser reads, phones, slots, milestones and report periods
+ * (dates and times: values_date.c; amounts and counts: values_amount.c).
  *
  * Each parser cuts its slice into at most MAX_TOKS tokens that borrow from
- * it (nothing is allocated) and reads a small grammar over them. Urdu words
- * in the tables are in their key form (text.h: ھ → ہ, ئ → ی), which is what
- * a normalized slice holds: بدھ is "بدہ", مئی is "میی", لاکھ is "لاکہ".
+ * it (nothing is allocated) and reads a small grammar over them. The words
+ * come from intents/values.words (vocab.h), folded as a key is (text.h:
+ * ھ → ہ, ئ → ی), which is what a normalized slice holds.
  */
 #include "nlu/values.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#define MAX_TOKS 32
-
-/* Largest amount accepted, in rupees (a sanity bound, far above any booking). */
-#define AMOUNT_MAX 10000000000000LL
-
-#define GUESTS_MAX 100000
-
-enum tok_kind { TOK_WORD, TOK_NUM, TOK_PUNCT };
-
-/* A word (letters, any non-ASCII bytes), a number (digits with , . / : -
- * between them) or one punctuation byte. */
-struct tok {
-    struct str s;
-    enum tok_kind kind;
-};
-
-struct toks {
-    struct tok t[MAX_TOKS];
-    size_t n;
-};
-
-/* A cursor over a run of tokens. */
-struct cur {
-    const struct tok *t;
-    size_t n, i;
-};
-
-struct word_val {
-    const char *w;
-    int v;
-};
-
-/* ---- word tables (reference/urdu-text.md §6-§9) ---- */
-
-static const struct word_val month_words[] = {
-    {"january", 1},   {"jan", 1},       {"janwari", 1},   {"janwary", 1},   {"janvari", 1},
-    {"janvary", 1},   {"jenuary", 1},   {"جنوری", 1},     {"february", 2},  {"feb", 2},
-    {"febuary", 2},   {"feburary", 2},  {"februray", 2},  {"febraury", 2},  {"farwari", 2},
-    {"farvari", 2},   {"فروری", 2},     {"march", 3},     {"mar", 3},       {"maarch", 3},
-    {"مارچ", 3},      {"april", 4},     {"apr", 4},       {"aprail", 4},    {"aprel", 4},
-    {"apreil", 4},    {"aprill", 4},    {"اپریل", 4},     {"may", 5},       {"mai", 5},
-    {"mayi", 5},      {"میی", 5},       {"می", 5},        {"june", 6},      {"jun", 6},
-    {"joon", 6},      {"جون", 6},       {"july", 7},      {"jul", 7},       {"julai", 7},
-    {"jolai", 7},     {"julaai", 7},    {"جولایی", 7},    {"جولای", 7},     {"august", 8},
-    {"aug", 8},       {"agast", 8},     {"agust", 8},     {"augest", 8},    {"اگست", 8},
-    {"september", 9}, {"sep", 9},       {"sept", 9},      {"septmber", 9},  {"setember", 9},
-    {"sitambar", 9},  {"ستمبر", 9},     {"october", 10},  {"oct", 10},      {"octuber", 10},
-    {"aktubar", 10},  {"اکتوبر", 10},   {"november", 11}, {"nov", 11},      {"novmber", 11},
-    {"navambar", 11}, {"nomber", 11},   {"نومبر", 11},    {"december", 12}, {"dec", 12},
-    {"decmber", 12},  {"disambar", 12}, {"dasambar", 12}, {"دسمبر", 12},    {NULL, 0},
-};
-
-/* 0 = Monday ... 6 = Sunday, as date_weekday. */
-static const struct word_val weekday_words[] = {
-    {"monday", 0},   {"mon", 0},      {"peer", 0},      {"pir", 0},     {"somwar", 0},
-    {"somvar", 0},   {"پیر", 0},      {"سوموار", 0},    {"tuesday", 1}, {"tue", 1},
-    {"tues", 1},     {"mangal", 1},   {"mangalwar", 1}, {"منگل", 1},    {"wednesday", 2},
-    {"wed", 2},      {"budh", 2},     {"budhwar", 2},   {"bud", 2},     {"بدہ", 2},
-    {"thursday", 3}, {"thu", 3},      {"thur", 3},      {"thurs", 3},   {"jumerat", 3},
-    {"jumeraat", 3}, {"jumaraat", 3}, {"jumairat", 3},  {"جمعرات", 3},  {"friday", 4},
-    {"fri", 4},      {"juma", 4},     {"jumma", 4},     {"jumah", 4},   {"jummah", 4},
-    {"jumay", 4},    {"jumme", 4},    {"jummay", 4},    {"جمعہ", 4},    {"جمعے", 4},
-    {"saturday", 5}, {"sat", 5},      {"sanichar", 5},  {"hafta", 5},   {"hafte", 5},
-    {"haftay", 5},   {"hafty", 5},    {"ہفتہ", 5},      {"ہفتے", 5},    {"sunday", 6},
-    {"sun", 6},      {"itwar", 6},    {"itwaar", 6},    {"atwar", 6},   {"اتوار", 6},
-    {NULL, 0},
-};
-
-enum det { DET_THIS = 1, DET_NEXT, DET_LAST };
-
-static const struct word_val det_words[] = {
-    {"this", DET_THIS},
-    {"is", DET_THIS},
-    {"iss", DET_THIS},
-    {"ye", DET_THIS},
-    {"yeh", DET_THIS},
-    {"current", DET_THIS},
-    {"اس", DET_THIS},
-    {"یہ", DET_THIS},
-    {"next", DET_NEXT},
-    {"agle", DET_NEXT},
-    {"agla", DET_NEXT},
-    {"aglay", DET_NEXT},
-    {"agly", DET_NEXT},
-    {"agli", DET_NEXT},
-    {"coming", DET_NEXT},
-    {"upcoming", DET_NEXT},
-    {"اگلے", DET_NEXT},
-    {"اگلا", DET_NEXT},
-    {"اگلی", DET_NEXT},
-    {"last", DET_LAST},
-    {"previous", DET_LAST},
-    {"prev", DET_LAST},
-    {"pichle", DET_LAST},
-    {"pichla", DET_LAST},
-    {"pichli", DET_LAST},
-    {"pichhle", DET_LAST},
-    {"pichhla", DET_LAST},
-    {"pichlay", DET_LAST},
-    {"pichly", DET_LAST},
-    {"guzishta", DET_LAST},
-    {"پچہلے", DET_LAST},
-    {"پچہلا", DET_LAST},
-    {"پچہلی", DET_LAST},
-    {"گزشتہ", DET_LAST},
-    {NULL, 0},
-};
-
-enum unit { UNIT_WEEK = 1, UNIT_MONTH, UNIT_QUARTER, UNIT_YEAR };
-
-static const struct word_val unit_words[] = {
-    {"week", UNIT_WEEK},     {"hafte", UNIT_WEEK},    {"hafta", UNIT_WEEK},
-    {"haftay", UNIT_WEEK},   {"hafty", UNIT_WEEK},    {"ہفتے", UNIT_WEEK},
-    {"ہفتہ", UNIT_WEEK},     {"month", UNIT_MONTH},   {"mahine", UNIT_MONTH},
-    {"mahina", UNIT_MONTH},  {"mahinay", UNIT_MONTH}, {"mahiny", UNIT_MONTH},
-    {"maheena", UNIT_MONTH}, {"maheene", UNIT_MONTH}, {"مہینے", UNIT_MONTH},
-    {"مہینہ", UNIT_MONTH},   {"ماہ", UNIT_MONTH},     {"quarter", UNIT_QUARTER},
-    {"qtr", UNIT_QUARTER},   {"year", UNIT_YEAR},     {"saal", UNIT_YEAR},
-    {"sal", UNIT_YEAR},      {"سال", UNIT_YEAR},      {NULL, 0},
-};
-
-enum rel { REL_TODAY = 1, REL_KAL, REL_TOMORROW, REL_PARSON, REL_YESTERDAY };
-
-static const struct word_val rel_words[] = {
-    {"aaj", REL_TODAY},
-    {"aj", REL_TODAY},
-    {"aajj", REL_TODAY},
-    {"today", REL_TODAY},
-    {"todays", REL_TODAY},
-    {"آج", REL_TODAY},
-    {"kal", REL_KAL},
-    {"kl", REL_KAL},
-    {"kall", REL_KAL},
-    {"کل", REL_KAL},
-    {"tomorrow", REL_TOMORROW},
-    {"tomorrows", REL_TOMORROW},
-    {"tmrw", REL_TOMORROW},
-    {"tmr", REL_TOMORROW},
-    {"tomorow", REL_TOMORROW},
-    {"tommorow", REL_TOMORROW},
-    {"tommorrow", REL_TOMORROW},
-    {"parson", REL_PARSON},
-    {"parso", REL_PARSON},
-    {"parsoon", REL_PARSON},
-    {"parsun", REL_PARSON},
-    {"پرسوں", REL_PARSON},
-    {"yesterday", REL_YESTERDAY},
-    {NULL, 0},
-};
-
-static const char *const ko_words[] = {"ko", "کو", NULL};
-/* "around 7", "at about 5": an approximate time is read as that time */
-static const char *const approx_words[] = {"around", "about",     "approx",   "approximately",
-                                           "by",     "taqreeban", "takriban", NULL};
-static const char *const tareekh_words[] = {"tareekh", "tarikh", "tareek", "tarik",
-                                            "date",    "تاریخ",  NULL};
-static const char *const ordinal_words[] = {"st", "nd", "rd", "th", NULL};
-static const char *const range_sep_words[] = {"se", "سے", "to", "till", "until", "-", NULL};
-static const char *const range_end_words[] = {"tak", "tk", "تک", NULL};
-
-enum tw { TW_MORNING = 1, TW_NOON, TW_AFTERNOON, TW_EVENING, TW_NIGHT };
-
-static const struct word_val timeword_words[] = {
-    {"subah", TW_MORNING},      {"subha", TW_MORNING},
-    {"sobah", TW_MORNING},      {"subh", TW_MORNING},
-    {"savere", TW_MORNING},     {"savera", TW_MORNING},
-    {"morning", TW_MORNING},    {"صبح", TW_MORNING},
-    {"dopahar", TW_NOON},       {"dopehar", TW_NOON},
-    {"dupehar", TW_NOON},       {"dopher", TW_NOON},
-    {"dupahar", TW_NOON},       {"dopaher", TW_NOON},
-    {"noon", TW_NOON},          {"afternoon", TW_NOON},
-    {"دوپہر", TW_NOON},         {"sehpehar", TW_AFTERNOON},
-    {"sehpahar", TW_AFTERNOON}, {"sham", TW_EVENING},
-    {"shaam", TW_EVENING},      {"evening", TW_EVENING},
-    {"شام", TW_EVENING},        {"raat", TW_NIGHT},
-    {"rat", TW_NIGHT},          {"night", TW_NIGHT},
-    {"رات", TW_NIGHT},          {NULL, 0},
-};
-
-static const char *const baje_words[] = {"baje", "bje", "bajay",   "bajey",  "bjay", "bajy",
-                                         "baj",  "bjy", "o'clock", "oclock", "بجے",  NULL};
-
-enum frac { FRAC_SAWA = 1, FRAC_SAADHE, FRAC_PAUNE, FRAC_DEDH, FRAC_DHAI };
-
-static const struct word_val frac_words[] = {
-    {"sawa", FRAC_SAWA},     {"sava", FRAC_SAWA},    {"سوا", FRAC_SAWA},
-    {"saadhe", FRAC_SAADHE}, {"sadhe", FRAC_SAADHE}, {"sarhe", FRAC_SAADHE},
-    {"saarhe", FRAC_SAADHE}, {"saade", FRAC_SAADHE}, {"sade", FRAC_SAADHE},
-    {"ساڑہے", FRAC_SAADHE},  {"paune", FRAC_PAUNE},  {"pone", FRAC_PAUNE},
-    {"pauney", FRAC_PAUNE},  {"پونے", FRAC_PAUNE},   {"dedh", FRAC_DEDH},
-    {"deedh", FRAC_DEDH},    {"derh", FRAC_DEDH},    {"ڈیڑہ", FRAC_DEDH},
-    {"dhai", FRAC_DHAI},     {"adhai", FRAC_DHAI},   {"arhai", FRAC_DHAI},
-    {"dhaai", FRAC_DHAI},    {"ڈہایی", FRAC_DHAI},   {NULL, 0},
-};
-
-static const struct word_val number_words[] = {
-    {"ek", 1},       {"aik", 1},      {"one", 1},     {"do", 2},       {"two", 2},
-    {"teen", 3},     {"three", 3},    {"char", 4},    {"chaar", 4},    {"four", 4},
-    {"panch", 5},    {"paanch", 5},   {"five", 5},    {"chay", 6},     {"chhe", 6},
-    {"che", 6},      {"chhay", 6},    {"six", 6},     {"saat", 7},     {"seven", 7},
-    {"aath", 8},     {"eight", 8},    {"nau", 9},     {"nine", 9},     {"das", 10},
-    {"ten", 10},     {"gyarah", 11},  {"barah", 12},  {"pandrah", 15}, {"bees", 20},
-    {"twenty", 20},  {"pachees", 25}, {"tees", 30},   {"chalees", 40}, {"pachas", 50},
-    {"pachaas", 50}, {"fifty", 50},   {"saath", 60},  {"sattar", 70},  {"assi", 80},
-    {"nabbe", 90},   {"ایک", 1},      {"دو", 2},      {"تین", 3},      {"چار", 4},
-    {"پانچ", 5},     {"چہ", 6},       {"سات", 7},     {"آٹہ", 8},      {"نو", 9},
-    {"دس", 10},      {"بیس", 20},     {"تیس", 30},    {"چالیس", 40},   {"پچاس", 50},
-    {"ساٹہ", 60},    {"ستر", 70},     {"اسی", 80},    {"نوے", 90},     {"eleven", 11},
-    {"twelve", 12},  {"fifteen", 15}, {"thirty", 30}, {"forty", 40},   {"sixty", 60},
-    {"seventy", 70}, {"eighty", 80},  {"ninety", 90}, {"pachis", 25},  {"chalis", 40},
-    {NULL, 0},
-};
-
-/* English tens that take a unit after them: "twenty five" is 25. */
-static const char *const english_tens[] = {"twenty",  "thirty", "forty",  "fifty", "sixty",
-                                           "seventy", "eighty", "ninety", NULL};
-static const char *const english_units[] = {"one", "two",   "three", "four", "five",
-                                            "six", "seven", "eight", "nine", NULL};
-
-/* Multipliers, in rupees per unit. */
-static const struct word_val multiplier_words[] = {
-    {"hundred", 100},     {"sau", 100},       {"سو", 100},
-    {"k", 1000},          {"thousand", 1000}, {"hazar", 1000},
-    {"hazaar", 1000},     {"hzar", 1000},     {"hajar", 1000},
-    {"ہزار", 1000},       {"lakh", 100000},   {"lac", 100000},
-    {"lacs", 100000},     {"lakhs", 100000},  {"laakh", 100000},
-    {"lk", 100000},       {"l", 100000},      {"لاکہ", 100000},
-    {"million", 1000000}, {"mn", 1000000},    {"crore", 10000000},
-    {"crores", 10000000}, {"cr", 10000000},   {"karor", 10000000},
-    {"karod", 10000000},  {"کروڑ", 10000000}, {NULL, 0},
-};
-
-static const char *const currency_words[] = {"rs",    "pkr",   "rupay", "rupaye", "rupees",
-                                             "rupee", "rupey", "روپے",  "روپیہ",  NULL};
-
-static const char *const guest_words[] = {
-    "guests",   "guest",  "log",     "loag",   "logon", "bande",   "banday",  "afraad",  "afrad",
-    "pax",      "people", "persons", "person", "heads", "mehman",  "mehmaan", "mehmano", "mehmaano",
-    "mehmanon", "مہمان",  "لوگ",     "افراد",  "بندے",  "مہمانوں", "لوگوں",   "بندوں",   NULL};
+#include "nlu/values_impl.h"
 
 /* ---- tokens ---- */
 
-static bool is_digit(char c)
+bool vt_is_digit(char c)
 {
     return c >= '0' && c <= '9';
 }
@@ -284,10 +48,10 @@ static size_t tok_scan(const char *p, size_t len, enum tok_kind *kind)
 {
     size_t i = 1;
 
-    if (is_digit(p[0])) {
+    if (vt_is_digit(p[0])) {
         *kind = TOK_NUM;
         while (i < len &&
-               (is_digit(p[i]) || (is_num_sep(p[i]) && i + 1 < len && is_digit(p[i + 1])))) {
+               (vt_is_digit(p[i]) || (is_num_sep(p[i]) && i + 1 < len && vt_is_digit(p[i + 1])))) {
             i++;
         }
     } else if (is_word_byte(p[0])) {
@@ -304,7 +68,7 @@ static size_t tok_scan(const char *p, size_t len, enum tok_kind *kind)
 
 /* Cuts s into tokens; trailing sentence punctuation is left out. RB_EPARSE
  * when nothing is left or there are more than MAX_TOKS. */
-static int tokenize(struct str s, struct toks *tk)
+int vt_tokenize(struct str s, struct toks *tk)
 {
     size_t i = 0;
 
@@ -332,17 +96,17 @@ static int tokenize(struct str s, struct toks *tk)
     return tk->n ? RB_OK : RB_EPARSE;
 }
 
-static bool tok_is(const struct tok *t, const char *w)
+bool vt_tok_is(const struct tok *t, const char *w)
 {
     return t->kind != TOK_NUM && str_eq_ci(t->s, w);
 }
 
-static bool tok_in(const struct tok *t, const char *const *list)
+bool vt_tok_in(const struct tok *t, const char *const *list)
 {
     size_t i;
 
     for (i = 0; list[i]; i++) {
-        if (tok_is(t, list[i])) {
+        if (vt_tok_is(t, list[i])) {
             return true;
         }
     }
@@ -350,7 +114,7 @@ static bool tok_in(const struct tok *t, const char *const *list)
 }
 
 /* The value of t in tab, -1 when it is not there. */
-static int tok_val(const struct tok *t, const struct word_val *tab)
+int vt_tok_val(const struct tok *t, const struct vocab_word *tab)
 {
     size_t i;
 
@@ -366,7 +130,7 @@ static int tok_val(const struct tok *t, const struct word_val *tab)
 }
 
 /* A NUM token of 1..maxdigits plain digits. */
-static bool tok_uint(const struct tok *t, size_t maxdigits, int *out)
+bool vt_tok_uint(const struct tok *t, size_t maxdigits, int *out)
 {
     size_t i;
     int v = 0;
@@ -375,7 +139,7 @@ static bool tok_uint(const struct tok *t, size_t maxdigits, int *out)
         return false;
     }
     for (i = 0; i < t->s.len; i++) {
-        if (!is_digit(t->s.p[i])) {
+        if (!vt_is_digit(t->s.p[i])) {
             return false;
         }
         v = v * 10 + (t->s.p[i] - '0');
@@ -405,7 +169,7 @@ static bool eq_ci_n(struct str a, const char *p, size_t n)
 }
 
 /* True when the n tokens are exactly the words of phrase (space-separated). */
-static bool toks_match(const struct tok *t, size_t n, const char *phrase)
+bool vt_toks_match(const struct tok *t, size_t n, const char *phrase)
 {
     size_t i = 0;
     const char *p = phrase;
@@ -427,39 +191,39 @@ static bool toks_match(const struct tok *t, size_t n, const char *phrase)
 }
 
 /* The index of the first phrase in list that the tokens are, -1 if none. */
-static int toks_match_any(const struct tok *t, size_t n, const char *const *list)
+int vt_toks_match_any(const struct tok *t, size_t n, const char *const *list)
 {
     int i;
 
     for (i = 0; list[i]; i++) {
-        if (toks_match(t, n, list[i])) {
+        if (vt_toks_match(t, n, list[i])) {
             return i;
         }
     }
     return -1;
 }
 
-static const struct tok *cur_peek(const struct cur *c)
+const struct tok *vt_cur_peek(const struct cur *c)
 {
     return c->i < c->n ? &c->t[c->i] : NULL;
 }
 
-static bool cur_accept(struct cur *c, const char *w)
+bool vt_cur_accept(struct cur *c, const char *w)
 {
-    const struct tok *t = cur_peek(c);
+    const struct tok *t = vt_cur_peek(c);
 
-    if (t && tok_is(t, w)) {
+    if (t && vt_tok_is(t, w)) {
         c->i++;
         return true;
     }
     return false;
 }
 
-static bool cur_accept_in(struct cur *c, const char *const *list)
+bool vt_cur_accept_in(struct cur *c, const char *const *list)
 {
-    const struct tok *t = cur_peek(c);
+    const struct tok *t = vt_cur_peek(c);
 
-    if (t && tok_in(t, list)) {
+    if (t && vt_tok_in(t, list)) {
         c->i++;
         return true;
     }
@@ -467,10 +231,10 @@ static bool cur_accept_in(struct cur *c, const char *const *list)
 }
 
 /* The value of the next token in tab (and moves past it), -1 otherwise. */
-static int cur_val(struct cur *c, const struct word_val *tab)
+int vt_cur_val(struct cur *c, const struct vocab_word *tab)
 {
-    const struct tok *t = cur_peek(c);
-    int v = t ? tok_val(t, tab) : -1;
+    const struct tok *t = vt_cur_peek(c);
+    int v = t ? vt_tok_val(t, tab) : -1;
 
     if (v >= 0) {
         c->i++;
@@ -478,1013 +242,9 @@ static int cur_val(struct cur *c, const struct word_val *tab)
     return v;
 }
 
-static bool cur_end(const struct cur *c)
+bool vt_cur_end(const struct cur *c)
 {
     return c->i == c->n;
-}
-
-/* ---- dates ---- */
-
-/* What a written calendar date said; 0 (weekday -1) where it said nothing. */
-struct date_spec {
-    int d, m, y;
-    int weekday;
-};
-
-static struct rb_date mkdate(int y, int m, int d)
-{
-    struct rb_date r = {y, m, d};
-    return r;
-}
-
-/* "15", "15th", "15 th": a day of the month; *ordinal says a suffix came. */
-static bool cur_day(struct cur *c, int *d, bool *ordinal)
-{
-    const struct tok *t = cur_peek(c);
-    int v;
-
-    if (!t || !tok_uint(t, 2, &v) || v < 1 || v > 31) {
-        return false;
-    }
-    c->i++;
-    *ordinal = cur_accept_in(c, ordinal_words);
-    *d = v;
-    return true;
-}
-
-/* A four-digit year. Two-digit years are read only in numeric dates, so
- * that "15 march 20" can be a date and a time. */
-static bool cur_year4(struct cur *c, int *y)
-{
-    const struct tok *t = cur_peek(c);
-    int v;
-
-    if (!t || t->s.len != 4 || !tok_uint(t, 4, &v) || v < 1900) {
-        return false;
-    }
-    c->i++;
-    *y = v;
-    return true;
-}
-
-/* Splits a NUM token at its separators (all the same one, from seps) into
- * at most 3 parts; *np parts, digits[i] digits each. */
-static bool num_parts(const struct tok *t, const char *seps, int part[3], size_t digits[3],
-                      size_t *np)
-{
-    size_t i, n = 0;
-    char sep = 0;
-
-    if (t->kind != TOK_NUM) {
-        return false;
-    }
-    part[0] = 0;
-    digits[0] = 0;
-    for (i = 0; i < t->s.len; i++) {
-        char ch = t->s.p[i];
-        if (is_digit(ch)) {
-            if (digits[n] == 4) {
-                return false;
-            }
-            part[n] = part[n] * 10 + (ch - '0');
-            digits[n]++;
-            continue;
-        }
-        if (!strchr(seps, ch) || (sep && ch != sep) || n == 2) {
-            return false;
-        }
-        sep = ch;
-        n++;
-        part[n] = 0;
-        digits[n] = 0;
-    }
-    *np = n + 1;
-    return true;
-}
-
-/* "15/3", "15-03-2026", "15.3.26" (day first), "2026-03-15". */
-static bool numeric_date(const struct tok *t, struct date_spec *ds)
-{
-    int part[3];
-    size_t digits[3], np;
-
-    if (!num_parts(t, "/-.", part, digits, &np) || np < 2) {
-        return false;
-    }
-    if (np == 3 && digits[0] == 4) {
-        if (digits[1] > 2 || digits[2] > 2) {
-            return false;
-        }
-        ds->y = part[0];
-        ds->m = part[1];
-        ds->d = part[2];
-    } else {
-        if (digits[0] > 2 || digits[1] > 2 || (np == 3 && digits[2] != 2 && digits[2] != 4)) {
-            return false;
-        }
-        ds->d = part[0];
-        ds->m = part[1];
-        ds->y = np < 3 ? 0 : digits[2] == 2 ? 2000 + part[2] : part[2];
-    }
-    return ds->m >= 1 && ds->m <= 12 && ds->d >= 1 && ds->d <= 31 && (ds->y == 0 || ds->y >= 1900);
-}
-
-/*
- * A written calendar date, possibly after its weekday: "15 march",
- * "15th of march, 2026", "march 15", "15/3", "friday 6 march", and a day
- * alone when it is "15th" or "15 tareekh" (or any bare day when bare_day).
- */
-static bool date_spec_parse(const struct tok *t, size_t n, bool bare_day, struct date_spec *ds)
-{
-    struct cur c = {t, n, 0};
-    bool ordinal = false;
-
-    ds->d = 0;
-    ds->m = 0;
-    ds->y = 0;
-    ds->weekday = cur_val(&c, weekday_words);
-    if (ds->weekday >= 0) {
-        cur_accept(&c, ",");
-    }
-    cur_accept(&c, "the");
-    if (cur_peek(&c) && numeric_date(cur_peek(&c), ds)) {
-        c.i++;
-        return cur_end(&c);
-    }
-    if (cur_day(&c, &ds->d, &ordinal)) {
-        cur_accept(&c, "of");
-        ds->m = cur_val(&c, month_words);
-        if (ds->m > 0) {
-            cur_accept(&c, ",");
-            cur_year4(&c, &ds->y);
-        } else {
-            ds->m = 0;
-            if (!cur_accept_in(&c, tareekh_words) && !ordinal && !bare_day) {
-                return false;
-            }
-        }
-    } else {
-        ds->m = cur_val(&c, month_words);
-        if (ds->m <= 0 || !cur_day(&c, &ds->d, &ordinal)) {
-            return false;
-        }
-        cur_accept(&c, ",");
-        cur_year4(&c, &ds->y);
-    }
-    return cur_end(&c);
-}
-
-/*
- * The date a spec names, seen from today (INTENTS.md): with no year, the
- * next such date on or after today (31 February is no date at all, 29
- * February the next leap day); a day alone, the next such day of a month.
- */
-static bool date_spec_resolve(const struct date_spec *ds, struct rb_date today, struct rb_date *out)
-{
-    struct rb_date d = {0, 0, 0};
-    int k;
-    bool found = false;
-
-    if (ds->y) {
-        d = mkdate(ds->y, ds->m, ds->d);
-        found = date_valid(d);
-    } else if (ds->m == 0) {
-        for (k = 0; k < 12 && !found; k++) {
-            int m0 = today.m - 1 + k;
-            d = mkdate(today.y + m0 / 12, m0 % 12 + 1, ds->d);
-            found = date_valid(d) && date_cmp(d, today) >= 0;
-        }
-    } else if (ds->d <= date_days_in_month(2000, ds->m)) {
-        for (k = 0; k <= 8 && !found; k++) {
-            d = mkdate(today.y + k, ds->m, ds->d);
-            found = date_valid(d) && date_cmp(d, today) >= 0;
-        }
-    }
-    if (!found || (ds->weekday >= 0 && date_weekday(d) != ds->weekday)) {
-        return false;
-    }
-    *out = d;
-    return true;
-}
-
-/* aaj, kal, parson, today, tomorrow, yesterday: kal and parson look back
- * in a question about the past; the English words mean what they say. */
-static bool relative_day(const struct tok *t, size_t n, const struct nlu_now *ctx,
-                         struct rb_date *out)
-{
-    int days;
-
-    if (toks_match(t, n, "day after tomorrow")) {
-        days = 2;
-    } else if (toks_match(t, n, "day before yesterday")) {
-        days = -2;
-    } else if (n != 1) {
-        return false;
-    } else {
-        switch (tok_val(t, rel_words)) {
-        case REL_TODAY:
-            days = 0;
-            break;
-        case REL_KAL:
-            days = ctx->past ? -1 : 1;
-            break;
-        case REL_TOMORROW:
-            days = 1;
-            break;
-        case REL_PARSON:
-            days = ctx->past ? -2 : 2;
-            break;
-        case REL_YESTERDAY:
-            days = -1;
-            break;
-        default:
-            return false;
-        }
-    }
-    *out = date_add_days(ctx->now.date, days);
-    return true;
-}
-
-/* "friday", "agle jumme", "next friday": the next one after today (asked on
- * a Friday, a week away); "last friday", "pichle jumme": the one before. A
- * determiner with hafte is a week, not Saturday. */
-static bool weekday_ref(const struct tok *t, size_t n, struct rb_date today, struct rb_date *out)
-{
-    int det = 0, wd, delta;
-    int today_wd = date_weekday(today);
-
-    if (n == 2) {
-        det = tok_val(&t[0], det_words);
-        if (det < 0 || tok_val(&t[1], unit_words) == UNIT_WEEK) {
-            return false;
-        }
-        t++;
-        n--;
-    }
-    if (n != 1) {
-        return false;
-    }
-    wd = tok_val(t, weekday_words);
-    if (wd < 0) {
-        return false;
-    }
-    if (det == DET_LAST) {
-        delta = (today_wd - wd + 7) % 7;
-        *out = date_add_days(today, -(delta ? delta : 7));
-    } else {
-        delta = (wd - today_wd + 7) % 7;
-        *out = date_add_days(today, delta ? delta : 7);
-    }
-    return true;
-}
-
-static const char *const delay_pre_words[] = {"after", "in", "within", NULL};
-static const char *const delay_post_words[] = {"later", "baad", "bad", "bd", "after", "بعد", NULL};
-static const char *const delay_ke_words[] = {"ke", "k", "kay", "کے", NULL};
-static const char *const delay_day_words[] = {"day", "days", "din", "dino", "dinon", "دن", NULL};
-
-/* A count of days or weeks: "2", "two", "do", "a"/"an"/"ek" (one). */
-static bool delay_count(const struct tok *t, int *k)
-{
-    if (tok_uint(t, 2, k)) {
-        return *k >= 1;
-    }
-    if (tok_is(t, "a") || tok_is(t, "an")) {
-        *k = 1;
-        return true;
-    }
-    *k = tok_val(t, number_words);
-    return *k >= 1 && *k <= 60;
-}
-
-/* A delay from today: "after 2 days", "in a week", "3 days later",
- * "2 din baad", "ek hafte ke baad", "3 days from now". */
-static bool relative_delay(const struct tok *t, size_t n, struct rb_date today, struct rb_date *out)
-{
-    bool pre = false, post = false;
-    int k, unit;
-
-    if (n >= 3 && tok_in(&t[0], delay_pre_words)) {
-        pre = true;
-        t++;
-        n--;
-    }
-    if (n >= 3 && toks_match(&t[n - 2], 2, "from now")) {
-        post = true;
-        n -= 2;
-    } else if (n >= 3 && tok_in(&t[n - 1], delay_post_words)) {
-        post = true;
-        n--;
-        if (n >= 3 && tok_in(&t[n - 1], delay_ke_words)) {
-            n--;
-        }
-    }
-    if (n != 2 || pre == post) {
-        return false;
-    }
-    if (!delay_count(&t[0], &k)) {
-        return false;
-    }
-    if (tok_in(&t[1], delay_day_words)) {
-        unit = 1;
-    } else if (tok_val(&t[1], unit_words) == UNIT_WEEK || tok_is(&t[1], "weeks")) {
-        unit = 7;
-    } else {
-        return false;
-    }
-    *out = date_add_days(today, k * unit);
-    return true;
-}
-
-/* A weekday of next week: "next week wednesday", "agle hafte budh",
- * "wednesday next week". */
-static bool next_week_day(const struct tok *t, size_t n, struct rb_date today, struct rb_date *out)
-{
-    int wd;
-    struct rb_date monday;
-
-    if (n != 3) {
-        return false;
-    }
-    if (tok_val(&t[0], det_words) == DET_NEXT && tok_val(&t[1], unit_words) == UNIT_WEEK) {
-        wd = tok_val(&t[2], weekday_words);
-    } else if (tok_val(&t[1], det_words) == DET_NEXT && tok_val(&t[2], unit_words) == UNIT_WEEK) {
-        wd = tok_val(&t[0], weekday_words);
-    } else {
-        return false;
-    }
-    if (wd < 0) {
-        return false;
-    }
-    monday = date_add_days(today, 7 - date_weekday(today));
-    *out = date_add_days(monday, wd);
-    return true;
-}
-
-/* One day, in any of the forms above, with "on ..." and "... ko" allowed. */
-static bool single_date(const struct tok *t, size_t n, const struct nlu_now *ctx,
-                        struct rb_date *out)
-{
-    struct date_spec ds;
-
-    if (n > 1 && tok_in(&t[n - 1], ko_words)) {
-        n--;
-    }
-    if (n > 1 && tok_is(&t[0], "on")) {
-        t++;
-        n--;
-    }
-    if (relative_day(t, n, ctx, out) || weekday_ref(t, n, ctx->now.date, out)) {
-        return true;
-    }
-    if (!ctx->past &&
-        (relative_delay(t, n, ctx->now.date, out) || next_week_day(t, n, ctx->now.date, out))) {
-        return true;
-    }
-    return date_spec_parse(t, n, false, &ds) && date_spec_resolve(&ds, ctx->now.date, out);
-}
-
-/* Weeks run Monday to Sunday; "this week" is today to Sunday, "this month"
- * today to its last day; next and last weeks and months are whole. */
-static bool named_range(const struct tok *t, size_t n, struct rb_date today, struct rb_date *from,
-                        struct rb_date *to)
-{
-    int det, unit;
-    int wd = date_weekday(today);
-    int m0;
-
-    if (n > 2 && tok_in(&t[n - 1], ko_words)) {
-        n--;
-    }
-    if (n != 2) {
-        return false;
-    }
-    det = tok_val(&t[0], det_words);
-    unit = tok_val(&t[1], unit_words);
-    if (det < 0 || (unit != UNIT_WEEK && unit != UNIT_MONTH)) {
-        return false;
-    }
-    if (unit == UNIT_WEEK) {
-        *from = det == DET_THIS   ? today
-                : det == DET_NEXT ? date_add_days(today, 7 - wd)
-                                  : date_add_days(today, -wd - 7);
-        *to = det == DET_THIS ? date_add_days(today, 6 - wd) : date_add_days(*from, 6);
-        return true;
-    }
-    m0 = today.y * 12 + today.m - 1 + (det == DET_NEXT) - (det == DET_LAST);
-    *from = det == DET_THIS ? today : mkdate(m0 / 12, m0 % 12 + 1, 1);
-    *to = mkdate(m0 / 12, m0 % 12 + 1, date_days_in_month(m0 / 12, m0 % 12 + 1));
-    return true;
-}
-
-/* "15-20": two days of the month. */
-static bool day_pair(const struct tok *t, int *a, int *b)
-{
-    int part[3];
-    size_t digits[3], np;
-
-    if (!num_parts(t, "-", part, digits, &np) || np != 2 || digits[0] > 2 || digits[1] > 2) {
-        return false;
-    }
-    *a = part[0];
-    *b = part[1];
-    return *a >= 1 && *b <= 31;
-}
-
-/* The start of a range written "10 se 15 april": the left side takes the
- * month and year it leaves out from the end b, a year earlier if it would
- * come after b ("25 december se 5 january"). */
-static bool range_start(const struct tok *t, size_t n, const struct nlu_now *ctx, struct rb_date b,
-                        struct rb_date *a)
-{
-    struct date_spec ds;
-    struct rb_date d;
-
-    if (!date_spec_parse(t, n, true, &ds) || ds.y) {
-        return single_date(t, n, ctx, a);
-    }
-    d = mkdate(b.y, ds.m ? ds.m : b.m, ds.d);
-    if (ds.m && date_cmp(d, b) > 0) {
-        d.y--;
-    }
-    if (!date_valid(d) || (ds.weekday >= 0 && date_weekday(d) != ds.weekday)) {
-        return false;
-    }
-    *a = d;
-    return true;
-}
-
-/* "10 se 15 april tak", "15 to 20 march", "from 1 may to 3 may", "15-20 march". */
-static bool explicit_range(const struct tok *t, size_t n, const struct nlu_now *ctx,
-                           struct rb_date *from, struct rb_date *to)
-{
-    struct rb_date a, b;
-    struct date_spec ds;
-    size_t k;
-    int d1, d2;
-
-    if (n > 1 && tok_in(&t[n - 1], range_end_words)) {
-        n--;
-    }
-    if (n > 1 && (tok_is(&t[0], "from") || tok_is(&t[0], "between"))) {
-        t++;
-        n--;
-    }
-    if (n >= 2 && day_pair(&t[0], &d1, &d2)) {
-        struct cur c = {t, n, 1}; /* "15-20 march [2026]" */
-        ds.d = d2;
-        ds.m = cur_val(&c, month_words);
-        ds.y = 0;
-        ds.weekday = -1;
-        cur_year4(&c, &ds.y);
-        if (ds.m <= 0 || !cur_end(&c) || !date_spec_resolve(&ds, ctx->now.date, &b)) {
-            return false;
-        }
-        a = mkdate(b.y, b.m, d1);
-        if (!date_valid(a) || date_cmp(a, b) > 0) {
-            return false;
-        }
-        *from = a;
-        *to = b;
-        return true;
-    }
-    for (k = 1; k + 1 < n; k++) {
-        if (!tok_in(&t[k], range_sep_words) || !single_date(t + k + 1, n - k - 1, ctx, &b)) {
-            continue;
-        }
-        if (range_start(t, k, ctx, b, &a) && date_cmp(a, b) <= 0) {
-            *from = a;
-            *to = b;
-            return true;
-        }
-    }
-    return false;
-}
-
-int value_date(struct str s, const struct nlu_now *ctx, struct rb_date *from, struct rb_date *to,
-               bool *is_range)
-{
-    struct toks tk;
-    struct rb_date a, b;
-    bool range = true;
-    int rc = tokenize(s, &tk);
-
-    if (rc) {
-        return rc;
-    }
-    if (named_range(tk.t, tk.n, ctx->now.date, &a, &b)) {
-        range = true;
-    } else if (single_date(tk.t, tk.n, ctx, &a)) {
-        b = a;
-        range = false;
-    } else if (!explicit_range(tk.t, tk.n, ctx, &a, &b)) {
-        return RB_EPARSE;
-    }
-    *from = a;
-    *to = b;
-    *is_range = range;
-    return RB_OK;
-}
-
-/* ---- times ---- */
-
-/* A time-of-day word, 0 when the next token is none. */
-static int cur_timeword(struct cur *c)
-{
-    int tw;
-
-    if (c->i + 2 <= c->n && toks_match(&c->t[c->i], 2, "سہ پہر")) {
-        c->i += 2;
-        return TW_AFTERNOON;
-    }
-    tw = cur_val(c, timeword_words);
-    return tw > 0 ? tw : 0;
-}
-
-enum ampm { AMPM_NONE = 0, AMPM_AM, AMPM_PM };
-
-/* "am", "pm", or "a.m." as the tokens a . m. */
-static int cur_ampm(struct cur *c)
-{
-    const struct tok *t = cur_peek(c);
-    int r;
-
-    if (!t) {
-        return AMPM_NONE;
-    }
-    if (tok_is(t, "am") || tok_is(t, "pm")) {
-        c->i++;
-        return tok_is(t, "am") ? AMPM_AM : AMPM_PM;
-    }
-    if ((tok_is(t, "a") || tok_is(t, "p")) && c->i + 2 < c->n && tok_is(&c->t[c->i + 1], ".") &&
-        tok_is(&c->t[c->i + 2], "m")) {
-        r = tok_is(t, "a") ? AMPM_AM : AMPM_PM;
-        c->i += 3;
-        cur_accept(c, ".");
-        return r;
-    }
-    return AMPM_NONE;
-}
-
-/* "4", "16:30", "4.30": an hour and maybe minutes. */
-static bool cur_clock(struct cur *c, int *h, int *m, bool *has_min)
-{
-    const struct tok *t = cur_peek(c);
-    int part[3];
-    size_t digits[3], np;
-
-    if (!t || !num_parts(t, ":.", part, digits, &np) || np > 2 || digits[0] > 2 ||
-        (np == 2 && digits[1] != 2)) {
-        return false;
-    }
-    if (part[0] > 23 || (np == 2 && part[1] > 59)) {
-        return false;
-    }
-    *h = part[0];
-    *m = np == 2 ? part[1] : 0;
-    *has_min = np == 2;
-    c->i++;
-    return true;
-}
-
-/*
- * The 24-hour hour of a 12-hour clock hour h (1..12). am/pm decide; then a
- * time word (INTENTS.md: subah morning, dopahar 12-15, sham evening, raat
- * night); with neither, 1-7 is afternoon or evening, 8-11 morning, 12 noon.
- */
-static int hour_of(int h, int ampm, int tw)
-{
-    if (ampm == AMPM_AM) {
-        return h % 12;
-    }
-    if (ampm == AMPM_PM) {
-        return h % 12 + 12;
-    }
-    switch (tw) {
-    case TW_MORNING:
-        return h;
-    case TW_NOON:
-        return h == 12 ? 12 : h <= 6 ? h + 12 : h;
-    case TW_AFTERNOON:
-    case TW_EVENING:
-        return h == 12 ? 12 : h + 12;
-    case TW_NIGHT:
-        return h == 12 ? 0 : h <= 4 ? h : h + 12;
-    default:
-        return h <= 7 ? h + 12 : h;
-    }
-}
-
-/*
- * [at] [time word [ko]] [sawa|saadhe|paune] H[:MM] [am|pm] [baje] [am|pm]
- * [time word [ko]], or dedh/dhai [baje]; H in digits or words (char baje). An hour over 12 (or 0)
- * is a 24-hour time and takes no am/pm. Minutes since midnight into *minutes; *small_hours when
- * raat named a time after midnight ("kal raat 2 baje" is the night that starts tomorrow).
- */
-static bool time_toks(const struct tok *t, size_t n, int *minutes, bool *small_hours)
-{
-    struct cur c = {t, n, 0};
-    int tw, tw2, frac, ampm, ampm2, h = 0, m = 0, total;
-    bool has_min = false;
-
-    cur_accept(&c, ",");
-    if (!cur_accept(&c, "at")) {
-        cur_accept(&c, "@");
-    }
-    cur_accept_in(&c, approx_words);
-    tw = cur_timeword(&c);
-    if (tw) {
-        cur_accept_in(&c, ko_words);
-        cur_accept(&c, "at");
-        cur_accept_in(&c, approx_words);
-    }
-    frac = cur_val(&c, frac_words);
-    if (frac == FRAC_DEDH || frac == FRAC_DHAI) {
-        h = frac == FRAC_DEDH ? 1 : 2;
-    } else if (!cur_clock(&c, &h, &m, &has_min)) {
-        h = cur_val(&c, number_words); /* "char baje", "saadhe saat" */
-        if (h < 1 || h > 12) {
-            return false;
-        }
-    }
-    if (frac > 0 && (has_min || h == 0 || h > 12)) {
-        return false;
-    }
-    ampm = cur_ampm(&c);
-    cur_accept_in(&c, baje_words);
-    ampm2 = cur_ampm(&c);
-    tw2 = cur_timeword(&c);
-    if (tw2) {
-        cur_accept_in(&c, ko_words);
-    }
-    if (!cur_end(&c) || (ampm && ampm2) || (tw && tw2)) {
-        return false;
-    }
-    ampm = ampm ? ampm : ampm2;
-    tw = tw ? tw : tw2;
-    if (h == 0 || h > 12) {
-        if (ampm) {
-            return false;
-        }
-        total = h * 60 + m;
-    } else {
-        total = hour_of(h, ampm, tw) * 60 + m;
-    }
-    if (frac == FRAC_SAWA) {
-        total += 15;
-    } else if (frac == FRAC_SAADHE || frac == FRAC_DEDH || frac == FRAC_DHAI) {
-        total += 30;
-    } else if (frac == FRAC_PAUNE) {
-        total -= 15; /* paune 8 is a quarter to eight */
-    }
-    *minutes = (total + 24 * 60) % (24 * 60);
-    *small_hours = tw == TW_NIGHT && *minutes < 5 * 60;
-    return true;
-}
-
-int value_time(struct str s, int *hour, int *min)
-{
-    struct toks tk;
-    int minutes;
-    bool small_hours;
-    int rc = tokenize(s, &tk);
-
-    if (rc) {
-        return rc;
-    }
-    if (!time_toks(tk.t, tk.n, &minutes, &small_hours)) {
-        return RB_EPARSE;
-    }
-    *hour = minutes / 60;
-    *min = minutes % 60;
-    return RB_OK;
-}
-
-/* A day and a time in either order: "kal 4 baje", "4 baje kal". */
-/* The day inside the time: "7:30 aaj raat", "4 baje kal sham" (t[a..b) is the
- * day, the tokens around it the time). */
-static bool day_inside_time(const struct tok *t, size_t n, const struct nlu_now *ctx,
-                            struct rb_date *d, int *minutes, bool *small_hours)
-{
-    struct tok rest[MAX_TOKS];
-    size_t a, b;
-
-    for (a = 1; a + 1 < n; a++) {
-        for (b = a + 1; b < n; b++) {
-            if (!single_date(t + a, b - a, ctx, d)) {
-                continue;
-            }
-            memcpy(rest, t, a * sizeof *t);
-            memcpy(rest + a, t + b, (n - b) * sizeof *t);
-            if (time_toks(rest, a + n - b, minutes, small_hours)) {
-                return true;
-            }
-        }
-    }
-    return false;
-}
-
-static bool day_and_time(const struct tok *t, size_t n, const struct nlu_now *ctx,
-                         struct rb_date *d, int *minutes)
-{
-    bool small_hours = false, found = false;
-    size_t k;
-
-    for (k = n - 1; k >= 1 && !found; k--) {
-        found = (single_date(t, k, ctx, d) && time_toks(t + k, n - k, minutes, &small_hours)) ||
-                (time_toks(t, k, minutes, &small_hours) && single_date(t + k, n - k, ctx, d));
-    }
-    if (!found) {
-        found = day_inside_time(t, n, ctx, d, minutes, &small_hours);
-    }
-    if (found && small_hours) {
-        *d = date_add_days(*d, 1);
-    }
-    return found;
-}
-
-/* A day and a time; a time alone is today, or tomorrow when it has already
- * passed. */
-int value_when(struct str s, const struct nlu_now *ctx, struct rb_datetime *out)
-{
-    struct toks tk;
-    struct rb_date d;
-    int minutes;
-    bool small_hours;
-    int rc = tokenize(s, &tk);
-
-    if (rc) {
-        return rc;
-    }
-    if (time_toks(tk.t, tk.n, &minutes, &small_hours)) {
-        d = ctx->now.date;
-        if (minutes < ctx->now.hour * 60 + ctx->now.min) {
-            d = date_add_days(d, 1);
-        }
-    } else if (!day_and_time(tk.t, tk.n, ctx, &d, &minutes)) {
-        return RB_EPARSE;
-    }
-    out->date = d;
-    out->hour = minutes / 60;
-    out->min = minutes % 60;
-    return RB_OK;
-}
-
-/* ---- amounts and counts ---- */
-
-/* A number as written: mant / 10^scale. */
-struct num {
-    int64_t mant;
-    int scale;
-    bool grouped; /* written with thousands separators */
-};
-
-/*
- * Digit groups of an integer part with commas: Western (1-3 digits, then
- * 3s: 800,000) or South Asian (1-2 digits, then 2s, then 3: 8,00,000).
- * "2,5" is neither (reference §9: ambiguous, ask).
- */
-static bool grouping_ok(const char *p, size_t len)
-{
-    size_t i, g = 0, first = 0, groups = 0;
-    bool west = true, south = true;
-
-    for (i = 0; i <= len; i++) {
-        if (i < len && p[i] != ',') {
-            g++;
-            continue;
-        }
-        if (groups == 0) {
-            first = g;
-        } else if (i < len) { /* a middle group */
-            west = west && g == 3;
-            south = south && g == 2;
-        } else if (g != 3) { /* the last group */
-            return false;
-        }
-        groups++;
-        g = 0;
-    }
-    west = west && first >= 1 && first <= 3;
-    south = south && first >= 1 && first <= 2;
-    return groups >= 2 && (west || south);
-}
-
-/* "350000", "8,00,000", "2.5", "1,250.50" (at most 15 digits, 6 decimals). */
-static bool num_token(const struct tok *t, struct num *out)
-{
-    size_t i, int_len = t->s.len, ndig = 0;
-    int64_t mant = 0;
-    int scale = 0;
-    bool comma = false, dot = false;
-
-    if (t->kind != TOK_NUM) {
-        return false;
-    }
-    for (i = 0; i < t->s.len; i++) {
-        char ch = t->s.p[i];
-        if (is_digit(ch)) {
-            if (++ndig > 15) {
-                return false;
-            }
-            mant = mant * 10 + (ch - '0');
-            scale += dot;
-        } else if (ch == ',' && !dot) {
-            comma = true;
-        } else if (ch == '.' && !dot) {
-            dot = true;
-            int_len = i;
-        } else {
-            return false;
-        }
-    }
-    if (scale > 6 || (comma && !grouping_ok(t->s.p, int_len))) {
-        return false;
-    }
-    out->mant = mant;
-    out->scale = scale;
-    out->grouped = comma;
-    return true;
-}
-
-static int64_t pow10_i(int k)
-{
-    int64_t r = 1;
-
-    while (k-- > 0) {
-        r *= 10;
-    }
-    return r;
-}
-
-/* n times mult, when that is a whole number that fits. */
-static bool num_times(struct num n, int64_t mult, int64_t *out)
-{
-    int64_t p = pow10_i(n.scale);
-
-    if (n.mant > INT64_MAX / mult || (n.mant * mult) % p != 0) {
-        return false;
-    }
-    *out = n.mant * mult / p;
-    return true;
-}
-
-static bool next_is_multiplier(const struct cur *c)
-{
-    const struct tok *t = cur_peek(c);
-    return t && tok_val(t, multiplier_words) > 0;
-}
-
-/* A number: digits, a number word (ek ... nabbe), dedh (1.5), dhai (2.5),
- * sawa/saadhe/paune N (N + 1/4, N + 1/2, N - 1/4), sawa alone (1.25). */
-static bool cur_number(struct cur *c, struct num *out)
-{
-    const struct tok *t = cur_peek(c);
-    struct num base;
-    int frac, v;
-
-    if (!t) {
-        return false;
-    }
-    if (num_token(t, out)) {
-        c->i++;
-        return true;
-    }
-    v = cur_val(c, number_words);
-    if (v > 0) {
-        const struct tok *u = cur_peek(c);
-        if (tok_in(t, english_tens) && u && tok_in(u, english_units)) {
-            v += cur_val(c, number_words); /* "twenty five" */
-        }
-        out->mant = v;
-        out->scale = 0;
-        out->grouped = false;
-        return true;
-    }
-    frac = cur_val(c, frac_words);
-    out->scale = 2;
-    out->grouped = false;
-    if (frac == FRAC_DEDH || frac == FRAC_DHAI || (frac == FRAC_SAWA && next_is_multiplier(c))) {
-        out->mant = frac == FRAC_DEDH ? 150 : frac == FRAC_DHAI ? 250 : 125;
-        return true;
-    }
-    if (frac <= 0 || !cur_number(c, &base) || base.grouped || base.scale > 0 || base.mant < 1 ||
-        base.mant > 1000000) {
-        return false;
-    }
-    out->mant = base.mant * 100 + (frac == FRAC_SAWA ? 25 : frac == FRAC_SAADHE ? 50 : -25);
-    return true;
-}
-
-/* Leaves out what may close an amount: "/-", "=/-", a currency, "only". */
-static size_t amount_end(const struct tok *t, size_t n)
-{
-    for (;;) {
-        if (n >= 3 && tok_is(&t[n - 2], "/") && tok_is(&t[n - 1], "-")) {
-            n -= 2;
-            if (tok_is(&t[n - 1], "=")) {
-                n--;
-            }
-        } else if (n >= 2 && (tok_in(&t[n - 1], currency_words) || tok_is(&t[n - 1], "only"))) {
-            n--;
-        } else {
-            return n;
-        }
-    }
-}
-
-/*
- * [Rs[.]|PKR] term+ [rupay|/-], a term a number and maybe a multiplier.
- * Multipliers fall term by term ("1 crore 20 lakh", "12 lakh 50 hazar");
- * a last bare term only after hazar or sau ("50 hazar 500"). A number
- * written with separators is already rupees and takes no multiplier:
- * "8,00,000 lakh" is an error, not 80 billion.
- */
-int value_amount(struct str s, int64_t *rupees)
-{
-    struct toks tk;
-    struct cur c;
-    int64_t total = 0, prev_mult = 0;
-    int rc = tokenize(s, &tk);
-
-    if (rc) {
-        return rc;
-    }
-    c.t = tk.t;
-    c.n = amount_end(tk.t, tk.n);
-    c.i = 0;
-    if (c.n > 1 && cur_accept_in(&c, currency_words)) {
-        if (!cur_accept(&c, ".")) {
-            cur_accept(&c, ":");
-        }
-    }
-    if (cur_end(&c)) {
-        return RB_EPARSE;
-    }
-    while (!cur_end(&c)) {
-        struct num num;
-        int64_t mult, v;
-
-        if (!cur_number(&c, &num)) {
-            return RB_EPARSE;
-        }
-        mult = cur_val(&c, multiplier_words);
-        if (mult > 0 && (num.grouped || (prev_mult && mult >= prev_mult))) {
-            return RB_EPARSE;
-        }
-        if (mult <= 0 && (!cur_end(&c) || prev_mult > 1000)) {
-            return RB_EPARSE;
-        }
-        if (mult <= 0) {
-            mult = 1;
-        }
-        if (!num_times(num, mult, &v) || (prev_mult && v >= prev_mult)) {
-            return RB_EPARSE;
-        }
-        total += v;
-        if (total > AMOUNT_MAX) {
-            return RB_EPARSE;
-        }
-        prev_mult = mult;
-    }
-    if (total <= 0) {
-        return RB_EPARSE;
-    }
-    *rupees = total;
-    return RB_OK;
-}
-
-/* "300", "300 guests", "300+ log", "teen sau mehman", "1,000 pax". */
-int value_guests(struct str s, int64_t *count)
-{
-    struct toks tk;
-    struct cur c;
-    struct num num;
-    int64_t mult, v;
-    int rc = tokenize(s, &tk);
-
-    if (rc) {
-        return rc;
-    }
-    c.t = tk.t;
-    c.n = tk.n;
-    c.i = 0;
-    if (c.n > 1 && tok_in(&tk.t[c.n - 1], guest_words)) {
-        c.n--;
-    }
-    if (!cur_number(&c, &num)) {
-        return RB_EPARSE;
-    }
-    mult = cur_val(&c, multiplier_words);
-    if (mult > 1000 || (mult > 0 && num.grouped)) {
-        return RB_EPARSE;
-    }
-    cur_accept(&c, "+");
-    if (!cur_end(&c) || !num_times(num, mult > 0 ? mult : 1, &v) || v < 1 || v > GUESTS_MAX) {
-        return RB_EPARSE;
-    }
-    *count = v;
-    return RB_OK;
 }
 
 /* ---- phones ---- */
@@ -1555,7 +315,7 @@ int value_phone(struct str s, int country_code, char out[20])
     cl = strlen(cc);
     for (i = 0; i < s.len; i++) {
         char ch = s.p[i];
-        if (is_digit(ch) && nd < sizeof digits) {
+        if (vt_is_digit(ch) && nd < sizeof digits) {
             digits[nd++] = ch;
         } else if (ch == '+' && nd == 0 && !plus) {
             plus = true;
@@ -1591,41 +351,27 @@ int value_phone(struct str s, int country_code, char out[20])
 
 /* ---- slot, milestone ---- */
 
-static const char *const slot_lunch[] = {"lunch",  "dopahar", "dopehar", "dupehar",
-                                         "dopher", "din",     "noon",    "afternoon",
-                                         "دوپہر",  "دن",      "لنچ",     NULL};
-static const char *const slot_dinner[] = {"dinner", "evening", "night", "sham", "shaam", "raat",
-                                          "rat",    "شام",     "رات",   "ڈنر",  NULL};
-static const char *const slot_full[] = {"full day",  "fullday",   "full - day", "full _ day",
-                                        "poora din", "pura din",  "poore din",  "sara din",
-                                        "saara din", "whole day", "all day",    "din bhar",
-                                        "پورا دن",   "سارا دن",   NULL};
-
-/* A closed set of words to canonical names, tried in order. */
-struct canon_words {
-    const char *canon;
-    const char *const *words;
-};
-
-/* The canon of the first list that matches the words of s (a trailing
- * word of suffixes, like "time" or "payment", aside); RB_EPARSE if none. */
-static int value_from_words(struct str s, const char *const *suffixes,
-                            const struct canon_words *lists, size_t nlists, const char **canon)
+/* The canon of the first word of list (VOC_SLOT, VOC_MILESTONE: values
+ * 1.. name canons[v - 1]) that the words of s are, a trailing word of
+ * suffixes ("time", "payment") aside; RB_EPARSE if none. */
+static int value_from_words(struct str s, enum vocab_id suffixes, enum vocab_id list,
+                            const char *const *canons, int ncanons, const char **canon)
 {
+    const struct vocab_word *w = vocab_list(list);
     struct toks tk;
     size_t n;
-    int rc = tokenize(s, &tk);
+    int rc = vt_tokenize(s, &tk);
 
     if (rc) {
         return rc;
     }
     n = tk.n;
-    if (n > 1 && tok_in(&tk.t[n - 1], suffixes)) {
+    if (n > 1 && vt_tok_in(&tk.t[n - 1], vocab_words(suffixes))) {
         n--;
     }
-    for (size_t i = 0; i < nlists; i++) {
-        if (toks_match_any(tk.t, n, lists[i].words) >= 0) {
-            *canon = lists[i].canon;
+    for (size_t i = 0; w[i].w; i++) {
+        if (w[i].v >= 1 && w[i].v <= ncanons && vt_toks_match(tk.t, n, w[i].w)) {
+            *canon = canons[w[i].v - 1];
             return RB_OK;
         }
     }
@@ -1634,30 +380,16 @@ static int value_from_words(struct str s, const char *const *suffixes,
 
 int value_slot(struct str s, const char **canon)
 {
-    static const char *const suffix[] = {"time", NULL};
-    static const struct canon_words lists[] = {
-        {"lunch", slot_lunch}, {"dinner", slot_dinner}, {"full_day", slot_full}};
+    static const char *const canons[] = {"lunch", "dinner", "full_day"};
 
-    return value_from_words(s, suffix, lists, sizeof(lists) / sizeof(lists[0]), canon);
+    return value_from_words(s, VOC_SLOT_SUFFIX, VOC_SLOT, canons, 3, canon);
 }
-
-static const char *const ms_advance[] = {"advance", "adv",     "beyana", "bayana", "biana",
-                                         "bayaana", "token",   "first",  "1 st",   "pehli",
-                                         "بیعانہ",  "ایڈوانس", "ٹوکن",   "پہلی",   NULL};
-static const char *const ms_mid[] = {"mid",   "middle",    "second",  "2 nd",  "doosri",
-                                     "dusri", "darmiyani", "درمیانی", "دوسری", NULL};
-static const char *const ms_final[] = {"final", "last",   "baqi",      "baaqi",   "baki",
-                                       "baaki", "baqaya", "remaining", "balance", "aakhri",
-                                       "akhri", "آخری",   "باقی",      "بقایا",   NULL};
-static const char *const ms_suffix[] = {"payment", "pmt",     "installment", "instalment", "qist",
-                                        "kist",    "اداییگی", "قسط",         NULL};
 
 int value_milestone(struct str s, const char **canon)
 {
-    static const struct canon_words lists[] = {
-        {"advance", ms_advance}, {"mid", ms_mid}, {"final", ms_final}};
+    static const char *const canons[] = {"advance", "mid", "final"};
 
-    return value_from_words(s, ms_suffix, lists, sizeof(lists) / sizeof(lists[0]), canon);
+    return value_from_words(s, VOC_MS_SUFFIX, VOC_MILESTONE, canons, 3, canon);
 }
 
 /* ---- report periods ---- */
@@ -1666,35 +398,17 @@ static const char *const period_names[] = {
     "today",        "yesterday",    "this_week", "last_week", "this_month", "last_month",
     "this_quarter", "last_quarter", "ytd",       "last_year", NULL};
 
-static const char *const ytd_phrases[] = {"ytd",
-                                          "year to date",
-                                          "year - to - date",
-                                          "this year so far",
-                                          "so far this year",
-                                          "is saal ab tak",
-                                          "iss saal ab tak",
-                                          "ab tak",
-                                          "abhi tak",
-                                          "اس سال اب تک",
-                                          "اب تک",
-                                          NULL};
-
-static const struct word_val quarter_ordinals[] = {
-    {"first", 1},  {"second", 2}, {"third", 3},  {"fourth", 4},  {"pehli", 1},  {"pehla", 1},
-    {"doosri", 2}, {"dusri", 2},  {"teesri", 3}, {"chauthi", 4}, {"chothi", 4}, {NULL, 0},
-};
-
 /* today, yesterday (kal: a report asks about the past), this/last
  * week/month/quarter, ytd ("this year" too), last year. NULL if none. */
 static const char *period_named(const struct tok *t, size_t n)
 {
     int det, unit;
 
-    if (toks_match_any(t, n, ytd_phrases) >= 0) {
+    if (vt_toks_match_any(t, n, vocab_words(VOC_YTD)) >= 0) {
         return "ytd";
     }
     if (n == 1) {
-        switch (tok_val(t, rel_words)) {
+        switch (vt_tok_val(t, vocab_list(VOC_REL))) {
         case REL_TODAY:
             return "today";
         case REL_KAL:
@@ -1707,8 +421,8 @@ static const char *period_named(const struct tok *t, size_t n)
     if (n != 2) {
         return NULL;
     }
-    det = tok_val(&t[0], det_words);
-    unit = tok_val(&t[1], unit_words);
+    det = vt_tok_val(&t[0], vocab_list(VOC_DET));
+    unit = vt_tok_val(&t[1], vocab_list(VOC_UNIT));
     if (det == DET_THIS) {
         return unit == UNIT_WEEK      ? "this_week"
                : unit == UNIT_MONTH   ? "this_month"
@@ -1731,8 +445,8 @@ static bool cur_q(struct cur *c, int *q)
 {
     size_t save = c->i;
 
-    if ((cur_accept(c, "q") || cur_accept(c, "quarter") || cur_accept(c, "qtr")) && cur_peek(c) &&
-        tok_uint(cur_peek(c), 1, q) && *q >= 1 && *q <= 4) {
+    if ((vt_cur_accept(c, "q") || vt_cur_accept(c, "quarter") || vt_cur_accept(c, "qtr")) &&
+        vt_cur_peek(c) && vt_tok_uint(vt_cur_peek(c), 1, q) && *q >= 1 && *q <= 4) {
         c->i++;
         return true;
     }
@@ -1748,11 +462,11 @@ static void cur_period_year(struct cur *c, int now_y, int *y)
     size_t save = c->i;
     int det;
 
-    if (cur_year4(c, y)) {
+    if (vt_cur_year4(c, y)) {
         return;
     }
-    det = cur_val(c, det_words);
-    if ((det == DET_THIS || det == DET_LAST) && cur_val(c, unit_words) == UNIT_YEAR) {
+    det = vt_cur_val(c, vocab_list(VOC_DET));
+    if ((det == DET_THIS || det == DET_LAST) && vt_cur_val(c, vocab_list(VOC_UNIT)) == UNIT_YEAR) {
         *y = det == DET_THIS ? now_y : now_y - 1;
         return;
     }
@@ -1767,23 +481,23 @@ static bool period_quarter(const struct tok *t, size_t n, int now_y, int *q, int
     bool ordinal;
 
     *y = 0;
-    if (cur_year4(&c, y)) {
-        cur_accept(&c, "-");
-        return cur_q(&c, q) && cur_end(&c);
+    if (vt_cur_year4(&c, y)) {
+        vt_cur_accept(&c, "-");
+        return cur_q(&c, q) && vt_cur_end(&c);
     }
     if (!cur_q(&c, q)) {
-        *q = cur_val(&c, quarter_ordinals);
-        if (*q <= 0 && !(cur_day(&c, q, &ordinal) && ordinal && *q <= 4)) {
+        *q = vt_cur_val(&c, vocab_list(VOC_QUARTER));
+        if (*q <= 0 && !(vt_cur_day(&c, q, &ordinal) && ordinal && *q <= 4)) {
             return false;
         }
-        if (!cur_accept(&c, "quarter") && !cur_accept(&c, "qtr")) {
+        if (!vt_cur_accept(&c, "quarter") && !vt_cur_accept(&c, "qtr")) {
             return false;
         }
-        cur_accept(&c, "of");
+        vt_cur_accept(&c, "of");
     }
-    cur_accept(&c, ",");
+    vt_cur_accept(&c, ",");
     cur_period_year(&c, now_y, y);
-    return cur_end(&c);
+    return vt_cur_end(&c);
 }
 
 /* "january", "jan 2026", "january, 2026", "2026-01", "december pichle saal". */
@@ -1794,19 +508,19 @@ static bool period_month(const struct tok *t, size_t n, int now_y, int *m, int *
     size_t digits[3], np;
 
     *y = 0;
-    if (n == 1 && num_parts(&t[0], "-", part, digits, &np) && np == 2 && digits[0] == 4 &&
+    if (n == 1 && vt_num_parts(&t[0], "-", part, digits, &np) && np == 2 && digits[0] == 4 &&
         digits[1] <= 2) {
         *y = part[0];
         *m = part[1];
         return *m >= 1 && *m <= 12 && *y >= 1900;
     }
-    *m = cur_val(&c, month_words);
+    *m = vt_cur_val(&c, vocab_list(VOC_MONTH));
     if (*m <= 0) {
         return false;
     }
-    cur_accept(&c, ",");
+    vt_cur_accept(&c, ",");
     cur_period_year(&c, now_y, y);
-    return cur_end(&c);
+    return vt_cur_end(&c);
 }
 
 /* "2026-01", "2026-Q1" or "2026" into out[16]; part 0 for a year alone. */
@@ -1840,7 +554,7 @@ int value_period(struct str s, const struct nlu_now *ctx, char out[16])
             return RB_OK;
         }
     }
-    rc = tokenize(s, &tk);
+    rc = vt_tokenize(s, &tk);
     if (rc) {
         return rc;
     }
@@ -1861,7 +575,7 @@ int value_period(struct str s, const struct nlu_now *ctx, char out[16])
     c.t = tk.t;
     c.n = tk.n;
     c.i = 0;
-    if (cur_year4(&c, &y) && cur_end(&c)) {
+    if (vt_cur_year4(&c, &y) && vt_cur_end(&c)) {
         period_format(out, y, 'Y', 0);
         return RB_OK;
     }

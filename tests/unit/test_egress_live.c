@@ -1,5 +1,5 @@
 /* clang-format off */
-/* links: egress/whatsapp egress/http_client egress/gemini egress/gemini_prompt egress/gemini_request egress/gemini_answer egress/graph_leads egress/invoicing nlu/catalog nlu/text */
+/* links: egress/whatsapp egress/http_client egress/gemini egress/gemini_prompt egress/gemini_request egress/gemini_answer egress/graph_leads egress/invoicing nlu/catalog nlu/text nlu/vocab */
 /* clang-format on */
 /*
  * The egress clients over real HTTP against the fake upstream

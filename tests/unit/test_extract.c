@@ -1,9 +1,10 @@
-/* links: nlu/extract nlu/text nlu/values */
+/* links: nlu/extract nlu/text nlu/vocab nlu/values nlu/values_date nlu/values_amount */
 /*
  * Facts a client states in passing: the event date and the guest count,
  * only in forms that cannot mean anything else.
  */
 #include "harness.h"
+#include "words.h"
 
 #include <string.h>
 
@@ -85,8 +86,11 @@ TEST(the_first_of_each_wins)
 
 int main(void)
 {
+    struct vocab *vocab = test_words_install();
+
     RUN(dates_and_guests_in_roman_urdu_urdu_and_english);
     RUN(what_is_not_a_fact);
     RUN(the_first_of_each_wins);
+    vocab_free(vocab);
     return harness_done();
 }

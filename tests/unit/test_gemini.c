@@ -1,5 +1,5 @@
 /* clang-format off */
-/* links: egress/gemini egress/gemini_prompt egress/gemini_request egress/gemini_answer egress/http_client nlu/catalog nlu/text */
+/* links: egress/gemini egress/gemini_prompt egress/gemini_request egress/gemini_answer egress/http_client nlu/catalog nlu/text nlu/vocab */
 /* clang-format on */
 /*
  * Gemini request shaping and response handling, without the network:

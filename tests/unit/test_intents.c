@@ -1,5 +1,5 @@
 /* clang-format off */
-/* links: nlu/text nlu/values nlu/catalog nlu/classify nlu/intents nlu/intents_key nlu/intents_load nlu/intents_compile nlu/intents_slots nlu/intents_match nlu/intents_model app/config */
+/* links: nlu/text nlu/vocab nlu/values nlu/values_date nlu/values_amount nlu/catalog nlu/classify nlu/intents nlu/intents_key nlu/intents_load nlu/intents_compile nlu/intents_slots nlu/intents_match nlu/intents_model app/config */
 /* clang-format on */
 /*
  * test_intents.c - the intents/ rule engine against the real intents/ and
@@ -12,7 +12,8 @@
  * fails the test. labeled_more.tsv (a batch written before its author read
  * the patterns), labeled_probe.tsv (batches written later, each scored
  * before the rules were tuned on it) and labeled_fresh.tsv (another batch written
- * before its author read the patterns), labeled_en.tsv (dictated English,
+ * before its author read the patterns), labeled_gen.tsv (a batch scored
+ * before it was taught), labeled_en.tsv (dictated English,
  * also written first) and labeled_status.tsv (status, overdue, assign,
  * availability, follow-ups, notes and moves, also written first) are scored and checked the same
  * way. holdout.tsv, when present, is scored the same way but only its totals are printed, never its
@@ -701,7 +702,12 @@ static const struct {
     {"labeled_status.tsv", 226, 224, 207},
     /* phrasings taught by example only (help, late installments, payments
      * as news, comparisons, chit-chat with a command word) */
-    {"taught.tsv", 47, 44, 33},
+    /* a batch written before its author looked at how the parser reads it
+     * (shorthand, run-ons, numbers and dates in words, payments as news,
+     * comparisons, honorifics, chit-chat), scored once as it was: 96.7 %
+     * intents, 84.1 % slots; then taught */
+    {"labeled_gen.tsv", 151, 149, 139},
+    {"taught.tsv", 47, 46, 36},
 };
 
 TEST(labeled_corpora_hold_their_scores)

@@ -1,5 +1,5 @@
-/* links: nlu/text nlu/values egress/invoicing egress/http_client domain/inbound store/ledger
- * store/db */
+/* links: nlu/text nlu/vocab nlu/values nlu/values_date nlu/values_amount egress/invoicing
+ * egress/http_client domain/inbound store/ledger store/db */
 /*
  * test_money - every way staff write an amount reaches the exact rupees
  * (through text_normalize first, as the intent engine does), and the pure
@@ -7,6 +7,7 @@
  * payments, a webhook body split into one event per payment id.
  */
 #include "harness.h"
+#include "words.h"
 
 #include "core/buf.h"
 #include "domain/inbound.h"
@@ -208,6 +209,8 @@ TEST(plan_shares_add_up)
 
 int main(void)
 {
+    struct vocab *vocab = test_words_install();
+
     RUN(amount_forms_staff_write);
     RUN(amount_urdu_and_arabic_digits);
     RUN(amount_refuses_what_is_not_money);
@@ -216,5 +219,6 @@ int main(void)
     RUN(webhook_split);
     RUN(reversal_and_plan_bodies);
     RUN(plan_shares_add_up);
+    vocab_free(vocab);
     return harness_done();
 }

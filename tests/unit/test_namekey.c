@@ -1,4 +1,4 @@
-/* links: nlu/text nlu/namekey */
+/* links: nlu/text nlu/vocab nlu/namekey */
 /*
  * test_namekey - one key for a name in Urdu script and in Roman spelling:
  * the pairs staff write for the same person match, different people do not.

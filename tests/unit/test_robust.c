@@ -1,5 +1,5 @@
 /* clang-format off */
-/* links: domain/inbound nlu/text nlu/values nlu/catalog nlu/classify nlu/intents nlu/intents_key nlu/intents_load nlu/intents_compile nlu/intents_slots nlu/intents_match nlu/intents_model nlu/extract app/config egress/whatsapp egress/http_client egress/gemini */
+/* links: domain/inbound nlu/text nlu/vocab nlu/values nlu/values_date nlu/values_amount nlu/catalog nlu/classify nlu/intents nlu/intents_key nlu/intents_load nlu/intents_compile nlu/intents_slots nlu/intents_match nlu/intents_model nlu/extract app/config egress/whatsapp egress/http_client egress/gemini */
 /* clang-format on */
 /*
  * test_robust.c - hostile input into the pure parsing surfaces.
@@ -33,6 +33,7 @@
  * prints the seed with the input. Run from the project root or set RABTA_HOME.
  */
 #include "harness.h"
+#include "words.h"
 
 #include <dirent.h>
 #include <stdarg.h>
@@ -2776,6 +2777,7 @@ TEST(gemini_response_handling_survives_hostile_bodies)
 
 int main(void)
 {
+    struct vocab *vocab = test_words_install();
     const char *s = getenv("RABTA_ROBUST_SEED"), *k = getenv("RABTA_ROBUST_SCALE");
 
     if (s && s[0]) {
@@ -2793,5 +2795,6 @@ int main(void)
     RUN(gemini_response_handling_survives_hostile_bodies);
     intents_free(rules);
     config_free(cfg);
+    vocab_free(vocab);
     return harness_done();
 }

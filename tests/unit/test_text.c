@@ -1,4 +1,4 @@
-/* links: nlu/text nlu/values */
+/* links: nlu/text nlu/vocab nlu/values nlu/values_date nlu/values_amount */
 /*
  * test_text - the matching key and the language of a message.
  *
@@ -7,6 +7,7 @@
  * source line when the key differs.
  */
 #include "harness.h"
+#include "words.h"
 
 #include <stdlib.h>
 
@@ -480,6 +481,8 @@ TEST(whole_message_phrases)
 
 int main(void)
 {
+    struct vocab *vocab = test_words_install();
+
     RUN(nfkc_presentation_forms_and_ligatures);
     RUN(whole_message_phrases);
     RUN(urdu_letter_variants_fold_to_one_form);
@@ -497,5 +500,6 @@ int main(void)
     RUN(language_fallback);
     RUN(lang_names);
     RUN(key_is_idempotent);
+    vocab_free(vocab);
     return harness_done();
 }

@@ -1,4 +1,4 @@
-/* links: nlu/text nlu/values */
+/* links: nlu/text nlu/vocab nlu/values nlu/values_date nlu/values_amount */
 /*
  * test_values - the value parsers, table-driven.
  *
@@ -11,12 +11,15 @@
  * A mismatch is reported as file:line with input, expected and actual.
  */
 #include "harness.h"
+#include "words.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "core/buf.h"
 #include "nlu/text.h"
 #include "nlu/values.h"
+#include "nlu/vocab.h"
 
 #ifndef FIXTURES
 #define FIXTURES "tests/fixtures/values/"
@@ -542,8 +545,59 @@ TEST(random_input_never_crashes)
     CHECK(iter == 20000);
 }
 
+/* The .words files: an unknown list or value is refused with its file and
+ * line, a list left empty is refused, and what a file says is what the
+ * parsers read (a new month word teaches a date). */
+TEST(words_files_are_checked_and_read)
+{
+    char dir[] = "/tmp/rabta-words-XXXXXX", path[4096];
+    struct vocab *v = NULL, *good = NULL;
+    const struct vocab *old;
+    struct rb_date from, to;
+    struct nlu_now now = {{{2026, 3, 14}, 10, 0}, 92, false};
+    bool range;
+    struct buf err;
+    FILE *f;
+
+    buf_init(&err, 0);
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof path, "%s/a.words", dir);
+    f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs("# months\nmonth 3: march | maarchh\ncolour 1: red\nmonth 13: smarch\nko 1: ko\n", f);
+        fclose(f);
+    }
+    CHECK_INT(vocab_load_dir(dir, &v, &err), RB_EPARSE);
+    CHECK(v == NULL);
+    CHECK(strstr(err.p, "a.words:3: no such word list \"colour\"") != NULL);
+    CHECK(strstr(err.p, "a.words:4: not a value of this list: \"13\"") != NULL);
+    CHECK(strstr(err.p, "a.words:5: this list takes no value: \"1\"") != NULL);
+    CHECK(strstr(err.p, "no `weekday:` word list") != NULL);
+    CHECK(strstr(err.p, "no `month:`") == NULL);
+    unlink(path);
+    rmdir(dir);
+
+    /* the shipped words and one more spelling of March */
+    buf_reset(&err);
+    snprintf(path, sizeof path, "%s/intents",
+             getenv("RABTA_HOME") && getenv("RABTA_HOME")[0] ? getenv("RABTA_HOME") : ".");
+    CHECK_INT(vocab_load_dir(path, &good, &err), RB_OK);
+    CHECK_INT(vocab_add_text(good, "x.words", "month 3: maarchh\n", 17, &err, &(int){0}), RB_OK);
+    old = vocab_use(good);
+    CHECK_INT(value_date(str_from("15 maarchh"), &now, &from, &to, &range), RB_OK);
+    CHECK_INT(from.m, 3);
+    vocab_use(old);
+    CHECK_INT(value_date(str_from("15 maarchh"), &now, &from, &to, &range), RB_EPARSE);
+    vocab_free(good);
+    buf_release(&err);
+}
+
 int main(void)
 {
+    struct vocab *vocab = test_words_install();
+
+    RUN(words_files_are_checked_and_read);
     RUN(dates_table);
     RUN(when_table);
     RUN(time_table);
@@ -560,5 +614,6 @@ int main(void)
     RUN(phone_country_codes);
     RUN(random_input_never_crashes);
     printf("# %d table rows\n", total_rows);
+    vocab_free(vocab);
     return harness_done();
 }
