@@ -59,6 +59,20 @@ RB_MUST_CHECK int db_commit(struct dbconn *c);
 /* Rolls back if a transaction is open; safe to call in any state. */
 void db_rollback(struct dbconn *c);
 
+/* A savepoint inside the open transaction, and going back to it: name is a
+ * constant identifier of the caller ([a-z_]+; RB_EINVAL otherwise). */
+RB_MUST_CHECK int db_savepoint(struct dbconn *c, const char *name);
+RB_MUST_CHECK int db_rollback_to(struct dbconn *c, const char *name);
+
+/* Runs sql and reads the first column of its first row as an id into *id,
+ * 0 when there is no row. */
+RB_MUST_CHECK int db_query_id(struct dbconn *c, const char *sql, int nparams,
+                              const char *const *params, int64_t *id);
+/* Runs sql and reads the first column of every row as an id: *ids is new
+ * (free(); never NULL on success), *n its count. */
+RB_MUST_CHECK int db_query_ids(struct dbconn *c, const char *sql, int nparams,
+                               const char *const *params, int64_t **ids, size_t *n);
+
 /* Helpers over a PGresult row: NULL for SQL NULL (borrowed from res). */
 const char *db_str(const PGresult *res, int row, int col);
 int64_t db_i64(const PGresult *res, int row, int col);

@@ -14,19 +14,8 @@
 #include "nlu/catalog.h"
 #include "nlu/namekey.h"
 #include "store/outbox.h"
+#include "store/staff.h"
 
-static const char sql_staff[] =
-    "SELECT s.id, COALESCE(s.contact_id, c.id, 0), s.name, s.phone, s.role, s.lang, s.active,"
-    " s.away FROM staff s LEFT JOIN contacts c ON c.venue_id = s.venue_id AND c.phone = s.phone"
-    " WHERE s.venue_id = $1 AND s.id = $2";
-static const char sql_staff_find[] =
-    "SELECT id, lower(name) = lower($2) FROM staff WHERE venue_id = $1 AND active"
-    " AND (lower(name) = lower($2) OR lower(split_part(name, ' ', 1)) = lower($2))"
-    " ORDER BY 2 DESC, id LIMIT 5";
-static const char sql_staff_all[] =
-    "SELECT id, name FROM staff WHERE venue_id = $1 AND active ORDER BY id";
-static const char sql_staff_role[] =
-    "SELECT id FROM staff WHERE venue_id = $1 AND role = $2 AND active ORDER BY id";
 static const char sql_lead[] =
     "SELECT l.id, COALESCE(l.contact_id, 0), COALESCE(l.assigned_staff_id, 0),"
     " COALESCE(l.returning_of, 0), COALESCE(l.guests, 0), COALESCE(l.amount, -1), l.stage,"
@@ -72,48 +61,42 @@ void staff_info_release(struct staff_info *s)
 
 int staff_load(struct wctx *x, int64_t id, struct staff_info *out)
 {
-    char v[24], i[24];
-    const char *p[2] = {db_i64s(x->venue_id, v), db_i64s(id, i)};
-    PGresult *r = NULL;
-    int rc = db_exec(x->db, sql_staff, 2, p, &r);
+    struct store_staff s = {0};
+    int rc = store_staff_get(x->db, x->venue_id, id, &s);
 
-    if (!rc && PQntuples(r) == 0) {
-        rc = RB_ENOTFOUND;
-    }
     if (!rc) {
         staff_info_release(out);
-        out->id = db_i64(r, 0, 0);
-        out->contact_id = db_i64(r, 0, 1);
-        out->name = rb_strdup(db_str(r, 0, 2));
-        snprintf(out->phone, sizeof(out->phone), "%s", db_str(r, 0, 3));
-        out->role = role_parse(db_str(r, 0, 4));
-        if (lang_parse(db_str(r, 0, 5), &out->lang) != RB_OK) {
+        out->id = s.id;
+        out->contact_id = s.contact_id;
+        out->name = s.name; /* taken */
+        s.name = NULL;
+        snprintf(out->phone, sizeof(out->phone), "%s", s.phone);
+        out->role = role_parse(s.role);
+        if (lang_parse(s.lang, &out->lang) != RB_OK) {
             out->lang = LANG_UR;
         }
-        out->active = db_bool(r, 0, 6);
-        out->away = db_bool(r, 0, 7);
-        rc = out->name ? RB_OK : RB_ENOMEM;
+        out->active = s.active;
+        out->away = s.away;
     }
-    PQclear(r);
+    store_staff_release(&s);
     return rc;
 }
 
 /* The one active staff member whose name (or first name) has name's key. */
 static int staff_find_by_key(struct wctx *x, const char *name, struct staff_info *out)
 {
-    char v[24];
-    const char *p[1] = {db_i64s(x->venue_id, v)};
-    PGresult *r = NULL;
+    struct store_staff_name *v = NULL;
+    size_t n = 0;
     int64_t id = 0;
-    int hits = 0, rc = db_exec(x->db, sql_staff_all, 1, p, &r);
+    int hits = 0, rc = store_staff_active_names(x->db, x->venue_id, &v, &n);
 
-    for (int i = 0; !rc && i < PQntuples(r); i++) {
-        if (name_key_match(name, db_str(r, i, 1))) {
-            id = db_i64(r, i, 0);
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (name_key_match(name, v[i].name)) {
+            id = v[i].id;
             hits++;
         }
     }
-    PQclear(r);
+    store_staff_names_free(v, n);
     if (rc) {
         return rc;
     }
@@ -122,54 +105,27 @@ static int staff_find_by_key(struct wctx *x, const char *name, struct staff_info
 
 int staff_find(struct wctx *x, const char *name, struct staff_info *out)
 {
-    char v[24];
-    const char *p[2] = {db_i64s(x->venue_id, v), name};
-    PGresult *r = NULL;
-    int rc, n;
+    int64_t id = 0;
+    bool ambiguous = false;
+    int rc;
 
     if (!name || !name[0]) {
         return RB_ENOTFOUND;
     }
-    rc = db_exec(x->db, sql_staff_find, 2, p, &r);
+    rc = store_staff_find_name(x->db, x->venue_id, name, &id, &ambiguous);
     if (rc) {
-        goto out;
+        return rc;
     }
-    n = PQntuples(r);
-    if (n == 0) {
-        rc = staff_find_by_key(x, name, out); /* "سارہ" is Sara (nlu/namekey.h) */
-    } else if (n > 1 && !db_bool(r, 0, 1)) {
-        rc = RB_ECONFLICT;
-    } else {
-        rc = staff_load(x, db_i64(r, 0, 0), out);
+    if (ambiguous) {
+        return RB_ECONFLICT;
     }
-out:
-    PQclear(r);
-    return rc;
+    /* none by name: "سارہ" is Sara (nlu/namekey.h) */
+    return id ? staff_load(x, id, out) : staff_find_by_key(x, name, out);
 }
 
 int staff_by_role(struct wctx *x, const char *role, int64_t **ids, size_t *n)
 {
-    char v[24];
-    const char *p[2] = {db_i64s(x->venue_id, v), role};
-    PGresult *r = NULL;
-    int64_t *a = NULL;
-    int rc = db_exec(x->db, sql_staff_role, 2, p, &r);
-
-    if (rc) {
-        return rc;
-    }
-    a = calloc((size_t)PQntuples(r) + 1, sizeof(*a));
-    if (!a) {
-        PQclear(r);
-        return RB_ENOMEM;
-    }
-    for (int i = 0; i < PQntuples(r); i++) {
-        a[i] = db_i64(r, i, 0);
-    }
-    *n = (size_t)PQntuples(r);
-    *ids = a;
-    PQclear(r);
-    return RB_OK;
+    return store_staff_ids_by_role(x->db, x->venue_id, role, ids, n);
 }
 
 int staff_owners(struct wctx *x, int64_t **ids, size_t *n)
