@@ -223,15 +223,17 @@ RB_MUST_CHECK int ask(struct hctx *h, const char *key, const char *const *missin
 /* Remembers where a list stopped, so "aur dikhao" shows the next page. */
 RB_MUST_CHECK int remember_page(struct hctx *h, int next_offset);
 
-/* Renders row i of a list result into body (a line of its own). */
-typedef int (*page_row_fn)(struct hctx *h, const PGresult *r, int i, struct buf *body);
+/* Renders row i of a list's rows (an array the caller knows the type of)
+ * into body (a line of its own). */
+typedef int (*page_row_fn)(struct hctx *h, const void *rows, size_t i, struct buf *body);
 /*
- * The end of every list reply: rows of r (fetched LIST_PAGE + 1, so that
+ * The end of every list reply: the n rows (fetched LIST_PAGE + 1, so that
  * one more says there is a next page) appended to body (its head already
  * there) by row, then the "aur dikhao" hint with the page remembered when
  * more are left, and the reply sent.
  */
-RB_MUST_CHECK int reply_page(struct hctx *h, const PGresult *r, page_row_fn row, struct buf *body);
+RB_MUST_CHECK int reply_page(struct hctx *h, const void *rows, size_t n, page_row_fn row,
+                             struct buf *body);
 
 /* Slot helpers: a string (borrowed) or NULL; an integer or -1. */
 const char *slot_str(const struct hctx *h, const char *name);

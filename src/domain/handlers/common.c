@@ -13,36 +13,11 @@
 #include "domain/handlers.h"
 #include "nlu/catalog.h"
 #include "nlu/namekey.h"
+#include "store/convo.h"
+#include "store/lead_rows.h"
 #include "store/outbox.h"
 #include "store/staff.h"
-
-static const char sql_lead[] =
-    "SELECT l.id, COALESCE(l.contact_id, 0), COALESCE(l.assigned_staff_id, 0),"
-    " COALESCE(l.returning_of, 0), COALESCE(l.guests, 0), COALESCE(l.amount, -1), l.stage,"
-    " l.name, s.name, l.campaign, l.hall, c.bsuid, COALESCE(l.phone, c.phone), l.source,"
-    " to_char(l.event_date, 'YYYY-MM-DD'), l.slot,"
-    " COALESCE(extract(epoch FROM l.visit_at)::bigint, 0), extract(epoch FROM l.created_at)::bigint,"
-    " COALESCE(extract(epoch FROM l.last_contact_at)::bigint, 0), l.greeted_at IS NOT NULL,"
-    " l.client_lang"
-    " FROM leads l LEFT JOIN staff s ON s.id = l.assigned_staff_id"
-    " LEFT JOIN contacts c ON c.id = l.contact_id WHERE l.venue_id = $1 AND l.id = $2";
-static const char sql_lead_lock[] =
-    "SELECT id FROM leads WHERE venue_id = $1 AND id = $2 FOR UPDATE";
-static const char sql_convo_load[] =
-    "SELECT COALESCE(current_lead_id, 0), CASE WHEN pending_expires > to_timestamp($3)"
-    " THEN pending::text END FROM conversation_state WHERE staff_id = $1 AND venue_id = $2";
-static const char sql_convo_current[] =
-    "INSERT INTO conversation_state (staff_id, venue_id, current_lead_id) VALUES ($1, $2, $3)"
-    " ON CONFLICT (staff_id) DO UPDATE SET current_lead_id = EXCLUDED.current_lead_id,"
-    " updated_at = now()";
-static const char sql_convo_pending[] =
-    "INSERT INTO conversation_state (staff_id, venue_id, pending, pending_expires)"
-    " VALUES ($1, $2, $3::jsonb, to_timestamp($4)) ON CONFLICT (staff_id) DO UPDATE"
-    " SET pending = EXCLUDED.pending, pending_expires = EXCLUDED.pending_expires,"
-    " updated_at = now()";
-static const char sql_audit[] =
-    "INSERT INTO audit_log (venue_id, staff_id, action, lead_id, detail)"
-    " VALUES ($1, NULLIF($2, '0')::bigint, $3, NULLIF($4, '0')::bigint, $5::jsonb)";
+#include "store/timeline.h"
 
 /* ---- staff ---- */
 
@@ -160,69 +135,54 @@ void lead_row_release(struct lead_row *l)
     lead_row_init(l);
 }
 
-static void copy_field(char *dst, size_t n, const char *s)
+/* Moves what the store read into out (its strings taken from sl). */
+static int lead_take(struct store_lead *sl, struct lead_row *out)
 {
-    snprintf(dst, n, "%s", s ? s : "");
-}
-
-static int lead_fill(const PGresult *r, struct lead_row *out)
-{
-    out->id = db_i64(r, 0, 0);
-    out->contact_id = db_i64(r, 0, 1);
-    out->assigned = db_i64(r, 0, 2);
-    out->returning_of = db_i64(r, 0, 3);
-    out->guests = db_i64(r, 0, 4);
-    out->amount = db_i64(r, 0, 5);
-    out->stage = stage_index(db_str(r, 0, 6));
-    out->name = rb_strdup(db_str(r, 0, 7));
-    out->assignee = rb_strdup(db_str(r, 0, 8));
-    out->campaign = rb_strdup(db_str(r, 0, 9));
-    out->hall = rb_strdup(db_str(r, 0, 10));
-    out->bsuid = rb_strdup(db_str(r, 0, 11));
-    copy_field(out->phone, sizeof(out->phone), db_str(r, 0, 12));
-    copy_field(out->source, sizeof(out->source), db_str(r, 0, 13));
-    copy_field(out->event_date, sizeof(out->event_date), db_str(r, 0, 14));
-    copy_field(out->slot, sizeof(out->slot), db_str(r, 0, 15));
-    out->visit_at = db_i64(r, 0, 16);
-    out->created_at = db_i64(r, 0, 17);
-    out->last_contact_at = db_i64(r, 0, 18);
-    out->greeted = db_bool(r, 0, 19);
-    if (!db_str(r, 0, 20) || lang_parse(db_str(r, 0, 20), &out->client_lang) != RB_OK) {
+    out->id = sl->id;
+    out->contact_id = sl->contact_id;
+    out->assigned = sl->assigned;
+    out->returning_of = sl->returning_of;
+    out->guests = sl->guests;
+    out->amount = sl->amount;
+    out->stage = stage_index(sl->stage);
+    out->name = sl->name;
+    out->assignee = sl->assignee;
+    out->campaign = sl->campaign;
+    out->hall = sl->hall;
+    out->bsuid = sl->bsuid;
+    sl->name = sl->assignee = sl->campaign = sl->hall = sl->bsuid = NULL;
+    snprintf(out->phone, sizeof(out->phone), "%s", sl->phone);
+    snprintf(out->source, sizeof(out->source), "%s", sl->source);
+    snprintf(out->event_date, sizeof(out->event_date), "%s", sl->event_date);
+    snprintf(out->slot, sizeof(out->slot), "%s", sl->slot);
+    out->visit_at = sl->visit_at;
+    out->created_at = sl->created_at;
+    out->last_contact_at = sl->last_contact_at;
+    out->greeted = sl->greeted;
+    if (!sl->client_lang[0] || lang_parse(sl->client_lang, &out->client_lang) != RB_OK) {
         out->client_lang = LANG_ROMAN_UR;
-    }
-    if ((db_str(r, 0, 7) && !out->name) || (db_str(r, 0, 8) && !out->assignee) ||
-        (db_str(r, 0, 9) && !out->campaign) || (db_str(r, 0, 10) && !out->hall) ||
-        (db_str(r, 0, 11) && !out->bsuid)) {
-        return RB_ENOMEM;
     }
     return out->stage < 0 ? RB_EINTERNAL : RB_OK;
 }
 
 int lead_load(struct wctx *x, int64_t id, bool lock, struct lead_row *out)
 {
-    char v[24], i[24];
-    const char *p[2] = {db_i64s(x->venue_id, v), db_i64s(id, i)};
-    PGresult *r = NULL;
-    int rc = RB_OK;
+    struct store_lead sl;
+    int rc;
 
     if (id <= 0) {
         return RB_ENOTFOUND;
     }
-    if (lock) {
-        rc = db_exec(x->db, sql_lead_lock, 2, p, NULL);
+    rc = store_lead_get(x->db, x->venue_id, id, lock, &sl);
+    if (rc) {
+        return rc;
     }
-    rc = rc ? rc : db_exec(x->db, sql_lead, 2, p, &r);
-    if (!rc && PQntuples(r) == 0) {
-        rc = RB_ENOTFOUND;
-    }
-    if (!rc) {
+    lead_row_release(out);
+    rc = lead_take(&sl, out);
+    if (rc) {
         lead_row_release(out);
-        rc = lead_fill(r, out);
-        if (rc) {
-            lead_row_release(out);
-        }
     }
-    PQclear(r);
+    store_lead_release(&sl);
     return rc;
 }
 
@@ -577,19 +537,15 @@ int lead_vars(struct wctx *x, enum lang lang, const struct lead_row *l, json_t *
 
 int convo_load(struct wctx *x, int64_t staff_id, struct convo *out)
 {
-    char s[24], v[24], n[24];
-    const char *p[3] = {db_i64s(staff_id, s), db_i64s(x->venue_id, v), db_i64s(x->now_s, n)};
-    PGresult *r = NULL;
-    int rc = db_exec(x->db, sql_convo_load, 3, p, &r);
+    char *text = NULL;
+    int rc;
 
     memset(out, 0, sizeof(*out));
-    if (!rc && PQntuples(r)) {
-        out->current_lead = db_i64(r, 0, 0);
-        if (db_str(r, 0, 1)) {
-            out->pending = json_loads(db_str(r, 0, 1), 0, NULL);
-        }
+    rc = store_convo_get(x->db, x->venue_id, staff_id, x->now_s, &out->current_lead, &text);
+    if (!rc && text) {
+        out->pending = json_loads(text, 0, NULL);
     }
-    PQclear(r);
+    free(text);
     return rc;
 }
 
@@ -603,28 +559,22 @@ void convo_release(struct convo *c)
 
 int convo_set_current(struct wctx *x, int64_t staff_id, int64_t lead_id)
 {
-    char s[24], v[24], l[24];
-    const char *p[3] = {db_i64s(staff_id, s), db_i64s(x->venue_id, v), db_i64s(lead_id, l)};
-
     if (!staff_id || !lead_id) {
         return RB_OK;
     }
-    return db_exec(x->db, sql_convo_current, 3, p, NULL);
+    return store_convo_set_current(x->db, x->venue_id, staff_id, lead_id);
 }
 
 int convo_set_pending(struct wctx *x, int64_t staff_id, const json_t *pending)
 {
-    char s[24], v[24], e[24];
     int64_t expires = x->now_s + (int64_t)x->snap->config->pending_question_min * 60;
     char *text = pending ? json_dumps(pending, JSON_COMPACT) : NULL;
-    const char *p[4] = {db_i64s(staff_id, s), db_i64s(x->venue_id, v), text,
-                        db_i64s(pending ? expires : 0, e)};
     int rc;
 
     if (pending && !text) {
         return RB_ENOMEM;
     }
-    rc = db_exec(x->db, sql_convo_pending, 4, p, NULL);
+    rc = store_convo_set_pending(x->db, x->venue_id, staff_id, text, pending ? expires : 0);
     free(text);
     return rc;
 }
@@ -632,16 +582,13 @@ int convo_set_pending(struct wctx *x, int64_t staff_id, const json_t *pending)
 int audit(struct wctx *x, int64_t staff_id, const char *action, int64_t lead_id,
           const json_t *detail)
 {
-    char v[24], s[24], l[24];
     char *text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
-    const char *p[5] = {db_i64s(x->venue_id, v), db_i64s(staff_id, s), action, db_i64s(lead_id, l),
-                        text};
     int rc;
 
     if (detail && !text) {
         return RB_ENOMEM;
     }
-    rc = db_exec(x->db, sql_audit, 5, p, NULL);
+    rc = store_audit_add(x->db, x->venue_id, staff_id, action, lead_id, text);
     free(text);
     return rc;
 }
@@ -718,12 +665,12 @@ int remember_page(struct hctx *h, int next_offset)
     return rc;
 }
 
-int reply_page(struct hctx *h, const PGresult *r, page_row_fn row, struct buf *body)
+int reply_page(struct hctx *h, const void *rows, size_t n, page_row_fn row, struct buf *body)
 {
-    int n = PQntuples(r), rc = RB_OK;
+    int rc = RB_OK;
 
-    for (int i = 0; !rc && i < n && i < LIST_PAGE; i++) {
-        rc = row(h, r, i, body);
+    for (size_t i = 0; !rc && i < n && i < LIST_PAGE; i++) {
+        rc = row(h, rows, i, body);
     }
     if (!rc && n > LIST_PAGE) {
         rc = buf_addc(body, '\n');
