@@ -137,11 +137,13 @@ struct client_msg {
  * RB_ENOTFOUND when the lead has no WhatsApp contact. */
 RB_MUST_CHECK int send_client(struct wctx *x, const struct lead_row *l, const struct client_msg *cm,
                               int64_t *outbox_id);
-/* A reminder to the client: key rendered in the client's language with vars
- * (plus {venue}), automated (held after STOP), by the re-engagement template
- * outside the 24-hour window. A client who cannot be reached is no error. */
+/* An automated message to the client (a reminder, a nurture step): key
+ * rendered in the client's language with vars (plus {venue}), held after
+ * STOP, by the re-engagement template outside the 24-hour window; purpose
+ * as in outbox ("reminder", "nurture"). A client who cannot be reached is
+ * no error. */
 RB_MUST_CHECK int remind_client(struct wctx *x, const struct lead_row *l, const char *key,
-                                json_t *vars);
+                                json_t *vars, const char *purpose);
 
 /* ---- formatting (pure) ---- */
 
@@ -213,6 +215,13 @@ struct handler {
     int (*handle)(struct hctx *h);
 };
 
+/* Fills h for me writing in lang about intent: nothing else set (no slots,
+ * no lead, no text). */
+void hctx_init(struct hctx *h, struct wctx *x, const struct staff_info *me, enum lang lang,
+               const char *intent);
+/* Replies key with vars (may be NULL) to me in lang outside any command. */
+RB_MUST_CHECK int reply_to(struct wctx *x, const struct staff_info *me, enum lang lang,
+                           const char *key, const json_t *vars);
 /* Replies to the sender in h->lang. */
 RB_MUST_CHECK int reply(struct hctx *h, const char *key, const json_t *vars);
 RB_MUST_CHECK int reply_body(struct hctx *h, const char *body);
@@ -220,6 +229,9 @@ RB_MUST_CHECK int reply_body(struct hctx *h, const char *body);
  * missing slot names, so the next message can fill them. */
 RB_MUST_CHECK int ask(struct hctx *h, const char *key, const char *const *missing,
                       const json_t *vars);
+/* reply and ask with h->lead's card (lead_vars) as their vars. */
+RB_MUST_CHECK int reply_lead(struct hctx *h, const char *key);
+RB_MUST_CHECK int ask_lead(struct hctx *h, const char *key, const char *const *missing);
 /* Remembers where a list stopped, so "aur dikhao" shows the next page. */
 RB_MUST_CHECK int remember_page(struct hctx *h, int next_offset);
 
@@ -234,6 +246,10 @@ typedef int (*page_row_fn)(struct hctx *h, const void *rows, size_t i, struct bu
  */
 RB_MUST_CHECK int reply_page(struct hctx *h, const void *rows, size_t n, page_row_fn row,
                              struct buf *body);
+/* reply_page's end alone, for a list that adds lines after its rows: of n
+ * rows fetched, the "aur dikhao" hint (page remembered) when more than
+ * LIST_PAGE, then body sent. */
+RB_MUST_CHECK int reply_page_end(struct hctx *h, size_t n, struct buf *body);
 
 /* Slot helpers: a string (borrowed) or NULL; an integer or -1. */
 const char *slot_str(const struct hctx *h, const char *name);

@@ -388,7 +388,8 @@ int send_client(struct wctx *x, const struct lead_row *l, const struct client_ms
     return rc;
 }
 
-int remind_client(struct wctx *x, const struct lead_row *l, const char *key, json_t *vars)
+int remind_client(struct wctx *x, const struct lead_row *l, const char *key, json_t *vars,
+                  const char *purpose)
 {
     const struct config *cfg = x->snap->config;
     char label[24];
@@ -407,7 +408,7 @@ int remind_client(struct wctx *x, const struct lead_row *l, const char *key, jso
     cm.kind = "text";
     cm.body = body.p;
     cm.automated = true;
-    cm.purpose = "reminder";
+    cm.purpose = purpose;
     cm.template_name = cfg->reengage_template;
     cm.template_params = params;
     rc = rc ? rc : send_client(x, l, &cm, NULL);
@@ -595,6 +596,25 @@ int audit(struct wctx *x, int64_t staff_id, const char *action, int64_t lead_id,
 
 /* ---- replies and questions ---- */
 
+void hctx_init(struct hctx *h, struct wctx *x, const struct staff_info *me, enum lang lang,
+               const char *intent)
+{
+    memset(h, 0, sizeof(*h));
+    h->x = x;
+    h->me = me;
+    h->lang = lang;
+    h->intent = intent;
+}
+
+int reply_to(struct wctx *x, const struct staff_info *me, enum lang lang, const char *key,
+             const json_t *vars)
+{
+    struct hctx h;
+
+    hctx_init(&h, x, me, lang, "unknown");
+    return reply(&h, key, vars);
+}
+
 int reply_body(struct hctx *h, const char *body)
 {
     struct say_opts o = {h->lead ? h->lead->id : 0, "reply", false, NULL};
@@ -652,6 +672,26 @@ int ask(struct hctx *h, const char *key, const char *const *missing, const json_
     return rc;
 }
 
+int reply_lead(struct hctx *h, const char *key)
+{
+    json_t *vars = NULL;
+    int rc = lead_vars(h->x, h->lang, h->lead, &vars);
+
+    rc = rc ? rc : reply(h, key, vars);
+    json_decref(vars);
+    return rc;
+}
+
+int ask_lead(struct hctx *h, const char *key, const char *const *missing)
+{
+    json_t *vars = NULL;
+    int rc = lead_vars(h->x, h->lang, h->lead, &vars);
+
+    rc = rc ? rc : ask(h, key, missing, vars);
+    json_decref(vars);
+    return rc;
+}
+
 int remember_page(struct hctx *h, int next_offset)
 {
     json_t *p = pending_of(h, "page");
@@ -672,7 +712,14 @@ int reply_page(struct hctx *h, const void *rows, size_t n, page_row_fn row, stru
     for (size_t i = 0; !rc && i < n && i < LIST_PAGE; i++) {
         rc = row(h, rows, i, body);
     }
-    if (!rc && n > LIST_PAGE) {
+    return rc ? rc : reply_page_end(h, n, body);
+}
+
+int reply_page_end(struct hctx *h, size_t n, struct buf *body)
+{
+    int rc = RB_OK;
+
+    if (n > LIST_PAGE) {
         rc = buf_addc(body, '\n');
         rc = rc ? rc : render(h->x, h->lang, "more_hint", NULL, body);
         rc = rc ? rc : remember_page(h, h->offset + LIST_PAGE);
@@ -696,7 +743,6 @@ int64_t slot_int(const struct hctx *h, const char *name)
 
 int check_own_lead(struct hctx *h)
 {
-    json_t *vars;
     int rc;
 
     if (h->me->role == ROLE_OWNER) {
@@ -708,8 +754,6 @@ int check_own_lead(struct hctx *h)
     if (h->me->role != ROLE_SALES || !h->lead) {
         return RB_EPERM; /* the dispatcher's role check replies for these */
     }
-    rc = lead_vars(h->x, h->lang, h->lead, &vars);
-    rc = rc ? rc : reply(h, "refuse_not_your_lead", vars);
-    json_decref(vars);
+    rc = reply_lead(h, "refuse_not_your_lead");
     return rc ? rc : RB_EPERM;
 }

@@ -159,11 +159,7 @@ int dispatch_run(struct wctx *x, const struct staff_info *me, enum lang lang, co
     if (!hd) {
         hd = handler_find("unknown");
     }
-    memset(&h, 0, sizeof(h));
-    h.x = x;
-    h.me = me;
-    h.lang = lang;
-    h.intent = hd->intent;
+    hctx_init(&h, x, me, lang, hd->intent);
     h.slots = slots;
     h.message_id = message_id;
     h.text = text;
@@ -418,14 +414,7 @@ static enum lang reply_lang(const struct staff_info *me, const char *text)
 /* Something to say when the staff message has no text to act on. */
 static int say_need_text(struct wctx *x, const struct staff_info *me, enum lang lang)
 {
-    struct hctx h;
-
-    memset(&h, 0, sizeof(h));
-    h.x = x;
-    h.me = me;
-    h.lang = lang;
-    h.intent = "unknown";
-    return reply(&h, "need_text", NULL);
+    return reply_to(x, me, lang, "need_text", NULL);
 }
 
 /* A command (or an answer to a pending question) in text. */

@@ -45,10 +45,7 @@ int h_followup_schedule(struct hctx *h)
     int rc;
 
     if (due_of(h, &due) != RB_OK) {
-        rc = lead_vars(h->x, h->lang, h->lead, &vars);
-        rc = rc ? rc : ask(h, "ask_followup_when", need, vars);
-        json_decref(vars);
-        return rc;
+        return ask_lead(h, "ask_followup_when", need);
     }
     if (h->me->role == ROLE_OWNER && h->lead->assigned) {
         who = h->lead->assigned;

@@ -144,20 +144,13 @@ int h_lead_note(struct hctx *h)
 {
     static const char *const need[] = {"text", NULL};
     const char *text = slot_str(h, "text");
-    json_t *vars = NULL;
     int rc;
 
     if (!text) {
-        rc = lead_vars(h->x, h->lang, h->lead, &vars);
-        rc = rc ? rc : ask(h, "ask_note_text", need, vars);
-        json_decref(vars);
-        return rc;
+        return ask_lead(h, "ask_note_text", need);
     }
     rc = note_add(h->x, h->lead->id, h->me->id, text);
-    rc = rc ? rc : lead_vars(h->x, h->lang, h->lead, &vars);
-    rc = rc ? rc : reply(h, "note_saved", vars);
-    json_decref(vars);
-    return rc;
+    return rc ? rc : reply_lead(h, "note_saved");
 }
 
 /* ---- lead.assign ---- */
@@ -464,12 +457,7 @@ static int list_leads_page(struct hctx *h, const int64_t *ids, size_t n, const s
         rc = list_row(h, ids, i, &body);
     }
     rc = rc ? rc : hidden_lines(h, ls, &body);
-    if (!rc && n > LIST_PAGE) {
-        rc = buf_addc(&body, '\n');
-        rc = rc ? rc : render(h->x, h->lang, "more_hint", NULL, &body);
-        rc = rc ? rc : remember_page(h, h->offset + LIST_PAGE);
-    }
-    rc = rc ? rc : reply_body(h, body.p);
+    rc = rc ? rc : reply_page_end(h, n, &body);
     json_decref(vars);
     buf_release(&body);
     return rc;

@@ -27,10 +27,7 @@ int h_client_reply(struct hctx *h)
     int rc;
 
     if (!text) {
-        rc = lead_vars(h->x, h->lang, h->lead, &vars);
-        rc = rc ? rc : ask(h, "ask_reply_text", need, vars);
-        json_decref(vars);
-        return rc;
+        return ask_lead(h, "ask_reply_text", need);
     }
     params =
         template_params("client_name", lead_label(h->lead, label), "venue", cfg->venue_name, NULL);
@@ -47,8 +44,7 @@ int h_client_reply(struct hctx *h)
                              &open, &waiting);
     rc = rc ? rc : send_client(h->x, h->lead, &cm, &outbox);
     if (rc == RB_ENOTFOUND) {
-        rc = lead_vars(h->x, h->lang, h->lead, &vars);
-        rc = rc ? rc : reply(h, "reply_no_contact", vars);
+        rc = reply_lead(h, "reply_no_contact");
         goto out;
     }
     if (!rc && h->message_id) {
@@ -63,8 +59,7 @@ int h_client_reply(struct hctx *h)
     rc = rc ? rc : lead_staff_contacted(h->x, h->lead, h->me->id);
     if (!rc && !open) {
         /* the sender holds the words and sends the follow-up template */
-        rc = lead_vars(h->x, h->lang, h->lead, &vars);
-        rc = rc ? rc : reply(h, waiting ? "reply_window_waiting" : "reply_window_closed", vars);
+        rc = reply_lead(h, waiting ? "reply_window_waiting" : "reply_window_closed");
     }
     if (!rc) {
         log_event(LOG_INFO, "client.replied", "lead=%lld staff=%lld outbox=%lld window=%s",

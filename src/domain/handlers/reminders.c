@@ -112,7 +112,7 @@ static int tell_client(struct wctx *x, const struct lead_row *l, const struct le
     json_t *v = NULL;
     int rc = due_vars(x, l->client_lang, l, d, days, &v);
 
-    rc = rc ? rc : remind_client(x, l, key, v);
+    rc = rc ? rc : remind_client(x, l, key, v, "reminder");
     json_decref(v);
     return rc;
 }

@@ -68,9 +68,14 @@ static int by_name(struct wctx *x, const char *name, int64_t *id, struct lead_ch
     return RB_OK;
 }
 
-/* A found id, or RB_ENOTFOUND for 0. */
-static int found(int rc, int64_t got, int64_t *id)
+/* The lead numbered digits or with phone (digits NULL) into *id, or
+ * RB_ENOTFOUND. */
+static int by_number_or_phone(struct wctx *x, const char *digits, const char *phone, int64_t *id)
 {
+    int64_t got = 0;
+    int rc = digits ? store_lead_by_number(x->db, x->venue_id, digits, &got)
+                    : store_lead_by_phone(x->db, x->venue_id, phone, &got);
+
     if (!rc && !got) {
         rc = RB_ENOTFOUND;
     }
@@ -84,7 +89,6 @@ int resolve_lead(struct wctx *x, const char *ref, int64_t current, int64_t *id,
                  struct lead_choice *ch)
 {
     char name[256];
-    int64_t got = 0;
 
     ch->n = 0;
     while (*ref == ' ' || *ref == '#') {
@@ -101,10 +105,10 @@ int resolve_lead(struct wctx *x, const char *ref, int64_t current, int64_t *id,
         if (strlen(ref) > 15) {
             return RB_ENOTFOUND;
         }
-        return found(store_lead_by_number(x->db, x->venue_id, ref, &got), got, id);
+        return by_number_or_phone(x, ref, NULL, id);
     }
     if (ref[0] == '+') {
-        return found(store_lead_by_phone(x->db, x->venue_id, ref, &got), got, id);
+        return by_number_or_phone(x, NULL, ref, id);
     }
     snprintf(name, sizeof(name), "%s", ref);
     return by_name(x, name, id, ch);

@@ -168,7 +168,7 @@ static int scan_followups(struct wctx *x, int64_t now)
 static int visit_client(struct wctx *x, const struct lead_row *l, const char *visit)
 {
     json_t *vars = json_pack("{s:s}", "visit", visit);
-    int rc = vars ? remind_client(x, l, "visit_reminder_client", vars) : RB_ENOMEM;
+    int rc = vars ? remind_client(x, l, "visit_reminder_client", vars, "reminder") : RB_ENOMEM;
 
     json_decref(vars);
     return rc;
