@@ -10,7 +10,7 @@
 #include "core/log.h"
 #include "core/clock.h"
 #include "core/str.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "nlu/catalog.h"
 #include "nlu/namekey.h"
 #include "store/convo.h"

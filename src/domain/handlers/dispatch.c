@@ -15,7 +15,7 @@
 
 #include "core/log.h"
 #include "core/str.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "domain/parser.h"
 #include "nlu/catalog.h"
 #include "nlu/intents.h"

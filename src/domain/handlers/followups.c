@@ -9,7 +9,7 @@
 
 #include "core/str.h"
 #include "core/clock.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "nlu/catalog.h"
 #include "store/followups.h"
 

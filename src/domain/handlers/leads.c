@@ -8,7 +8,7 @@
 
 #include "core/log.h"
 #include "core/str.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "domain/leads.h"
 #include "nlu/catalog.h"
 #include "store/followups.h"

@@ -8,7 +8,7 @@
 
 #include "app/templates.h"
 #include "core/log.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "nlu/catalog.h"
 #include "nlu/intents.h"
 #include "nlu/text.h"

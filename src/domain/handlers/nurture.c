@@ -22,7 +22,7 @@
 
 #include "app/templates.h"
 #include "core/log.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "store/reminders.h"
 
 #define SEQ_MAX 200

@@ -11,7 +11,7 @@
 
 #include "core/str.h"
 #include "core/clock.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "nlu/catalog.h"
 #include "nlu/intents.h"
 #include "nlu/values.h"

@@ -27,7 +27,7 @@
 #include "app/templates.h"
 #include "core/clock.h"
 #include "core/log.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "store/ledger.h"
 #include "store/reminders.h"
 

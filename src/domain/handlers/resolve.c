@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "core/str.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "nlu/catalog.h"
 #include "nlu/namekey.h"
 #include "store/lead_rows.h"

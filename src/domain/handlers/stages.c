@@ -14,7 +14,7 @@
 #include "core/log.h"
 #include "core/clock.h"
 #include "core/str.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "domain/money.h"
 #include "domain/leads.h"
 #include "nlu/catalog.h"

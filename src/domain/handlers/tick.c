@@ -23,7 +23,7 @@
 
 #include "app/templates.h"
 #include "core/log.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "domain/money.h"
 #include "domain/leads.h"
 #include "nlu/catalog.h"
