@@ -17,6 +17,12 @@
  * handle (which does the work and queues the reply). One file per area:
  * handlers/leads.c, stages.c, calendar.c, followups.c, payments.c, misc.c.
  *
+ * No SQL here: the handlers read and write typed rows through store/
+ * (lead_rows.h one lead and its lists, timeline.h history, notes and audit,
+ * followups.h, calendar.h holds, convo.h conversation state, staff.h,
+ * replies.h the quoted lead and the client's window, lead_due.h the tick's
+ * scans, ai_log.h, state.h the digest's weekly claim).
+ *
  * Ownership follows jansson's words: "new" is the caller's to release,
  * "borrowed" is valid until the named event.
  */

@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/templates.h"
 #include "core/log.h"
 #include "domain/handlers/handlers.h"
 #include "store/reminders.h"
