@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/str.h"
+#include "nlu/catalog.h"
 
 static const char sql_get[] =
     "SELECT l.id, COALESCE(l.contact_id, 0), COALESCE(l.assigned_staff_id, 0),"
@@ -66,7 +67,14 @@ static void copy_field(char *dst, size_t n, const char *s)
     snprintf(dst, n, "%s", s ? s : "");
 }
 
-void store_lead_release(struct store_lead *l)
+void lead_row_init(struct lead_row *l)
+{
+    memset(l, 0, sizeof(*l));
+    l->amount = -1;
+    l->client_lang = LANG_ROMAN_UR;
+}
+
+void lead_row_release(struct lead_row *l)
 {
     if (!l) {
         return;
@@ -76,7 +84,7 @@ void store_lead_release(struct store_lead *l)
     free(l->campaign);
     free(l->hall);
     free(l->bsuid);
-    memset(l, 0, sizeof(*l));
+    lead_row_init(l);
 }
 
 /* A copy of column col of row 0 into *dst; false when out of memory. */
@@ -86,8 +94,9 @@ static bool dup_col(const PGresult *r, int col, char **dst)
     return *dst || !db_str(r, 0, col);
 }
 
-static int lead_fill(const PGresult *r, struct store_lead *l)
+static int lead_fill(const PGresult *r, struct lead_row *l)
 {
+    const char *lang = db_str(r, 0, 20);
     bool ok;
 
     l->id = db_i64(r, 0, 0);
@@ -96,7 +105,7 @@ static int lead_fill(const PGresult *r, struct store_lead *l)
     l->returning_of = db_i64(r, 0, 3);
     l->guests = db_i64(r, 0, 4);
     l->amount = db_i64(r, 0, 5);
-    copy_field(l->stage, sizeof(l->stage), db_str(r, 0, 6));
+    l->stage = stage_index(db_str(r, 0, 6));
     ok = dup_col(r, 7, &l->name);
     ok = dup_col(r, 8, &l->assignee) && ok;
     ok = dup_col(r, 9, &l->campaign) && ok;
@@ -110,19 +119,22 @@ static int lead_fill(const PGresult *r, struct store_lead *l)
     l->created_at = db_i64(r, 0, 17);
     l->last_contact_at = db_i64(r, 0, 18);
     l->greeted = db_bool(r, 0, 19);
-    copy_field(l->client_lang, sizeof(l->client_lang), db_str(r, 0, 20));
-    return ok ? RB_OK : RB_ENOMEM;
+    if (!lang || lang_parse(lang, &l->client_lang) != RB_OK) {
+        l->client_lang = LANG_ROMAN_UR;
+    }
+    if (!ok) {
+        return RB_ENOMEM;
+    }
+    return l->stage < 0 ? RB_EINTERNAL : RB_OK;
 }
 
-int store_lead_get(struct dbconn *c, int64_t venue, int64_t id, bool lock, struct store_lead *out)
+int store_lead_get(struct dbconn *c, int64_t venue, int64_t id, bool lock, struct lead_row *out)
 {
     char v[24], i[24];
     const char *p[2] = {db_i64s(venue, v), db_i64s(id, i)};
-    struct store_lead l;
     PGresult *r = NULL;
     int rc = RB_OK;
 
-    memset(&l, 0, sizeof(l));
     if (lock) {
         rc = db_exec(c, sql_lock, 2, p, NULL);
     }
@@ -130,14 +142,15 @@ int store_lead_get(struct dbconn *c, int64_t venue, int64_t id, bool lock, struc
     if (!rc && PQntuples(r) == 0) {
         rc = RB_ENOTFOUND;
     }
-    rc = rc ? rc : lead_fill(r, &l);
-    PQclear(r);
-    if (rc) {
-        store_lead_release(&l);
-        return rc;
+    if (!rc) {
+        lead_row_release(out);
+        rc = lead_fill(r, out);
+        if (rc) {
+            lead_row_release(out);
+        }
     }
-    *out = l;
-    return RB_OK;
+    PQclear(r);
+    return rc;
 }
 
 int store_lead_by_number(struct dbconn *c, int64_t venue, const char *digits, int64_t *id)

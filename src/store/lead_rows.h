@@ -6,8 +6,8 @@
  * side of the same table.
  *
  * All functions run in the caller's transaction and return an rb_err; an
- * id that is "0 when none" is not an error. Stages and languages are their
- * names as stored ("QUOTED", "roman_ur").
+ * id that is "0 when none" is not an error. A stage passed in is its name
+ * as stored ("QUOTED").
  */
 #ifndef RB_STORE_LEAD_ROWS_H
 #define RB_STORE_LEAD_ROWS_H
@@ -17,39 +17,45 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/lang.h"
 #include "store/db.h"
 
-/* One lead as read; the char * fields are new or NULL (store_lead_release). */
-struct store_lead {
+/* One lead as the domain reads it; the char * fields are new or NULL
+ * (lead_row_release). */
+struct lead_row {
     int64_t id;
     int64_t contact_id; /* 0: no WhatsApp contact */
     int64_t assigned;   /* staff id, 0 when unassigned */
     int64_t returning_of;
-    int64_t guests; /* 0 when unknown */
-    int64_t amount; /* rupees, -1 when unknown */
-    char stage[16];
-    char *name;
-    char *assignee; /* the assignee's name */
-    char *campaign;
-    char *hall;
-    char *bsuid;          /* the contact's business-scoped user id */
-    char phone[20];       /* the lead's phone, else the contact's; "" when unknown */
-    char source[12];      /* whatsapp meta walk_in other */
-    char event_date[11];  /* YYYY-MM-DD, "" when unknown */
-    char slot[12];        /* "" when unknown */
-    char client_lang[12]; /* "" when unknown */
-    int64_t visit_at;     /* Unix seconds, 0 when none */
+    int64_t guests;      /* 0 when unknown */
+    int64_t amount;      /* rupees, -1 when unknown */
+    int stage;           /* STAGE_* of nlu/catalog.h */
+    char *name;          /* new or NULL */
+    char *assignee;      /* new or NULL: the assignee's name */
+    char *campaign;      /* new or NULL */
+    char *hall;          /* new or NULL */
+    char *bsuid;         /* new or NULL: the contact's business-scoped user id */
+    char phone[20];      /* the lead's phone, else the contact's; "" when unknown */
+    char source[12];     /* whatsapp meta walk_in other */
+    char event_date[11]; /* YYYY-MM-DD, "" when unknown */
+    char slot[12];       /* "" when unknown */
+    int64_t visit_at;    /* Unix seconds, 0 when none */
     int64_t created_at;
     int64_t last_contact_at; /* 0 when never */
     bool greeted;            /* greeted_at is set */
+    enum lang client_lang;   /* roman_ur when not known */
 };
 
-/* Lead id of venue into *out (filled only on success); lock takes the row
- * FOR UPDATE first. RB_ENOTFOUND when there is none. */
+/* An empty lead (amount -1, client_lang roman_ur). */
+void lead_row_init(struct lead_row *l);
+/* Frees the strings of l and empties it; NULL is fine. */
+void lead_row_release(struct lead_row *l);
+
+/* Lead id of venue into *out (released first, filled only on success);
+ * lock takes the row FOR UPDATE first. RB_ENOTFOUND when there is none,
+ * RB_EINTERNAL for a stage the catalog does not know. */
 RB_MUST_CHECK int store_lead_get(struct dbconn *c, int64_t venue, int64_t id, bool lock,
-                                 struct store_lead *out);
-/* Frees the strings of l and zeroes it; NULL is fine. */
-void store_lead_release(struct store_lead *l);
+                                 struct lead_row *out);
 
 /* The lead of venue numbered digits (decimal text), 0 when none. */
 RB_MUST_CHECK int store_lead_by_number(struct dbconn *c, int64_t venue, const char *digits,

@@ -115,75 +115,9 @@ enum lang staff_lang(const struct staff_info *s)
 
 /* ---- leads ---- */
 
-void lead_row_init(struct lead_row *l)
-{
-    memset(l, 0, sizeof(*l));
-    l->amount = -1;
-    l->client_lang = LANG_ROMAN_UR;
-}
-
-void lead_row_release(struct lead_row *l)
-{
-    if (!l) {
-        return;
-    }
-    free(l->name);
-    free(l->assignee);
-    free(l->campaign);
-    free(l->hall);
-    free(l->bsuid);
-    lead_row_init(l);
-}
-
-/* Moves what the store read into out (its strings taken from sl). */
-static int lead_take(struct store_lead *sl, struct lead_row *out)
-{
-    out->id = sl->id;
-    out->contact_id = sl->contact_id;
-    out->assigned = sl->assigned;
-    out->returning_of = sl->returning_of;
-    out->guests = sl->guests;
-    out->amount = sl->amount;
-    out->stage = stage_index(sl->stage);
-    out->name = sl->name;
-    out->assignee = sl->assignee;
-    out->campaign = sl->campaign;
-    out->hall = sl->hall;
-    out->bsuid = sl->bsuid;
-    sl->name = sl->assignee = sl->campaign = sl->hall = sl->bsuid = NULL;
-    snprintf(out->phone, sizeof(out->phone), "%s", sl->phone);
-    snprintf(out->source, sizeof(out->source), "%s", sl->source);
-    snprintf(out->event_date, sizeof(out->event_date), "%s", sl->event_date);
-    snprintf(out->slot, sizeof(out->slot), "%s", sl->slot);
-    out->visit_at = sl->visit_at;
-    out->created_at = sl->created_at;
-    out->last_contact_at = sl->last_contact_at;
-    out->greeted = sl->greeted;
-    if (!sl->client_lang[0] || lang_parse(sl->client_lang, &out->client_lang) != RB_OK) {
-        out->client_lang = LANG_ROMAN_UR;
-    }
-    return out->stage < 0 ? RB_EINTERNAL : RB_OK;
-}
-
 int lead_load(struct wctx *x, int64_t id, bool lock, struct lead_row *out)
 {
-    struct store_lead sl;
-    int rc;
-
-    if (id <= 0) {
-        return RB_ENOTFOUND;
-    }
-    rc = store_lead_get(x->db, x->venue_id, id, lock, &sl);
-    if (rc) {
-        return rc;
-    }
-    lead_row_release(out);
-    rc = lead_take(&sl, out);
-    if (rc) {
-        lead_row_release(out);
-    }
-    store_lead_release(&sl);
-    return rc;
+    return id > 0 ? store_lead_get(x->db, x->venue_id, id, lock, out) : RB_ENOTFOUND;
 }
 
 const char *lead_label(const struct lead_row *l, char buf[24])

@@ -36,6 +36,7 @@
 
 #include "domain/worker.h"
 #include "nlu/text.h"
+#include "store/lead_rows.h"
 
 /* Rows in one page of a list ("aur dikhao" shows the next). */
 #define LIST_PAGE 8
@@ -66,32 +67,7 @@ RB_MUST_CHECK int staff_by_role(struct wctx *x, const char *role, int64_t **ids,
 
 /* ---- leads ---- */
 
-struct lead_row {
-    int64_t id;
-    int64_t contact_id; /* 0: no WhatsApp contact */
-    int64_t assigned;   /* staff id, 0 when unassigned */
-    int64_t returning_of;
-    int64_t guests; /* 0 when unknown */
-    int64_t amount; /* rupees, -1 when unknown */
-    int stage;      /* STAGE_* */
-    char *name;     /* new or NULL */
-    char *assignee; /* new or NULL: the assignee's name */
-    char *campaign; /* new or NULL */
-    char *hall;     /* new or NULL */
-    char *bsuid;    /* new or NULL */
-    char phone[20]; /* "" when unknown */
-    char source[12];
-    char event_date[11]; /* YYYY-MM-DD, "" when unknown */
-    char slot[12];       /* "" when unknown */
-    int64_t visit_at;    /* Unix seconds, 0 when none */
-    int64_t created_at;
-    int64_t last_contact_at; /* 0 when never */
-    bool greeted;            /* greeted_at is set */
-    enum lang client_lang;
-};
-
-void lead_row_init(struct lead_row *l);
-void lead_row_release(struct lead_row *l);
+/* struct lead_row, lead_row_init and lead_row_release: store/lead_rows.h */
 /* Lead id of x's venue into out (initialised); lock takes FOR UPDATE.
  * RB_ENOTFOUND when there is none. */
 RB_MUST_CHECK int lead_load(struct wctx *x, int64_t id, bool lock, struct lead_row *out);
