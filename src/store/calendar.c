@@ -45,13 +45,33 @@ int store_hold_clear(struct dbconn *c, int64_t lead_id)
     return db_exec(c, sql_unhold, 1, p, NULL);
 }
 
+static void hold_drop(void *elem)
+{
+    struct store_hold *hd = elem;
+
+    free(hd->hall);
+    free(hd->slot);
+}
+
 void store_holds_free(struct store_hold *v, size_t n)
 {
     for (size_t i = 0; v && i < n; i++) {
-        free(v[i].hall);
-        free(v[i].slot);
+        hold_drop(&v[i]);
     }
     free(v);
+}
+
+static int hold_fill(const PGresult *r, int i, void *elem)
+{
+    struct store_hold *hd = elem;
+    const char *state = db_str(r, i, 3);
+
+    snprintf(hd->date, sizeof(hd->date), "%s", db_str(r, i, 0) ? db_str(r, i, 0) : "");
+    hd->hall = rb_strdup(db_str(r, i, 1));
+    hd->slot = rb_strdup(db_str(r, i, 2));
+    hd->confirmed = state && strcmp(state, "confirmed") == 0;
+    hd->lead_id = db_i64(r, i, 4);
+    return (hd->hall || !db_str(r, i, 1)) && (hd->slot || !db_str(r, i, 2)) ? RB_OK : RB_ENOMEM;
 }
 
 int store_holds_between(struct dbconn *c, int64_t venue, const char *from, const char *to, int max,
@@ -59,34 +79,13 @@ int store_holds_between(struct dbconn *c, int64_t venue, const char *from, const
 {
     char v[24], m[24];
     const char *p[4] = {db_i64s(venue, v), from, to, db_i64s(max, m)};
-    struct store_hold *a = NULL;
-    PGresult *r = NULL;
-    size_t k = 0;
-    int rc = db_exec(c, sql_between, 4, p, &r);
+    void *a = NULL;
+    int rc = db_query_rows(c, sql_between, 4, p, sizeof(**rows), hold_fill, hold_drop, &a, n);
 
     if (!rc) {
-        a = calloc((size_t)PQntuples(r) + 1, sizeof(*a));
-        rc = a ? RB_OK : RB_ENOMEM;
+        *rows = a;
     }
-    for (int i = 0; !rc && i < PQntuples(r); i++) {
-        struct store_hold *hd = &a[k++];
-        const char *state = db_str(r, i, 3);
-
-        snprintf(hd->date, sizeof(hd->date), "%s", db_str(r, i, 0) ? db_str(r, i, 0) : "");
-        hd->hall = rb_strdup(db_str(r, i, 1));
-        hd->slot = rb_strdup(db_str(r, i, 2));
-        hd->confirmed = state && strcmp(state, "confirmed") == 0;
-        hd->lead_id = db_i64(r, i, 4);
-        rc = (hd->hall || !db_str(r, i, 1)) && (hd->slot || !db_str(r, i, 2)) ? RB_OK : RB_ENOMEM;
-    }
-    PQclear(r);
-    if (rc) {
-        store_holds_free(a, k);
-        return rc;
-    }
-    *rows = a;
-    *n = k;
-    return RB_OK;
+    return rc;
 }
 
 int store_hold_taken(struct dbconn *c, int64_t venue, const char *date, int64_t lead_id,

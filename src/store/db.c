@@ -461,6 +461,36 @@ int db_query_ids(struct dbconn *c, const char *sql, int nparams, const char *con
     return RB_OK;
 }
 
+int db_query_rows(struct dbconn *c, const char *sql, int nparams, const char *const *params,
+                  size_t elem_size, int (*fill)(const PGresult *res, int row, void *elem),
+                  void (*drop)(void *elem), void **rows, size_t *n)
+{
+    PGresult *r = NULL;
+    char *a = NULL;
+    size_t k = 0;
+    int rc = db_exec(c, sql, nparams, params, &r);
+
+    if (!rc) {
+        a = calloc((size_t)PQntuples(r) + 1, elem_size);
+        rc = a ? RB_OK : RB_ENOMEM;
+    }
+    for (; !rc && k < (size_t)PQntuples(r); k++) {
+        rc = fill(r, (int)k, a + k * elem_size);
+    }
+    PQclear(r);
+    if (rc) {
+        /* the element that failed holds what it copied before failing */
+        for (size_t i = 0; drop && a && i < k; i++) {
+            drop(a + i * elem_size);
+        }
+        free(a);
+        return rc;
+    }
+    *rows = a;
+    *n = k;
+    return RB_OK;
+}
+
 const char *db_str(const PGresult *res, int row, int col)
 {
     if (row >= PQntuples(res) || col >= PQnfields(res) || PQgetisnull(res, row, col)) {

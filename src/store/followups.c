@@ -54,12 +54,27 @@ int store_followups_close(struct dbconn *c, int64_t lead_id)
     return db_exec(c, sql_close, 1, p, NULL);
 }
 
+static void followup_drop(void *elem)
+{
+    free(((struct store_followup *)elem)->note);
+}
+
 void store_followups_free(struct store_followup *v, size_t n)
 {
     for (size_t i = 0; v && i < n; i++) {
-        free(v[i].note);
+        followup_drop(&v[i]);
     }
     free(v);
+}
+
+static int followup_fill(const PGresult *r, int i, void *elem)
+{
+    struct store_followup *f = elem;
+
+    f->due_s = db_i64(r, i, 0);
+    f->lead_id = db_i64(r, i, 1);
+    f->note = rb_strdup(db_str(r, i, 2));
+    return f->note || !db_str(r, i, 2) ? RB_OK : RB_ENOMEM;
 }
 
 int store_followups_page(struct dbconn *c, int64_t venue, int64_t staff_id, int64_t from_s,
@@ -69,31 +84,13 @@ int store_followups_page(struct dbconn *c, int64_t venue, int64_t staff_id, int6
     char v[24], s[24], f[24], t[24], lim[24], off[24];
     const char *p[6] = {db_i64s(venue, v), db_i64s(staff_id, s), db_i64s(from_s, f),
                         db_i64s(to_s, t),  db_i64s(limit, lim),  db_i64s(offset, off)};
-    struct store_followup *a = NULL;
-    PGresult *r = NULL;
-    size_t k = 0;
-    int rc = db_exec(c, sql_page, 6, p, &r);
+    void *a = NULL;
+    int rc = db_query_rows(c, sql_page, 6, p, sizeof(**rows), followup_fill, followup_drop, &a, n);
 
     if (!rc) {
-        a = calloc((size_t)PQntuples(r) + 1, sizeof(*a));
-        rc = a ? RB_OK : RB_ENOMEM;
+        *rows = a;
     }
-    for (int i = 0; !rc && i < PQntuples(r); i++) {
-        struct store_followup *fu = &a[k++];
-
-        fu->due_s = db_i64(r, i, 0);
-        fu->lead_id = db_i64(r, i, 1);
-        fu->note = rb_strdup(db_str(r, i, 2));
-        rc = fu->note || !db_str(r, i, 2) ? RB_OK : RB_ENOMEM;
-    }
-    PQclear(r);
-    if (rc) {
-        store_followups_free(a, k);
-        return rc;
-    }
-    *rows = a;
-    *n = k;
-    return RB_OK;
+    return rc;
 }
 
 int store_followups_due(struct dbconn *c, int64_t venue, int64_t now_s, int max, int64_t **ids,

@@ -169,12 +169,28 @@ int store_lead_by_phone(struct dbconn *c, int64_t venue, const char *phone, int6
     return db_query_id(c, sql_by_phone, 2, p, id);
 }
 
+static void name_drop(void *elem)
+{
+    free(((struct store_lead_name *)elem)->name);
+}
+
 void store_lead_names_free(struct store_lead_name *v, size_t n)
 {
     for (size_t i = 0; v && i < n; i++) {
-        free(v[i].name);
+        name_drop(&v[i]);
     }
     free(v);
+}
+
+static int name_fill(const PGresult *r, int i, void *elem)
+{
+    struct store_lead_name *l = elem;
+
+    l->id = db_i64(r, i, 0);
+    l->open = db_bool(r, i, 1);
+    l->written = db_bool(r, i, 3);
+    l->name = rb_strdup(PQgetvalue(r, i, 2));
+    return l->name ? RB_OK : RB_ENOMEM;
 }
 
 int store_lead_names(struct dbconn *c, int64_t venue, const char *name,
@@ -182,30 +198,13 @@ int store_lead_names(struct dbconn *c, int64_t venue, const char *name,
 {
     char v[24];
     const char *p[2] = {db_i64s(venue, v), name};
-    struct store_lead_name *a = NULL;
-    PGresult *r = NULL;
-    size_t k = 0;
-    int rc = db_exec(c, sql_names, 2, p, &r);
+    void *a = NULL;
+    int rc = db_query_rows(c, sql_names, 2, p, sizeof(**rows), name_fill, name_drop, &a, n);
 
     if (!rc) {
-        a = calloc((size_t)PQntuples(r) + 1, sizeof(*a));
-        rc = a ? RB_OK : RB_ENOMEM;
+        *rows = a;
     }
-    for (int i = 0; !rc && i < PQntuples(r); i++) {
-        a[k].id = db_i64(r, i, 0);
-        a[k].open = db_bool(r, i, 1);
-        a[k].written = db_bool(r, i, 3);
-        a[k].name = rb_strdup(PQgetvalue(r, i, 2));
-        rc = a[k++].name ? RB_OK : RB_ENOMEM;
-    }
-    PQclear(r);
-    if (rc) {
-        store_lead_names_free(a, k);
-        return rc;
-    }
-    *rows = a;
-    *n = k;
-    return RB_OK;
+    return rc;
 }
 
 int store_leads_page(struct dbconn *c, const struct store_lead_filter *f, int limit, int offset,

@@ -236,12 +236,26 @@ int store_staff_find_name(struct dbconn *c, int64_t venue, const char *name, int
     return rc;
 }
 
+static void name_drop(void *elem)
+{
+    free(((struct store_staff_name *)elem)->name);
+}
+
 void store_staff_names_free(struct store_staff_name *v, size_t n)
 {
     for (size_t i = 0; v && i < n; i++) {
-        free(v[i].name);
+        name_drop(&v[i]);
     }
     free(v);
+}
+
+static int name_fill(const PGresult *r, int i, void *elem)
+{
+    struct store_staff_name *s = elem;
+
+    s->id = db_i64(r, i, 0);
+    s->name = dup_or_empty(db_str(r, i, 1));
+    return s->name ? RB_OK : RB_ENOMEM;
 }
 
 int store_staff_active_names(struct dbconn *c, int64_t venue, struct store_staff_name **out,
@@ -249,28 +263,14 @@ int store_staff_active_names(struct dbconn *c, int64_t venue, struct store_staff
 {
     char v[24];
     const char *p[1] = {db_i64s(venue, v)};
-    struct store_staff_name *a = NULL;
-    PGresult *r = NULL;
-    size_t k = 0;
-    int rc = db_exec(c, sql_active_names, 1, p, &r);
+    void *rows = NULL;
+    int rc =
+        db_query_rows(c, sql_active_names, 1, p, sizeof(**out), name_fill, name_drop, &rows, n);
 
     if (!rc) {
-        a = calloc((size_t)PQntuples(r) + 1, sizeof(*a));
-        rc = a ? RB_OK : RB_ENOMEM;
+        *out = rows;
     }
-    for (int i = 0; !rc && i < PQntuples(r); i++) {
-        a[k].id = db_i64(r, i, 0);
-        a[k].name = dup_or_empty(db_str(r, i, 1));
-        rc = a[k++].name ? RB_OK : RB_ENOMEM;
-    }
-    PQclear(r);
-    if (rc) {
-        store_staff_names_free(a, k);
-        return rc;
-    }
-    *out = a;
-    *n = k;
-    return RB_OK;
+    return rc;
 }
 
 int store_staff_ids_by_role(struct dbconn *c, int64_t venue, const char *role, int64_t **ids,

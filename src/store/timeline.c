@@ -65,14 +65,21 @@ int store_audit_add(struct dbconn *c, int64_t venue, int64_t staff_id, const cha
     return db_exec(c, sql_audit, 5, p, NULL);
 }
 
+static void history_drop(void *elem)
+{
+    struct store_history_row *h = elem;
+
+    free(h->kind);
+    free(h->a);
+    free(h->b);
+    free(h->text);
+    free(h->who);
+}
+
 void store_history_free(struct store_history_row *v, size_t n)
 {
     for (size_t i = 0; v && i < n; i++) {
-        free(v[i].kind);
-        free(v[i].a);
-        free(v[i].b);
-        free(v[i].text);
-        free(v[i].who);
+        history_drop(&v[i]);
     }
     free(v);
 }
@@ -84,38 +91,30 @@ static bool dup_cell(const PGresult *r, int row, int col, char **dst)
     return *dst || !db_str(r, row, col);
 }
 
+static int history_fill(const PGresult *r, int i, void *elem)
+{
+    struct store_history_row *h = elem;
+    const char *kind = db_str(r, i, 0);
+    bool ok = (h->kind = rb_strdup(kind ? kind : "")) != NULL;
+
+    h->at_s = db_i64(r, i, 1);
+    ok = dup_cell(r, i, 2, &h->a) && ok;
+    ok = dup_cell(r, i, 3, &h->b) && ok;
+    ok = dup_cell(r, i, 4, &h->text) && ok;
+    ok = dup_cell(r, i, 5, &h->who) && ok;
+    return ok ? RB_OK : RB_ENOMEM;
+}
+
 int store_lead_history(struct dbconn *c, int64_t lead_id, int limit, int offset,
                        struct store_history_row **rows, size_t *n)
 {
     char ls[24], lim[24], off[24];
     const char *p[3] = {db_i64s(lead_id, ls), db_i64s(limit, lim), db_i64s(offset, off)};
-    struct store_history_row *a = NULL;
-    PGresult *r = NULL;
-    size_t k = 0;
-    int rc = db_exec(c, sql_history, 3, p, &r);
+    void *a = NULL;
+    int rc = db_query_rows(c, sql_history, 3, p, sizeof(**rows), history_fill, history_drop, &a, n);
 
     if (!rc) {
-        a = calloc((size_t)PQntuples(r) + 1, sizeof(*a));
-        rc = a ? RB_OK : RB_ENOMEM;
+        *rows = a;
     }
-    for (int i = 0; !rc && i < PQntuples(r); i++) {
-        struct store_history_row *h = &a[k++];
-        const char *kind = db_str(r, i, 0);
-        bool ok = (h->kind = rb_strdup(kind ? kind : "")) != NULL;
-
-        h->at_s = db_i64(r, i, 1);
-        ok = dup_cell(r, i, 2, &h->a) && ok;
-        ok = dup_cell(r, i, 3, &h->b) && ok;
-        ok = dup_cell(r, i, 4, &h->text) && ok;
-        ok = dup_cell(r, i, 5, &h->who) && ok;
-        rc = ok ? RB_OK : RB_ENOMEM;
-    }
-    PQclear(r);
-    if (rc) {
-        store_history_free(a, k);
-        return rc;
-    }
-    *rows = a;
-    *n = k;
-    return RB_OK;
+    return rc;
 }
