@@ -11,7 +11,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/log.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "domain/worker.h"
 #include "store/account.h"
 

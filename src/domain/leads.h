@@ -13,7 +13,7 @@
 
 #include <stdint.h>
 
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 
 /* Job kinds the domain queues (jobs.kind). */
 #define JOB_FETCH_LEAD "fetch_lead"
@@ -21,11 +21,12 @@
 
 /*
  * The assignee for a new lead: the config rules first (big_event_guests ->
- * big_event_staff, meta_staff for source "meta"), then round-robin over
- * active, not-away sales staff in id order after venues.rr_last_staff, which
- * is read under a row lock and advanced, so concurrent leads go in turn.
- * exclude (0 for none) is never picked. *staff_id is 0 when nobody is
- * available.
+ * big_event_staff, meta_staff for source "meta", each when active and not
+ * away), then round robin over the active, not-away salespeople in id order:
+ * the n-th pick takes the (n mod count)-th, n from the sequence rr_seq
+ * (store_staff_round_robin), so concurrent leads neither wait on a lock nor
+ * take the same turn. exclude (0 for none) is never picked. *staff_id is 0
+ * when nobody is available.
  */
 RB_MUST_CHECK int lead_pick_assignee(struct wctx *x, const char *source, int64_t guests,
                                      int64_t exclude, int64_t *staff_id);

@@ -30,7 +30,7 @@
 #include <stdint.h>
 
 #include "core/buf.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 
 #define JOB_INVOICING_RECEIPT "invoicing_receipt"
 #define JOB_INVOICING_POLL "invoicing_poll"

@@ -13,7 +13,7 @@
 #define RB_DOMAIN_RELAY_H
 
 #include "core/buf.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "domain/inbound.h"
 
 enum client_weight {

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "core/grant.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 
 #define MAX_ROWS 8 /* group lines in one chat answer */
 

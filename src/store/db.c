@@ -390,6 +390,107 @@ void db_rollback(struct dbconn *c)
     PQclear(r);
 }
 
+static bool savepoint_name_ok(const char *name)
+{
+    size_t n = 0;
+
+    for (; name && name[n]; n++) {
+        if ((name[n] < 'a' || name[n] > 'z') && name[n] != '_') {
+            return false;
+        }
+    }
+    return n > 0 && n < 64;
+}
+
+int db_savepoint(struct dbconn *c, const char *name)
+{
+    char sql[96];
+
+    if (!savepoint_name_ok(name)) {
+        return RB_EINVAL;
+    }
+    snprintf(sql, sizeof(sql), "SAVEPOINT %s", name);
+    return db_exec(c, sql, 0, NULL, NULL);
+}
+
+int db_rollback_to(struct dbconn *c, const char *name)
+{
+    char sql[96];
+
+    if (!savepoint_name_ok(name)) {
+        return RB_EINVAL;
+    }
+    snprintf(sql, sizeof(sql), "ROLLBACK TO SAVEPOINT %s", name);
+    return db_exec(c, sql, 0, NULL, NULL);
+}
+
+int db_query_id(struct dbconn *c, const char *sql, int nparams, const char *const *params,
+                int64_t *id)
+{
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql, nparams, params, &r);
+
+    if (!rc) {
+        *id = PQntuples(r) ? db_i64(r, 0, 0) : 0;
+    }
+    PQclear(r);
+    return rc;
+}
+
+int db_query_ids(struct dbconn *c, const char *sql, int nparams, const char *const *params,
+                 int64_t **ids, size_t *n)
+{
+    PGresult *r = NULL;
+    int64_t *a;
+    int rc = db_exec(c, sql, nparams, params, &r);
+
+    if (rc) {
+        return rc;
+    }
+    a = calloc((size_t)PQntuples(r) + 1, sizeof(*a));
+    if (!a) {
+        PQclear(r);
+        return RB_ENOMEM;
+    }
+    for (int i = 0; i < PQntuples(r); i++) {
+        a[i] = db_i64(r, i, 0);
+    }
+    *n = (size_t)PQntuples(r);
+    *ids = a;
+    PQclear(r);
+    return RB_OK;
+}
+
+int db_query_rows(struct dbconn *c, const char *sql, int nparams, const char *const *params,
+                  size_t elem_size, int (*fill)(const PGresult *res, int row, void *elem),
+                  void (*drop)(void *elem), void **rows, size_t *n)
+{
+    PGresult *r = NULL;
+    char *a = NULL;
+    size_t k = 0;
+    int rc = db_exec(c, sql, nparams, params, &r);
+
+    if (!rc) {
+        a = calloc((size_t)PQntuples(r) + 1, elem_size);
+        rc = a ? RB_OK : RB_ENOMEM;
+    }
+    for (; !rc && k < (size_t)PQntuples(r); k++) {
+        rc = fill(r, (int)k, a + k * elem_size);
+    }
+    PQclear(r);
+    if (rc) {
+        /* the element that failed holds what it copied before failing */
+        for (size_t i = 0; drop && a && i < k; i++) {
+            drop(a + i * elem_size);
+        }
+        free(a);
+        return rc;
+    }
+    *rows = a;
+    *n = k;
+    return RB_OK;
+}
+
 const char *db_str(const PGresult *res, int row, int col)
 {
     if (row >= PQntuples(res) || col >= PQnfields(res) || PQgetisnull(res, row, col)) {

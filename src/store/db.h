@@ -59,6 +59,32 @@ RB_MUST_CHECK int db_commit(struct dbconn *c);
 /* Rolls back if a transaction is open; safe to call in any state. */
 void db_rollback(struct dbconn *c);
 
+/* A savepoint inside the open transaction, and going back to it: name is a
+ * constant identifier of the caller ([a-z_]+; RB_EINVAL otherwise). */
+RB_MUST_CHECK int db_savepoint(struct dbconn *c, const char *name);
+RB_MUST_CHECK int db_rollback_to(struct dbconn *c, const char *name);
+
+/* Runs sql and reads the first column of its first row as an id into *id,
+ * 0 when there is no row. */
+RB_MUST_CHECK int db_query_id(struct dbconn *c, const char *sql, int nparams,
+                              const char *const *params, int64_t *id);
+/* Runs sql and reads the first column of every row as an id: *ids is new
+ * (free(); never NULL on success), *n its count. */
+RB_MUST_CHECK int db_query_ids(struct dbconn *c, const char *sql, int nparams,
+                               const char *const *params, int64_t **ids, size_t *n);
+
+/*
+ * Runs sql and copies its rows into a new array of elem_size elements:
+ * fill copies row of res into elem (zeroed) and returns RB_OK or RB_ENOMEM.
+ * On any failure drop (may be NULL) releases each element filled so far,
+ * the array is freed and *rows, *n are untouched. On success *rows is new
+ * (never NULL: release each element, then free() it), *n its count.
+ */
+RB_MUST_CHECK int db_query_rows(struct dbconn *c, const char *sql, int nparams,
+                                const char *const *params, size_t elem_size,
+                                int (*fill)(const PGresult *res, int row, void *elem),
+                                void (*drop)(void *elem), void **rows, size_t *n);
+
 /* Helpers over a PGresult row: NULL for SQL NULL (borrowed from res). */
 const char *db_str(const PGresult *res, int row, int col);
 int64_t db_i64(const PGresult *res, int row, int col);

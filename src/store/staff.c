@@ -1,6 +1,7 @@
 #include "store/staff.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/str.h"
 
@@ -161,4 +162,122 @@ int store_staff_set_away(struct dbconn *c, int64_t venue, const char *name, bool
     *found = !rc && PQntuples(r) > 0;
     PQclear(r);
     return rc;
+}
+
+static const char sql_get[] =
+    "SELECT s.id, COALESCE(s.contact_id, c.id, 0), s.name, s.phone, s.role, s.lang, s.active,"
+    " s.away FROM staff s LEFT JOIN contacts c ON c.venue_id = s.venue_id AND c.phone = s.phone"
+    " WHERE s.venue_id = $1 AND s.id = $2";
+static const char sql_find_name[] =
+    "SELECT id, lower(name) = lower($2) FROM staff WHERE venue_id = $1 AND active"
+    " AND (lower(name) = lower($2) OR lower(split_part(name, ' ', 1)) = lower($2))"
+    " ORDER BY 2 DESC, id LIMIT 5";
+static const char sql_active_names[] =
+    "SELECT id, name FROM staff WHERE venue_id = $1 AND active ORDER BY id";
+static const char sql_by_role[] =
+    "SELECT id FROM staff WHERE venue_id = $1 AND role = $2 AND active ORDER BY id";
+
+void store_staff_release(struct store_staff *s)
+{
+    if (s) {
+        free(s->name);
+        free(s->phone);
+        free(s->role);
+        free(s->lang);
+        memset(s, 0, sizeof(*s));
+    }
+}
+
+int store_staff_get(struct dbconn *c, int64_t venue, int64_t id, struct store_staff *out)
+{
+    char v[24], i[24];
+    const char *p[2] = {db_i64s(venue, v), db_i64s(id, i)};
+    struct store_staff s = {0};
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_get, 2, p, &r);
+
+    if (!rc && PQntuples(r) == 0) {
+        rc = RB_ENOTFOUND;
+    }
+    if (!rc) {
+        s.id = db_i64(r, 0, 0);
+        s.contact_id = db_i64(r, 0, 1);
+        s.name = dup_or_empty(db_str(r, 0, 2));
+        s.phone = dup_or_empty(db_str(r, 0, 3));
+        s.role = dup_or_empty(db_str(r, 0, 4));
+        s.lang = dup_or_empty(db_str(r, 0, 5));
+        s.active = db_bool(r, 0, 6);
+        s.away = db_bool(r, 0, 7);
+        rc = s.name && s.phone && s.role && s.lang ? RB_OK : RB_ENOMEM;
+    }
+    PQclear(r);
+    if (rc) {
+        store_staff_release(&s);
+        return rc;
+    }
+    *out = s;
+    return RB_OK;
+}
+
+int store_staff_find_name(struct dbconn *c, int64_t venue, const char *name, int64_t *id,
+                          bool *ambiguous)
+{
+    char v[24];
+    const char *p[2] = {db_i64s(venue, v), name};
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_find_name, 2, p, &r);
+
+    if (!rc) {
+        int n = PQntuples(r);
+        *ambiguous = n > 1 && !db_bool(r, 0, 1);
+        *id = n == 0 || *ambiguous ? 0 : db_i64(r, 0, 0);
+    }
+    PQclear(r);
+    return rc;
+}
+
+static void name_drop(void *elem)
+{
+    free(((struct store_staff_name *)elem)->name);
+}
+
+void store_staff_names_free(struct store_staff_name *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        name_drop(&v[i]);
+    }
+    free(v);
+}
+
+static int name_fill(const PGresult *r, int i, void *elem)
+{
+    struct store_staff_name *s = elem;
+
+    s->id = db_i64(r, i, 0);
+    s->name = dup_or_empty(db_str(r, i, 1));
+    return s->name ? RB_OK : RB_ENOMEM;
+}
+
+int store_staff_active_names(struct dbconn *c, int64_t venue, struct store_staff_name **out,
+                             size_t *n)
+{
+    char v[24];
+    const char *p[1] = {db_i64s(venue, v)};
+    void *rows = NULL;
+    int rc =
+        db_query_rows(c, sql_active_names, 1, p, sizeof(**out), name_fill, name_drop, &rows, n);
+
+    if (!rc) {
+        *out = rows;
+    }
+    return rc;
+}
+
+int store_staff_ids_by_role(struct dbconn *c, int64_t venue, const char *role, int64_t **ids,
+                            size_t *n)
+{
+    char v[24];
+    const char *p[2] = {db_i64s(venue, v), role};
+
+    return db_query_ids(c, sql_by_role, 2, p, ids, n);
 }

@@ -13,17 +13,12 @@
 
 #include "core/str.h"
 #include "core/clock.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "nlu/catalog.h"
+#include "store/calendar.h"
 
 #define RANGE_MAX_DAYS 62
 #define HOLDS_MAX 512
-
-static const char sql_holds[] =
-    "SELECT to_char(h.event_date, 'YYYY-MM-DD'), h.hall, h.slot, h.state, h.lead_id"
-    " FROM calendar_holds h JOIN leads l ON l.id = h.lead_id WHERE h.venue_id = $1"
-    " AND h.event_date BETWEEN $2::date AND $3::date AND l.stage <> 'LOST'"
-    " ORDER BY h.event_date, h.lead_id LIMIT 512";
 
 struct hold {
     char date[11];
@@ -60,28 +55,27 @@ static bool overlaps(const struct slot_conf *a, const struct slot_conf *b)
 
 static int load_holds(struct avail *a, const char *from, const char *to)
 {
-    char v[24];
-    const char *p[3] = {db_i64s(a->h->x->venue_id, v), from, to};
-    PGresult *r = NULL;
-    int rc = db_exec(a->h->x->db, sql_holds, 3, p, &r);
+    struct store_hold *rows = NULL;
+    size_t n = 0;
+    int rc = store_holds_between(a->h->x->db, a->h->x->venue_id, from, to, HOLDS_MAX, &rows, &n);
 
     if (rc) {
         return rc;
     }
-    a->holds = calloc((size_t)PQntuples(r) + 1, sizeof(*a->holds));
+    a->holds = calloc(n + 1, sizeof(*a->holds));
     if (!a->holds) {
-        PQclear(r);
+        store_holds_free(rows, n);
         return RB_ENOMEM;
     }
-    for (int i = 0; i < PQntuples(r) && a->nholds < HOLDS_MAX; i++) {
+    for (size_t i = 0; i < n && a->nholds < HOLDS_MAX; i++) {
         struct hold *hd = &a->holds[a->nholds++];
-        snprintf(hd->date, sizeof(hd->date), "%s", db_str(r, i, 0));
-        hd->hall = db_str(r, i, 1) ? config_find_hall(a->cfg, db_str(r, i, 1)) : NULL;
-        hd->slot = slot_by_name(a->cfg, db_str(r, i, 2));
-        hd->confirmed = strcmp(db_str(r, i, 3), "confirmed") == 0;
-        hd->lead = db_i64(r, i, 4);
+        snprintf(hd->date, sizeof(hd->date), "%s", rows[i].date);
+        hd->hall = rows[i].hall ? config_find_hall(a->cfg, rows[i].hall) : NULL;
+        hd->slot = slot_by_name(a->cfg, rows[i].slot);
+        hd->confirmed = rows[i].confirmed;
+        hd->lead = rows[i].lead_id;
     }
-    PQclear(r);
+    store_holds_free(rows, n);
     return RB_OK;
 }
 

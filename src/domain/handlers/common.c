@@ -10,50 +10,14 @@
 #include "core/log.h"
 #include "core/clock.h"
 #include "core/str.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "nlu/catalog.h"
 #include "nlu/namekey.h"
+#include "store/convo.h"
+#include "store/lead_rows.h"
 #include "store/outbox.h"
-
-static const char sql_staff[] =
-    "SELECT s.id, COALESCE(s.contact_id, c.id, 0), s.name, s.phone, s.role, s.lang, s.active,"
-    " s.away FROM staff s LEFT JOIN contacts c ON c.venue_id = s.venue_id AND c.phone = s.phone"
-    " WHERE s.venue_id = $1 AND s.id = $2";
-static const char sql_staff_find[] =
-    "SELECT id, lower(name) = lower($2) FROM staff WHERE venue_id = $1 AND active"
-    " AND (lower(name) = lower($2) OR lower(split_part(name, ' ', 1)) = lower($2))"
-    " ORDER BY 2 DESC, id LIMIT 5";
-static const char sql_staff_all[] =
-    "SELECT id, name FROM staff WHERE venue_id = $1 AND active ORDER BY id";
-static const char sql_staff_role[] =
-    "SELECT id FROM staff WHERE venue_id = $1 AND role = $2 AND active ORDER BY id";
-static const char sql_lead[] =
-    "SELECT l.id, COALESCE(l.contact_id, 0), COALESCE(l.assigned_staff_id, 0),"
-    " COALESCE(l.returning_of, 0), COALESCE(l.guests, 0), COALESCE(l.amount, -1), l.stage,"
-    " l.name, s.name, l.campaign, l.hall, c.bsuid, COALESCE(l.phone, c.phone), l.source,"
-    " to_char(l.event_date, 'YYYY-MM-DD'), l.slot,"
-    " COALESCE(extract(epoch FROM l.visit_at)::bigint, 0), extract(epoch FROM l.created_at)::bigint,"
-    " COALESCE(extract(epoch FROM l.last_contact_at)::bigint, 0), l.greeted_at IS NOT NULL,"
-    " l.client_lang"
-    " FROM leads l LEFT JOIN staff s ON s.id = l.assigned_staff_id"
-    " LEFT JOIN contacts c ON c.id = l.contact_id WHERE l.venue_id = $1 AND l.id = $2";
-static const char sql_lead_lock[] =
-    "SELECT id FROM leads WHERE venue_id = $1 AND id = $2 FOR UPDATE";
-static const char sql_convo_load[] =
-    "SELECT COALESCE(current_lead_id, 0), CASE WHEN pending_expires > to_timestamp($3)"
-    " THEN pending::text END FROM conversation_state WHERE staff_id = $1 AND venue_id = $2";
-static const char sql_convo_current[] =
-    "INSERT INTO conversation_state (staff_id, venue_id, current_lead_id) VALUES ($1, $2, $3)"
-    " ON CONFLICT (staff_id) DO UPDATE SET current_lead_id = EXCLUDED.current_lead_id,"
-    " updated_at = now()";
-static const char sql_convo_pending[] =
-    "INSERT INTO conversation_state (staff_id, venue_id, pending, pending_expires)"
-    " VALUES ($1, $2, $3::jsonb, to_timestamp($4)) ON CONFLICT (staff_id) DO UPDATE"
-    " SET pending = EXCLUDED.pending, pending_expires = EXCLUDED.pending_expires,"
-    " updated_at = now()";
-static const char sql_audit[] =
-    "INSERT INTO audit_log (venue_id, staff_id, action, lead_id, detail)"
-    " VALUES ($1, NULLIF($2, '0')::bigint, $3, NULLIF($4, '0')::bigint, $5::jsonb)";
+#include "store/staff.h"
+#include "store/timeline.h"
 
 /* ---- staff ---- */
 
@@ -72,48 +36,42 @@ void staff_info_release(struct staff_info *s)
 
 int staff_load(struct wctx *x, int64_t id, struct staff_info *out)
 {
-    char v[24], i[24];
-    const char *p[2] = {db_i64s(x->venue_id, v), db_i64s(id, i)};
-    PGresult *r = NULL;
-    int rc = db_exec(x->db, sql_staff, 2, p, &r);
+    struct store_staff s = {0};
+    int rc = store_staff_get(x->db, x->venue_id, id, &s);
 
-    if (!rc && PQntuples(r) == 0) {
-        rc = RB_ENOTFOUND;
-    }
     if (!rc) {
         staff_info_release(out);
-        out->id = db_i64(r, 0, 0);
-        out->contact_id = db_i64(r, 0, 1);
-        out->name = rb_strdup(db_str(r, 0, 2));
-        snprintf(out->phone, sizeof(out->phone), "%s", db_str(r, 0, 3));
-        out->role = role_parse(db_str(r, 0, 4));
-        if (lang_parse(db_str(r, 0, 5), &out->lang) != RB_OK) {
+        out->id = s.id;
+        out->contact_id = s.contact_id;
+        out->name = s.name; /* taken */
+        s.name = NULL;
+        snprintf(out->phone, sizeof(out->phone), "%s", s.phone);
+        out->role = role_parse(s.role);
+        if (lang_parse(s.lang, &out->lang) != RB_OK) {
             out->lang = LANG_UR;
         }
-        out->active = db_bool(r, 0, 6);
-        out->away = db_bool(r, 0, 7);
-        rc = out->name ? RB_OK : RB_ENOMEM;
+        out->active = s.active;
+        out->away = s.away;
     }
-    PQclear(r);
+    store_staff_release(&s);
     return rc;
 }
 
 /* The one active staff member whose name (or first name) has name's key. */
 static int staff_find_by_key(struct wctx *x, const char *name, struct staff_info *out)
 {
-    char v[24];
-    const char *p[1] = {db_i64s(x->venue_id, v)};
-    PGresult *r = NULL;
+    struct store_staff_name *v = NULL;
+    size_t n = 0;
     int64_t id = 0;
-    int hits = 0, rc = db_exec(x->db, sql_staff_all, 1, p, &r);
+    int hits = 0, rc = store_staff_active_names(x->db, x->venue_id, &v, &n);
 
-    for (int i = 0; !rc && i < PQntuples(r); i++) {
-        if (name_key_match(name, db_str(r, i, 1))) {
-            id = db_i64(r, i, 0);
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (name_key_match(name, v[i].name)) {
+            id = v[i].id;
             hits++;
         }
     }
-    PQclear(r);
+    store_staff_names_free(v, n);
     if (rc) {
         return rc;
     }
@@ -122,54 +80,27 @@ static int staff_find_by_key(struct wctx *x, const char *name, struct staff_info
 
 int staff_find(struct wctx *x, const char *name, struct staff_info *out)
 {
-    char v[24];
-    const char *p[2] = {db_i64s(x->venue_id, v), name};
-    PGresult *r = NULL;
-    int rc, n;
+    int64_t id = 0;
+    bool ambiguous = false;
+    int rc;
 
     if (!name || !name[0]) {
         return RB_ENOTFOUND;
     }
-    rc = db_exec(x->db, sql_staff_find, 2, p, &r);
+    rc = store_staff_find_name(x->db, x->venue_id, name, &id, &ambiguous);
     if (rc) {
-        goto out;
+        return rc;
     }
-    n = PQntuples(r);
-    if (n == 0) {
-        rc = staff_find_by_key(x, name, out); /* "سارہ" is Sara (nlu/namekey.h) */
-    } else if (n > 1 && !db_bool(r, 0, 1)) {
-        rc = RB_ECONFLICT;
-    } else {
-        rc = staff_load(x, db_i64(r, 0, 0), out);
+    if (ambiguous) {
+        return RB_ECONFLICT;
     }
-out:
-    PQclear(r);
-    return rc;
+    /* none by name: "سارہ" is Sara (nlu/namekey.h) */
+    return id ? staff_load(x, id, out) : staff_find_by_key(x, name, out);
 }
 
 int staff_by_role(struct wctx *x, const char *role, int64_t **ids, size_t *n)
 {
-    char v[24];
-    const char *p[2] = {db_i64s(x->venue_id, v), role};
-    PGresult *r = NULL;
-    int64_t *a = NULL;
-    int rc = db_exec(x->db, sql_staff_role, 2, p, &r);
-
-    if (rc) {
-        return rc;
-    }
-    a = calloc((size_t)PQntuples(r) + 1, sizeof(*a));
-    if (!a) {
-        PQclear(r);
-        return RB_ENOMEM;
-    }
-    for (int i = 0; i < PQntuples(r); i++) {
-        a[i] = db_i64(r, i, 0);
-    }
-    *n = (size_t)PQntuples(r);
-    *ids = a;
-    PQclear(r);
-    return RB_OK;
+    return store_staff_ids_by_role(x->db, x->venue_id, role, ids, n);
 }
 
 int staff_owners(struct wctx *x, int64_t **ids, size_t *n)
@@ -184,90 +115,9 @@ enum lang staff_lang(const struct staff_info *s)
 
 /* ---- leads ---- */
 
-void lead_row_init(struct lead_row *l)
-{
-    memset(l, 0, sizeof(*l));
-    l->amount = -1;
-    l->client_lang = LANG_ROMAN_UR;
-}
-
-void lead_row_release(struct lead_row *l)
-{
-    if (!l) {
-        return;
-    }
-    free(l->name);
-    free(l->assignee);
-    free(l->campaign);
-    free(l->hall);
-    free(l->bsuid);
-    lead_row_init(l);
-}
-
-static void copy_field(char *dst, size_t n, const char *s)
-{
-    snprintf(dst, n, "%s", s ? s : "");
-}
-
-static int lead_fill(const PGresult *r, struct lead_row *out)
-{
-    out->id = db_i64(r, 0, 0);
-    out->contact_id = db_i64(r, 0, 1);
-    out->assigned = db_i64(r, 0, 2);
-    out->returning_of = db_i64(r, 0, 3);
-    out->guests = db_i64(r, 0, 4);
-    out->amount = db_i64(r, 0, 5);
-    out->stage = stage_index(db_str(r, 0, 6));
-    out->name = rb_strdup(db_str(r, 0, 7));
-    out->assignee = rb_strdup(db_str(r, 0, 8));
-    out->campaign = rb_strdup(db_str(r, 0, 9));
-    out->hall = rb_strdup(db_str(r, 0, 10));
-    out->bsuid = rb_strdup(db_str(r, 0, 11));
-    copy_field(out->phone, sizeof(out->phone), db_str(r, 0, 12));
-    copy_field(out->source, sizeof(out->source), db_str(r, 0, 13));
-    copy_field(out->event_date, sizeof(out->event_date), db_str(r, 0, 14));
-    copy_field(out->slot, sizeof(out->slot), db_str(r, 0, 15));
-    out->visit_at = db_i64(r, 0, 16);
-    out->created_at = db_i64(r, 0, 17);
-    out->last_contact_at = db_i64(r, 0, 18);
-    out->greeted = db_bool(r, 0, 19);
-    if (!db_str(r, 0, 20) || lang_parse(db_str(r, 0, 20), &out->client_lang) != RB_OK) {
-        out->client_lang = LANG_ROMAN_UR;
-    }
-    if ((db_str(r, 0, 7) && !out->name) || (db_str(r, 0, 8) && !out->assignee) ||
-        (db_str(r, 0, 9) && !out->campaign) || (db_str(r, 0, 10) && !out->hall) ||
-        (db_str(r, 0, 11) && !out->bsuid)) {
-        return RB_ENOMEM;
-    }
-    return out->stage < 0 ? RB_EINTERNAL : RB_OK;
-}
-
 int lead_load(struct wctx *x, int64_t id, bool lock, struct lead_row *out)
 {
-    char v[24], i[24];
-    const char *p[2] = {db_i64s(x->venue_id, v), db_i64s(id, i)};
-    PGresult *r = NULL;
-    int rc = RB_OK;
-
-    if (id <= 0) {
-        return RB_ENOTFOUND;
-    }
-    if (lock) {
-        rc = db_exec(x->db, sql_lead_lock, 2, p, NULL);
-    }
-    rc = rc ? rc : db_exec(x->db, sql_lead, 2, p, &r);
-    if (!rc && PQntuples(r) == 0) {
-        rc = RB_ENOTFOUND;
-    }
-    if (!rc) {
-        lead_row_release(out);
-        rc = lead_fill(r, out);
-        if (rc) {
-            lead_row_release(out);
-        }
-    }
-    PQclear(r);
-    return rc;
+    return id > 0 ? store_lead_get(x->db, x->venue_id, id, lock, out) : RB_ENOTFOUND;
 }
 
 const char *lead_label(const struct lead_row *l, char buf[24])
@@ -472,7 +322,8 @@ int send_client(struct wctx *x, const struct lead_row *l, const struct client_ms
     return rc;
 }
 
-int remind_client(struct wctx *x, const struct lead_row *l, const char *key, json_t *vars)
+int remind_client(struct wctx *x, const struct lead_row *l, const char *key, json_t *vars,
+                  const char *purpose)
 {
     const struct config *cfg = x->snap->config;
     char label[24];
@@ -491,7 +342,7 @@ int remind_client(struct wctx *x, const struct lead_row *l, const char *key, jso
     cm.kind = "text";
     cm.body = body.p;
     cm.automated = true;
-    cm.purpose = "reminder";
+    cm.purpose = purpose;
     cm.template_name = cfg->reengage_template;
     cm.template_params = params;
     rc = rc ? rc : send_client(x, l, &cm, NULL);
@@ -621,19 +472,15 @@ int lead_vars(struct wctx *x, enum lang lang, const struct lead_row *l, json_t *
 
 int convo_load(struct wctx *x, int64_t staff_id, struct convo *out)
 {
-    char s[24], v[24], n[24];
-    const char *p[3] = {db_i64s(staff_id, s), db_i64s(x->venue_id, v), db_i64s(x->now_s, n)};
-    PGresult *r = NULL;
-    int rc = db_exec(x->db, sql_convo_load, 3, p, &r);
+    char *text = NULL;
+    int rc;
 
     memset(out, 0, sizeof(*out));
-    if (!rc && PQntuples(r)) {
-        out->current_lead = db_i64(r, 0, 0);
-        if (db_str(r, 0, 1)) {
-            out->pending = json_loads(db_str(r, 0, 1), 0, NULL);
-        }
+    rc = store_convo_get(x->db, x->venue_id, staff_id, x->now_s, &out->current_lead, &text);
+    if (!rc && text) {
+        out->pending = json_loads(text, 0, NULL);
     }
-    PQclear(r);
+    free(text);
     return rc;
 }
 
@@ -647,28 +494,22 @@ void convo_release(struct convo *c)
 
 int convo_set_current(struct wctx *x, int64_t staff_id, int64_t lead_id)
 {
-    char s[24], v[24], l[24];
-    const char *p[3] = {db_i64s(staff_id, s), db_i64s(x->venue_id, v), db_i64s(lead_id, l)};
-
     if (!staff_id || !lead_id) {
         return RB_OK;
     }
-    return db_exec(x->db, sql_convo_current, 3, p, NULL);
+    return store_convo_set_current(x->db, x->venue_id, staff_id, lead_id);
 }
 
 int convo_set_pending(struct wctx *x, int64_t staff_id, const json_t *pending)
 {
-    char s[24], v[24], e[24];
     int64_t expires = x->now_s + (int64_t)x->snap->config->pending_question_min * 60;
     char *text = pending ? json_dumps(pending, JSON_COMPACT) : NULL;
-    const char *p[4] = {db_i64s(staff_id, s), db_i64s(x->venue_id, v), text,
-                        db_i64s(pending ? expires : 0, e)};
     int rc;
 
     if (pending && !text) {
         return RB_ENOMEM;
     }
-    rc = db_exec(x->db, sql_convo_pending, 4, p, NULL);
+    rc = store_convo_set_pending(x->db, x->venue_id, staff_id, text, pending ? expires : 0);
     free(text);
     return rc;
 }
@@ -676,21 +517,37 @@ int convo_set_pending(struct wctx *x, int64_t staff_id, const json_t *pending)
 int audit(struct wctx *x, int64_t staff_id, const char *action, int64_t lead_id,
           const json_t *detail)
 {
-    char v[24], s[24], l[24];
     char *text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
-    const char *p[5] = {db_i64s(x->venue_id, v), db_i64s(staff_id, s), action, db_i64s(lead_id, l),
-                        text};
     int rc;
 
     if (detail && !text) {
         return RB_ENOMEM;
     }
-    rc = db_exec(x->db, sql_audit, 5, p, NULL);
+    rc = store_audit_add(x->db, x->venue_id, staff_id, action, lead_id, text);
     free(text);
     return rc;
 }
 
 /* ---- replies and questions ---- */
+
+void hctx_init(struct hctx *h, struct wctx *x, const struct staff_info *me, enum lang lang,
+               const char *intent)
+{
+    memset(h, 0, sizeof(*h));
+    h->x = x;
+    h->me = me;
+    h->lang = lang;
+    h->intent = intent;
+}
+
+int reply_to(struct wctx *x, const struct staff_info *me, enum lang lang, const char *key,
+             const json_t *vars)
+{
+    struct hctx h;
+
+    hctx_init(&h, x, me, lang, "unknown");
+    return reply(&h, key, vars);
+}
 
 int reply_body(struct hctx *h, const char *body)
 {
@@ -749,6 +606,26 @@ int ask(struct hctx *h, const char *key, const char *const *missing, const json_
     return rc;
 }
 
+int reply_lead(struct hctx *h, const char *key)
+{
+    json_t *vars = NULL;
+    int rc = lead_vars(h->x, h->lang, h->lead, &vars);
+
+    rc = rc ? rc : reply(h, key, vars);
+    json_decref(vars);
+    return rc;
+}
+
+int ask_lead(struct hctx *h, const char *key, const char *const *missing)
+{
+    json_t *vars = NULL;
+    int rc = lead_vars(h->x, h->lang, h->lead, &vars);
+
+    rc = rc ? rc : ask(h, key, missing, vars);
+    json_decref(vars);
+    return rc;
+}
+
 int remember_page(struct hctx *h, int next_offset)
 {
     json_t *p = pending_of(h, "page");
@@ -762,14 +639,21 @@ int remember_page(struct hctx *h, int next_offset)
     return rc;
 }
 
-int reply_page(struct hctx *h, const PGresult *r, page_row_fn row, struct buf *body)
+int reply_page(struct hctx *h, const void *rows, size_t n, page_row_fn row, struct buf *body)
 {
-    int n = PQntuples(r), rc = RB_OK;
+    int rc = RB_OK;
 
-    for (int i = 0; !rc && i < n && i < LIST_PAGE; i++) {
-        rc = row(h, r, i, body);
+    for (size_t i = 0; !rc && i < n && i < LIST_PAGE; i++) {
+        rc = row(h, rows, i, body);
     }
-    if (!rc && n > LIST_PAGE) {
+    return rc ? rc : reply_page_end(h, n, body);
+}
+
+int reply_page_end(struct hctx *h, size_t n, struct buf *body)
+{
+    int rc = RB_OK;
+
+    if (n > LIST_PAGE) {
         rc = buf_addc(body, '\n');
         rc = rc ? rc : render(h->x, h->lang, "more_hint", NULL, body);
         rc = rc ? rc : remember_page(h, h->offset + LIST_PAGE);
@@ -793,7 +677,6 @@ int64_t slot_int(const struct hctx *h, const char *name)
 
 int check_own_lead(struct hctx *h)
 {
-    json_t *vars;
     int rc;
 
     if (h->me->role == ROLE_OWNER) {
@@ -805,8 +688,6 @@ int check_own_lead(struct hctx *h)
     if (h->me->role != ROLE_SALES || !h->lead) {
         return RB_EPERM; /* the dispatcher's role check replies for these */
     }
-    rc = lead_vars(h->x, h->lang, h->lead, &vars);
-    rc = rc ? rc : reply(h, "refuse_not_your_lead", vars);
-    json_decref(vars);
+    rc = reply_lead(h, "refuse_not_your_lead");
     return rc ? rc : RB_EPERM;
 }

@@ -15,12 +15,9 @@
 #include <string.h>
 
 #include "core/log.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "domain/report.h"
-
-static const char sql_claim[] =
-    "INSERT INTO app_state (key, value) VALUES ($1, to_timestamp($2)::text)"
-    " ON CONFLICT (key) DO NOTHING RETURNING key";
+#include "store/state.h"
 
 static const char *const days[] = {"monday", "tuesday",  "wednesday", "thursday",
                                    "friday", "saturday", "sunday"};
@@ -124,17 +121,11 @@ static int digest_body(struct wctx *x, enum lang lang, const struct report_figs 
 /* Claims this week's digest; *mine is true when this call claimed it. */
 static int claim(struct wctx *x, struct rb_date monday, bool *mine)
 {
-    char key[64], d[11], vs[24], ns[24];
-    PGresult *r = NULL;
-    int rc;
+    char key[64], d[11];
 
     date_format(monday, d);
-    snprintf(key, sizeof(key), "digest:%s:%s", db_i64s(x->venue_id, vs), d);
-    const char *p[2] = {key, db_i64s(x->now_s, ns)};
-    rc = db_exec(x->db, sql_claim, 2, p, &r);
-    *mine = !rc && PQntuples(r) == 1;
-    PQclear(r);
-    return rc;
+    snprintf(key, sizeof(key), "digest:%lld:%s", (long long)x->venue_id, d);
+    return store_state_claim(x->db, key, x->now_s, mine);
 }
 
 int digest_tick(struct wctx *x)
@@ -156,7 +147,7 @@ int digest_tick(struct wctx *x)
         return RB_OK;
     }
     /* a digest that cannot be made must not hold back the tick's reminders */
-    rc = db_exec(x->db, "SAVEPOINT digest", 0, NULL, NULL);
+    rc = db_savepoint(x->db, "digest");
     rc = rc ? rc : claim(x, date_add_days(now.date, -wd), &mine);
     if (rc || !mine) {
         return rc;
@@ -190,7 +181,7 @@ int digest_tick(struct wctx *x)
         log_event(LOG_INFO, "report.digest", "owners=%zu week=%s", n, f.per[0].name);
     } else if (rc != RB_ESTORE) {
         log_event(LOG_ERROR, "report.digest_failed", "error=%s", rb_strerror(rc));
-        rc = db_exec(x->db, "ROLLBACK TO SAVEPOINT digest", 0, NULL, NULL);
+        rc = db_rollback_to(x->db, "digest");
     }
     free(owners);
     report_figs_release(&f);

@@ -15,23 +15,14 @@
 
 #include "core/log.h"
 #include "core/str.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "domain/parser.h"
 #include "nlu/catalog.h"
 #include "nlu/intents.h"
+#include "store/ai_log.h"
+#include "store/replies.h"
 
 #define ALL_ROLES (ROLE_OWNER | ROLE_SALES | ROLE_FINANCE | ROLE_ADMIN)
-
-static const char sql_quoted[] =
-    "SELECT lead_id, purpose IN ('forward', 'notice') FROM outbox"
-    " WHERE venue_id = $1 AND wamid = $2 AND lead_id IS NOT NULL"
-    " UNION ALL SELECT m.lead_id, COALESCE(o.purpose IN ('forward', 'notice'), false)"
-    " FROM messages m LEFT JOIN outbox o ON o.id = m.outbox_id"
-    " WHERE m.venue_id = $1 AND m.wamid = $2 AND m.lead_id IS NOT NULL LIMIT 1";
-static const char sql_ai_log[] =
-    "INSERT INTO ai_log (venue_id, staff_id, text, engine, prompt_version, intent, slots,"
-    " confidence, latency_ms, fallback, model, raw_output, tokens_in, tokens_out)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13, $14)";
 
 static const struct handler table[] = {
     {"lead.create", ROLE_OWNER | ROLE_SALES, false, NULL, h_lead_create},
@@ -168,11 +159,7 @@ int dispatch_run(struct wctx *x, const struct staff_info *me, enum lang lang, co
     if (!hd) {
         hd = handler_find("unknown");
     }
-    memset(&h, 0, sizeof(h));
-    h.x = x;
-    h.me = me;
-    h.lang = lang;
-    h.intent = hd->intent;
+    hctx_init(&h, x, me, lang, hd->intent);
     h.slots = slots;
     h.message_id = message_id;
     h.text = text;
@@ -203,25 +190,6 @@ out:
 }
 
 /* ---- relay detection ---- */
-
-/* The lead of a quoted message: *relay true when it was a forward or notice
- * about that lead (so the answer goes to its client). */
-static int quoted_lead(struct wctx *x, const char *wamid, int64_t *lead, bool *relay)
-{
-    char v[24];
-    const char *p[2] = {db_i64s(x->venue_id, v), wamid};
-    PGresult *r = NULL;
-    int rc = db_exec(x->db, sql_quoted, 2, p, &r);
-
-    *lead = 0;
-    *relay = false;
-    if (!rc && PQntuples(r)) {
-        *lead = db_i64(r, 0, 0);
-        *relay = db_bool(r, 0, 1);
-    }
-    PQclear(r);
-    return rc;
-}
 
 /* A decimal digit at s (ASCII, Urdu or Arabic-Indic): its value and length. */
 static int digit_at(const unsigned char *s, int *len)
@@ -289,43 +257,36 @@ static int relay(struct wctx *x, const struct staff_info *me, enum lang lang, in
 
 /* ---- parsing ---- */
 
-/* Decimal text of v in buf, or NULL (SQL NULL) when unknown is true. */
-static const char *i64_or_null(int64_t v, bool unknown, char buf[24])
-{
-    return unknown ? NULL : db_i64s(v, buf);
-}
-
 /* One ai_log row per parse: the answer used and, when Gemini was asked,
  * its prompt version, model, raw output, tokens and the fallback reason. */
 static int ai_log(struct wctx *x, int64_t staff_id, const char *text, const struct parse_result *pr,
                   const struct parser_trace *t)
 {
-    char v[24], s[24], conf[32], lat[24], tin[24], tout[24];
     const struct gemini_info *gi = &t->info;
     bool no_usage = !t->asked || gi->http_status != 200;
     char *slots = pr->slots ? json_dumps(pr->slots, JSON_COMPACT) : strdup("{}");
-    const char *version = t->asked ? t->prompt_version : prompts_version(x->snap->prompts);
-    const char *p[14] = {db_i64s(x->venue_id, v),
-                         db_i64s(staff_id, s),
-                         text,
-                         pr->engine ? pr->engine : "rules",
-                         version,
-                         pr->intent,
-                         slots,
-                         conf,
-                         db_i64s(t->latency_ms, lat),
-                         pr->fallback,
-                         t->asked ? t->model : NULL,
-                         t->asked ? gi->raw_text : NULL,
-                         i64_or_null(gi->prompt_tokens, no_usage, tin),
-                         i64_or_null(gi->output_tokens, no_usage, tout)};
+    struct store_ai_log a = {
+        .venue = x->venue_id,
+        .staff_id = staff_id,
+        .text = text,
+        .engine = pr->engine ? pr->engine : "rules",
+        .prompt_version = t->asked ? t->prompt_version : prompts_version(x->snap->prompts),
+        .intent = pr->intent,
+        .slots = slots,
+        .confidence = pr->confidence,
+        .latency_ms = t->latency_ms,
+        .fallback = pr->fallback,
+        .model = t->asked ? t->model : NULL,
+        .raw_output = t->asked ? gi->raw_text : NULL,
+        .tokens_in = no_usage ? -1 : gi->prompt_tokens,
+        .tokens_out = no_usage ? -1 : gi->output_tokens,
+    };
     int rc;
 
-    snprintf(conf, sizeof(conf), "%.3f", pr->confidence);
     if (!slots) {
         return RB_ENOMEM;
     }
-    rc = db_exec(x->db, sql_ai_log, 14, p, NULL);
+    rc = store_ai_log_add(x->db, &a);
     free(slots);
     return rc;
 }
@@ -464,14 +425,7 @@ static enum lang reply_lang(const struct staff_info *me, const char *text)
 /* Something to say when the staff message has no text to act on. */
 static int say_need_text(struct wctx *x, const struct staff_info *me, enum lang lang)
 {
-    struct hctx h;
-
-    memset(&h, 0, sizeof(h));
-    h.x = x;
-    h.me = me;
-    h.lang = lang;
-    h.intent = "unknown";
-    return reply(&h, "need_text", NULL);
+    return reply_to(x, me, lang, "need_text", NULL);
 }
 
 /* A command (or an answer to a pending question) in text. */
@@ -511,7 +465,7 @@ static int staff_text(struct wctx *x, const struct wa_message *m, const struct s
 
     char *suggestion = NULL;
     if (!rc && m->context_id) {
-        rc = quoted_lead(x, m->context_id, &lead, &is_relay);
+        rc = store_quoted_lead(x->db, x->venue_id, m->context_id, &lead, &is_relay);
     }
     if (!rc && m->context_id && lead && !is_relay) { /* "ok" to a nurture nudge */
         rc = nurture_quoted_ok(x, m->context_id, text, &suggestion);

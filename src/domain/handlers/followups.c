@@ -9,22 +9,14 @@
 
 #include "core/str.h"
 #include "core/clock.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "nlu/catalog.h"
+#include "store/followups.h"
 
 /* A date without a time is followed up at this local hour. */
 #define FOLLOWUP_DEFAULT_HOUR 11
 /* No day given: the list runs to this far (9999-12-31). */
 #define FOLLOWUP_LIST_END INT64_C(253402214400)
-
-static const char sql_add[] = "INSERT INTO followups (venue_id, lead_id, staff_id, due_at, note)"
-                              " VALUES ($1, $2, $3, to_timestamp($4), $5)";
-static const char sql_list[] =
-    "SELECT extract(epoch FROM f.due_at)::bigint, f.lead_id, f.note FROM followups f"
-    " JOIN leads l ON l.id = f.lead_id WHERE f.venue_id = $1 AND f.done_at IS NULL"
-    " AND ($2::bigint = 0 OR f.staff_id = $2 OR l.assigned_staff_id = $2)"
-    " AND f.due_at >= to_timestamp($3) AND f.due_at < to_timestamp($4)"
-    " ORDER BY f.due_at, f.id LIMIT $5 OFFSET $6"; /* soonest first */
 
 /* The due time from slots when (local date and time) or date. */
 static int due_of(struct hctx *h, int64_t *due)
@@ -48,15 +40,12 @@ int h_followup_schedule(struct hctx *h)
 {
     static const char *const need[] = {"when", NULL};
     int64_t due = 0, who = h->me->id;
-    char v[24], ls[24], ws[24], ds[24], when[24];
+    char when[24];
     json_t *vars = NULL;
     int rc;
 
     if (due_of(h, &due) != RB_OK) {
-        rc = lead_vars(h->x, h->lang, h->lead, &vars);
-        rc = rc ? rc : ask(h, "ask_followup_when", need, vars);
-        json_decref(vars);
-        return rc;
+        return ask_lead(h, "ask_followup_when", need);
     }
     if (h->me->role == ROLE_OWNER && h->lead->assigned) {
         who = h->lead->assigned;
@@ -72,9 +61,7 @@ int h_followup_schedule(struct hctx *h)
         json_decref(vars);
         return rc;
     }
-    const char *p[5] = {db_i64s(h->x->venue_id, v), db_i64s(h->lead->id, ls), db_i64s(who, ws),
-                        db_i64s(due, ds), slot_str(h, "text")};
-    rc = db_exec(h->x->db, sql_add, 5, p, NULL);
+    rc = store_followup_add(h->x->db, h->x->venue_id, h->lead->id, who, due, slot_str(h, "text"));
     rc = rc ? rc : reply(h, "followup_set", vars);
     json_decref(vars);
     return rc;
@@ -103,22 +90,23 @@ static void list_window(struct hctx *h, int64_t *from, int64_t *to)
     }
 }
 
-static int followup_row(struct hctx *h, const PGresult *r, int i, struct buf *body)
+static int followup_row(struct hctx *h, const void *rows, size_t i, struct buf *body)
 {
+    const struct store_followup *f = (const struct store_followup *)rows + i;
     struct lead_row l;
     json_t *vars = NULL;
     char when[24], note[160];
     int rc;
 
     lead_row_init(&l);
-    fmt_when(db_i64(r, i, 0), when);
-    flatten_line(db_str(r, i, 2) ? db_str(r, i, 2) : "", note, sizeof(note));
-    rc = lead_load(h->x, db_i64(r, i, 1), false, &l);
+    fmt_when(f->due_s, when);
+    flatten_line(f->note ? f->note : "", note, sizeof(note));
+    rc = lead_load(h->x, f->lead_id, false, &l);
     rc = rc ? rc : lead_vars(h->x, h->lang, &l, &vars);
     if (!rc) {
         json_object_set_new(vars, "when", json_string(when));
         json_object_set_new(vars, "note", json_string(note));
-        json_object_set_new(vars, "overdue", json_string(db_i64(r, i, 0) < h->x->now_s ? "!" : ""));
+        json_object_set_new(vars, "overdue", json_string(f->due_s < h->x->now_s ? "!" : ""));
         rc = buf_addc(body, '\n');
     }
     rc = rc ? rc : render(h->x, h->lang, "followup_row", vars, body);
@@ -130,26 +118,18 @@ static int followup_row(struct hctx *h, const PGresult *r, int i, struct buf *bo
 int h_followups_list(struct hctx *h)
 {
     int64_t from, to;
-    char v[24], s[24], f[24], t[24], lim[24], off[24];
+    struct store_followup *rows = NULL;
+    size_t n = 0;
     struct buf body;
-    PGresult *r = NULL;
-    int rc, n = 0;
+    int rc;
 
     list_window(h, &from, &to);
-    const char *p[6] = {db_i64s(h->x->venue_id, v),
-                        db_i64s(h->me->role == ROLE_OWNER ? 0 : h->me->id, s),
-                        db_i64s(from, f),
-                        db_i64s(to, t),
-                        db_i64s(LIST_PAGE + 1, lim),
-                        db_i64s(h->offset, off)};
     buf_init(&body, 32768);
-    rc = db_exec(h->x->db, sql_list, 6, p, &r);
-    if (!rc) {
-        n = PQntuples(r);
-        rc = render(h->x, h->lang, n ? "followups_head" : "followups_empty", NULL, &body);
-    }
-    rc = rc ? rc : reply_page(h, r, followup_row, &body);
-    PQclear(r);
+    rc = store_followups_page(h->x->db, h->x->venue_id, h->me->role == ROLE_OWNER ? 0 : h->me->id,
+                              from, to, LIST_PAGE + 1, h->offset, &rows, &n);
+    rc = rc ? rc : render(h->x, h->lang, n ? "followups_head" : "followups_empty", NULL, &body);
+    rc = rc ? rc : reply_page(h, rows, n, followup_row, &body);
+    store_followups_free(rows, n);
     buf_release(&body);
     return rc;
 }

@@ -8,51 +8,12 @@
 
 #include "core/log.h"
 #include "core/str.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "domain/leads.h"
 #include "nlu/catalog.h"
-
-static const char sql_note[] =
-    "INSERT INTO lead_notes (venue_id, lead_id, staff_id, body) VALUES ($1, $2, $3, $4)";
-static const char sql_next_followup[] =
-    "SELECT extract(epoch FROM due_at)::bigint FROM followups WHERE lead_id = $1"
-    " AND done_at IS NULL ORDER BY due_at LIMIT 1";
-static const char sql_reassign[] =
-    "UPDATE leads SET assigned_staff_id = $2, reminded_at = NULL, escalated_at = NULL"
-    " WHERE id = $1";
-static const char sql_history[] =
-    "SELECT kind, extract(epoch FROM at)::bigint, a, b, c, who FROM ("
-    " SELECT 'stage' AS kind, h.at, h.from_stage AS a, h.to_stage AS b, h.note AS c,"
-    "   s.name AS who, h.id AS k FROM stage_history h LEFT JOIN staff s ON s.id = h.staff_id"
-    "   WHERE h.lead_id = $1"
-    " UNION ALL SELECT 'note', n.at, NULL, NULL, n.body, s.name, n.id FROM lead_notes n"
-    "   LEFT JOIN staff s ON s.id = n.staff_id WHERE n.lead_id = $1"
-    " UNION ALL SELECT a.action, a.at, a.detail->>'a', a.detail->>'b', NULL, s.name, a.id"
-    "   FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id"
-    "   WHERE a.lead_id = $1 AND a.action IN ('lead.assign', 'payment.record', 'payment.reverse',"
-    " 'nurture.step')"
-    " UNION ALL SELECT m.direction, m.created_at, m.type, NULL, m.body,"
-    "   COALESCE(s.name, rs.name), m.id"
-    "   FROM messages m LEFT JOIN staff s ON s.id = m.staff_id"
-    /* a reply to the client is the salesperson's, not the venue's (client.reply audit) */
-    "   LEFT JOIN audit_log ra ON ra.lead_id = m.lead_id AND ra.action = 'client.reply'"
-    "   AND m.outbox_id IS NOT NULL AND ra.detail->>'outbox' = m.outbox_id::text"
-    "   LEFT JOIN staff rs ON rs.id = ra.staff_id"
-    "   WHERE m.lead_id = $1 AND m.party = 'client'"
-    " UNION ALL SELECT 'waiting', o.created_at, o.kind, NULL, o.body, NULL, o.id"
-    "   FROM outbox o WHERE o.lead_id = $1 AND o.state = 'held' AND o.staff_id IS NULL) t"
-    " ORDER BY at DESC, k DESC LIMIT $2 OFFSET $3";
-/* $3 a stage, or NULL: the open stages ($8 true: every stage, "all leads") */
-static const char sql_list[] =
-    "SELECT id FROM leads WHERE venue_id = $1 AND ($2::bigint = 0 OR assigned_staff_id = $2)"
-    " AND (CASE WHEN $3::text IS NULL THEN $8::bool OR stage NOT IN ('BOOKED', 'LOST')"
-    " ELSE stage = $3 END)"
-    " AND (NOT $4::bool OR COALESCE(last_contact_at, created_at) < to_timestamp($5))"
-    " ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7";
-/* What a list of open leads leaves out: its booked and lost leads. */
-static const char sql_list_hidden[] =
-    "SELECT count(*) FILTER (WHERE stage = 'BOOKED'), count(*) FILTER (WHERE stage = 'LOST')"
-    " FROM leads WHERE venue_id = $1 AND ($2::bigint = 0 OR assigned_staff_id = $2)";
+#include "store/followups.h"
+#include "store/lead_rows.h"
+#include "store/timeline.h"
 
 /* ---- lead.create ---- */
 
@@ -70,10 +31,7 @@ static int ask_walk_in(struct hctx *h, bool need_name, bool need_phone)
 
 static int note_add(struct wctx *x, int64_t lead, int64_t staff, const char *text)
 {
-    char v[24], ls[24], ss[24];
-    const char *p[4] = {db_i64s(x->venue_id, v), db_i64s(lead, ls), db_i64s(staff, ss), text};
-
-    return db_exec(x->db, sql_note, 4, p, NULL);
+    return store_note_add(x->db, x->venue_id, lead, staff, text);
 }
 
 /* The walk-in's client already has an open lead: say which. */
@@ -159,24 +117,22 @@ out:
 
 int h_lead_status(struct hctx *h)
 {
-    char ls[24], when[24];
-    const char *p[1] = {db_i64s(h->lead->id, ls)};
+    char when[24];
     struct buf body;
-    PGresult *r = NULL;
+    int64_t due = 0;
     json_t *vars = NULL;
     int rc = lead_vars(h->x, h->lang, h->lead, &vars);
 
     buf_init(&body, 8192);
     rc = rc ? rc : render(h->x, h->lang, "status", vars, &body);
-    rc = rc ? rc : db_exec(h->x->db, sql_next_followup, 1, p, &r);
-    if (!rc && PQntuples(r)) {
-        fmt_when(db_i64(r, 0, 0), when);
+    rc = rc ? rc : store_followup_next_due(h->x->db, h->lead->id, &due);
+    if (!rc && due) {
+        fmt_when(due, when);
         json_object_set_new(vars, "when", json_string(when));
         rc = buf_addc(&body, '\n');
         rc = rc ? rc : render(h->x, h->lang, "status_followup", vars, &body);
     }
     rc = rc ? rc : reply_body(h, body.p);
-    PQclear(r);
     json_decref(vars);
     buf_release(&body);
     return rc;
@@ -188,20 +144,13 @@ int h_lead_note(struct hctx *h)
 {
     static const char *const need[] = {"text", NULL};
     const char *text = slot_str(h, "text");
-    json_t *vars = NULL;
     int rc;
 
     if (!text) {
-        rc = lead_vars(h->x, h->lang, h->lead, &vars);
-        rc = rc ? rc : ask(h, "ask_note_text", need, vars);
-        json_decref(vars);
-        return rc;
+        return ask_lead(h, "ask_note_text", need);
     }
     rc = note_add(h->x, h->lead->id, h->me->id, text);
-    rc = rc ? rc : lead_vars(h->x, h->lang, h->lead, &vars);
-    rc = rc ? rc : reply(h, "note_saved", vars);
-    json_decref(vars);
-    return rc;
+    return rc ? rc : reply_lead(h, "note_saved");
 }
 
 /* ---- lead.assign ---- */
@@ -248,8 +197,6 @@ int h_lead_assign(struct hctx *h)
     static const char *const need[] = {"staff", NULL};
     const char *who = slot_str(h, "staff");
     struct staff_info to;
-    char ls[24], ts[24];
-    const char *p[2] = {db_i64s(h->lead->id, ls), NULL};
     int64_t old = h->lead->assigned;
     json_t *detail = NULL;
     int rc;
@@ -272,12 +219,11 @@ int h_lead_assign(struct hctx *h)
         rc = assign_reply(h, "assign_same", to.name);
         goto out;
     }
-    p[1] = db_i64s(to.id, ts);
     if (!rc) {
         detail = json_pack("{s:s?, s:s}", "a", h->lead->assignee, "b", to.name);
         rc = detail ? RB_OK : RB_ENOMEM;
     }
-    rc = rc ? rc : db_exec(h->x->db, sql_reassign, 2, p, NULL);
+    rc = rc ? rc : store_lead_reassign(h->x->db, h->lead->id, to.id);
     rc = rc ? rc : lead_load(h->x, h->lead->id, false, h->lead);
     rc = rc ? rc : audit(h->x, h->me->id, "lead.assign", h->lead->id, detail);
     rc = rc ? rc : assign_notices(h, old, &to);
@@ -330,23 +276,21 @@ static void hist_text(const char *s, char *out, size_t max)
     free(line);
 }
 
-static int history_row(struct hctx *h, const PGresult *r, int i, struct buf *body)
+static int history_row(struct hctx *h, const void *rows, size_t i, struct buf *body)
 {
-    const char *kind = db_str(r, i, 0);
+    const struct store_history_row *e = (const struct store_history_row *)rows + i;
+    const char *kind = e->kind;
     char when[24], text[HIST_TEXT + 8];
     struct buf from, to;
     json_t *vars;
     int rc;
 
     bool message = strcmp(kind, "in") == 0 || strcmp(kind, "out") == 0;
-    const char *who = db_str(r, i, 5) ? db_str(r, i, 5) : h->x->snap->config->venue_name;
+    const char *who = e->who ? e->who : h->x->snap->config->venue_name;
 
-    fmt_when(db_i64(r, i, 1), when);
+    fmt_when(e->at_s, when);
     /* a message without a body (media) shows its type */
-    hist_text(db_str(r, i, 4) ? db_str(r, i, 4)
-              : message       ? db_str(r, i, 2)
-                              : "",
-              text, sizeof(text));
+    hist_text(e->text ? e->text : message ? e->a : "", text, sizeof(text));
     vars = json_pack("{s:s, s:s, s:s}", "when", when, "text", text, "staff", who);
     if (!vars) {
         return RB_ENOMEM;
@@ -356,25 +300,24 @@ static int history_row(struct hctx *h, const PGresult *r, int i, struct buf *bod
     rc = buf_addc(body, '\n');
     if (!rc && strcmp(kind, "payment.record") == 0) {
         char am[32];
-        int64_t amount = db_str(r, i, 3) ? strtoll(db_str(r, i, 3), NULL, 10) : 0;
+        int64_t amount = e->b ? strtoll(e->b, NULL, 10) : 0;
         fmt_amount(amount, am);
-        rc = db_str(r, i, 2) ? render(h->x, h->lang, milestone_key(db_str(r, i, 2)), NULL, &from)
-                             : buf_addc(&from, '-');
+        rc = e->a ? render(h->x, h->lang, milestone_key(e->a), NULL, &from) : buf_addc(&from, '-');
         json_object_set_new(vars, "milestone", json_string(from.p));
         json_object_set_new(vars, "amount", json_string(am));
     } else if (!rc && strcmp(kind, "payment.reverse") == 0) {
-        json_object_set_new(vars, "entry", json_string(db_str(r, i, 2) ? db_str(r, i, 2) : "-"));
+        json_object_set_new(vars, "entry", json_string(e->a ? e->a : "-"));
         char reason[160];
-        flatten_line(db_str(r, i, 3) ? db_str(r, i, 3) : "", reason, sizeof(reason));
+        flatten_line(e->b ? e->b : "", reason, sizeof(reason));
         json_object_set_new(vars, "reason", json_string(reason));
     } else if (!rc && (strcmp(kind, "lead.assign") == 0 || strcmp(kind, "nurture.step") == 0)) {
-        json_object_set_new(vars, "from", json_string(db_str(r, i, 2) ? db_str(r, i, 2) : "-"));
-        json_object_set_new(vars, "to", json_string(db_str(r, i, 3) ? db_str(r, i, 3) : "-"));
+        json_object_set_new(vars, "from", json_string(e->a ? e->a : "-"));
+        json_object_set_new(vars, "to", json_string(e->b ? e->b : "-"));
     }
     if (!rc && strcmp(kind, "stage") == 0) {
-        rc = render(h->x, h->lang, stage_key(stage_index(db_str(r, i, 2))), NULL, &from);
-        rc = rc ? rc : render(h->x, h->lang, stage_key(stage_index(db_str(r, i, 3))), NULL, &to);
-        json_object_set_new(vars, "from", json_string(db_str(r, i, 2) ? from.p : "-"));
+        rc = render(h->x, h->lang, stage_key(stage_index(e->a)), NULL, &from);
+        rc = rc ? rc : render(h->x, h->lang, stage_key(stage_index(e->b)), NULL, &to);
+        json_object_set_new(vars, "from", json_string(e->a ? from.p : "-"));
         json_object_set_new(vars, "to", json_string(to.p));
     }
     if (!rc) {
@@ -398,26 +341,21 @@ static int history_row(struct hctx *h, const PGresult *r, int i, struct buf *bod
 
 int h_lead_history(struct hctx *h)
 {
-    char ls[24], lim[24], off[24];
-    const char *p[3] = {db_i64s(h->lead->id, ls), db_i64s(LIST_PAGE + 1, lim),
-                        db_i64s(h->offset, off)};
+    struct store_history_row *rows = NULL;
+    size_t n = 0;
     struct buf body;
-    PGresult *r = NULL;
     json_t *vars = NULL;
-    int rc = lead_vars(h->x, h->lang, h->lead, &vars), n = 0;
+    int rc = lead_vars(h->x, h->lang, h->lead, &vars);
 
     buf_init(&body, 32768);
     rc = rc ? rc : render(h->x, h->lang, "history_head", vars, &body);
-    rc = rc ? rc : db_exec(h->x->db, sql_history, 3, p, &r);
-    if (!rc) {
-        n = PQntuples(r);
-    }
+    rc = rc ? rc : store_lead_history(h->x->db, h->lead->id, LIST_PAGE + 1, h->offset, &rows, &n);
     if (!rc && n == 0) {
         rc = buf_addc(&body, '\n');
         rc = rc ? rc : render(h->x, h->lang, "list_empty", NULL, &body);
     }
-    rc = rc ? rc : reply_page(h, r, history_row, &body);
-    PQclear(r);
+    rc = rc ? rc : reply_page(h, rows, n, history_row, &body);
+    store_history_free(rows, n);
     json_decref(vars);
     buf_release(&body);
     return rc;
@@ -425,15 +363,15 @@ int h_lead_history(struct hctx *h)
 
 /* ---- leads.list ---- */
 
-/* Row i of r holds a lead id: that lead, as a line. */
-static int list_row(struct hctx *h, const PGresult *r, int i, struct buf *body)
+/* Lead ids[i], as a line. */
+static int list_row(struct hctx *h, const int64_t *ids, size_t i, struct buf *body)
 {
     struct lead_row l;
     json_t *vars = NULL;
     int rc;
 
     lead_row_init(&l);
-    rc = lead_load(h->x, db_i64(r, i, 0), false, &l);
+    rc = lead_load(h->x, ids[i], false, &l);
     rc = rc ? rc : lead_vars(h->x, h->lang, &l, &vars);
     rc = rc ? rc : buf_addc(body, '\n');
     rc = rc ? rc : render(h->x, h->lang, "list_lead", vars, body);
@@ -456,17 +394,15 @@ struct list_spec {
 static int hidden_lines(struct hctx *h, const struct list_spec *ls, struct buf *body)
 {
     static const char *const stages[] = {"BOOKED", "LOST"};
-    char v[24], s[24];
-    const char *p[2] = {db_i64s(h->x->venue_id, v), db_i64s(ls->staff_id, s)};
-    PGresult *r = NULL;
+    int64_t counts[2] = {0, 0};
     int rc;
 
     if (!ls->open_only || h->offset > 0) {
         return RB_OK;
     }
-    rc = db_exec(h->x->db, sql_list_hidden, 2, p, &r);
+    rc = store_leads_closed_counts(h->x->db, h->x->venue_id, ls->staff_id, &counts[0], &counts[1]);
     for (int i = 0; !rc && i < 2; i++) {
-        int64_t n = db_i64(r, 0, i);
+        int64_t n = counts[i];
         char key[32];
         struct buf word, hint, stage;
         json_t *vars = NULL;
@@ -495,15 +431,14 @@ static int hidden_lines(struct hctx *h, const struct list_spec *ls, struct buf *
         buf_release(&hint);
         buf_release(&stage);
     }
-    PQclear(r);
     return rc;
 }
 
 /* A page of lead ids (LIST_PAGE + 1 fetched) under its head, then what
  * was left out, then the hint for the next page. */
-static int list_leads_page(struct hctx *h, const PGresult *r, const struct list_spec *ls)
+static int list_leads_page(struct hctx *h, const int64_t *ids, size_t n, const struct list_spec *ls)
 {
-    int n = PQntuples(r), rc;
+    int rc;
     json_t *vars = json_pack("{s:s}", "staff", ls->staff ? ls->staff : "");
     struct buf body;
 
@@ -518,16 +453,11 @@ static int list_leads_page(struct hctx *h, const PGresult *r, const struct list_
     } else if (!rc) {
         rc = render(h->x, h->lang, "list_empty", NULL, &body);
     }
-    for (int i = 0; !rc && i < n && i < LIST_PAGE; i++) {
-        rc = list_row(h, r, i, &body);
+    for (size_t i = 0; !rc && i < n && i < LIST_PAGE; i++) {
+        rc = list_row(h, ids, i, &body);
     }
     rc = rc ? rc : hidden_lines(h, ls, &body);
-    if (!rc && n > LIST_PAGE) {
-        rc = buf_addc(&body, '\n');
-        rc = rc ? rc : render(h->x, h->lang, "more_hint", NULL, &body);
-        rc = rc ? rc : remember_page(h, h->offset + LIST_PAGE);
-    }
-    rc = rc ? rc : reply_body(h, body.p);
+    rc = rc ? rc : reply_page_end(h, n, &body);
     json_decref(vars);
     buf_release(&body);
     return rc;
@@ -566,10 +496,10 @@ int h_leads_list(struct hctx *h)
     int64_t cutoff = h->x->now_s - (int64_t)h->x->snap->config->stale_reminder_hours * 3600;
     struct list_spec ls = {mine ? "list_head_mine" : "list_head_all",
                            mine ? "list_hint_mine" : "list_hint_all", NULL, 0, false};
-    char v[24], s[24], c[24], lim[24], off[24];
-    const char *p[8];
+    struct store_lead_filter f;
     struct staff_info who;
-    PGresult *r = NULL;
+    int64_t *ids = NULL;
+    size_t n = 0;
     bool done = false;
     int rc;
 
@@ -587,17 +517,16 @@ int h_leads_list(struct hctx *h)
     }
     ls.staff_id = who.id ? who.id : mine ? h->me->id : 0;
     ls.open_only = stage_index(stage) < 0 && !stale && !all;
-    p[0] = db_i64s(h->x->venue_id, v);
-    p[1] = db_i64s(ls.staff_id, s);
-    p[2] = stage_index(stage) >= 0 ? stage : NULL;
-    p[3] = stale ? "t" : "f";
-    p[4] = db_i64s(cutoff, c);
-    p[5] = db_i64s(LIST_PAGE + 1, lim);
-    p[6] = db_i64s(h->offset, off);
-    p[7] = all && !stale ? "t" : "f";
-    rc = db_exec(h->x->db, sql_list, 8, p, &r);
-    rc = rc ? rc : list_leads_page(h, r, &ls);
-    PQclear(r);
+    memset(&f, 0, sizeof(f));
+    f.venue = h->x->venue_id;
+    f.staff_id = ls.staff_id;
+    f.stage = stage_index(stage) >= 0 ? stage : NULL;
+    f.every_stage = all && !stale;
+    f.stale = stale;
+    f.stale_before = cutoff;
+    rc = store_leads_page(h->x->db, &f, LIST_PAGE + 1, h->offset, &ids, &n);
+    rc = rc ? rc : list_leads_page(h, ids, n, &ls);
+    free(ids);
 out:
     staff_info_release(&who);
     return rc;

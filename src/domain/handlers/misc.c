@@ -8,45 +8,18 @@
 
 #include "app/templates.h"
 #include "core/log.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "nlu/catalog.h"
 #include "nlu/intents.h"
 #include "nlu/text.h"
-
-static const char sql_link[] =
-    "UPDATE messages SET lead_id = $3 WHERE venue_id = $1 AND id = $2 AND lead_id IS NULL";
-static const char sql_window_open[] =
-    "SELECT COALESCE(last_inbound_at > now() - ($3::int * interval '1 hour'), false),"
-    " EXISTS (SELECT 1 FROM outbox o WHERE o.venue_id = $1 AND o.contact_id = $2"
-    "  AND o.purpose = 'reply' AND o.state IN ('pending', 'held'))"
-    " FROM contacts WHERE venue_id = $1 AND id = $2";
-
-/* Whether the client of l wrote within the window (a free text may go),
- * and whether replies to them already wait. */
-static int client_window_open(struct wctx *x, const struct lead_row *l, bool *open, bool *waiting)
-{
-    char v[24], c[24], w[24];
-    const char *p[3] = {db_i64s(x->venue_id, v), db_i64s(l->contact_id, c),
-                        db_i64s(x->snap->config->window_hours, w)};
-    PGresult *r = NULL;
-    int rc = db_exec(x->db, sql_window_open, 3, p, &r);
-
-    if (!rc) {
-        *open = PQntuples(r) > 0 && db_bool(r, 0, 0);
-        *waiting = PQntuples(r) > 0 && db_bool(r, 0, 1);
-    }
-    PQclear(r);
-    return rc;
-}
+#include "store/replies.h"
 
 int h_client_reply(struct hctx *h)
 {
     static const char *const need[] = {"text", NULL};
     const struct config *cfg = h->x->snap->config;
     const char *text = slot_str(h, "text");
-    char label[24], v[24], m[24], ls[24];
-    const char *p[3] = {db_i64s(h->x->venue_id, v), db_i64s(h->message_id, m),
-                        db_i64s(h->lead->id, ls)};
+    char label[24];
     struct client_msg cm;
     json_t *vars = NULL, *params = NULL;
     int64_t outbox = 0;
@@ -54,10 +27,7 @@ int h_client_reply(struct hctx *h)
     int rc;
 
     if (!text) {
-        rc = lead_vars(h->x, h->lang, h->lead, &vars);
-        rc = rc ? rc : ask(h, "ask_reply_text", need, vars);
-        json_decref(vars);
-        return rc;
+        return ask_lead(h, "ask_reply_text", need);
     }
     params =
         template_params("client_name", lead_label(h->lead, label), "venue", cfg->venue_name, NULL);
@@ -70,14 +40,16 @@ int h_client_reply(struct hctx *h)
     cm.purpose = "reply";
     cm.template_name = cfg->reengage_template;
     cm.template_params = params;
-    rc = client_window_open(h->x, h->lead, &open, &waiting);
+    rc = store_client_window(h->x->db, h->x->venue_id, h->lead->contact_id, cfg->window_hours,
+                             &open, &waiting);
     rc = rc ? rc : send_client(h->x, h->lead, &cm, &outbox);
     if (rc == RB_ENOTFOUND) {
-        rc = lead_vars(h->x, h->lang, h->lead, &vars);
-        rc = rc ? rc : reply(h, "reply_no_contact", vars);
+        rc = reply_lead(h, "reply_no_contact");
         goto out;
     }
-    rc = rc ? rc : (h->message_id ? db_exec(h->x->db, sql_link, 3, p, NULL) : RB_OK);
+    if (!rc && h->message_id) {
+        rc = store_message_set_lead(h->x->db, h->x->venue_id, h->message_id, h->lead->id);
+    }
     if (!rc && outbox) {
         /* the history credits the reply to its writer, not to the venue */
         json_t *d = json_pack("{s:I}", "outbox", (json_int_t)outbox);
@@ -87,8 +59,7 @@ int h_client_reply(struct hctx *h)
     rc = rc ? rc : lead_staff_contacted(h->x, h->lead, h->me->id);
     if (!rc && !open) {
         /* the sender holds the words and sends the follow-up template */
-        rc = lead_vars(h->x, h->lang, h->lead, &vars);
-        rc = rc ? rc : reply(h, waiting ? "reply_window_waiting" : "reply_window_closed", vars);
+        rc = reply_lead(h, waiting ? "reply_window_waiting" : "reply_window_closed");
     }
     if (!rc) {
         log_event(LOG_INFO, "client.replied", "lead=%lld staff=%lld outbox=%lld window=%s",

@@ -20,9 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/templates.h"
 #include "core/log.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "store/reminders.h"
 
 #define SEQ_MAX 200
@@ -44,27 +43,12 @@ static int step_text(struct wctx *x, enum lang lang, const struct lead_row *l,
 
 static int step_client(struct wctx *x, const struct lead_row *l, const struct seq_step *st)
 {
-    const struct config *cfg = x->snap->config;
-    char label[24];
-    json_t *params =
-        template_params("client_name", lead_label(l, label), "venue", cfg->venue_name, NULL);
-    struct client_msg cm;
-    struct buf body;
-    int rc = params ? RB_OK : RB_ENOMEM;
+    json_t *v = NULL;
+    int rc = lead_vars(x, l->client_lang, l, &v);
 
-    buf_init(&body, 1024);
-    rc = rc ? rc : step_text(x, l->client_lang, l, st, &body);
-    memset(&cm, 0, sizeof(cm));
-    cm.kind = "text";
-    cm.body = body.p;
-    cm.automated = true;
-    cm.purpose = "nurture";
-    cm.template_name = cfg->reengage_template;
-    cm.template_params = params;
-    rc = rc ? rc : send_client(x, l, &cm, NULL);
-    buf_release(&body);
-    json_decref(params);
-    return rc == RB_ENOTFOUND ? RB_OK : rc;
+    rc = rc ? rc : remind_client(x, l, st->key, v, "nurture");
+    json_decref(v);
+    return rc;
 }
 
 static int step_staff(struct wctx *x, const struct lead_row *l, const struct seq_conf *sq,

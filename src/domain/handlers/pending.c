@@ -11,7 +11,7 @@
 
 #include "core/str.h"
 #include "core/clock.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "nlu/catalog.h"
 #include "nlu/intents.h"
 #include "nlu/values.h"
@@ -435,31 +435,6 @@ static int typed_answer(struct wctx *x, const json_t *missing, const json_t *slo
 
 /* ---- resuming ---- */
 
-/* Whether text asks for the next page of a list: a whole message of the
- * `words more:` list of intents/ (as normalized). */
-static bool is_more(const struct wctx *x, const char *text)
-{
-    const char *const *more_words = intents_words(x->snap->intents, "more");
-    struct buf k, w;
-    bool hit = false;
-
-    buf_init(&k, 1024);
-    buf_init(&w, 256);
-    if (strlen(text) < 40 && text_normalize(text, strlen(text), &k) == RB_OK) {
-        while (k.len && strchr(" .!?", k.p[k.len - 1])) {
-            buf_truncate(&k, k.len - 1);
-        }
-        for (size_t i = 0; !hit && more_words[i]; i++) {
-            buf_reset(&w);
-            hit = text_normalize(more_words[i], strlen(more_words[i]), &w) == RB_OK &&
-                  w.len == k.len && memcmp(w.p, k.p, k.len) == 0;
-        }
-    }
-    buf_release(&k);
-    buf_release(&w);
-    return hit;
-}
-
 /* text is one of words, as a whole (normalized, end punctuation dropped). */
 static bool whole_word(const char *text, const char *const *words)
 {
@@ -481,6 +456,13 @@ static bool whole_word(const char *text, const char *const *words)
     buf_release(&k);
     buf_release(&w);
     return hit;
+}
+
+/* Whether text asks for the next page of a list: a whole message of the
+ * `words more:` list of intents/ (as normalized). */
+static bool is_more(const struct wctx *x, const char *text)
+{
+    return whole_word(text, intents_words(x->snap->intents, "more"));
 }
 
 /* "2" (or "۲") -> 2; 0 when the text is not a small number. */
@@ -528,11 +510,7 @@ static int ask_again(struct wctx *x, const struct staff_info *me, enum lang lang
     bool done = false;
     int rc = RB_OK;
 
-    memset(&h, 0, sizeof(h));
-    h.x = x;
-    h.me = me;
-    h.lang = lang;
-    h.intent = "unknown";
+    hctx_init(&h, x, me, lang, "unknown");
     h.text = text;
     if (wants(missing, "date") || wants(missing, "when")) {
         rc = reply_invalid_date(&h, &done);
@@ -612,15 +590,9 @@ int resume_pending(struct wctx *x, const struct staff_info *me, enum lang lang,
         *taken = true; /* the command again, with "confirmed" in its slots */
         rc = run_pending(x, me, lang, cv, slots, text, message_id, 0);
     } else if (strcmp(kind, "confirm") == 0 && whole_word(text, no_words)) {
-        struct hctx h;
-        memset(&h, 0, sizeof(h));
-        h.x = x;
-        h.me = me;
-        h.lang = lang;
-        h.intent = "unknown";
         *taken = true;
         rc = convo_set_pending(x, me->id, NULL);
-        rc = rc ? rc : reply(&h, "confirm_cancelled", NULL);
+        rc = rc ? rc : reply_to(x, me, lang, "confirm_cancelled", NULL);
     }
     json_decref(slots);
     return rc;

@@ -10,7 +10,7 @@
 
 #include "core/clock.h"
 #include "core/str.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "nlu/values.h"
 
 bool text_negative_amount(const char *text)

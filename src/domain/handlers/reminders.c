@@ -27,7 +27,7 @@
 #include "app/templates.h"
 #include "core/clock.h"
 #include "core/log.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "store/ledger.h"
 #include "store/reminders.h"
 
@@ -112,7 +112,7 @@ static int tell_client(struct wctx *x, const struct lead_row *l, const struct le
     json_t *v = NULL;
     int rc = due_vars(x, l->client_lang, l, d, days, &v);
 
-    rc = rc ? rc : remind_client(x, l, key, v);
+    rc = rc ? rc : remind_client(x, l, key, v, "reminder");
     json_decref(v);
     return rc;
 }

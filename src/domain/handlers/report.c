@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "core/log.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "domain/report.h"
 #include "nlu/catalog.h"
 

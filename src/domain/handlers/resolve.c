@@ -7,23 +7,10 @@
 #include <string.h>
 
 #include "core/str.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "nlu/catalog.h"
 #include "nlu/namekey.h"
-
-static const char sql_by_id[] = "SELECT id FROM leads WHERE venue_id = $1 AND id = $2";
-static const char sql_by_phone[] =
-    "SELECT l.id FROM leads l LEFT JOIN contacts c ON c.id = l.contact_id"
-    " WHERE l.venue_id = $1 AND (l.phone = $2 OR c.phone = $2)"
-    " ORDER BY (l.stage IN ('BOOKED', 'LOST')), l.id DESC LIMIT 1";
-/* Every named lead (newest first, open ones first), with whether its name
- * is the one written, exactly or as its first word(s); the rest are
- * compared by their name key (nlu/namekey.h: زینب is Zainab). */
-static const char sql_by_name[] =
-    "SELECT id, stage NOT IN ('BOOKED', 'LOST'), name,"
-    " lower(name) = lower($2) OR left(lower(name), length($2) + 1) = lower($2) || ' '"
-    " FROM leads WHERE venue_id = $1 AND name IS NOT NULL AND name <> ''"
-    " ORDER BY 2 DESC, id DESC LIMIT 20000";
+#include "store/lead_rows.h"
 
 static bool all_digits(const char *s)
 {
@@ -38,59 +25,39 @@ static bool all_digits(const char *s)
     return true;
 }
 
-static int one_id(struct wctx *x, const char *sql, const char *arg, int64_t *id)
-{
-    char v[24];
-    const char *p[2] = {db_i64s(x->venue_id, v), arg};
-    PGresult *r = NULL;
-    int rc = db_exec(x->db, sql, 2, p, &r);
-
-    if (!rc && PQntuples(r) == 0) {
-        rc = RB_ENOTFOUND;
-    }
-    if (!rc) {
-        *id = db_i64(r, 0, 0);
-    }
-    PQclear(r);
-    return rc;
-}
-
 /* A name written as stored wins over one that only sounds the same
- * (Zainab / زینب / Zaynab); then open matches win; one of them is the
- * lead, several are a choice. */
+ * (Zainab / زینب / Zaynab, compared by name key: nlu/namekey.h); then open
+ * matches win; one of them is the lead, several are a choice. */
 static int by_name(struct wctx *x, const char *name, int64_t *id, struct lead_choice *ch)
 {
-    char v[24];
-    const char *p[2] = {db_i64s(x->venue_id, v), name};
-    PGresult *r = NULL;
-    size_t open = 0, exact = 0;
-    int rows, rc = db_exec(x->db, sql_by_name, 2, p, &r);
+    struct store_lead_name *rows = NULL;
+    size_t rn = 0, open = 0, exact = 0;
+    int rc = store_lead_names(x->db, x->venue_id, name, &rows, &rn);
     bool *hit;
 
     if (rc) {
         return rc;
     }
-    rows = PQntuples(r);
-    hit = calloc((size_t)rows + 1, sizeof(*hit));
+    hit = calloc(rn + 1, sizeof(*hit));
     if (!hit) {
-        PQclear(r);
+        store_lead_names_free(rows, rn);
         return RB_ENOMEM;
     }
-    for (int i = 0; i < rows; i++) {
-        exact += db_bool(r, i, 3);
+    for (size_t i = 0; i < rn; i++) {
+        exact += rows[i].written;
     }
-    for (int i = 0; i < rows; i++) {
-        hit[i] = exact ? db_bool(r, i, 3) : name_key_match(name, PQgetvalue(r, i, 2));
-        open += hit[i] && db_bool(r, i, 1);
+    for (size_t i = 0; i < rn; i++) {
+        hit[i] = exact ? rows[i].written : name_key_match(name, rows[i].name);
+        open += hit[i] && rows[i].open;
     }
     ch->n = 0;
-    for (int i = 0; i < rows && ch->n < CHOICE_MAX; i++) {
-        if (hit[i] && (!open || db_bool(r, i, 1))) {
-            ch->ids[ch->n++] = db_i64(r, i, 0);
+    for (size_t i = 0; i < rn && ch->n < CHOICE_MAX; i++) {
+        if (hit[i] && (!open || rows[i].open)) {
+            ch->ids[ch->n++] = rows[i].id;
         }
     }
     free(hit);
-    PQclear(r);
+    store_lead_names_free(rows, rn);
     if (ch->n == 0) {
         return RB_ENOTFOUND;
     }
@@ -99,6 +66,23 @@ static int by_name(struct wctx *x, const char *name, int64_t *id, struct lead_ch
     }
     *id = ch->ids[0];
     return RB_OK;
+}
+
+/* The lead numbered digits or with phone (digits NULL) into *id, or
+ * RB_ENOTFOUND. */
+static int by_number_or_phone(struct wctx *x, const char *digits, const char *phone, int64_t *id)
+{
+    int64_t got = 0;
+    int rc = digits ? store_lead_by_number(x->db, x->venue_id, digits, &got)
+                    : store_lead_by_phone(x->db, x->venue_id, phone, &got);
+
+    if (!rc && !got) {
+        rc = RB_ENOTFOUND;
+    }
+    if (!rc) {
+        *id = got;
+    }
+    return rc;
 }
 
 int resolve_lead(struct wctx *x, const char *ref, int64_t current, int64_t *id,
@@ -118,10 +102,13 @@ int resolve_lead(struct wctx *x, const char *ref, int64_t current, int64_t *id,
         return RB_OK;
     }
     if (all_digits(ref)) {
-        return strlen(ref) > 15 ? RB_ENOTFOUND : one_id(x, sql_by_id, ref, id);
+        if (strlen(ref) > 15) {
+            return RB_ENOTFOUND;
+        }
+        return by_number_or_phone(x, ref, NULL, id);
     }
     if (ref[0] == '+') {
-        return one_id(x, sql_by_phone, ref, id);
+        return by_number_or_phone(x, NULL, ref, id);
     }
     snprintf(name, sizeof(name), "%s", ref);
     return by_name(x, name, id, ch);

@@ -14,45 +14,14 @@
 #include "core/log.h"
 #include "core/clock.h"
 #include "core/str.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "domain/money.h"
 #include "domain/leads.h"
 #include "nlu/catalog.h"
-
-static const char sql_stage[] =
-    "UPDATE leads SET stage = $2, stage_changed_at = now(),"
-    " quote_reminded_at = CASE WHEN $2 = 'QUOTED' THEN NULL ELSE quote_reminded_at END"
-    " WHERE id = $1";
-static const char sql_history[] =
-    "INSERT INTO stage_history (venue_id, lead_id, from_stage, to_stage, staff_id, note)"
-    " VALUES ($1, $2, $3, $4, NULLIF($5, '0')::bigint, $6)";
-static const char sql_hold[] =
-    "INSERT INTO calendar_holds (venue_id, lead_id, event_date, hall, slot, state)"
-    " VALUES ($1, $2, $3::date, $4, $5, $6) ON CONFLICT (lead_id) DO UPDATE"
-    " SET event_date = EXCLUDED.event_date, hall = EXCLUDED.hall, slot = EXCLUDED.slot,"
-    " state = EXCLUDED.state";
-static const char sql_unhold[] = "DELETE FROM calendar_holds WHERE lead_id = $1";
-static const char sql_close_followups[] =
-    "UPDATE followups SET done_at = now() WHERE lead_id = $1 AND done_at IS NULL";
-static const char sql_contacted[] =
-    "WITH f AS (UPDATE followups SET done_at = now() WHERE lead_id = $1 AND done_at IS NULL"
-    " AND due_at <= now())"
-    " UPDATE leads SET first_response_at = COALESCE(first_response_at, now()),"
-    " last_contact_at = now() WHERE id = $1";
-static const char sql_details[] =
-    "UPDATE leads SET event_date = COALESCE($2::date, event_date),"
-    " amount = COALESCE($3::bigint, amount), visit_at = COALESCE(to_timestamp($4), visit_at),"
-    " visit_reminded_at = CASE WHEN $4 IS NULL THEN visit_reminded_at END,"
-    " hall = COALESCE($5, hall), slot = COALESCE($6, slot), guests = COALESCE($7::int, guests)"
-    " WHERE id = $1";
-static const char sql_other_open[] =
-    "SELECT id FROM leads WHERE venue_id = $1 AND contact_id = $2 AND id <> $3"
-    " AND stage NOT IN ('BOOKED', 'LOST') LIMIT 1";
-static const char sql_taken[] =
-    "SELECT h.lead_id FROM calendar_holds h WHERE h.venue_id = $1 AND h.event_date = $2::date"
-    " AND h.state = 'confirmed' AND h.lead_id <> $3 AND lower(h.hall) = lower($4)"
-    " AND (h.slot IS NULL OR $5::text IS NULL OR h.slot = $5 OR h.slot = 'full_day'"
-    " OR $5 = 'full_day') LIMIT 1";
+#include "store/calendar.h"
+#include "store/followups.h"
+#include "store/lead_rows.h"
+#include "store/timeline.h"
 
 static bool holds_date(int stage)
 {
@@ -63,18 +32,11 @@ static bool holds_date(int stage)
 /* The calendar hold that matches l's stage and date. */
 static int hold_sync(struct wctx *x, const struct lead_row *l)
 {
-    char v[24], ls[24];
-    const char *p[6] = {db_i64s(x->venue_id, v),
-                        db_i64s(l->id, ls),
-                        l->event_date,
-                        l->hall,
-                        l->slot[0] ? l->slot : NULL,
-                        l->stage == STAGE_BOOKED ? "confirmed" : "tentative"};
-
     if (!holds_date(l->stage) || !l->event_date[0]) {
-        return db_exec(x->db, sql_unhold, 1, p + 1, NULL);
+        return store_hold_clear(x->db, l->id);
     }
-    return db_exec(x->db, sql_hold, 6, p, NULL);
+    return store_hold_set(x->db, x->venue_id, l->id, l->event_date, l->hall,
+                          l->slot[0] ? l->slot : NULL, l->stage == STAGE_BOOKED);
 }
 
 static int booked_effects(struct wctx *x, const struct lead_row *l)
@@ -84,14 +46,12 @@ static int booked_effects(struct wctx *x, const struct lead_row *l)
 
 int stage_set(struct wctx *x, struct lead_row *l, int to, int64_t staff_id, const char *note)
 {
-    char v[24], ls[24], ss[24];
     const char *from = stage_names[l->stage];
-    const char *p[6] = {db_i64s(x->venue_id, v), db_i64s(l->id, ls),    from,
-                        stage_names[to],         db_i64s(staff_id, ss), note};
-    const char *q[2] = {ls, stage_names[to]};
-    int rc = db_exec(x->db, sql_stage, 2, q, NULL);
+    int rc = store_lead_set_stage(x->db, l->id, stage_names[to]);
 
-    rc = rc ? rc : db_exec(x->db, sql_history, 6, p, NULL);
+    rc = rc ? rc
+            : store_stage_history_add(x->db, x->venue_id, l->id, from, stage_names[to], staff_id,
+                                      note);
     if (rc) {
         return rc;
     }
@@ -100,7 +60,7 @@ int stage_set(struct wctx *x, struct lead_row *l, int to, int64_t staff_id, cons
     l->stage = to;
     rc = hold_sync(x, l);
     if (!rc && (to == STAGE_BOOKED || to == STAGE_LOST)) {
-        rc = db_exec(x->db, sql_close_followups, 1, q, NULL);
+        rc = store_followups_close(x->db, l->id);
     }
     if (!rc && to == STAGE_BOOKED) {
         rc = booked_effects(x, l);
@@ -110,9 +70,7 @@ int stage_set(struct wctx *x, struct lead_row *l, int to, int64_t staff_id, cons
 
 int lead_staff_contacted(struct wctx *x, struct lead_row *l, int64_t staff_id)
 {
-    char ls[24];
-    const char *p[1] = {db_i64s(l->id, ls)};
-    int rc = db_exec(x->db, sql_contacted, 1, p, NULL);
+    int rc = store_lead_contacted(x->db, l->id);
 
     if (!rc && l->stage == STAGE_NEW) {
         rc = stage_set(x, l, STAGE_CONTACTED, staff_id, NULL);
@@ -275,26 +233,24 @@ static int save_details(struct hctx *h, int to)
     const char *when = slot_str(h, "when");
     const char *hall_in = slot_str(h, "hall");
     const struct hall_conf *hall = hall_in ? config_find_hall(x->snap->config, hall_in) : NULL;
-    int64_t amount = slot_int(h, "amount"), guests = slot_int(h, "guests");
-    char ls[24], am[24], vs[24], gs[24];
-    struct rb_datetime t;
-    const char *p[7] = {db_i64s(h->lead->id, ls),
-                        slot_str(h, "date"),
-                        amount >= 0 ? db_i64s(amount, am) : NULL,
-                        NULL,
-                        hall ? hall->name : NULL,
-                        slot_str(h, "slot"),
-                        guests > 0 && guests <= 100000 ? db_i64s(guests, gs) : NULL};
+    int64_t guests = slot_int(h, "guests");
+    struct store_lead_details d = {slot_str(h, "date"),
+                                   slot_int(h, "amount") >= 0 ? slot_int(h, "amount") : -1,
+                                   0,
+                                   hall ? hall->name : NULL,
+                                   slot_str(h, "slot"),
+                                   guests > 0 && guests <= 100000 ? guests : 0};
     int64_t id = h->lead->id;
+    struct rb_datetime t;
     int rc;
 
     if (to == STAGE_SITE_VISIT && when && datetime_parse(when, &t) == RB_OK) {
-        p[3] = db_i64s(clock_from_local(t), vs);
+        d.visit_at = clock_from_local(t);
     }
-    if (!p[1] && !p[2] && !p[3] && !p[4] && !p[5] && !p[6]) {
+    if (!d.event_date && d.amount < 0 && !d.visit_at && !d.hall && !d.slot && !d.guests) {
         return RB_OK;
     }
-    rc = db_exec(x->db, sql_details, 7, p, NULL);
+    rc = store_lead_set_details(x->db, id, &d);
     rc = rc ? rc : lead_load(x, id, false, h->lead);
     return rc;
 }
@@ -302,44 +258,23 @@ static int save_details(struct hctx *h, int to)
 /* Reopening a closed lead must not give its client a second open lead. */
 static int reopen_conflict(struct hctx *h, int to, int64_t *other)
 {
-    char v[24], c[24], ls[24];
-    const char *p[3] = {db_i64s(h->x->venue_id, v), db_i64s(h->lead->contact_id, c),
-                        db_i64s(h->lead->id, ls)};
-    PGresult *r = NULL;
-    int rc;
-
     *other = 0;
     if (!h->lead->contact_id || to == STAGE_BOOKED || to == STAGE_LOST ||
         (h->lead->stage != STAGE_BOOKED && h->lead->stage != STAGE_LOST)) {
         return RB_OK;
     }
-    rc = db_exec(h->x->db, sql_other_open, 3, p, &r);
-    if (!rc && PQntuples(r)) {
-        *other = db_i64(r, 0, 0);
-    }
-    PQclear(r);
-    return rc;
+    return store_lead_other_open(h->x->db, h->x->venue_id, h->lead->contact_id, h->lead->id, other);
 }
 
 /* A confirmed booking of another lead on the same date, hall and slot. */
 static int date_taken(struct hctx *h, int64_t *other)
 {
-    char v[24], ls[24];
-    const char *p[5] = {db_i64s(h->x->venue_id, v), h->lead->event_date, db_i64s(h->lead->id, ls),
-                        h->lead->hall, h->lead->slot[0] ? h->lead->slot : NULL};
-    PGresult *r = NULL;
-    int rc;
-
     *other = 0;
     if (!h->lead->hall || !h->lead->event_date[0]) {
         return RB_OK;
     }
-    rc = db_exec(h->x->db, sql_taken, 5, p, &r);
-    if (!rc && PQntuples(r)) {
-        *other = db_i64(r, 0, 0);
-    }
-    PQclear(r);
-    return rc;
+    return store_hold_taken(h->x->db, h->x->venue_id, h->lead->event_date, h->lead->id,
+                            h->lead->hall, h->lead->slot[0] ? h->lead->slot : NULL, other);
 }
 
 /* After the move: the mover's reply, the assignee's and finance's notices. */

@@ -14,7 +14,8 @@
  *   money     payment reminders and nurture sequence steps
  *             (handlers/reminders.c, handlers/nurture.c).
  *
- * Every scan takes its rows FOR UPDATE SKIP LOCKED, at most SCAN_MAX a tick.
+ * Every scan takes its rows FOR UPDATE SKIP LOCKED (store/lead_due.h,
+ * store/followups.h), at most SCAN_MAX a tick.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,77 +23,39 @@
 
 #include "app/templates.h"
 #include "core/log.h"
-#include "domain/handlers.h"
+#include "domain/handlers/handlers.h"
 #include "domain/money.h"
 #include "domain/leads.h"
 #include "nlu/catalog.h"
+#include "store/followups.h"
+#include "store/lead_due.h"
 #include "store/state.h"
 
-#define SCAN_MAX "50"
-
-static const char sql_escalate[] =
-    "SELECT id FROM leads WHERE venue_id = $1 AND stage NOT IN ('BOOKED', 'LOST')"
-    " AND assigned_staff_id IS NOT NULL AND COALESCE(last_contact_at, created_at) < to_timestamp($2)"
-    " AND (escalated_at IS NULL OR escalated_at < COALESCE(last_contact_at, created_at))"
-    " ORDER BY id LIMIT " SCAN_MAX " FOR UPDATE SKIP LOCKED";
-static const char sql_stale[] =
-    "SELECT id FROM leads WHERE venue_id = $1 AND stage NOT IN ('BOOKED', 'LOST')"
-    " AND assigned_staff_id IS NOT NULL AND COALESCE(last_contact_at, created_at) < to_timestamp($2)"
-    " AND (reminded_at IS NULL OR reminded_at < COALESCE(last_contact_at, created_at))"
-    " ORDER BY id LIMIT " SCAN_MAX " FOR UPDATE SKIP LOCKED";
-static const char sql_followups[] =
-    "SELECT f.id FROM followups f WHERE f.venue_id = $1 AND f.done_at IS NULL"
-    " AND f.reminded_at IS NULL AND f.due_at <= to_timestamp($2)"
-    " ORDER BY f.due_at LIMIT " SCAN_MAX " FOR UPDATE SKIP LOCKED";
-static const char sql_visits[] =
-    "SELECT id FROM leads WHERE venue_id = $1 AND stage = 'SITE_VISIT'"
-    " AND visit_at > to_timestamp($2) - interval '1 day' AND visit_at <= to_timestamp($2)"
-    " AND visit_reminded_at IS NULL ORDER BY visit_at LIMIT " SCAN_MAX " FOR UPDATE SKIP LOCKED";
-static const char sql_quotes[] =
-    "SELECT l.id FROM leads l WHERE l.venue_id = $1 AND l.stage = 'QUOTED'"
-    " AND l.stage_changed_at < to_timestamp($2) AND l.quote_reminded_at IS NULL"
-    " AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.lead_id = l.id AND m.direction = 'in'"
-    " AND m.party = 'client' AND m.created_at > l.stage_changed_at)"
-    " ORDER BY l.id LIMIT " SCAN_MAX " FOR UPDATE SKIP LOCKED";
-static const char sql_followup_row[] =
-    "SELECT f.lead_id, COALESCE(f.staff_id, l.assigned_staff_id, 0), f.note,"
-    " extract(epoch FROM f.due_at)::bigint FROM followups f JOIN leads l ON l.id = f.lead_id"
-    " WHERE f.id = $1";
-static const char sql_mark_followup[] = "UPDATE followups SET reminded_at = now() WHERE id = $1";
-static const char sql_mark_stale[] = "UPDATE leads SET reminded_at = now() WHERE id = $1";
-static const char sql_mark_escalated[] =
-    "UPDATE leads SET escalated_at = now(), reminded_at = now(),"
-    " assigned_staff_id = COALESCE(NULLIF($2, '0')::bigint, assigned_staff_id) WHERE id = $1";
-static const char sql_mark_visit[] = "UPDATE leads SET visit_reminded_at = now() WHERE id = $1";
-static const char sql_mark_quote[] = "UPDATE leads SET quote_reminded_at = now() WHERE id = $1";
+#define SCAN_MAX 50
 
 typedef int (*row_fn)(struct wctx *x, int64_t id);
 
-/* Runs sql (venue, threshold as Unix seconds) and fn on every id. */
-static int scan(struct wctx *x, const char *sql, int64_t threshold, row_fn fn, const char *what)
+/* Runs fn on each of the n ids (freed here) after a scan that returned rc. */
+static int each(struct wctx *x, int rc, int64_t *ids, size_t n, row_fn fn, const char *what)
 {
-    char v[24], t[24];
-    const char *p[2] = {db_i64s(x->venue_id, v), db_i64s(threshold, t)};
-    PGresult *r = NULL;
-    int rc = db_exec(x->db, sql, 2, p, &r), n = 0;
-
-    for (int i = 0; !rc && i < PQntuples(r); i++) {
-        rc = fn(x, db_i64(r, i, 0));
-        n++;
+    for (size_t i = 0; !rc && i < n; i++) {
+        rc = fn(x, ids[i]);
     }
     if (!rc && n) {
-        log_event(LOG_INFO, "tick.reminded", "kind=%s rows=%d", what, n);
+        log_event(LOG_INFO, "tick.reminded", "kind=%s rows=%zu", what, n);
     }
-    PQclear(r);
+    free(ids);
     return rc;
 }
 
-static int mark(struct wctx *x, const char *sql, int64_t id)
+/* Runs fn on every lead due for kind at threshold (Unix seconds). */
+static int scan(struct wctx *x, enum store_due kind, int64_t threshold, row_fn fn, const char *what)
 {
-    char s[24];
-    const char *p[1] = {db_i64s(id, s)};
+    int64_t *ids = NULL;
+    size_t n = 0;
+    int rc = store_leads_due(x->db, x->venue_id, kind, threshold, SCAN_MAX, &ids, &n);
 
-    return db_exec(x->db, sql, 1, p, NULL);
+    return each(x, rc, ids, n, fn, what);
 }
 
 /* Tells staff_id about lead lead_id (loaded here). */
@@ -115,7 +78,6 @@ static int escalate_one(struct wctx *x, int64_t id)
     struct lead_row l;
     int64_t *owners = NULL, to = 0;
     size_t n = 0;
-    char ls[24], ts[24];
     json_t *extra = NULL;
     int rc;
 
@@ -128,8 +90,7 @@ static int escalate_one(struct wctx *x, int64_t id)
                           x->snap->config->escalate_hours);
         rc = extra ? RB_OK : RB_ENOMEM;
     }
-    const char *p[2] = {db_i64s(id, ls), db_i64s(to, ts)};
-    rc = rc ? rc : db_exec(x->db, sql_mark_escalated, 2, p, NULL);
+    rc = rc ? rc : store_lead_escalated(x->db, id, to);
     for (size_t i = 0; !rc && i < n; i++) {
         rc = tell_about(x, owners[i], id, to ? "escalated" : "escalated_kept", "escalation", extra);
     }
@@ -148,9 +109,9 @@ static int escalate_one(struct wctx *x, int64_t id)
     return rc;
 }
 
-/* Marks the lead (mark_sql) and reminds its assignee with prompt key, whose
- * one number is var = value (hours of silence, days since the quote). */
-static int remind_assignee(struct wctx *x, int64_t id, const char *mark_sql, const char *key,
+/* Marks the lead done for kind and reminds its assignee with prompt key,
+ * whose one number is var = value (hours of silence, days since the quote). */
+static int remind_assignee(struct wctx *x, int64_t id, enum store_due kind, const char *key,
                            const char *var, int value)
 {
     struct lead_row l;
@@ -159,7 +120,7 @@ static int remind_assignee(struct wctx *x, int64_t id, const char *mark_sql, con
 
     lead_row_init(&l);
     rc = rc ? rc : lead_load(x, id, false, &l);
-    rc = rc ? rc : mark(x, mark_sql, id);
+    rc = rc ? rc : store_lead_due_done(x->db, id, kind);
     rc = rc ? rc : tell_about(x, l.assigned, id, key, "reminder", extra);
     json_decref(extra);
     lead_row_release(&l);
@@ -168,38 +129,46 @@ static int remind_assignee(struct wctx *x, int64_t id, const char *mark_sql, con
 
 static int stale_one(struct wctx *x, int64_t id)
 {
-    return remind_assignee(x, id, sql_mark_stale, "stale_reminder", "hours",
+    return remind_assignee(x, id, DUE_STALE, "stale_reminder", "hours",
                            x->snap->config->stale_reminder_hours);
 }
 
 static int followup_one(struct wctx *x, int64_t id)
 {
-    char fs[24], when[24], note[200];
-    const char *p[1] = {db_i64s(id, fs)};
-    PGresult *r = NULL;
+    char when[24], note[200];
+    struct store_followup f = {0};
     json_t *extra = NULL;
-    int rc = db_exec(x->db, sql_followup_row, 1, p, &r);
+    bool found = false;
+    int rc = store_followup_get(x->db, id, &f, &found);
 
-    if (!rc && PQntuples(r)) {
-        fmt_when(db_i64(r, 0, 3), when);
-        flatten_line(db_str(r, 0, 2) ? db_str(r, 0, 2) : "", note, sizeof(note));
+    if (!rc && found) {
+        fmt_when(f.due_s, when);
+        flatten_line(f.note ? f.note : "", note, sizeof(note));
         extra = json_pack("{s:s, s:s}", "when", when, "note", note);
         rc = extra ? RB_OK : RB_ENOMEM;
-        rc = rc ? rc : mark(x, sql_mark_followup, id);
-        rc =
-            rc ? rc
-               : tell_about(x, db_i64(r, 0, 1), db_i64(r, 0, 0), "followup_due", "reminder", extra);
+        rc = rc ? rc : store_followup_reminded(x->db, id);
+        rc = rc ? rc : tell_about(x, f.staff_id, f.lead_id, "followup_due", "reminder", extra);
     }
     json_decref(extra);
-    PQclear(r);
+    free(f.note);
     return rc;
+}
+
+/* Reminds of every follow-up fallen due. */
+static int scan_followups(struct wctx *x, int64_t now)
+{
+    int64_t *ids = NULL;
+    size_t n = 0;
+    int rc = store_followups_due(x->db, x->venue_id, now, SCAN_MAX, &ids, &n);
+
+    return each(x, rc, ids, n, followup_one, "followup");
 }
 
 /* The client's half of a visit reminder: automated, so held after STOP. */
 static int visit_client(struct wctx *x, const struct lead_row *l, const char *visit)
 {
     json_t *vars = json_pack("{s:s}", "visit", visit);
-    int rc = vars ? remind_client(x, l, "visit_reminder_client", vars) : RB_ENOMEM;
+    int rc = vars ? remind_client(x, l, "visit_reminder_client", vars, "reminder") : RB_ENOMEM;
 
     json_decref(vars);
     return rc;
@@ -213,7 +182,7 @@ static int visit_one(struct wctx *x, int64_t id)
 
     lead_row_init(&l);
     rc = lead_load(x, id, false, &l);
-    rc = rc ? rc : mark(x, sql_mark_visit, id);
+    rc = rc ? rc : store_lead_due_done(x->db, id, DUE_VISIT);
     if (!rc) {
         fmt_when(l.visit_at, visit);
         rc = tell_about(x, l.assigned, id, "visit_reminder_staff", "reminder", NULL);
@@ -225,7 +194,7 @@ static int visit_one(struct wctx *x, int64_t id)
 
 static int quote_one(struct wctx *x, int64_t id)
 {
-    return remind_assignee(x, id, sql_mark_quote, "quote_followup", "days",
+    return remind_assignee(x, id, DUE_QUOTE, "quote_followup", "days",
                            x->snap->config->quote_followup_days);
 }
 
@@ -234,15 +203,15 @@ int domain_tick(struct wctx *x)
     const struct config *cfg = x->snap->config;
     int64_t now = x->now_s;
     int rc =
-        scan(x, sql_escalate, now - (int64_t)cfg->escalate_hours * 3600, escalate_one, "escalate");
+        scan(x, DUE_ESCALATE, now - (int64_t)cfg->escalate_hours * 3600, escalate_one, "escalate");
 
     rc = rc ? rc
-            : scan(x, sql_stale, now - (int64_t)cfg->stale_reminder_hours * 3600, stale_one,
+            : scan(x, DUE_STALE, now - (int64_t)cfg->stale_reminder_hours * 3600, stale_one,
                    "stale");
-    rc = rc ? rc : scan(x, sql_followups, now, followup_one, "followup");
-    rc = rc ? rc : scan(x, sql_visits, now + 86400, visit_one, "visit");
+    rc = rc ? rc : scan_followups(x, now);
+    rc = rc ? rc : scan(x, DUE_VISIT, now + 86400, visit_one, "visit");
     rc = rc ? rc
-            : scan(x, sql_quotes, now - (int64_t)cfg->quote_followup_days * 86400, quote_one,
+            : scan(x, DUE_QUOTE, now - (int64_t)cfg->quote_followup_days * 86400, quote_one,
                    "quote");
     rc = rc ? rc : money_tick(x); /* the invoicing poll keeps running */
     rc = rc ? rc : digest_tick(x);

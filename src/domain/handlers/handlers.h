@@ -17,6 +17,12 @@
  * handle (which does the work and queues the reply). One file per area:
  * handlers/leads.c, stages.c, calendar.c, followups.c, payments.c, misc.c.
  *
+ * No SQL here: the handlers read and write typed rows through store/
+ * (lead_rows.h one lead and its lists, timeline.h history, notes and audit,
+ * followups.h, calendar.h holds, convo.h conversation state, staff.h,
+ * replies.h the quoted lead and the client's window, lead_due.h the tick's
+ * scans, ai_log.h, state.h the digest's weekly claim).
+ *
  * Ownership follows jansson's words: "new" is the caller's to release,
  * "borrowed" is valid until the named event.
  */
@@ -30,6 +36,7 @@
 
 #include "domain/worker.h"
 #include "nlu/text.h"
+#include "store/lead_rows.h"
 
 /* Rows in one page of a list ("aur dikhao" shows the next). */
 #define LIST_PAGE 8
@@ -60,32 +67,7 @@ RB_MUST_CHECK int staff_by_role(struct wctx *x, const char *role, int64_t **ids,
 
 /* ---- leads ---- */
 
-struct lead_row {
-    int64_t id;
-    int64_t contact_id; /* 0: no WhatsApp contact */
-    int64_t assigned;   /* staff id, 0 when unassigned */
-    int64_t returning_of;
-    int64_t guests; /* 0 when unknown */
-    int64_t amount; /* rupees, -1 when unknown */
-    int stage;      /* STAGE_* */
-    char *name;     /* new or NULL */
-    char *assignee; /* new or NULL: the assignee's name */
-    char *campaign; /* new or NULL */
-    char *hall;     /* new or NULL */
-    char *bsuid;    /* new or NULL */
-    char phone[20]; /* "" when unknown */
-    char source[12];
-    char event_date[11]; /* YYYY-MM-DD, "" when unknown */
-    char slot[12];       /* "" when unknown */
-    int64_t visit_at;    /* Unix seconds, 0 when none */
-    int64_t created_at;
-    int64_t last_contact_at; /* 0 when never */
-    bool greeted;            /* greeted_at is set */
-    enum lang client_lang;
-};
-
-void lead_row_init(struct lead_row *l);
-void lead_row_release(struct lead_row *l);
+/* struct lead_row, lead_row_init and lead_row_release: store/lead_rows.h */
 /* Lead id of x's venue into out (initialised); lock takes FOR UPDATE.
  * RB_ENOTFOUND when there is none. */
 RB_MUST_CHECK int lead_load(struct wctx *x, int64_t id, bool lock, struct lead_row *out);
@@ -137,11 +119,13 @@ struct client_msg {
  * RB_ENOTFOUND when the lead has no WhatsApp contact. */
 RB_MUST_CHECK int send_client(struct wctx *x, const struct lead_row *l, const struct client_msg *cm,
                               int64_t *outbox_id);
-/* A reminder to the client: key rendered in the client's language with vars
- * (plus {venue}), automated (held after STOP), by the re-engagement template
- * outside the 24-hour window. A client who cannot be reached is no error. */
+/* An automated message to the client (a reminder, a nurture step): key
+ * rendered in the client's language with vars (plus {venue}), held after
+ * STOP, by the re-engagement template outside the 24-hour window; purpose
+ * as in outbox ("reminder", "nurture"). A client who cannot be reached is
+ * no error. */
 RB_MUST_CHECK int remind_client(struct wctx *x, const struct lead_row *l, const char *key,
-                                json_t *vars);
+                                json_t *vars, const char *purpose);
 
 /* ---- formatting (pure) ---- */
 
@@ -213,6 +197,13 @@ struct handler {
     int (*handle)(struct hctx *h);
 };
 
+/* Fills h for me writing in lang about intent: nothing else set (no slots,
+ * no lead, no text). */
+void hctx_init(struct hctx *h, struct wctx *x, const struct staff_info *me, enum lang lang,
+               const char *intent);
+/* Replies key with vars (may be NULL) to me in lang outside any command. */
+RB_MUST_CHECK int reply_to(struct wctx *x, const struct staff_info *me, enum lang lang,
+                           const char *key, const json_t *vars);
 /* Replies to the sender in h->lang. */
 RB_MUST_CHECK int reply(struct hctx *h, const char *key, const json_t *vars);
 RB_MUST_CHECK int reply_body(struct hctx *h, const char *body);
@@ -220,18 +211,27 @@ RB_MUST_CHECK int reply_body(struct hctx *h, const char *body);
  * missing slot names, so the next message can fill them. */
 RB_MUST_CHECK int ask(struct hctx *h, const char *key, const char *const *missing,
                       const json_t *vars);
+/* reply and ask with h->lead's card (lead_vars) as their vars. */
+RB_MUST_CHECK int reply_lead(struct hctx *h, const char *key);
+RB_MUST_CHECK int ask_lead(struct hctx *h, const char *key, const char *const *missing);
 /* Remembers where a list stopped, so "aur dikhao" shows the next page. */
 RB_MUST_CHECK int remember_page(struct hctx *h, int next_offset);
 
-/* Renders row i of a list result into body (a line of its own). */
-typedef int (*page_row_fn)(struct hctx *h, const PGresult *r, int i, struct buf *body);
+/* Renders row i of a list's rows (an array the caller knows the type of)
+ * into body (a line of its own). */
+typedef int (*page_row_fn)(struct hctx *h, const void *rows, size_t i, struct buf *body);
 /*
- * The end of every list reply: rows of r (fetched LIST_PAGE + 1, so that
+ * The end of every list reply: the n rows (fetched LIST_PAGE + 1, so that
  * one more says there is a next page) appended to body (its head already
  * there) by row, then the "aur dikhao" hint with the page remembered when
  * more are left, and the reply sent.
  */
-RB_MUST_CHECK int reply_page(struct hctx *h, const PGresult *r, page_row_fn row, struct buf *body);
+RB_MUST_CHECK int reply_page(struct hctx *h, const void *rows, size_t n, page_row_fn row,
+                             struct buf *body);
+/* reply_page's end alone, for a list that adds lines after its rows: of n
+ * rows fetched, the "aur dikhao" hint (page remembered) when more than
+ * LIST_PAGE, then body sent. */
+RB_MUST_CHECK int reply_page_end(struct hctx *h, size_t n, struct buf *body);
 
 /* Slot helpers: a string (borrowed) or NULL; an integer or -1. */
 const char *slot_str(const struct hctx *h, const char *name);
