@@ -299,7 +299,7 @@ static int announce(struct wctx *x, const struct lead_row *l)
                          &body);
     }
     rc = rc ? rc : send_staff(x, &s, body.p, &o);
-    rc = rc ? rc : convo_set_current(x, s.id, l->id);
+    rc = rc ? rc : worker_convo_current(x, s.id, l->id);
 out:
     json_decref(vars);
     buf_release(&body);
@@ -356,7 +356,7 @@ static int forward(struct wctx *x, const struct lead_row *l, const struct wa_mes
         goto out;
     }
     rc = rc ? rc : send_staff(x, &s, body.p, &o);
-    rc = rc ? rc : convo_set_current(x, s.id, l->id);
+    rc = rc ? rc : worker_convo_current(x, s.id, l->id);
 out:
     buf_release(&body);
     staff_info_release(&s);

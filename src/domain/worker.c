@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/str.h"
+#include "domain/handlers.h"
 #include "domain/money.h"
 #include "domain/sender.h"
 #include "egress/http_client.h"
@@ -28,7 +29,6 @@ struct workers {
     pthread_t listener;
     pthread_mutex_t mu;
     pthread_cond_t wake;
-    pthread_mutex_t batch_mu; /* one event batch at a time in this process */
     unsigned long generation;
     int64_t last_tick_ms;
     struct ratelimit *rl;
@@ -90,6 +90,56 @@ int worker_job_add(struct wctx *x, const char *kind, const json_t *payload, int6
 }
 
 static bool ensure_db(struct worker *w);
+
+int worker_convo_current(struct wctx *x, int64_t staff_id, int64_t lead_id)
+{
+    struct convo_defer *d = x->defer;
+
+    if (!d || !staff_id || !lead_id) {
+        return convo_set_current(x, staff_id, lead_id);
+    }
+    for (size_t i = 0; i < d->n; i++) {
+        if (d->v[i].staff_id == staff_id) {
+            d->v[i].lead_id = lead_id; /* the last one wins, as it would have */
+            d->v[i].venue_id = x->venue_id;
+            return RB_OK;
+        }
+    }
+    if (d->n == CONVO_DEFER_MAX) {
+        return convo_set_current(x, staff_id, lead_id);
+    }
+    d->v[d->n].venue_id = x->venue_id;
+    d->v[d->n].staff_id = staff_id;
+    d->v[d->n].lead_id = lead_id;
+    d->n++;
+    return RB_OK;
+}
+
+int worker_convo_flush(struct wctx *x)
+{
+    struct convo_defer *d = x->defer;
+    int64_t venue = x->venue_id;
+    int rc = RB_OK;
+
+    if (!d) {
+        return RB_OK;
+    }
+    /* staff order: every batch takes these rows in the same order */
+    for (size_t i = 1; i < d->n; i++) {
+        for (size_t j = i; j > 0 && d->v[j - 1].staff_id > d->v[j].staff_id; j--) {
+            __typeof__(d->v[0]) t = d->v[j];
+            d->v[j] = d->v[j - 1];
+            d->v[j - 1] = t;
+        }
+    }
+    for (size_t i = 0; i < d->n && !rc; i++) {
+        x->venue_id = d->v[i].venue_id;
+        rc = convo_set_current(x, d->v[i].staff_id, d->v[i].lead_id);
+    }
+    x->venue_id = venue;
+    d->n = 0;
+    return rc;
+}
 
 static void ctx_begin(struct worker *w, struct wctx *x, int64_t venue_id)
 {
@@ -205,8 +255,11 @@ static int process_message(struct wctx *x, const json_t *payload)
     log_event(LOG_INFO, "message.received", "event=%lld msg=%lld party=%s type=%s from=%s",
               (long long)x->event_id, (long long)msg, in.party, log_q(m.type, (size_t)-1),
               log_phone(phone));
-    return staff ? domain_staff_message(x, &m, staff, msg)
-                 : domain_client_message(x, &m, contact, msg);
+    /* a staff member's message reads what the batch's notices set */
+    rc = staff ? worker_convo_flush(x) : RB_OK;
+    return rc      ? rc
+           : staff ? domain_staff_message(x, &m, staff, msg)
+                   : domain_client_message(x, &m, contact, msg);
 }
 
 static int process_event(struct wctx *x, const char *kind, const json_t *payload)
@@ -215,6 +268,12 @@ static int process_event(struct wctx *x, const char *kind, const json_t *payload
 
     if (strcmp(kind, "message") == 0) {
         return process_message(x, payload);
+    }
+    if (strcmp(kind, "status") != 0) {
+        int rc = worker_convo_flush(x); /* what follows may read it */
+        if (rc) {
+            return rc;
+        }
     }
     if (strcmp(kind, "status") == 0) {
         if (inbound_status(payload, &st)) {
@@ -268,7 +327,7 @@ static void event_failed(struct worker *w, const struct event_claim *e, int rc)
  * set), what could be kept is kept and the event is marked failed in the
  * same transaction: *settled is then true and it is not "done". */
 static int event_body(struct worker *w, const struct event_claim *e, struct preparsed *pre,
-                      bool *settled)
+                      struct convo_defer *defer, bool *settled)
 {
     struct wctx x;
     json_t *payload;
@@ -278,6 +337,7 @@ static int event_body(struct worker *w, const struct event_claim *e, struct prep
     ctx_begin(w, &x, e->venue_id);
     x.event_id = e->id;
     x.pre = pre && pre->done ? pre : NULL;
+    x.defer = defer;
     payload = json_loads(e->payload, 0, NULL);
     rc = payload ? process_event(&x, e->kind, payload) : RB_OK;
     if (!rc && x.failed[0]) {
@@ -416,7 +476,7 @@ static int run_event_id(struct worker *w, int64_t id)
         }
     }
     ctx_end(&x);
-    rc = rc ? rc : event_body(w, &e, &pre, &settled);
+    rc = rc ? rc : event_body(w, &e, &pre, NULL, &settled);
     rc = rc || settled ? rc : store_events_done(w->db, &e.id, 1);
     rc = rc ? rc : db_commit(w->db);
     if (rc) {
@@ -437,28 +497,26 @@ out:
  * Up to EVENT_BATCH due events in ONE transaction: one claim, one set-based
  * done, one commit (one WAL flush) for all of them, where one event per
  * transaction spent most of its time in BEGIN/claim/done/COMMIT round trips
- * and a commit's flush. New clients' messages are claimed first. When any
- * of them fails, the whole batch rolls back and each is run again alone,
- * so a failure is recorded against its own event only. RB_ENOTFOUND when
+ * and a commit's flush. New clients' first messages are claimed first, at
+ * most one event per client (store_events_claim), and the salespeople's
+ * conversation_state rows are written last, in staff order
+ * (worker_convo_flush), so that every worker may run a batch without two
+ * batches locking rows in opposite orders. When any of them fails, the whole batch rolls back and
+ * each is run again alone, so a failure is recorded against its own event only. RB_ENOTFOUND when
  * none is due.
  */
 static int run_events(struct worker *w)
 {
     struct event_claim e[EVENT_BATCH];
     int64_t ids[EVENT_BATCH];
+    struct convo_defer defer;
     size_t n = 0, i;
-    /* While another worker runs a batch, this one takes events one at a
-     * time: two batches would each hold several salespeople's rows (their
-     * conversation_state, set by every notice) and deadlock. */
-    bool batch = pthread_mutex_trylock(&w->ws->batch_mu) == 0;
     int rc = db_begin(w->db);
 
-    rc = rc ? rc : store_events_claim(w->db, e, batch ? EVENT_BATCH : 1, &n);
+    defer.n = 0;
+    rc = rc ? rc : store_events_claim(w->db, e, EVENT_BATCH, &n);
     if (rc) {
         db_rollback(w->db);
-        if (batch) {
-            pthread_mutex_unlock(&w->ws->batch_mu);
-        }
         return rc;
     }
     size_t ndone = 0, nlater = 0;
@@ -469,16 +527,20 @@ static int run_events(struct worker *w)
             later[nlater++] = e[i].id; /* parsed with no transaction open, below */
             continue;
         }
-        rc = event_body(w, &e[i], NULL, &settled);
+        rc = event_body(w, &e[i], NULL, &defer, &settled);
         if (!settled) {
             ids[ndone++] = e[i].id;
         }
     }
+    if (!rc) {
+        struct wctx x;
+        ctx_begin(w, &x, 0);
+        x.defer = &defer;
+        rc = worker_convo_flush(&x);
+        ctx_end(&x);
+    }
     rc = rc ? rc : store_events_done(w->db, ids, ndone);
     rc = rc ? rc : db_commit(w->db);
-    if (batch) {
-        pthread_mutex_unlock(&w->ws->batch_mu);
-    }
     if (rc) {
         db_rollback(w->db);
         log_event(LOG_INFO, "event.batch_split", "events=%zu error=%s", n, rb_strerror(rc));
@@ -738,7 +800,6 @@ int workers_start(struct app *app, int n, struct workers **out)
     ws->n = n;
     ws->threads = calloc((size_t)n, sizeof(*ws->threads));
     pthread_mutex_init(&ws->mu, NULL);
-    pthread_mutex_init(&ws->batch_mu, NULL);
     pthread_cond_init(&ws->wake, NULL);
     ws->last_tick_ms = clock_mono_ms() - TICK_EVERY_MS + 2000;
     rc = ws->threads ? ratelimit_new(s->config->rate_per_second, &ws->rl) : RB_ENOMEM;
@@ -788,7 +849,6 @@ void workers_stop(struct workers *ws)
     }
     ratelimit_free(ws->rl);
     pthread_mutex_destroy(&ws->mu);
-    pthread_mutex_destroy(&ws->batch_mu);
     pthread_cond_destroy(&ws->wake);
     free(ws->threads);
     free(ws);
