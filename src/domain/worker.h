@@ -62,7 +62,7 @@ struct wctx {
     struct convo_defer *defer; /* a batch's conversation_state writes, or NULL: at once */
 };
 
-/* Hooks implemented by the domain (domain/leads.c, handlers/); each runs
+/* Hooks implemented by the domain (domain/intake.c, handlers/); each runs
  * inside x->db's transaction and returns an rb_err (non-zero rolls back and
  * retries the whole unit later). */
 

@@ -9,7 +9,7 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "domain/handlers.h"
-#include "domain/leads.h"
+#include "domain/intake.h"
 #include "nlu/catalog.h"
 
 static const char sql_note[] =

@@ -16,7 +16,7 @@
 #include "core/str.h"
 #include "domain/handlers.h"
 #include "domain/money.h"
-#include "domain/leads.h"
+#include "domain/intake.h"
 #include "nlu/catalog.h"
 
 static const char sql_stage[] =

@@ -24,7 +24,7 @@
 #include "core/log.h"
 #include "domain/handlers.h"
 #include "domain/money.h"
-#include "domain/leads.h"
+#include "domain/intake.h"
 #include "nlu/catalog.h"
 #include "store/state.h"
 

@@ -1,10 +1,10 @@
 /*
- * leads.c - intake: a client's message finds or opens its lead, a new lead
+ * intake.c - intake: a client's message finds or opens its lead, a new lead
  * is assigned, greeted and announced, every client message is forwarded to
  * the assignee, STOP/START keep opt_outs; Lead Ads leadgen events become a
  * fetch_lead job; the invoicing jobs are domain/money.c's.
  */
-#include "domain/leads.h"
+#include "domain/intake.h"
 
 #include <stdio.h>
 #include <stdlib.h>
