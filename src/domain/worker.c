@@ -16,6 +16,7 @@
 #include "egress/whatsapp.h"
 #include "store/contacts.h"
 #include "store/events.h"
+#include "store/jobs.h"
 #include "store/outbox.h"
 
 #define EVENT_MAX_ATTEMPTS 20
@@ -41,50 +42,14 @@ struct worker {
     struct http_client *http;
 };
 
-static const char sql_job_add[] =
-    "INSERT INTO jobs (venue_id, kind, payload, run_at, dedupe_key)"
-    " VALUES (NULLIF($1::bigint, 0), $2, $3::jsonb,"
-    " CASE WHEN $4::bigint > 0 THEN to_timestamp($4::bigint) ELSE now() END, $5)"
-    " ON CONFLICT (dedupe_key) DO NOTHING";
-static const char sql_job_notify[] = "SELECT pg_notify('rabta_jobs', '')";
-/* Claims the oldest due job and leases it in one statement that commits on
- * its own: the job's HTTP call (domain_job_outside) runs with no
- * transaction open, and a process that dies meanwhile leaves the job due
- * again when the lease ends. */
-#define JOB_LEASE_S "120"
-static const char sql_job_claim[] =
-    "UPDATE jobs SET run_at = now() + interval '" JOB_LEASE_S " seconds'"
-    " WHERE id = (SELECT id FROM jobs WHERE state = 'pending' AND run_at <= now()"
-    "   ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
-    " RETURNING id, COALESCE(venue_id, 0), kind, payload::text, attempts";
-static const char sql_job_done[] = "UPDATE jobs SET state = 'done', done_at = now() WHERE id = $1";
-static const char sql_job_failed[] =
-    "UPDATE jobs SET state = 'failed', attempts = attempts + 1, last_error = $2, done_at = now()"
-    " WHERE id = $1";
-static const char sql_job_retry[] =
-    "UPDATE jobs SET attempts = attempts + 1, last_error = $3,"
-    " run_at = now() + ($2::int * interval '1 millisecond'),"
-    " state = CASE WHEN attempts + 1 >= 12 THEN 'failed' ELSE 'pending' END WHERE id = $1";
-/* A remote job (HTTP inside) is leased: claimed and committed, run with no
- * transaction open, then marked. Cut off mid-call, it is claimed again
- * when the lease runs out. */
-static const char sql_tick_lock[] = "SELECT pg_try_advisory_xact_lock(7283452)";
-
 int worker_job_add(struct wctx *x, const char *kind, const json_t *payload, int64_t run_at_s,
                    const char *dedupe_key)
 {
-    char vs[24], rs[24];
-    char *json = json_dumps(payload ? payload : json_object(), JSON_COMPACT);
-    int rc;
+    json_t *empty = payload ? NULL : json_object();
+    char *json = json_dumps(payload ? payload : empty, JSON_COMPACT);
+    int rc = json ? store_job_add(x->db, x->venue_id, kind, json, run_at_s, dedupe_key) : RB_ENOMEM;
 
-    if (!json) {
-        return RB_ENOMEM;
-    }
-    const char *p[5] = {db_i64s(x->venue_id, vs), kind, json, db_i64s(run_at_s, rs), dedupe_key};
-    rc = db_exec(x->db, sql_job_add, 5, p, NULL);
-    if (!rc) {
-        rc = db_exec(x->db, sql_job_notify, 0, NULL, NULL);
-    }
+    json_decref(empty);
     free(json);
     return rc;
 }
@@ -565,38 +530,30 @@ static int run_events(struct worker *w)
 
 static int run_job(struct worker *w)
 {
-    PGresult *r = NULL;
+    struct job_claim j;
     struct wctx x;
     json_t *payload;
-    char ids[24], ds[24];
-    int rc = db_exec(w->db, sql_job_claim, 0, NULL, &r);
+    int rc = store_job_claim(w->db, &j);
 
-    if (!rc && PQntuples(r) == 0) {
-        rc = RB_ENOTFOUND;
-    }
     if (rc) {
-        PQclear(r);
         return rc;
     }
-    int64_t id = db_i64(r, 0, 0);
-    int attempts = (int)db_i64(r, 0, 4);
     /* A money job (the invoicing push and pull) makes its HTTP calls and its
      * own short transactions itself; any other job's call runs in
      * domain_job_outside with no transaction open, then domain_job in one.
      * The claim leased the row either way. */
-    bool remote = money_job_remote(db_str(r, 0, 2));
-    ctx_begin(w, &x, db_i64(r, 0, 1));
-    payload = json_loads(db_str(r, 0, 3), 0, NULL);
-    rc = remote ? RB_OK : domain_job_outside(&x, db_str(r, 0, 2), payload);
+    bool remote = money_job_remote(j.kind);
+    ctx_begin(w, &x, j.venue_id);
+    payload = json_loads(j.payload, 0, NULL);
+    rc = remote ? RB_OK : domain_job_outside(&x, j.kind, payload);
     rc = rc || remote ? rc : db_begin(w->db);
-    rc = rc ? rc : domain_job(&x, db_str(r, 0, 2), payload);
-    const char *p[2] = {db_i64s(id, ids), x.job_error};
+    rc = rc ? rc : domain_job(&x, j.kind, payload);
     if (!rc && x.job_error[0]) {
-        log_event(LOG_WARN, "job.failed_for_good", "job=%lld kind=%s reason=%s", (long long)id,
-                  log_q(db_str(r, 0, 2), (size_t)-1), log_q(x.job_error, (size_t)-1));
-        rc = db_exec(w->db, sql_job_failed, 2, p, NULL);
+        log_event(LOG_WARN, "job.failed_for_good", "job=%lld kind=%s reason=%s", (long long)j.id,
+                  log_q(j.kind, (size_t)-1), log_q(x.job_error, (size_t)-1));
+        rc = store_job_failed(w->db, j.id, x.job_error);
     } else if (!rc) {
-        rc = db_exec(w->db, sql_job_done, 1, p, NULL);
+        rc = store_job_done(w->db, j.id);
     }
     if (!rc && !remote) {
         rc = db_commit(w->db);
@@ -605,11 +562,10 @@ static int run_job(struct worker *w)
         if (!remote) {
             db_rollback(w->db);
         }
-        int delay = (int)wa_backoff_ms(attempts + 1, 2000, 600000, (uint64_t)id);
-        const char *q[3] = {ids, db_i64s(delay, ds), rb_strerror(rc)};
-        log_event(LOG_WARN, "job.failed", "job=%lld kind=%s attempt=%d error=%s", (long long)id,
-                  log_q(db_str(r, 0, 2), (size_t)-1), attempts + 1, rb_strerror(rc));
-        if (db_exec(w->db, sql_job_retry, 3, q, NULL)) {
+        int64_t delay = wa_backoff_ms(j.attempts + 1, 2000, 600000, (uint64_t)j.id);
+        log_event(LOG_WARN, "job.failed", "job=%lld kind=%s attempt=%d error=%s", (long long)j.id,
+                  log_q(j.kind, (size_t)-1), j.attempts + 1, rb_strerror(rc));
+        if (store_job_retry(w->db, j.id, delay, rb_strerror(rc))) {
             /* store down: retried when its lease ends */
         }
     }
@@ -617,7 +573,7 @@ static int run_job(struct worker *w)
         x.outside_free(x.outside);
     }
     json_decref(payload);
-    PQclear(r);
+    job_claim_release(&j);
     ctx_end(&x);
     return rc == RB_ENOTFOUND ? RB_EINTERNAL : rc;
 }
@@ -627,7 +583,7 @@ static void maybe_tick(struct worker *w)
     struct workers *ws = w->ws;
     int64_t now = clock_mono_ms();
     struct wctx x;
-    PGresult *r = NULL;
+    bool mine = false;
     int rc;
 
     pthread_mutex_lock(&ws->mu);
@@ -638,10 +594,8 @@ static void maybe_tick(struct worker *w)
     ws->last_tick_ms = now;
     pthread_mutex_unlock(&ws->mu);
     rc = db_begin(w->db);
-    if (!rc) {
-        rc = db_exec(w->db, sql_tick_lock, 0, NULL, &r);
-    }
-    if (!rc && db_bool(r, 0, 0)) {
+    rc = rc ? rc : store_tick_lock(w->db, &mine);
+    if (!rc && mine) {
         ctx_begin(w, &x, 0);
         x.now_s += clock_test_offset_s(x.app->env.sandbox); /* tests only */
         rc = domain_tick(&x);
@@ -651,7 +605,6 @@ static void maybe_tick(struct worker *w)
             log_event(LOG_WARN, "tick.failed", "error=%s", rb_strerror(rc));
         }
     }
-    PQclear(r);
     db_rollback(w->db);
 }
 
@@ -758,9 +711,7 @@ static void *listener_main(void *arg)
     while (!ws->app->stopping) {
         if (!db_ok(c)) {
             if ((c ? db_reconnect(c) : db_connect(ws->app->conninfo, &c, NULL)) ||
-                db_exec(c, "LISTEN rabta_events", 0, NULL, NULL) ||
-                db_exec(c, "LISTEN rabta_outbox", 0, NULL, NULL) ||
-                db_exec(c, "LISTEN rabta_jobs", 0, NULL, NULL)) {
+                store_listen_work(c)) {
                 struct timespec ts = {0, 500 * 1000000L};
                 nanosleep(&ts, NULL);
                 continue;
