@@ -193,13 +193,10 @@ static int process_message(struct wctx *x, const json_t *payload)
     if (!phone[0] && !m.from_user_id) {
         return unknown_sender(x, &m);
     }
-    rc = store_contact_upsert(x->db, x->venue_id, phone[0] ? phone : NULL, m.from_user_id,
-                              m.profile_name, m.timestamp ? m.timestamp : x->now_s, &contact);
+    rc = store_contact_upsert_staff(x->db, x->venue_id, phone[0] ? phone : NULL, m.from_user_id,
+                                    m.profile_name, m.timestamp ? m.timestamp : x->now_s, &contact,
+                                    &staff);
     if (rc) {
-        return rc;
-    }
-    rc = store_staff_by_contact(x->db, x->venue_id, phone[0] ? phone : NULL, contact, &staff);
-    if (rc && rc != RB_ENOTFOUND) {
         return rc;
     }
     rc = release_held(x, contact, phone);

@@ -23,7 +23,7 @@ static const char sql_insert[] =
     " GREATEST(now(), (SELECT max(next_attempt_at) FROM outbox WHERE state = 'pending'"
     "  AND error_code = 131056 AND recipient_phone IS NOT DISTINCT FROM $3"
     "  AND recipient_bsuid IS NOT DISTINCT FROM $4)))"
-    " RETURNING id";
+    " RETURNING id, pg_notify('rabta_outbox', '')"; /* the wake-up, same round trip */
 
 static const char sql_notify[] = "SELECT pg_notify('rabta_outbox', '')";
 
@@ -132,9 +132,6 @@ int store_outbox_add(struct dbconn *c, const struct outbox_msg *m, int64_t *id)
     }
     rc = long_text ? insert_parts(c, m, params_json, id)
                    : insert_row(c, m, m->body, params_json, 0, id);
-    if (!rc) {
-        rc = db_exec(c, sql_notify, 0, NULL, NULL);
-    }
     free(params_json);
     return rc;
 }
@@ -157,6 +154,10 @@ int store_outbox_release(struct dbconn *c, int64_t venue_id, int64_t contact_id,
 
 /* ---- the sender (domain/sender.c) ---- */
 
+/* The most urgent due row. New clients first: while a new client's first
+ * message (inbound_events priority 0, sql/014) waits to be handled, only
+ * greetings and replies (outbox priority 1) go, so that its greeting is not
+ * queued behind the salespeople's notices of the clients before it. */
 static const char sql_claim[] =
     "SELECT o.id, o.kind, o.recipient_phone, o.recipient_bsuid, o.body, o.context_wamid,"
     " o.template_name, o.template_lang, o.template_params::text, o.automated, o.attempts,"
@@ -170,6 +171,9 @@ static const char sql_claim[] =
     " FROM outbox o WHERE o.state IN ('pending', 'sending') AND o.next_attempt_at <= now()"
     " AND (o.after_id IS NULL OR NOT EXISTS (SELECT 1 FROM outbox a WHERE a.id = o.after_id"
     "   AND a.state IN ('pending', 'sending', 'held')))"
+    " AND (o.priority > 0 OR NOT EXISTS (SELECT 1 FROM inbound_events e"
+    "   WHERE e.state = 'pending' AND e.priority = 0 AND e.next_attempt_at <= now()"
+    "   AND e.attempts = 0))"
     " ORDER BY o.priority DESC, o.next_attempt_at, o.id LIMIT 1 FOR UPDATE OF o SKIP LOCKED";
 
 static const char sql_sent[] =
