@@ -165,24 +165,12 @@ static int unknown_sender(struct wctx *x, const struct wa_message *m)
     return RB_OK;
 }
 
-/* Any message opens the writer's 24-hour window: what waited for them goes. */
-static int release_held(struct wctx *x, int64_t contact, const char *phone)
-{
-    int released = 0;
-    int rc = store_outbox_release(x->db, x->venue_id, contact, phone[0] ? phone : NULL, &released);
-
-    if (!rc && released) {
-        log_event(LOG_INFO, "outbox.released", "event=%lld contact=%lld rows=%d",
-                  (long long)x->event_id, (long long)contact, released);
-    }
-    return rc;
-}
-
 static int process_message(struct wctx *x, const json_t *payload)
 {
     struct wa_message m;
     char phone[24];
     int64_t contact = 0, staff = 0, msg = 0;
+    int released = 0;
     int rc = inbound_message(payload, &m);
 
     if (rc) {
@@ -193,15 +181,17 @@ static int process_message(struct wctx *x, const json_t *payload)
     if (!phone[0] && !m.from_user_id) {
         return unknown_sender(x, &m);
     }
-    rc = store_contact_upsert_staff(x->db, x->venue_id, phone[0] ? phone : NULL, m.from_user_id,
-                                    m.profile_name, m.timestamp ? m.timestamp : x->now_s, &contact,
-                                    &staff);
+    /* the contact, whether staff, and, as any message opens the writer's
+     * 24-hour window, what waited for them released: one round trip */
+    rc = store_contact_inbound(x->db, x->venue_id, phone[0] ? phone : NULL, m.from_user_id,
+                               m.profile_name, m.timestamp ? m.timestamp : x->now_s, &contact,
+                               &staff, &released);
     if (rc) {
         return rc;
     }
-    rc = release_held(x, contact, phone);
-    if (rc) {
-        return rc;
+    if (released) {
+        log_event(LOG_INFO, "outbox.released", "event=%lld contact=%lld rows=%d",
+                  (long long)x->event_id, (long long)contact, released);
     }
     struct message_in in = {
         x->venue_id,  contact,    staff,  x->event_id, staff ? "staff" : "client",

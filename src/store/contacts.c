@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/str.h"
+#include "store/outbox.h"
 
 static const char sql_insert[] =
     "INSERT INTO contacts (venue_id, phone, bsuid, profile_name, last_inbound_at)"
@@ -35,6 +36,31 @@ static const char sql_touch[] =
     "   AND (phone = $2 OR contact_id = f.id) ORDER BY id LIMIT 1) s ON true"
     " WHERE contacts.id = f.id RETURNING contacts.id, COALESCE(s.id, 0), s.contact_id";
 
+/* sql_touch for the writer of an inbound message, who opens their 24-hour
+ * window: the rows held for them (by contact or phone) go, in order, each
+ * after the one before it (as store_outbox_release), in the same round trip. */
+static const char sql_touch_release[] =
+    "WITH f AS (SELECT id FROM contacts WHERE venue_id = $1"
+    "   AND ((phone = $2 AND $2 IS NOT NULL) OR (bsuid = $3 AND $3 IS NOT NULL))"
+    "   ORDER BY (phone = $2) DESC NULLS LAST, id LIMIT 1),"
+    " rel AS (UPDATE outbox o SET state = 'pending', next_attempt_at = now(), after_id = h.prev"
+    "   FROM (SELECT id, lag(id) OVER (ORDER BY id) AS prev FROM outbox"
+    "    WHERE venue_id = $1 AND state = 'held' AND EXISTS (SELECT 1 FROM f)"
+    "    AND (contact_id = (SELECT id FROM f) OR recipient_phone = $2)) h"
+    "   WHERE o.id = h.id AND o.state = 'held' RETURNING o.id, pg_notify('rabta_outbox', ''))"
+    " UPDATE contacts SET"
+    " phone = COALESCE(phone, (SELECT $2 WHERE NOT EXISTS (SELECT 1 FROM contacts o"
+    "   WHERE o.venue_id = contacts.venue_id AND o.phone = $2))),"
+    " bsuid = COALESCE(bsuid, (SELECT $3 WHERE NOT EXISTS (SELECT 1 FROM contacts o"
+    "   WHERE o.venue_id = contacts.venue_id AND o.bsuid = $3))),"
+    " profile_name = COALESCE(NULLIF($4, ''), profile_name),"
+    " last_inbound_at = CASE WHEN $5::bigint > 0 THEN"
+    "   GREATEST(last_inbound_at, to_timestamp($5::bigint)) ELSE last_inbound_at END"
+    " FROM f LEFT JOIN LATERAL (SELECT id, contact_id FROM staff WHERE venue_id = $1 AND active"
+    "   AND (phone = $2 OR contact_id = f.id) ORDER BY id LIMIT 1) s ON true"
+    " WHERE contacts.id = f.id"
+    " RETURNING contacts.id, COALESCE(s.id, 0), s.contact_id, (SELECT count(*) FROM rel)";
+
 static const char sql_staff[] = "SELECT id FROM staff WHERE venue_id = $1 AND active"
                                 " AND (phone = $2 OR contact_id = $3) ORDER BY id LIMIT 1";
 
@@ -49,10 +75,11 @@ static const char sql_msg[] =
     " ELSE now() END, $13) ON CONFLICT DO NOTHING RETURNING id";
 
 /* The existing contact touched (sql_touch): RB_ENOTFOUND when none. */
-static int touch(struct dbconn *c, const char *const *p, int64_t *id, int64_t *staff, bool *link)
+static int touch(struct dbconn *c, const char *const *p, int64_t *id, int64_t *staff, bool *link,
+                 int *released)
 {
     PGresult *r = NULL;
-    int rc = db_exec(c, sql_touch, 5, p, &r);
+    int rc = db_exec(c, released ? sql_touch_release : sql_touch, 5, p, &r);
 
     if (!rc && PQntuples(r) == 0) {
         rc = RB_ENOTFOUND;
@@ -61,6 +88,9 @@ static int touch(struct dbconn *c, const char *const *p, int64_t *id, int64_t *s
         *id = db_i64(r, 0, 0);
         *staff = db_i64(r, 0, 1);
         *link = *staff && db_i64(r, 0, 2) != *id;
+        if (released) {
+            *released = (int)db_i64(r, 0, 3);
+        }
     }
     PQclear(r);
     return rc;
@@ -75,15 +105,15 @@ static int staff_link(struct dbconn *c, int64_t staff, int64_t contact)
     return db_exec(c, sql_staff_link, 2, q, NULL);
 }
 
-int store_contact_upsert_staff(struct dbconn *c, int64_t venue, const char *phone,
-                               const char *bsuid, const char *profile_name, int64_t inbound_at,
-                               int64_t *id, int64_t *staff_id)
+int store_contact_inbound(struct dbconn *c, int64_t venue, const char *phone, const char *bsuid,
+                          const char *profile_name, int64_t inbound_at, int64_t *id,
+                          int64_t *staff_id, int *released)
 {
     char vs[24], ts[24];
     const char *p[5] = {db_i64s(venue, vs), phone, bsuid, profile_name, db_i64s(inbound_at, ts)};
     PGresult *r = NULL;
     bool link = false;
-    int rc = touch(c, p, id, staff_id, &link);
+    int rc = touch(c, p, id, staff_id, &link, released);
 
     if (rc == RB_ENOTFOUND) {
         rc = db_exec(c, sql_insert, 5, p, &r);
@@ -95,11 +125,13 @@ int store_contact_upsert_staff(struct dbconn *c, int64_t venue, const char *phon
                 *staff_id = 0;
                 rc = RB_OK;
             }
-            return rc;
+            /* a new contact: rows may wait for this phone all the same */
+            return rc ? rc : store_outbox_release(c, venue, *id, phone, released);
         }
         PQclear(r);
         if (!rc) {
-            rc = touch(c, p, id, staff_id, &link); /* lost a race with a concurrent insert */
+            /* lost a race with a concurrent insert */
+            rc = touch(c, p, id, staff_id, &link, released);
         }
     }
     if (!rc && link) {
@@ -116,7 +148,7 @@ int store_contact_upsert(struct dbconn *c, int64_t venue, const char *phone, con
     PGresult *r = NULL;
     int64_t staff = 0;
     bool link = false;
-    int rc = touch(c, p, id, &staff, &link);
+    int rc = touch(c, p, id, &staff, &link, NULL);
 
     if (rc == RB_ENOTFOUND) {
         rc = db_exec(c, sql_insert, 5, p, &r);
@@ -127,7 +159,7 @@ int store_contact_upsert(struct dbconn *c, int64_t venue, const char *phone, con
         }
         PQclear(r);
         if (!rc) {
-            rc = touch(c, p, id, &staff, &link); /* lost a race with a concurrent insert */
+            rc = touch(c, p, id, &staff, &link, NULL); /* lost a race with a concurrent insert */
         }
     }
     return rc;

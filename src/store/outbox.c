@@ -6,13 +6,6 @@
 #include "core/split.h"
 #include "core/str.h"
 
-static const char sql_coalesce[] =
-    "UPDATE outbox SET body = body || E'\\n\\n' || $2 WHERE id = ("
-    " SELECT id FROM outbox WHERE coalesce_key = $1 AND state = 'pending'"
-    "  AND (attempts = 0 OR error_code = 131056)"
-    "  AND kind = 'text' AND length(body) + length($2) < 3500"
-    "  ORDER BY id DESC LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id";
-
 static const char sql_insert[] =
     "INSERT INTO outbox (venue_id, contact_id, recipient_phone, recipient_bsuid, lead_id,"
     " staff_id, kind, body, context_wamid, template_name, template_lang, template_params,"
@@ -25,6 +18,27 @@ static const char sql_insert[] =
     "  AND recipient_bsuid IS NOT DISTINCT FROM $4)))"
     " RETURNING id, pg_notify('rabta_outbox', '')"; /* the wake-up, same round trip */
 
+/* sql_coalesce, else sql_insert, in one round trip (a forward to a
+ * salesperson whose earlier forward has not gone yet joins it). */
+static const char sql_coalesce_or_insert[] =
+    "WITH c AS (UPDATE outbox SET body = body || E'\\n\\n' || $8::text WHERE id = ("
+    "  SELECT id FROM outbox WHERE coalesce_key = $14::text AND state = 'pending'"
+    "  AND (attempts = 0 OR error_code = 131056)"
+    "  AND kind = 'text' AND length(body) + length($8::text) < 3500"
+    "  ORDER BY id DESC LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id),"
+    " i AS (INSERT INTO outbox (venue_id, contact_id, recipient_phone, recipient_bsuid, lead_id,"
+    "  staff_id, kind, body, context_wamid, template_name, template_lang, template_params,"
+    "  automated, coalesce_key, purpose, after_id, priority, next_attempt_at)"
+    "  SELECT $1::bigint, NULLIF($2::bigint, 0), $3::text, $4::text, NULLIF($5::bigint, 0),"
+    "  NULLIF($6::bigint, 0), $7::text, $8::text, $9::text, $10::text, $11::text, $12::jsonb,"
+    "  $13::bool, $14::text, $15::text, NULLIF($16::bigint, 0),"
+    "  CASE WHEN $15::text IN ('greeting', 'reply') THEN 1 ELSE 0 END,"
+    "  GREATEST(now(), (SELECT max(next_attempt_at) FROM outbox WHERE state = 'pending'"
+    "   AND error_code = 131056 AND recipient_phone IS NOT DISTINCT FROM $3::text"
+    "   AND recipient_bsuid IS NOT DISTINCT FROM $4::text))"
+    "  WHERE NOT EXISTS (SELECT 1 FROM c) RETURNING id, pg_notify('rabta_outbox', ''))"
+    " SELECT id FROM c UNION ALL SELECT id FROM i";
+
 static const char sql_notify[] = "SELECT pg_notify('rabta_outbox', '')";
 
 /* Rows held for a recipient whose window was closed go, in order, once
@@ -36,24 +50,9 @@ static const char sql_release[] =
     "  AND (contact_id = NULLIF($2::bigint, 0) OR recipient_phone = $3)) h"
     " WHERE o.id = h.id AND o.state = 'held' RETURNING o.id";
 
-static int try_coalesce(struct dbconn *c, const struct outbox_msg *m, int64_t *id)
-{
-    const char *p[2] = {m->coalesce_key, m->body};
-    PGresult *r = NULL;
-    int rc = db_exec(c, sql_coalesce, 2, p, &r);
-
-    if (!rc && PQntuples(r) == 1) {
-        *id = db_i64(r, 0, 0);
-    } else if (!rc) {
-        rc = RB_ENOTFOUND;
-    }
-    PQclear(r);
-    return rc;
-}
-
 /* Inserts one row (a part of m's body when body is not m->body). */
-static int insert_row(struct dbconn *c, const struct outbox_msg *m, const char *body,
-                      const char *params_json, int64_t after, int64_t *id)
+static int insert_row(struct dbconn *c, const char *sql, const struct outbox_msg *m,
+                      const char *body, const char *params_json, int64_t after, int64_t *id)
 {
     char venue[24], contact[24], lead[24], staff[24], af[24];
     PGresult *r = NULL;
@@ -73,7 +72,7 @@ static int insert_row(struct dbconn *c, const struct outbox_msg *m, const char *
                          after ? NULL : m->coalesce_key,
                          m->purpose,
                          db_i64s(after, af)};
-    int rc = db_exec(c, sql_insert, 16, p, &r);
+    int rc = db_exec(c, sql, 16, p, &r);
 
     if (!rc) {
         *id = db_i64(r, 0, 0);
@@ -95,7 +94,7 @@ static int insert_parts(struct dbconn *c, const struct outbox_msg *m, const char
 
     for (size_t i = 0; !rc && i < n; i++) {
         char *body = strndup(m->body + parts[i].off, parts[i].len);
-        rc = body ? insert_row(c, m, body, params_json, prev, &row) : RB_ENOMEM;
+        rc = body ? insert_row(c, sql_insert, m, body, params_json, prev, &row) : RB_ENOMEM;
         free(body);
         if (!rc && i == 0) {
             *id = row;
@@ -118,12 +117,7 @@ int store_outbox_add(struct dbconn *c, const struct outbox_msg *m, int64_t *id)
         is_text(m) && m->body && text_utf16_len(m->body, strlen(m->body)) > WA_TEXT_PART;
     int rc;
 
-    if (m->coalesce_key && m->body && is_text(m) && !long_text) {
-        rc = try_coalesce(c, m, id);
-        if (rc != RB_ENOTFOUND) {
-            return rc;
-        }
-    }
+    bool coalesce = m->coalesce_key && m->body && is_text(m) && !long_text;
     if (m->template_params) {
         params_json = json_dumps(m->template_params, JSON_COMPACT | JSON_ENCODE_ANY);
         if (!params_json) {
@@ -131,7 +125,8 @@ int store_outbox_add(struct dbconn *c, const struct outbox_msg *m, int64_t *id)
         }
     }
     rc = long_text ? insert_parts(c, m, params_json, id)
-                   : insert_row(c, m, m->body, params_json, 0, id);
+                   : insert_row(c, coalesce ? sql_coalesce_or_insert : sql_insert, m, m->body,
+                                params_json, 0, id);
     free(params_json);
     return rc;
 }
