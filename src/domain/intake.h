@@ -60,6 +60,7 @@ struct lead_new {
     int64_t assigned;       /* 0: decided by lead_welcome */
     enum lang client_lang;
     bool contacted_now; /* the client just wrote: last_contact_at = now */
+    bool contact_new;   /* contact_id was created in this transaction: no earlier lead */
 };
 
 /*

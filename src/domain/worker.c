@@ -185,7 +185,7 @@ static int process_message(struct wctx *x, const json_t *payload)
      * 24-hour window, what waited for them released: one round trip */
     rc = store_contact_inbound(x->db, x->venue_id, phone[0] ? phone : NULL, m.from_user_id,
                                m.profile_name, m.timestamp ? m.timestamp : x->now_s, &contact,
-                               &staff, &released);
+                               &staff, &released, &x->contact_new);
     if (rc) {
         return rc;
     }

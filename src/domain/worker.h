@@ -60,6 +60,9 @@ struct wctx {
     char job_error[512];       /* set by a job that failed for good (domain_job) */
     struct preparsed *pre;     /* a staff message parsed before the transaction, or NULL */
     struct convo_defer *defer; /* a batch's conversation_state writes, or NULL: at once */
+    /* The message's contact was created by this event: it has no lead yet
+     * (intake skips looking for one). */
+    bool contact_new;
 };
 
 /* Hooks implemented by the domain (domain/intake.c, handlers/); each runs

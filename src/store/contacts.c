@@ -107,7 +107,7 @@ static int staff_link(struct dbconn *c, int64_t staff, int64_t contact)
 
 int store_contact_inbound(struct dbconn *c, int64_t venue, const char *phone, const char *bsuid,
                           const char *profile_name, int64_t inbound_at, int64_t *id,
-                          int64_t *staff_id, int *released)
+                          int64_t *staff_id, int *released, bool *created)
 {
     char vs[24], ts[24];
     const char *p[5] = {db_i64s(venue, vs), phone, bsuid, profile_name, db_i64s(inbound_at, ts)};
@@ -115,10 +115,12 @@ int store_contact_inbound(struct dbconn *c, int64_t venue, const char *phone, co
     bool link = false;
     int rc = touch(c, p, id, staff_id, &link, released);
 
+    *created = false;
     if (rc == RB_ENOTFOUND) {
         rc = db_exec(c, sql_insert, 5, p, &r);
         if (!rc && PQntuples(r) == 1) {
             *id = db_i64(r, 0, 0);
+            *created = true;
             PQclear(r);
             rc = store_staff_by_contact(c, venue, phone, *id, staff_id);
             if (rc == RB_ENOTFOUND) {
