@@ -149,10 +149,13 @@ int store_outbox_release(struct dbconn *c, int64_t venue_id, int64_t contact_id,
 
 /* ---- the sender (domain/sender.c) ---- */
 
-/* The most urgent due row. New clients first: while a new client's first
- * message (inbound_events priority 0, sql/014) waits to be handled, only
- * greetings and replies (outbox priority 1) go, so that its greeting is not
- * queued behind the salespeople's notices of the clients before it. */
+/* The most urgent due row. New clients first: a row of priority 0 (a
+ * notice, a forward) waits while a new client's first message (inbound_events
+ * priority 0, sql/014) that came before the row was queued is still to be
+ * handled, so that client's greeting (priority 1) goes before it. Only the
+ * clients who came earlier: under a flood of new clients the notices wait
+ * for the band before them, not for ever. (A first message's next_attempt_at
+ * is its arrival while attempts is 0.) */
 static const char sql_claim[] =
     "SELECT o.id, o.kind, o.recipient_phone, o.recipient_bsuid, o.body, o.context_wamid,"
     " o.template_name, o.template_lang, o.template_params::text, o.automated, o.attempts,"
@@ -167,7 +170,7 @@ static const char sql_claim[] =
     " AND (o.after_id IS NULL OR NOT EXISTS (SELECT 1 FROM outbox a WHERE a.id = o.after_id"
     "   AND a.state IN ('pending', 'sending', 'held')))"
     " AND (o.priority > 0 OR NOT EXISTS (SELECT 1 FROM inbound_events e"
-    "   WHERE e.state = 'pending' AND e.priority = 0 AND e.next_attempt_at <= now()"
+    "   WHERE e.state = 'pending' AND e.priority = 0 AND e.next_attempt_at < o.created_at"
     "   AND e.attempts = 0))"
     " ORDER BY o.priority DESC, o.next_attempt_at, o.id LIMIT 1 FOR UPDATE OF o SKIP LOCKED";
 
