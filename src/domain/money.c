@@ -12,7 +12,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/str.h"
-#include "domain/leads.h"
+#include "domain/intake.h"
 #include "egress/invoicing.h"
 #include "nlu/catalog.h"
 #include "store/invoices.h"

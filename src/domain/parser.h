@@ -10,7 +10,7 @@
  *   3. Gemini's validated answer is used (engine "gemini"); on any failure
  *      the rules' answer is, with the reason in its fallback field.
  * PARSER_RULES never calls Gemini. Only staff messages come here: a
- * client's text is never parsed (domain/leads.c relays it as it is).
+ * client's text is never parsed (domain/intake.c relays it as it is).
  *
  * Gemini's prompt (prompts/gemini/system.txt and examples.tsv) and the
  * catalog built from it and the loaded intents are made once per snapshot

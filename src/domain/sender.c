@@ -1,222 +1,65 @@
 /*
  * sender.c - posts outbox rows to WhatsApp and applies delivery statuses.
  *
- * One row per call, in its own transaction: claim (FOR UPDATE SKIP LOCKED),
- * decide text or template by the recipient's 24-hour window, send, record
- * the outcome on the row, commit. A crash between send and commit leaves the
- * row pending, so a send is at-least-once; nothing is ever dropped.
+ * One row per call, in three steps: (1) a transaction claims the most
+ * urgent due row (FOR UPDATE SKIP LOCKED), decides text or template by the
+ * recipient's 24-hour window, and commits the row as 'sending' with a lease
+ * (next_attempt_at = now + send timeout + 60 s); (2) the HTTP call runs with
+ * no transaction open; (3) a transaction of its own records the outcome,
+ * retried while the store is down. Nothing is ever dropped. A process that
+ * dies between (2) and (3) leaves the row 'sending': when its lease ends it
+ * is claimed and sent again, unless a status naming it (the send's
+ * biz_opaque_callback_data) arrived first and recorded it as sent
+ * (sender_apply_status) - the one window in which a message goes twice.
+ * The SQL is store/outbox.c's; the rate limiter domain/ratelimit.c's.
  */
 #include "domain/sender.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "app/templates.h"
-#include "core/clock.h"
 #include "core/log.h"
 #include "core/str.h"
 #include "domain/handlers/handlers.h"
 #include "egress/http_client.h"
 #include "egress/whatsapp.h"
-#include "store/db.h"
 #include "store/outbox.h"
 
-struct ratelimit {
-    pthread_mutex_t mu;
-    double tokens, rate;
-    int64_t last_ms;
-};
-
-int ratelimit_new(int per_second, struct ratelimit **out)
-{
-    struct ratelimit *r = calloc(1, sizeof(*r));
-
-    if (!r) {
-        return RB_ENOMEM;
-    }
-    pthread_mutex_init(&r->mu, NULL);
-    r->rate = per_second > 0 ? per_second : 80;
-    r->tokens = r->rate;
-    r->last_ms = clock_mono_ms();
-    *out = r;
-    return RB_OK;
-}
-
-void ratelimit_free(struct ratelimit *r)
-{
-    if (r) {
-        pthread_mutex_destroy(&r->mu);
-        free(r);
-    }
-}
-
-/* Adds the tokens earned since the last look; r->mu held. */
-static void refill(struct ratelimit *r, int64_t now)
-{
-    r->tokens += (double)(now - r->last_ms) * r->rate / 1000.0;
-    if (r->tokens > r->rate) {
-        r->tokens = r->rate;
-    }
-    r->last_ms = now;
-}
-
-void ratelimit_set_rate(struct ratelimit *r, int per_second)
-{
-    pthread_mutex_lock(&r->mu);
-    if (per_second > 0 && (double)per_second != r->rate) {
-        refill(r, clock_mono_ms());
-        r->rate = per_second;
-        if (r->tokens > r->rate) {
-            r->tokens = r->rate;
-        }
-    }
-    pthread_mutex_unlock(&r->mu);
-}
-
-int ratelimit_try(struct ratelimit *r)
-{
-    int wait_ms = 0;
-
-    pthread_mutex_lock(&r->mu);
-    refill(r, clock_mono_ms());
-    if (r->tokens >= 1.0) {
-        r->tokens -= 1.0;
-    } else {
-        wait_ms = (int)((1.0 - r->tokens) * 1000.0 / r->rate) + 1;
-    }
-    pthread_mutex_unlock(&r->mu);
-    return wait_ms;
-}
-
-void ratelimit_give_back(struct ratelimit *r)
-{
-    pthread_mutex_lock(&r->mu);
-    r->tokens += 1.0;
-    if (r->tokens > r->rate) {
-        r->tokens = r->rate;
-    }
-    pthread_mutex_unlock(&r->mu);
-}
-
-static const char sql_claim[] =
-    "SELECT o.id, o.kind, o.recipient_phone, o.recipient_bsuid, o.body, o.context_wamid,"
-    " o.template_name, o.template_lang, o.template_params::text, o.automated, o.attempts,"
-    " COALESCE(o.contact_id, 0), COALESCE(o.staff_id, 0), COALESCE(o.lead_id, 0),"
-    " (SELECT max(c.last_inbound_at) FROM contacts c WHERE c.venue_id = o.venue_id AND"
-    "   (c.id = o.contact_id OR c.phone = o.recipient_phone OR c.bsuid = o.recipient_bsuid))"
-    "   > now() - ($1::int * interval '1 hour') AS in_window,"
-    " EXISTS (SELECT 1 FROM opt_outs x JOIN contacts c ON c.id = x.contact_id"
-    "   WHERE x.venue_id = o.venue_id AND (c.id = o.contact_id OR c.phone = o.recipient_phone))"
-    "   AS opted_out, o.purpose, o.venue_id"
-    " FROM outbox o WHERE o.state IN ('pending', 'sending') AND o.next_attempt_at <= now()"
-    " AND (o.after_id IS NULL OR NOT EXISTS (SELECT 1 FROM outbox a WHERE a.id = o.after_id"
-    "   AND a.state IN ('pending', 'sending', 'held')))"
-    " ORDER BY o.priority DESC, o.next_attempt_at, o.id LIMIT 1 FOR UPDATE OF o SKIP LOCKED";
-
-enum {
-    C_ID,
-    C_KIND,
-    C_PHONE,
-    C_BSUID,
-    C_BODY,
-    C_CTX,
-    C_TNAME,
-    C_TLANG,
-    C_TPARAMS,
-    C_AUTO,
-    C_ATTEMPTS,
-    C_CONTACT,
-    C_STAFF,
-    C_LEAD,
-    C_WINDOW,
-    C_OPTOUT,
-    C_PURPOSE,
-    C_VENUE
-};
-
-static const char sql_sent[] =
-    "UPDATE outbox SET state = 'sent', wamid = $2, sent_at = now(), attempts = attempts + 1,"
-    " kind = $3, fell_back = fell_back OR $4::bool WHERE id = $1";
-static const char sql_log_out[] =
-    "INSERT INTO messages (venue_id, lead_id, contact_id, staff_id, direction, party, wamid,"
-    " type, body, context_wamid, status, status_at, outbox_id)"
-    " SELECT venue_id, lead_id, contact_id, staff_id, 'out',"
-    " CASE WHEN staff_id IS NULL THEN 'client' ELSE 'staff' END, $2, $3, $4, context_wamid,"
-    " 'queued', now(), id FROM outbox WHERE id = $1 ON CONFLICT DO NOTHING";
 /* A status whose biz_opaque_callback_data names a row still 'sending' (its
  * process died after the send, before recording it): the send went out, so
  * the row is recorded as sent now and its lease never resends it. */
 #define OPAQUE_PREFIX "rabta-outbox:"
-static const char sql_recover_sent[] =
-    "WITH o AS (UPDATE outbox SET state = 'sent', wamid = $2, sent_at = now(),"
-    "   attempts = attempts + 1 WHERE id = $1 AND venue_id = $3 AND state = 'sending'"
-    "   RETURNING id, venue_id, lead_id, contact_id, staff_id, kind, body, context_wamid)"
-    " INSERT INTO messages (venue_id, lead_id, contact_id, staff_id, direction, party, wamid,"
-    " type, body, context_wamid, status, status_at, outbox_id)"
-    " SELECT venue_id, lead_id, contact_id, staff_id, 'out',"
-    " CASE WHEN staff_id IS NULL THEN 'client' ELSE 'staff' END, $2, kind, body, context_wamid,"
-    " 'queued', now(), id FROM o ON CONFLICT DO NOTHING RETURNING outbox_id";
-static const char sql_sending[] =
-    "UPDATE outbox SET state = 'sending',"
-    " next_attempt_at = now() + ($2::int * interval '1 millisecond') WHERE id = $1";
-static const char sql_retry[] =
-    "UPDATE outbox SET state = 'pending', attempts = attempts + $4::int, error_code = $3::int,"
-    " error_title = $5,"
-    " next_attempt_at = now() + ($2::int * interval '1 millisecond') WHERE id = $1";
-static const char sql_defer_pair[] =
-    "UPDATE outbox SET next_attempt_at = GREATEST(next_attempt_at,"
-    " now() + ($2::int * interval '1 millisecond')) WHERE state = 'pending'"
-    " AND recipient_phone IS NOT DISTINCT FROM $1 AND id <> $3";
-static const char sql_failed[] =
-    "UPDATE outbox SET state = $4, attempts = attempts + 1, error_code = $2::int,"
-    " error_title = $3, fell_back = fell_back OR $5::bool WHERE id = $1";
-static const char sql_unreachable[] =
-    "UPDATE contacts SET unreachable = true WHERE id = (SELECT contact_id FROM outbox"
-    " WHERE id = $1)";
-static const char sql_fallback_row[] =
-    "INSERT INTO outbox (venue_id, contact_id, recipient_phone, recipient_bsuid, lead_id,"
-    " staff_id, kind, template_name, template_lang, template_params, automated, purpose,"
-    " fell_back)"
-    " SELECT venue_id, contact_id, recipient_phone, recipient_bsuid, lead_id, staff_id,"
-    " 'template', template_name, template_lang,"
-    " COALESCE(template_params, jsonb_build_array(left(body, 900))), automated, purpose, true"
-    " FROM outbox WHERE id = $1 AND template_name IS NOT NULL RETURNING id";
 
 struct row {
-    PGresult *r;
+    struct outbox_send o;
     int64_t id;
     int attempts;
     bool in_window, template_now;
 };
 
-static const char *col(const struct row *w, int c)
-{
-    return db_str(w->r, 0, c);
-}
-
 /* The JSON body to post for this row (new reference); a template's
  * parameters in the order its declaration gives (why says what is wrong). */
 static int build(const struct config *cfg, const struct row *w, json_t **msg, struct buf *why)
 {
-    struct wa_recipient to = {col(w, C_PHONE), col(w, C_BSUID)};
+    struct wa_recipient to = {w->o.phone, w->o.bsuid};
     json_t *params = NULL, *named = NULL;
     const char **pv = NULL, *lang = NULL;
     size_t n = 0;
     int rc;
 
     if (!w->template_now) {
-        if (col(w, C_CTX)) {
-            return wa_build_reply(&to, col(w, C_CTX), col(w, C_BODY), msg);
+        if (w->o.context_wamid) {
+            return wa_build_reply(&to, w->o.context_wamid, w->o.body, msg);
         }
-        return wa_build_text(&to, col(w, C_BODY), false, msg);
+        return wa_build_text(&to, w->o.body, false, msg);
     }
-    named = col(w, C_TPARAMS) ? json_loads(col(w, C_TPARAMS), 0, NULL) : NULL;
-    if (!named && col(w, C_BODY)) {
-        named = json_pack("[s]", col(w, C_BODY));
+    named = w->o.template_params ? json_loads(w->o.template_params, 0, NULL) : NULL;
+    if (!named && w->o.body) {
+        named = json_pack("[s]", w->o.body);
     }
-    rc = templates_order(cfg, col(w, C_TNAME), named, &params, &lang, why);
+    rc = templates_order(cfg, w->o.template_name, named, &params, &lang, why);
     json_decref(named);
     if (rc) {
         return rc;
@@ -227,8 +70,8 @@ static int build(const struct config *cfg, const struct row *w, json_t **msg, st
         pv[i] = json_string_value(json_array_get(params, i));
         pv[i] = pv[i] ? pv[i] : "";
     }
-    lang = lang ? lang : col(w, C_TLANG) ? col(w, C_TLANG) : "ur";
-    rc = pv ? wa_build_template(&to, col(w, C_TNAME), lang, pv, n, msg) : RB_ENOMEM;
+    lang = lang ? lang : w->o.template_lang ? w->o.template_lang : "ur";
+    rc = pv ? wa_build_template(&to, w->o.template_name, lang, pv, n, msg) : RB_ENOMEM;
     free(pv);
     json_decref(params);
     return rc;
@@ -236,78 +79,58 @@ static int build(const struct config *cfg, const struct row *w, json_t **msg, st
 
 static int record_sent(struct wctx *x, const struct row *w, const struct wa_result *res)
 {
-    char ids[24];
     const char *kind = w->template_now ? "template" : "text";
-    const char *p[4] = {db_i64s(w->id, ids), res->wamid, kind, w->template_now ? "t" : "f"};
-    const char *q[4] = {ids, res->wamid, kind, col(w, C_BODY)};
-    int rc = db_exec(x->db, sql_sent, 4, p, NULL);
+    int rc = store_outbox_sent(x->db, w->id, res->wamid, kind, w->template_now, w->o.body);
 
-    if (!rc && res->wamid) {
-        rc = db_exec(x->db, sql_log_out, 4, q, NULL);
-    }
     APP_COUNT(x->app, outbox_sent);
     log_event(LOG_INFO, "outbox.sent", "outbox=%lld lead=%lld kind=%s purpose=%s to=%s ms=%lld",
-              (long long)w->id, (long long)db_i64(w->r, 0, C_LEAD), kind,
-              log_q(col(w, C_PURPOSE), (size_t)-1), log_phone(col(w, C_PHONE)),
-              (long long)res->total_ms);
+              (long long)w->id, (long long)w->o.lead_id, kind, log_q(w->o.purpose, (size_t)-1),
+              log_phone(w->o.phone), (long long)res->total_ms);
     return rc;
 }
 
 static int record_retry(struct wctx *x, const struct row *w, const struct wa_result *res,
                         int64_t delay, int count_attempt)
 {
-    char ids[24], ds[24], cs[24], as[24];
-    const char *p[5] = {db_i64s(w->id, ids), db_i64s(delay, ds),
-                        res->code > 0 ? db_i64s(res->code, cs) : NULL, db_i64s(count_attempt, as),
-                        res->title ? res->title : http_transport_name(res->transport)};
-
     APP_COUNT(x->app, outbox_retried);
     log_event(LOG_WARN, "outbox.retry",
               "outbox=%lld code=%lld http=%ld class=%s attempt=%d ms=%lld", (long long)w->id,
               res->code, res->http_status, wa_class_name(res->cls), w->attempts + 1,
               (long long)delay);
-    return db_exec(x->db, sql_retry, 5, p, NULL);
+    return store_outbox_retry(x->db, w->id, delay, res->code, count_attempt,
+                              res->title ? res->title : http_transport_name(res->transport));
 }
 
 static int record_failed(struct wctx *x, const struct row *w, const struct wa_result *res,
                          bool fell_back)
 {
-    char ids[24], cs[24];
-    const char *p[5] = {db_i64s(w->id, ids), res->code > 0 ? db_i64s(res->code, cs) : NULL,
-                        res->title, "failed", fell_back ? "t" : "f"};
-    int rc = db_exec(x->db, sql_failed, 5, p, NULL);
+    int rc = store_outbox_failed(x->db, w->id, res->code, res->title, "failed", fell_back,
+                                 res->code == 131026);
 
     APP_COUNT(x->app, outbox_failed);
     log_event(LOG_WARN, "outbox.failed", "outbox=%lld lead=%lld code=%lld title=%s",
-              (long long)w->id, (long long)db_i64(w->r, 0, C_LEAD), res->code,
-              log_q(res->title, (size_t)-1));
-    if (!rc && res->code == 131026) {
-        rc = db_exec(x->db, sql_unreachable, 1, p, NULL);
-    }
+              (long long)w->id, (long long)w->o.lead_id, res->code, log_q(res->title, (size_t)-1));
     return rc;
 }
 
 /* 131047 on free text: fail this row and queue its template once. */
 static int fall_back(struct wctx *x, const struct row *w, const struct wa_result *res)
 {
-    char ids[24];
-    const char *p[1] = {db_i64s(w->id, ids)};
-    PGresult *r = NULL;
+    int64_t fb = 0;
     int rc;
 
-    if (w->template_now || !col(w, C_TNAME)) {
+    if (w->template_now || !w->o.template_name) {
         return record_failed(x, w, res, false);
     }
     rc = record_failed(x, w, res, true);
     if (!rc) {
-        rc = db_exec(x->db, sql_fallback_row, 1, p, &r);
+        rc = store_outbox_fallback(x->db, w->id, &fb);
     }
     if (!rc) {
         APP_COUNT(x->app, outbox_fallbacks);
-        log_event(LOG_INFO, "outbox.template_fallback", "outbox=%lld new=%s", (long long)w->id,
-                  PQntuples(r) ? PQgetvalue(r, 0, 0) : "none");
+        log_event(LOG_INFO, "outbox.template_fallback", "outbox=%lld new=%lld", (long long)w->id,
+                  (long long)fb);
     }
-    PQclear(r);
     return rc;
 }
 
@@ -315,7 +138,6 @@ static int record(struct wctx *x, const struct row *w, const struct wa_result *r
 {
     const struct config *cfg = x->snap->config;
     uint64_t seed = (uint64_t)w->id * 2654435761u ^ (uint64_t)w->attempts;
-    char ids[24], ds[24], ps[24];
 
     switch (res->cls) {
     case WA_OK:
@@ -332,17 +154,15 @@ static int record(struct wctx *x, const struct row *w, const struct wa_result *r
         int64_t d = wa_backoff_ms(w->attempts + 1,
                                   cfg->pair_min_interval_ms ? cfg->pair_min_interval_ms : 6000,
                                   600000, seed);
-        const char *p[3] = {col(w, C_PHONE), db_i64s(d, ds), db_i64s(w->id, ids)};
         int rc = record_retry(x, w, res, d, 1);
         APP_COUNT(x->app, outbox_pair_limited);
-        return rc ? rc : db_exec(x->db, sql_defer_pair, 3, p, NULL);
+        return rc ? rc : store_outbox_defer_pair(x->db, w->o.phone, d, w->id);
     }
     case WA_RETRY:
     default:
         if (w->attempts + 1 >= cfg->max_attempts) {
             return record_failed(x, w, res, false);
         }
-        (void)ps;
         return record_retry(x, w, res, wa_backoff_ms(w->attempts + 1, 1000, 300000, seed), 1);
     }
 }
@@ -397,68 +217,44 @@ static int record_result(struct wctx *x, const struct row *w, const struct wa_re
  * reads whole as its one-line template. */
 static bool holdable(const struct row *w)
 {
-    const char *purpose = col(w, C_PURPOSE);
+    const char *purpose = w->o.purpose;
 
     if (purpose && strcmp(purpose, "digest") == 0) {
         return false;
     }
-    return strcmp(col(w, C_KIND), "text") == 0 &&
-           (db_i64(w->r, 0, C_STAFF) != 0 || (purpose && strcmp(purpose, "reply") == 0));
+    return strcmp(w->o.kind, "text") == 0 &&
+           (w->o.staff_id != 0 || (purpose && strcmp(purpose, "reply") == 0));
 }
-
-/* One recipient's holds in turn, so two workers do not both send the template. */
-static const char sql_hold_lock[] =
-    "SELECT pg_advisory_xact_lock(7283453, hashtext(COALESCE($1, $2, '')))";
-static const char sql_hold[] =
-    "UPDATE outbox SET state = 'held' WHERE id IN (SELECT id FROM outbox WHERE venue_id = $1"
-    " AND (id = $2 OR (state = 'pending' AND kind = 'text'"
-    "  AND recipient_phone IS NOT DISTINCT FROM $3 AND recipient_bsuid IS NOT DISTINCT FROM $4"
-    "  AND (staff_id IS NOT NULL OR purpose = 'reply') AND purpose IS DISTINCT FROM 'digest'))"
-    " FOR UPDATE SKIP LOCKED) RETURNING id";
-static const char sql_waiting_recent[] =
-    "SELECT EXISTS (SELECT 1 FROM outbox WHERE venue_id = $1 AND purpose = 'waiting'"
-    " AND recipient_phone IS NOT DISTINCT FROM $2 AND recipient_bsuid IS NOT DISTINCT FROM $3"
-    " AND state NOT IN ('failed', 'cancelled') AND created_at > now() - interval '1 hour')";
-static const char sql_held_leads[] =
-    "SELECT COALESCE(sum(x.n), 0)::bigint, COALESCE(string_agg(x.label, ', ' ORDER BY x.first),"
-    " '') FROM (SELECT min(o.id) AS first, count(*) AS n, CASE WHEN o.lead_id IS NOT NULL THEN"
-    "  '#' || o.lead_id || COALESCE(' ' || l.name, '') END AS label"
-    " FROM outbox o LEFT JOIN leads l ON l.id = o.lead_id WHERE o.venue_id = $1"
-    " AND o.state = 'held' AND o.recipient_phone IS NOT DISTINCT FROM $2"
-    " AND o.recipient_bsuid IS NOT DISTINCT FROM $3 GROUP BY o.lead_id, l.name) x";
 
 /* The staff template's one line: how many messages wait, about which leads. */
 static int waiting_line(struct wctx *x, const struct row *w, struct buf *out)
 {
-    char v[24];
-    const char *p[3] = {db_i64s(x->venue_id, v), col(w, C_PHONE), col(w, C_BSUID)};
     struct staff_info s;
-    PGresult *r = NULL;
     json_t *vars = NULL;
-    int rc = db_exec(x->db, sql_held_leads, 3, p, &r);
+    int64_t count = 0;
+    char *leads = NULL;
+    int rc = store_outbox_held_leads(x->db, x->venue_id, w->o.phone, w->o.bsuid, &count, &leads);
 
     staff_info_init(&s);
-    rc = rc ? rc : staff_load(x, db_i64(w->r, 0, C_STAFF), &s);
+    rc = rc ? rc : staff_load(x, w->o.staff_id, &s);
     if (!rc) {
-        vars = json_pack("{s:I, s:s}", "count", (json_int_t)db_i64(r, 0, 0), "leads",
-                         db_str(r, 0, 1) ? db_str(r, 0, 1) : "");
+        vars = json_pack("{s:I, s:s}", "count", (json_int_t)count, "leads", leads);
         rc = vars ? RB_OK : RB_ENOMEM;
     }
     if (!rc) {
-        const char *leads = db_str(r, 0, 1);
-        rc = render(x, staff_lang(&s), leads && leads[0] ? "waiting_staff_leads" : "waiting_staff",
-                    vars, out);
+        rc = render(x, staff_lang(&s), leads[0] ? "waiting_staff_leads" : "waiting_staff", vars,
+                    out);
     }
     json_decref(vars);
     staff_info_release(&s);
-    PQclear(r);
+    free(leads);
     return rc;
 }
 
 /* Queues the template that tells the recipient something waits for them. */
 static int waiting_notice(struct wctx *x, const struct row *w)
 {
-    bool staff = db_i64(w->r, 0, C_STAFF) != 0;
+    bool staff = w->o.staff_id != 0;
     char line[900];
     struct outbox_msg m;
     struct buf body;
@@ -469,14 +265,14 @@ static int waiting_notice(struct wctx *x, const struct row *w)
     buf_init(&body, 1024);
     memset(&m, 0, sizeof(m));
     m.venue_id = x->venue_id;
-    m.contact_id = db_i64(w->r, 0, C_CONTACT);
-    m.phone = col(w, C_PHONE);
-    m.bsuid = col(w, C_BSUID);
-    m.lead_id = db_i64(w->r, 0, C_LEAD);
-    m.staff_id = db_i64(w->r, 0, C_STAFF);
+    m.contact_id = w->o.contact_id;
+    m.phone = w->o.phone;
+    m.bsuid = w->o.bsuid;
+    m.lead_id = w->o.lead_id;
+    m.staff_id = w->o.staff_id;
     m.kind = "template";
-    m.template_name = col(w, C_TNAME);
-    m.template_lang = col(w, C_TLANG);
+    m.template_name = w->o.template_name;
+    m.template_lang = w->o.template_lang;
     m.purpose = "waiting";
     if (staff) {
         rc = waiting_line(x, w, &body);
@@ -485,8 +281,8 @@ static int waiting_notice(struct wctx *x, const struct row *w)
         rc = rc ? rc : (params ? RB_OK : RB_ENOMEM);
         m.body = line;
     } else {
-        params = col(w, C_TPARAMS) ? json_loads(col(w, C_TPARAMS), 0, NULL) : NULL;
-        m.body = col(w, C_TNAME);
+        params = w->o.template_params ? json_loads(w->o.template_params, 0, NULL) : NULL;
+        m.body = w->o.template_name;
     }
     m.template_params = params;
     rc = rc ? rc : store_outbox_add(x->db, &m, &id);
@@ -500,34 +296,20 @@ static int waiting_notice(struct wctx *x, const struct row *w)
  * write; a template tells them so, at most once an hour. */
 static int hold(struct wctx *x, const struct row *w)
 {
-    char v[24], ids[24];
-    const char *p[4] = {db_i64s(x->venue_id, v), db_i64s(w->id, ids), col(w, C_PHONE),
-                        col(w, C_BSUID)};
-    const char *q[3] = {v, col(w, C_PHONE), col(w, C_BSUID)};
-    PGresult *r = NULL;
     bool recent = false;
     int held = 0;
-    int rc = db_exec(x->db, sql_hold_lock, 2, p + 2, NULL);
+    int rc = store_outbox_hold(x->db, x->venue_id, w->id, w->o.phone, w->o.bsuid, &held, &recent);
 
-    rc = rc ? rc : db_exec(x->db, sql_hold, 4, p, &r);
-    held = rc ? 0 : PQntuples(r);
-    PQclear(r);
-    r = NULL;
-    rc = rc ? rc : db_exec(x->db, sql_waiting_recent, 3, q, &r);
-    if (!rc) {
-        recent = db_bool(r, 0, 0);
-    }
-    PQclear(r);
-    if (!rc && !recent && col(w, C_TNAME)) {
+    if (!rc && !recent && w->o.template_name) {
         rc = waiting_notice(x, w);
     }
     if (!rc) {
         log_event(LOG_INFO, "outbox.held", "outbox=%lld lead=%lld held=%d notice=%s to=%s",
-                  (long long)w->id, (long long)db_i64(w->r, 0, C_LEAD), held,
-                  recent            ? "recent"
-                  : col(w, C_TNAME) ? "queued"
-                                    : "no_template",
-                  log_phone(col(w, C_PHONE)));
+                  (long long)w->id, (long long)w->o.lead_id, held,
+                  recent               ? "recent"
+                  : w->o.template_name ? "queued"
+                                       : "no_template",
+                  log_phone(w->o.phone));
     }
     return rc;
 }
@@ -556,14 +338,13 @@ static int deliver(struct wctx *x, struct row *w, const json_t *msg)
 
 int sender_run_one(struct wctx *x, struct ratelimit *rl, int *wait_ms)
 {
-    char window[24], ids[24], lease[24];
-    const char *p[1] = {db_i64s(x->snap->config->window_hours, window)};
-    struct row w = {0};
+    struct row w;
     json_t *msg = NULL;
     bool sending = false;
     struct buf why;
     int rc;
 
+    memset(&w, 0, sizeof(w));
     buf_init(&why, 512);
     /* The token first: a worker never waits for one with a row claimed
      * (a transaction open), and never waits at all: it turns to events. */
@@ -573,24 +354,18 @@ int sender_run_one(struct wctx *x, struct ratelimit *rl, int *wait_ms)
         return RB_ERATELIMIT;
     }
     rc = db_begin(x->db);
-    if (!rc) {
-        rc = db_exec(x->db, sql_claim, 1, p, &w.r);
-    }
-    if (!rc && PQntuples(w.r) == 0) {
-        rc = RB_ENOTFOUND;
-    }
+    rc = rc ? rc : store_outbox_claim_send(x->db, x->snap->config->window_hours, &w.o);
     if (rc) {
         goto out;
     }
-    w.id = db_i64(w.r, 0, C_ID);
-    w.attempts = (int)db_i64(w.r, 0, C_ATTEMPTS);
-    w.in_window = db_bool(w.r, 0, C_WINDOW);
+    w.id = w.o.id;
+    w.attempts = w.o.attempts;
+    w.in_window = w.o.in_window;
     w.template_now =
-        strcmp(col(&w, C_KIND), "template") == 0 || (!w.in_window && col(&w, C_TNAME) != NULL);
-    if (db_bool(w.r, 0, C_AUTO) && db_bool(w.r, 0, C_OPTOUT)) {
-        const char *q[5] = {db_i64s(w.id, ids), NULL, "opted out", "cancelled", "f"};
+        strcmp(w.o.kind, "template") == 0 || (!w.in_window && w.o.template_name != NULL);
+    if (w.o.automated && w.o.opted_out) {
         log_event(LOG_INFO, "outbox.held", "outbox=%lld reason=opted_out", (long long)w.id);
-        rc = db_exec(x->db, sql_failed, 5, q, NULL);
+        rc = store_outbox_failed(x->db, w.id, 0, "opted out", "cancelled", false, false);
     } else if (!w.in_window && holdable(&w)) {
         rc = hold(x, &w);
     } else if ((rc = build(x->snap->config, &w, &msg, &why)) != RB_OK) {
@@ -601,12 +376,11 @@ int sender_run_one(struct wctx *x, struct ratelimit *rl, int *wait_ms)
         rc = record_failed(x, &w, &res, false);
         wa_result_release(&res);
     } else {
-        const char *q[2] = {db_i64s(w.id, ids), db_i64s(lease_ms(x->snap->config), lease)};
         char opaque[48];
         snprintf(opaque, sizeof(opaque), OPAQUE_PREFIX "%lld", (long long)w.id);
         rc = json_object_set_new(msg, "biz_opaque_callback_data", json_string(opaque)) ? RB_ENOMEM
                                                                                        : RB_OK;
-        rc = rc ? rc : db_exec(x->db, sql_sending, 2, q, NULL);
+        rc = rc ? rc : store_outbox_sending(x->db, w.id, lease_ms(x->snap->config));
         sending = rc == RB_OK;
     }
     if (!rc) {
@@ -623,76 +397,56 @@ out:
     }
     buf_release(&why);
     json_decref(msg);
-    PQclear(w.r);
+    outbox_send_release(&w.o);
     db_rollback(x->db);
     return rc;
 }
 
-static const char sql_status[] =
-    "UPDATE messages SET status = $3, status_at = to_timestamp($4::bigint),"
-    " error_code = COALESCE($5::int, error_code), error_title = COALESCE($6, error_title)"
-    " WHERE venue_id = $1 AND wamid = $2 AND (CASE status WHEN 'sent' THEN 1"
-    "  WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 WHEN 'failed' THEN 4 ELSE 0 END) < $7::int"
-    " RETURNING outbox_id";
-static const char sql_failed_send[] =
-    "SELECT id FROM outbox WHERE venue_id = $1 AND wamid = $2 AND NOT fell_back"
-    " AND kind = 'text' AND template_name IS NOT NULL FOR UPDATE";
-static const char sql_mark_fell_back[] =
-    "UPDATE outbox SET fell_back = true, error_code = 131047, error_title = $2 WHERE id = $1";
+/* The outbox row a biz_opaque_callback_data names, 0 when it names none. */
+static int64_t opaque_row(const char *opaque)
+{
+    const char *d;
+    size_t n;
+
+    if (!opaque || strncmp(opaque, OPAQUE_PREFIX, strlen(OPAQUE_PREFIX)) != 0) {
+        return 0;
+    }
+    d = opaque + strlen(OPAQUE_PREFIX);
+    n = strspn(d, "0123456789");
+    return n > 0 && n <= 18 && d[n] == '\0' ? strtoll(d, NULL, 10) : 0;
+}
 
 int sender_apply_status(struct wctx *x, const struct wa_status *s)
 {
-    char vs[24], ts[24], cs[24], rs[24];
     int rank = inbound_status_rank(s->status);
-    const char *p[7] = {db_i64s(x->venue_id, vs),
-                        s->wamid,
-                        s->status,
-                        db_i64s(s->timestamp ? s->timestamp : x->now_s, ts),
-                        s->error_code ? db_i64s(s->error_code, cs) : NULL,
-                        s->error_title,
-                        db_i64s(rank, rs)};
-    PGresult *r = NULL;
-    int rc;
+    int64_t row = opaque_row(s->biz_opaque), fb = 0;
+    bool recovered = false;
+    int rc = RB_OK;
 
     if (rank == 0) {
         return RB_OK; /* a status we do not track (e.g. deleted) */
     }
-    if (s->biz_opaque && strncmp(s->biz_opaque, OPAQUE_PREFIX, strlen(OPAQUE_PREFIX)) == 0) {
-        const char *q[3] = {s->biz_opaque + strlen(OPAQUE_PREFIX), s->wamid, vs};
-        rc = strspn(q[0], "0123456789") == strlen(q[0]) && q[0][0]
-                 ? db_exec(x->db, sql_recover_sent, 3, q, &r)
-                 : RB_OK;
-        if (!rc && r && PQntuples(r) == 1) {
-            log_event(LOG_WARN, "outbox.recovered", "outbox=%s wamid=%s status=%s",
-                      PQgetvalue(r, 0, 0), log_q(s->wamid, (size_t)-1),
-                      log_q(s->status, (size_t)-1));
+    if (row) {
+        rc = store_outbox_recover_sent(x->db, x->venue_id, row, s->wamid, &recovered);
+        if (!rc && recovered) {
+            log_event(LOG_WARN, "outbox.recovered", "outbox=%lld wamid=%s status=%s",
+                      (long long)row, log_q(s->wamid, (size_t)-1), log_q(s->status, (size_t)-1));
         }
-        PQclear(r);
-        r = NULL;
         if (rc) {
             return rc;
         }
     }
-    rc = db_exec(x->db, sql_status, 7, p, &r);
-    PQclear(r);
-    r = NULL;
+    rc = store_message_status(x->db, x->venue_id, s->wamid, s->status,
+                              s->timestamp ? s->timestamp : x->now_s, s->error_code, s->error_title,
+                              rank);
     if (rc || s->error_code != 131047) {
         return rc;
     }
     /* Accepted, then refused as outside the window: the template goes out once. */
-    rc = db_exec(x->db, sql_failed_send, 2, p, &r);
-    if (!rc && PQntuples(r) == 1) {
-        const char *q[2] = {PQgetvalue(r, 0, 0), s->error_title};
-        rc = db_exec(x->db, sql_mark_fell_back, 2, q, NULL);
-        if (!rc) {
-            rc = db_exec(x->db, sql_fallback_row, 1, q, NULL);
-        }
-        if (!rc) {
-            APP_COUNT(x->app, outbox_fallbacks);
-            log_event(LOG_INFO, "outbox.template_fallback", "outbox=%s via=status",
-                      PQgetvalue(r, 0, 0));
-        }
+    rc = store_outbox_fell_back(x->db, x->venue_id, s->wamid, s->error_title, &fb);
+    if (!rc && fb) {
+        APP_COUNT(x->app, outbox_fallbacks);
+        log_event(LOG_INFO, "outbox.template_fallback", "outbox=%lld via=status", (long long)fb);
     }
-    PQclear(r);
     return rc;
 }

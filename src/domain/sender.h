@@ -5,22 +5,11 @@
 #define RB_DOMAIN_SENDER_H
 
 #include "domain/inbound.h"
+#include "domain/ratelimit.h"
 #include "domain/worker.h"
 
-struct ratelimit;
-
-/* A token bucket per process for one phone number id (rate per second). */
-RB_MUST_CHECK int ratelimit_new(int per_second, struct ratelimit **out);
-void ratelimit_free(struct ratelimit *r);
-/* Changes the rate (a reload of the config); a no-op when it is the same. */
-void ratelimit_set_rate(struct ratelimit *r, int per_second);
-/* Takes a token and returns 0, or returns the milliseconds until one is due. */
-int ratelimit_try(struct ratelimit *r);
-/* Returns a token taken for a send that did not happen. */
-void ratelimit_give_back(struct ratelimit *r);
-
 /*
- * Sends the oldest due outbox row, if any: claims it and commits it as
+ * Sends the most urgent due outbox row, if any: claims it and commits it as
  * 'sending' (a lease in next_attempt_at), posts it with no transaction
  * open, then records the outcome in a transaction of its own, retrying that
  * while the store is down (so a send that went out is not sent again).

@@ -9,12 +9,14 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/str.h"
+#include "domain/handlers/handlers.h"
 #include "domain/money.h"
 #include "domain/sender.h"
 #include "egress/http_client.h"
 #include "egress/whatsapp.h"
 #include "store/contacts.h"
 #include "store/events.h"
+#include "store/jobs.h"
 #include "store/outbox.h"
 
 #define EVENT_MAX_ATTEMPTS 20
@@ -28,7 +30,6 @@ struct workers {
     pthread_t listener;
     pthread_mutex_t mu;
     pthread_cond_t wake;
-    pthread_mutex_t batch_mu; /* one event batch at a time in this process */
     unsigned long generation;
     int64_t last_tick_ms;
     struct ratelimit *rl;
@@ -41,55 +42,69 @@ struct worker {
     struct http_client *http;
 };
 
-static const char sql_job_add[] =
-    "INSERT INTO jobs (venue_id, kind, payload, run_at, dedupe_key)"
-    " VALUES (NULLIF($1::bigint, 0), $2, $3::jsonb,"
-    " CASE WHEN $4::bigint > 0 THEN to_timestamp($4::bigint) ELSE now() END, $5)"
-    " ON CONFLICT (dedupe_key) DO NOTHING";
-static const char sql_job_notify[] = "SELECT pg_notify('rabta_jobs', '')";
-/* Claims the oldest due job and leases it in one statement that commits on
- * its own: the job's HTTP call (domain_job_outside) runs with no
- * transaction open, and a process that dies meanwhile leaves the job due
- * again when the lease ends. */
-#define JOB_LEASE_S "120"
-static const char sql_job_claim[] =
-    "UPDATE jobs SET run_at = now() + interval '" JOB_LEASE_S " seconds'"
-    " WHERE id = (SELECT id FROM jobs WHERE state = 'pending' AND run_at <= now()"
-    "   ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
-    " RETURNING id, COALESCE(venue_id, 0), kind, payload::text, attempts";
-static const char sql_job_done[] = "UPDATE jobs SET state = 'done', done_at = now() WHERE id = $1";
-static const char sql_job_failed[] =
-    "UPDATE jobs SET state = 'failed', attempts = attempts + 1, last_error = $2, done_at = now()"
-    " WHERE id = $1";
-static const char sql_job_retry[] =
-    "UPDATE jobs SET attempts = attempts + 1, last_error = $3,"
-    " run_at = now() + ($2::int * interval '1 millisecond'),"
-    " state = CASE WHEN attempts + 1 >= 12 THEN 'failed' ELSE 'pending' END WHERE id = $1";
-/* A remote job (HTTP inside) is leased: claimed and committed, run with no
- * transaction open, then marked. Cut off mid-call, it is claimed again
- * when the lease runs out. */
-static const char sql_tick_lock[] = "SELECT pg_try_advisory_xact_lock(7283452)";
-
 int worker_job_add(struct wctx *x, const char *kind, const json_t *payload, int64_t run_at_s,
                    const char *dedupe_key)
 {
-    char vs[24], rs[24];
-    char *json = json_dumps(payload ? payload : json_object(), JSON_COMPACT);
-    int rc;
+    json_t *empty = payload ? NULL : json_object();
+    char *json = json_dumps(payload ? payload : empty, JSON_COMPACT);
+    int rc = json ? store_job_add(x->db, x->venue_id, kind, json, run_at_s, dedupe_key) : RB_ENOMEM;
 
-    if (!json) {
-        return RB_ENOMEM;
-    }
-    const char *p[5] = {db_i64s(x->venue_id, vs), kind, json, db_i64s(run_at_s, rs), dedupe_key};
-    rc = db_exec(x->db, sql_job_add, 5, p, NULL);
-    if (!rc) {
-        rc = db_exec(x->db, sql_job_notify, 0, NULL, NULL);
-    }
+    json_decref(empty);
     free(json);
     return rc;
 }
 
 static bool ensure_db(struct worker *w);
+
+int worker_convo_current(struct wctx *x, int64_t staff_id, int64_t lead_id)
+{
+    struct convo_defer *d = x->defer;
+
+    if (!d || !staff_id || !lead_id) {
+        return convo_set_current(x, staff_id, lead_id);
+    }
+    for (size_t i = 0; i < d->n; i++) {
+        if (d->v[i].staff_id == staff_id) {
+            d->v[i].lead_id = lead_id; /* the last one wins, as it would have */
+            d->v[i].venue_id = x->venue_id;
+            return RB_OK;
+        }
+    }
+    if (d->n == CONVO_DEFER_MAX) {
+        return convo_set_current(x, staff_id, lead_id);
+    }
+    d->v[d->n].venue_id = x->venue_id;
+    d->v[d->n].staff_id = staff_id;
+    d->v[d->n].lead_id = lead_id;
+    d->n++;
+    return RB_OK;
+}
+
+int worker_convo_flush(struct wctx *x)
+{
+    struct convo_defer *d = x->defer;
+    int64_t venue = x->venue_id;
+    int rc = RB_OK;
+
+    if (!d) {
+        return RB_OK;
+    }
+    /* staff order: every batch takes these rows in the same order */
+    for (size_t i = 1; i < d->n; i++) {
+        for (size_t j = i; j > 0 && d->v[j - 1].staff_id > d->v[j].staff_id; j--) {
+            __typeof__(d->v[0]) t = d->v[j];
+            d->v[j] = d->v[j - 1];
+            d->v[j - 1] = t;
+        }
+    }
+    for (size_t i = 0; i < d->n && !rc; i++) {
+        x->venue_id = d->v[i].venue_id;
+        rc = convo_set_current(x, d->v[i].staff_id, d->v[i].lead_id);
+    }
+    x->venue_id = venue;
+    d->n = 0;
+    return rc;
+}
 
 static void ctx_begin(struct worker *w, struct wctx *x, int64_t venue_id)
 {
@@ -150,24 +165,12 @@ static int unknown_sender(struct wctx *x, const struct wa_message *m)
     return RB_OK;
 }
 
-/* Any message opens the writer's 24-hour window: what waited for them goes. */
-static int release_held(struct wctx *x, int64_t contact, const char *phone)
-{
-    int released = 0;
-    int rc = store_outbox_release(x->db, x->venue_id, contact, phone[0] ? phone : NULL, &released);
-
-    if (!rc && released) {
-        log_event(LOG_INFO, "outbox.released", "event=%lld contact=%lld rows=%d",
-                  (long long)x->event_id, (long long)contact, released);
-    }
-    return rc;
-}
-
 static int process_message(struct wctx *x, const json_t *payload)
 {
     struct wa_message m;
     char phone[24];
     int64_t contact = 0, staff = 0, msg = 0;
+    int released = 0;
     int rc = inbound_message(payload, &m);
 
     if (rc) {
@@ -178,18 +181,17 @@ static int process_message(struct wctx *x, const json_t *payload)
     if (!phone[0] && !m.from_user_id) {
         return unknown_sender(x, &m);
     }
-    rc = store_contact_upsert(x->db, x->venue_id, phone[0] ? phone : NULL, m.from_user_id,
-                              m.profile_name, m.timestamp ? m.timestamp : x->now_s, &contact);
+    /* the contact, whether staff, and, as any message opens the writer's
+     * 24-hour window, what waited for them released: one round trip */
+    rc = store_contact_inbound(x->db, x->venue_id, phone[0] ? phone : NULL, m.from_user_id,
+                               m.profile_name, m.timestamp ? m.timestamp : x->now_s, &contact,
+                               &staff, &released, &x->contact_new);
     if (rc) {
         return rc;
     }
-    rc = store_staff_by_contact(x->db, x->venue_id, phone[0] ? phone : NULL, contact, &staff);
-    if (rc && rc != RB_ENOTFOUND) {
-        return rc;
-    }
-    rc = release_held(x, contact, phone);
-    if (rc) {
-        return rc;
+    if (released) {
+        log_event(LOG_INFO, "outbox.released", "event=%lld contact=%lld rows=%d",
+                  (long long)x->event_id, (long long)contact, released);
     }
     struct message_in in = {
         x->venue_id,  contact,    staff,  x->event_id, staff ? "staff" : "client",
@@ -205,8 +207,11 @@ static int process_message(struct wctx *x, const json_t *payload)
     log_event(LOG_INFO, "message.received", "event=%lld msg=%lld party=%s type=%s from=%s",
               (long long)x->event_id, (long long)msg, in.party, log_q(m.type, (size_t)-1),
               log_phone(phone));
-    return staff ? domain_staff_message(x, &m, staff, msg)
-                 : domain_client_message(x, &m, contact, msg);
+    /* a staff member's message reads what the batch's notices set */
+    rc = staff ? worker_convo_flush(x) : RB_OK;
+    return rc      ? rc
+           : staff ? domain_staff_message(x, &m, staff, msg)
+                   : domain_client_message(x, &m, contact, msg);
 }
 
 static int process_event(struct wctx *x, const char *kind, const json_t *payload)
@@ -215,6 +220,12 @@ static int process_event(struct wctx *x, const char *kind, const json_t *payload
 
     if (strcmp(kind, "message") == 0) {
         return process_message(x, payload);
+    }
+    if (strcmp(kind, "status") != 0) {
+        int rc = worker_convo_flush(x); /* what follows may read it */
+        if (rc) {
+            return rc;
+        }
     }
     if (strcmp(kind, "status") == 0) {
         if (inbound_status(payload, &st)) {
@@ -268,7 +279,7 @@ static void event_failed(struct worker *w, const struct event_claim *e, int rc)
  * set), what could be kept is kept and the event is marked failed in the
  * same transaction: *settled is then true and it is not "done". */
 static int event_body(struct worker *w, const struct event_claim *e, struct preparsed *pre,
-                      bool *settled)
+                      struct convo_defer *defer, bool *settled)
 {
     struct wctx x;
     json_t *payload;
@@ -278,6 +289,7 @@ static int event_body(struct worker *w, const struct event_claim *e, struct prep
     ctx_begin(w, &x, e->venue_id);
     x.event_id = e->id;
     x.pre = pre && pre->done ? pre : NULL;
+    x.defer = defer;
     payload = json_loads(e->payload, 0, NULL);
     rc = payload ? process_event(&x, e->kind, payload) : RB_OK;
     if (!rc && x.failed[0]) {
@@ -416,7 +428,7 @@ static int run_event_id(struct worker *w, int64_t id)
         }
     }
     ctx_end(&x);
-    rc = rc ? rc : event_body(w, &e, &pre, &settled);
+    rc = rc ? rc : event_body(w, &e, &pre, NULL, &settled);
     rc = rc || settled ? rc : store_events_done(w->db, &e.id, 1);
     rc = rc ? rc : db_commit(w->db);
     if (rc) {
@@ -437,28 +449,26 @@ out:
  * Up to EVENT_BATCH due events in ONE transaction: one claim, one set-based
  * done, one commit (one WAL flush) for all of them, where one event per
  * transaction spent most of its time in BEGIN/claim/done/COMMIT round trips
- * and a commit's flush. New clients' messages are claimed first. When any
- * of them fails, the whole batch rolls back and each is run again alone,
- * so a failure is recorded against its own event only. RB_ENOTFOUND when
+ * and a commit's flush. New clients' first messages are claimed first, at
+ * most one event per client (store_events_claim), and the salespeople's
+ * conversation_state rows are written last, in staff order
+ * (worker_convo_flush), so that every worker may run a batch without two
+ * batches locking rows in opposite orders. When any of them fails, the whole batch rolls back and
+ * each is run again alone, so a failure is recorded against its own event only. RB_ENOTFOUND when
  * none is due.
  */
 static int run_events(struct worker *w)
 {
     struct event_claim e[EVENT_BATCH];
     int64_t ids[EVENT_BATCH];
+    struct convo_defer defer;
     size_t n = 0, i;
-    /* While another worker runs a batch, this one takes events one at a
-     * time: two batches would each hold several salespeople's rows (their
-     * conversation_state, set by every notice) and deadlock. */
-    bool batch = pthread_mutex_trylock(&w->ws->batch_mu) == 0;
     int rc = db_begin(w->db);
 
-    rc = rc ? rc : store_events_claim(w->db, e, batch ? EVENT_BATCH : 1, &n);
+    defer.n = 0;
+    rc = rc ? rc : store_events_claim(w->db, e, EVENT_BATCH, &n);
     if (rc) {
         db_rollback(w->db);
-        if (batch) {
-            pthread_mutex_unlock(&w->ws->batch_mu);
-        }
         return rc;
     }
     size_t ndone = 0, nlater = 0;
@@ -469,16 +479,20 @@ static int run_events(struct worker *w)
             later[nlater++] = e[i].id; /* parsed with no transaction open, below */
             continue;
         }
-        rc = event_body(w, &e[i], NULL, &settled);
+        rc = event_body(w, &e[i], NULL, &defer, &settled);
         if (!settled) {
             ids[ndone++] = e[i].id;
         }
     }
+    if (!rc) {
+        struct wctx x;
+        ctx_begin(w, &x, 0);
+        x.defer = &defer;
+        rc = worker_convo_flush(&x);
+        ctx_end(&x);
+    }
     rc = rc ? rc : store_events_done(w->db, ids, ndone);
     rc = rc ? rc : db_commit(w->db);
-    if (batch) {
-        pthread_mutex_unlock(&w->ws->batch_mu);
-    }
     if (rc) {
         db_rollback(w->db);
         log_event(LOG_INFO, "event.batch_split", "events=%zu error=%s", n, rb_strerror(rc));
@@ -503,38 +517,30 @@ static int run_events(struct worker *w)
 
 static int run_job(struct worker *w)
 {
-    PGresult *r = NULL;
+    struct job_claim j;
     struct wctx x;
     json_t *payload;
-    char ids[24], ds[24];
-    int rc = db_exec(w->db, sql_job_claim, 0, NULL, &r);
+    int rc = store_job_claim(w->db, &j);
 
-    if (!rc && PQntuples(r) == 0) {
-        rc = RB_ENOTFOUND;
-    }
     if (rc) {
-        PQclear(r);
         return rc;
     }
-    int64_t id = db_i64(r, 0, 0);
-    int attempts = (int)db_i64(r, 0, 4);
     /* A money job (the invoicing push and pull) makes its HTTP calls and its
      * own short transactions itself; any other job's call runs in
      * domain_job_outside with no transaction open, then domain_job in one.
      * The claim leased the row either way. */
-    bool remote = money_job_remote(db_str(r, 0, 2));
-    ctx_begin(w, &x, db_i64(r, 0, 1));
-    payload = json_loads(db_str(r, 0, 3), 0, NULL);
-    rc = remote ? RB_OK : domain_job_outside(&x, db_str(r, 0, 2), payload);
+    bool remote = money_job_remote(j.kind);
+    ctx_begin(w, &x, j.venue_id);
+    payload = json_loads(j.payload, 0, NULL);
+    rc = remote ? RB_OK : domain_job_outside(&x, j.kind, payload);
     rc = rc || remote ? rc : db_begin(w->db);
-    rc = rc ? rc : domain_job(&x, db_str(r, 0, 2), payload);
-    const char *p[2] = {db_i64s(id, ids), x.job_error};
+    rc = rc ? rc : domain_job(&x, j.kind, payload);
     if (!rc && x.job_error[0]) {
-        log_event(LOG_WARN, "job.failed_for_good", "job=%lld kind=%s reason=%s", (long long)id,
-                  log_q(db_str(r, 0, 2), (size_t)-1), log_q(x.job_error, (size_t)-1));
-        rc = db_exec(w->db, sql_job_failed, 2, p, NULL);
+        log_event(LOG_WARN, "job.failed_for_good", "job=%lld kind=%s reason=%s", (long long)j.id,
+                  log_q(j.kind, (size_t)-1), log_q(x.job_error, (size_t)-1));
+        rc = store_job_failed(w->db, j.id, x.job_error);
     } else if (!rc) {
-        rc = db_exec(w->db, sql_job_done, 1, p, NULL);
+        rc = store_job_done(w->db, j.id);
     }
     if (!rc && !remote) {
         rc = db_commit(w->db);
@@ -543,11 +549,10 @@ static int run_job(struct worker *w)
         if (!remote) {
             db_rollback(w->db);
         }
-        int delay = (int)wa_backoff_ms(attempts + 1, 2000, 600000, (uint64_t)id);
-        const char *q[3] = {ids, db_i64s(delay, ds), rb_strerror(rc)};
-        log_event(LOG_WARN, "job.failed", "job=%lld kind=%s attempt=%d error=%s", (long long)id,
-                  log_q(db_str(r, 0, 2), (size_t)-1), attempts + 1, rb_strerror(rc));
-        if (db_exec(w->db, sql_job_retry, 3, q, NULL)) {
+        int64_t delay = wa_backoff_ms(j.attempts + 1, 2000, 600000, (uint64_t)j.id);
+        log_event(LOG_WARN, "job.failed", "job=%lld kind=%s attempt=%d error=%s", (long long)j.id,
+                  log_q(j.kind, (size_t)-1), j.attempts + 1, rb_strerror(rc));
+        if (store_job_retry(w->db, j.id, delay, rb_strerror(rc))) {
             /* store down: retried when its lease ends */
         }
     }
@@ -555,7 +560,7 @@ static int run_job(struct worker *w)
         x.outside_free(x.outside);
     }
     json_decref(payload);
-    PQclear(r);
+    job_claim_release(&j);
     ctx_end(&x);
     return rc == RB_ENOTFOUND ? RB_EINTERNAL : rc;
 }
@@ -565,7 +570,7 @@ static void maybe_tick(struct worker *w)
     struct workers *ws = w->ws;
     int64_t now = clock_mono_ms();
     struct wctx x;
-    PGresult *r = NULL;
+    bool mine = false;
     int rc;
 
     pthread_mutex_lock(&ws->mu);
@@ -576,10 +581,8 @@ static void maybe_tick(struct worker *w)
     ws->last_tick_ms = now;
     pthread_mutex_unlock(&ws->mu);
     rc = db_begin(w->db);
-    if (!rc) {
-        rc = db_exec(w->db, sql_tick_lock, 0, NULL, &r);
-    }
-    if (!rc && db_bool(r, 0, 0)) {
+    rc = rc ? rc : store_tick_lock(w->db, &mine);
+    if (!rc && mine) {
         ctx_begin(w, &x, 0);
         x.now_s += clock_test_offset_s(x.app->env.sandbox); /* tests only */
         rc = domain_tick(&x);
@@ -589,7 +592,6 @@ static void maybe_tick(struct worker *w)
             log_event(LOG_WARN, "tick.failed", "error=%s", rb_strerror(rc));
         }
     }
-    PQclear(r);
     db_rollback(w->db);
 }
 
@@ -696,9 +698,7 @@ static void *listener_main(void *arg)
     while (!ws->app->stopping) {
         if (!db_ok(c)) {
             if ((c ? db_reconnect(c) : db_connect(ws->app->conninfo, &c, NULL)) ||
-                db_exec(c, "LISTEN rabta_events", 0, NULL, NULL) ||
-                db_exec(c, "LISTEN rabta_outbox", 0, NULL, NULL) ||
-                db_exec(c, "LISTEN rabta_jobs", 0, NULL, NULL)) {
+                store_listen_work(c)) {
                 struct timespec ts = {0, 500 * 1000000L};
                 nanosleep(&ts, NULL);
                 continue;
@@ -738,7 +738,6 @@ int workers_start(struct app *app, int n, struct workers **out)
     ws->n = n;
     ws->threads = calloc((size_t)n, sizeof(*ws->threads));
     pthread_mutex_init(&ws->mu, NULL);
-    pthread_mutex_init(&ws->batch_mu, NULL);
     pthread_cond_init(&ws->wake, NULL);
     ws->last_tick_ms = clock_mono_ms() - TICK_EVERY_MS + 2000;
     rc = ws->threads ? ratelimit_new(s->config->rate_per_second, &ws->rl) : RB_ENOMEM;
@@ -788,7 +787,6 @@ void workers_stop(struct workers *ws)
     }
     ratelimit_free(ws->rl);
     pthread_mutex_destroy(&ws->mu);
-    pthread_mutex_destroy(&ws->batch_mu);
     pthread_cond_destroy(&ws->wake);
     free(ws->threads);
     free(ws);

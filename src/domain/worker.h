@@ -3,12 +3,14 @@
  * piece of domain work runs in.
  *
  * N threads each own a store connection and a curl handle. A thread takes,
- * in turn: one due inbound event, one due outbox row, one due job; when none
- * is due it sleeps until LISTEN/NOTIFY wakes it or poll_ms passes. Every
- * event and job is processed in its own transaction; a failure rolls back,
- * is recorded on the row (attempts, last_error) and retried with backoff,
- * so nothing is lost. Rows are claimed with FOR UPDATE SKIP LOCKED, so
- * several processes on one database never take the same row.
+ * in turn: a batch of due inbound events (up to 16, at most one per
+ * client, in one transaction), one due outbox row, one due job; when none
+ * is due it sleeps until LISTEN/NOTIFY wakes it or poll_ms passes. A batch
+ * that fails rolls back and its events run again one per transaction; an
+ * event or job that fails alone is recorded on the row (attempts,
+ * last_error) and retried with backoff, so nothing is lost. Rows are
+ * claimed with FOR UPDATE SKIP LOCKED, so several processes on one
+ * database never take the same row.
  */
 #ifndef RB_DOMAIN_WORKER_H
 #define RB_DOMAIN_WORKER_H
@@ -23,6 +25,21 @@
 #include "store/db.h"
 
 struct http_client;
+
+/*
+ * The "current lead" of each salesperson (conversation_state) that a batch
+ * of client messages set, written at the batch's end in staff order
+ * (worker_convo_flush): every notice and forward sets it, so written at
+ * once two batches each held several salespeople's rows, in the order
+ * their events came, and deadlocked.
+ */
+#define CONVO_DEFER_MAX 64
+struct convo_defer {
+    size_t n;
+    struct {
+        int64_t venue_id, staff_id, lead_id;
+    } v[CONVO_DEFER_MAX];
+};
 
 /* The context of one unit of work (borrowed by the callee). */
 struct wctx {
@@ -40,11 +57,15 @@ struct wctx {
      * domain_job in the transaction after it; freed with outside_free. */
     void *outside;
     void (*outside_free)(void *outside);
-    char job_error[512];   /* set by a job that failed for good (domain_job) */
-    struct preparsed *pre; /* a staff message parsed before the transaction, or NULL */
+    char job_error[512];       /* set by a job that failed for good (domain_job) */
+    struct preparsed *pre;     /* a staff message parsed before the transaction, or NULL */
+    struct convo_defer *defer; /* a batch's conversation_state writes, or NULL: at once */
+    /* The message's contact was created by this event: it has no lead yet
+     * (intake skips looking for one). */
+    bool contact_new;
 };
 
-/* Hooks implemented by the domain (domain/leads.c, handlers/); each runs
+/* Hooks implemented by the domain (domain/intake.c, handlers/); each runs
  * inside x->db's transaction and returns an rb_err (non-zero rolls back and
  * retries the whole unit later). */
 
@@ -83,6 +104,12 @@ int domain_job_outside(struct wctx *x, const char *kind, const json_t *payload);
 /* Periodic checks (stale leads, reminders); runs about once a minute on one
  * worker at a time across all processes (advisory lock). */
 int domain_tick(struct wctx *x);
+
+/* Sets staff_id's current lead (convo_set_current), or, in a batch, records
+ * it for worker_convo_flush. */
+RB_MUST_CHECK int worker_convo_current(struct wctx *x, int64_t staff_id, int64_t lead_id);
+/* Writes what the batch recorded, in staff order, the last lead per staff. */
+RB_MUST_CHECK int worker_convo_flush(struct wctx *x);
 
 /* Queues a job in x's transaction; dedupe_key may be NULL. run_at_s 0 = now. */
 RB_MUST_CHECK int worker_job_add(struct wctx *x, const char *kind, const json_t *payload,

@@ -2,10 +2,12 @@
  * ingest.h - group commit of webhook events.
  *
  * HTTP handler threads hand their parsed events to ingest_submit and block;
- * one committer thread takes everything queued, writes it in ONE statement
- * (one transaction, one fsync) and wakes every waiter with the outcome. So
- * concurrent webhooks share a commit, and each is acknowledged only after the
- * commit that holds its events.
+ * two committer threads (INGEST_COMMITTERS, ingest.c) each take everything
+ * queued when they are free, write it in ONE statement (one transaction, one
+ * fsync) and wake its waiters with the outcome: while one batch commits, the
+ * next fills. So concurrent webhooks share a commit, and each is
+ * acknowledged only after the commit that holds its events. A message's
+ * sender is stored with it (the per-client order of store/events.h).
  */
 #ifndef RB_HTTP_INGEST_H
 #define RB_HTTP_INGEST_H
@@ -18,7 +20,7 @@
 struct ingest;
 
 RB_MUST_CHECK int ingest_start(struct app *app, struct ingest **out);
-/* Stops the committer after the queue drains; accepts NULL. */
+/* Stops the committers after the queue drains; accepts NULL. */
 void ingest_stop(struct ingest *g);
 
 /*

@@ -5,24 +5,26 @@
 #include <string.h>
 
 #include "core/str.h"
-
-/* NO KEY UPDATE, not UPDATE: the row stays locked until this message's
- * transaction ends (a staff message may wait on Gemini for seconds), and
- * other transactions that only reference the contact (an outbox row to
- * this person: a foreign key's KEY SHARE) must not wait behind it. */
-static const char sql_find[] =
-    "SELECT id, phone, bsuid FROM contacts WHERE venue_id = $1"
-    " AND ((phone = $2 AND $2 IS NOT NULL) OR (bsuid = $3 AND $3 IS NOT NULL))"
-    " ORDER BY (phone = $2) DESC NULLS LAST, id LIMIT 1 FOR NO KEY UPDATE";
+#include "store/outbox.h"
 
 static const char sql_insert[] =
     "INSERT INTO contacts (venue_id, phone, bsuid, profile_name, last_inbound_at)"
     " VALUES ($1, $2, $3, $4, CASE WHEN $5::bigint > 0 THEN to_timestamp($5::bigint) END)"
     " ON CONFLICT DO NOTHING RETURNING id";
 
-/* Fills a missing phone or bsuid (linking the two ids), refreshes name and window. */
-static const char sql_update[] =
-    "UPDATE contacts SET"
+/* The contact of this phone (first) or bsuid, its missing phone or bsuid
+ * filled (linking the two ids, unless the id already names another row),
+ * name and window refreshed, in one round trip; with the active staff
+ * member of this phone or contact (0 when none) and their contact_id. The
+ * UPDATE locks the row until the transaction ends: NO KEY UPDATE while
+ * phone and bsuid keep their values, so a transaction that only references
+ * the contact (an outbox row to this person: a foreign key's KEY SHARE)
+ * does not wait behind it. */
+static const char sql_touch[] =
+    "WITH f AS (SELECT id FROM contacts WHERE venue_id = $1"
+    "   AND ((phone = $2 AND $2 IS NOT NULL) OR (bsuid = $3 AND $3 IS NOT NULL))"
+    "   ORDER BY (phone = $2) DESC NULLS LAST, id LIMIT 1)"
+    " UPDATE contacts SET"
     " phone = COALESCE(phone, (SELECT $2 WHERE NOT EXISTS (SELECT 1 FROM contacts o"
     "   WHERE o.venue_id = contacts.venue_id AND o.phone = $2))),"
     " bsuid = COALESCE(bsuid, (SELECT $3 WHERE NOT EXISTS (SELECT 1 FROM contacts o"
@@ -30,7 +32,34 @@ static const char sql_update[] =
     " profile_name = COALESCE(NULLIF($4, ''), profile_name),"
     " last_inbound_at = CASE WHEN $5::bigint > 0 THEN"
     "   GREATEST(last_inbound_at, to_timestamp($5::bigint)) ELSE last_inbound_at END"
-    " WHERE id = $1";
+    " FROM f LEFT JOIN LATERAL (SELECT id, contact_id FROM staff WHERE venue_id = $1 AND active"
+    "   AND (phone = $2 OR contact_id = f.id) ORDER BY id LIMIT 1) s ON true"
+    " WHERE contacts.id = f.id RETURNING contacts.id, COALESCE(s.id, 0), s.contact_id";
+
+/* sql_touch for the writer of an inbound message, who opens their 24-hour
+ * window: the rows held for them (by contact or phone) go, in order, each
+ * after the one before it (as store_outbox_release), in the same round trip. */
+static const char sql_touch_release[] =
+    "WITH f AS (SELECT id FROM contacts WHERE venue_id = $1"
+    "   AND ((phone = $2 AND $2 IS NOT NULL) OR (bsuid = $3 AND $3 IS NOT NULL))"
+    "   ORDER BY (phone = $2) DESC NULLS LAST, id LIMIT 1),"
+    " rel AS (UPDATE outbox o SET state = 'pending', next_attempt_at = now(), after_id = h.prev"
+    "   FROM (SELECT id, lag(id) OVER (ORDER BY id) AS prev FROM outbox"
+    "    WHERE venue_id = $1 AND state = 'held' AND EXISTS (SELECT 1 FROM f)"
+    "    AND (contact_id = (SELECT id FROM f) OR recipient_phone = $2)) h"
+    "   WHERE o.id = h.id AND o.state = 'held' RETURNING o.id, pg_notify('rabta_outbox', ''))"
+    " UPDATE contacts SET"
+    " phone = COALESCE(phone, (SELECT $2 WHERE NOT EXISTS (SELECT 1 FROM contacts o"
+    "   WHERE o.venue_id = contacts.venue_id AND o.phone = $2))),"
+    " bsuid = COALESCE(bsuid, (SELECT $3 WHERE NOT EXISTS (SELECT 1 FROM contacts o"
+    "   WHERE o.venue_id = contacts.venue_id AND o.bsuid = $3))),"
+    " profile_name = COALESCE(NULLIF($4, ''), profile_name),"
+    " last_inbound_at = CASE WHEN $5::bigint > 0 THEN"
+    "   GREATEST(last_inbound_at, to_timestamp($5::bigint)) ELSE last_inbound_at END"
+    " FROM f LEFT JOIN LATERAL (SELECT id, contact_id FROM staff WHERE venue_id = $1 AND active"
+    "   AND (phone = $2 OR contact_id = f.id) ORDER BY id LIMIT 1) s ON true"
+    " WHERE contacts.id = f.id"
+    " RETURNING contacts.id, COALESCE(s.id, 0), s.contact_id, (SELECT count(*) FROM rel)";
 
 static const char sql_staff[] = "SELECT id FROM staff WHERE venue_id = $1 AND active"
                                 " AND (phone = $2 OR contact_id = $3) ORDER BY id LIMIT 1";
@@ -45,31 +74,84 @@ static const char sql_msg[] =
     " $10, NULLIF($11::bigint, 0), CASE WHEN $12::bigint > 0 THEN to_timestamp($12::bigint)"
     " ELSE now() END, $13) ON CONFLICT DO NOTHING RETURNING id";
 
-static int find(struct dbconn *c, const char *const *p, int64_t *id)
+/* The existing contact touched (sql_touch): RB_ENOTFOUND when none. */
+static int touch(struct dbconn *c, const char *const *p, int64_t *id, int64_t *staff, bool *link,
+                 int *released)
 {
     PGresult *r = NULL;
-    int rc = db_exec(c, sql_find, 3, p, &r);
+    int rc = db_exec(c, released ? sql_touch_release : sql_touch, 5, p, &r);
 
+    if (!rc && PQntuples(r) == 0) {
+        rc = RB_ENOTFOUND;
+    }
     if (!rc) {
-        rc = PQntuples(r) ? RB_OK : RB_ENOTFOUND;
-        if (!rc) {
-            *id = db_i64(r, 0, 0);
+        *id = db_i64(r, 0, 0);
+        *staff = db_i64(r, 0, 1);
+        *link = *staff && db_i64(r, 0, 2) != *id;
+        if (released) {
+            *released = (int)db_i64(r, 0, 3);
         }
     }
     PQclear(r);
     return rc;
 }
 
+/* The staff member found with the contact takes it as theirs. */
+static int staff_link(struct dbconn *c, int64_t staff, int64_t contact)
+{
+    char ss[24], cs[24];
+    const char *q[2] = {db_i64s(staff, ss), db_i64s(contact, cs)};
+
+    return db_exec(c, sql_staff_link, 2, q, NULL);
+}
+
+int store_contact_inbound(struct dbconn *c, int64_t venue, const char *phone, const char *bsuid,
+                          const char *profile_name, int64_t inbound_at, int64_t *id,
+                          int64_t *staff_id, int *released, bool *created)
+{
+    char vs[24], ts[24];
+    const char *p[5] = {db_i64s(venue, vs), phone, bsuid, profile_name, db_i64s(inbound_at, ts)};
+    PGresult *r = NULL;
+    bool link = false;
+    int rc = touch(c, p, id, staff_id, &link, released);
+
+    *created = false;
+    if (rc == RB_ENOTFOUND) {
+        rc = db_exec(c, sql_insert, 5, p, &r);
+        if (!rc && PQntuples(r) == 1) {
+            *id = db_i64(r, 0, 0);
+            *created = true;
+            PQclear(r);
+            rc = store_staff_by_contact(c, venue, phone, *id, staff_id);
+            if (rc == RB_ENOTFOUND) {
+                *staff_id = 0;
+                rc = RB_OK;
+            }
+            /* a new contact: rows may wait for this phone all the same */
+            return rc ? rc : store_outbox_release(c, venue, *id, phone, released);
+        }
+        PQclear(r);
+        if (!rc) {
+            /* lost a race with a concurrent insert */
+            rc = touch(c, p, id, staff_id, &link, released);
+        }
+    }
+    if (!rc && link) {
+        rc = staff_link(c, *staff_id, *id);
+    }
+    return rc;
+}
+
 int store_contact_upsert(struct dbconn *c, int64_t venue, const char *phone, const char *bsuid,
                          const char *profile_name, int64_t inbound_at, int64_t *id)
 {
-    char vs[24], ts[24], ids[24];
+    char vs[24], ts[24];
     const char *p[5] = {db_i64s(venue, vs), phone, bsuid, profile_name, db_i64s(inbound_at, ts)};
     PGresult *r = NULL;
-    int64_t cid = 0;
-    int rc;
+    int64_t staff = 0;
+    bool link = false;
+    int rc = touch(c, p, id, &staff, &link, NULL);
 
-    rc = find(c, p, &cid);
     if (rc == RB_ENOTFOUND) {
         rc = db_exec(c, sql_insert, 5, p, &r);
         if (!rc && PQntuples(r) == 1) {
@@ -79,17 +161,8 @@ int store_contact_upsert(struct dbconn *c, int64_t venue, const char *phone, con
         }
         PQclear(r);
         if (!rc) {
-            rc = find(c, p, &cid); /* lost a race with a concurrent insert */
+            rc = touch(c, p, id, &staff, &link, NULL); /* lost a race with a concurrent insert */
         }
-    }
-    if (rc) {
-        return rc;
-    }
-    p[0] = db_i64s(cid, ids);
-    /* An id that already names another contact row is not moved here. */
-    rc = db_exec(c, sql_update, 5, p, NULL);
-    if (!rc) {
-        *id = cid;
     }
     return rc;
 }

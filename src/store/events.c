@@ -6,31 +6,44 @@
 
 #include "core/str.h"
 
-/* priority (sql/012_scale.sql): 0 a message from a phone with no contact
- * yet (a new client), 2 a delivery status, 1 the rest. */
+/* priority (sql/012_scale.sql, 014_event_order.sql): 0 the first message
+ * of a phone with no contact and no pending event yet (a new client: the
+ * lead and its greeting), 2 a delivery status, 1 the rest. sender keeps a
+ * message's "from" for the claim's one-at-a-time order per client. */
 static const char sql_insert[] =
-    "WITH x AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
+    "WITH x AS (SELECT t.*, row_number() OVER (PARTITION BY t.sender ORDER BY t.ord) AS nth"
+    "   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
     "   $7::text[]) WITH ORDINALITY AS t(source, kind, key, pnid, payload, sender, ord)),"
     " ins AS (INSERT INTO inbound_events (venue_id, source, kind, dedupe_key, phone_number_id,"
-    "   payload, state, priority)"
+    "   payload, state, priority, sender)"
     "   SELECT COALESCE(v.id, CASE WHEN x.pnid IS NULL THEN $6::bigint END), x.source, x.kind,"
     "     x.key, x.pnid, x.payload::jsonb,"
     "     CASE WHEN v.id IS NULL AND x.pnid IS NOT NULL THEN 'ignored' ELSE 'pending' END,"
     "     CASE WHEN x.kind = 'status' THEN 2"
-    "       WHEN x.kind = 'message' AND x.sender IS NOT NULL AND NOT EXISTS (SELECT 1"
+    "       WHEN x.kind = 'message' AND x.sender IS NOT NULL AND x.nth = 1 AND NOT EXISTS (SELECT 1"
     "         FROM contacts c WHERE c.venue_id = COALESCE(v.id, $6::bigint)"
-    "         AND c.phone = '+' || x.sender) THEN 0 ELSE 1 END"
+    "         AND c.phone = '+' || x.sender) AND NOT EXISTS (SELECT 1 FROM inbound_events p"
+    "         WHERE p.sender = x.sender AND p.state = 'pending') THEN 0 ELSE 1 END,"
+    "     CASE WHEN x.kind = 'message' THEN x.sender END"
     "   FROM x LEFT JOIN venues v ON v.phone_number_id = x.pnid ORDER BY x.ord"
     "   ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key),"
     " n AS (SELECT pg_notify('rabta_events', s.c::text) FROM (SELECT count(*) AS c FROM ins) s"
     "   WHERE s.c > 0)"
     " SELECT x.ord FROM x JOIN ins ON ins.dedupe_key = x.key, (SELECT count(*) FROM n) nn";
 
-/* A batch: new clients first (priority), then the oldest due. */
+/*
+ * A batch: new clients first (priority), then the oldest due; a sender's
+ * message only when no earlier event of that sender is pending (being
+ * handled by another worker, or waiting for its retry): per client, one
+ * event at a time and in order, so two transactions never hold one
+ * client's contact and lead rows (sql/014_event_order.sql).
+ */
 static const char sql_claim[] =
-    "SELECT id, COALESCE(venue_id, 0), kind, attempts, payload::text FROM inbound_events"
-    " WHERE state = 'pending' AND next_attempt_at <= now()"
-    " ORDER BY priority, next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED";
+    "SELECT e.id, COALESCE(e.venue_id, 0), e.kind, e.attempts, e.payload::text"
+    " FROM inbound_events e WHERE e.state = 'pending' AND e.next_attempt_at <= now()"
+    " AND (e.sender IS NULL OR NOT EXISTS (SELECT 1 FROM inbound_events p"
+    "   WHERE p.sender = e.sender AND p.state = 'pending' AND p.id < e.id))"
+    " ORDER BY e.priority, e.next_attempt_at, e.id LIMIT $1 FOR UPDATE OF e SKIP LOCKED";
 
 static const char sql_claim_id[] =
     "SELECT id, COALESCE(venue_id, 0), kind, attempts, payload::text FROM inbound_events"

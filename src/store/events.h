@@ -17,8 +17,10 @@ struct event_row {
     const char *dedupe_key;
     const char *phone_number_id; /* NULL: the default venue */
     const char *payload;         /* JSON text */
-    const char *sender; /* a message's "from" (digits), NULL otherwise: sets its priority */
-    int inserted;       /* out: 1 when new, 0 when a duplicate */
+    /* A message's "from" (digits), NULL otherwise: sets its priority and,
+     * kept in inbound_events.sender, the one-at-a-time order per client. */
+    const char *sender;
+    int inserted; /* out: 1 when new, 0 when a duplicate */
 };
 
 /*
@@ -42,7 +44,9 @@ struct event_claim {
 /*
  * Inside the caller's transaction: locks up to max due pending events (FOR
  * UPDATE SKIP LOCKED), new clients' messages first (priority), then the
- * oldest; out[0..*n) filled. RB_ENOTFOUND when none is due.
+ * oldest; a sender's message only when none of its earlier events is still
+ * pending, so at most one per client and in order. out[0..*n) filled.
+ * RB_ENOTFOUND when none is due.
  */
 RB_MUST_CHECK int store_events_claim(struct dbconn *c, struct event_claim *out, size_t max,
                                      size_t *n);

@@ -54,4 +54,69 @@ RB_MUST_CHECK int store_outbox_add(struct dbconn *c, const struct outbox_msg *m,
 RB_MUST_CHECK int store_outbox_release(struct dbconn *c, int64_t venue_id, int64_t contact_id,
                                        const char *phone, int *released);
 
+/* ---- the sender (domain/sender.c) ---- */
+
+/* A due row claimed for sending; strings owned (outbox_send_release). */
+struct outbox_send {
+    int64_t id, venue_id, contact_id, staff_id, lead_id;
+    char *kind, *phone, *bsuid, *body, *context_wamid, *template_name, *template_lang;
+    char *template_params; /* JSON text, or NULL */
+    char *purpose;
+    bool automated;
+    int attempts;
+    bool in_window; /* the recipient wrote within window_hours */
+    bool opted_out; /* the recipient's contact opted out */
+};
+void outbox_send_release(struct outbox_send *w);
+
+/*
+ * Inside the caller's transaction: locks the most urgent due row ('pending',
+ * or 'sending' whose lease ran out; priority, then due time; a part only
+ * after the one before it has gone) FOR UPDATE SKIP LOCKED. RB_ENOTFOUND.
+ */
+RB_MUST_CHECK int store_outbox_claim_send(struct dbconn *c, int window_hours,
+                                          struct outbox_send *out);
+/* Marks the claimed row 'sending' for lease_ms (committed before the call). */
+RB_MUST_CHECK int store_outbox_sending(struct dbconn *c, int64_t id, int64_t lease_ms);
+/* The send went out as kind ("text"/"template"): 'sent', and, with a wamid,
+ * the outgoing message logged (body as sent). */
+RB_MUST_CHECK int store_outbox_sent(struct dbconn *c, int64_t id, const char *wamid,
+                                    const char *kind, bool fell_back, const char *body);
+/* Due again after delay_ms; attempts + count_attempt; code 0 leaves it NULL. */
+RB_MUST_CHECK int store_outbox_retry(struct dbconn *c, int64_t id, int64_t delay_ms, int64_t code,
+                                     int count_attempt, const char *title);
+/* Every other pending row to phone waits at least delay_ms (pair rate limit). */
+RB_MUST_CHECK int store_outbox_defer_pair(struct dbconn *c, const char *phone, int64_t delay_ms,
+                                          int64_t except_id);
+/* state "failed" or "cancelled"; code 0 leaves it NULL; unreachable marks
+ * the recipient's contact (131026). */
+RB_MUST_CHECK int store_outbox_failed(struct dbconn *c, int64_t id, int64_t code, const char *title,
+                                      const char *state, bool fell_back, bool unreachable);
+/* Queues row id's template (it has one) as a new row; *new_id 0 when none. */
+RB_MUST_CHECK int store_outbox_fallback(struct dbconn *c, int64_t id, int64_t *new_id);
+/*
+ * The recipient's window is closed: row id and every other text waiting for
+ * the same recipient (staff texts and replies, not the digest) become
+ * 'held', one recipient at a time (an advisory lock). *recent: a 'waiting'
+ * template went to them within the hour.
+ */
+RB_MUST_CHECK int store_outbox_hold(struct dbconn *c, int64_t venue_id, int64_t id,
+                                    const char *phone, const char *bsuid, int *held, bool *recent);
+/* How many rows are held for the recipient, and "#12 Name, #14" of their leads
+ * (*labels a new string). */
+RB_MUST_CHECK int store_outbox_held_leads(struct dbconn *c, int64_t venue_id, const char *phone,
+                                          const char *bsuid, int64_t *count, char **labels);
+/* A status for a row still 'sending' (biz_opaque_callback_data named it):
+ * recorded as sent with its message logged; *recovered when it was. */
+RB_MUST_CHECK int store_outbox_recover_sent(struct dbconn *c, int64_t venue_id, int64_t id,
+                                            const char *wamid, bool *recovered);
+/* The message's delivery state moves forward only (rank: sent 1 .. failed 4). */
+RB_MUST_CHECK int store_message_status(struct dbconn *c, int64_t venue_id, const char *wamid,
+                                       const char *status, int64_t at_s, int64_t code,
+                                       const char *title, int rank);
+/* A text accepted then refused as outside the window (131047): its row is
+ * marked fell back and its template queued, once. *id the row, 0 when none. */
+RB_MUST_CHECK int store_outbox_fell_back(struct dbconn *c, int64_t venue_id, const char *wamid,
+                                         const char *title, int64_t *id);
+
 #endif

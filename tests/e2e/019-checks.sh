@@ -21,7 +21,7 @@ rc=$?
 check_eq "an upward include fails the layer check" "$rc" 1
 check_match "the violation names file and include" "$out" 'core/str.h:[0-9]+: layer violation: core includes context/'
 cp -r "$ROOT/src" "$T/side"
-printf '#include "domain/leads.h"\n' >>"$T/side/store/db.h"
+printf '#include "domain/intake.h"\n' >>"$T/side/store/db.h"
 out=$("$CHK/layers.sh" "$T/side" 2>&1)
 check_eq "store including domain fails" "$?" 1
 mkdir -p "$T/side2" && cp -r "$ROOT/src/." "$T/side2/" && mkdir "$T/side2/misc" &&

@@ -9,7 +9,7 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "domain/handlers/handlers.h"
-#include "domain/leads.h"
+#include "domain/intake.h"
 #include "nlu/catalog.h"
 #include "store/followups.h"
 #include "store/lead_rows.h"

@@ -16,7 +16,7 @@
 #include "core/str.h"
 #include "domain/handlers/handlers.h"
 #include "domain/money.h"
-#include "domain/leads.h"
+#include "domain/intake.h"
 #include "nlu/catalog.h"
 #include "store/calendar.h"
 #include "store/followups.h"

@@ -25,7 +25,7 @@
 #include "core/log.h"
 #include "domain/handlers/handlers.h"
 #include "domain/money.h"
-#include "domain/leads.h"
+#include "domain/intake.h"
 #include "nlu/catalog.h"
 #include "store/followups.h"
 #include "store/lead_due.h"

@@ -1,10 +1,10 @@
 /*
- * leads.c - intake: a client's message finds or opens its lead, a new lead
+ * intake.c - intake: a client's message finds or opens its lead, a new lead
  * is assigned, greeted and announced, every client message is forwarded to
  * the assignee, STOP/START keep opt_outs; Lead Ads leadgen events become a
  * fetch_lead job; the invoicing jobs are domain/money.c's.
  */
-#include "domain/leads.h"
+#include "domain/intake.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +56,7 @@ int lead_insert(struct wctx *x, const struct lead_new *n, int64_t *id)
                                 .contacted_now = n->contacted_now};
     int rc = RB_OK;
 
-    if (n->contact_id) {
+    if (n->contact_id && !n->contact_new) {
         rc = store_lead_last_of_contact(x->db, x->venue_id, n->contact_id, &sn.returning_of);
     }
     return rc ? rc : store_lead_insert(x->db, x->venue_id, &sn, id);
@@ -139,13 +139,14 @@ static int open_lead(struct wctx *x, const struct wa_message *m, int64_t contact
     struct lead_new n;
     struct event_facts facts;
     char date[11];
-    int rc = lead_open_of_contact(x, contact_id, id);
+    /* a contact this event created has no lead, open, booked or earlier */
+    int rc = x->contact_new ? RB_OK : lead_open_of_contact(x, contact_id, id);
 
     *fresh = false;
     if (rc || *id) {
         return rc ? rc : fill_facts(x, *id, m->text);
     }
-    rc = booked_lead_of_contact(x, contact_id, id);
+    rc = x->contact_new ? RB_OK : booked_lead_of_contact(x, contact_id, id);
     if (rc || *id) {
         return rc; /* a booked client asks about their booking: no new lead */
     }
@@ -161,6 +162,7 @@ static int open_lead(struct wctx *x, const struct wa_message *m, int64_t contact
     n.source = "whatsapp";
     n.client_lang = client_lang(m->text);
     n.contacted_now = true;
+    n.contact_new = x->contact_new;
     /* a click-to-WhatsApp ad names the campaign the client came from */
     n.campaign = m->ad_headline && m->ad_headline[0] ? m->ad_headline : m->ad_source_id;
     client_facts(x, m->text, &facts, date);
@@ -299,7 +301,7 @@ static int announce(struct wctx *x, const struct lead_row *l)
                          &body);
     }
     rc = rc ? rc : send_staff(x, &s, body.p, &o);
-    rc = rc ? rc : convo_set_current(x, s.id, l->id);
+    rc = rc ? rc : worker_convo_current(x, s.id, l->id);
 out:
     json_decref(vars);
     buf_release(&body);
@@ -356,7 +358,7 @@ static int forward(struct wctx *x, const struct lead_row *l, const struct wa_mes
         goto out;
     }
     rc = rc ? rc : send_staff(x, &s, body.p, &o);
-    rc = rc ? rc : convo_set_current(x, s.id, l->id);
+    rc = rc ? rc : worker_convo_current(x, s.id, l->id);
 out:
     buf_release(&body);
     staff_info_release(&s);

@@ -1,15 +1,15 @@
 /*
- * leads.h - intake: how a lead is born and welcomed.
+ * intake.h - intake: how a lead is born and welcomed.
  *
- * domain/leads.c implements the worker hooks of worker.h for clients
+ * domain/intake.c implements the worker hooks of worker.h for clients
  * (domain_client_message), Lead Ads (domain_leadgen, the fetch_lead job) and
  * the invoicing push job, and offers the steps below to the staff commands
  * (a walk-in) and the tick (reassignment after an escalation).
  *
  * Everything runs inside the caller's transaction (struct wctx).
  */
-#ifndef RB_DOMAIN_LEADS_H
-#define RB_DOMAIN_LEADS_H
+#ifndef RB_DOMAIN_INTAKE_H
+#define RB_DOMAIN_INTAKE_H
 
 #include <stdint.h>
 
@@ -61,6 +61,7 @@ struct lead_new {
     int64_t assigned;       /* 0: decided by lead_welcome */
     enum lang client_lang;
     bool contacted_now; /* the client just wrote: last_contact_at = now */
+    bool contact_new;   /* contact_id was created in this transaction: no earlier lead */
 };
 
 /*
