@@ -41,7 +41,7 @@ BENCH_BIN := $(patsubst tests/bench/%.c,build/release/bench/%,$(wildcard tests/b
 BENCH_FAKE := build/release/bench/fake_upstream
 
 .PHONY: all deps run test unit bench soak stop check clean format check-format check-layers \
-	check-headers release-build test-build bench-build
+	check-headers check-store release-build test-build bench-build
 
 # `make` alone installs what is missing first, like `make run`.
 all: release-build
@@ -166,7 +166,7 @@ stop:
 # (tests/check/*.sh; tests/e2e/019-checks.sh proves each can fail).
 check: release-build
 	bin/rabta check
-	@tests/check/layers.sh && tests/check/headers.sh && tests/check/format.sh
+	@tests/check/layers.sh && tests/check/headers.sh && tests/check/store.sh && tests/check/format.sh
 
 format:
 	clang-format -i $$(find src tests/unit tests/lib tests/fake_upstream tests/bench tests/tools \
@@ -180,6 +180,9 @@ check-layers:
 
 check-headers:
 	@tests/check/headers.sh
+
+check-store:
+	@tests/check/store.sh
 
 # libFuzzer targets (not part of `make test`; needs clang): tests/fuzz/fuzz_*.c, each
 # naming the modules it links on a `/* links: ... */` line (core/ always) and its seed

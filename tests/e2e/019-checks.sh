@@ -11,6 +11,8 @@ out=$("$CHK/headers.sh" "$ROOT/src" 2>&1)
 check_eq "every header stands alone" "$out" "headers ok"
 out=$("$CHK/format.sh" 2>&1)
 check_eq "the C sources are formatted" "$out" "format ok"
+out=$("$CHK/store.sh" "$ROOT/src" 2>&1)
+check_eq "SQL only in store/, no file too long" "$out" "store ok"
 
 # An upward include in core/, a sideways one between layers, and a folder
 # that is in no layer: each named, exit 1.
@@ -35,6 +37,20 @@ printf '#ifndef X_H\n#define X_H\nstruct buf *x_make(size_t n);\n#endif\n' >"$T/
 out=$("$CHK/headers.sh" "$T/hdr" 2>&1)
 check_eq "a header that does not stand alone fails" "$?" 1
 check_match "the failing header is named" "$out" 'core/x.h: header does not stand alone'
+
+# A statement in a handler, a PGresult in the domain, and a file too long.
+cp -r "$ROOT/src" "$T/sql"
+printf 'static const char q[] = "SELECT 1";\n' >>"$T/sql/domain/handlers/misc.c"
+printf '#include <libpq-fe.h>\n' >>"$T/sql/domain/relay.h"
+out=$("$CHK/store.sh" "$T/sql" 2>&1)
+check_eq "SQL outside store/ fails the store check" "$?" 1
+check_match "the statement is named by file and line" "$out" 'domain/handlers/misc.c:[0-9]+: database access outside store/'
+check_match "the libpq include is named" "$out" 'domain/relay.h:[0-9]+: database access outside store/'
+cp -r "$ROOT/src" "$T/long"
+seq 1 1300 | sed 's|.*|/* & */|' >>"$T/long/core/str.c"
+out=$("$CHK/store.sh" "$T/long" 2>&1)
+check_eq "a file over 1,200 lines fails" "$?" 1
+check_match "the long file is named" "$out" 'core/str.c:[0-9]+: over 1200 lines'
 
 # A line clang-format would write otherwise.
 mkdir -p "$T/fmt"
