@@ -379,9 +379,32 @@ int h_lead_move(struct hctx *h)
     if (rc || other) {
         return rc ? rc : refuse_with(h, "refuse_reopen", other);
     }
-    rc = save_details(h, to);
+    bool rebook = to == STAGE_BOOKED && h->lead->stage == STAGE_BOOKED;
+    rc = rebook ? db_savepoint(h->x->db, "rebook") : RB_OK;
+    rc = rc ? rc : save_details(h, to);
     if (rc) {
         return rc;
+    }
+    if (rebook) {
+        /* BOOKED again with a new date, hall or slot: the calendar cell
+         * moves with it, unless another booking has that cell */
+        rc = date_taken(h, &other);
+        if (!rc && other) { /* the refusal names the cell asked for */
+            json_t *vars = NULL;
+            rc = lead_vars(h->x, h->lang, h->lead, &vars);
+            rc = rc ? rc : db_rollback_to(h->x->db, "rebook");
+            rc = rc ? rc : lead_load(h->x, h->lead->id, false, h->lead);
+            if (!rc) {
+                json_object_set_new(vars, "other", json_integer(other));
+                rc = reply(h, "refuse_date_taken", vars);
+            }
+            json_decref(vars);
+            return rc;
+        }
+        rc = rc ? rc : hold_sync(h->x, h->lead);
+        if (rc) {
+            return rc;
+        }
     }
     if (to == h->lead->stage) {
         bool redone = false; /* BOOKED again with a new amount: the plan follows it */
