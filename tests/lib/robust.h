@@ -629,6 +629,8 @@ static inline void gen_text(struct bytes *b, size_t ncp, enum gen_mode mode)
     }
 }
 
+/* ---- the labeled corpus ------------------------------------------------- */
+
 /* The text column of labeled.tsv, one line each (never holdout.tsv). */
 struct corpus {
     char *data;

@@ -2,12 +2,11 @@
 /* links: nlu/text nlu/values nlu/catalog nlu/classify nlu/intents nlu/intents_key nlu/intents_load nlu/intents_compile nlu/intents_slots nlu/intents_match nlu/intents_model app/config egress/whatsapp egress/http_client egress/gemini */
 /* clang-format on */
 /*
- * test_robust_egress.c - hostile upstream answers into the egress readers: wa_classify
- * (egress/whatsapp.h) and gemini_read_response, gemini_validate,
+ * test_robust_egress.c - hostile upstream answers into the egress readers:
+ * wa_classify (egress/whatsapp.h) and gemini_read_response, gemini_validate,
  * gemini_retry_delay_ms (egress/gemini.h), on mutated
- * tests/fixtures/reference bodies.
- * The generator, the checks and the knobs (RABTA_ROBUST_SEED,
- * RABTA_ROBUST_SCALE) are described in tests/lib/robust.h.
+ * tests/fixtures/reference bodies. The generator, the checks and the knobs
+ * (RABTA_ROBUST_SEED, RABTA_ROBUST_SCALE) are described in tests/lib/robust.h.
  */
 #include "robust.h"
 

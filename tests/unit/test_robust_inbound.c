@@ -3,9 +3,9 @@
 /* clang-format on */
 /*
  * test_robust_inbound.c - hostile webhook bodies into the inbound splitters
- * (domain/inbound.h) and inbound_repair_json.
- * The generator, the checks and the knobs (RABTA_ROBUST_SEED,
- * RABTA_ROBUST_SCALE) are described in tests/lib/robust.h.
+ * and inbound_repair_json (domain/inbound.h). The generator, the checks and
+ * the knobs (RABTA_ROBUST_SEED, RABTA_ROBUST_SCALE) are described in
+ * tests/lib/robust.h.
  */
 #include "robust.h"
 

@@ -2,11 +2,11 @@
 /* links: nlu/text nlu/values nlu/catalog nlu/classify nlu/intents nlu/intents_key nlu/intents_load nlu/intents_compile nlu/intents_slots nlu/intents_match nlu/intents_model nlu/extract app/config */
 /* clang-format on */
 /*
- * test_robust_intents.c - hostile messages into the rule engine (intents_match) and the fact
- * extractor (extract_event_facts): mixes of corpus words, random text and
- * bytes, 4096-byte and pathological messages; none may take over 1 s.
- * The generator, the checks and the knobs (RABTA_ROBUST_SEED,
- * RABTA_ROBUST_SCALE) are described in tests/lib/robust.h.
+ * test_robust_intents.c - hostile messages into the rule engine
+ * (intents_match) and the fact extractor (extract_event_facts): mixes of
+ * corpus words, random text and bytes, 4096-byte and pathological messages;
+ * none may take over 1 s. The generator, the checks and the knobs
+ * (RABTA_ROBUST_SEED, RABTA_ROBUST_SCALE) are described in tests/lib/robust.h.
  */
 #include "robust.h"
 

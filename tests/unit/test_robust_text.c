@@ -2,10 +2,10 @@
 /* links: nlu/text */
 /* clang-format on */
 /*
- * test_robust_text.c - random UTF-8, valid and not, into nlu/text.h: text_normalize(_map),
- * text_fold_pattern, text_lang, text_next_word.
- * The generator, the checks and the knobs (RABTA_ROBUST_SEED,
- * RABTA_ROBUST_SCALE) are described in tests/lib/robust.h.
+ * test_robust_text.c - random UTF-8, valid and not, into nlu/text.h:
+ * text_normalize(_map), text_fold_pattern, text_lang, text_next_word. The
+ * generator, the checks and the knobs (RABTA_ROBUST_SEED, RABTA_ROBUST_SCALE)
+ * are described in tests/lib/robust.h.
  */
 #include "robust.h"
 

@@ -2,10 +2,10 @@
 /* links: nlu/values nlu/text */
 /* clang-format on */
 /*
- * test_robust_values.c - every value_* parser of nlu/values.h on token soup, near misses,
- * slices of the labeled corpus and random bytes.
- * The generator, the checks and the knobs (RABTA_ROBUST_SEED,
- * RABTA_ROBUST_SCALE) are described in tests/lib/robust.h.
+ * test_robust_values.c - every value_* parser of nlu/values.h on token soup,
+ * near misses, slices of the labeled corpus and random bytes. The generator,
+ * the checks and the knobs (RABTA_ROBUST_SEED, RABTA_ROBUST_SCALE) are
+ * described in tests/lib/robust.h.
  */
 #include "robust.h"
 
