@@ -35,6 +35,8 @@ CORE_TEST_OBJ := $(filter build/test/core/%,$(TEST_OBJ))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/test/unit/%)
 FAKE_BIN := build/test/fake_upstream
+FAKE_SRC := $(sort $(wildcard tests/fake_upstream/*.c))
+FAKE_HDR := $(wildcard tests/fake_upstream/*.h)
 TEST_TOOLS := $(patsubst tests/tools/%.c,build/test/tools/%,$(wildcard tests/tools/*.c))
 CORE_REL_OBJ := $(filter build/release/core/%,$(REL_OBJ))
 BENCH_BIN := $(patsubst tests/bench/%.c,build/release/bench/%,$(wildcard tests/bench/*.c))
@@ -98,10 +100,10 @@ build/test/unit/%: tests/unit/%.c tests/lib/harness.h $(TEST_OBJ) $(TEST_LIB)
 	$(Q)$(CC) $(TEST_CFLAGS) -Itests/lib -o $@ $< $(call unit_links,$<) $(CORE_TEST_OBJ) \
 		$(TEST_LIB) $(TEST_LDFLAGS) $(PKG_LIBS)
 
-$(FAKE_BIN): tests/fake_upstream/fake_upstream.c
+$(FAKE_BIN): $(FAKE_SRC) $(FAKE_HDR)
 	@mkdir -p $(dir $@)
 	@echo "  CC   $@"
-	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_LDFLAGS) $(PKG_LIBS)
+	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $(FAKE_SRC) $(TEST_LDFLAGS) $(PKG_LIBS)
 
 build/test/tools/%: tests/tools/%.c $(TEST_OBJ)
 	@mkdir -p $(dir $@)
@@ -121,10 +123,10 @@ build/release/bench/%: tests/bench/%.c $(REL_OBJ) $(REL_LIB)
 	$(Q)$(CC) $(REL_CFLAGS) -Werror -o $@ $< $(call bench_links,$<) $(CORE_REL_OBJ) $(REL_LIB) \
 		$(PKG_LIBS)
 
-$(BENCH_FAKE): tests/fake_upstream/fake_upstream.c
+$(BENCH_FAKE): $(FAKE_SRC) $(FAKE_HDR)
 	@mkdir -p $(dir $@)
 	@echo "  CC   $@"
-	$(Q)$(CC) $(REL_CFLAGS) -o $@ $< $(PKG_LIBS)
+	$(Q)$(CC) $(REL_CFLAGS) -o $@ $(FAKE_SRC) $(PKG_LIBS)
 
 release-build: deps
 	$(Q)$(MAKE) --no-print-directory bin/rabta

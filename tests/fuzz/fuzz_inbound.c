@@ -3,7 +3,7 @@
 /*
  * libFuzzer target: webhook bodies through both splitters, the JSON repair
  * and the payload readers (domain/inbound.h). Crashes, over-reads and leaks
- * are what it looks for; the semantic checks live in tests/unit/test_robust.c.
+ * are what it looks for; the semantic checks live in tests/unit/test_robust_inbound.c.
  */
 #include <stdint.h>
 #include <stdlib.h>
