@@ -707,7 +707,7 @@ static const struct {
      * comparisons, honorifics, chit-chat), scored once as it was: 96.7 %
      * intents, 84.1 % slots; then taught */
     {"labeled_gen.tsv", 151, 149, 139},
-    {"taught.tsv", 47, 46, 36},
+    {"taught.tsv", 54, 53, 38},
 };
 
 TEST(labeled_corpora_hold_their_scores)
