@@ -120,6 +120,10 @@ RB_MUST_CHECK int rep_stale(struct dbconn *c, const struct rep_query *q, enum re
  * The only reader of the payments table: repoint here for a ledger. */
 RB_MUST_CHECK int rep_payments(struct dbconn *c, const struct rep_query *q, enum rep_by by,
                                struct rep_table *out);
+/* rep_payments' received and received_n alone (due and overdue stay 0):
+ * the receipts of the period, without working out every milestone. */
+RB_MUST_CHECK int rep_received(struct dbconn *c, const struct rep_query *q, enum rep_by by,
+                               struct rep_table *out);
 /* Follow-ups past due and not done now, grouped by staff or none. */
 RB_MUST_CHECK int rep_followups_overdue(struct dbconn *c, const struct rep_query *q, enum rep_by by,
                                         struct rep_table *out);
@@ -132,6 +136,11 @@ RB_MUST_CHECK int rep_followups_overdue(struct dbconn *c, const struct rep_query
  */
 RB_MUST_CHECK int rep_staff_table(struct dbconn *c, const struct rep_query *q,
                                   struct rep_table *out);
+/* The same from t holding rep_leads by REP_BY_STAFF (rows and total, e.g.
+ * rep_lead_sets' staff): adds the team's rows and the other figures, sorts.
+ * t is emptied on failure. */
+RB_MUST_CHECK int rep_staff_complete(struct dbconn *c, const struct rep_query *q,
+                                     struct rep_table *t);
 
 #define REP_STAGES 8 /* NEW CONTACTED QUALIFIED SITE_VISIT QUOTED NEGOTIATING BOOKED LOST */
 
@@ -153,6 +162,22 @@ struct rep_latency {
 };
 RB_MUST_CHECK int rep_greeting(struct dbconn *c, const struct rep_query *q,
                                struct rep_latency *out);
+
+/*
+ * Every grouping a page shows of the period's leads, from one statement that
+ * reads them once: staff, source and campaign hold what rep_leads gives for
+ * REP_BY_STAFF, REP_BY_SOURCE and REP_BY_CAMPAIGN (rows and total, the same
+ * order), funnel what rep_funnel gives, greeting what rep_greeting gives.
+ */
+struct rep_lead_sets {
+    struct rep_table staff, source, campaign;
+    struct rep_funnel funnel;
+    struct rep_latency greeting;
+};
+void rep_lead_sets_init(struct rep_lead_sets *s);
+void rep_lead_sets_release(struct rep_lead_sets *s);
+RB_MUST_CHECK int rep_lead_sets(struct dbconn *c, const struct rep_query *q,
+                                struct rep_lead_sets *out);
 
 /* AI parses in the period (ai_log): by engine and Gemini fallbacks by reason;
  * key is the engine or the reason, count in leads (reused as "count"). */
