@@ -529,12 +529,7 @@ void page_dashboard(struct report_req *r)
     d.rc = d.rc ? d.rc
                 : db_exec(d.c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", 0,
                           NULL, NULL);
-    /* The figures' statements are short index scans whose estimates (a
-     * generate_series of months) pass jit_above_cost: compiling them cost
-     * more than running them (about 300 ms a page at 100,000 leads). */
-    d.rc = d.rc ? d.rc : db_exec(d.c, "SET LOCAL jit = off", 0, NULL, NULL);
-    /* a year's leads (about 45,000 here) sorted for the percentiles in memory */
-    d.rc = d.rc ? d.rc : db_exec(d.c, "SET LOCAL work_mem = '32MB'", 0, NULL, NULL);
+    d.rc = d.rc ? d.rc : rep_tune(d.c);
     if (finance) {
         d.rc = d.rc ? d.rc : rep_summary(d.c, &d.q, &s);
     } else {

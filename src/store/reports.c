@@ -22,6 +22,13 @@ const char *const rep_stage_names[REP_STAGES] = {"NEW",    "CONTACTED",   "QUALI
 /* A local date ($n) as the instant its day begins in the zone $z. */
 #define DAY(n, z) "(" n "::date::timestamp AT TIME ZONE " z ")"
 
+int rep_tune(struct dbconn *c)
+{
+    int rc = db_exec(c, "SET LOCAL jit = off", 0, NULL, NULL);
+
+    return rc ? rc : db_exec(c, "SET LOCAL work_mem = '32MB'", 0, NULL, NULL);
+}
+
 struct rep_query rep_query_make(int64_t venue_id, const char *tz, const struct period *p,
                                 int64_t now_s, int stale_hours)
 {

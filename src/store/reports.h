@@ -48,6 +48,16 @@ struct rep_query {
     int64_t staff_id;        /* > 0: only leads assigned to this staff member */
 };
 
+/*
+ * Settings for the figures' statements, for the rest of the current
+ * transaction (SET LOCAL; outside a transaction they do nothing): jit off
+ * (the statements are short scans whose estimates pass jit_above_cost, and
+ * compiling them cost more than running them: about 300 ms for the months,
+ * seconds for due and overdue before 015) and work_mem 32MB (a year's
+ * leads, about 45,000 at 100,000, sorted for the percentiles in memory).
+ */
+RB_MUST_CHECK int rep_tune(struct dbconn *c);
+
 struct rep_query rep_query_make(int64_t venue_id, const char *tz, const struct period *p,
                                 int64_t now_s, int stale_hours);
 
