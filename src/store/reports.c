@@ -446,38 +446,31 @@ static int by_bookings(const void *a, const void *b)
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* The four figures other than rep_leads, grouped by by, merged into out by id. */
-static int other_figures(struct dbconn *c, const struct rep_query *q, enum rep_by by,
+/* The figures a row holds, each with the fields it fills: rep_leads first. */
+static const struct {
+    int (*fn)(struct dbconn *, const struct rep_query *, enum rep_by, struct rep_table *);
+    const size_t *fields;
+    size_t nf;
+} figures[] = {{rep_leads, lead_fields, N(lead_fields)},
+               {rep_bookings, booking_fields, N(booking_fields)},
+               {rep_stale, stale_fields, N(stale_fields)},
+               {rep_payments, pay_fields, N(pay_fields)},
+               {rep_followups_overdue, fu_fields, N(fu_fields)}};
+
+/* Runs figures[first ...] grouped by by and merges them into out by id. */
+static int merge_figures(struct dbconn *c, const struct rep_query *q, enum rep_by by, size_t first,
                          struct rep_table *out)
 {
     struct rep_table t;
-    int rc;
+    int rc = RB_OK;
 
     rep_table_init(&t);
-    rc = rep_bookings(c, q, by, &t);
-    rc = rc ? rc : merge(out, &t, booking_fields, N(booking_fields));
-    rc = rc ? rc : rep_stale(c, q, by, &t);
-    rc = rc ? rc : merge(out, &t, stale_fields, N(stale_fields));
-    rc = rc ? rc : rep_payments(c, q, by, &t);
-    rc = rc ? rc : merge(out, &t, pay_fields, N(pay_fields));
-    rc = rc ? rc : rep_followups_overdue(c, q, by, &t);
-    rc = rc ? rc : merge(out, &t, fu_fields, N(fu_fields));
+    for (size_t i = first; !rc && i < N(figures); i++) {
+        rc = figures[i].fn(c, q, by, &t);
+        rc = rc ? rc : merge(out, &t, figures[i].fields, figures[i].nf);
+    }
     rep_table_release(&t);
     return rc;
-}
-
-/* Runs the five figures grouped by by and merges them into out by id. */
-static int all_figures(struct dbconn *c, const struct rep_query *q, enum rep_by by,
-                       struct rep_table *out)
-{
-    struct rep_table t;
-    int rc;
-
-    rep_table_init(&t);
-    rc = rep_leads(c, q, by, &t);
-    rc = rc ? rc : merge(out, &t, lead_fields, N(lead_fields));
-    rep_table_release(&t);
-    return rc ? rc : other_figures(c, q, by, out);
 }
 
 int rep_staff_complete(struct dbconn *c, const struct rep_query *q, struct rep_table *t)
@@ -491,7 +484,7 @@ int rep_staff_complete(struct dbconn *c, const struct rep_query *q, struct rep_t
         rc = find_id(t, db_i64(r, i, 0), db_str(r, i, 1)) ? RB_OK : RB_ENOMEM;
     }
     PQclear(r);
-    rc = rc ? rc : other_figures(c, q, REP_BY_STAFF, t);
+    rc = rc ? rc : merge_figures(c, q, REP_BY_STAFF, 1, t); /* all but rep_leads */
     if (!rc && t->n > 1) {
         qsort(t->rows, t->n, sizeof(t->rows[0]), by_bookings);
     }
@@ -514,7 +507,7 @@ int rep_summary(struct dbconn *c, const struct rep_query *q, struct rep_row *out
     int rc;
 
     rep_table_init(&t);
-    rc = all_figures(c, q, REP_BY_NONE, &t);
+    rc = merge_figures(c, q, REP_BY_NONE, 0, &t);
     if (!rc) {
         *out = t.total;
         out->key[0] = '\0';
