@@ -105,6 +105,8 @@ int report_compute(struct wctx *x, const struct report_ask *ask, struct report_f
             return RB_EPARSE;
         }
     }
+    /* in the event's transaction: no JIT for these statements (see rep_tune) */
+    rc = rep_tune(x->db);
     for (int i = 0; !rc && i < out->nper; i++) {
         struct rep_query q = rep_query_make(x->venue_id, cfg->time_zone, &out->per[i], x->now_s,
                                             cfg->stale_reminder_hours);

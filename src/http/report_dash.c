@@ -24,7 +24,8 @@ struct dash {
     bool compare;
     bool compare_default; /* compare not given: the period before */
     struct rep_query q, cq;
-    struct rep_table staff; /* rep_staff_table of the period (owner) */
+    struct rep_lead_sets ls; /* the period's leads grouped (owner); ls.staff completed
+                                into the salesperson table */
     int rc;
 };
 
@@ -226,11 +227,10 @@ static void payments(struct dash *d, const struct rep_row *s, const struct rep_r
 
 static void funnel(struct dash *d)
 {
-    struct rep_funnel fu;
+    const struct rep_funnel fu = d->ls.funnel;
     struct chart_bar bars[REP_STAGES];
     char text[REP_STAGES][24];
 
-    d->rc = d->rc ? d->rc : rep_funnel(d->c, &d->q, &fu);
     if (d->rc) {
         return;
     }
@@ -275,13 +275,11 @@ static void months(struct dash *d)
 
 static void by_source(struct dash *d)
 {
-    struct rep_table t;
+    const struct rep_table t = d->ls.source;
     struct chart_bar bars[8];
     char text[8][64];
     int n = 0;
 
-    rep_table_init(&t);
-    d->rc = d->rc ? d->rc : rep_leads(d->c, &d->q, REP_BY_SOURCE, &t);
     for (size_t i = 0; !d->rc && i < t.n && n < 8; i++, n++) {
         char p[24];
         pct_text(p, sizeof(p), t.rows[i].booked, t.rows[i].leads);
@@ -298,15 +296,12 @@ static void by_source(struct dash *d)
         }
         buf_say(d->b, "</section>\n");
     }
-    rep_table_release(&t);
 }
 
 static void by_campaign(struct dash *d)
 {
-    struct rep_table t;
+    const struct rep_table t = d->ls.campaign;
 
-    rep_table_init(&t);
-    d->rc = d->rc ? d->rc : rep_leads(d->c, &d->q, REP_BY_CAMPAIGN, &t);
     if (!d->rc && t.n) {
         buf_say(d->b, "<section><b>Leads by campaign</b><div class=\"scroll\"><table><tr>"
                       "<th>Campaign</th><th class=\"n\">Leads</th><th class=\"n\">Booked</th>"
@@ -323,12 +318,11 @@ static void by_campaign(struct dash *d)
         }
         buf_say(d->b, "</table></div></section>\n");
     }
-    rep_table_release(&t);
 }
 
 static void staff_table(struct dash *d)
 {
-    const struct rep_table t = d->staff;
+    const struct rep_table t = d->ls.staff;
     struct chart_bar bars[32];
     char text[32][40];
     int n = 0;
@@ -401,13 +395,12 @@ static void counts_table(struct buf *b, const char *title, const struct rep_tabl
 
 static void service(struct dash *d)
 {
-    struct rep_latency g;
+    const struct rep_latency g = d->ls.greeting;
     struct rep_table e, f;
     char p50[32], p99[32];
 
     rep_table_init(&e);
     rep_table_init(&f);
-    d->rc = d->rc ? d->rc : rep_greeting(d->c, &d->q, &g);
     d->rc = d->rc ? d->rc : rep_ai_engines(d->c, &d->q, &e);
     d->rc = d->rc ? d->rc : rep_ai_fallbacks(d->c, &d->q, &f);
     if (!d->rc) {
@@ -448,7 +441,7 @@ static int compare_figures(struct dbconn *c, const struct rep_query *q, struct r
         out->revenue = t.total.revenue;
     }
     rep_table_release(&t);
-    rc = rc ? rc : rep_payments(c, q, REP_BY_NONE, &t);
+    rc = rc ? rc : rep_received(c, q, REP_BY_NONE, &t);
     if (!rc) {
         out->received = t.total.received;
     }
@@ -525,7 +518,7 @@ void page_dashboard(struct report_req *r)
     if (!periods(&d)) {
         return;
     }
-    rep_table_init(&d.staff);
+    rep_lead_sets_init(&d.ls);
     d.q = rep_query_make(r->venue, r->tz, &d.p, now, cfg->stale_reminder_hours);
     d.cq = rep_query_make(r->venue, r->tz, &d.cp, now, cfg->stale_reminder_hours);
     memset(&cs, 0, sizeof(cs));
@@ -536,19 +529,19 @@ void page_dashboard(struct report_req *r)
     d.rc = d.rc ? d.rc
                 : db_exec(d.c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", 0,
                           NULL, NULL);
-    /* The figures' statements are short index scans whose estimates (a
-     * generate_series of months) pass jit_above_cost: compiling them cost
-     * more than running them (about 300 ms a page at 100,000 leads). */
-    d.rc = d.rc ? d.rc : db_exec(d.c, "SET LOCAL jit = off", 0, NULL, NULL);
+    d.rc = d.rc ? d.rc : rep_tune(d.c);
     if (finance) {
         d.rc = d.rc ? d.rc : rep_summary(d.c, &d.q, &s);
     } else {
-        /* The salesperson table's total is the period's summary (the same
+        /* The period's leads are read once for every grouping of the page
+         * (salesperson, source, campaign, funnel, greeting); the
+         * salesperson table's total is the period's summary (the same
          * statements grouped by salesperson, with the grand total from the
          * same GROUPING SETS): one pass instead of two. */
-        d.rc = d.rc ? d.rc : rep_staff_table(d.c, &d.q, &d.staff);
+        d.rc = d.rc ? d.rc : rep_lead_sets(d.c, &d.q, &d.ls);
+        d.rc = d.rc ? d.rc : rep_staff_complete(d.c, &d.q, &d.ls.staff);
         if (!d.rc) {
-            s = d.staff.total;
+            s = d.ls.staff.total;
             s.key[0] = '\0';
             s.id = 0;
         }
@@ -574,7 +567,7 @@ void page_dashboard(struct report_req *r)
             service(&d);
         }
     }
-    rep_table_release(&d.staff);
+    rep_lead_sets_release(&d.ls);
     if (d.c) {
         db_rollback(d.c);
     }

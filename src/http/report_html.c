@@ -2,6 +2,7 @@
 
 #include "store/reports.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,38 @@ void html_esc(struct buf *b, const char *s)
     if (s && buf_add_html(b, s, strlen(s))) {
         /* remembered in b->err */
     }
+}
+
+void html_say(struct buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    const char *run = fmt;
+
+    va_start(ap, fmt);
+    for (const char *f = fmt;; f++) {
+        if (*f && *f != '%') {
+            continue;
+        }
+        if (f > run && buf_add(b, run, (size_t)(f - run))) {
+            /* remembered in b->err */
+        }
+        if (!*f) {
+            break;
+        }
+        f++;
+        if (*f == 's') {
+            html_esc(b, va_arg(ap, const char *));
+        } else if (*f == 'm') {
+            html_money_text(b, va_arg(ap, const char *));
+        } else if (*f == '%') {
+            buf_say(b, "%%");
+        } else {
+            f--; /* not ours: the percent sign as it is */
+            buf_say(b, "%%");
+        }
+        run = f + 1;
+    }
+    va_end(ap);
 }
 
 void html_user(struct buf *b, const char *tag, const char *s)

@@ -23,6 +23,10 @@ void html_end(struct buf *b);
 
 /* s escaped (NULL as empty). */
 void html_esc(struct buf *b, const char *s);
+/* fmt's text as it is, with each %s the next const char * escaped (NULL as
+ * empty) and each %m the next one as html_money_text; %% a percent sign. For
+ * markup around values: html_say(b, "<td>%s</td><td>%m</td>", stage, amount). */
+void html_say(struct buf *b, const char *fmt, ...);
 /* <tag dir="auto">s</tag>, s escaped; a dash when s is NULL or empty. */
 void html_user(struct buf *b, const char *tag, const char *s);
 /* Rupees (decimal text, as stored) in the venue's lakh grouping, "Rs 8,00,000";

@@ -16,25 +16,14 @@ static int lead_tr(void *cls, const struct rl_lead *l)
     buf_say(b, "<tr><td class=\"n\"><a href=\"/report/leads/%lld\">#%lld</a></td>",
             (long long)l->id, (long long)l->id);
     html_user(b, "td", l->name);
-    buf_say(b, "<td class=\"t\">");
-    html_esc(b, l->phone);
-    buf_say(b, "</td><td>");
-    html_esc(b, l->stage);
-    buf_say(b, "</td>");
+    html_say(b, "<td class=\"t\">%s</td><td>%s</td>", l->phone, l->stage);
     html_user(b, "td", l->staff);
-    buf_say(b, "<td>");
-    html_esc(b, l->source);
-    buf_say(b, "</td>");
+    html_say(b, "<td>%s</td>", l->source);
     html_user(b, "td", l->campaign);
-    buf_say(b, "<td class=\"t\">");
-    html_esc(b, l->event_date);
-    buf_say(b, "</td><td class=\"n\">");
-    html_money_text(b, l->amount);
-    buf_say(b, "</td><td class=\"t\">");
-    html_esc(b, l->created);
-    buf_say(b, "</td><td class=\"t\">");
-    html_esc(b, l->last_contact);
-    buf_say(b, "</td></tr>\n");
+    html_say(b,
+             "<td class=\"t\">%s</td><td class=\"n\">%m</td><td class=\"t\">%s</td>"
+             "<td class=\"t\">%s</td></tr>\n",
+             l->event_date, l->amount, l->created, l->last_contact);
     return RB_OK;
 }
 
@@ -107,9 +96,7 @@ static int lead_head(void *cls, const struct rl_lead *l)
     dl(b, "Guests", l->guests);
     dl(b, "Hall", l->hall);
     dl(b, "Slot", l->slot);
-    buf_say(b, "<tr><th>Amount</th><td>");
-    html_money_text(b, l->amount);
-    buf_say(b, "</td></tr>");
+    html_say(b, "<tr><th>Amount</th><td>%m</td></tr>", l->amount);
     dl(b, "Created", l->created);
     dl(b, "First reply", l->first_response);
     dl(b, "Last contact", l->last_contact);
@@ -122,34 +109,23 @@ static int lead_head(void *cls, const struct rl_lead *l)
 
 static void meta(struct buf *b, const char *at, const char *who)
 {
-    buf_say(b, "<div class=\"meta\">");
-    html_esc(b, at);
+    html_say(b, "<div class=\"meta\">%s", at);
     if (who && who[0]) {
-        buf_say(b, " · <bdi>");
-        html_esc(b, who);
-        buf_say(b, "</bdi>");
+        html_say(b, " · <bdi>%s</bdi>", who);
     }
     buf_say(b, "</div>");
 }
 
 static void ai_decision(struct buf *b, const struct rl_ai *a)
 {
-    buf_say(b, "<div class=\"meta\">AI: ");
-    html_esc(b, a->engine);
-    buf_say(b, " → <b>");
-    html_esc(b, a->intent);
-    buf_say(b, "</b> ");
+    html_say(b, "<div class=\"meta\">AI: %s → <b>%s</b> ", a->engine, a->intent);
     html_user(b, "code", a->slots);
-    buf_say(b, " confidence ");
-    html_esc(b, a->confidence);
+    html_say(b, " confidence %s", a->confidence);
     if (a->latency_ms) {
-        buf_say(b, " · ");
-        html_esc(b, a->latency_ms);
-        buf_say(b, " ms");
+        html_say(b, " · %s ms", a->latency_ms);
     }
     if (a->fallback) {
-        buf_say(b, " · fallback: ");
-        html_esc(b, a->fallback);
+        html_say(b, " · fallback: %s", a->fallback);
     }
     buf_say(b, "</div>");
 }
@@ -160,30 +136,19 @@ static void message_item(struct buf *b, const struct rl_item *t)
     bool client = t->b && strcmp(t->b, "client") == 0;
 
     buf_say(b, "<li class=\"message %s\">", in ? "in" : "out");
-    buf_say(b, "<div class=\"meta\">");
-    html_esc(b, t->at);
+    html_say(b, "<div class=\"meta\">%s", t->at);
     buf_say(b, " · %s",
             in ? (client ? "client → venue" : "staff → bot")
                : (client ? "venue → client" : "bot → staff"));
     if (t->who) {
-        buf_say(b, " (<bdi>");
-        html_esc(b, t->who);
-        buf_say(b, "</bdi>)");
+        html_say(b, " (<bdi>%s</bdi>)", t->who);
     }
     if (t->type && strcmp(t->type, "text")) {
-        buf_say(b, " · ");
-        html_esc(b, t->type);
+        html_say(b, " · %s", t->type);
     }
-    buf_say(b, " · <span class=\"st-");
-    html_esc(b, t->status);
-    buf_say(b, "\">");
-    html_esc(b, t->status);
-    buf_say(b, "</span>");
+    html_say(b, " · <span class=\"st-%s\">%s</span>", t->status, t->status);
     if (t->error_code || t->error_title) {
-        buf_say(b, " — ");
-        html_esc(b, t->error_code);
-        buf_say(b, " ");
-        html_esc(b, t->error_title);
+        html_say(b, " — %s %s", t->error_code, t->error_title);
     }
     buf_say(b, "</div>");
     html_user(b, "div", t->text);
@@ -199,16 +164,10 @@ static int timeline_li(void *cls, const struct rl_item *t)
         message_item(b, t);
         return RB_OK;
     }
-    buf_say(b, "<li class=\"");
-    html_esc(b, k);
-    buf_say(b, "\">");
+    html_say(b, "<li class=\"%s\">", k);
     meta(b, t->at, t->who);
     if (strcmp(k, "stage") == 0) {
-        buf_say(b, "<div>Stage ");
-        html_esc(b, t->a ? t->a : "–");
-        buf_say(b, " → <b>");
-        html_esc(b, t->b);
-        buf_say(b, "</b></div>");
+        html_say(b, "<div>Stage %s → <b>%s</b></div>", t->a ? t->a : "–", t->b);
         if (t->text) {
             html_user(b, "div", t->text);
         }
@@ -216,30 +175,18 @@ static int timeline_li(void *cls, const struct rl_item *t)
         buf_say(b, "<div>Note:</div>");
         html_user(b, "div", t->text);
     } else if (strcmp(k, "assign") == 0) {
-        buf_say(b, "<div>Assigned: <bdi>");
-        html_esc(b, t->a ? t->a : "nobody");
-        buf_say(b, "</bdi> → <b><bdi>");
-        html_esc(b, t->b);
-        buf_say(b, "</bdi></b></div>");
+        html_say(b, "<div>Assigned: <bdi>%s</bdi> → <b><bdi>%s</bdi></b></div>",
+                 t->a ? t->a : "nobody", t->b);
     } else if (strcmp(k, "followup") == 0) {
-        buf_say(b, "<div>Follow-up%s due ", t->type ? " (automatic)" : "");
-        html_esc(b, t->a);
-        buf_say(b, " · ");
-        html_esc(b, t->status);
-        buf_say(b, "</div>");
+        html_say(b, "<div>Follow-up%s due %s · %s</div>", t->type ? " (automatic)" : "", t->a,
+                 t->status);
         if (t->text) {
             html_user(b, "div", t->text);
         }
     } else if (strcmp(k, "payment") == 0) {
-        buf_say(b, "<div>Payment ");
-        html_esc(b, t->a);
-        buf_say(b, ": <b>");
-        html_money_text(b, t->b);
-        buf_say(b, "</b> · ");
-        html_esc(b, t->status);
+        html_say(b, "<div>Payment %s: <b>%m</b> · %s", t->a, t->b, t->status);
         if (t->text) {
-            buf_say(b, " · due ");
-            html_esc(b, t->text);
+            html_say(b, " · due %s", t->text);
         }
         buf_say(b, "</div>");
     } else if (strcmp(k, "ai") == 0) {

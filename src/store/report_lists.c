@@ -118,6 +118,87 @@ static int q_patterns(const char *q, struct buf *name, struct buf *phone)
     return buf_err(name) ? buf_err(name) : buf_err(phone);
 }
 
+/* ---- running a list: a page or a batch ---- */
+
+/* How a list's rows reach the caller: emit makes the typed row of row i
+ * (the list's fn in fn, with cls), calls it and sets *id to the row's id. */
+struct sink {
+    int (*emit)(const struct sink *k, const PGresult *r, int i, int64_t *id);
+    union {
+        rl_lead_fn lead;
+        rl_conv_fn conv;
+        rl_ai_fn ai;
+        rl_payment_fn pay;
+    } fn;
+    void *cls;
+};
+
+/* A page (offset, limit; *more) or a CSV batch (*after; *n). */
+struct window {
+    bool batch;
+    int offset, limit;
+    bool *more;
+    int64_t *after;
+    int *n;
+};
+#define PAGE(o, l, m)                                                                              \
+    {                                                                                              \
+        .batch = false, .offset = (o), .limit = (l), .more = (m)                                   \
+    }
+#define BATCH(a, k)                                                                                \
+    {                                                                                              \
+        .batch = true, .limit = RL_BATCH, .after = (a), .n = (k)                                   \
+    }
+
+static int page_args(int offset, int limit, char ls[24], char os[24])
+{
+    if (offset < 0 || offset > RL_MAX_OFFSET || limit < 1 || limit > 500) {
+        return RB_EINVAL;
+    }
+    db_i64s(limit + 1, ls);
+    db_i64s(offset, os);
+    return RB_OK;
+}
+
+/*
+ * Runs sql, whose last two of np parameters are the window's (a page: limit
+ * + 1 and the offset; a batch: the id after which and RL_BATCH), and gives
+ * the rows to k, at most the window's limit.
+ */
+static int run_window(struct dbconn *c, const char *sql, int np, const char **p,
+                      const struct window *w, const struct sink *k)
+{
+    char x1[24], x2[24];
+    int64_t last = 0, *lastp = w->batch ? w->after : &last;
+    PGresult *r = NULL;
+    int n = 0, rc;
+
+    if (w->batch) {
+        db_i64s(*w->after, x1);
+        db_i64s(RL_BATCH, x2);
+        rc = RB_OK;
+    } else {
+        rc = page_args(w->offset, w->limit, x1, x2);
+    }
+    p[np - 2] = x1;
+    p[np - 1] = x2;
+    rc = rc ? rc : db_exec(c, sql, np, p, &r);
+    for (int i = 0; !rc && i < PQntuples(r) && i < w->limit; i++) {
+        rc = k->emit(k, r, i, lastp);
+        n++;
+    }
+    if (!rc && PQntuples(r) > w->limit) {
+        n = w->limit + 1;
+    }
+    PQclear(r);
+    if (w->batch) {
+        *w->n = n > RL_BATCH ? RL_BATCH : n;
+    } else {
+        *w->more = n > w->limit;
+    }
+    return rc;
+}
+
 static void lead_row(const PGresult *r, int i, struct rl_lead *l)
 {
     l->id = db_i64(r, i, 0);
@@ -137,13 +218,21 @@ static void lead_row(const PGresult *r, int i, struct rl_lead *l)
     l->first_response = db_str(r, i, 14);
 }
 
+static int emit_lead(const struct sink *k, const PGresult *r, int i, int64_t *id)
+{
+    struct rl_lead l;
+
+    lead_row(r, i, &l);
+    *id = l.id;
+    return k->fn.lead(k->cls, &l);
+}
+
 static int leads_run(struct dbconn *c, int64_t venue, const struct rl_filter *f, const char *sql,
-                     const char *extra1, const char *extra2, rl_lead_fn fn, void *cls, int want,
-                     int *n, int64_t *last)
+                     const struct window *w, rl_lead_fn fn, void *cls)
 {
     char vs[24], ss[24];
     struct buf name, phone;
-    PGresult *r = NULL;
+    struct sink k = {emit_lead, {.lead = fn}, cls};
     int rc;
 
     buf_init(&name, 1024);
@@ -158,65 +247,34 @@ static int leads_run(struct dbconn *c, int64_t venue, const struct rl_filter *f,
                          f->to,
                          name.len ? name.p : NULL,
                          phone.len ? phone.p : NULL,
-                         extra1,
-                         extra2};
-    rc = rc ? rc : db_exec(c, sql, 11, p, &r);
-    *n = 0;
-    for (int i = 0; !rc && i < PQntuples(r) && i < want; i++) {
-        struct rl_lead l;
-        lead_row(r, i, &l);
-        rc = fn(cls, &l);
-        *last = l.id;
-        (*n)++;
-    }
-    if (!rc && PQntuples(r) > want) {
-        *n = want + 1;
-    }
-    PQclear(r);
+                         NULL,
+                         NULL};
+    rc = rc ? rc : run_window(c, sql, 11, p, w, &k);
     buf_release(&name);
     buf_release(&phone);
     return rc;
-}
-
-static int page_args(int offset, int limit, char ls[24], char os[24])
-{
-    if (offset < 0 || offset > RL_MAX_OFFSET || limit < 1 || limit > 500) {
-        return RB_EINVAL;
-    }
-    db_i64s(limit + 1, ls);
-    db_i64s(offset, os);
-    return RB_OK;
 }
 
 int rl_leads(struct dbconn *c, int64_t venue, const struct rl_filter *f, int offset, int limit,
              rl_lead_fn fn, void *cls, bool *more)
 {
     const char *sort = f->sort ? f->sort : "created";
-    char ls[24], os[24];
-    int64_t last;
-    int n = 0, rc = page_args(offset, limit, ls, os);
+    struct window w = PAGE(offset, limit, more);
 
-    for (size_t i = 0; !rc && i < sizeof(leads_sql) / sizeof(leads_sql[0]); i++) {
+    for (size_t i = 0; i < sizeof(leads_sql) / sizeof(leads_sql[0]); i++) {
         if (strcmp(leads_sql[i].sort, sort) == 0 && leads_sql[i].asc == f->asc) {
-            rc = leads_run(c, venue, f, leads_sql[i].sql, ls, os, fn, cls, limit, &n, &last);
-            *more = n > limit;
-            return rc;
+            return leads_run(c, venue, f, leads_sql[i].sql, &w, fn, cls);
         }
     }
-    return rc ? rc : RB_EINVAL;
+    return RB_EINVAL;
 }
 
 int rl_leads_batch(struct dbconn *c, int64_t venue, const struct rl_filter *f, int64_t *after,
                    rl_lead_fn fn, void *cls, int *n)
 {
-    char as[24], ls[24];
-    int rc = leads_run(c, venue, f, sql_leads_batch, db_i64s(*after, as), db_i64s(RL_BATCH, ls), fn,
-                       cls, RL_BATCH, n, after);
+    struct window w = BATCH(after, n);
 
-    if (*n > RL_BATCH) {
-        *n = RL_BATCH;
-    }
-    return rc;
+    return leads_run(c, venue, f, sql_leads_batch, &w, fn, cls);
 }
 
 int rl_lead_get(struct dbconn *c, int64_t venue, const char *tz, int64_t id, rl_lead_fn fn,
@@ -237,6 +295,21 @@ int rl_lead_get(struct dbconn *c, int64_t venue, const char *tz, int64_t id, rl_
     }
     PQclear(r);
     return rc;
+}
+
+/* The lists other than leads: parameters $1 venue, $2 zone, then (when
+ * staff) $3 employee, then from, to, lead, and the window's two. */
+static int filter_run(struct dbconn *c, int64_t venue, const struct rl_filter *f, const char *sql,
+                      bool staff, const struct window *w, const struct sink *k)
+{
+    char vs[24], ss[24], ls[24];
+    const char *p[8] = {db_i64s(venue, vs), f->tz, db_i64s(f->staff_id, ss)};
+    int np = staff ? 3 : 2;
+
+    p[np++] = f->from;
+    p[np++] = f->to;
+    p[np++] = db_i64s(f->lead_id, ls);
+    return run_window(c, sql, np + 2, p, w, k);
 }
 
 /* ---- conversations ---- */
@@ -261,72 +334,43 @@ static const char sql_convs[] =
 static const char sql_convs_batch[] =
     CONV_SELECT CONV_WHERE " AND m.id > $7 ORDER BY m.id LIMIT $8";
 
-static int convs_run(struct dbconn *c, int64_t venue, const struct rl_filter *f, const char *sql,
-                     const char *x1, const char *x2, rl_conv_fn fn, void *cls, int want, int *n,
-                     int64_t *last)
+static int emit_conv(const struct sink *k, const PGresult *r, int i, int64_t *id)
 {
-    char vs[24], ss[24], ls[24];
-    const char *p[8] = {db_i64s(venue, vs),
-                        f->tz,
-                        db_i64s(f->staff_id, ss),
-                        f->from,
-                        f->to,
-                        db_i64s(f->lead_id, ls),
-                        x1,
-                        x2};
-    PGresult *r = NULL;
-    int rc = db_exec(c, sql, 8, p, &r);
+    struct rl_conv m = {.id = db_i64(r, i, 0),
+                        .lead_id = db_i64(r, i, 1),
+                        .at = db_str(r, i, 2),
+                        .lead_name = db_str(r, i, 3),
+                        .client_phone = db_str(r, i, 4),
+                        .staff = db_str(r, i, 5),
+                        .direction = db_str(r, i, 6),
+                        .party = db_str(r, i, 7),
+                        .type = db_str(r, i, 8),
+                        .body = db_str(r, i, 9),
+                        .status = db_str(r, i, 10),
+                        .status_at = db_str(r, i, 11),
+                        .error_code = db_str(r, i, 12),
+                        .error_title = db_str(r, i, 13)};
 
-    *n = 0;
-    for (int i = 0; !rc && i < PQntuples(r) && i < want; i++) {
-        struct rl_conv m = {.id = db_i64(r, i, 0),
-                            .lead_id = db_i64(r, i, 1),
-                            .at = db_str(r, i, 2),
-                            .lead_name = db_str(r, i, 3),
-                            .client_phone = db_str(r, i, 4),
-                            .staff = db_str(r, i, 5),
-                            .direction = db_str(r, i, 6),
-                            .party = db_str(r, i, 7),
-                            .type = db_str(r, i, 8),
-                            .body = db_str(r, i, 9),
-                            .status = db_str(r, i, 10),
-                            .status_at = db_str(r, i, 11),
-                            .error_code = db_str(r, i, 12),
-                            .error_title = db_str(r, i, 13)};
-        rc = fn(cls, &m);
-        *last = m.id;
-        (*n)++;
-    }
-    if (!rc && PQntuples(r) > want) {
-        *n = want + 1;
-    }
-    PQclear(r);
-    return rc;
+    *id = m.id;
+    return k->fn.conv(k->cls, &m);
 }
 
 int rl_convs(struct dbconn *c, int64_t venue, const struct rl_filter *f, int offset, int limit,
              rl_conv_fn fn, void *cls, bool *more)
 {
-    char ls[24], os[24];
-    int64_t last;
-    int n = 0, rc = page_args(offset, limit, ls, os);
+    struct window w = PAGE(offset, limit, more);
+    struct sink k = {emit_conv, {.conv = fn}, cls};
 
-    rc = rc ? rc : convs_run(c, venue, f, sql_convs, ls, os, fn, cls, limit, &n, &last);
-    *more = n > limit;
-    return rc;
+    return filter_run(c, venue, f, sql_convs, true, &w, &k);
 }
 
 int rl_convs_batch(struct dbconn *c, int64_t venue, const struct rl_filter *f, int64_t *after,
                    rl_conv_fn fn, void *cls, int *n)
 {
-    char as[24], ls[24];
-    int rc = convs_run(c, venue, f, sql_convs_batch, db_i64s(*after, as), db_i64s(RL_BATCH, ls), fn,
-                       cls, RL_BATCH, n, after);
+    struct window w = BATCH(after, n);
+    struct sink k = {emit_conv, {.conv = fn}, cls};
 
-    if (*n > RL_BATCH) {
-        *n = RL_BATCH;
-    }
-    return rc;
+    return filter_run(c, venue, f, sql_convs_batch, true, &w, &k);
 }
 
 /* ---- ai_log ---- */
@@ -366,62 +410,31 @@ static void ai_row(const PGresult *r, int i, int col, struct rl_ai *a)
     a->model = db_str(r, i, col + 8);
 }
 
-static int ais_run(struct dbconn *c, int64_t venue, const struct rl_filter *f, const char *sql,
-                   const char *x1, const char *x2, rl_ai_fn fn, void *cls, int want, int *n,
-                   int64_t *last)
+static int emit_ai(const struct sink *k, const PGresult *r, int i, int64_t *id)
 {
-    char vs[24], ss[24], ls[24];
-    const char *p[8] = {db_i64s(venue, vs),
-                        f->tz,
-                        db_i64s(f->staff_id, ss),
-                        f->from,
-                        f->to,
-                        db_i64s(f->lead_id, ls),
-                        x1,
-                        x2};
-    PGresult *r = NULL;
-    int rc = db_exec(c, sql, 8, p, &r);
+    struct rl_ai a = {.id = db_i64(r, i, 0), .at = db_str(r, i, 1)};
 
-    *n = 0;
-    for (int i = 0; !rc && i < PQntuples(r) && i < want; i++) {
-        struct rl_ai a = {.id = db_i64(r, i, 0), .at = db_str(r, i, 1)};
-        ai_row(r, i, 2, &a);
-        rc = fn(cls, &a);
-        *last = a.id;
-        (*n)++;
-    }
-    if (!rc && PQntuples(r) > want) {
-        *n = want + 1;
-    }
-    PQclear(r);
-    return rc;
+    ai_row(r, i, 2, &a);
+    *id = a.id;
+    return k->fn.ai(k->cls, &a);
 }
 
 int rl_ais(struct dbconn *c, int64_t venue, const struct rl_filter *f, int offset, int limit,
            rl_ai_fn fn, void *cls, bool *more)
 {
-    char ls[24], os[24];
-    int64_t last;
-    int n = 0, rc = page_args(offset, limit, ls, os);
+    struct window w = PAGE(offset, limit, more);
+    struct sink k = {emit_ai, {.ai = fn}, cls};
 
-    rc = rc ? rc
-            : ais_run(c, venue, f, f->lead_id ? sql_ais_lead : sql_ais, ls, os, fn, cls, limit, &n,
-                      &last);
-    *more = n > limit;
-    return rc;
+    return filter_run(c, venue, f, f->lead_id ? sql_ais_lead : sql_ais, true, &w, &k);
 }
 
 int rl_ais_batch(struct dbconn *c, int64_t venue, const struct rl_filter *f, int64_t *after,
                  rl_ai_fn fn, void *cls, int *n)
 {
-    char as[24], ls[24];
-    int rc = ais_run(c, venue, f, f->lead_id ? sql_ais_lead_batch : sql_ais_batch,
-                     db_i64s(*after, as), db_i64s(RL_BATCH, ls), fn, cls, RL_BATCH, n, after);
+    struct window w = BATCH(after, n);
+    struct sink k = {emit_ai, {.ai = fn}, cls};
 
-    if (*n > RL_BATCH) {
-        *n = RL_BATCH;
-    }
-    return rc;
+    return filter_run(c, venue, f, f->lead_id ? sql_ais_lead_batch : sql_ais_batch, true, &w, &k);
 }
 
 /* ---- payments ---- */
@@ -445,61 +458,39 @@ static const char sql_pays[] =
     PAY_SELECT PAY_WHERE " ORDER BY p.due_date DESC NULLS LAST, p.id DESC LIMIT $6 OFFSET $7";
 static const char sql_pays_batch[] = PAY_SELECT PAY_WHERE " AND p.id > $6 ORDER BY p.id LIMIT $7";
 
-static int pays_run(struct dbconn *c, int64_t venue, const struct rl_filter *f, const char *sql,
-                    const char *x1, const char *x2, rl_payment_fn fn, void *cls, int want, int *n,
-                    int64_t *last)
+static int emit_pay(const struct sink *k, const PGresult *r, int i, int64_t *id)
 {
-    char vs[24], ls[24];
-    const char *p[7] = {db_i64s(venue, vs), f->tz, f->from, f->to, db_i64s(f->lead_id, ls), x1, x2};
-    PGresult *r = NULL;
-    int rc = db_exec(c, sql, 7, p, &r);
+    struct rl_payment y = {.id = db_i64(r, i, 0),
+                           .lead_id = db_i64(r, i, 1),
+                           .lead_name = db_str(r, i, 2),
+                           .milestone = db_str(r, i, 3),
+                           .amount = db_str(r, i, 4),
+                           .due_date = db_str(r, i, 5),
+                           .paid_at = db_str(r, i, 6),
+                           .status = db_str(r, i, 7),
+                           .source = db_str(r, i, 8),
+                           .overdue = db_bool(r, i, 9)};
 
-    *n = 0;
-    for (int i = 0; !rc && i < PQntuples(r) && i < want; i++) {
-        struct rl_payment y = {.id = db_i64(r, i, 0),
-                               .lead_id = db_i64(r, i, 1),
-                               .lead_name = db_str(r, i, 2),
-                               .milestone = db_str(r, i, 3),
-                               .amount = db_str(r, i, 4),
-                               .due_date = db_str(r, i, 5),
-                               .paid_at = db_str(r, i, 6),
-                               .status = db_str(r, i, 7),
-                               .source = db_str(r, i, 8),
-                               .overdue = db_bool(r, i, 9)};
-        rc = fn(cls, &y);
-        *last = y.id;
-        (*n)++;
-    }
-    if (!rc && PQntuples(r) > want) {
-        *n = want + 1;
-    }
-    PQclear(r);
-    return rc;
+    *id = y.id;
+    return k->fn.pay(k->cls, &y);
 }
 
 int rl_payments(struct dbconn *c, int64_t venue, const struct rl_filter *f, int offset, int limit,
                 rl_payment_fn fn, void *cls, bool *more)
 {
-    char ls[24], os[24];
-    int64_t last;
-    int n = 0, rc = page_args(offset, limit, ls, os);
+    struct window w = PAGE(offset, limit, more);
+    struct sink k = {emit_pay, {.pay = fn}, cls};
 
-    rc = rc ? rc : pays_run(c, venue, f, sql_pays, ls, os, fn, cls, limit, &n, &last);
-    *more = n > limit;
-    return rc;
+    return filter_run(c, venue, f, sql_pays, false, &w, &k);
 }
 
 int rl_payments_batch(struct dbconn *c, int64_t venue, const struct rl_filter *f, int64_t *after,
                       rl_payment_fn fn, void *cls, int *n)
 {
-    char as[24], ls[24];
-    int rc = pays_run(c, venue, f, sql_pays_batch, db_i64s(*after, as), db_i64s(RL_BATCH, ls), fn,
-                      cls, RL_BATCH, n, after);
+    struct window w = BATCH(after, n);
+    struct sink k = {emit_pay, {.pay = fn}, cls};
 
-    if (*n > RL_BATCH) {
-        *n = RL_BATCH;
-    }
-    return rc;
+    return filter_run(c, venue, f, sql_pays_batch, false, &w, &k);
 }
 
 /* ---- one lead's timeline ---- */

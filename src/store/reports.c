@@ -22,6 +22,13 @@ const char *const rep_stage_names[REP_STAGES] = {"NEW",    "CONTACTED",   "QUALI
 /* A local date ($n) as the instant its day begins in the zone $z. */
 #define DAY(n, z) "(" n "::date::timestamp AT TIME ZONE " z ")"
 
+int rep_tune(struct dbconn *c)
+{
+    int rc = db_exec(c, "SET LOCAL jit = off", 0, NULL, NULL);
+
+    return rc ? rc : db_exec(c, "SET LOCAL work_mem = '32MB'", 0, NULL, NULL);
+}
+
 struct rep_query rep_query_make(int64_t venue_id, const char *tz, const struct period *p,
                                 int64_t now_s, int stale_hours)
 {
@@ -227,13 +234,42 @@ static void params_make(const struct rep_query *q, struct params *ps)
 
 #define OFF(f) offsetof(struct rep_row, f)
 
+/* The aggregates of rep_leads over rows with columns stage, amount, resp. */
+#define LEAD_AGGS                                                                                  \
+    "count(*), count(resp), count(*) FILTER (WHERE stage = 'BOOKED'), count(resp),"                \
+    " COALESCE(round(avg(resp))::bigint, -1),"                                                     \
+    " COALESCE(round(percentile_cont(0.9) WITHIN GROUP (ORDER BY resp))::bigint, -1),"             \
+    " COALESCE(sum(amount), 0)::bigint"
+
+static const size_t lead_fields[] = {OFF(leads),      OFF(contacted),  OFF(booked),  OFF(resp_n),
+                                     OFF(resp_avg_s), OFF(resp_p90_s), OFF(pipeline)};
+static const size_t booking_fields[] = {OFF(bookings), OFF(revenue)};
+static const size_t stale_fields[] = {OFF(stale)};
+static const size_t pay_fields[] = {OFF(received), OFF(received_n), OFF(due),
+                                    OFF(due_n),    OFF(overdue),    OFF(overdue_n)};
+static const size_t fu_fields[] = {OFF(overdue_followups)};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Builds the grouped statement around inner (see build) and fills out. */
+static int figure(struct dbconn *c, const struct rep_query *q, enum rep_by by, const char *inner,
+                  const char *aggs, const char *having, const char *fig, const size_t *fields,
+                  size_t nf, struct rep_table *out)
+{
+    char sql[3072];
+    struct params ps;
+    int rc = build(sql, sizeof(sql), by, inner, aggs, having, fig);
+
+    if (rc) {
+        return rc;
+    }
+    params_make(q, &ps);
+    return run_grouped(c, sql, 7, ps.p, fields, nf, out);
+}
+
 int rep_leads(struct dbconn *c, const struct rep_query *q, enum rep_by by, struct rep_table *out)
 {
-    static const size_t fields[] = {OFF(leads),      OFF(contacted),  OFF(booked),  OFF(resp_n),
-                                    OFF(resp_avg_s), OFF(resp_p90_s), OFF(pipeline)};
-    char key[160], id[64], inner[1024], sql[2048];
-    struct params ps;
-    int rc;
+    char key[160], id[64], inner[1024];
 
     key_sql(by, "l.created_at", key, sizeof(key), id, sizeof(id));
     snprintf(inner, sizeof(inner),
@@ -241,25 +277,12 @@ int rep_leads(struct dbconn *c, const struct rep_query *q, enum rep_by by, struc
              " extract(epoch FROM l.first_response_at - l.created_at) AS resp" LEAD_JOIN
              " WHERE l.venue_id = $1 AND " IN_PERIOD("l.created_at") STAFF_FILTER USE_ALL,
              key, id);
-    rc = build(sql, sizeof(sql), by, inner,
-               "count(*), count(resp), count(*) FILTER (WHERE stage = 'BOOKED'), count(resp),"
-               " COALESCE(round(avg(resp))::bigint, -1),"
-               " COALESCE(round(percentile_cont(0.9) WITHIN GROUP (ORDER BY resp))::bigint, -1),"
-               " COALESCE(sum(amount), 0)::bigint",
-               NULL, "count(*)");
-    if (rc) {
-        return rc;
-    }
-    params_make(q, &ps);
-    return run_grouped(c, sql, 7, ps.p, fields, sizeof(fields) / sizeof(fields[0]), out);
+    return figure(c, q, by, inner, LEAD_AGGS, NULL, "count(*)", lead_fields, N(lead_fields), out);
 }
 
 int rep_bookings(struct dbconn *c, const struct rep_query *q, enum rep_by by, struct rep_table *out)
 {
-    static const size_t fields[] = {OFF(bookings), OFF(revenue)};
-    char key[160], id[64], inner[1400], sql[2400];
-    struct params ps;
-    int rc;
+    char key[160], id[64], inner[1400];
 
     key_sql(by, "b.at", key, sizeof(key), id, sizeof(id));
     snprintf(inner, sizeof(inner),
@@ -270,21 +293,13 @@ int rep_bookings(struct dbconn *c, const struct rep_query *q, enum rep_by by, st
                          " LEFT JOIN staff s ON s.id = l.assigned_staff_id WHERE true" STAFF_FILTER
                              USE_ALL,
              key, id);
-    rc = build(sql, sizeof(sql), by, inner, "count(*), COALESCE(sum(amount), 0)::bigint", NULL,
-               "count(*)");
-    if (rc) {
-        return rc;
-    }
-    params_make(q, &ps);
-    return run_grouped(c, sql, 7, ps.p, fields, sizeof(fields) / sizeof(fields[0]), out);
+    return figure(c, q, by, inner, "count(*), COALESCE(sum(amount), 0)::bigint", NULL, "count(*)",
+                  booking_fields, N(booking_fields), out);
 }
 
 int rep_stale(struct dbconn *c, const struct rep_query *q, enum rep_by by, struct rep_table *out)
 {
-    static const size_t fields[] = {OFF(stale)};
-    char key[160], id[64], inner[1024], sql[2048];
-    struct params ps;
-    int rc;
+    char key[160], id[64], inner[1024];
 
     key_sql(by, "l.created_at", key, sizeof(key), id, sizeof(id));
     snprintf(inner, sizeof(inner),
@@ -295,66 +310,64 @@ int rep_stale(struct dbconn *c, const struct rep_query *q, enum rep_by by, struc
              " - make_interval(hours => $7::int)" STAFF_FILTER
              " AND $2::date IS NOT NULL AND $3::date IS NOT NULL AND $4::text IS NOT NULL",
              key, id);
-    rc = build(sql, sizeof(sql), by, inner, "count(*)", NULL, "count(*)");
-    if (rc) {
-        return rc;
-    }
-    params_make(q, &ps);
-    return run_grouped(c, sql, 7, ps.p, fields, sizeof(fields) / sizeof(fields[0]), out);
+    return figure(c, q, by, inner, "count(*)", NULL, "count(*)", stale_fields, N(stale_fields),
+                  out);
 }
 
-int rep_payments(struct dbconn *c, const struct rep_query *q, enum rep_by by, struct rep_table *out)
+/* Payments grouped: received in the period and, when due is true, what
+ * the milestones still need now (payment_milestones, the ledger's view). */
+static int payments(struct dbconn *c, const struct rep_query *q, enum rep_by by, bool due,
+                    struct rep_table *out)
 {
-    static const size_t fields[] = {OFF(received), OFF(received_n), OFF(due),
-                                    OFF(due_n),    OFF(overdue),    OFF(overdue_n)};
-    char key[160], id[64], inner[1400], sql[2800];
-    struct params ps;
-    int rc;
+    char key[160], id[64], inner[1400];
 
     key_sql(by, "COALESCE(p.paid_at, p.due_date::timestamp AT TIME ZONE $4)", key, sizeof(key), id,
             sizeof(id));
     /* received: the ledger's receipts in the period (a reversal subtracts);
      * due and overdue: what each milestone of a plan still needs, now */
-    snprintf(
-        inner, sizeof(inner),
-        "SELECT %s AS k, %s AS sid, p.amount, p.rec, p.due, p.late"
-        " FROM (SELECT e.lead_id, e.amount, e.received_at AS paid_at, NULL::date AS due_date,"
-        "   true AS rec, false AS due, false AS late FROM payment_entries e"
-        "   WHERE e.venue_id = $1 AND " IN_PERIOD(
-            "e.received_at") " UNION ALL"
-                             " SELECT m.lead_id, m.outstanding, NULL, m.due_date, false,"
-                             "   m.due_date IS NULL OR m.due_date >= " TODAY ", m.due_date < " TODAY
-                             "   FROM payments m WHERE m.venue_id = $1 AND m.status <> 'paid') p"
-                             /* LEFT JOINs on unique keys: not joined at all when no group reads
-                                them */
-                             " LEFT JOIN leads l ON l.id = p.lead_id"
-                             " LEFT JOIN staff s ON s.id = l.assigned_staff_id"
-                             " WHERE ($5::bigint = 0 OR p.lead_id IN (SELECT id FROM leads"
-                             " WHERE assigned_staff_id = $5::bigint)) AND $7::int IS NOT NULL",
-        key, id);
-    rc = build(
-        sql, sizeof(sql), by, inner,
+    snprintf(inner, sizeof(inner),
+             "SELECT %s AS k, %s AS sid, p.amount, p.rec, p.due, p.late"
+             " FROM (SELECT e.lead_id, e.amount, e.received_at AS paid_at, NULL::date AS due_date,"
+             "   true AS rec, false AS due, false AS late FROM payment_entries e"
+             "   WHERE e.venue_id = $1 AND " IN_PERIOD(
+                 "e.received_at") "%s) p"
+                                  /* LEFT JOINs on unique keys: not joined at all when no group
+                                     reads them */
+                                  " LEFT JOIN leads l ON l.id = p.lead_id"
+                                  " LEFT JOIN staff s ON s.id = l.assigned_staff_id"
+                                  " WHERE ($5::bigint = 0 OR p.lead_id IN (SELECT id FROM leads"
+                                  " WHERE assigned_staff_id = $5::bigint)) AND $7::int IS NOT NULL",
+             key, id,
+             due ? " UNION ALL"
+                   " SELECT m.lead_id, m.outstanding, NULL, m.due_date, false,"
+                   "   m.due_date IS NULL OR m.due_date >= " TODAY ", m.due_date < " TODAY
+                   "   FROM payment_milestones m WHERE m.venue_id = $1 AND m.outstanding <> 0"
+                 : " AND $6::bigint IS NOT NULL");
+    return figure(
+        c, q, by, inner,
         "COALESCE(sum(amount) FILTER (WHERE rec), 0)::bigint,"
         " count(*) FILTER (WHERE rec AND amount > 0) - count(*) FILTER (WHERE rec AND amount < 0),"
         " COALESCE(sum(amount) FILTER (WHERE due), 0)::bigint, count(*) FILTER (WHERE due),"
         " COALESCE(sum(amount) FILTER (WHERE late), 0)::bigint,"
         " count(*) FILTER (WHERE late)",
         " HAVING GROUPING(k, sid) <> 0 OR bool_or(rec OR due OR late)",
-        "COALESCE(sum(amount) FILTER (WHERE late), 0)");
-    if (rc) {
-        return rc;
-    }
-    params_make(q, &ps);
-    return run_grouped(c, sql, 7, ps.p, fields, sizeof(fields) / sizeof(fields[0]), out);
+        "COALESCE(sum(amount) FILTER (WHERE late), 0)", pay_fields, N(pay_fields), out);
+}
+
+int rep_payments(struct dbconn *c, const struct rep_query *q, enum rep_by by, struct rep_table *out)
+{
+    return payments(c, q, by, true, out);
+}
+
+int rep_received(struct dbconn *c, const struct rep_query *q, enum rep_by by, struct rep_table *out)
+{
+    return payments(c, q, by, false, out);
 }
 
 int rep_followups_overdue(struct dbconn *c, const struct rep_query *q, enum rep_by by,
                           struct rep_table *out)
 {
-    static const size_t fields[] = {OFF(overdue_followups)};
-    char key[160], id[64], inner[1024], sql[2048];
-    struct params ps;
-    int rc;
+    char key[160], id[64], inner[1024];
 
     key_sql(by, "f.due_at", key, sizeof(key), id, sizeof(id));
     snprintf(inner, sizeof(inner),
@@ -364,20 +377,22 @@ int rep_followups_overdue(struct dbconn *c, const struct rep_query *q, enum rep_
              " AND $2::date IS NOT NULL AND $3::date IS NOT NULL AND $7::int IS NOT NULL"
              " AND $4::text IS NOT NULL",
              key, id);
-    rc = build(sql, sizeof(sql), by, inner, "count(*)", NULL, "count(*)");
-    if (rc) {
-        return rc;
-    }
-    params_make(q, &ps);
-    return run_grouped(c, sql, 7, ps.p, fields, sizeof(fields) / sizeof(fields[0]), out);
+    return figure(c, q, by, inner, "count(*)", NULL, "count(*)", fu_fields, N(fu_fields), out);
 }
 
 /* ---- the salesperson table ---- */
 
-static const char sql_team[] = "SELECT s.id, s.name FROM staff s WHERE s.venue_id = $1 AND s.active"
-                               " AND ($2::bigint = 0 OR s.id = $2::bigint) AND (s.role = 'sales'"
-                               " OR EXISTS (SELECT 1 FROM leads l WHERE l.venue_id = s.venue_id"
-                               " AND l.assigned_staff_id = s.id)) ORDER BY s.id";
+/* The team: active staff who are sales or have leads. Who has leads is read
+ * by walking the distinct assignees of leads_assignee (venue_id,
+ * assigned_staff_id, ...), one index probe each: EXISTS per staff member
+ * was planned as a scan of every lead for one who has none. */
+static const char sql_team[] =
+    "WITH RECURSIVE a(id) AS (SELECT min(assigned_staff_id) FROM leads WHERE venue_id = $1"
+    " UNION ALL SELECT (SELECT min(l.assigned_staff_id) FROM leads l WHERE l.venue_id = $1"
+    " AND l.assigned_staff_id > a.id) FROM a WHERE a.id IS NOT NULL)"
+    " SELECT s.id, s.name FROM staff s WHERE s.venue_id = $1 AND s.active"
+    " AND ($2::bigint = 0 OR s.id = $2::bigint)"
+    " AND (s.role = 'sales' OR s.id IN (SELECT id FROM a WHERE id IS NOT NULL)) ORDER BY s.id";
 
 static struct rep_row *find_id(struct rep_table *t, int64_t id, const char *name)
 {
@@ -431,58 +446,59 @@ static int by_bookings(const void *a, const void *b)
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static const size_t lead_fields[] = {OFF(leads),      OFF(contacted),  OFF(booked),  OFF(resp_n),
-                                     OFF(resp_avg_s), OFF(resp_p90_s), OFF(pipeline)};
-static const size_t booking_fields[] = {OFF(bookings), OFF(revenue)};
-static const size_t stale_fields[] = {OFF(stale)};
-static const size_t pay_fields[] = {OFF(received), OFF(received_n), OFF(due),
-                                    OFF(due_n),    OFF(overdue),    OFF(overdue_n)};
-static const size_t fu_fields[] = {OFF(overdue_followups)};
+/* The figures a row holds, each with the fields it fills: rep_leads first. */
+static const struct {
+    int (*fn)(struct dbconn *, const struct rep_query *, enum rep_by, struct rep_table *);
+    const size_t *fields;
+    size_t nf;
+} figures[] = {{rep_leads, lead_fields, N(lead_fields)},
+               {rep_bookings, booking_fields, N(booking_fields)},
+               {rep_stale, stale_fields, N(stale_fields)},
+               {rep_payments, pay_fields, N(pay_fields)},
+               {rep_followups_overdue, fu_fields, N(fu_fields)}};
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Runs the five figures grouped by by and merges them into out by id. */
-static int all_figures(struct dbconn *c, const struct rep_query *q, enum rep_by by,
-                       struct rep_table *out)
+/* Runs figures[first ...] grouped by by and merges them into out by id. */
+static int merge_figures(struct dbconn *c, const struct rep_query *q, enum rep_by by, size_t first,
+                         struct rep_table *out)
 {
     struct rep_table t;
-    int rc;
+    int rc = RB_OK;
 
     rep_table_init(&t);
-    rc = rep_leads(c, q, by, &t);
-    rc = rc ? rc : merge(out, &t, lead_fields, N(lead_fields));
-    rc = rc ? rc : rep_bookings(c, q, by, &t);
-    rc = rc ? rc : merge(out, &t, booking_fields, N(booking_fields));
-    rc = rc ? rc : rep_stale(c, q, by, &t);
-    rc = rc ? rc : merge(out, &t, stale_fields, N(stale_fields));
-    rc = rc ? rc : rep_payments(c, q, by, &t);
-    rc = rc ? rc : merge(out, &t, pay_fields, N(pay_fields));
-    rc = rc ? rc : rep_followups_overdue(c, q, by, &t);
-    rc = rc ? rc : merge(out, &t, fu_fields, N(fu_fields));
+    for (size_t i = first; !rc && i < N(figures); i++) {
+        rc = figures[i].fn(c, q, by, &t);
+        rc = rc ? rc : merge(out, &t, figures[i].fields, figures[i].nf);
+    }
     rep_table_release(&t);
     return rc;
 }
 
-int rep_staff_table(struct dbconn *c, const struct rep_query *q, struct rep_table *out)
+int rep_staff_complete(struct dbconn *c, const struct rep_query *q, struct rep_table *t)
 {
     char v[24], s[24];
     const char *p[2] = {db_i64s(q->venue_id, v), db_i64s(q->staff_id, s)};
     PGresult *r = NULL;
     int rc = db_exec(c, sql_team, 2, p, &r);
 
-    rep_table_release(out);
     for (int i = 0; !rc && i < PQntuples(r); i++) {
-        rc = find_id(out, db_i64(r, i, 0), db_str(r, i, 1)) ? RB_OK : RB_ENOMEM;
+        rc = find_id(t, db_i64(r, i, 0), db_str(r, i, 1)) ? RB_OK : RB_ENOMEM;
     }
     PQclear(r);
-    rc = rc ? rc : all_figures(c, q, REP_BY_STAFF, out);
-    if (!rc && out->n > 1) {
-        qsort(out->rows, out->n, sizeof(out->rows[0]), by_bookings);
+    rc = rc ? rc : merge_figures(c, q, REP_BY_STAFF, 1, t); /* all but rep_leads */
+    if (!rc && t->n > 1) {
+        qsort(t->rows, t->n, sizeof(t->rows[0]), by_bookings);
     }
     if (rc) {
-        rep_table_release(out);
+        rep_table_release(t);
     }
     return rc;
+}
+
+int rep_staff_table(struct dbconn *c, const struct rep_query *q, struct rep_table *out)
+{
+    int rc = rep_leads(c, q, REP_BY_STAFF, out);
+
+    return rc ? rc : rep_staff_complete(c, q, out);
 }
 
 int rep_summary(struct dbconn *c, const struct rep_query *q, struct rep_row *out)
@@ -491,7 +507,7 @@ int rep_summary(struct dbconn *c, const struct rep_query *q, struct rep_row *out
     int rc;
 
     rep_table_init(&t);
-    rc = all_figures(c, q, REP_BY_NONE, &t);
+    rc = merge_figures(c, q, REP_BY_NONE, 0, &t);
     if (!rc) {
         *out = t.total;
         out->key[0] = '\0';
@@ -510,13 +526,41 @@ int rep_summary(struct dbconn *c, const struct rep_query *q, struct rep_row *out
 /* r: how far along the order a lead got (1 = NEW ... 7 = BOOKED). Moves go
  * forward only (lead.move refuses going back and reopening), so a lead's
  * current stage is the furthest it reached, and a LOST lead reached the
- * stage it was lost from (its move to LOST; NEW when it has none). */
+ * stage it was lost from (its last move to LOST, found by stage_history_lost;
+ * NEW when it has none). LOST_FROM joins it as h. */
+#define LOST_FROM                                                                                  \
+    " LEFT JOIN LATERAL (SELECT h.from_stage FROM stage_history h WHERE l.stage = 'LOST'"          \
+    " AND h.venue_id = $1 AND h.lead_id = l.id AND h.to_stage = 'LOST' ORDER BY h.at DESC"         \
+    " LIMIT 1) h ON true"
+#define REACH                                                                                      \
+    "COALESCE(array_position(" ORDER_ARRAY "::text[],"                                             \
+    " CASE WHEN l.stage = 'LOST' THEN h.from_stage ELSE l.stage END), 1)"
+/* greeting latency over rows with a column g */
+#define GREETING_AGGS                                                                              \
+    "count(g), COALESCE(round(percentile_cont(0.5) WITHIN GROUP (ORDER BY g))::bigint, -1),"       \
+    " COALESCE(round(percentile_cont(0.99) WITHIN GROUP (ORDER BY g))::bigint, -1)"
+#define PERIOD_LEADS " WHERE l.venue_id = $1 AND " IN_PERIOD("l.created_at") STAFF_FILTER
+
 static const char sql_funnel[] =
-    "SELECT l.stage, COALESCE(array_position(" ORDER_ARRAY "::text[],"
-    " CASE WHEN l.stage = 'LOST' THEN h.from_stage ELSE l.stage END), 1) AS r, count(*)"
-    " FROM leads l LEFT JOIN (SELECT DISTINCT ON (lead_id) lead_id, from_stage FROM stage_history"
-    "  WHERE venue_id = $1 AND to_stage = 'LOST' ORDER BY lead_id, at DESC) h ON h.lead_id = l.id"
-    " WHERE l.venue_id = $1 AND " IN_PERIOD("l.created_at") STAFF_FILTER " GROUP BY 1, 2";
+    "SELECT l.stage, " REACH " AS r, count(*) FROM leads l" LOST_FROM PERIOD_LEADS " GROUP BY 1, 2";
+
+/* Adds n leads at stage st that reached r (1-based position in the order). */
+static void funnel_add(struct rep_funnel *f, const char *st, int64_t reach, int64_t n)
+{
+    for (int k = 0; k < REP_STAGES; k++) {
+        if (strcmp(st, rep_stage_names[k]) == 0) {
+            f->at[k] += n;
+        }
+    }
+    if (strcmp(st, "LOST") == 0) {
+        f->reached[REP_STAGES - 1] += n;
+    }
+    /* array positions are 1-based: reach r means stages 0 .. r-1 */
+    for (int k = 0; k < reach && k < REP_STAGES - 1; k++) {
+        f->reached[k] += n;
+    }
+    f->total += n;
+}
 
 int rep_funnel(struct dbconn *c, const struct rep_query *q, struct rep_funnel *out)
 {
@@ -528,32 +572,15 @@ int rep_funnel(struct dbconn *c, const struct rep_query *q, struct rep_funnel *o
     rc = db_exec(c, sql_funnel, 5, ps.p, &r);
     memset(out, 0, sizeof(*out));
     for (int i = 0; !rc && i < PQntuples(r); i++) {
-        const char *st = db_str(r, i, 0);
-        int64_t reach = db_i64(r, i, 1), n = db_i64(r, i, 2);
-
-        for (int k = 0; k < REP_STAGES; k++) {
-            if (strcmp(st, rep_stage_names[k]) == 0) {
-                out->at[k] += n;
-            }
-        }
-        if (strcmp(st, "LOST") == 0) {
-            out->reached[REP_STAGES - 1] += n;
-        }
-        /* array positions are 1-based: reach r means stages 0 .. r-1 */
-        for (int k = 0; k < reach && k < REP_STAGES - 1; k++) {
-            out->reached[k] += n;
-        }
-        out->total += n;
+        funnel_add(out, db_str(r, i, 0), db_i64(r, i, 1), db_i64(r, i, 2));
     }
     PQclear(r);
     return rc;
 }
 
 static const char sql_greeting[] =
-    "SELECT count(greeting_latency_ms),"
-    " COALESCE(round(percentile_cont(0.5) WITHIN GROUP (ORDER BY greeting_latency_ms))::bigint,"
-    " -1), COALESCE(round(percentile_cont(0.99) WITHIN GROUP (ORDER BY greeting_latency_ms))"
-    "::bigint, -1) FROM leads l WHERE l.venue_id = $1 AND " IN_PERIOD("l.created_at") STAFF_FILTER;
+    "SELECT " GREETING_AGGS " FROM (SELECT l.greeting_latency_ms AS g FROM leads l" PERIOD_LEADS
+    ") x";
 
 int rep_greeting(struct dbconn *c, const struct rep_query *q, struct rep_latency *out)
 {
@@ -569,6 +596,96 @@ int rep_greeting(struct dbconn *c, const struct rep_query *q, struct rep_latency
         out->p99_ms = db_i64(r, 0, 2);
     }
     PQclear(r);
+    return rc;
+}
+
+/*
+ * The period's leads read once (a materialized CTE) and grouped every way
+ * at once. Column 0 says which: 0 by staff, 1 by source, 2 by campaign
+ * (k, sid, then the rep_leads figures), 3 the total of all three, 4 the
+ * funnel (stage, r, count), 5 greeting latency (n, p50, p99 in the last
+ * three columns).
+ */
+static const char sql_lead_sets[] =
+    "WITH x AS MATERIALIZED (SELECT COALESCE(l.assigned_staff_id, 0) AS sid,"
+    " COALESCE(s.name, '') AS sname, l.source, COALESCE(l.campaign, '') AS campaign, l.stage,"
+    " " REACH " AS r, l.amount, extract(epoch FROM l.first_response_at - l.created_at) AS resp,"
+    " l.greeting_latency_ms AS g" LEAD_JOIN LOST_FROM PERIOD_LEADS ")"
+    " SELECT CASE WHEN GROUPING(sid, sname) = 0 THEN 0 WHEN GROUPING(source) = 0 THEN 1"
+    " WHEN GROUPING(campaign) = 0 THEN 2 ELSE 3 END, COALESCE(sname, source, campaign, ''),"
+    " COALESCE(sid, 0), 0, " LEAD_AGGS ", 0, 0, 0"
+    " FROM x GROUP BY GROUPING SETS ((sid, sname), (source), (campaign), ())"
+    " UNION ALL SELECT 4, stage, 0, r, count(*), 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM x GROUP BY stage, r"
+    " UNION ALL SELECT 5, '', 0, 0, 0, 0, 0, 0, 0, 0, 0, " GREETING_AGGS " FROM x"
+    " ORDER BY 1, 5 DESC, 2";
+
+void rep_lead_sets_init(struct rep_lead_sets *s)
+{
+    memset(s, 0, sizeof(*s));
+    rep_table_init(&s->staff);
+    rep_table_init(&s->source);
+    rep_table_init(&s->campaign);
+    s->greeting.p50_ms = s->greeting.p99_ms = -1;
+}
+
+void rep_lead_sets_release(struct rep_lead_sets *s)
+{
+    if (s) {
+        rep_table_release(&s->staff);
+        rep_table_release(&s->source);
+        rep_table_release(&s->campaign);
+        rep_lead_sets_init(s);
+    }
+}
+
+/* Sets a row's key, id and rep_leads fields from row i of r. */
+static void lead_row(const PGresult *r, int i, struct rep_row *row)
+{
+    snprintf(row->key, sizeof(row->key), "%s", db_str(r, i, 1) ? db_str(r, i, 1) : "");
+    row->id = db_i64(r, i, 2);
+    for (size_t f = 0; f < N(lead_fields); f++) {
+        *(int64_t *)(void *)((char *)row + lead_fields[f]) = db_i64(r, i, 4 + (int)f);
+    }
+}
+
+int rep_lead_sets(struct dbconn *c, const struct rep_query *q, struct rep_lead_sets *out)
+{
+    struct rep_table *tables[3] = {&out->staff, &out->source, &out->campaign};
+    struct params ps;
+    PGresult *r = NULL;
+    int rc;
+
+    rep_lead_sets_release(out);
+    params_make(q, &ps);
+    rc = db_exec(c, sql_lead_sets, 5, ps.p, &r);
+    for (int i = 0; !rc && i < PQntuples(r); i++) {
+        int64_t set = db_i64(r, i, 0);
+        struct rep_row *row;
+
+        if (set <= 2) {
+            row = table_push(tables[set]);
+            if (!row) {
+                rc = RB_ENOMEM;
+                break;
+            }
+            lead_row(r, i, row);
+        } else if (set == 3) {
+            for (int t = 0; t < 3; t++) {
+                lead_row(r, i, &tables[t]->total);
+                tables[t]->total.key[0] = '\0';
+            }
+        } else if (set == 4) {
+            funnel_add(&out->funnel, db_str(r, i, 1), db_i64(r, i, 3), db_i64(r, i, 4));
+        } else {
+            out->greeting.n = db_i64(r, i, 11);
+            out->greeting.p50_ms = db_i64(r, i, 12);
+            out->greeting.p99_ms = db_i64(r, i, 13);
+        }
+    }
+    PQclear(r);
+    if (rc) {
+        rep_lead_sets_release(out);
+    }
     return rc;
 }
 

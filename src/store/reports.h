@@ -48,6 +48,16 @@ struct rep_query {
     int64_t staff_id;        /* > 0: only leads assigned to this staff member */
 };
 
+/*
+ * Settings for the figures' statements, for the rest of the current
+ * transaction (SET LOCAL; outside a transaction they do nothing): jit off
+ * (the statements are short scans whose estimates pass jit_above_cost, and
+ * compiling them cost more than running them: about 300 ms for the months,
+ * seconds for due and overdue before 015) and work_mem 32MB (a year's
+ * leads, about 45,000 at 100,000, sorted for the percentiles in memory).
+ */
+RB_MUST_CHECK int rep_tune(struct dbconn *c);
+
 struct rep_query rep_query_make(int64_t venue_id, const char *tz, const struct period *p,
                                 int64_t now_s, int stale_hours);
 
@@ -120,6 +130,10 @@ RB_MUST_CHECK int rep_stale(struct dbconn *c, const struct rep_query *q, enum re
  * The only reader of the payments table: repoint here for a ledger. */
 RB_MUST_CHECK int rep_payments(struct dbconn *c, const struct rep_query *q, enum rep_by by,
                                struct rep_table *out);
+/* rep_payments' received and received_n alone (due and overdue stay 0):
+ * the receipts of the period, without working out every milestone. */
+RB_MUST_CHECK int rep_received(struct dbconn *c, const struct rep_query *q, enum rep_by by,
+                               struct rep_table *out);
 /* Follow-ups past due and not done now, grouped by staff or none. */
 RB_MUST_CHECK int rep_followups_overdue(struct dbconn *c, const struct rep_query *q, enum rep_by by,
                                         struct rep_table *out);
@@ -132,6 +146,11 @@ RB_MUST_CHECK int rep_followups_overdue(struct dbconn *c, const struct rep_query
  */
 RB_MUST_CHECK int rep_staff_table(struct dbconn *c, const struct rep_query *q,
                                   struct rep_table *out);
+/* The same from t holding rep_leads by REP_BY_STAFF (rows and total, e.g.
+ * rep_lead_sets' staff): adds the team's rows and the other figures, sorts.
+ * t is emptied on failure. */
+RB_MUST_CHECK int rep_staff_complete(struct dbconn *c, const struct rep_query *q,
+                                     struct rep_table *t);
 
 #define REP_STAGES 8 /* NEW CONTACTED QUALIFIED SITE_VISIT QUOTED NEGOTIATING BOOKED LOST */
 
@@ -153,6 +172,22 @@ struct rep_latency {
 };
 RB_MUST_CHECK int rep_greeting(struct dbconn *c, const struct rep_query *q,
                                struct rep_latency *out);
+
+/*
+ * Every grouping a page shows of the period's leads, from one statement that
+ * reads them once: staff, source and campaign hold what rep_leads gives for
+ * REP_BY_STAFF, REP_BY_SOURCE and REP_BY_CAMPAIGN (rows and total, the same
+ * order), funnel what rep_funnel gives, greeting what rep_greeting gives.
+ */
+struct rep_lead_sets {
+    struct rep_table staff, source, campaign;
+    struct rep_funnel funnel;
+    struct rep_latency greeting;
+};
+void rep_lead_sets_init(struct rep_lead_sets *s);
+void rep_lead_sets_release(struct rep_lead_sets *s);
+RB_MUST_CHECK int rep_lead_sets(struct dbconn *c, const struct rep_query *q,
+                                struct rep_lead_sets *out);
 
 /* AI parses in the period (ai_log): by engine and Gemini fallbacks by reason;
  * key is the engine or the reason, count in leads (reused as "count"). */

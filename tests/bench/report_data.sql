@@ -33,14 +33,17 @@ FROM leads l WHERE l.id > :l0 AND l.first_response_at IS NOT NULL AND l.stage <>
 INSERT INTO stage_history (venue_id, lead_id, from_stage, to_stage, staff_id, note, at)
 SELECT l.venue_id, l.id, 'NEGOTIATING', l.stage, l.assigned_staff_id, 'bench', l.stage_changed_at
 FROM leads l WHERE l.id > :l0 AND l.stage IN ('BOOKED', 'LOST');
-INSERT INTO payments (venue_id, lead_id, milestone, amount, due_date, paid_at, status, recorded_by,
-                      created_at)
+-- the plan (advance due on booking, final 60 days later) and the advance paid
+INSERT INTO payment_plan (venue_id, lead_id, milestone, amount, due_date, set_by)
 SELECT l.venue_id, l.id, m.milestone, l.amount / 2, (l.stage_changed_at + m.due)::date,
-       CASE WHEN m.milestone = 'advance' THEN l.stage_changed_at END,
-       CASE WHEN m.milestone = 'advance' THEN 'paid' ELSE 'due' END, l.assigned_staff_id,
-       l.stage_changed_at
+       l.assigned_staff_id
 FROM leads l, (VALUES ('advance', interval '0 days'), ('final', interval '60 days')) m(milestone, due)
 WHERE l.id > :l0 AND l.stage = 'BOOKED';
+INSERT INTO payment_entries (venue_id, lead_id, milestone, amount, received_at, recorded_by,
+                             source, external_id)
+SELECT l.venue_id, l.id, 'advance', l.amount / 2, l.stage_changed_at, l.assigned_staff_id,
+       'legacy', 'bench-' || l.id
+FROM leads l WHERE l.id > :l0 AND l.stage = 'BOOKED';
 
 -- 10 messages a lead: lead k's n-th message n minutes after the lead.
 INSERT INTO messages (venue_id, lead_id, staff_id, direction, party, type, body, status,

@@ -160,6 +160,14 @@ check_match "dashboard: 12 months, January 3 leads and 1 booking" "$D" "<td>2026
 check_match "dashboard: leads by source in text" "$D" "meta</td><td class=\"n\">1 \\(0 booked"
 check_match "dashboard: the funnel in SVG" "$D" "<figcaption><b>Funnel"
 check_match "dashboard: response time by salesperson (Bilal 20 min)" "$D" "Bilal Ahmed</td><td class=\"n\">20 min"
+# the funnel, campaigns and greeting latency come from the one statement that
+# reads the period's leads once: January's 3 leads reached NEW, 2 of them
+# CONTACTED (the contacted and the booked one), 1 every later stage
+check_match "dashboard: funnel stage to stage (3, 2, then 1 reached)" "$D" \
+    "NEW → CONTACTED 66.7 % · CONTACTED → QUALIFIED 50.0 % · QUALIFIED → SITE_VISIT 100.0 %"
+check_match "dashboard: leads by campaign, most first (none 2 with 1 booked, winter-shadi 1)" "$D" \
+    "\\(none\\)</td><td class=\"n\">2</td><td class=\"n\">1</td><td class=\"n\">50.0 %</td></tr><tr><td dir=\"auto\">winter-shadi</td><td class=\"n\">1</td><td class=\"n\">0</td><td class=\"n\">0.0 %"
+check_match "dashboard: no greeting measured in January" "$D" "p50 –, p99 – \\(0 leads\\)"
 curl -s "${AUTH[@]}" "$RABTA_URL/report/leads" >"$T/leads.html"
 check_match "leads: the script name escaped" "$(cat "$T/leads.html")" '&lt;script&gt;alert\(1\)&lt;/script&gt;'
 if grep -q '<script>' "$T/leads.html" "$T/dash.html"; then not_ok "no <script> in any page"; else ok "no <script> in any page"; fi

@@ -72,7 +72,7 @@ int h_report(struct hctx *h)
     struct report_figs f;
     struct buf body;
     const char *bad = NULL;
-    int64_t t0 = clock_mono_ms();
+    int64_t t0 = clock_mono_ms(), t1;
     int rc;
 
     if (asks_link(h)) {
@@ -92,11 +92,13 @@ int h_report(struct hctx *h)
         goto out;
     }
     rc = rc ? rc : report_text(h->x, lang, &f, &body);
+    t1 = clock_mono_ms(); /* the figures and their words; then the reply is queued */
     rc = rc ? rc : reply_body(h, body.p);
     if (!rc) {
-        log_event(LOG_INFO, "report.answered", "staff=%lld metric=%s group_by=%s period=%s ms=%lld",
+        log_event(LOG_INFO, "report.answered",
+                  "staff=%lld metric=%s group_by=%s period=%s figures_ms=%lld ms=%lld",
                   (long long)h->me->id, report_metric_name(f.metric),
-                  ask.group_by ? ask.group_by : "none", f.per[0].name,
+                  ask.group_by ? ask.group_by : "none", f.per[0].name, (long long)(t1 - t0),
                   (long long)(clock_mono_ms() - t0));
     }
 out:
