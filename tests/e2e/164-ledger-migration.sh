@@ -10,7 +10,8 @@ start_pg
 start_fake
 _rabta_home
 mv "$T/home/sql/009_ledger.sql" "$T/009_ledger.sql"
-mv "$T/home/sql/016_plan_redo.sql" "$T/016_plan_redo.sql" # it builds on 009
+# the migrations after it that build on 009 wait with it
+for f in 015_report_speed 016_plan_redo; do mv "$T/home/sql/$f.sql" "$T/$f.sql"; done
 start_rabta
 stop_rabta a
 psql_q "INSERT INTO leads (id, venue_id, name, source, stage, amount, event_date, assigned_staff_id)
@@ -24,7 +25,7 @@ psql_q "INSERT INTO leads (id, venue_id, name, source, stage, amount, event_date
                (1, 2, 'advance', 150000, NULL, '2026-11-20 12:00+05', 'paid', 'invoicing')" >/dev/null ||
     bail "old rows"
 mv "$T/009_ledger.sql" "$T/home/sql/009_ledger.sql"
-mv "$T/016_plan_redo.sql" "$T/home/sql/016_plan_redo.sql"
+for f in 015_report_speed 016_plan_redo; do mv "$T/$f.sql" "$T/home/sql/$f.sql"; done
 start_rabta
 
 check_eq "paid rows are ledger entries" \
