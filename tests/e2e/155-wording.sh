@@ -15,10 +15,11 @@ conv_post 923331112233 staff text "1 ko negotiating kar do" || bail "$CONV_ERR"
 check_eq "a stage move reads as prompts/roman_ur [moved] says" "$(conv_sends 923331112233)" \
     "$(prompt_line roman_ur moved lead=1 "name=Ahmed Raza" "stage=$(prompt_line roman_ur stage_NEGOTIATING)" \
         "from=$(prompt_line roman_ur stage_QUOTED)")"
+# finance (Urdu) writing Latin letters: answered in Roman Urdu
 conv_post 923331112266 staff text "1 ko lost kar do" || bail "$CONV_ERR"
-check_eq "a permission refusal reads as prompts/ur [refuse_role] says" "$(conv_sends 923331112266)" \
-    "$(prompt_line ur refuse_role "action=$(prompt_line ur action_lead_move)" "role=$(prompt_line ur role_finance)" \
-        "hint=$(prompt_line ur hint_finance)")"
+check_eq "a permission refusal reads as prompts/roman_ur [refuse_role] says" "$(conv_sends 923331112266)" \
+    "$(prompt_line roman_ur refuse_role "action=$(prompt_line roman_ur action_lead_move)" \
+        "role=$(prompt_line roman_ur role_finance)" "hint=$(prompt_line roman_ur hint_finance)")"
 conv_post 923331112233 staff text "Sara ke leads" || bail "$CONV_ERR"
 check_eq "a salesperson asking for another's leads: prompts/roman_ur [list_staff_refused]" \
     "$(conv_sends 923331112233)" "$(prompt_line roman_ur list_staff_refused "staff=Sara Khan")"
