@@ -20,45 +20,36 @@ static const char sql_insert[] =
  * phone and bsuid keep their values, so a transaction that only references
  * the contact (an outbox row to this person: a foreign key's KEY SHARE)
  * does not wait behind it. */
-static const char sql_touch[] =
-    "WITH f AS (SELECT id FROM contacts WHERE venue_id = $1"
-    "   AND ((phone = $2 AND $2 IS NOT NULL) OR (bsuid = $3 AND $3 IS NOT NULL))"
+#define TOUCH_FIND                                                                                 \
+    "WITH f AS (SELECT id FROM contacts WHERE venue_id = $1"                                       \
+    "   AND ((phone = $2 AND $2 IS NOT NULL) OR (bsuid = $3 AND $3 IS NOT NULL))"                  \
     "   ORDER BY (phone = $2) DESC NULLS LAST, id LIMIT 1)"
-    " UPDATE contacts SET"
-    " phone = COALESCE(phone, (SELECT $2 WHERE NOT EXISTS (SELECT 1 FROM contacts o"
-    "   WHERE o.venue_id = contacts.venue_id AND o.phone = $2))),"
-    " bsuid = COALESCE(bsuid, (SELECT $3 WHERE NOT EXISTS (SELECT 1 FROM contacts o"
-    "   WHERE o.venue_id = contacts.venue_id AND o.bsuid = $3))),"
-    " profile_name = COALESCE(NULLIF($4, ''), profile_name),"
-    " last_inbound_at = CASE WHEN $5::bigint > 0 THEN"
-    "   GREATEST(last_inbound_at, to_timestamp($5::bigint)) ELSE last_inbound_at END"
-    " FROM f LEFT JOIN LATERAL (SELECT id, contact_id FROM staff WHERE venue_id = $1 AND active"
-    "   AND (phone = $2 OR contact_id = f.id) ORDER BY id LIMIT 1) s ON true"
-    " WHERE contacts.id = f.id RETURNING contacts.id, COALESCE(s.id, 0), s.contact_id";
+#define TOUCH_SET                                                                                  \
+    " UPDATE contacts SET"                                                                         \
+    " phone = COALESCE(phone, (SELECT $2 WHERE NOT EXISTS (SELECT 1 FROM contacts o"               \
+    "   WHERE o.venue_id = contacts.venue_id AND o.phone = $2))),"                                 \
+    " bsuid = COALESCE(bsuid, (SELECT $3 WHERE NOT EXISTS (SELECT 1 FROM contacts o"               \
+    "   WHERE o.venue_id = contacts.venue_id AND o.bsuid = $3))),"                                 \
+    " profile_name = COALESCE(NULLIF($4, ''), profile_name),"                                      \
+    " last_inbound_at = CASE WHEN $5::bigint > 0 THEN"                                             \
+    "   GREATEST(last_inbound_at, to_timestamp($5::bigint)) ELSE last_inbound_at END"              \
+    " FROM f LEFT JOIN LATERAL (SELECT id, contact_id FROM staff WHERE venue_id = $1 AND active"   \
+    "   AND (phone = $2 OR contact_id = f.id) ORDER BY id LIMIT 1) s ON true"                      \
+    " WHERE contacts.id = f.id"
+
+static const char sql_touch[] =
+    TOUCH_FIND TOUCH_SET " RETURNING contacts.id, COALESCE(s.id, 0), s.contact_id";
 
 /* sql_touch for the writer of an inbound message, who opens their 24-hour
  * window: the rows held for them (by contact or phone) go, in order, each
  * after the one before it (as store_outbox_release), in the same round trip. */
-static const char sql_touch_release[] =
-    "WITH f AS (SELECT id FROM contacts WHERE venue_id = $1"
-    "   AND ((phone = $2 AND $2 IS NOT NULL) OR (bsuid = $3 AND $3 IS NOT NULL))"
-    "   ORDER BY (phone = $2) DESC NULLS LAST, id LIMIT 1),"
+static const char sql_touch_release[] = TOUCH_FIND
+    ","
     " rel AS (UPDATE outbox o SET state = 'pending', next_attempt_at = now(), after_id = h.prev"
     "   FROM (SELECT id, lag(id) OVER (ORDER BY id) AS prev FROM outbox"
     "    WHERE venue_id = $1 AND state = 'held' AND EXISTS (SELECT 1 FROM f)"
     "    AND (contact_id = (SELECT id FROM f) OR recipient_phone = $2)) h"
-    "   WHERE o.id = h.id AND o.state = 'held' RETURNING o.id, pg_notify('rabta_outbox', ''))"
-    " UPDATE contacts SET"
-    " phone = COALESCE(phone, (SELECT $2 WHERE NOT EXISTS (SELECT 1 FROM contacts o"
-    "   WHERE o.venue_id = contacts.venue_id AND o.phone = $2))),"
-    " bsuid = COALESCE(bsuid, (SELECT $3 WHERE NOT EXISTS (SELECT 1 FROM contacts o"
-    "   WHERE o.venue_id = contacts.venue_id AND o.bsuid = $3))),"
-    " profile_name = COALESCE(NULLIF($4, ''), profile_name),"
-    " last_inbound_at = CASE WHEN $5::bigint > 0 THEN"
-    "   GREATEST(last_inbound_at, to_timestamp($5::bigint)) ELSE last_inbound_at END"
-    " FROM f LEFT JOIN LATERAL (SELECT id, contact_id FROM staff WHERE venue_id = $1 AND active"
-    "   AND (phone = $2 OR contact_id = f.id) ORDER BY id LIMIT 1) s ON true"
-    " WHERE contacts.id = f.id"
+    "   WHERE o.id = h.id AND o.state = 'held' RETURNING o.id, pg_notify('rabta_outbox', ''))" TOUCH_SET
     " RETURNING contacts.id, COALESCE(s.id, 0), s.contact_id, (SELECT count(*) FROM rel)";
 
 static const char sql_staff[] = "SELECT id FROM staff WHERE venue_id = $1 AND active"
