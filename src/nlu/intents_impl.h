@@ -96,8 +96,11 @@ struct pattern {
     int line;
     struct pat_slot *slots;
     size_t nslots;
-    json_t *sets;  /* constant slots, an object */
-    bool question; /* tried only on a message that ends with ? or ؟ */
+    json_t *sets;   /* constant slots, an object */
+    bool question;  /* tried only on a message that ends with ? or ؟ */
+    uint32_t *need; /* the literals a match needs (intents_need.c): clauses, each
+                     * its count then that many indexes into lits; NULL: none */
+    size_t nneed;
 };
 
 struct intent {
@@ -176,6 +179,8 @@ struct intents {
     struct memo *memo;   /* the examples themselves, by ix_model_text, sorted */
     struct vocab *vocab; /* the `.words` lists the value parsers read (vocab.h) */
     size_t nmemo;
+    char **lits; /* the literals the patterns need, lowered (intents_need.c) */
+    size_t nlits, caplits;
 };
 
 /* One example sentence as the model reads it, and its intent. */
@@ -356,5 +361,8 @@ bool ix_is_trim_punct(char c);
 int ix_conv_slot(struct xctx *X, const struct slot_def *def, size_t s, size_t e);
 int ix_extract(struct xctx *X);
 const pcre2_code *ix_pat_code(const struct intents *S, const struct pattern *P);
+int ix_need_build(struct intents *S, struct pattern *P, const char *src, size_t len);
+bool ix_need_met(const struct intents *S, const struct pattern *P, const char *lk, size_t n,
+                 unsigned char *seen);
 
 #endif

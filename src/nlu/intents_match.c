@@ -63,10 +63,20 @@ const pcre2_code *ix_pat_code(const struct intents *S, const struct pattern *P)
     return jit;
 }
 
+/* What collect reads besides the key: the intents whose trigger words the
+ * key has, the key lowered (ASCII) and which of S->lits it holds, as found. */
+struct prefilter {
+    uint64_t mask;
+    const char *lk;
+    unsigned char *seen;
+};
+
 /* Runs the patterns S->order[from..to) over the key (those of intents whose
- * trigger words are in mask, or that have none); fills cands, *n of them. */
+ * trigger words are in F->mask, or that have none, and whose literals the
+ * key holds); fills cands, *n of them. */
 static void collect(const struct intents *S, const struct key *K, pcre2_match_data *md,
-                    uint64_t mask, size_t from, size_t to, struct cand *cands, size_t *n)
+                    const struct prefilter *F, size_t from, size_t to, struct cand *cands,
+                    size_t *n)
 {
     const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
     uint64_t bit;
@@ -81,8 +91,11 @@ static void collect(const struct intents *S, const struct key *K, pcre2_match_da
             if (!K->question) {
                 continue; /* a pattern for questions: the message does not end with "?" */
             }
-        } else if (bit && !(mask & bit)) {
+        } else if (bit && !(F->mask & bit)) {
             continue; /* none of the intent's trigger words: its patterns cannot fit */
+        }
+        if (S->pats[p].need && !ix_need_met(S, &S->pats[p], F->lk, K->k.len, F->seen)) {
+            continue; /* a literal it needs is not in the key: it cannot match */
         }
         rc = pcre2_match(ix_pat_code(S, &S->pats[p]), (PCRE2_SPTR)K->k.p, K->k.len, 0,
                          PCRE2_NO_UTF_CHECK, md, S->mctx);
@@ -381,8 +394,9 @@ static int match_impl(const struct intents *S, const char *text, size_t len, str
     pcre2_match_data *md = NULL;
     struct cand *cands = NULL;
     json_t *slots = NULL;
-    size_t n = 0, w = 0, from, to;
-    uint64_t mask;
+    size_t n = 0, w = 0, from, to, i;
+    struct prefilter F = {0, NULL, NULL};
+    char *lk = NULL;
     double prob = 0.0;
     bool model = false;
     int rc;
@@ -406,21 +420,29 @@ static int match_impl(const struct intents *S, const char *text, size_t len, str
     }
     md = pcre2_match_data_create(S->max_pairs ? S->max_pairs : 1, NULL);
     cands = malloc((S->npats ? S->npats : 1) * sizeof *cands);
-    if (!md || !cands) {
+    lk = malloc(K.k.len + 1);
+    F.seen = calloc(S->nlits ? S->nlits : 1, 1);
+    if (!md || !cands || !lk || !F.seen) {
         rc = RB_ENOMEM;
         goto out;
     }
     /* One priority at a time, highest first: a winner at one priority beats
      * anything below it, so the (costlier, word-order-free) patterns of lower
      * priorities run only when nothing above fits. */
-    mask = ix_trigger_mask(S, &K);
+    F.mask = ix_trigger_mask(S, &K);
+    for (i = 0; i < K.k.len; i++) {
+        char c = K.k.p[i];
+
+        lk[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    F.lk = lk;
     rc = RB_ENOTFOUND;
     for (from = 0; from < S->nmain && rc == RB_ENOTFOUND; from = to) {
         for (to = from + 1;
              to < S->nmain && S->pats[S->order[to]].priority == S->pats[S->order[from]].priority;
              to++) {
         }
-        collect(S, &K, md, mask, from, to, cands, &n);
+        collect(S, &K, md, &F, from, to, cands, &n);
         qsort(cands, n, sizeof *cands, cand_cmp);
         rc = choose(S, &K, now, md, cands, n, &w, &slots);
     }
@@ -459,6 +481,8 @@ out:
     parse_result_release(&r);
     json_decref(slots);
     free(cands);
+    free(lk);
+    free(F.seen);
     pcre2_match_data_free(md);
     ix_key_release(&K);
     return rc;

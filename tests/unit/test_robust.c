@@ -1,5 +1,5 @@
 /* clang-format off */
-/* links: domain/inbound nlu/text nlu/vocab nlu/values nlu/values_date nlu/values_amount nlu/catalog nlu/classify nlu/intents nlu/intents_key nlu/intents_load nlu/intents_compile nlu/intents_slots nlu/intents_match nlu/intents_model nlu/extract app/config egress/whatsapp egress/http_client egress/gemini */
+/* links: domain/inbound nlu/text nlu/vocab nlu/values nlu/values_date nlu/values_amount nlu/catalog nlu/classify nlu/intents nlu/intents_key nlu/intents_load nlu/intents_compile nlu/intents_need nlu/intents_slots nlu/intents_match nlu/intents_model nlu/extract app/config egress/whatsapp egress/http_client egress/gemini */
 /* clang-format on */
 /*
  * test_robust.c - hostile input into the pure parsing surfaces.
