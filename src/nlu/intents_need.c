@@ -18,8 +18,8 @@
 #include "nlu/intents_impl.h"
 #include <ctype.h>
 
-#define NEED_LIT 32     /* bytes kept of one literal (a prefix is needed too) */
-#define NEED_ALTS 48    /* strings of one clause; a bigger clause is dropped */
+#define NEED_LIT 24     /* bytes kept of one literal (a prefix is needed too) */
+#define NEED_ALTS 96    /* strings of one clause; a bigger clause is dropped */
 #define NEED_CLAUSES 24 /* clauses of one part; more are dropped */
 #define NEED_DEPTH 12   /* subroutine calls followed within each other */
 
@@ -416,8 +416,9 @@ static const char *alternation(struct nparse *N, const char *p, struct nset *out
             break;
         }
         nb++;
-        if (nb == 1) {
-            *out = *b; /* one branch: all of its clauses */
+        if (nb == 1) { /* one branch: all of its clauses */
+            out->n = b->n;
+            memcpy(out->c, b->c, b->n * sizeof *b->c);
         }
         best = nset_best(b);
         if (!best || any.n + best->n > NEED_ALTS) {
