@@ -8,7 +8,8 @@
  * pattern needs all of its clauses. A message whose key lacks every string
  * of one clause cannot match, and the pattern is not run on it. The
  * analysis is conservative: whatever it does not understand (a class, an
- * escape, an optional part, a lookaround, a conditional) requires nothing,
+ * escape, an optional part, a negative lookaround, a conditional) requires
+ * nothing (what a positive lookaround sees is needed like the rest),
  * and a construct it does not know at all (an option setting, a verb)
  * leaves the pattern with no clauses, tried on every message as before.
  * Literals are ASCII (lowered: the patterns are caseless) or letters of the
@@ -281,7 +282,12 @@ static const char *group(struct nparse *N, const char *p, struct nset *g, bool *
         call_need(N, name, (size_t)(q - name), g);
         return q + 1;
     }
-    if (q < N->end && (*q == '=' || *q == '!' || *q == '<' || *q == 'C' || *q == '(')) {
+    if (q < N->end && (*q == '=' || (*q == '<' && q + 1 < N->end && q[1] == '='))) {
+        *width = false; /* a positive lookaround: what it sees is in the key too */
+        q = alternation(N, q + (*q == '=' ? 1 : 2), g);
+        return q < N->end && *q == ')' ? q + 1 : (N->bad = true, N->end);
+    }
+    if (q < N->end && (*q == '!' || *q == '<' || *q == 'C' || *q == '(')) {
         *width = false; /* lookaround, callout, conditional (DEFINE): nothing needed */
         return skip_group(N, p);
     }
@@ -370,7 +376,7 @@ static const char *branch(struct nparse *N, const char *p, struct nset *out)
             if (lit && min >= 1 && width) {
                 nset_add_lit(out, atom, u8_len((unsigned char)*atom));
             }
-            if (!lit && width && min >= 1) {
+            if (!lit && min >= 1) {
                 for (i = 0; i < g->n; i++) {
                     nset_add(out, &g->c[i]);
                 }
