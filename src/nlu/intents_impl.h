@@ -312,6 +312,7 @@ struct cand {
     int priority;
     int nslots;
     size_t mlen;
+    size_t ovi; /* its captures' place in match_impl's store */
 };
 
 /* ---- shared between the files ---- */

@@ -71,13 +71,40 @@ struct prefilter {
     unsigned char *seen;
 };
 
+/* The captures of each candidate of one priority, kept from collect for
+ * choose (a pattern is not run twice): pairs PCRE2_SIZE pairs a candidate. */
+struct ovstore {
+    PCRE2_SIZE *ov;
+    size_t cap, pairs;
+};
+
+/* Room for candidate i's captures; NULL without memory. */
+static PCRE2_SIZE *ov_slot(struct ovstore *O, size_t i)
+{
+    PCRE2_SIZE *grown;
+    size_t cap;
+
+    if (i >= O->cap) {
+        cap = O->cap ? 2 * O->cap : 8;
+        cap = cap > i ? cap : i + 1;
+        grown = realloc(O->ov, cap * 2 * O->pairs * sizeof *grown);
+        if (!grown) {
+            return NULL;
+        }
+        O->ov = grown;
+        O->cap = cap;
+    }
+    return O->ov + i * 2 * O->pairs;
+}
+
 /* Runs the patterns S->order[from..to) over the key (those of intents whose
  * trigger words are in F->mask, or that have none, and whose literals the
- * key holds); fills cands, *n of them. */
-static void collect(const struct intents *S, const struct key *K, pcre2_match_data *md,
-                    const struct prefilter *F, size_t from, size_t to, struct cand *cands,
-                    size_t *n)
+ * key holds); fills cands, *n of them, and their captures in O. */
+static int collect(const struct intents *S, const struct key *K, pcre2_match_data *md,
+                   const struct prefilter *F, struct ovstore *O, size_t from, size_t to,
+                   struct cand *cands, size_t *n)
 {
+    PCRE2_SIZE *keep;
     const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
     uint64_t bit;
     size_t i, p;
@@ -102,12 +129,19 @@ static void collect(const struct intents *S, const struct key *K, pcre2_match_da
         if (rc < 0) {
             continue; /* no match, or the match limit: this pattern does not apply */
         }
+        keep = ov_slot(O, *n);
+        if (!keep) {
+            return RB_ENOMEM;
+        }
+        memcpy(keep, ov, 2 * O->pairs * sizeof *keep);
         cands[*n].pat = p;
         cands[*n].priority = S->pats[p].priority;
         cands[*n].nslots = count_slots(&S->pats[p], ov);
         cands[*n].mlen = ov[1] - ov[0];
+        cands[*n].ovi = *n;
         (*n)++;
     }
+    return RB_OK;
 }
 
 /* The key without trailing punctuation: what coverage is measured on. */
@@ -137,7 +171,8 @@ static double confidence_of(const struct pattern *P, const struct cand *c, const
 
 /* Tries the candidates best first; the first whose slots all parse wins. */
 static int choose(const struct intents *S, const struct key *K, struct rb_datetime now,
-                  pcre2_match_data *md, struct cand *cands, size_t n, size_t *win, json_t **slots)
+                  const struct ovstore *O, struct cand *cands, size_t n, size_t *win,
+                  json_t **slots)
 {
     struct xctx X;
     size_t i;
@@ -152,12 +187,7 @@ static int choose(const struct intents *S, const struct key *K, struct rb_dateti
         X.nn.now = now;
         X.nn.country_code = S->country_code;
         X.nn.past = X.in->past;
-        rc = pcre2_match(ix_pat_code(S, X.P), (PCRE2_SPTR)K->k.p, K->k.len, 0, PCRE2_NO_UTF_CHECK,
-                         md, S->mctx);
-        if (rc < 0) {
-            continue;
-        }
-        X.ov = pcre2_get_ovector_pointer(md);
+        X.ov = O->ov + cands[i].ovi * 2 * O->pairs; /* as collect's match left them */
         X.slots = json_object();
         if (!X.slots) {
             return RB_ENOMEM;
@@ -396,6 +426,7 @@ static int match_impl(const struct intents *S, const char *text, size_t len, str
     json_t *slots = NULL;
     size_t n = 0, w = 0, from, to, i;
     struct prefilter F = {0, NULL, NULL};
+    struct ovstore O = {NULL, 0, 0};
     char *lk = NULL;
     double prob = 0.0;
     bool model = false;
@@ -436,15 +467,19 @@ static int match_impl(const struct intents *S, const char *text, size_t len, str
         lk[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
     }
     F.lk = lk;
+    O.pairs = pcre2_get_ovector_count(md);
     rc = RB_ENOTFOUND;
     for (from = 0; from < S->nmain && rc == RB_ENOTFOUND; from = to) {
         for (to = from + 1;
              to < S->nmain && S->pats[S->order[to]].priority == S->pats[S->order[from]].priority;
              to++) {
         }
-        collect(S, &K, md, &F, from, to, cands, &n);
+        rc = collect(S, &K, md, &F, &O, from, to, cands, &n);
+        if (rc) {
+            goto out;
+        }
         qsort(cands, n, sizeof *cands, cand_cmp);
-        rc = choose(S, &K, now, md, cands, n, &w, &slots);
+        rc = choose(S, &K, now, &O, cands, n, &w, &slots);
     }
     if (rc == RB_ENOTFOUND) {
         n = 0;
@@ -482,6 +517,7 @@ out:
     json_decref(slots);
     free(cands);
     free(lk);
+    free(O.ov);
     free(F.seen);
     pcre2_match_data_free(md);
     ix_key_release(&K);
