@@ -64,9 +64,10 @@ void intents_free(struct intents *S)
     }
     free(S->pats);
     for (i = 0; i < S->nlits; i++) {
-        free(S->lits[i]);
+        free(S->lits[i].s);
     }
     free(S->lits);
+    ix_wordset_release(&S->litset);
     free(S->order);
     for (i = 0; i < S->nsyns; i++) {
         free(S->syns[i].slot);

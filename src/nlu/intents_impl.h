@@ -143,6 +143,12 @@ struct wordlist {
     size_t n, cap; /* phrases[n] is NULL */
 };
 
+/* A literal some pattern needs (intents_need.c). */
+struct need_lit {
+    char *s;
+    size_t n;
+};
+
 struct intents {
     struct intent *intents;
     size_t nintents, capintents;
@@ -179,8 +185,9 @@ struct intents {
     struct memo *memo;   /* the examples themselves, by ix_model_text, sorted */
     struct vocab *vocab; /* the `.words` lists the value parsers read (vocab.h) */
     size_t nmemo;
-    char **lits; /* the literals the patterns need, lowered (intents_need.c) */
+    struct need_lit *lits; /* the literals the patterns need, lowered (intents_need.c) */
     size_t nlits, caplits;
+    struct wordset litset; /* literal → its index in lits, plus one */
 };
 
 /* One example sentence as the model reads it, and its intent. */

@@ -453,18 +453,18 @@ static const char *alternation(struct nparse *N, const char *p, struct nset *out
 /* Interns literal s among S's literals; its index, or -1 without memory. */
 static long lit_id(struct intents *S, const struct nlit *s)
 {
-    size_t i;
+    uint64_t known = ix_wordset_get(&S->litset, s->s, s->n);
 
-    for (i = 0; i < S->nlits; i++) {
-        if (strcmp(S->lits[i], s->s) == 0) {
-            return (long)i;
-        }
+    if (known) {
+        return (long)(known - 1);
     }
-    if (ix_grow(&S->lits, &S->caplits, S->nlits, sizeof *S->lits)) {
+    if (ix_grow(&S->lits, &S->caplits, S->nlits, sizeof *S->lits) ||
+        ix_wordset_add(&S->litset, s->s, s->n, S->nlits + 1)) {
         return -1;
     }
-    S->lits[S->nlits] = ix_dupn(s->s, s->n);
-    if (!S->lits[S->nlits]) {
+    S->lits[S->nlits].s = ix_dupn(s->s, s->n);
+    S->lits[S->nlits].n = s->n;
+    if (!S->lits[S->nlits].s) {
         return -1;
     }
     return (long)S->nlits++;
@@ -517,7 +517,7 @@ static bool has_lit(const struct intents *S, uint32_t id, const char *lk, size_t
                     unsigned char *seen)
 {
     if (!seen[id]) {
-        seen[id] = memmem(lk, n, S->lits[id], strlen(S->lits[id])) ? 2 : 1;
+        seen[id] = memmem(lk, n, S->lits[id].s, S->lits[id].n) ? 2 : 1;
     }
     return seen[id] == 2;
 }
