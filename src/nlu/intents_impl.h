@@ -370,7 +370,10 @@ int ix_conv_slot(struct xctx *X, const struct slot_def *def, size_t s, size_t e)
 int ix_extract(struct xctx *X);
 const pcre2_code *ix_pat_code(const struct intents *S, const struct pattern *P);
 int ix_need_build(struct intents *S, struct pattern *P, const char *src, size_t len);
+/* The pairs of adjacent bytes of a key, one bit each (ix_need_bigrams). */
+#define NEED_BIGRAM_WORDS (65536 / 64)
+void ix_need_bigrams(const char *lk, size_t n, uint64_t *bg);
 bool ix_need_met(const struct intents *S, const struct pattern *P, const char *lk, size_t n,
-                 unsigned char *seen);
+                 const uint64_t *bg, unsigned char *seen);
 
 #endif

@@ -68,6 +68,7 @@ const pcre2_code *ix_pat_code(const struct intents *S, const struct pattern *P)
 struct prefilter {
     uint64_t mask;
     const char *lk;
+    const uint64_t *bg; /* its pairs of bytes (ix_need_bigrams) */
     unsigned char *seen;
 };
 
@@ -121,7 +122,7 @@ static int collect(const struct intents *S, const struct key *K, pcre2_match_dat
         } else if (bit && !(F->mask & bit)) {
             continue; /* none of the intent's trigger words: its patterns cannot fit */
         }
-        if (S->pats[p].need && !ix_need_met(S, &S->pats[p], F->lk, K->k.len, F->seen)) {
+        if (S->pats[p].need && !ix_need_met(S, &S->pats[p], F->lk, K->k.len, F->bg, F->seen)) {
             continue; /* a literal it needs is not in the key: it cannot match */
         }
         rc = pcre2_match(ix_pat_code(S, &S->pats[p]), (PCRE2_SPTR)K->k.p, K->k.len, 0,
@@ -425,7 +426,8 @@ static int match_impl(const struct intents *S, const char *text, size_t len, str
     struct cand *cands = NULL;
     json_t *slots = NULL;
     size_t n = 0, w = 0, from, to, i;
-    struct prefilter F = {0, NULL, NULL};
+    struct prefilter F = {0, NULL, NULL, NULL};
+    uint64_t *bg = NULL;
     struct ovstore O = {NULL, 0, 0};
     char *lk = NULL;
     double prob = 0.0;
@@ -453,7 +455,8 @@ static int match_impl(const struct intents *S, const char *text, size_t len, str
     cands = malloc((S->npats ? S->npats : 1) * sizeof *cands);
     lk = malloc(K.k.len + 1);
     F.seen = calloc(S->nlits ? S->nlits : 1, 1);
-    if (!md || !cands || !lk || !F.seen) {
+    bg = malloc(NEED_BIGRAM_WORDS * sizeof *bg);
+    if (!md || !cands || !lk || !F.seen || !bg) {
         rc = RB_ENOMEM;
         goto out;
     }
@@ -467,6 +470,8 @@ static int match_impl(const struct intents *S, const char *text, size_t len, str
         lk[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
     }
     F.lk = lk;
+    ix_need_bigrams(lk, K.k.len, bg);
+    F.bg = bg;
     O.pairs = pcre2_get_ovector_count(md);
     rc = RB_ENOTFOUND;
     for (from = 0; from < S->nmain && rc == RB_ENOTFOUND; from = to) {
@@ -519,6 +524,7 @@ out:
     free(lk);
     free(O.ov);
     free(F.seen);
+    free(bg);
     pcre2_match_data_free(md);
     ix_key_release(&K);
     return rc;

@@ -512,18 +512,47 @@ int ix_need_build(struct intents *S, struct pattern *P, const char *src, size_t 
     return RB_OK;
 }
 
-/* Whether literal id is in the lowered key lk (seen caches: 0 unknown, 1 no, 2 yes). */
-static bool has_lit(const struct intents *S, uint32_t id, const char *lk, size_t n,
-                    unsigned char *seen)
+static unsigned bigram(const char *p)
 {
+    return (unsigned)(unsigned char)p[0] << 8 | (unsigned char)p[1];
+}
+
+void ix_need_bigrams(const char *lk, size_t n, uint64_t *bg)
+{
+    memset(bg, 0, NEED_BIGRAM_WORDS * sizeof *bg);
+    for (size_t i = 0; i + 1 < n; i++) {
+        unsigned b = bigram(lk + i);
+
+        bg[b >> 6] |= (uint64_t)1 << (b & 63);
+    }
+}
+
+/* Whether literal id is in the lowered key lk: each pair of its bytes must
+ * be among the key's (bg) before it is looked for. seen caches the answer:
+ * 0 not known yet, 1 no, 2 yes. */
+static bool has_lit(const struct intents *S, uint32_t id, const char *lk, size_t n,
+                    const uint64_t *bg, unsigned char *seen)
+{
+    const struct need_lit *L = &S->lits[id];
+    unsigned b;
+
     if (!seen[id]) {
-        seen[id] = memmem(lk, n, S->lits[id].s, S->lits[id].n) ? 2 : 1;
+        seen[id] = 2;
+        for (size_t i = 0; i + 1 < L->n && seen[id] == 2; i++) {
+            b = bigram(L->s + i);
+            if (!(bg[b >> 6] & ((uint64_t)1 << (b & 63)))) {
+                seen[id] = 1;
+            }
+        }
+        if (seen[id] == 2 && !memmem(lk, n, L->s, L->n)) {
+            seen[id] = 1;
+        }
     }
     return seen[id] == 2;
 }
 
 bool ix_need_met(const struct intents *S, const struct pattern *P, const char *lk, size_t n,
-                 unsigned char *seen)
+                 const uint64_t *bg, unsigned char *seen)
 {
     size_t i = 0, j, m;
     bool any;
@@ -532,7 +561,7 @@ bool ix_need_met(const struct intents *S, const struct pattern *P, const char *l
         m = P->need[i++];
         any = false;
         for (j = 0; j < m && !any; j++) {
-            any = has_lit(S, P->need[i + j], lk, n, seen);
+            any = has_lit(S, P->need[i + j], lk, n, bg, seen);
         }
         if (!any) {
             return false;
