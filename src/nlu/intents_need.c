@@ -40,10 +40,18 @@ struct nset {
     size_t n;
 };
 
+#define NEED_MEMO 64 /* subroutines of one pattern whose clauses are kept */
+
 struct nparse {
     const char *src, *end;
     bool bad; /* a construct not understood: the pattern needs nothing */
     int depth;
+    struct {
+        const char *name;
+        size_t n;
+        struct nset *set;
+    } memo[NEED_MEMO]; /* the clauses of the subroutines read so far */
+    size_t nmemo;
 };
 
 static size_t nclause_min(const struct nclause *c)
@@ -56,10 +64,24 @@ static size_t nclause_min(const struct nclause *c)
     return m;
 }
 
+static void nclause_copy(struct nclause *to, const struct nclause *from)
+{
+    to->n = from->n;
+    memcpy(to->alt, from->alt, from->n * sizeof *from->alt);
+}
+
+static void nset_copy(struct nset *to, const struct nset *from)
+{
+    to->n = from->n;
+    for (size_t i = 0; i < from->n; i++) {
+        nclause_copy(&to->c[i], &from->c[i]);
+    }
+}
+
 static void nset_add(struct nset *S, const struct nclause *c)
 {
     if (c->n && nclause_min(c) >= 2 && S->n < NEED_CLAUSES) {
-        S->c[S->n++] = *c;
+        nclause_copy(&S->c[S->n++], c);
     }
 }
 
@@ -220,7 +242,15 @@ static void call_need(struct nparse *N, const char *name, size_t n, struct nset 
 {
     char open[80];
     const char *g;
+    struct nset *set;
+    size_t i;
 
+    for (i = 0; i < N->nmemo; i++) {
+        if (N->memo[i].n == n && memcmp(N->memo[i].name, name, n) == 0) {
+            nset_copy(out, N->memo[i].set);
+            return;
+        }
+    }
     if (n < 3 || name[0] != '_' || name[1] != 'f' || n + 4 >= sizeof open ||
         N->depth >= NEED_DEPTH) {
         return; /* only the fragments' own groups, which have one definition */
@@ -233,6 +263,12 @@ static void call_need(struct nparse *N, const char *name, size_t n, struct nset 
     N->depth++;
     alternation(N, g + strlen(open), out);
     N->depth--;
+    if (N->nmemo < NEED_MEMO && (set = malloc(sizeof *set)) != NULL) {
+        nset_copy(set, out);
+        N->memo[N->nmemo].name = name;
+        N->memo[N->nmemo].n = n;
+        N->memo[N->nmemo++].set = set;
+    }
 }
 
 /*
@@ -423,8 +459,7 @@ static const char *alternation(struct nparse *N, const char *p, struct nset *out
         }
         nb++;
         if (nb == 1) { /* one branch: all of its clauses */
-            out->n = b->n;
-            memcpy(out->c, b->c, b->n * sizeof *b->c);
+            nset_copy(out, b);
         }
         best = nset_best(b);
         if (!best || any.n + best->n > NEED_ALTS) {
@@ -472,7 +507,7 @@ static long lit_id(struct intents *S, const struct nlit *s)
 
 int ix_need_build(struct intents *S, struct pattern *P, const char *src, size_t len)
 {
-    struct nparse N = {src, src + len, false, 0};
+    struct nparse N = {.src = src, .end = src + len};
     struct nset *out = malloc(sizeof *out);
     size_t i, j, k = 0, total = 0;
     const char *end;
@@ -484,6 +519,9 @@ int ix_need_build(struct intents *S, struct pattern *P, const char *src, size_t 
         return RB_ENOMEM;
     }
     end = alternation(&N, src, out);
+    for (i = 0; i < N.nmemo; i++) {
+        free(N.memo[i].set);
+    }
     if (N.bad || end != N.end || !out->n) {
         free(out);
         return RB_OK; /* not read, or needs nothing: tried on every message */
