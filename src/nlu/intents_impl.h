@@ -1,7 +1,7 @@
 /*
  * intents_impl.h - what the files of the rule engine share (intents.c,
  * intents_key.c, intents_load.c, intents_compile.c, intents_slots.c,
- * intents_match.c, intents_model.c): the loaded set, the loading state, the
+ * intents_match.c, intents_model.c, intents_need.c): the loaded set, the loading state, the
  * key, and the functions one file gives the others (prefixed ix_). Not for
  * use outside src/nlu/intents*.c.
  */
