@@ -60,8 +60,14 @@ void intents_free(struct intents *S)
         pcre2_code_free(S->pats[i].jit);
         free(S->pats[i].slots);
         json_decref(S->pats[i].sets);
+        free(S->pats[i].need);
     }
     free(S->pats);
+    for (i = 0; i < S->nlits; i++) {
+        free(S->lits[i].s);
+    }
+    free(S->lits);
+    ix_wordset_release(&S->litset);
     free(S->order);
     for (i = 0; i < S->nsyns; i++) {
         free(S->syns[i].slot);

@@ -622,7 +622,10 @@ int ix_compile_one(struct loader *L, const struct raw_pat *r)
     if (caps + 1 > S->max_pairs) {
         S->max_pairs = caps + 1;
     }
-    rc = pattern_groups(L, P, &S->intents[r->intent]);
+    rc = ix_need_build(S, P, src.p, src.len);
+    if (!rc) {
+        rc = pattern_groups(L, P, &S->intents[r->intent]);
+    }
     if (!rc) {
         rc = pattern_sets(L, P, &S->intents[r->intent], r->set ? r->set : "");
     }

@@ -1,7 +1,7 @@
 /*
  * intents_impl.h - what the files of the rule engine share (intents.c,
  * intents_key.c, intents_load.c, intents_compile.c, intents_slots.c,
- * intents_match.c, intents_model.c): the loaded set, the loading state, the
+ * intents_match.c, intents_model.c, intents_need.c): the loaded set, the loading state, the
  * key, and the functions one file gives the others (prefixed ix_). Not for
  * use outside src/nlu/intents*.c.
  */
@@ -96,8 +96,11 @@ struct pattern {
     int line;
     struct pat_slot *slots;
     size_t nslots;
-    json_t *sets;  /* constant slots, an object */
-    bool question; /* tried only on a message that ends with ? or ؟ */
+    json_t *sets;   /* constant slots, an object */
+    bool question;  /* tried only on a message that ends with ? or ؟ */
+    uint32_t *need; /* the literals a match needs (intents_need.c): clauses, each
+                     * its count then that many indexes into lits; NULL: none */
+    size_t nneed;
 };
 
 struct intent {
@@ -140,6 +143,12 @@ struct wordlist {
     size_t n, cap; /* phrases[n] is NULL */
 };
 
+/* A literal some pattern needs (intents_need.c). */
+struct need_lit {
+    char *s;
+    size_t n;
+};
+
 struct intents {
     struct intent *intents;
     size_t nintents, capintents;
@@ -176,6 +185,9 @@ struct intents {
     struct memo *memo;   /* the examples themselves, by ix_model_text, sorted */
     struct vocab *vocab; /* the `.words` lists the value parsers read (vocab.h) */
     size_t nmemo;
+    struct need_lit *lits; /* the literals the patterns need, lowered (intents_need.c) */
+    size_t nlits, caplits;
+    struct wordset litset; /* literal → its index in lits, plus one */
 };
 
 /* One example sentence as the model reads it, and its intent. */
@@ -307,6 +319,7 @@ struct cand {
     int priority;
     int nslots;
     size_t mlen;
+    size_t ovi; /* its captures' place in match_impl's store */
 };
 
 /* ---- shared between the files ---- */
@@ -356,5 +369,11 @@ bool ix_is_trim_punct(char c);
 int ix_conv_slot(struct xctx *X, const struct slot_def *def, size_t s, size_t e);
 int ix_extract(struct xctx *X);
 const pcre2_code *ix_pat_code(const struct intents *S, const struct pattern *P);
+int ix_need_build(struct intents *S, struct pattern *P, const char *src, size_t len);
+/* The pairs of adjacent bytes of a key, one bit each (ix_need_bigrams). */
+#define NEED_BIGRAM_WORDS (65536 / 64)
+void ix_need_bigrams(const char *lk, size_t n, uint64_t *bg);
+bool ix_need_met(const struct intents *S, const struct pattern *P, const char *lk, size_t n,
+                 const uint64_t *bg, unsigned char *seen);
 
 #endif

@@ -63,11 +63,49 @@ const pcre2_code *ix_pat_code(const struct intents *S, const struct pattern *P)
     return jit;
 }
 
-/* Runs the patterns S->order[from..to) over the key (those of intents whose
- * trigger words are in mask, or that have none); fills cands, *n of them. */
-static void collect(const struct intents *S, const struct key *K, pcre2_match_data *md,
-                    uint64_t mask, size_t from, size_t to, struct cand *cands, size_t *n)
+/* What collect reads besides the key: the intents whose trigger words the
+ * key has, the key lowered (ASCII) and which of S->lits it holds, as found. */
+struct prefilter {
+    uint64_t mask;
+    const char *lk;
+    const uint64_t *bg; /* its pairs of bytes (ix_need_bigrams) */
+    unsigned char *seen;
+};
+
+/* The captures of each candidate of one priority, kept from collect for
+ * choose (a pattern is not run twice): pairs PCRE2_SIZE pairs a candidate. */
+struct ovstore {
+    PCRE2_SIZE *ov;
+    size_t cap, pairs;
+};
+
+/* Room for candidate i's captures; NULL without memory. */
+static PCRE2_SIZE *ov_slot(struct ovstore *O, size_t i)
 {
+    PCRE2_SIZE *grown;
+    size_t cap;
+
+    if (i >= O->cap) {
+        cap = O->cap ? 2 * O->cap : 8;
+        cap = cap > i ? cap : i + 1;
+        grown = realloc(O->ov, cap * 2 * O->pairs * sizeof *grown);
+        if (!grown) {
+            return NULL;
+        }
+        O->ov = grown;
+        O->cap = cap;
+    }
+    return O->ov + i * 2 * O->pairs;
+}
+
+/* Runs the patterns S->order[from..to) over the key (those of intents whose
+ * trigger words are in F->mask, or that have none, and whose literals the
+ * key holds); fills cands, *n of them, and their captures in O. */
+static int collect(const struct intents *S, const struct key *K, pcre2_match_data *md,
+                   const struct prefilter *F, struct ovstore *O, size_t from, size_t to,
+                   struct cand *cands, size_t *n)
+{
+    PCRE2_SIZE *keep;
     const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
     uint64_t bit;
     size_t i, p;
@@ -81,20 +119,30 @@ static void collect(const struct intents *S, const struct key *K, pcre2_match_da
             if (!K->question) {
                 continue; /* a pattern for questions: the message does not end with "?" */
             }
-        } else if (bit && !(mask & bit)) {
+        } else if (bit && !(F->mask & bit)) {
             continue; /* none of the intent's trigger words: its patterns cannot fit */
+        }
+        if (S->pats[p].need && !ix_need_met(S, &S->pats[p], F->lk, K->k.len, F->bg, F->seen)) {
+            continue; /* a literal it needs is not in the key: it cannot match */
         }
         rc = pcre2_match(ix_pat_code(S, &S->pats[p]), (PCRE2_SPTR)K->k.p, K->k.len, 0,
                          PCRE2_NO_UTF_CHECK, md, S->mctx);
         if (rc < 0) {
             continue; /* no match, or the match limit: this pattern does not apply */
         }
+        keep = ov_slot(O, *n);
+        if (!keep) {
+            return RB_ENOMEM;
+        }
+        memcpy(keep, ov, 2 * O->pairs * sizeof *keep);
         cands[*n].pat = p;
         cands[*n].priority = S->pats[p].priority;
         cands[*n].nslots = count_slots(&S->pats[p], ov);
         cands[*n].mlen = ov[1] - ov[0];
+        cands[*n].ovi = *n;
         (*n)++;
     }
+    return RB_OK;
 }
 
 /* The key without trailing punctuation: what coverage is measured on. */
@@ -124,7 +172,8 @@ static double confidence_of(const struct pattern *P, const struct cand *c, const
 
 /* Tries the candidates best first; the first whose slots all parse wins. */
 static int choose(const struct intents *S, const struct key *K, struct rb_datetime now,
-                  pcre2_match_data *md, struct cand *cands, size_t n, size_t *win, json_t **slots)
+                  const struct ovstore *O, struct cand *cands, size_t n, size_t *win,
+                  json_t **slots)
 {
     struct xctx X;
     size_t i;
@@ -139,12 +188,7 @@ static int choose(const struct intents *S, const struct key *K, struct rb_dateti
         X.nn.now = now;
         X.nn.country_code = S->country_code;
         X.nn.past = X.in->past;
-        rc = pcre2_match(ix_pat_code(S, X.P), (PCRE2_SPTR)K->k.p, K->k.len, 0, PCRE2_NO_UTF_CHECK,
-                         md, S->mctx);
-        if (rc < 0) {
-            continue;
-        }
-        X.ov = pcre2_get_ovector_pointer(md);
+        X.ov = O->ov + cands[i].ovi * 2 * O->pairs; /* as collect's match left them */
         X.slots = json_object();
         if (!X.slots) {
             return RB_ENOMEM;
@@ -381,8 +425,11 @@ static int match_impl(const struct intents *S, const char *text, size_t len, str
     pcre2_match_data *md = NULL;
     struct cand *cands = NULL;
     json_t *slots = NULL;
-    size_t n = 0, w = 0, from, to;
-    uint64_t mask;
+    size_t n = 0, w = 0, from, to, i;
+    struct prefilter F = {0, NULL, NULL, NULL};
+    uint64_t *bg = NULL;
+    struct ovstore O = {NULL, 0, 0};
+    char *lk = NULL;
     double prob = 0.0;
     bool model = false;
     int rc;
@@ -406,23 +453,38 @@ static int match_impl(const struct intents *S, const char *text, size_t len, str
     }
     md = pcre2_match_data_create(S->max_pairs ? S->max_pairs : 1, NULL);
     cands = malloc((S->npats ? S->npats : 1) * sizeof *cands);
-    if (!md || !cands) {
+    lk = malloc(K.k.len + 1);
+    F.seen = calloc(S->nlits ? S->nlits : 1, 1);
+    bg = malloc(NEED_BIGRAM_WORDS * sizeof *bg);
+    if (!md || !cands || !lk || !F.seen || !bg) {
         rc = RB_ENOMEM;
         goto out;
     }
     /* One priority at a time, highest first: a winner at one priority beats
      * anything below it, so the (costlier, word-order-free) patterns of lower
      * priorities run only when nothing above fits. */
-    mask = ix_trigger_mask(S, &K);
+    F.mask = ix_trigger_mask(S, &K);
+    for (i = 0; i < K.k.len; i++) {
+        char c = K.k.p[i];
+
+        lk[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    F.lk = lk;
+    ix_need_bigrams(lk, K.k.len, bg);
+    F.bg = bg;
+    O.pairs = pcre2_get_ovector_count(md);
     rc = RB_ENOTFOUND;
     for (from = 0; from < S->nmain && rc == RB_ENOTFOUND; from = to) {
         for (to = from + 1;
              to < S->nmain && S->pats[S->order[to]].priority == S->pats[S->order[from]].priority;
              to++) {
         }
-        collect(S, &K, md, mask, from, to, cands, &n);
+        rc = collect(S, &K, md, &F, &O, from, to, cands, &n);
+        if (rc) {
+            goto out;
+        }
         qsort(cands, n, sizeof *cands, cand_cmp);
-        rc = choose(S, &K, now, md, cands, n, &w, &slots);
+        rc = choose(S, &K, now, &O, cands, n, &w, &slots);
     }
     if (rc == RB_ENOTFOUND) {
         n = 0;
@@ -459,6 +521,10 @@ out:
     parse_result_release(&r);
     json_decref(slots);
     free(cands);
+    free(lk);
+    free(O.ov);
+    free(F.seen);
+    free(bg);
     pcre2_match_data_free(md);
     ix_key_release(&K);
     return rc;

@@ -1,5 +1,5 @@
 /* clang-format off */
-/* links: nlu/text nlu/values nlu/catalog nlu/classify nlu/intents nlu/intents_key nlu/intents_load nlu/intents_compile nlu/intents_slots nlu/intents_match nlu/intents_model nlu/extract app/config */
+/* links: nlu/text nlu/values nlu/catalog nlu/classify nlu/intents nlu/intents_key nlu/intents_load nlu/intents_compile nlu/intents_need nlu/intents_slots nlu/intents_match nlu/intents_model nlu/extract app/config */
 /* clang-format on */
 /* seeds: build/fuzz/seeds/intents */
 /*
