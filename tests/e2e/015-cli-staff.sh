@@ -3,6 +3,7 @@
 # `rabta staff add` / `rabta staff list`, the staff of
 # config/rabta.conf seeded once, and a newly added salesperson recognised as
 # staff when they write.
+# slow: starts first in `tests/run`
 . "$(dirname "$0")/../lib/lib.sh"
 
 start_pg

@@ -15,6 +15,7 @@
 # confident rules answer and a client's message never reach Gemini. SIGHUP
 # picks up a changed prompts/gemini and refuses a broken one; `rabta check`
 # lists its problems as file:line: message.
+# slow: starts first in `tests/run`
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
 

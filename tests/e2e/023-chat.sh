@@ -5,6 +5,7 @@
 # message numbered [N]; "> N text" answers the forwarded message by quoting
 # it, so the quote-reply path runs and the client gets the answer; a quote of
 # a number never shown is refused with a reason and nothing is posted.
+# slow: starts first in `tests/run`
 . "$(dirname "$0")/../lib/lib.sh"
 
 story_start a WHATSAPP_TOKEN= GRAPH_API_BASE=

@@ -5,6 +5,7 @@
 # from that table, not taken from the code: January 2026 against December
 # 2025, every metric, every group_by, a comparison, the funnel, greeting
 # latency, AI parses, 12 months, period boundaries in the venue's time zone.
+# slow: starts first in `tests/run`
 . "$(dirname "$0")/../lib/lib.sh"
 
 start_pg

@@ -5,6 +5,7 @@
 # acknowledged, waits until Rabta knows the booking, then is one entry; the
 # receipt is pushed once the booking is known, exactly once; the booking is
 # made once.
+# slow: starts first in `tests/run`
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
 

@@ -7,6 +7,7 @@
 # payment invoicing reported itself is reversed by its payment id; the
 # reversal of a legacy entry (never in invoicing) is not pushed. The ledger
 # and invoicing agree to the rupee in the end.
+# slow: starts first in `tests/run`
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
 

@@ -6,6 +6,7 @@
 # while the staff pings still wait for 09:00. Each once. Venue time
 # Asia/Karachi. Owner 923001110001 (en), sales Bilal 923331112233
 # (roman_ur), finance Farah 923331112266 (ur).
+# slow: starts first in `tests/run`
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
 

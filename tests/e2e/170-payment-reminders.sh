@@ -7,6 +7,7 @@
 # recorded cancels what was still to come. Venue time Asia/Karachi.
 # Owner 923001110001 (en), sales Bilal 923331112233 (roman_ur), finance
 # Farah 923331112266 (ur).
+# slow: starts first in `tests/run`
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
 
