@@ -539,6 +539,33 @@ static inline void fill_hole(const struct bytes *text, const struct bytes *value
     by_adds(out, h + hl);
 }
 
+/* Calls fn on root's text with each node k replaced by each raw value (by a
+ * few of them at random unless all), labelled "PATH node K as VALUE". */
+static inline void each_node_as_raw(struct stats *st, const char *path, const json_t *root,
+                                    bool all,
+                                    void (*fn)(struct stats *, const char *, size_t, const char *))
+{
+    struct bytes hole = {0}, val = {0}, out = {0};
+    char label[256];
+
+    for (size_t k = 1; root && text_with_hole(root, k, &hole); k++) {
+        for (size_t v = 0; v < NRAW; v++) {
+            if (!all && below(NRAW) >= 3) {
+                continue;
+            }
+            by_reset(&val);
+            raw_value(v, &val);
+            fill_hole(&hole, &val, &out);
+            snprintf(label, sizeof label, "%s node %zu as %s", base_name(path), k,
+                     show(val.p, val.len < 40 ? val.len : 40));
+            fn(st, out.p, out.len, label);
+        }
+    }
+    by_free(&hole);
+    by_free(&val);
+    by_free(&out);
+}
+
 /* ---- random text -------------------------------------------------------- */
 
 struct cp_range {

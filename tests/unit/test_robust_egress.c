@@ -93,7 +93,7 @@ static void json_hostile(struct stats *st, const char *path, const char *body, s
                          void (*fn)(struct stats *, const char *, size_t, const char *))
 {
     json_t *root = json_loadb(body, len, 0, NULL);
-    struct bytes m = {0}, hole = {0}, val = {0};
+    struct bytes m = {0};
     char what[200];
 
     fn(st, body, len, base_name(path));
@@ -110,23 +110,9 @@ static void json_hostile(struct stats *st, const char *path, const char *body, s
         snprintf(what, sizeof what, "%s mutated", base_name(path));
         fn(st, m.p, m.len, what);
     }
-    for (size_t k = 1; root && text_with_hole(root, k, &hole); k++) {
-        for (size_t v = 0; v < NRAW; v++) {
-            if (!full && below(NRAW) >= 3) {
-                continue;
-            }
-            by_reset(&val);
-            raw_value(v, &val);
-            fill_hole(&hole, &val, &m);
-            snprintf(what, sizeof what, "%s node %zu as %s", base_name(path), k,
-                     show(val.p, val.len < 30 ? val.len : 30));
-            fn(st, m.p, m.len, what);
-        }
-    }
+    each_node_as_raw(st, path, root, full, fn);
     json_decref(root);
     by_free(&m);
-    by_free(&hole);
-    by_free(&val);
 }
 
 static void deep_bodies(struct stats *st,

@@ -427,26 +427,9 @@ static void inbound_every_field(struct stats *st, const char *path, const char *
                                 bool all)
 {
     json_t *root = json_loadb(body, len, 0, NULL);
-    struct bytes hole = {0}, val = {0}, out = {0};
-    char label[256];
 
-    for (size_t k = 1; root && text_with_hole(root, k, &hole); k++) {
-        for (size_t v = 0; v < NRAW; v++) {
-            if (!all && below(NRAW) >= 3) {
-                continue;
-            }
-            by_reset(&val);
-            raw_value(v, &val);
-            fill_hole(&hole, &val, &out);
-            snprintf(label, sizeof label, "%s with node %zu as %s", base_name(path), k,
-                     show(val.p, val.len < 40 ? val.len : 40));
-            inbound_one(st, out.p, out.len, label);
-        }
-    }
+    each_node_as_raw(st, path, root, all, inbound_one);
     json_decref(root);
-    by_free(&hole);
-    by_free(&val);
-    by_free(&out);
 }
 
 /* Each object of body given a duplicate of its first key. */

@@ -327,27 +327,21 @@ static int fill_free(struct answer *a, const json_t *missing, json_t *slots, int
     return rc;
 }
 
-/* Token i of an answer is a word that carries nothing ("ko", "at", "ji"):
- * one of the `words filler:` list of intents/, as normalized. */
-static bool is_filler(const struct wctx *x, struct answer *a, size_t i)
-{
-    const char *const *fillers = intents_words(x->snap->intents, "filler");
-    struct buf w;
-    bool hit = false;
+static bool whole_word(const char *text, const char *const *words);
 
-    buf_reset(&a->key);
-    if (!fillers[0] || text_normalize(a->text + a->tok[i].start, a->tok[i].end - a->tok[i].start,
-                                      &a->key) != RB_OK) {
+/* Token i of an answer is a word that carries nothing ("ko", "at", "ji"):
+ * one of the `words filler:` list of intents/. */
+static bool is_filler(const struct wctx *x, const struct answer *a, size_t i)
+{
+    char w[40];
+    size_t n = a->tok[i].end - a->tok[i].start;
+
+    if (n >= sizeof w) {
         return false;
     }
-    buf_init(&w, 256);
-    for (size_t j = 0; !hit && fillers[j]; j++) {
-        buf_reset(&w);
-        hit = text_normalize(fillers[j], strlen(fillers[j]), &w) == RB_OK && w.len == a->key.len &&
-              memcmp(w.p, a->key.p, w.len) == 0;
-    }
-    buf_release(&w);
-    return hit;
+    memcpy(w, a->text + a->tok[i].start, n);
+    w[n] = '\0';
+    return whole_word(w, intents_words(x->snap->intents, "filler"));
 }
 
 /* fill_missing, and *whole is true when every word of text went into a
