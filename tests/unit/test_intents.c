@@ -891,6 +891,7 @@ int main(void)
     report_holdout("holdout_b.tsv");
     report_holdout("holdout_c.tsv");
     report_holdout("holdout_d.tsv");
+    report_holdout("holdout_e.tsv");
     intents_free(rules);
     config_free(cfg);
     return harness_done();
