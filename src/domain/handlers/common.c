@@ -583,7 +583,7 @@ static json_t *pending_of(struct hctx *h, const char *kind)
     return p;
 }
 
-int ask(struct hctx *h, const char *key, const char *const *missing, const json_t *vars)
+int remember_ask(struct hctx *h, const char *key, const char *const *missing, const json_t *vars)
 {
     json_t *p = pending_of(h, "slots");
     json_t *miss = json_array();
@@ -600,10 +600,16 @@ int ask(struct hctx *h, const char *key, const char *const *missing, const json_
         }
         rc = convo_set_pending(h->x, h->me->id, p);
     }
-    rc = rc ? rc : reply(h, key, vars);
     json_decref(miss);
     json_decref(p);
     return rc;
+}
+
+int ask(struct hctx *h, const char *key, const char *const *missing, const json_t *vars)
+{
+    int rc = remember_ask(h, key, missing, vars);
+
+    return rc ? rc : reply(h, key, vars);
 }
 
 int reply_lead(struct hctx *h, const char *key)

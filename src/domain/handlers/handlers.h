@@ -211,6 +211,10 @@ RB_MUST_CHECK int reply_body(struct hctx *h, const char *body);
  * missing slot names, so the next message can fill them. */
 RB_MUST_CHECK int ask(struct hctx *h, const char *key, const char *const *missing,
                       const json_t *vars);
+/* ask's memory alone: the caller sends the question (with a sentence before
+ * it, say); a later answer that fills nothing gets key with vars again. */
+RB_MUST_CHECK int remember_ask(struct hctx *h, const char *key, const char *const *missing,
+                               const json_t *vars);
 /* reply and ask with h->lead's card (lead_vars) as their vars. */
 RB_MUST_CHECK int reply_lead(struct hctx *h, const char *key);
 RB_MUST_CHECK int ask_lead(struct hctx *h, const char *key, const char *const *missing);

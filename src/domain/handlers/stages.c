@@ -167,7 +167,7 @@ static int choices(struct hctx *h, struct buf *halls, struct buf *slots)
  * the slot, and the agreed amount: one question for what is missing
  * ("*#2* Bushra: hall (Grand Hall, Marquee, Garden), waqt (Lunch, Dinner)
  * aur final amount batayein."). */
-static int ask_booked(struct hctx *h, const char *const *missing)
+static int ask_booked(struct hctx *h, const char *const *missing, const char *bad_hall)
 {
     json_t *vars = NULL, *parts = json_array();
     struct buf halls, slots, what, one;
@@ -192,6 +192,17 @@ static int ask_booked(struct hctx *h, const char *const *missing)
     rc = rc ? rc : join_and(h, parts, &what);
     if (!rc) {
         json_object_set_new(vars, "what", json_string(what.p));
+    }
+    if (!rc && bad_hall) {
+        /* "Hall A" is no hall of the venue: that first, then the question */
+        json_object_set_new(vars, "hall", json_string(bad_hall));
+        rc = remember_ask(h, "ask_booked_details", missing, vars);
+        buf_reset(&what);
+        rc = rc ? rc : render(h->x, h->lang, "hall_unknown", vars, &what);
+        rc = rc ? rc : buf_addc(&what, '\n');
+        rc = rc ? rc : render(h->x, h->lang, "ask_booked_details", vars, &what);
+        rc = rc ? rc : reply_body(h, what.p);
+    } else if (!rc) {
         rc = ask(h, "ask_booked_details", missing, vars);
     }
     json_decref(vars);
@@ -362,20 +373,76 @@ static int details_from_text(struct hctx *h, int to)
     return rc;
 }
 
+/* A hall named that the config does not have ("Hall A", read out of an
+ * answer or the text, or a hall slot no hall matches): taken out of the
+ * slots (so a question asked again does not remember it). New or NULL. */
+static char *take_bad_hall(struct hctx *h)
+{
+    const char *named = slot_str(h, "hall_unknown");
+    const char *hall = slot_str(h, "hall");
+    char *bad = NULL;
+
+    if (named) {
+        bad = rb_strdup(named);
+    } else if (hall && !config_find_hall(h->x->snap->config, hall)) {
+        bad = rb_strdup(hall);
+        json_object_del(h->slots, "hall");
+    }
+    json_object_del(h->slots, "hall_unknown");
+    return bad;
+}
+
+/* "There is no hall called "Hall A". The halls are: ..." (the lead has a
+ * hall already, so nothing is asked). */
+static int reply_bad_hall(struct hctx *h, const char *bad)
+{
+    struct buf halls, slots;
+    json_t *vars = NULL;
+    int rc;
+
+    buf_init(&halls, 2048);
+    buf_init(&slots, 1024);
+    rc = choices(h, &halls, &slots);
+    vars = rc ? NULL : json_pack("{s:s, s:s}", "hall", bad, "halls", halls.p ? halls.p : "");
+    rc = rc ? rc : vars ? reply(h, "hall_unknown_halls", vars) : RB_ENOMEM;
+    json_decref(vars);
+    buf_release(&halls);
+    buf_release(&slots);
+    return rc;
+}
+
+static int lead_move(struct hctx *h, const char *bad_hall);
+
 int h_lead_move(struct hctx *h)
 {
     static const char *const need_stage[] = {"stage", NULL};
+    char *bad_hall = NULL;
+    int rc;
+
+    if (stage_index(slot_str(h, "stage")) < 0) {
+        return ask(h, "ask_stage", need_stage, NULL);
+    }
+    rc = details_from_text(h, stage_index(slot_str(h, "stage")));
+    if (!rc) {
+        bad_hall = take_bad_hall(h);
+        rc = lead_move(h, bad_hall);
+    }
+    free(bad_hall);
+    return rc;
+}
+
+static int lead_move(struct hctx *h, const char *bad_hall)
+{
     const char *missing[5];
     int to = stage_index(slot_str(h, "stage"));
     struct buf from;
     int64_t other = 0;
     int rc;
 
-    if (to < 0) {
-        return ask(h, "ask_stage", need_stage, NULL);
+    if (bad_hall && to == STAGE_BOOKED && h->lead->hall) {
+        return reply_bad_hall(h, bad_hall); /* nothing changes */
     }
-    rc = details_from_text(h, to);
-    rc = rc ? rc : reopen_conflict(h, to, &other);
+    rc = reopen_conflict(h, to, &other);
     if (rc || other) {
         return rc ? rc : refuse_with(h, "refuse_reopen", other);
     }
@@ -414,7 +481,7 @@ int h_lead_move(struct hctx *h)
                         : refuse_with(h, "move_same", 0);
     }
     if (to == STAGE_BOOKED && booked_missing(h, missing)) {
-        return ask_booked(h, (const char *const *)missing);
+        return ask_booked(h, (const char *const *)missing, bad_hall);
     }
     if (to == STAGE_BOOKED) {
         rc = date_taken(h, &other);
