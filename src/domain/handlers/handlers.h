@@ -244,6 +244,9 @@ int64_t slot_int(const struct hctx *h, const char *name);
 /* Checks shared by several rows: sales only on their own leads (owner on
  * all; admin and finance refused); replies and returns RB_EPERM. */
 int check_own_lead(struct hctx *h);
+/* "Sorry, as finance you cannot move stages. ..." (the role's refusal,
+ * handlers/dispatch.c). */
+int refuse_role(struct hctx *h);
 
 /* handlers/leads.c */
 int h_lead_create(struct hctx *h);

@@ -92,7 +92,14 @@ int check_lead_move(struct hctx *h)
 {
     int to = stage_index(slot_str(h, "stage"));
     json_t *vars = NULL;
-    int rc = check_own_lead(h);
+    int rc;
+
+    if (h->me->role == ROLE_FINANCE) {
+        /* finance comes here only to change a booked lead's amount (dispatch.c) */
+        rc = h->lead->stage == STAGE_BOOKED ? RB_OK : refuse_role(h);
+        return rc ? rc : h->lead->stage == STAGE_BOOKED ? RB_OK : RB_EPERM;
+    }
+    rc = check_own_lead(h);
 
     if (!rc && text_negative_amount(h->text)) {
         /* "Kamran booked -3 lakh": the amount is the reason, not the stage */
@@ -411,6 +418,88 @@ static int reply_bad_hall(struct hctx *h, const char *bad)
     return rc;
 }
 
+/* ---- a booked lead's amount ---- */
+
+/* After booking the agreed amount (and so the payment plan) is money:
+ * finance or the owner change it. A salesperson asking gets a refusal that
+ * says so, and finance (the owner when the venue has no finance staff) the
+ * request, with the message that does it. */
+static int refuse_amount_change(struct hctx *h, int64_t amount)
+{
+    struct say_opts o = {h->lead->id, "notice", false, NULL};
+    json_t *vars = NULL, *extra;
+    int64_t *ids = NULL;
+    size_t n = 0;
+    char digits[32], asked[40];
+    int rc;
+
+    fmt_amount(amount, digits);
+    snprintf(asked, sizeof(asked), "Rs %s", digits);
+    extra = json_pack("{s:s, s:s}", "by", h->me->name, "new_amount", asked);
+    rc = extra ? staff_by_role(h->x, "finance", &ids, &n) : RB_ENOMEM;
+    if (!rc && n == 0) {
+        free(ids);
+        ids = NULL;
+        rc = staff_owners(h->x, &ids, &n);
+    }
+    for (size_t i = 0; !rc && i < n; i++) {
+        rc = notify_lead(h->x, ids[i], "amount_change_request", h->lead, extra, &o);
+    }
+    rc = rc ? rc : lead_vars(h->x, h->lang, h->lead, &vars);
+    rc = rc ? rc : json_object_update(vars, extra) ? RB_ENOMEM : RB_OK;
+    rc = rc ? rc : reply(h, "refuse_amount_booked", vars);
+    if (!rc) {
+        log_event(LOG_INFO, "command.refused",
+                  "staff=%lld intent=lead.move lead=%lld "
+                  "reason=booked_amount asked=%lld told=%zu",
+                  (long long)h->me->id, (long long)h->lead->id, (long long)amount, n);
+    }
+    free(ids);
+    json_decref(vars);
+    json_decref(extra);
+    return rc;
+}
+
+/* A salesperson's new amount for a booked lead: refused (above). Finance
+ * changes the amount alone, not the date, hall or slot. *done when replied. */
+static int booked_money_rules(struct hctx *h, int to, const char *bad_hall, bool *done)
+{
+    int64_t amount = slot_int(h, "amount");
+
+    *done = false;
+    if (to != STAGE_BOOKED || h->lead->stage != STAGE_BOOKED) {
+        return RB_OK;
+    }
+    if (h->me->role == ROLE_SALES && amount > 0 && h->lead->amount > 0 &&
+        amount != h->lead->amount) {
+        *done = true;
+        return refuse_amount_change(h, amount);
+    }
+    if (h->me->role == ROLE_FINANCE && (amount <= 0 || slot_str(h, "date") || slot_str(h, "hall") ||
+                                        slot_str(h, "slot") || slot_str(h, "when") || bad_hall)) {
+        *done = true;
+        return reply_lead(h, "finance_amount_only");
+    }
+    return RB_OK;
+}
+
+/* The assignee hears that someone else changed their booking's amount. */
+static int amount_changed_notice(struct hctx *h, int64_t before)
+{
+    struct say_opts o = {h->lead->id, "notice", false, NULL};
+    json_t *by;
+    int rc;
+
+    if (!h->lead->assigned || h->lead->assigned == h->me->id || h->lead->amount == before) {
+        return RB_OK;
+    }
+    by = json_pack("{s:s}", "by", h->me->name);
+    rc = by ? notify_lead(h->x, h->lead->assigned, "amount_changed_by_other", h->lead, by, &o)
+            : RB_ENOMEM;
+    json_decref(by);
+    return rc;
+}
+
 static int lead_move(struct hctx *h, const char *bad_hall);
 
 int h_lead_move(struct hctx *h)
@@ -439,6 +528,13 @@ static int lead_move(struct hctx *h, const char *bad_hall)
     int64_t other = 0;
     int rc;
 
+    int64_t before = h->lead->amount;
+    bool done = false;
+
+    rc = booked_money_rules(h, to, bad_hall, &done);
+    if (rc || done) {
+        return rc;
+    }
     if (bad_hall && to == STAGE_BOOKED && h->lead->hall) {
         return reply_bad_hall(h, bad_hall); /* nothing changes */
     }
@@ -476,6 +572,7 @@ static int lead_move(struct hctx *h, const char *bad_hall)
     if (to == h->lead->stage) {
         bool redone = false; /* BOOKED again with a new amount: the plan follows it */
         rc = money_plan_sync(h->x, h->lead, h->me->id, &redone);
+        rc = rc || !redone ? rc : amount_changed_notice(h, before);
         return rc       ? rc
                : redone ? money_plan_reply(h, "pay_plan_redone")
                         : refuse_with(h, "move_same", 0);
