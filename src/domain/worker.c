@@ -171,6 +171,7 @@ static int process_message(struct wctx *x, const json_t *payload)
     char phone[24];
     int64_t contact = 0, staff = 0, msg = 0;
     int released = 0;
+    int64_t last = 0;
     int rc = inbound_message(payload, &m);
 
     if (rc) {
@@ -185,11 +186,14 @@ static int process_message(struct wctx *x, const json_t *payload)
      * 24-hour window, what waited for them released: one round trip */
     rc = store_contact_inbound(x->db, x->venue_id, phone[0] ? phone : NULL, m.from_user_id,
                                m.profile_name, m.timestamp ? m.timestamp : x->now_s, &contact,
-                               &staff, &released, &x->contact_new);
+                               &staff, &released, &last, &x->contact_new);
     if (rc) {
         return rc;
     }
     if (released) {
+        x->released_last = last;
+        x->released_contact = contact;
+        x->released_staff = staff;
         log_event(LOG_INFO, "outbox.released", "event=%lld contact=%lld rows=%d",
                   (long long)x->event_id, (long long)contact, released);
     }

@@ -63,6 +63,12 @@ struct wctx {
     /* The message's contact was created by this event: it has no lead yet
      * (intake skips looking for one). */
     bool contact_new;
+    /* The writer's held rows this message released: the last of them and
+     * whose they are. What this unit queues for the writer goes after it,
+     * so they read what waited first, in order, then the answer. */
+    int64_t released_last;
+    int64_t released_contact;
+    int64_t released_staff;
 };
 
 /* Hooks implemented by the domain (domain/intake.c, handlers/); each runs

@@ -50,7 +50,8 @@ static const char sql_touch_release[] = TOUCH_FIND
     "    WHERE venue_id = $1 AND state = 'held' AND EXISTS (SELECT 1 FROM f)"
     "    AND (contact_id = (SELECT id FROM f) OR recipient_phone = $2)) h"
     "   WHERE o.id = h.id AND o.state = 'held' RETURNING o.id, pg_notify('rabta_outbox', ''))" TOUCH_SET
-    " RETURNING contacts.id, COALESCE(s.id, 0), s.contact_id, (SELECT count(*) FROM rel)";
+    " RETURNING contacts.id, COALESCE(s.id, 0), s.contact_id, (SELECT count(*) FROM rel),"
+    " (SELECT COALESCE(max(id), 0) FROM rel)";
 
 static const char sql_staff[] = "SELECT id FROM staff WHERE venue_id = $1 AND active"
                                 " AND (phone = $2 OR contact_id = $3) ORDER BY id LIMIT 1";
@@ -67,7 +68,7 @@ static const char sql_msg[] =
 
 /* The existing contact touched (sql_touch): RB_ENOTFOUND when none. */
 static int touch(struct dbconn *c, const char *const *p, int64_t *id, int64_t *staff, bool *link,
-                 int *released)
+                 int *released, int64_t *last)
 {
     PGresult *r = NULL;
     int rc = db_exec(c, released ? sql_touch_release : sql_touch, 5, p, &r);
@@ -81,6 +82,7 @@ static int touch(struct dbconn *c, const char *const *p, int64_t *id, int64_t *s
         *link = *staff && db_i64(r, 0, 2) != *id;
         if (released) {
             *released = (int)db_i64(r, 0, 3);
+            *last = db_i64(r, 0, 4);
         }
     }
     PQclear(r);
@@ -98,13 +100,13 @@ static int staff_link(struct dbconn *c, int64_t staff, int64_t contact)
 
 int store_contact_inbound(struct dbconn *c, int64_t venue, const char *phone, const char *bsuid,
                           const char *profile_name, int64_t inbound_at, int64_t *id,
-                          int64_t *staff_id, int *released, bool *created)
+                          int64_t *staff_id, int *released, int64_t *last, bool *created)
 {
     char vs[24], ts[24];
     const char *p[5] = {db_i64s(venue, vs), phone, bsuid, profile_name, db_i64s(inbound_at, ts)};
     PGresult *r = NULL;
     bool link = false;
-    int rc = touch(c, p, id, staff_id, &link, released);
+    int rc = touch(c, p, id, staff_id, &link, released, last);
 
     *created = false;
     if (rc == RB_ENOTFOUND) {
@@ -119,12 +121,12 @@ int store_contact_inbound(struct dbconn *c, int64_t venue, const char *phone, co
                 rc = RB_OK;
             }
             /* a new contact: rows may wait for this phone all the same */
-            return rc ? rc : store_outbox_release(c, venue, *id, phone, released);
+            return rc ? rc : store_outbox_release(c, venue, *id, phone, released, last);
         }
         PQclear(r);
         if (!rc) {
             /* lost a race with a concurrent insert */
-            rc = touch(c, p, id, staff_id, &link, released);
+            rc = touch(c, p, id, staff_id, &link, released, last);
         }
     }
     if (!rc && link) {
@@ -141,7 +143,7 @@ int store_contact_upsert(struct dbconn *c, int64_t venue, const char *phone, con
     PGresult *r = NULL;
     int64_t staff = 0;
     bool link = false;
-    int rc = touch(c, p, id, &staff, &link, NULL);
+    int rc = touch(c, p, id, &staff, &link, NULL, NULL);
 
     if (rc == RB_ENOTFOUND) {
         rc = db_exec(c, sql_insert, 5, p, &r);
@@ -152,7 +154,8 @@ int store_contact_upsert(struct dbconn *c, int64_t venue, const char *phone, con
         }
         PQclear(r);
         if (!rc) {
-            rc = touch(c, p, id, &staff, &link, NULL); /* lost a race with a concurrent insert */
+            rc = touch(c, p, id, &staff, &link, NULL,
+                       NULL); /* lost a race with a concurrent insert */
         }
     }
     return rc;

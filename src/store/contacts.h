@@ -26,12 +26,13 @@ RB_MUST_CHECK int store_contact_upsert(struct dbconn *c, int64_t venue, const ch
  * or contact (*staff_id, 0 if none; linked to the contact as
  * store_staff_by_contact does) and the release of what was held for them
  * while their 24-hour window was closed (store_outbox_release; *released
- * rows, notified). *created: the contact is new (this transaction's).
+ * rows, notified, the last of them *last). *created: the contact is new
+ * (this transaction's).
  */
 RB_MUST_CHECK int store_contact_inbound(struct dbconn *c, int64_t venue, const char *phone,
                                         const char *bsuid, const char *profile_name,
                                         int64_t inbound_at, int64_t *id, int64_t *staff_id,
-                                        int *released, bool *created);
+                                        int *released, int64_t *last, bool *created);
 
 /* The active staff member with this phone or contact; RB_ENOTFOUND if none. */
 RB_MUST_CHECK int store_staff_by_contact(struct dbconn *c, int64_t venue, const char *phone,

@@ -89,7 +89,7 @@ static int insert_parts(struct dbconn *c, const struct outbox_msg *m, const char
 {
     struct text_part *parts = NULL;
     size_t n = 0, len = strlen(m->body);
-    int64_t prev = 0, row = 0;
+    int64_t prev = m->after_id, row = 0;
     int rc = text_split(m->body, len, WA_TEXT_PART, &parts, &n);
 
     for (size_t i = 0; !rc && i < n; i++) {
@@ -125,14 +125,14 @@ int store_outbox_add(struct dbconn *c, const struct outbox_msg *m, int64_t *id)
         }
     }
     rc = long_text ? insert_parts(c, m, params_json, id)
-                   : insert_row(c, coalesce ? sql_coalesce_or_insert : sql_insert, m, m->body,
-                                params_json, 0, id);
+                   : insert_row(c, coalesce && !m->after_id ? sql_coalesce_or_insert : sql_insert,
+                                m, m->body, params_json, m->after_id, id);
     free(params_json);
     return rc;
 }
 
 int store_outbox_release(struct dbconn *c, int64_t venue_id, int64_t contact_id, const char *phone,
-                         int *released)
+                         int *released, int64_t *last)
 {
     char v[24], cs[24];
     const char *p[3] = {db_i64s(venue_id, v), db_i64s(contact_id, cs), phone};
@@ -140,6 +140,11 @@ int store_outbox_release(struct dbconn *c, int64_t venue_id, int64_t contact_id,
     int rc = db_exec(c, sql_release, 3, p, &r);
 
     *released = rc ? 0 : PQntuples(r);
+    *last = 0;
+    for (int i = 0; i < *released; i++) {
+        int64_t id = db_i64(r, i, 0);
+        *last = id > *last ? id : *last;
+    }
     PQclear(r);
     if (!rc && *released) {
         rc = db_exec(c, sql_notify, 0, NULL, NULL);

@@ -30,6 +30,7 @@ struct outbox_msg {
     bool automated;                /* held back for a client who opted out */
     const char *coalesce_key;      /* merge with a still-queued row of the same key */
     const char *purpose;           /* greeting, forward, reply, notice, reminder, ... */
+    int64_t after_id; /* sent only once this row has gone (0: no order); no coalescing then */
 };
 
 /*
@@ -49,10 +50,11 @@ RB_MUST_CHECK int store_outbox_add(struct dbconn *c, const struct outbox_msg *m,
  *
  * Rows held (state 'held') while the recipient's 24-hour window was closed
  * become due again, in their order, when the recipient writes: contact_id
- * or phone names them. *released is how many.
+ * or phone names them. *released is how many, *last the last of them (0 if
+ * none): what is queued for the writer after it goes with after_id = *last.
  */
 RB_MUST_CHECK int store_outbox_release(struct dbconn *c, int64_t venue_id, int64_t contact_id,
-                                       const char *phone, int *released);
+                                       const char *phone, int *released, int64_t *last);
 
 /* ---- the sender (domain/sender.c) ---- */
 

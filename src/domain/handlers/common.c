@@ -226,6 +226,9 @@ int send_staff(struct wctx *x, const struct staff_info *to, const char *body,
     m.template_lang = cfg->template_lang;
     m.template_params = params;
     m.purpose = o->purpose;
+    if (x->released_last && to->id == x->released_staff) {
+        m.after_id = x->released_last; /* after what waited for them */
+    }
     if (o->coalesce && o->lead_id) {
         snprintf(key, sizeof(key), "staff:%lld:lead:%lld", (long long)to->id,
                  (long long)o->lead_id);
@@ -314,6 +317,9 @@ int send_client(struct wctx *x, const struct lead_row *l, const struct client_ms
     m.template_params = cm->template_params;
     m.automated = cm->automated;
     m.purpose = cm->purpose;
+    if (x->released_last && l->contact_id == x->released_contact) {
+        m.after_id = x->released_last; /* after what waited for them */
+    }
     /* the sender logs the message (messages, direction out) once it is sent */
     rc = store_outbox_add(x->db, &m, &id);
     if (!rc && outbox_id) {
@@ -583,7 +589,7 @@ static json_t *pending_of(struct hctx *h, const char *kind)
     return p;
 }
 
-int ask(struct hctx *h, const char *key, const char *const *missing, const json_t *vars)
+int remember_ask(struct hctx *h, const char *key, const char *const *missing, const json_t *vars)
 {
     json_t *p = pending_of(h, "slots");
     json_t *miss = json_array();
@@ -600,10 +606,16 @@ int ask(struct hctx *h, const char *key, const char *const *missing, const json_
         }
         rc = convo_set_pending(h->x, h->me->id, p);
     }
-    rc = rc ? rc : reply(h, key, vars);
     json_decref(miss);
     json_decref(p);
     return rc;
+}
+
+int ask(struct hctx *h, const char *key, const char *const *missing, const json_t *vars)
+{
+    int rc = remember_ask(h, key, missing, vars);
+
+    return rc ? rc : reply(h, key, vars);
 }
 
 int reply_lead(struct hctx *h, const char *key)

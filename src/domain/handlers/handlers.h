@@ -211,6 +211,10 @@ RB_MUST_CHECK int reply_body(struct hctx *h, const char *body);
  * missing slot names, so the next message can fill them. */
 RB_MUST_CHECK int ask(struct hctx *h, const char *key, const char *const *missing,
                       const json_t *vars);
+/* ask's memory alone: the caller sends the question (with a sentence before
+ * it, say); a later answer that fills nothing gets key with vars again. */
+RB_MUST_CHECK int remember_ask(struct hctx *h, const char *key, const char *const *missing,
+                               const json_t *vars);
 /* reply and ask with h->lead's card (lead_vars) as their vars. */
 RB_MUST_CHECK int reply_lead(struct hctx *h, const char *key);
 RB_MUST_CHECK int ask_lead(struct hctx *h, const char *key, const char *const *missing);
@@ -240,6 +244,9 @@ int64_t slot_int(const struct hctx *h, const char *name);
 /* Checks shared by several rows: sales only on their own leads (owner on
  * all; admin and finance refused); replies and returns RB_EPERM. */
 int check_own_lead(struct hctx *h);
+/* "Sorry, as finance you cannot move stages. ..." (the role's refusal,
+ * handlers/dispatch.c). */
+int refuse_role(struct hctx *h);
 
 /* handlers/leads.c */
 int h_lead_create(struct hctx *h);

@@ -329,19 +329,64 @@ static int fill_free(struct answer *a, const json_t *missing, json_t *slots, int
 
 static bool whole_word(const char *text, const char *const *words);
 
+/* Token i of an answer, as written, into w (false when it does not fit). */
+static bool token_text(const struct answer *a, size_t i, char *w, size_t size)
+{
+    size_t n = a->tok[i].end - a->tok[i].start;
+
+    if (n >= size) {
+        return false;
+    }
+    memcpy(w, a->text + a->tok[i].start, n);
+    w[n] = '\0';
+    return true;
+}
+
+/* A hall the config does not have ("Hall A", "hall no 3", "ہال بی"): the
+ * word hall, not taken by a hall of the config, with up to two unused words
+ * right after it (or else the one before it). The phrase, as written, goes
+ * into slots.hall_unknown and its tokens are used; *hit then. */
+static int unknown_hall(struct answer *a, json_t *slots, bool *hit)
+{
+    static const char *const hall_words[] = {"hall", "halls", "ہال", NULL};
+    char w[40];
+    size_t i, from, to;
+
+    *hit = false;
+    for (i = 0; i < a->n; i++) {
+        if (!a->tok[i].used && token_text(a, i, w, sizeof w) && whole_word(w, hall_words)) {
+            break;
+        }
+    }
+    if (i == a->n) {
+        return RB_OK;
+    }
+    from = to = i;
+    while (to + 1 < a->n && to < i + 2 && !a->tok[to].brk && !a->tok[to + 1].used) {
+        to++;
+    }
+    if (to == i && i > 0 && !a->tok[i - 1].brk && !a->tok[i - 1].used) {
+        from = i - 1;
+    }
+    for (size_t k = from; k <= to; k++) {
+        a->tok[k].used = true;
+    }
+    *hit = true;
+    return json_object_set_new(
+               slots, "hall_unknown",
+               json_stringn(a->text + a->tok[from].start, a->tok[to].end - a->tok[from].start))
+               ? RB_ENOMEM
+               : RB_OK;
+}
+
 /* Token i of an answer is a word that carries nothing ("ko", "at", "ji"):
  * one of the `words filler:` list of intents/. */
 static bool is_filler(const struct wctx *x, const struct answer *a, size_t i)
 {
     char w[40];
-    size_t n = a->tok[i].end - a->tok[i].start;
 
-    if (n >= sizeof w) {
-        return false;
-    }
-    memcpy(w, a->text + a->tok[i].start, n);
-    w[n] = '\0';
-    return whole_word(w, intents_words(x->snap->intents, "filler"));
+    return token_text(a, i, w, sizeof w) &&
+           whole_word(w, intents_words(x->snap->intents, "filler"));
 }
 
 /* fill_missing, and *whole is true when every word of text went into a
@@ -393,6 +438,12 @@ static int fill_answer(struct wctx *x, const json_t *missing, const char *text, 
     }
     if (!rc && wants(missing, "stage")) {
         rc = fill_stage(x, &a, slots, filled);
+    }
+    /* a hall asked for and named, but not one of the config's: the answer
+     * still counts, and the handler says so (stages.c, ask_booked) */
+    if (!rc && wants(missing, "hall") && !json_object_get(slots, "hall")) {
+        rc = unknown_hall(&a, slots, &hit);
+        *filled += hit;
     }
     *whole = true;
     for (size_t i = 0; i < a.n; i++) {

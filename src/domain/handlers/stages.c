@@ -92,7 +92,14 @@ int check_lead_move(struct hctx *h)
 {
     int to = stage_index(slot_str(h, "stage"));
     json_t *vars = NULL;
-    int rc = check_own_lead(h);
+    int rc;
+
+    if (h->me->role == ROLE_FINANCE) {
+        /* finance comes here only to change a booked lead's amount (dispatch.c) */
+        rc = h->lead->stage == STAGE_BOOKED ? RB_OK : refuse_role(h);
+        return rc ? rc : h->lead->stage == STAGE_BOOKED ? RB_OK : RB_EPERM;
+    }
+    rc = check_own_lead(h);
 
     if (!rc && text_negative_amount(h->text)) {
         /* "Kamran booked -3 lakh": the amount is the reason, not the stage */
@@ -167,7 +174,7 @@ static int choices(struct hctx *h, struct buf *halls, struct buf *slots)
  * the slot, and the agreed amount: one question for what is missing
  * ("*#2* Bushra: hall (Grand Hall, Marquee, Garden), waqt (Lunch, Dinner)
  * aur final amount batayein."). */
-static int ask_booked(struct hctx *h, const char *const *missing)
+static int ask_booked(struct hctx *h, const char *const *missing, const char *bad_hall)
 {
     json_t *vars = NULL, *parts = json_array();
     struct buf halls, slots, what, one;
@@ -192,6 +199,17 @@ static int ask_booked(struct hctx *h, const char *const *missing)
     rc = rc ? rc : join_and(h, parts, &what);
     if (!rc) {
         json_object_set_new(vars, "what", json_string(what.p));
+    }
+    if (!rc && bad_hall) {
+        /* "Hall A" is no hall of the venue: that first, then the question */
+        json_object_set_new(vars, "hall", json_string(bad_hall));
+        rc = remember_ask(h, "ask_booked_details", missing, vars);
+        buf_reset(&what);
+        rc = rc ? rc : render(h->x, h->lang, "hall_unknown", vars, &what);
+        rc = rc ? rc : buf_addc(&what, '\n');
+        rc = rc ? rc : render(h->x, h->lang, "ask_booked_details", vars, &what);
+        rc = rc ? rc : reply_body(h, what.p);
+    } else if (!rc) {
         rc = ask(h, "ask_booked_details", missing, vars);
     }
     json_decref(vars);
@@ -362,20 +380,165 @@ static int details_from_text(struct hctx *h, int to)
     return rc;
 }
 
+/* A hall named that the config does not have ("Hall A", read out of an
+ * answer or the text, or a hall slot no hall matches): taken out of the
+ * slots (so a question asked again does not remember it). New or NULL. */
+static char *take_bad_hall(struct hctx *h)
+{
+    const char *named = slot_str(h, "hall_unknown");
+    const char *hall = slot_str(h, "hall");
+    char *bad = NULL;
+
+    if (named) {
+        bad = rb_strdup(named);
+    } else if (hall && !config_find_hall(h->x->snap->config, hall)) {
+        bad = rb_strdup(hall);
+        json_object_del(h->slots, "hall");
+    }
+    json_object_del(h->slots, "hall_unknown");
+    return bad;
+}
+
+/* "There is no hall called "Hall A". The halls are: ..." (the lead has a
+ * hall already, so nothing is asked). */
+static int reply_bad_hall(struct hctx *h, const char *bad)
+{
+    struct buf halls, slots;
+    json_t *vars = NULL;
+    int rc;
+
+    buf_init(&halls, 2048);
+    buf_init(&slots, 1024);
+    rc = choices(h, &halls, &slots);
+    vars = rc ? NULL : json_pack("{s:s, s:s}", "hall", bad, "halls", halls.p ? halls.p : "");
+    rc = rc ? rc : vars ? reply(h, "hall_unknown_halls", vars) : RB_ENOMEM;
+    json_decref(vars);
+    buf_release(&halls);
+    buf_release(&slots);
+    return rc;
+}
+
+/* ---- a booked lead's amount ---- */
+
+/* After booking the agreed amount (and so the payment plan) is money:
+ * finance or the owner change it. A salesperson asking gets a refusal that
+ * says so, and finance (the owner when the venue has no finance staff) the
+ * request, with the message that does it. */
+static int refuse_amount_change(struct hctx *h, int64_t amount)
+{
+    struct say_opts o = {h->lead->id, "notice", false, NULL};
+    json_t *vars = NULL, *extra;
+    int64_t *ids = NULL;
+    size_t n = 0;
+    char digits[32], asked[40];
+    int rc;
+
+    fmt_amount(amount, digits);
+    snprintf(asked, sizeof(asked), "Rs %s", digits);
+    extra = json_pack("{s:s, s:s}", "by", h->me->name, "new_amount", asked);
+    rc = extra ? staff_by_role(h->x, "finance", &ids, &n) : RB_ENOMEM;
+    if (!rc && n == 0) {
+        free(ids);
+        ids = NULL;
+        rc = staff_owners(h->x, &ids, &n);
+    }
+    for (size_t i = 0; !rc && i < n; i++) {
+        rc = notify_lead(h->x, ids[i], "amount_change_request", h->lead, extra, &o);
+    }
+    rc = rc ? rc : lead_vars(h->x, h->lang, h->lead, &vars);
+    rc = rc ? rc : json_object_update(vars, extra) ? RB_ENOMEM : RB_OK;
+    rc = rc ? rc : reply(h, "refuse_amount_booked", vars);
+    if (!rc) {
+        log_event(LOG_INFO, "command.refused",
+                  "staff=%lld intent=lead.move lead=%lld "
+                  "reason=booked_amount asked=%lld told=%zu",
+                  (long long)h->me->id, (long long)h->lead->id, (long long)amount, n);
+    }
+    free(ids);
+    json_decref(vars);
+    json_decref(extra);
+    return rc;
+}
+
+/* A salesperson's new amount for a booked lead: refused (above). Finance
+ * changes the amount alone, not the date, hall or slot. *done when replied. */
+static int booked_money_rules(struct hctx *h, int to, const char *bad_hall, bool *done)
+{
+    int64_t amount = slot_int(h, "amount");
+
+    *done = false;
+    if (to != STAGE_BOOKED || h->lead->stage != STAGE_BOOKED) {
+        return RB_OK;
+    }
+    if (h->me->role == ROLE_SALES && amount > 0 && h->lead->amount > 0 &&
+        amount != h->lead->amount) {
+        *done = true;
+        return refuse_amount_change(h, amount);
+    }
+    if (h->me->role == ROLE_FINANCE && (amount <= 0 || slot_str(h, "date") || slot_str(h, "hall") ||
+                                        slot_str(h, "slot") || slot_str(h, "when") || bad_hall)) {
+        *done = true;
+        return reply_lead(h, "finance_amount_only");
+    }
+    return RB_OK;
+}
+
+/* The assignee hears that someone else changed their booking's amount. */
+static int amount_changed_notice(struct hctx *h, int64_t before)
+{
+    struct say_opts o = {h->lead->id, "notice", false, NULL};
+    json_t *by;
+    int rc;
+
+    if (!h->lead->assigned || h->lead->assigned == h->me->id || h->lead->amount == before) {
+        return RB_OK;
+    }
+    by = json_pack("{s:s}", "by", h->me->name);
+    rc = by ? notify_lead(h->x, h->lead->assigned, "amount_changed_by_other", h->lead, by, &o)
+            : RB_ENOMEM;
+    json_decref(by);
+    return rc;
+}
+
+static int lead_move(struct hctx *h, const char *bad_hall);
+
 int h_lead_move(struct hctx *h)
 {
     static const char *const need_stage[] = {"stage", NULL};
+    char *bad_hall = NULL;
+    int rc;
+
+    if (stage_index(slot_str(h, "stage")) < 0) {
+        return ask(h, "ask_stage", need_stage, NULL);
+    }
+    rc = details_from_text(h, stage_index(slot_str(h, "stage")));
+    if (!rc) {
+        bad_hall = take_bad_hall(h);
+        rc = lead_move(h, bad_hall);
+    }
+    free(bad_hall);
+    return rc;
+}
+
+static int lead_move(struct hctx *h, const char *bad_hall)
+{
     const char *missing[5];
     int to = stage_index(slot_str(h, "stage"));
     struct buf from;
     int64_t other = 0;
     int rc;
 
-    if (to < 0) {
-        return ask(h, "ask_stage", need_stage, NULL);
+    int64_t before = h->lead->amount;
+    bool done = false;
+
+    rc = booked_money_rules(h, to, bad_hall, &done);
+    if (rc || done) {
+        return rc;
     }
-    rc = details_from_text(h, to);
-    rc = rc ? rc : reopen_conflict(h, to, &other);
+    if (bad_hall && to == STAGE_BOOKED && h->lead->hall) {
+        return reply_bad_hall(h, bad_hall); /* nothing changes */
+    }
+    rc = reopen_conflict(h, to, &other);
     if (rc || other) {
         return rc ? rc : refuse_with(h, "refuse_reopen", other);
     }
@@ -409,12 +572,13 @@ int h_lead_move(struct hctx *h)
     if (to == h->lead->stage) {
         bool redone = false; /* BOOKED again with a new amount: the plan follows it */
         rc = money_plan_sync(h->x, h->lead, h->me->id, &redone);
+        rc = rc || !redone ? rc : amount_changed_notice(h, before);
         return rc       ? rc
                : redone ? money_plan_reply(h, "pay_plan_redone")
                         : refuse_with(h, "move_same", 0);
     }
     if (to == STAGE_BOOKED && booked_missing(h, missing)) {
-        return ask_booked(h, (const char *const *)missing);
+        return ask_booked(h, (const char *const *)missing, bad_hall);
     }
     if (to == STAGE_BOOKED) {
         rc = date_taken(h, &other);
