@@ -289,9 +289,12 @@ static int moved_replies(struct hctx *h, const char *from_name)
     if (!rc) {
         json_object_set_new(vars, "from", json_string(from_name));
         json_object_set(vars, "by", json_object_get(by, "by"));
+        bool priced = (h->lead->stage == STAGE_QUOTED || h->lead->stage == STAGE_NEGOTIATING) &&
+                      h->lead->amount > 0; /* the quote said back */
         rc = reply(h,
                    h->lead->stage == STAGE_BOOKED                            ? "moved_booked"
                    : h->lead->stage == STAGE_SITE_VISIT && h->lead->visit_at ? "moved_visit"
+                   : priced                                                  ? "moved_amount"
                                                                              : "moved",
                    vars);
     }
