@@ -328,6 +328,33 @@ static int refuse_with(struct hctx *h, const char *key, int64_t other)
     return rc;
 }
 
+/* BOOKED on a cell another booking has: says whose it is and asks for
+ * another hall or slot, so "Marquee dinner" answers it (the hall and slot
+ * asked for are dropped from the question's slots; the lead keeps them
+ * until the answer replaces one). */
+static int ask_other_cell(struct hctx *h, int64_t other)
+{
+    static const char *const need_cell[] = {"hall", "slot", NULL};
+    static const char *const need_cell_amount[] = {"hall", "slot", "amount", NULL};
+    struct lead_row o;
+    json_t *vars = NULL;
+    int rc;
+
+    lead_row_init(&o);
+    rc = lead_load(h->x, other, false, &o);
+    rc = rc ? rc : lead_vars(h->x, h->lang, h->lead, &vars);
+    if (!rc) {
+        json_object_set_new(vars, "other", json_integer(other));
+        json_object_set_new(vars, "other_name", json_string(o.name ? o.name : ""));
+        json_object_del(h->slots, "hall");
+        json_object_del(h->slots, "slot");
+        rc = ask(h, "booked_cell_taken", h->lead->amount > 0 ? need_cell : need_cell_amount, vars);
+    }
+    json_decref(vars);
+    lead_row_release(&o);
+    return rc;
+}
+
 /* "move 17 to site visit kal 4 baje": the engine leaves the time in text;
  * a visit time (SITE_VISIT), an event date (BOOKED), a hall and a slot are
  * read out of it. */
@@ -416,14 +443,20 @@ int h_lead_move(struct hctx *h)
                : redone ? money_plan_reply(h, "pay_plan_redone")
                         : refuse_with(h, "move_same", 0);
     }
-    if (to == STAGE_BOOKED && booked_missing(h, missing)) {
+    /* a taken cell is said before the amount is asked for */
+    bool cell = h->lead->event_date[0] && h->lead->hall &&
+                (h->lead->slot[0] || !h->x->snap->config->nslots);
+    if (to == STAGE_BOOKED && !cell && booked_missing(h, missing)) {
         return ask_booked(h, (const char *const *)missing);
     }
     if (to == STAGE_BOOKED) {
         rc = date_taken(h, &other);
         if (rc || other) {
-            return rc ? rc : refuse_with(h, "refuse_date_taken", other);
+            return rc ? rc : ask_other_cell(h, other);
         }
+    }
+    if (to == STAGE_BOOKED && booked_missing(h, missing)) {
+        return ask_booked(h, (const char *const *)missing);
     }
     buf_init(&from, 256);
     rc = render(h->x, h->lang, stage_key(h->lead->stage), NULL, &from);
