@@ -322,7 +322,8 @@ static int history_row(struct hctx *h, const void *rows, size_t i, struct buf *b
     }
     if (!rc) {
         rc = render(h->x, h->lang,
-                    strcmp(kind, "stage") == 0             ? "hist_stage"
+                    strcmp(kind, "stage") == 0 && text[0]  ? "hist_stage_why"
+                    : strcmp(kind, "stage") == 0           ? "hist_stage"
                     : strcmp(kind, "note") == 0            ? "hist_note"
                     : strcmp(kind, "lead.assign") == 0     ? "hist_assign"
                     : strcmp(kind, "payment.record") == 0  ? "hist_payment"
