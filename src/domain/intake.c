@@ -333,7 +333,9 @@ int lead_welcome(struct wctx *x, struct lead_row *l, bool by_template, int64_t a
 
 /* ---- relay: client -> assignee ---- */
 
-static int forward(struct wctx *x, const struct lead_row *l, const struct wa_message *m)
+/* The client's message to the assignee; after a STOP (opt 1) or a START
+ * (opt -1), a line saying what it changed. */
+static int forward(struct wctx *x, const struct lead_row *l, const struct wa_message *m, int opt)
 {
     struct staff_info s;
     struct say_opts o = {l->id, "forward", true, NULL};
@@ -356,6 +358,12 @@ static int forward(struct wctx *x, const struct lead_row *l, const struct wa_mes
                   log_q(m->type, (size_t)-1));
         rc = RB_OK; /* carries nothing to read: nothing is sent */
         goto out;
+    }
+    if (!rc && opt) {
+        rc = buf_addc(&body, '\n');
+        rc = rc ? rc
+                : render(x, staff_lang(&s), opt > 0 ? "forward_optout" : "forward_optin", NULL,
+                         &body);
     }
     rc = rc ? rc : send_staff(x, &s, body.p, &o);
     rc = rc ? rc : worker_convo_current(x, s.id, l->id);
@@ -494,7 +502,7 @@ int domain_client_message(struct wctx *x, const struct wa_message *m, int64_t co
     if (!rc && weight == CLIENT_REAL && (fresh || !l.assigned)) {
         rc = lead_welcome(x, &l, false, x->event_id, 0);
     }
-    rc = rc ? rc : forward(x, &l, m);
+    rc = rc ? rc : forward(x, &l, m, verdict);
     if (!rc) {
         log_event(LOG_INFO, "client.message_routed", "lead=%lld message=%lld staff=%lld new=%d",
                   (long long)l.id, (long long)message_id, (long long)l.assigned, fresh);

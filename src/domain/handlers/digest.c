@@ -82,7 +82,9 @@ static int digest_body(struct wctx *x, enum lang lang, const struct report_figs 
     rc = rc ? rc : rep_leads(x->db, &q, REP_BY_SOURCE, &src);
     rc = rc ? rc : list_of(x, lang, &src, false, &list);
     v = rc ? NULL : json_pack("{s:s}", "list", list.p);
-    rc = rc ? rc : v ? add_line(x, lang, "rep_digest_sources", v, out) : RB_ENOMEM;
+    rc = rc   ? rc
+         : !v ? RB_ENOMEM
+              : add_line(x, lang, src.n ? "rep_digest_sources" : "rep_digest_sources_none", v, out);
     json_decref(v);
     v = NULL;
     rc = rc ? rc : rep_stale(x->db, &q, REP_BY_STAFF, &stale);

@@ -322,7 +322,8 @@ static int history_row(struct hctx *h, const void *rows, size_t i, struct buf *b
     }
     if (!rc) {
         rc = render(h->x, h->lang,
-                    strcmp(kind, "stage") == 0             ? "hist_stage"
+                    strcmp(kind, "stage") == 0 && text[0]  ? "hist_stage_why"
+                    : strcmp(kind, "stage") == 0           ? "hist_stage"
                     : strcmp(kind, "note") == 0            ? "hist_note"
                     : strcmp(kind, "lead.assign") == 0     ? "hist_assign"
                     : strcmp(kind, "payment.record") == 0  ? "hist_payment"
@@ -363,8 +364,8 @@ int h_lead_history(struct hctx *h)
 
 /* ---- leads.list ---- */
 
-/* Lead ids[i], as a line. */
-static int list_row(struct hctx *h, const int64_t *ids, size_t i, struct buf *body)
+/* Lead ids[i], as a line; in one person's list without whose it is. */
+static int list_row(struct hctx *h, const int64_t *ids, size_t i, bool own, struct buf *body)
 {
     struct lead_row l;
     json_t *vars = NULL;
@@ -374,7 +375,7 @@ static int list_row(struct hctx *h, const int64_t *ids, size_t i, struct buf *bo
     rc = lead_load(h->x, ids[i], false, &l);
     rc = rc ? rc : lead_vars(h->x, h->lang, &l, &vars);
     rc = rc ? rc : buf_addc(body, '\n');
-    rc = rc ? rc : render(h->x, h->lang, "list_lead", vars, body);
+    rc = rc ? rc : render(h->x, h->lang, own ? "list_lead_own" : "list_lead", vars, body);
     json_decref(vars);
     lead_row_release(&l);
     return rc;
@@ -454,7 +455,7 @@ static int list_leads_page(struct hctx *h, const int64_t *ids, size_t n, const s
         rc = render(h->x, h->lang, "list_empty", NULL, &body);
     }
     for (size_t i = 0; !rc && i < n && i < LIST_PAGE; i++) {
-        rc = list_row(h, ids, i, &body);
+        rc = list_row(h, ids, i, ls->staff_id != 0, &body);
     }
     rc = rc ? rc : hidden_lines(h, ls, &body);
     rc = rc ? rc : reply_page_end(h, n, &body);

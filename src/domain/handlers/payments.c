@@ -232,18 +232,28 @@ out:
 
 /* ---- payment.record ---- */
 
-static int ask_confirm(struct hctx *h, int64_t amount, int64_t outstanding)
+/* More than is outstanding: asked first. ms names the milestone whose
+ * outstanding it is when that is not all that is (then total is said too). */
+static int ask_confirm(struct hctx *h, int64_t amount, int64_t outstanding, const char *ms,
+                       int64_t total)
 {
     json_t *slots = json_deep_copy(h->slots ? h->slots : json_object());
     json_t *vars = NULL, *p = NULL;
-    char id[24], am[32], out[32];
+    char id[24], am[32], out[32], all[32];
+    const char *key = ms && total != outstanding ? "pay_confirm_over_ms" : "pay_confirm_over";
+    struct buf name;
     int rc = slots ? lead_vars(h->x, h->lang, h->lead, &vars) : RB_ENOMEM;
 
+    buf_init(&name, 256);
+    rc = rc ? rc : ms ? ms_name(h->x, h->lang, ms, &name) : RB_OK;
     if (!rc) {
         fmt_amount(amount, am);
         fmt_amount(outstanding, out);
+        fmt_amount(total, all);
         json_object_set_new(vars, "paid_now", json_string(am));
         json_object_set_new(vars, "outstanding", json_string(out));
+        json_object_set_new(vars, "total", json_string(all));
+        json_object_set_new(vars, "milestone", json_string(name.p ? name.p : ""));
         json_object_set_new(slots, "lead", json_string(db_i64s(h->lead->id, id)));
         json_object_set_new(slots, "confirmed", json_true());
         if (h->text) { /* what the first message said, not the "haan" */
@@ -254,11 +264,12 @@ static int ask_confirm(struct hctx *h, int64_t amount, int64_t outstanding)
             }
         }
         p = json_pack("{s:s, s:s, s:O, s:s, s:O}", "kind", "confirm", "intent", h->intent, "slots",
-                      slots, "ask", "pay_confirm_over", "vars", vars);
+                      slots, "ask", key, "vars", vars);
         rc = p ? RB_OK : RB_ENOMEM;
     }
     rc = rc ? rc : convo_set_pending(h->x, h->me->id, p);
-    rc = rc ? rc : reply(h, "pay_confirm_over", vars);
+    rc = rc ? rc : reply(h, key, vars);
+    buf_release(&name);
     json_decref(p);
     json_decref(vars);
     json_decref(slots);
@@ -312,7 +323,8 @@ int h_payment_record(struct hctx *h)
     }
     outstanding = k >= 0 && st.ms[k].planned ? st.ms[k].outstanding : st.outstanding;
     if (st.planned > 0 && amount > outstanding && !confirmed) {
-        return ask_confirm(h, amount, outstanding);
+        return ask_confirm(h, amount, outstanding, k >= 0 && st.ms[k].planned ? milestone : NULL,
+                           st.outstanding);
     }
     memset(&n, 0, sizeof(n));
     n.venue_id = h->x->venue_id;

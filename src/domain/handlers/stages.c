@@ -307,9 +307,12 @@ static int moved_replies(struct hctx *h, const char *from_name)
     if (!rc) {
         json_object_set_new(vars, "from", json_string(from_name));
         json_object_set(vars, "by", json_object_get(by, "by"));
+        bool priced = (h->lead->stage == STAGE_QUOTED || h->lead->stage == STAGE_NEGOTIATING) &&
+                      h->lead->amount > 0; /* the quote said back */
         rc = reply(h,
                    h->lead->stage == STAGE_BOOKED                            ? "moved_booked"
                    : h->lead->stage == STAGE_SITE_VISIT && h->lead->visit_at ? "moved_visit"
+                   : priced                                                  ? "moved_amount"
                                                                              : "moved",
                    vars);
     }
@@ -340,6 +343,33 @@ static int refuse_with(struct hctx *h, const char *key, int64_t other)
         rc = reply(h, key, vars);
     }
     json_decref(vars);
+    return rc;
+}
+
+/* BOOKED on a cell another booking has: says whose it is and asks for
+ * another hall or slot, so "Marquee dinner" answers it (the hall and slot
+ * asked for are dropped from the question's slots; the lead keeps them
+ * until the answer replaces one). */
+static int ask_other_cell(struct hctx *h, int64_t other)
+{
+    static const char *const need_cell[] = {"hall", "slot", NULL};
+    static const char *const need_cell_amount[] = {"hall", "slot", "amount", NULL};
+    struct lead_row o;
+    json_t *vars = NULL;
+    int rc;
+
+    lead_row_init(&o);
+    rc = lead_load(h->x, other, false, &o);
+    rc = rc ? rc : lead_vars(h->x, h->lang, h->lead, &vars);
+    if (!rc) {
+        json_object_set_new(vars, "other", json_integer(other));
+        json_object_set_new(vars, "other_name", json_string(o.name ? o.name : ""));
+        json_object_del(h->slots, "hall");
+        json_object_del(h->slots, "slot");
+        rc = ask(h, "booked_cell_taken", h->lead->amount > 0 ? need_cell : need_cell_amount, vars);
+    }
+    json_decref(vars);
+    lead_row_release(&o);
     return rc;
 }
 
@@ -577,14 +607,20 @@ static int lead_move(struct hctx *h, const char *bad_hall)
                : redone ? money_plan_reply(h, "pay_plan_redone")
                         : refuse_with(h, "move_same", 0);
     }
-    if (to == STAGE_BOOKED && booked_missing(h, missing)) {
+    /* a taken cell is said before the amount is asked for */
+    bool cell = h->lead->event_date[0] && h->lead->hall &&
+                (h->lead->slot[0] || !h->x->snap->config->nslots);
+    if (to == STAGE_BOOKED && !cell && booked_missing(h, missing)) {
         return ask_booked(h, (const char *const *)missing, bad_hall);
     }
     if (to == STAGE_BOOKED) {
         rc = date_taken(h, &other);
         if (rc || other) {
-            return rc ? rc : refuse_with(h, "refuse_date_taken", other);
+            return rc ? rc : ask_other_cell(h, other);
         }
+    }
+    if (to == STAGE_BOOKED && booked_missing(h, missing)) {
+        return ask_booked(h, (const char *const *)missing, bad_hall);
     }
     buf_init(&from, 256);
     rc = render(h->x, h->lang, stage_key(h->lead->stage), NULL, &from);
