@@ -58,12 +58,16 @@ static const char sql_staff[] = "SELECT id FROM staff WHERE venue_id = $1 AND ac
 static const char sql_staff_link[] =
     "UPDATE staff SET contact_id = $2 WHERE id = $1 AND contact_id IS DISTINCT FROM $2";
 
+/* $14: the row goes to the contact's open lead, if any, as it is written
+ * (store_lead_touch_open then finds it linked: no second write of the row). */
 static const char sql_msg[] =
     "INSERT INTO messages (venue_id, contact_id, staff_id, direction, party, wamid, type, body,"
-    " media_id, media_mime, context_wamid, event_id, created_at, sender_wa_id)"
+    " media_id, media_mime, context_wamid, event_id, created_at, sender_wa_id, lead_id)"
     " VALUES ($1, NULLIF($2::bigint, 0), NULLIF($3::bigint, 0), 'in', $4, $5, $6, $7, $8, $9,"
     " $10, NULLIF($11::bigint, 0), CASE WHEN $12::bigint > 0 THEN to_timestamp($12::bigint)"
-    " ELSE now() END, $13) ON CONFLICT DO NOTHING RETURNING id";
+    " ELSE now() END, $13, CASE WHEN $14::bool THEN (SELECT id FROM leads WHERE venue_id = $1"
+    "  AND contact_id = $2::bigint AND stage NOT IN ('BOOKED', 'LOST') ORDER BY id LIMIT 1) END)"
+    " ON CONFLICT DO NOTHING RETURNING id";
 
 /* The existing contact touched (sql_touch): RB_ENOTFOUND when none. */
 static int touch(struct dbconn *c, const char *const *p, int64_t *id, int64_t *staff, bool *link,
@@ -198,7 +202,7 @@ int store_staff_by_phone(struct dbconn *c, int64_t venue, const char *phone, int
 int store_message_in(struct dbconn *c, const struct message_in *m, int64_t *id)
 {
     char vs[24], cs[24], ss[24], es[24], ts[24];
-    const char *p[13] = {db_i64s(m->venue_id, vs),
+    const char *p[14] = {db_i64s(m->venue_id, vs),
                          db_i64s(m->contact_id, cs),
                          db_i64s(m->staff_id, ss),
                          m->party,
@@ -210,9 +214,10 @@ int store_message_in(struct dbconn *c, const struct message_in *m, int64_t *id)
                          m->context_wamid,
                          db_i64s(m->event_id, es),
                          db_i64s(m->at_s, ts),
-                         m->sender_wa_id};
+                         m->sender_wa_id,
+                         m->open_lead && m->contact_id ? "t" : "f"};
     PGresult *r = NULL;
-    int rc = db_exec(c, sql_msg, 13, p, &r);
+    int rc = db_exec(c, sql_msg, 14, p, &r);
 
     if (!rc && PQntuples(r) == 0) {
         rc = RB_ECONFLICT;

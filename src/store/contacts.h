@@ -47,6 +47,7 @@ struct message_in {
     const char *wamid, *type, *body, *media_id, *media_mime, *context_wamid;
     int64_t at_s;             /* WhatsApp's timestamp */
     const char *sender_wa_id; /* the sender as written when no contact fits, else NULL */
+    bool open_lead;           /* linked to the contact's open lead, if any */
 };
 
 /* Inserts it; RB_ECONFLICT when that wamid is already logged (a replay). */
