@@ -45,11 +45,12 @@ static const char sql_touch[] =
  * after the one before it (as store_outbox_release), in the same round trip. */
 static const char sql_touch_release[] = TOUCH_FIND
     ","
+    " h AS MATERIALIZED (SELECT id, lag(id) OVER (ORDER BY id) AS prev FROM outbox"
+    "   WHERE venue_id = $1 AND state = 'held' AND EXISTS (SELECT 1 FROM f)"
+    "   AND (contact_id = (SELECT id FROM f) OR recipient_phone = $2)),"
     " rel AS (UPDATE outbox o SET state = 'pending', next_attempt_at = now(), after_id = h.prev"
-    "   FROM (SELECT id, lag(id) OVER (ORDER BY id) AS prev FROM outbox"
-    "    WHERE venue_id = $1 AND state = 'held' AND EXISTS (SELECT 1 FROM f)"
-    "    AND (contact_id = (SELECT id FROM f) OR recipient_phone = $2)) h"
-    "   WHERE o.id = h.id AND o.state = 'held' RETURNING o.id, pg_notify('rabta_outbox', ''))" TOUCH_SET
+    "   FROM h WHERE o.id = h.id AND o.state = 'held'"
+    "   RETURNING o.id, pg_notify('rabta_outbox', ''))" TOUCH_SET
     " RETURNING contacts.id, COALESCE(s.id, 0), s.contact_id, (SELECT count(*) FROM rel)";
 
 static const char sql_staff[] = "SELECT id FROM staff WHERE venue_id = $1 AND active"
