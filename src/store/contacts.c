@@ -70,6 +70,25 @@ static const char sql_msg[] =
     "  AND contact_id = $2::bigint AND stage NOT IN ('BOOKED', 'LOST') ORDER BY id LIMIT 1) END)"
     " ON CONFLICT DO NOTHING RETURNING id";
 
+/* A new contact, in one round trip (four before): the row; the active staff
+ * member with this phone, who takes it as theirs (no staff row can name a
+ * contact id that did not exist); and the rows held for this phone released
+ * in order (as store_outbox_release: none can name the new id). No row when
+ * a concurrent insert won (the caller touches that one). */
+static const char sql_insert_new[] =
+    "WITH ins AS (INSERT INTO contacts (venue_id, phone, bsuid, profile_name, last_inbound_at)"
+    "  VALUES ($1, $2, $3, $4, CASE WHEN $5::bigint > 0 THEN to_timestamp($5::bigint) END)"
+    "  ON CONFLICT DO NOTHING RETURNING id),"
+    " s AS (SELECT id FROM staff WHERE venue_id = $1 AND active AND phone = $2"
+    "  AND EXISTS (SELECT 1 FROM ins) ORDER BY id LIMIT 1),"
+    " sl AS (UPDATE staff SET contact_id = (SELECT id FROM ins) WHERE id = (SELECT id FROM s)),"
+    " h AS MATERIALIZED (SELECT id, lag(id) OVER (ORDER BY id) AS prev FROM outbox"
+    "  WHERE venue_id = $1 AND state = 'held' AND recipient_phone = $2"
+    "  AND EXISTS (SELECT 1 FROM ins)),"
+    " rel AS (UPDATE outbox o SET state = 'pending', next_attempt_at = now(), after_id = h.prev"
+    "  FROM h WHERE o.id = h.id AND o.state = 'held' RETURNING o.id, pg_notify('rabta_outbox', ''))"
+    " SELECT id, COALESCE((SELECT id FROM s), 0), (SELECT count(*) FROM rel) FROM ins";
+
 /* The existing contact touched (sql_touch): RB_ENOTFOUND when none. */
 static int touch(struct dbconn *c, const char *const *p, int64_t *id, int64_t *staff, bool *link,
                  int *released)
@@ -113,18 +132,14 @@ int store_contact_inbound(struct dbconn *c, int64_t venue, const char *phone, co
 
     *created = false;
     if (rc == RB_ENOTFOUND) {
-        rc = db_exec(c, sql_insert, 5, p, &r);
+        rc = db_exec(c, sql_insert_new, 5, p, &r);
         if (!rc && PQntuples(r) == 1) {
             *id = db_i64(r, 0, 0);
+            *staff_id = db_i64(r, 0, 1);
+            *released = (int)db_i64(r, 0, 2);
             *created = true;
             PQclear(r);
-            rc = store_staff_by_contact(c, venue, phone, *id, staff_id);
-            if (rc == RB_ENOTFOUND) {
-                *staff_id = 0;
-                rc = RB_OK;
-            }
-            /* a new contact: rows may wait for this phone all the same */
-            return rc ? rc : store_outbox_release(c, venue, *id, phone, released);
+            return RB_OK;
         }
         PQclear(r);
         if (!rc) {
@@ -160,26 +175,6 @@ int store_contact_upsert(struct dbconn *c, int64_t venue, const char *phone, con
             rc = touch(c, p, id, &staff, &link, NULL); /* lost a race with a concurrent insert */
         }
     }
-    return rc;
-}
-
-int store_staff_by_contact(struct dbconn *c, int64_t venue, const char *phone, int64_t contact_id,
-                           int64_t *staff_id)
-{
-    char vs[24], cs[24], ss[24];
-    const char *p[3] = {db_i64s(venue, vs), phone, db_i64s(contact_id, cs)};
-    PGresult *r = NULL;
-    int rc = db_exec(c, sql_staff, 3, p, &r);
-
-    if (!rc && PQntuples(r) == 0) {
-        rc = RB_ENOTFOUND;
-    }
-    if (!rc) {
-        const char *q[2] = {db_i64s(db_i64(r, 0, 0), ss), p[2]};
-        *staff_id = db_i64(r, 0, 0);
-        rc = db_exec(c, sql_staff_link, 2, q, NULL);
-    }
-    PQclear(r);
     return rc;
 }
 

@@ -23,19 +23,16 @@ RB_MUST_CHECK int store_contact_upsert(struct dbconn *c, int64_t venue, const ch
 /*
  * The writer of an inbound message: store_contact_upsert, and in the same
  * round trip (for a known contact) the active staff member with this phone
- * or contact (*staff_id, 0 if none; linked to the contact as
- * store_staff_by_contact does) and the release of what was held for them
- * while their 24-hour window was closed (store_outbox_release; *released
- * rows, notified). *created: the contact is new (this transaction's).
+ * or contact (*staff_id, 0 if none; the contact becomes theirs) and the
+ * release of what was held for them while their 24-hour window was closed
+ * (as store_outbox_release; *released rows, notified). A new contact takes
+ * two round trips: the touch that finds none, then one for all the rest.
+ * *created: the contact is new (this transaction's).
  */
 RB_MUST_CHECK int store_contact_inbound(struct dbconn *c, int64_t venue, const char *phone,
                                         const char *bsuid, const char *profile_name,
                                         int64_t inbound_at, int64_t *id, int64_t *staff_id,
                                         int *released, bool *created);
-
-/* The active staff member with this phone or contact; RB_ENOTFOUND if none. */
-RB_MUST_CHECK int store_staff_by_contact(struct dbconn *c, int64_t venue, const char *phone,
-                                         int64_t contact_id, int64_t *staff_id);
 /* The active staff member with this phone, read only; RB_ENOTFOUND if none. */
 RB_MUST_CHECK int store_staff_by_phone(struct dbconn *c, int64_t venue, const char *phone,
                                        int64_t *staff_id);
