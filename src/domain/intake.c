@@ -101,11 +101,6 @@ static enum lang client_lang(const char *text)
     return l == LANG_EN && words < 3 ? LANG_ROMAN_UR : l;
 }
 
-/*
- * The open lead of contact_id, opened now when there is none (*fresh true).
- * Two workers racing for one contact: the partial unique index makes the
- * second INSERT do nothing after the first commits, and it re-reads.
- */
 /* The event date and guest count a client's message states, read as data. */
 static void client_facts(struct wctx *x, const char *text, struct event_facts *f, char date[11])
 {
@@ -119,19 +114,25 @@ static void client_facts(struct wctx *x, const char *text, struct event_facts *f
     }
 }
 
-/* Fills the open lead's date and guests from the client's words when still unknown. */
-static int fill_facts(struct wctx *x, int64_t lead_id, const char *text)
+/* The salesperson a new lead goes to (lead_pick_assignee, else an owner),
+ * 0 when there is nobody. */
+static int pick_new_assignee(struct wctx *x, const char *source, int64_t guests, int64_t *id)
 {
-    struct event_facts f;
-    char date[11];
+    int rc = lead_pick_assignee(x, source, guests, 0, id);
 
-    client_facts(x, text, &f, date);
-    if (!date[0] && !f.guests) {
-        return RB_OK;
+    if (!rc && !*id) {
+        rc = store_staff_any_owner(x->db, x->venue_id, id);
     }
-    return store_lead_fill_facts(x->db, lead_id, date, f.guests);
+    return rc;
 }
 
+/*
+ * A contact with no open lead (store_lead_touch_open found none) wrote: its
+ * booked lead when it has one, else a new lead, assigned as it is made
+ * (*fresh true). Two workers racing for one contact: the partial unique
+ * index makes the second INSERT do nothing after the first commits, and it
+ * re-reads.
+ */
 static int open_lead(struct wctx *x, const struct wa_message *m, int64_t contact_id, int64_t *id,
                      bool *fresh)
 {
@@ -140,13 +141,9 @@ static int open_lead(struct wctx *x, const struct wa_message *m, int64_t contact
     struct event_facts facts;
     char date[11];
     /* a contact this event created has no lead, open, booked or earlier */
-    int rc = x->contact_new ? RB_OK : lead_open_of_contact(x, contact_id, id);
+    int rc = x->contact_new ? RB_OK : booked_lead_of_contact(x, contact_id, id);
 
     *fresh = false;
-    if (rc || *id) {
-        return rc ? rc : fill_facts(x, *id, m->text);
-    }
-    rc = x->contact_new ? RB_OK : booked_lead_of_contact(x, contact_id, id);
     if (rc || *id) {
         return rc; /* a booked client asks about their booking: no new lead */
     }
@@ -168,11 +165,17 @@ static int open_lead(struct wctx *x, const struct wa_message *m, int64_t contact
     client_facts(x, m->text, &facts, date);
     n.event_date = date[0] ? date : NULL;
     n.guests = facts.guests;
-    rc = lead_insert(x, &n, id);
+    /* assigned as it is made: no second write of the new row */
+    rc = pick_new_assignee(x, n.source, n.guests, &n.assigned);
+    rc = rc ? rc : lead_insert(x, &n, id);
     if (!rc && *id) {
         *fresh = true;
         log_event(LOG_INFO, "lead.created", "lead=%lld source=whatsapp contact=%lld event=%lld",
                   (long long)*id, (long long)contact_id, (long long)x->event_id);
+        if (n.assigned) {
+            log_event(LOG_INFO, "lead.assigned", "lead=%lld staff=%lld by=auto", (long long)*id,
+                      (long long)n.assigned);
+        }
     } else if (!rc) {
         rc = lead_open_of_contact(x, contact_id, id);
         rc = rc ? rc : (*id ? RB_OK : RB_ECONFLICT);
@@ -209,11 +212,8 @@ int lead_pick_assignee(struct wctx *x, const char *source, int64_t guests, int64
 static int assign_new(struct wctx *x, struct lead_row *l)
 {
     int64_t id = 0;
-    int rc = lead_pick_assignee(x, l->source, l->guests, 0, &id);
+    int rc = pick_new_assignee(x, l->source, l->guests, &id);
 
-    if (!rc && !id) {
-        rc = store_staff_any_owner(x->db, x->venue_id, &id);
-    }
     if (rc || !id) {
         if (!rc) {
             log_event(LOG_WARN, "lead.unassigned", "lead=%lld reason=no_staff", (long long)l->id);
@@ -412,15 +412,6 @@ static int opt_change(struct wctx *x, const struct lead_row *l, int verdict)
 
 /* ---- the worker hooks ---- */
 
-/* The lead a reaction or an edit belongs to: the open one or a booked one
- * whose day has not passed; 0 when none (nothing is opened for it). */
-static int existing_lead(struct wctx *x, int64_t contact_id, int64_t *id)
-{
-    int rc = lead_open_of_contact(x, contact_id, id);
-
-    return rc || *id ? rc : booked_lead_of_contact(x, contact_id, id);
-}
-
 /* A system notice that the client changed number: the new number becomes a
  * contact, the old one points at it, and the client's current lead follows
  * (its assignee is told). Nothing is opened and nobody is greeted. */
@@ -481,8 +472,24 @@ int domain_client_message(struct wctx *x, const struct wa_message *m, int64_t co
                   strcmp(m->type, "text") == 0 ? "blank" : "no_content");
         goto out;
     }
+    if (!x->contact_new) {
+        /* a known client with an open lead, the common case: one statement */
+        struct event_facts f = {0};
+        char date[11] = "";
+        if (weight == CLIENT_REAL) {
+            client_facts(x, m->text, &f, date);
+        }
+        rc = store_lead_touch_open(x->db, x->venue_id, contact_id, message_id, date, f.guests, &l);
+        if (rc != RB_ENOTFOUND) {
+            if (rc) {
+                goto out;
+            }
+            goto found;
+        }
+    }
+    /* no open lead: a new or returning client, or a booked one */
     rc = weight == CLIENT_REAL ? open_lead(x, m, contact_id, &lead_id, &fresh)
-                               : existing_lead(x, contact_id, &lead_id);
+                               : booked_lead_of_contact(x, contact_id, &lead_id);
     if (rc || !lead_id) {
         if (!rc) {
             log_event(LOG_INFO, "client.message_kept", "message=%lld type=%s reason=no_lead",
@@ -490,11 +497,12 @@ int domain_client_message(struct wctx *x, const struct wa_message *m, int64_t co
         }
         goto out;
     }
-    rc = store_lead_link_message(x->db, x->venue_id, message_id, lead_id);
-    rc = rc ? rc : lead_load(x, lead_id, true, &l);
+    /* a lead opened now was last contacted now already */
+    rc = store_lead_link_get(x->db, x->venue_id, lead_id, message_id, !fresh, &l);
     if (rc) {
         goto out;
     }
+found:
     verdict = opt_keyword(x, m->text);
     if (verdict) {
         rc = opt_change(x, &l, verdict);

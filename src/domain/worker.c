@@ -11,6 +11,7 @@
 #include "core/str.h"
 #include "domain/handlers/handlers.h"
 #include "domain/money.h"
+#include "domain/relay.h"
 #include "domain/sender.h"
 #include "egress/http_client.h"
 #include "egress/whatsapp.h"
@@ -201,6 +202,8 @@ static int process_message(struct wctx *x, const json_t *payload)
         x->venue_id,  contact,    staff,  x->event_id, staff ? "staff" : "client",
         m.wamid,      m.type,     m.text, m.media_id,  m.media_mime,
         m.context_id, m.timestamp};
+    /* a client message that goes to a lead goes to the open one when there is one */
+    in.open_lead = !staff && client_message_weight(&m) != CLIENT_NOTHING;
     rc = store_message_in(x->db, &in, &msg);
     if (rc == RB_ECONFLICT) {
         return RB_OK; /* already logged and handled */

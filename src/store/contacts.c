@@ -42,14 +42,15 @@ static const char sql_touch[] =
 
 /* sql_touch for the writer of an inbound message, who opens their 24-hour
  * window: the rows held for them (by contact or phone) go, in order, each
- * after the one before it (as store_outbox_release), in the same round trip. */
+ * after the one before it (each with after_id = the one before), in the same round trip. */
 static const char sql_touch_release[] = TOUCH_FIND
     ","
+    " h AS MATERIALIZED (SELECT id, lag(id) OVER (ORDER BY id) AS prev FROM outbox"
+    "   WHERE venue_id = $1 AND state = 'held' AND EXISTS (SELECT 1 FROM f)"
+    "   AND (contact_id = (SELECT id FROM f) OR recipient_phone = $2)),"
     " rel AS (UPDATE outbox o SET state = 'pending', next_attempt_at = now(), after_id = h.prev"
-    "   FROM (SELECT id, lag(id) OVER (ORDER BY id) AS prev FROM outbox"
-    "    WHERE venue_id = $1 AND state = 'held' AND EXISTS (SELECT 1 FROM f)"
-    "    AND (contact_id = (SELECT id FROM f) OR recipient_phone = $2)) h"
-    "   WHERE o.id = h.id AND o.state = 'held' RETURNING o.id, pg_notify('rabta_outbox', ''))" TOUCH_SET
+    "   FROM h WHERE o.id = h.id AND o.state = 'held'"
+    "   RETURNING o.id, pg_notify('rabta_outbox', ''))" TOUCH_SET
     " RETURNING contacts.id, COALESCE(s.id, 0), s.contact_id, (SELECT count(*) FROM rel),"
     " (SELECT COALESCE(max(id), 0) FROM rel)";
 
@@ -59,12 +60,36 @@ static const char sql_staff[] = "SELECT id FROM staff WHERE venue_id = $1 AND ac
 static const char sql_staff_link[] =
     "UPDATE staff SET contact_id = $2 WHERE id = $1 AND contact_id IS DISTINCT FROM $2";
 
+/* $14: the row goes to the contact's open lead, if any, as it is written
+ * (store_lead_touch_open then finds it linked: no second write of the row). */
 static const char sql_msg[] =
     "INSERT INTO messages (venue_id, contact_id, staff_id, direction, party, wamid, type, body,"
-    " media_id, media_mime, context_wamid, event_id, created_at, sender_wa_id)"
+    " media_id, media_mime, context_wamid, event_id, created_at, sender_wa_id, lead_id)"
     " VALUES ($1, NULLIF($2::bigint, 0), NULLIF($3::bigint, 0), 'in', $4, $5, $6, $7, $8, $9,"
     " $10, NULLIF($11::bigint, 0), CASE WHEN $12::bigint > 0 THEN to_timestamp($12::bigint)"
-    " ELSE now() END, $13) ON CONFLICT DO NOTHING RETURNING id";
+    " ELSE now() END, $13, CASE WHEN $14::bool THEN (SELECT id FROM leads WHERE venue_id = $1"
+    "  AND contact_id = $2::bigint AND stage NOT IN ('BOOKED', 'LOST') ORDER BY id LIMIT 1) END)"
+    " ON CONFLICT DO NOTHING RETURNING id";
+
+/* A new contact, in one round trip (four before): the row; the active staff
+ * member with this phone, who takes it as theirs (no staff row can name a
+ * contact id that did not exist); and the rows held for this phone released
+ * in order (none can name the new id). No row when
+ * a concurrent insert won (the caller touches that one). */
+static const char sql_insert_new[] =
+    "WITH ins AS (INSERT INTO contacts (venue_id, phone, bsuid, profile_name, last_inbound_at)"
+    "  VALUES ($1, $2, $3, $4, CASE WHEN $5::bigint > 0 THEN to_timestamp($5::bigint) END)"
+    "  ON CONFLICT DO NOTHING RETURNING id),"
+    " s AS (SELECT id FROM staff WHERE venue_id = $1 AND active AND phone = $2"
+    "  AND EXISTS (SELECT 1 FROM ins) ORDER BY id LIMIT 1),"
+    " sl AS (UPDATE staff SET contact_id = (SELECT id FROM ins) WHERE id = (SELECT id FROM s)),"
+    " h AS MATERIALIZED (SELECT id, lag(id) OVER (ORDER BY id) AS prev FROM outbox"
+    "  WHERE venue_id = $1 AND state = 'held' AND recipient_phone = $2"
+    "  AND EXISTS (SELECT 1 FROM ins)),"
+    " rel AS (UPDATE outbox o SET state = 'pending', next_attempt_at = now(), after_id = h.prev"
+    "  FROM h WHERE o.id = h.id AND o.state = 'held' RETURNING o.id, pg_notify('rabta_outbox', ''))"
+    " SELECT id, COALESCE((SELECT id FROM s), 0), (SELECT count(*) FROM rel),"
+    " (SELECT COALESCE(max(id), 0) FROM rel) FROM ins";
 
 /* The existing contact touched (sql_touch): RB_ENOTFOUND when none. */
 static int touch(struct dbconn *c, const char *const *p, int64_t *id, int64_t *staff, bool *link,
@@ -110,18 +135,15 @@ int store_contact_inbound(struct dbconn *c, int64_t venue, const char *phone, co
 
     *created = false;
     if (rc == RB_ENOTFOUND) {
-        rc = db_exec(c, sql_insert, 5, p, &r);
+        rc = db_exec(c, sql_insert_new, 5, p, &r);
         if (!rc && PQntuples(r) == 1) {
             *id = db_i64(r, 0, 0);
+            *staff_id = db_i64(r, 0, 1);
+            *released = (int)db_i64(r, 0, 2);
+            *last = db_i64(r, 0, 3);
             *created = true;
             PQclear(r);
-            rc = store_staff_by_contact(c, venue, phone, *id, staff_id);
-            if (rc == RB_ENOTFOUND) {
-                *staff_id = 0;
-                rc = RB_OK;
-            }
-            /* a new contact: rows may wait for this phone all the same */
-            return rc ? rc : store_outbox_release(c, venue, *id, phone, released, last);
+            return RB_OK;
         }
         PQclear(r);
         if (!rc) {
@@ -161,26 +183,6 @@ int store_contact_upsert(struct dbconn *c, int64_t venue, const char *phone, con
     return rc;
 }
 
-int store_staff_by_contact(struct dbconn *c, int64_t venue, const char *phone, int64_t contact_id,
-                           int64_t *staff_id)
-{
-    char vs[24], cs[24], ss[24];
-    const char *p[3] = {db_i64s(venue, vs), phone, db_i64s(contact_id, cs)};
-    PGresult *r = NULL;
-    int rc = db_exec(c, sql_staff, 3, p, &r);
-
-    if (!rc && PQntuples(r) == 0) {
-        rc = RB_ENOTFOUND;
-    }
-    if (!rc) {
-        const char *q[2] = {db_i64s(db_i64(r, 0, 0), ss), p[2]};
-        *staff_id = db_i64(r, 0, 0);
-        rc = db_exec(c, sql_staff_link, 2, q, NULL);
-    }
-    PQclear(r);
-    return rc;
-}
-
 int store_staff_by_phone(struct dbconn *c, int64_t venue, const char *phone, int64_t *staff_id)
 {
     char vs[24];
@@ -201,7 +203,7 @@ int store_staff_by_phone(struct dbconn *c, int64_t venue, const char *phone, int
 int store_message_in(struct dbconn *c, const struct message_in *m, int64_t *id)
 {
     char vs[24], cs[24], ss[24], es[24], ts[24];
-    const char *p[13] = {db_i64s(m->venue_id, vs),
+    const char *p[14] = {db_i64s(m->venue_id, vs),
                          db_i64s(m->contact_id, cs),
                          db_i64s(m->staff_id, ss),
                          m->party,
@@ -213,9 +215,10 @@ int store_message_in(struct dbconn *c, const struct message_in *m, int64_t *id)
                          m->context_wamid,
                          db_i64s(m->event_id, es),
                          db_i64s(m->at_s, ts),
-                         m->sender_wa_id};
+                         m->sender_wa_id,
+                         m->open_lead && m->contact_id ? "t" : "f"};
     PGresult *r = NULL;
-    int rc = db_exec(c, sql_msg, 13, p, &r);
+    int rc = db_exec(c, sql_msg, 14, p, &r);
 
     if (!rc && PQntuples(r) == 0) {
         rc = RB_ECONFLICT;

@@ -23,20 +23,17 @@ RB_MUST_CHECK int store_contact_upsert(struct dbconn *c, int64_t venue, const ch
 /*
  * The writer of an inbound message: store_contact_upsert, and in the same
  * round trip (for a known contact) the active staff member with this phone
- * or contact (*staff_id, 0 if none; linked to the contact as
- * store_staff_by_contact does) and the release of what was held for them
- * while their 24-hour window was closed (store_outbox_release; *released
- * rows, notified, the last of them *last). *created: the contact is new
- * (this transaction's).
+ * or contact (*staff_id, 0 if none; the contact becomes theirs) and the
+ * release of what was held for them while their 24-hour window was closed
+ * (in order, each after the one before; *released rows, notified, the last of them
+ * *last). A new contact takes
+ * two round trips: the touch that finds none, then one for all the rest.
+ * *created: the contact is new (this transaction's).
  */
 RB_MUST_CHECK int store_contact_inbound(struct dbconn *c, int64_t venue, const char *phone,
                                         const char *bsuid, const char *profile_name,
                                         int64_t inbound_at, int64_t *id, int64_t *staff_id,
                                         int *released, int64_t *last, bool *created);
-
-/* The active staff member with this phone or contact; RB_ENOTFOUND if none. */
-RB_MUST_CHECK int store_staff_by_contact(struct dbconn *c, int64_t venue, const char *phone,
-                                         int64_t contact_id, int64_t *staff_id);
 /* The active staff member with this phone, read only; RB_ENOTFOUND if none. */
 RB_MUST_CHECK int store_staff_by_phone(struct dbconn *c, int64_t venue, const char *phone,
                                        int64_t *staff_id);
@@ -48,6 +45,7 @@ struct message_in {
     const char *wamid, *type, *body, *media_id, *media_mime, *context_wamid;
     int64_t at_s;             /* WhatsApp's timestamp */
     const char *sender_wa_id; /* the sender as written when no contact fits, else NULL */
+    bool open_lead;           /* linked to the contact's open lead, if any */
 };
 
 /* Inserts it; RB_ECONFLICT when that wamid is already logged (a replay). */

@@ -7,17 +7,57 @@
 #include "core/str.h"
 #include "nlu/catalog.h"
 
-static const char sql_get[] =
-    "SELECT l.id, COALESCE(l.contact_id, 0), COALESCE(l.assigned_staff_id, 0),"
-    " COALESCE(l.returning_of, 0), COALESCE(l.guests, 0), COALESCE(l.amount, -1), l.stage,"
-    " l.name, s.name, l.campaign, l.hall, c.bsuid, COALESCE(l.phone, c.phone), l.source,"
-    " to_char(l.event_date, 'YYYY-MM-DD'), l.slot,"
-    " COALESCE(extract(epoch FROM l.visit_at)::bigint, 0), extract(epoch FROM l.created_at)::bigint,"
-    " COALESCE(extract(epoch FROM l.last_contact_at)::bigint, 0), l.greeted_at IS NOT NULL,"
+/* One lead with its assignee's name and its contact, l being the lead (a
+ * table or a CTE of UPDATE ... RETURNING *). */
+#define LEAD_COLS                                                                                     \
+    "SELECT l.id, COALESCE(l.contact_id, 0), COALESCE(l.assigned_staff_id, 0),"                       \
+    " COALESCE(l.returning_of, 0), COALESCE(l.guests, 0), COALESCE(l.amount, -1), l.stage,"           \
+    " l.name, s.name, l.campaign, l.hall, c.bsuid, COALESCE(l.phone, c.phone), l.source,"             \
+    " to_char(l.event_date, 'YYYY-MM-DD'), l.slot,"                                                   \
+    " COALESCE(extract(epoch FROM l.visit_at)::bigint, 0), extract(epoch FROM l.created_at)::bigint," \
+    " COALESCE(extract(epoch FROM l.last_contact_at)::bigint, 0), l.greeted_at IS NOT NULL,"          \
     " l.client_lang"
-    " FROM leads l LEFT JOIN staff s ON s.id = l.assigned_staff_id"
-    " LEFT JOIN contacts c ON c.id = l.contact_id WHERE l.venue_id = $1 AND l.id = $2";
-static const char sql_lock[] = "SELECT id FROM leads WHERE venue_id = $1 AND id = $2 FOR UPDATE";
+#define LEAD_JOINS                                                                                 \
+    " LEFT JOIN staff s ON s.id = l.assigned_staff_id LEFT JOIN contacts c ON c.id = l.contact_id"
+/* A row by its id, which is unique across venues; the venue is checked on
+ * the row ("+ 0": not an index condition). Written plainly, PostgreSQL took
+ * the (venue_id, ...) indexes for these while a table's statistics were
+ * those of an almost empty table (a new install under its first flood:
+ * make bench) and read every row of the venue to find one; the id's own
+ * index reads one. */
+#define BY_ID(alias, id) " " alias "id = " id " AND " alias "venue_id + 0 = $1"
+static const char sql_get[] = LEAD_COLS " FROM leads l" LEAD_JOINS " WHERE" BY_ID("l.", "$2");
+/* the row lock and the read in one round trip */
+static const char sql_get_lock[] =
+    LEAD_COLS " FROM leads l" LEAD_JOINS " WHERE" BY_ID("l.", "$2") " FOR UPDATE OF l";
+/* A client's message: linked to its lead, whose last contact is now; the
+ * UPDATE takes the row lock, and the lead is read back in the same statement.
+ * $3 the message, 0 for none. */
+static const char sql_link_touch[] = "WITH m AS (UPDATE messages SET lead_id = $2 WHERE" BY_ID(
+    "", "$3") "),"
+              " l AS (UPDATE leads SET last_contact_at = now() WHERE" BY_ID(
+                  "", "$2") " RETURNING *) " LEAD_COLS " FROM l" LEAD_JOINS;
+/* The same for a lead this transaction made: its last contact is now
+ * already, and no other transaction sees the row before the commit, so no
+ * row lock is needed. */
+static const char sql_link_new[] = "WITH m AS (UPDATE messages SET lead_id = $2 WHERE" BY_ID(
+    "", "$3") ") " LEAD_COLS " FROM leads l" LEAD_JOINS " WHERE" BY_ID("l.", "$2");
+/* A known client's message, when the client has an open lead: the lead
+ * found, its date ($4, '' for none) and guests ($5, 0 for none) filled when
+ * still unknown, its last contact now, the message ($3) linked (when
+ * store_message_in did not link it already), the row locked and read back:
+ * one statement where it took five. No row when the
+ * client has no open lead (or it closed meanwhile). */
+static const char sql_touch_open[] =
+    "WITH o AS (SELECT id FROM leads WHERE venue_id = $1 AND contact_id = $2"
+    "  AND stage NOT IN ('BOOKED', 'LOST') ORDER BY id LIMIT 1),"
+    " l AS (UPDATE leads SET last_contact_at = now(),"
+    "  event_date = COALESCE(event_date, NULLIF($4, '')::date),"
+    "  guests = COALESCE(guests, NULLIF($5::bigint, 0)::int)"
+    "  WHERE id = (SELECT id FROM o) AND stage NOT IN ('BOOKED', 'LOST') RETURNING *),"
+    " m AS (UPDATE messages SET lead_id = l.id FROM l WHERE" BY_ID(
+        "messages.", "$3") "  AND messages.lead_id IS DISTINCT FROM l.id) " LEAD_COLS
+                           " FROM l" LEAD_JOINS;
 static const char sql_by_number[] = "SELECT id FROM leads WHERE venue_id = $1 AND id = $2";
 static const char sql_by_phone[] =
     "SELECT l.id FROM leads l LEFT JOIN contacts c ON c.id = l.contact_id"
@@ -128,17 +168,13 @@ static int lead_fill(const PGresult *r, struct lead_row *l)
     return l->stage < 0 ? RB_EINTERNAL : RB_OK;
 }
 
-int store_lead_get(struct dbconn *c, int64_t venue, int64_t id, bool lock, struct lead_row *out)
+/* Runs sql (a lead read, LEAD_COLS) and fills *out: RB_ENOTFOUND when no row. */
+static int lead_read(struct dbconn *c, const char *sql, int np, const char *const *p,
+                     struct lead_row *out)
 {
-    char v[24], i[24];
-    const char *p[2] = {db_i64s(venue, v), db_i64s(id, i)};
     PGresult *r = NULL;
-    int rc = RB_OK;
+    int rc = db_exec(c, sql, np, p, &r);
 
-    if (lock) {
-        rc = db_exec(c, sql_lock, 2, p, NULL);
-    }
-    rc = rc ? rc : db_exec(c, sql_get, 2, p, &r);
     if (!rc && PQntuples(r) == 0) {
         rc = RB_ENOTFOUND;
     }
@@ -151,6 +187,33 @@ int store_lead_get(struct dbconn *c, int64_t venue, int64_t id, bool lock, struc
     }
     PQclear(r);
     return rc;
+}
+
+int store_lead_get(struct dbconn *c, int64_t venue, int64_t id, bool lock, struct lead_row *out)
+{
+    char v[24], i[24];
+    const char *p[2] = {db_i64s(venue, v), db_i64s(id, i)};
+
+    return lead_read(c, lock ? sql_get_lock : sql_get, 2, p, out);
+}
+
+int store_lead_link_get(struct dbconn *c, int64_t venue, int64_t lead_id, int64_t message_id,
+                        bool touch, struct lead_row *out)
+{
+    char v[24], l[24], m[24];
+    const char *p[3] = {db_i64s(venue, v), db_i64s(lead_id, l), db_i64s(message_id, m)};
+
+    return lead_read(c, touch ? sql_link_touch : sql_link_new, 3, p, out);
+}
+
+int store_lead_touch_open(struct dbconn *c, int64_t venue, int64_t contact_id, int64_t message_id,
+                          const char *date, int64_t guests, struct lead_row *out)
+{
+    char v[24], cs[24], m[24], g[24];
+    const char *p[5] = {db_i64s(venue, v), db_i64s(contact_id, cs), db_i64s(message_id, m),
+                        date ? date : "", db_i64s(guests, g)};
+
+    return lead_read(c, sql_touch_open, 5, p, out);
 }
 
 int store_lead_by_number(struct dbconn *c, int64_t venue, const char *digits, int64_t *id)

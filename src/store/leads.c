@@ -18,13 +18,6 @@ static const char sql_lead_insert[] =
     " NULLIF($9, '0')::int, NULLIF($10, '0')::bigint, $11, NULLIF($12, '0')::bigint,"
     " CASE WHEN $13::bool THEN now() END)"
     " ON CONFLICT DO NOTHING RETURNING id";
-static const char sql_link_message[] =
-    "WITH m AS (UPDATE messages SET lead_id = $3 WHERE venue_id = $1 AND id = $2)"
-    " UPDATE leads SET last_contact_at = now() WHERE id = $3";
-static const char sql_fill_facts[] =
-    "UPDATE leads SET event_date = COALESCE(event_date, NULLIF($2, '')::date),"
-    " guests = COALESCE(guests, NULLIF($3::bigint, 0))"
-    " WHERE id = $1 AND (event_date IS NULL AND $2 <> '' OR guests IS NULL AND $3::bigint > 0)";
 static const char sql_fill_open[] =
     "UPDATE leads SET campaign = COALESCE(campaign, $2), event_date = COALESCE(event_date,"
     " $3::date), guests = COALESCE(guests, NULLIF($4, '0')::int), name = COALESCE(name, $5),"
@@ -102,22 +95,6 @@ int store_lead_insert(struct dbconn *c, int64_t venue, const struct store_lead_n
                          n->contacted_now ? "t" : "f"};
 
     return one_id(c, sql_lead_insert, 13, p, id);
-}
-
-int store_lead_link_message(struct dbconn *c, int64_t venue, int64_t message_id, int64_t lead_id)
-{
-    char v[24], m[24], l[24];
-    const char *p[3] = {db_i64s(venue, v), db_i64s(message_id, m), db_i64s(lead_id, l)};
-
-    return db_exec(c, sql_link_message, 3, p, NULL);
-}
-
-int store_lead_fill_facts(struct dbconn *c, int64_t lead_id, const char *date, int64_t guests)
-{
-    char l[24], g[24];
-    const char *p[3] = {db_i64s(lead_id, l), date, db_i64s(guests, g)};
-
-    return db_exec(c, sql_fill_facts, 3, p, NULL);
 }
 
 int store_lead_fill_form(struct dbconn *c, int64_t lead_id, const char *campaign, const char *date,

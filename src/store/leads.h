@@ -46,15 +46,6 @@ struct store_lead_new {
 RB_MUST_CHECK int store_lead_insert(struct dbconn *c, int64_t venue, const struct store_lead_new *n,
                                     int64_t *id);
 
-/* Message message_id belongs to lead_id, whose last contact is now. */
-RB_MUST_CHECK int store_lead_link_message(struct dbconn *c, int64_t venue, int64_t message_id,
-                                          int64_t lead_id);
-
-/* Sets the lead's event date ("" for none) and guests (0 for none) where
- * still unknown. */
-RB_MUST_CHECK int store_lead_fill_facts(struct dbconn *c, int64_t lead_id, const char *date,
-                                        int64_t guests);
-
 /* Fills what a Lead Ads form adds to an open lead where still unknown
  * (NULL or 0 for what the form did not say). */
 RB_MUST_CHECK int store_lead_fill_form(struct dbconn *c, int64_t lead_id, const char *campaign,

@@ -39,17 +39,6 @@ static const char sql_coalesce_or_insert[] =
     "  WHERE NOT EXISTS (SELECT 1 FROM c) RETURNING id, pg_notify('rabta_outbox', ''))"
     " SELECT id FROM c UNION ALL SELECT id FROM i";
 
-static const char sql_notify[] = "SELECT pg_notify('rabta_outbox', '')";
-
-/* Rows held for a recipient whose window was closed go, in order, once
- * they write: each waits for the one before it. */
-static const char sql_release[] =
-    "UPDATE outbox o SET state = 'pending', next_attempt_at = now(), after_id = h.prev"
-    " FROM (SELECT id, lag(id) OVER (ORDER BY id) AS prev FROM outbox"
-    "  WHERE venue_id = $1 AND state = 'held'"
-    "  AND (contact_id = NULLIF($2::bigint, 0) OR recipient_phone = $3)) h"
-    " WHERE o.id = h.id AND o.state = 'held' RETURNING o.id";
-
 /* Inserts one row (a part of m's body when body is not m->body). */
 static int insert_row(struct dbconn *c, const char *sql, const struct outbox_msg *m,
                       const char *body, const char *params_json, int64_t after, int64_t *id)
@@ -128,27 +117,6 @@ int store_outbox_add(struct dbconn *c, const struct outbox_msg *m, int64_t *id)
                    : insert_row(c, coalesce && !m->after_id ? sql_coalesce_or_insert : sql_insert,
                                 m, m->body, params_json, m->after_id, id);
     free(params_json);
-    return rc;
-}
-
-int store_outbox_release(struct dbconn *c, int64_t venue_id, int64_t contact_id, const char *phone,
-                         int *released, int64_t *last)
-{
-    char v[24], cs[24];
-    const char *p[3] = {db_i64s(venue_id, v), db_i64s(contact_id, cs), phone};
-    PGresult *r = NULL;
-    int rc = db_exec(c, sql_release, 3, p, &r);
-
-    *released = rc ? 0 : PQntuples(r);
-    *last = 0;
-    for (int i = 0; i < *released; i++) {
-        int64_t id = db_i64(r, i, 0);
-        *last = id > *last ? id : *last;
-    }
-    PQclear(r);
-    if (!rc && *released) {
-        rc = db_exec(c, sql_notify, 0, NULL, NULL);
-    }
     return rc;
 }
 

@@ -49,12 +49,10 @@ RB_MUST_CHECK int store_outbox_add(struct dbconn *c, const struct outbox_msg *m,
  * coalesce_key is then not used. *id is the first part.
  *
  * Rows held (state 'held') while the recipient's 24-hour window was closed
- * become due again, in their order, when the recipient writes: contact_id
- * or phone names them. *released is how many, *last the last of them (0 if
- * none): what is queued for the writer after it goes with after_id = *last.
+ * become due again, in their order, when the recipient writes
+ * (store_contact_inbound releases them); what is queued for the writer
+ * after that goes with after_id = the last of them.
  */
-RB_MUST_CHECK int store_outbox_release(struct dbconn *c, int64_t venue_id, int64_t contact_id,
-                                       const char *phone, int *released, int64_t *last);
 
 /* ---- the sender (domain/sender.c) ---- */
 
