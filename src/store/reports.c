@@ -315,34 +315,45 @@ int rep_stale(struct dbconn *c, const struct rep_query *q, enum rep_by by, struc
 }
 
 /* Payments grouped: received in the period and, when due is true, what
- * the milestones still need now (payment_milestones, the ledger's view). */
+ * the milestones still need now (payment_balances, sql/019: the ledger's
+ * view payment_milestones kept as a table by triggers). Each row carries
+ * its lead's assignee (p.staff) when a group or the filter needs it, so
+ * by salesperson and by none read no lead for the milestones. */
 static int payments(struct dbconn *c, const struct rep_query *q, enum rep_by by, bool due,
                     struct rep_table *out)
 {
-    char key[160], id[64], inner[1400];
+    bool need_staff = by == REP_BY_STAFF || q->staff_id != 0;
+    bool need_lead = by != REP_BY_NONE && by != REP_BY_STAFF;
+    char key[160], id[64], inner[1800];
 
     key_sql(by, "COALESCE(p.paid_at, p.due_date::timestamp AT TIME ZONE $4)", key, sizeof(key), id,
             sizeof(id));
+    if (by == REP_BY_STAFF) {
+        snprintf(id, sizeof(id), "COALESCE(p.staff, 0)");
+    }
     /* received: the ledger's receipts in the period (a reversal subtracts);
      * due and overdue: what each milestone of a plan still needs, now */
     snprintf(inner, sizeof(inner),
              "SELECT %s AS k, %s AS sid, p.amount, p.rec, p.due, p.late"
-             " FROM (SELECT e.lead_id, e.amount, e.received_at AS paid_at, NULL::date AS due_date,"
-             "   true AS rec, false AS due, false AS late FROM payment_entries e"
-             "   WHERE e.venue_id = $1 AND " IN_PERIOD(
+             " FROM (SELECT e.lead_id, %s AS staff, e.amount, e.received_at AS paid_at,"
+             "   NULL::date AS due_date, true AS rec, false AS due, false AS late"
+             "   FROM payment_entries e WHERE e.venue_id = $1 AND " IN_PERIOD(
                  "e.received_at") "%s) p"
-                                  /* LEFT JOINs on unique keys: not joined at all when no group
-                                     reads them */
-                                  " LEFT JOIN leads l ON l.id = p.lead_id"
-                                  " LEFT JOIN staff s ON s.id = l.assigned_staff_id"
-                                  " WHERE ($5::bigint = 0 OR p.lead_id IN (SELECT id FROM leads"
-                                  " WHERE assigned_staff_id = $5::bigint)) AND $7::int IS NOT NULL",
+                                  /* LEFT JOINs on unique keys */
+                                  "%s WHERE %s AND $7::int IS NOT NULL",
              key, id,
+             need_staff ? "(SELECT l0.assigned_staff_id FROM leads l0 WHERE l0.id = e.lead_id)"
+                        : "NULL::bigint",
              due ? " UNION ALL"
-                   " SELECT m.lead_id, m.outstanding, NULL, m.due_date, false,"
-                   "   m.due_date IS NULL OR m.due_date >= " TODAY ", m.due_date < " TODAY
-                   "   FROM payment_milestones m WHERE m.venue_id = $1 AND m.outstanding <> 0"
-                 : " AND $6::bigint IS NOT NULL");
+                   " SELECT m.lead_id, m.staff_id, m.outstanding, NULL, m.due_date, false,"
+                   "   m.due_date >= " TODAY ", m.due_date < " TODAY
+                   "   FROM payment_balances m WHERE m.venue_id = $1 AND m.outstanding <> 0"
+                 : " AND $6::bigint IS NOT NULL",
+             need_lead            ? " LEFT JOIN leads l ON l.id = p.lead_id"
+                                    " LEFT JOIN staff s ON s.id = l.assigned_staff_id"
+             : by == REP_BY_STAFF ? " LEFT JOIN staff s ON s.id = p.staff"
+                                  : "",
+             need_staff ? "($5::bigint = 0 OR p.staff = $5::bigint)" : "$5::bigint = 0");
     return figure(
         c, q, by, inner,
         "COALESCE(sum(amount) FILTER (WHERE rec), 0)::bigint,"
