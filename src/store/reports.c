@@ -700,15 +700,40 @@ int rep_lead_sets(struct dbconn *c, const struct rep_query *q, struct rep_lead_s
     return rc;
 }
 
+/*
+ * A period's AI rows: the whole UTC days inside it from ai_log_days (kept by
+ * triggers, sql/019), the rest (the part-days at its two ends, or all of a
+ * period shorter than a day) from ai_log itself. F and T are the period's
+ * instants, LO..HI the UTC days wholly inside [F, T), and the rows read
+ * from ai_log are those in [F, A) and [B, T): A..B is LO..HI as instants,
+ * or an empty range at min(LO, T) when there is no whole day.
+ */
+#define F_I DAY("$2", "$4")
+#define T_I DAY("$3", "$4")
+#define UTC_LO                                                                                     \
+    "(CASE WHEN date_trunc('day', " F_I " AT TIME ZONE 'UTC') = (" F_I " AT TIME ZONE 'UTC')"      \
+    " THEN (" F_I " AT TIME ZONE 'UTC')::date ELSE (" F_I " AT TIME ZONE 'UTC')::date + 1 END)"
+#define UTC_HI "((" T_I " AT TIME ZONE 'UTC')::date)"
+#define EDGE_A "LEAST(" UTC_LO "::timestamp AT TIME ZONE 'UTC', " T_I ")"
+#define EDGE_B "GREATEST(" UTC_HI "::timestamp AT TIME ZONE 'UTC', " EDGE_A ")"
+#define AI_ROWS(col, days_filter, raw_filter)                                                      \
+    "SELECT " col " AS c, n FROM ai_log_days WHERE venue_id = $1 AND day >= " UTC_LO                \
+    " AND day < " UTC_HI " AND ($5::bigint = 0 OR staff_id = $5::bigint)" days_filter             \
+    " UNION ALL SELECT " col ", 1 FROM ai_log WHERE venue_id = $1 AND created_at >= " F_I         \
+    " AND created_at < " EDGE_A " AND ($5::bigint = 0 OR staff_id = $5::bigint)" raw_filter       \
+    " UNION ALL SELECT " col ", 1 FROM ai_log WHERE venue_id = $1 AND created_at >= " EDGE_B      \
+    " AND created_at < " T_I " AND ($5::bigint = 0 OR staff_id = $5::bigint)" raw_filter
+
 static const char sql_ai_engines[] =
-    "SELECT GROUPING(engine) <> 0, engine, 0, count(*) FROM ai_log WHERE venue_id = $1"
-    " AND " IN_PERIOD("created_at") " AND ($5::bigint = 0 OR staff_id = $5::bigint)"
-                                    " GROUP BY GROUPING SETS ((engine), ()) ORDER BY 1, 4 DESC, 2";
+    "SELECT GROUPING(c) <> 0, c, 0, sum(n)::bigint FROM (" AI_ROWS("engine", "", "") ") x"
+    " GROUP BY GROUPING SETS ((c), ()) HAVING sum(n) <> 0 OR GROUPING(c) <> 0 ORDER BY 1, 4 DESC, 2";
 static const char sql_ai_fallbacks[] =
-    "SELECT GROUPING(fallback) <> 0, fallback, 0, count(*) FROM ai_log WHERE venue_id = $1"
-    " AND fallback IS NOT NULL AND fallback <> '' AND " IN_PERIOD(
-        "created_at") " AND ($5::bigint = 0 OR staff_id = $5::bigint)"
-                      " GROUP BY GROUPING SETS ((fallback), ()) ORDER BY 1, 4 DESC, 2";
+    "SELECT GROUPING(c) <> 0, c, 0, sum(n)::bigint FROM (" AI_ROWS(
+        "COALESCE(fallback, '')", " AND fallback <> ''",
+        " AND fallback IS NOT NULL AND fallback <> ''") ") x"
+                                                    " GROUP BY GROUPING SETS ((c), ())"
+                                                    " HAVING sum(n) <> 0 OR GROUPING(c) <> 0"
+                                                    " ORDER BY 1, 4 DESC, 2";
 
 int rep_ai_engines(struct dbconn *c, const struct rep_query *q, struct rep_table *out)
 {

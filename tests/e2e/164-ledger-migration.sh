@@ -11,7 +11,7 @@ start_fake
 _rabta_home
 mv "$T/home/sql/009_ledger.sql" "$T/009_ledger.sql"
 # the migrations after it that build on 009 wait with it
-for f in 015_report_speed 016_plan_redo 019_report_balances; do mv "$T/home/sql/$f.sql" "$T/$f.sql"; done
+for f in 015_report_speed 016_plan_redo 019_report_totals; do mv "$T/home/sql/$f.sql" "$T/$f.sql"; done
 start_rabta
 stop_rabta a
 psql_q "INSERT INTO leads (id, venue_id, name, source, stage, amount, event_date, assigned_staff_id)
@@ -25,7 +25,7 @@ psql_q "INSERT INTO leads (id, venue_id, name, source, stage, amount, event_date
                (1, 2, 'advance', 150000, NULL, '2026-11-20 12:00+05', 'paid', 'invoicing')" >/dev/null ||
     bail "old rows"
 mv "$T/009_ledger.sql" "$T/home/sql/009_ledger.sql"
-for f in 015_report_speed 016_plan_redo 019_report_balances; do mv "$T/$f.sql" "$T/home/sql/$f.sql"; done
+for f in 015_report_speed 016_plan_redo 019_report_totals; do mv "$T/$f.sql" "$T/home/sql/$f.sql"; done
 start_rabta
 
 check_eq "paid rows are ledger entries" \

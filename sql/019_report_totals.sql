@@ -1,4 +1,5 @@
--- 019: the owner's figures at size, round two (issue 8).
+-- 019: the owner's figures at size, round two (issue 8): what is owed (payment_balances)
+-- and the AI rows by day (ai_log_days), kept exact by triggers.
 --
 -- payment_balances: payment_milestones (009, 015) kept as a table, one row
 -- per planned milestone, exact at every commit. Due and overdue (the
@@ -123,3 +124,58 @@ BEGIN
 END $$;
 CREATE TRIGGER payment_balances_plan_truncate AFTER TRUNCATE ON payment_plan
     FOR EACH STATEMENT EXECUTE FUNCTION payment_balances_truncated();
+
+-- ai_log_days: the AI rows counted per UTC day, staff member, engine and
+-- fallback reason, kept by statement triggers on ai_log (in the writer's
+-- transaction, so exact at every commit). A period of the report (local
+-- days of the venue) is the whole UTC days inside it from here plus the
+-- rows of the two part-days at its ends from ai_log itself (two short
+-- ranges of ai_log_created), so a year costs what two days do, in any time
+-- zone. ai_log is only inserted into (one row per parse); an UPDATE,
+-- DELETE or TRUNCATE by hand is followed too.
+CREATE TABLE ai_log_days (
+    venue_id bigint NOT NULL REFERENCES venues(id),
+    day      date NOT NULL,            -- (created_at AT TIME ZONE 'UTC')::date
+    staff_id bigint NOT NULL,          -- 0: none
+    engine   text NOT NULL,
+    fallback text NOT NULL,            -- '': none
+    n        bigint NOT NULL,
+    PRIMARY KEY (venue_id, day, staff_id, engine, fallback)
+);
+
+CREATE FUNCTION ai_log_days_add() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        INSERT INTO ai_log_days AS d (venue_id, day, staff_id, engine, fallback, n)
+        SELECT venue_id, (created_at AT TIME ZONE 'UTC')::date, COALESCE(staff_id, 0), engine,
+               COALESCE(fallback, ''), -count(*)
+          FROM o WHERE venue_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+        ON CONFLICT (venue_id, day, staff_id, engine, fallback) DO UPDATE SET n = d.n + EXCLUDED.n;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO ai_log_days AS d (venue_id, day, staff_id, engine, fallback, n)
+        SELECT venue_id, (created_at AT TIME ZONE 'UTC')::date, COALESCE(staff_id, 0), engine,
+               COALESCE(fallback, ''), count(*)
+          FROM n WHERE venue_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+        ON CONFLICT (venue_id, day, staff_id, engine, fallback) DO UPDATE SET n = d.n + EXCLUDED.n;
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER ai_log_days_insert AFTER INSERT ON ai_log
+    REFERENCING NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION ai_log_days_add();
+CREATE TRIGGER ai_log_days_update AFTER UPDATE ON ai_log
+    REFERENCING NEW TABLE AS n OLD TABLE AS o FOR EACH STATEMENT EXECUTE FUNCTION ai_log_days_add();
+CREATE TRIGGER ai_log_days_delete AFTER DELETE ON ai_log
+    REFERENCING OLD TABLE AS o FOR EACH STATEMENT EXECUTE FUNCTION ai_log_days_add();
+CREATE FUNCTION ai_log_days_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM ai_log_days;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER ai_log_days_truncate AFTER TRUNCATE ON ai_log
+    FOR EACH STATEMENT EXECUTE FUNCTION ai_log_days_truncated();
+
+INSERT INTO ai_log_days (venue_id, day, staff_id, engine, fallback, n)
+SELECT venue_id, (created_at AT TIME ZONE 'UTC')::date, COALESCE(staff_id, 0), engine,
+       COALESCE(fallback, ''), count(*)
+  FROM ai_log WHERE venue_id IS NOT NULL GROUP BY 1, 2, 3, 4, 5;
