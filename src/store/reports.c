@@ -337,13 +337,12 @@ static int payments(struct dbconn *c, const struct rep_query *q, enum rep_by by,
              "SELECT %s AS k, %s AS sid, p.amount, p.rec, p.due, p.late"
              " FROM (SELECT e.lead_id, %s AS staff, e.amount, e.received_at AS paid_at,"
              "   NULL::date AS due_date, true AS rec, false AS due, false AS late"
-             "   FROM payment_entries e WHERE e.venue_id = $1 AND " IN_PERIOD(
+             "   FROM payment_entries e%s WHERE e.venue_id = $1 AND " IN_PERIOD(
                  "e.received_at") "%s) p"
                                   /* LEFT JOINs on unique keys */
                                   "%s WHERE %s AND $7::int IS NOT NULL",
-             key, id,
-             need_staff ? "(SELECT l0.assigned_staff_id FROM leads l0 WHERE l0.id = e.lead_id)"
-                        : "NULL::bigint",
+             key, id, need_staff ? "l0.assigned_staff_id" : "NULL::bigint",
+             need_staff ? " JOIN leads l0 ON l0.id = e.lead_id" : "",
              due ? " UNION ALL"
                    " SELECT m.lead_id, m.staff_id, m.outstanding, NULL, m.due_date, false,"
                    "   m.due_date >= " TODAY ", m.due_date < " TODAY
@@ -717,23 +716,24 @@ int rep_lead_sets(struct dbconn *c, const struct rep_query *q, struct rep_lead_s
 #define EDGE_A "LEAST(" UTC_LO "::timestamp AT TIME ZONE 'UTC', " T_I ")"
 #define EDGE_B "GREATEST(" UTC_HI "::timestamp AT TIME ZONE 'UTC', " EDGE_A ")"
 #define AI_ROWS(col, days_filter, raw_filter)                                                      \
-    "SELECT " col " AS c, n FROM ai_log_days WHERE venue_id = $1 AND day >= " UTC_LO                \
-    " AND day < " UTC_HI " AND ($5::bigint = 0 OR staff_id = $5::bigint)" days_filter             \
-    " UNION ALL SELECT " col ", 1 FROM ai_log WHERE venue_id = $1 AND created_at >= " F_I         \
-    " AND created_at < " EDGE_A " AND ($5::bigint = 0 OR staff_id = $5::bigint)" raw_filter       \
-    " UNION ALL SELECT " col ", 1 FROM ai_log WHERE venue_id = $1 AND created_at >= " EDGE_B      \
+    "SELECT " col " AS c, n FROM ai_log_days WHERE venue_id = $1 AND day >= " UTC_LO               \
+    " AND day < " UTC_HI " AND ($5::bigint = 0 OR staff_id = $5::bigint)" days_filter              \
+    " UNION ALL SELECT " col ", 1 FROM ai_log WHERE venue_id = $1 AND created_at >= " F_I          \
+    " AND created_at < " EDGE_A " AND ($5::bigint = 0 OR staff_id = $5::bigint)" raw_filter        \
+    " UNION ALL SELECT " col ", 1 FROM ai_log WHERE venue_id = $1 AND created_at >= " EDGE_B       \
     " AND created_at < " T_I " AND ($5::bigint = 0 OR staff_id = $5::bigint)" raw_filter
 
-static const char sql_ai_engines[] =
-    "SELECT GROUPING(c) <> 0, c, 0, sum(n)::bigint FROM (" AI_ROWS("engine", "", "") ") x"
-    " GROUP BY GROUPING SETS ((c), ()) HAVING sum(n) <> 0 OR GROUPING(c) <> 0 ORDER BY 1, 4 DESC, 2";
+static const char sql_ai_engines[] = "SELECT GROUPING(c) <> 0, c, 0, sum(n)::bigint FROM (" AI_ROWS(
+    "engine", "",
+    "") ") x"
+        " GROUP BY GROUPING SETS ((c), ()) HAVING sum(n) <> 0 OR GROUPING(c) <> 0 ORDER BY 1, 4 DESC, 2";
 static const char sql_ai_fallbacks[] =
     "SELECT GROUPING(c) <> 0, c, 0, sum(n)::bigint FROM (" AI_ROWS(
         "COALESCE(fallback, '')", " AND fallback <> ''",
         " AND fallback IS NOT NULL AND fallback <> ''") ") x"
-                                                    " GROUP BY GROUPING SETS ((c), ())"
-                                                    " HAVING sum(n) <> 0 OR GROUPING(c) <> 0"
-                                                    " ORDER BY 1, 4 DESC, 2";
+                                                        " GROUP BY GROUPING SETS ((c), ())"
+                                                        " HAVING sum(n) <> 0 OR GROUPING(c) <> 0"
+                                                        " ORDER BY 1, 4 DESC, 2";
 
 int rep_ai_engines(struct dbconn *c, const struct rep_query *q, struct rep_table *out)
 {
