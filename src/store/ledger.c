@@ -87,7 +87,7 @@ static const char sql_plan_set[] =
     " updated_at = now()";
 static const char sql_due[] = "SELECT m.lead_id, COALESCE(l.assigned_staff_id, 0), m.milestone,"
                               " to_char(m.due_date, 'YYYY-MM-DD'), m.outstanding"
-                              " FROM payment_milestones m JOIN leads l ON l.id = m.lead_id"
+                              " FROM payment_balances m JOIN leads l ON l.id = m.lead_id"
                               " WHERE m.venue_id = $1 AND m.outstanding > 0 AND l.stage = 'BOOKED'"
                               " AND ($2::date IS NULL OR m.due_date >= $2::date)"
                               " AND ($3::date IS NULL OR m.due_date <= $3::date)"
@@ -100,7 +100,7 @@ static const char sql_totals[] =
     " COALESCE(sum(m.outstanding) FILTER (WHERE m.due_date >= $4::date), 0),"
     " COALESCE(sum(m.outstanding) FILTER (WHERE m.due_date < $4::date), 0),"
     " count(DISTINCT m.lead_id) FILTER (WHERE m.due_date < $4::date AND m.outstanding > 0)"
-    " FROM payment_milestones m JOIN leads l ON l.id = m.lead_id"
+    " FROM payment_balances m JOIN leads l ON l.id = m.lead_id"
     " WHERE m.venue_id = $1 AND l.stage = 'BOOKED'";
 
 /* Runs sql with the two integer parameters a and b; *r as db_exec. */

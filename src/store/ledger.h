@@ -2,7 +2,8 @@
  * ledger.h - money: the append-only ledger of receipts (payment_entries),
  * the milestone plan of a booked lead (payment_plan), and what is due and
  * overdue computed from the two (the view payment_milestones of
- * sql/009_ledger.sql).
+ * sql/009_ledger.sql; venue-wide reads use its copy payment_balances, kept
+ * exact by triggers, sql/019_report_totals.sql).
  *
  * Nothing here updates or deletes an entry (the table refuses it); a
  * mistake is taken back by ledger_reverse. All functions run in the

@@ -315,34 +315,44 @@ int rep_stale(struct dbconn *c, const struct rep_query *q, enum rep_by by, struc
 }
 
 /* Payments grouped: received in the period and, when due is true, what
- * the milestones still need now (payment_milestones, the ledger's view). */
+ * the milestones still need now (payment_balances, sql/019: the ledger's
+ * view payment_milestones kept as a table by triggers). Each row carries
+ * its lead's assignee (p.staff) when a group or the filter needs it, so
+ * by salesperson and by none read no lead for the milestones. */
 static int payments(struct dbconn *c, const struct rep_query *q, enum rep_by by, bool due,
                     struct rep_table *out)
 {
-    char key[160], id[64], inner[1400];
+    bool need_staff = by == REP_BY_STAFF || q->staff_id != 0;
+    bool need_lead = by != REP_BY_NONE && by != REP_BY_STAFF;
+    char key[160], id[64], inner[1800];
 
     key_sql(by, "COALESCE(p.paid_at, p.due_date::timestamp AT TIME ZONE $4)", key, sizeof(key), id,
             sizeof(id));
+    if (by == REP_BY_STAFF) {
+        snprintf(id, sizeof(id), "COALESCE(p.staff, 0)");
+    }
     /* received: the ledger's receipts in the period (a reversal subtracts);
      * due and overdue: what each milestone of a plan still needs, now */
     snprintf(inner, sizeof(inner),
              "SELECT %s AS k, %s AS sid, p.amount, p.rec, p.due, p.late"
-             " FROM (SELECT e.lead_id, e.amount, e.received_at AS paid_at, NULL::date AS due_date,"
-             "   true AS rec, false AS due, false AS late FROM payment_entries e"
-             "   WHERE e.venue_id = $1 AND " IN_PERIOD(
+             " FROM (SELECT e.lead_id, %s AS staff, e.amount, e.received_at AS paid_at,"
+             "   NULL::date AS due_date, true AS rec, false AS due, false AS late"
+             "   FROM payment_entries e%s WHERE e.venue_id = $1 AND " IN_PERIOD(
                  "e.received_at") "%s) p"
-                                  /* LEFT JOINs on unique keys: not joined at all when no group
-                                     reads them */
-                                  " LEFT JOIN leads l ON l.id = p.lead_id"
-                                  " LEFT JOIN staff s ON s.id = l.assigned_staff_id"
-                                  " WHERE ($5::bigint = 0 OR p.lead_id IN (SELECT id FROM leads"
-                                  " WHERE assigned_staff_id = $5::bigint)) AND $7::int IS NOT NULL",
-             key, id,
+                                  /* LEFT JOINs on unique keys */
+                                  "%s WHERE %s AND $7::int IS NOT NULL",
+             key, id, need_staff ? "l0.assigned_staff_id" : "NULL::bigint",
+             need_staff ? " JOIN leads l0 ON l0.id = e.lead_id" : "",
              due ? " UNION ALL"
-                   " SELECT m.lead_id, m.outstanding, NULL, m.due_date, false,"
-                   "   m.due_date IS NULL OR m.due_date >= " TODAY ", m.due_date < " TODAY
-                   "   FROM payment_milestones m WHERE m.venue_id = $1 AND m.outstanding <> 0"
-                 : " AND $6::bigint IS NOT NULL");
+                   " SELECT m.lead_id, m.staff_id, m.outstanding, NULL, m.due_date, false,"
+                   "   m.due_date >= " TODAY ", m.due_date < " TODAY
+                   "   FROM payment_balances m WHERE m.venue_id = $1 AND m.outstanding <> 0"
+                 : " AND $6::bigint IS NOT NULL",
+             need_lead            ? " LEFT JOIN leads l ON l.id = p.lead_id"
+                                    " LEFT JOIN staff s ON s.id = l.assigned_staff_id"
+             : by == REP_BY_STAFF ? " LEFT JOIN staff s ON s.id = p.staff"
+                                  : "",
+             need_staff ? "($5::bigint = 0 OR p.staff = $5::bigint)" : "$5::bigint = 0");
     return figure(
         c, q, by, inner,
         "COALESCE(sum(amount) FILTER (WHERE rec), 0)::bigint,"
@@ -689,15 +699,41 @@ int rep_lead_sets(struct dbconn *c, const struct rep_query *q, struct rep_lead_s
     return rc;
 }
 
-static const char sql_ai_engines[] =
-    "SELECT GROUPING(engine) <> 0, engine, 0, count(*) FROM ai_log WHERE venue_id = $1"
-    " AND " IN_PERIOD("created_at") " AND ($5::bigint = 0 OR staff_id = $5::bigint)"
-                                    " GROUP BY GROUPING SETS ((engine), ()) ORDER BY 1, 4 DESC, 2";
+/*
+ * A period's AI rows: the whole UTC days inside it from ai_log_days (kept by
+ * triggers, sql/019), the rest (the part-days at its two ends, or all of a
+ * period shorter than a day) from ai_log itself. F and T are the period's
+ * instants, LO..HI the UTC days wholly inside [F, T), and the rows read
+ * from ai_log are those in [F, A) and [B, T): A..B is LO..HI as instants,
+ * or an empty range at min(LO, T) when there is no whole day.
+ */
+#define F_I DAY("$2", "$4")
+#define T_I DAY("$3", "$4")
+#define UTC_LO                                                                                     \
+    "(CASE WHEN date_trunc('day', " F_I " AT TIME ZONE 'UTC') = (" F_I " AT TIME ZONE 'UTC')"      \
+    " THEN (" F_I " AT TIME ZONE 'UTC')::date ELSE (" F_I " AT TIME ZONE 'UTC')::date + 1 END)"
+#define UTC_HI "((" T_I " AT TIME ZONE 'UTC')::date)"
+#define EDGE_A "LEAST(" UTC_LO "::timestamp AT TIME ZONE 'UTC', " T_I ")"
+#define EDGE_B "GREATEST(" UTC_HI "::timestamp AT TIME ZONE 'UTC', " EDGE_A ")"
+#define AI_ROWS(col, days_filter, raw_filter)                                                      \
+    "SELECT " col " AS c, n FROM ai_log_days WHERE venue_id = $1 AND day >= " UTC_LO               \
+    " AND day < " UTC_HI " AND ($5::bigint = 0 OR staff_id = $5::bigint)" days_filter              \
+    " UNION ALL SELECT " col ", 1 FROM ai_log WHERE venue_id = $1 AND created_at >= " F_I          \
+    " AND created_at < " EDGE_A " AND ($5::bigint = 0 OR staff_id = $5::bigint)" raw_filter        \
+    " UNION ALL SELECT " col ", 1 FROM ai_log WHERE venue_id = $1 AND created_at >= " EDGE_B       \
+    " AND created_at < " T_I " AND ($5::bigint = 0 OR staff_id = $5::bigint)" raw_filter
+
+static const char sql_ai_engines[] = "SELECT GROUPING(c) <> 0, c, 0, sum(n)::bigint FROM (" AI_ROWS(
+    "engine", "",
+    "") ") x"
+        " GROUP BY GROUPING SETS ((c), ()) HAVING sum(n) <> 0 OR GROUPING(c) <> 0 ORDER BY 1, 4 DESC, 2";
 static const char sql_ai_fallbacks[] =
-    "SELECT GROUPING(fallback) <> 0, fallback, 0, count(*) FROM ai_log WHERE venue_id = $1"
-    " AND fallback IS NOT NULL AND fallback <> '' AND " IN_PERIOD(
-        "created_at") " AND ($5::bigint = 0 OR staff_id = $5::bigint)"
-                      " GROUP BY GROUPING SETS ((fallback), ()) ORDER BY 1, 4 DESC, 2";
+    "SELECT GROUPING(c) <> 0, c, 0, sum(n)::bigint FROM (" AI_ROWS(
+        "COALESCE(fallback, '')", " AND fallback <> ''",
+        " AND fallback IS NOT NULL AND fallback <> ''") ") x"
+                                                        " GROUP BY GROUPING SETS ((c), ())"
+                                                        " HAVING sum(n) <> 0 OR GROUPING(c) <> 0"
+                                                        " ORDER BY 1, 4 DESC, 2";
 
 int rep_ai_engines(struct dbconn *c, const struct rep_query *q, struct rep_table *out)
 {

@@ -23,3 +23,5 @@ else
     ok "a DELETE of a ledger entry is refused"
 fi
 check_eq "the entry is unchanged" "$(psql_q "SELECT amount FROM payment_entries WHERE id = 2")" 100000
+check_eq "019: payment_balances holds what the view payment_milestones works out" \
+    "$(psql_q "SELECT count(*) FROM payment_balances b FULL JOIN payment_milestones m USING (lead_id, milestone) LEFT JOIN leads l ON l.id = COALESCE(b.lead_id, m.lead_id) WHERE (b.venue_id, b.ord, b.planned, b.due_date, b.received, b.outstanding, b.staff_id) IS DISTINCT FROM (m.venue_id, m.ord, m.planned, m.due_date, m.received, m.outstanding, l.assigned_staff_id)")" 0

@@ -55,3 +55,5 @@ check_eq "one entry per message" \
     "$(psql_q "SELECT count(DISTINCT external_id) FROM payment_entries WHERE source = 'chat'")" 24
 check_eq "each told once" \
     "$(sends_to +923331112277 '.status == 200 and ((.body.text.body // "") | test("^Recorded"))')" 12
+check_eq "019: payment_balances holds what the view payment_milestones works out" \
+    "$(psql_q "SELECT count(*) FROM payment_balances b FULL JOIN payment_milestones m USING (lead_id, milestone) LEFT JOIN leads l ON l.id = COALESCE(b.lead_id, m.lead_id) WHERE (b.venue_id, b.ord, b.planned, b.due_date, b.received, b.outstanding, b.staff_id) IS DISTINCT FROM (m.venue_id, m.ord, m.planned, m.due_date, m.received, m.outstanding, l.assigned_staff_id)")" 0

@@ -11,7 +11,7 @@ start_fake
 _rabta_home
 mv "$T/home/sql/009_ledger.sql" "$T/009_ledger.sql"
 # the migrations after it that build on 009 wait with it
-for f in 015_report_speed 016_plan_redo; do mv "$T/home/sql/$f.sql" "$T/$f.sql"; done
+for f in 015_report_speed 016_plan_redo 019_report_totals; do mv "$T/home/sql/$f.sql" "$T/$f.sql"; done
 start_rabta
 stop_rabta a
 psql_q "INSERT INTO leads (id, venue_id, name, source, stage, amount, event_date, assigned_staff_id)
@@ -25,7 +25,7 @@ psql_q "INSERT INTO leads (id, venue_id, name, source, stage, amount, event_date
                (1, 2, 'advance', 150000, NULL, '2026-11-20 12:00+05', 'paid', 'invoicing')" >/dev/null ||
     bail "old rows"
 mv "$T/009_ledger.sql" "$T/home/sql/009_ledger.sql"
-for f in 015_report_speed 016_plan_redo; do mv "$T/$f.sql" "$T/home/sql/$f.sql"; done
+for f in 015_report_speed 016_plan_redo 019_report_totals; do mv "$T/$f.sql" "$T/home/sql/$f.sql"; done
 start_rabta
 
 check_eq "paid rows are ledger entries" \
@@ -41,6 +41,8 @@ check_eq "the old shape reads the same" \
     "$(psql_q "SELECT string_agg(lead_id || ' ' || milestone || ' ' || amount || ' ' || status, ', ' ORDER BY lead_id, due_date) FROM payments")" \
     "1 advance 300000 paid, 1 mid 400000 due, 1 final 300000 due, 2 advance 150000 paid"
 check_eq "the old table is kept" "$(psql_q "SELECT count(*) FROM payments_legacy")" 4
+check_eq "019: the migrated plan's balances are the view's" \
+    "$(psql_q "SELECT count(*) FROM payment_balances b FULL JOIN payment_milestones m USING (lead_id, milestone) LEFT JOIN leads l ON l.id = COALESCE(b.lead_id, m.lead_id) WHERE (b.venue_id, b.ord, b.planned, b.due_date, b.received, b.outstanding, b.staff_id) IS DISTINCT FROM (m.venue_id, m.ord, m.planned, m.due_date, m.received, m.outstanding, l.assigned_staff_id)")" 0
 check_eq "016: the moved plan is from the lead's amount, revision 1, not in invoicing" \
     "$(psql_q "SELECT lead_id || ' ' || agreed || ' ' || revision || ' ' || pushed_revision FROM payment_plan_state")" \
     "1 1000000 1 0"

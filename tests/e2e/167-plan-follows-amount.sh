@@ -104,3 +104,5 @@ step "exec UPDATE payment_plan SET due_date = DATE '$(day 5)' WHERE lead_id = 1 
 export RABTA_CLOCK_OFFSET_S=$(($(TZ=Asia/Karachi date -d "$(day 2) 12:00" +%s) - $(date +%s)))
 step "tick"
 step "expect +$BILAL | ^\\*#1\\* Hira Mani: Advance Rs 8,00,000 .* ko deni hai \\(3 din reh gaye\\)"
+check_eq "019: payment_balances holds what the view payment_milestones works out" \
+    "$(psql_q "SELECT count(*) FROM payment_balances b FULL JOIN payment_milestones m USING (lead_id, milestone) LEFT JOIN leads l ON l.id = COALESCE(b.lead_id, m.lead_id) WHERE (b.venue_id, b.ord, b.planned, b.due_date, b.received, b.outstanding, b.staff_id) IS DISTINCT FROM (m.venue_id, m.ord, m.planned, m.due_date, m.received, m.outstanding, l.assigned_staff_id)")" 0

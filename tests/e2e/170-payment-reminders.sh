@@ -77,3 +77,5 @@ conv_line "tick"
 conv_line "expect-none +$OWNER"
 conv_line "expect-none +$BILAL"
 conv_line "sql SELECT string_agg(kind, ' ' ORDER BY id) FROM reminders_sent WHERE lead_id = 1 => before due overdue owner"
+check_eq "019: payment_balances holds what the view payment_milestones works out" \
+    "$(psql_q "SELECT count(*) FROM payment_balances b FULL JOIN payment_milestones m USING (lead_id, milestone) LEFT JOIN leads l ON l.id = COALESCE(b.lead_id, m.lead_id) WHERE (b.venue_id, b.ord, b.planned, b.due_date, b.received, b.outstanding, b.staff_id) IS DISTINCT FROM (m.venue_id, m.ord, m.planned, m.due_date, m.received, m.outstanding, l.assigned_staff_id)")" 0
