@@ -427,7 +427,8 @@ static int hidden_lines(struct hctx *h, const struct list_spec *ls, struct buf *
             json_object_set_new(vars, "stage", json_string(stage.p));
             rc = buf_addc(body, '\n');
         }
-        rc = rc ? rc : render(h->x, h->lang, n == 1 ? "list_hidden_one" : "list_hidden", vars, body);
+        rc =
+            rc ? rc : render(h->x, h->lang, n == 1 ? "list_hidden_one" : "list_hidden", vars, body);
         json_decref(vars);
         buf_release(&word);
         buf_release(&hint);
