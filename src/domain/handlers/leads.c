@@ -10,6 +10,7 @@
 #include "core/str.h"
 #include "domain/handlers/handlers.h"
 #include "domain/intake.h"
+#include "domain/money.h"
 #include "nlu/catalog.h"
 #include "store/followups.h"
 #include "store/lead_rows.h"
@@ -131,6 +132,10 @@ int h_lead_status(struct hctx *h)
         json_object_set_new(vars, "when", json_string(when));
         rc = buf_addc(&body, '\n');
         rc = rc ? rc : render(h->x, h->lang, "status_followup", vars, &body);
+    }
+    if (!rc && h->lead->stage == STAGE_BOOKED) { /* what is paid and what is next */
+        rc = buf_addc(&body, '\n');
+        rc = rc ? rc : money_line(h->x, h->lang, h->lead, &body);
     }
     rc = rc ? rc : reply_body(h, body.p);
     json_decref(vars);
