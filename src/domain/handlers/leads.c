@@ -527,6 +527,9 @@ int h_leads_list(struct hctx *h)
     ls.staff_id = who.id ? who.id : mine ? h->me->id : 0;
     ls.open_only = stage_index(stage) < 0 && !stale && !all;
     ls.stale = stale;
+    if (stale && !who.id) {
+        ls.head = "list_head_stale";
+    }
     memset(&f, 0, sizeof(f));
     f.venue = h->x->venue_id;
     f.staff_id = ls.staff_id;
