@@ -10,6 +10,7 @@
 #include "core/str.h"
 #include "domain/handlers/handlers.h"
 #include "domain/intake.h"
+#include "domain/money.h"
 #include "nlu/catalog.h"
 #include "store/followups.h"
 #include "store/lead_rows.h"
@@ -131,6 +132,10 @@ int h_lead_status(struct hctx *h)
         json_object_set_new(vars, "when", json_string(when));
         rc = buf_addc(&body, '\n');
         rc = rc ? rc : render(h->x, h->lang, "status_followup", vars, &body);
+    }
+    if (!rc && h->lead->stage == STAGE_BOOKED) { /* what is paid and what is next */
+        rc = buf_addc(&body, '\n');
+        rc = rc ? rc : money_line(h->x, h->lang, h->lead, &body);
     }
     rc = rc ? rc : reply_body(h, body.p);
     json_decref(vars);
@@ -388,6 +393,7 @@ struct list_spec {
     const char *staff; /* the salesperson named, or NULL */
     int64_t staff_id;  /* 0: everyone's */
     bool open_only;    /* booked and lost left out (and said so) */
+    bool stale;        /* stale ones only: none says what stale means */
 };
 
 /* "3 booked leads not shown: write 'mere booked leads'" for each stage the
@@ -426,7 +432,8 @@ static int hidden_lines(struct hctx *h, const struct list_spec *ls, struct buf *
             json_object_set_new(vars, "stage", json_string(stage.p));
             rc = buf_addc(body, '\n');
         }
-        rc = rc ? rc : render(h->x, h->lang, "list_hidden", vars, body);
+        rc =
+            rc ? rc : render(h->x, h->lang, n == 1 ? "list_hidden_one" : "list_hidden", vars, body);
         json_decref(vars);
         buf_release(&word);
         buf_release(&hint);
@@ -440,7 +447,8 @@ static int hidden_lines(struct hctx *h, const struct list_spec *ls, struct buf *
 static int list_leads_page(struct hctx *h, const int64_t *ids, size_t n, const struct list_spec *ls)
 {
     int rc;
-    json_t *vars = json_pack("{s:s}", "staff", ls->staff ? ls->staff : "");
+    json_t *vars = json_pack("{s:s, s:i}", "staff", ls->staff ? ls->staff : "", "hours",
+                             h->x->snap->config->stale_reminder_hours);
     struct buf body;
 
     buf_init(&body, 32768);
@@ -452,7 +460,7 @@ static int list_leads_page(struct hctx *h, const int64_t *ids, size_t n, const s
             rc = rc ? rc : render(h->x, h->lang, "list_empty_open", NULL, &body);
         }
     } else if (!rc) {
-        rc = render(h->x, h->lang, "list_empty", NULL, &body);
+        rc = render(h->x, h->lang, ls->stale ? "rep_empty_stale" : "list_empty", vars, &body);
     }
     for (size_t i = 0; !rc && i < n && i < LIST_PAGE; i++) {
         rc = list_row(h, ids, i, ls->staff_id != 0, &body);
@@ -518,6 +526,10 @@ int h_leads_list(struct hctx *h)
     }
     ls.staff_id = who.id ? who.id : mine ? h->me->id : 0;
     ls.open_only = stage_index(stage) < 0 && !stale && !all;
+    ls.stale = stale;
+    if (stale && !who.id) {
+        ls.head = "list_head_stale";
+    }
     memset(&f, 0, sizeof(f));
     f.venue = h->x->venue_id;
     f.staff_id = ls.staff_id;
