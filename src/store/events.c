@@ -26,10 +26,18 @@ static const char sql_insert[] =
     "         WHERE p.sender = x.sender AND p.state = 'pending') THEN 0 ELSE 1 END,"
     "     CASE WHEN x.kind = 'message' THEN x.sender END"
     "   FROM x LEFT JOIN venues v ON v.phone_number_id = x.pnid ORDER BY x.ord"
-    "   ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key),"
-    " n AS (SELECT pg_notify('rabta_events', s.c::text) FROM (SELECT count(*) AS c FROM ins) s"
-    "   WHERE s.c > 0)"
-    " SELECT x.ord FROM x JOIN ins ON ins.dedupe_key = x.key, (SELECT count(*) FROM n) nn";
+    "   ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key)"
+    " SELECT x.ord FROM x JOIN ins ON ins.dedupe_key = x.key";
+
+/* The wake-up for the workers, in a transaction of its own after the insert
+ * committed: a NOTIFY takes a database-wide lock until its transaction has
+ * committed, and inside the insert that meant until its WAL was flushed, so
+ * concurrent group commits waited for each other's fsync. This transaction
+ * writes nothing worth an fsync (synchronous_commit off for it alone): the
+ * lock is held for microseconds. A notification lost in a crash costs only
+ * latency (the workers also poll). */
+static const char sql_notify[] =
+    "SELECT set_config('synchronous_commit', 'off', true), pg_notify('rabta_events', $1)";
 
 /*
  * A batch: new clients first (priority), then the oldest due; a sender's
@@ -88,6 +96,14 @@ static int array_elem(struct buf *b, const char *s)
         }
     }
     return rc ? rc : buf_addc(b, '"');
+}
+
+int store_events_notify(struct dbconn *c, size_t fresh)
+{
+    char n[24];
+    const char *p[1] = {db_i64s((int64_t)fresh, n)};
+
+    return db_exec(c, sql_notify, 1, p, NULL);
 }
 
 int store_events_insert(struct dbconn *c, struct event_row *rows, size_t n, int64_t default_venue,
