@@ -239,8 +239,8 @@ int ingest_start(struct app *app, struct ingest **out)
     return RB_OK;
 }
 
-/* jsonb cannot hold U+0000: a NUL escape in text from outside becomes U+FFFD
- * rather than failing the whole group commit. */
+/* U+0000 would fail the worker's parse of the payload (and any payload::jsonb):
+ * a NUL escape in text from outside becomes U+FFFD. */
 static void scrub_nul(char *json)
 {
     char *p = json;

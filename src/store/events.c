@@ -17,7 +17,7 @@ static const char sql_insert[] =
     " ins AS (INSERT INTO inbound_events (venue_id, source, kind, dedupe_key, phone_number_id,"
     "   payload, state, priority, sender)"
     "   SELECT COALESCE(v.id, CASE WHEN x.pnid IS NULL THEN $6::bigint END), x.source, x.kind,"
-    "     x.key, x.pnid, x.payload::jsonb,"
+    "     x.key, x.pnid, x.payload::json,"
     "     CASE WHEN v.id IS NULL AND x.pnid IS NOT NULL THEN 'ignored' ELSE 'pending' END,"
     "     CASE WHEN x.kind = 'status' THEN 2"
     "       WHEN x.kind = 'message' AND x.sender IS NOT NULL AND x.nth = 1 AND NOT EXISTS (SELECT 1"
