@@ -156,7 +156,7 @@ static void *committer_main(void *arg)
     pthread_mutex_lock(&g->mu);
     for (;;) {
         struct ingest_req *list;
-        size_t n = 0;
+        size_t n = 0, fresh = 0;
         int rc;
         while (!g->head && !g->stop) {
             pthread_cond_wait(&g->work, &g->mu);
@@ -171,11 +171,21 @@ static void *committer_main(void *arg)
         pthread_mutex_lock(&g->mu);
         for (struct ingest_req *r = list, *next; r; r = next) {
             next = r->next;
+            fresh += rc ? 0 : r->fresh;
             r->rc = rc;
             r->done = 1;
             APP_COUNT(g->app, ingest_batched_requests);
         }
         pthread_cond_broadcast(&g->finished);
+        if (fresh) {
+            /* Acknowledged first; then the workers' wake-up, in a
+             * transaction of its own (store_events_notify). */
+            pthread_mutex_unlock(&g->mu);
+            if (store_events_notify(cm->conn, fresh)) {
+                log_event(LOG_WARN, "ingest.notify_failed", "events=%zu", fresh);
+            }
+            pthread_mutex_lock(&g->mu);
+        }
     }
     pthread_mutex_unlock(&g->mu);
     return NULL;
@@ -229,8 +239,8 @@ int ingest_start(struct app *app, struct ingest **out)
     return RB_OK;
 }
 
-/* jsonb cannot hold U+0000: a NUL escape in text from outside becomes U+FFFD
- * rather than failing the whole group commit. */
+/* U+0000 would fail the worker's parse of the payload (and any payload::jsonb):
+ * a NUL escape in text from outside becomes U+FFFD. */
 static void scrub_nul(char *json)
 {
     char *p = json;

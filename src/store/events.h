@@ -25,12 +25,16 @@ struct event_row {
 
 /*
  * Inserts rows in ONE statement (its own transaction when none is open) with
- * ON CONFLICT DO NOTHING, and NOTIFYs rabta_events when anything is new.
+ * ON CONFLICT DO NOTHING (the caller then calls store_events_notify).
  * Events for a phone_number_id no venue serves are kept with state
  * 'ignored'. Sets rows[i].inserted. RB_ESTORE when the store is down.
  */
 RB_MUST_CHECK int store_events_insert(struct dbconn *c, struct event_row *rows, size_t n,
                                       int64_t default_venue, size_t *inserted);
+
+/* NOTIFY rabta_events with the number of new events, in its own
+ * transaction (not the insert's: see events.c). Outside any transaction. */
+RB_MUST_CHECK int store_events_notify(struct dbconn *c, size_t fresh);
 
 /* A claimed event, for a worker. */
 struct event_claim {

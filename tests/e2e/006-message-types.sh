@@ -47,7 +47,7 @@ check_eventually "all $n events processed (done)" \
 while IFS='|' read -r fx w type body media mime ctx; do
     check_eq "$fx: one inbound_events row keeping the raw message (with its '$type' object)" \
         "$(psql_q "SELECT count(*) FROM inbound_events WHERE dedupe_key = 'msg:' || :'w'
-                     AND jsonb_path_query_first(payload, '\$.** ? (@.id == \$w)',
+                     AND jsonb_path_query_first(payload::jsonb, '\$.** ? (@.id == \$w)',
                                                 jsonb_build_object('w', :'w')) ? :'t'" \
             -v w="$w" -v t="$type")" 1
     row=$(psql_q "SELECT direction || ' ' || party || ' ' || type FROM messages WHERE wamid = :'w'" -v w="$w")
