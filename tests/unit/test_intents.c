@@ -708,6 +708,11 @@ static const struct {
      * intents, 84.1 % slots; then taught */
     {"labeled_gen.tsv", 151, 149, 139},
     {"taught.tsv", 54, 53, 38},
+    /* owner report questions (every metric, breakdown, period and comparison in three
+     * scripts) and negated list questions ("who hasn't been contacted yet" is NEW, not
+     * CONTACTED), written before its author read the patterns, scored once as it was:
+     * 84.2 % intents, 70.5 % slots; then the rules were fixed for it */
+    {"labeled_owner.tsv", 190, 189, 177},
 };
 
 TEST(labeled_corpora_hold_their_scores)
