@@ -273,7 +273,9 @@ synonym period last_year: last year | pichle saal | pichla saal | previous year 
 {notcontacted_en} = un-?contacted|un-?called|(?:{neg_en})(?: (?:we|you|i|they|anyone|anybody|yet|ever|even|been|has|have|had|once|still|one|them|bothered to))* (?:{contact_en})(?!\w)
 {contact_ur} = contact|contacted|call|calls|phone|rabta|raabta|rabita|baat|bat|message|msg|msgs|messages|reply|jawab|text|whatsapp|follow up|followup|کال|فون|رابطہ|بات|میسج|پیغام|رپلائی|ریپلائی|جواب|کانٹیکٹ|فالو اپ
 {notcontacted_ur} = (?:{contact_ur})(?: (?:hi|bhi|tak|koi|ki|ka|ke|kiya|kia|ho|hua|تک|ہی|بھی|کوئی))*? (?:nahi|nhi|nahin|nai|nahee|نہیں)(?!\w)(?! (?:uthaya|uthayi|uthai|uthata|uthati|uthate|utha|pick|aaya|aya|aayi|ayi|aai|mila|mili|diya|dia|di|de|اٹھایا|اٹھائی|اٹھاتے|آیا|آئی|ملا|ملی|دیا|دی)(?!\w))
-{notcontacted} = {notcontacted_en}|{notcontacted_ur}
+# "no contact yet", "bina call ke", "بغیر رابطے کے"
+{nocontact} = (?:no|without|zero|bina|baghair|بغیر|بنا) (?:a )?(?:contact|call|calls|reply|replies|follow up|followup|message|messages|rabta|rabtay|rabte|raabta|raabte|رابطے|رابطہ|کال|فون)(?!\w)
+{notcontacted} = {notcontacted_en}|{notcontacted_ur}|{nocontact}
 # who / which / the leads: a list, not one lead
 {negcue} = who|whom|which|what|kis|kin|jin|jinhe|jinhein|jinhen|jinko|jinse|kon|kaun|konsi|konse|kaunsi|kaunse|leads|clients|customers|parties|logon|logo|inquiries|list|show|dikhao|batao|btao|کون|کن|جن|جنہیں|جنہوں|جنھیں|کس|لیڈز|لیڈیں|کلائنٹس|لوگوں|لسٹ|فہرست|دکھائیں|دکھاؤ|بتائیں|بتاؤ
 # not contacted for a while: stale, not new
