@@ -712,7 +712,7 @@ static const struct {
      * scripts) and negated list questions ("who hasn't been contacted yet" is NEW, not
      * CONTACTED), written before its author read the patterns, scored once as it was:
      * 84.2 % intents, 70.5 % slots; then the rules were fixed for it */
-    {"labeled_owner.tsv", 190, 189, 177},
+    {"labeled_owner.tsv", 190, 189, 184},
 };
 
 TEST(labeled_corpora_hold_their_scores)
