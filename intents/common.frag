@@ -202,7 +202,7 @@ synonym metric response_time: response time | jawab dene ka time | reply dene ka
 synonym metric stale_leads: stale leads | stale | stuck leads | ruki hui leads | purani leads | old leads | atki hui leads | pending leads | inactive leads | neglected leads | رکی ہوئی لیڈز | پرانی لیڈز | اٹکی ہوئی لیڈز | leads went stale | leads gone stale | leads stale | went stale | gone stale | stale ho gayi | stale ho gayin | stale hui | stale huin | پرانی لیڈ | leads are stuck | leads stuck | leads atki hui
 synonym metric overdue_payments: overdue | overdue amount | overdue payments | paisa overdue | outstanding | outstanding amount | dues | baqi paisa | بقایا | بقایا رقم | واجب الادا | واجب الادا رقم | wajib ul ada | اوورڈیو | اوور ڈیو | اوورڈیو پیمنٹس | بقایاجات | baqaya | bakaya | pending payments | pending payment | pending amount | pending dues
 # "sales team", "sales person" are people, not the revenue
-{metric} = (?!(?:sales|سیلز) (?:team|person|persons|people|staff|walon|walo|wale|man|men|members|ٹیم|مین|پرسن|والوں)(?!\w)){metric_synonyms}
+{metric} = {metric_synonyms}(?!(?<=sales|سیلز) (?:team|person|persons|people|staff|walon|walo|wale|man|men|members|ٹیم|مین|پرسن|والوں)(?!\w))
 # a lead source, in "instagram vs walk-ins" (a breakdown by source)
 {srcname} = meta|facebook|fb|insta|instagram|ig|walk-ins|walk-in|walk ins|walk in|walkins|walkin|walk in clients|website|web|google|referrals|referral|references|reference|whatsapp|olx|tiktok|youtube|ads|organic|calls|phone calls|میٹا|فیس بک|انسٹاگرام|انسٹا|واک ان|ویب سائٹ|واٹس ایپ
 synonym group_by source: meta vs walk in | meta vs walkin | walk in vs meta | walk-in vs meta | source | sources | by source | source wise | sourcewise | per source | channel | channels | by channel | meta vs walk-ins | meta vs walk-in | meta vs walkins | meta vs walk ins | walk-ins vs meta | facebook vs walk-ins | platform wise | سورس | سورس وائز | kis source | which source | each source | har source | every source | source ke hisaab se | source ke hisab se | سورس کے حساب سے | ہر سورس | کس سورس | kahan se | kidhar se | platform | platforms
@@ -276,6 +276,8 @@ synonym period last_year: last year | pichle saal | pichla saal | previous year 
 # "no contact yet", "bina call ke", "بغیر رابطے کے"
 {nocontact} = (?:no|without|zero|bina|baghair|بغیر|بنا) (?:a )?(?:contact|call|calls|reply|replies|follow up|followup|message|messages|rabta|rabtay|rabte|raabta|raabte|رابطے|رابطہ|کال|فون)(?!\w)
 {notcontacted} = {notcontacted_en}|{notcontacted_ur}|{nocontact}
+# a quick first test (a superset: some negation is in the message), a clause the literal prefilter reads
+{any_neg} = (?=.*?(?:n't|n’t|hasnt|havent|hadnt|didnt|dont|doesnt|isnt|arent|wasnt|werent|not|never|nobody|noone|no one|no-one|none of|uncontacted|un-contacted|uncalled|un-called|nahi|nhi|nai|nahee|نہیں|no |without|zero|bina|baghair|بغیر|بنا))
 # who / which / the leads: a list, not one lead
 {negcue} = who|whom|which|what|kis|kin|jin|jinhe|jinhein|jinhen|jinko|jinse|kon|kaun|konsi|konse|kaunsi|kaunse|leads|clients|customers|parties|logon|logo|inquiries|list|show|dikhao|batao|btao|کون|کن|جن|جنہیں|جنہوں|جنھیں|کس|لیڈز|لیڈیں|کلائنٹس|لوگوں|لسٹ|فہرست|دکھائیں|دکھاؤ|بتائیں|بتاؤ
 # not contacted for a while: stale, not new
