@@ -269,13 +269,15 @@ synonym period last_year: last year | pichle saal | pichla saal | previous year 
 # "who hasn't been contacted yet", "kis kis ko abhi tak call nahi kiya", "جن سے ابھی تک رابطہ نہیں ہوا":
 # a contact verb that is negated is not the stage CONTACTED (the leads are still NEW)
 {neg_en} = (?:has|have|had|did|do|does|is|are|was|were)(?:n't|nt|n’t| not)|not|never|nobody|no one|noone|no-one|none of us
-{contact_en} = contacted|contact|called|call|reached out to|reach out to|reached|reach|replied to|reply to|responded to|respond to|messaged|message|texted|text|talked to|talk to|spoken to|spoke to|speak to|phoned|phone|pinged|ping|followed up with|follow up with|followed up on|follow up on|followed up|follow up|got back to|gotten back to|get back to|touched|touch|approached|approach
+{contact_en} = contacted|contact|called|call|reached out to|reach out to|reached|reach|replied to|reply to|responded to|respond to|messaged|message|texted|text|talked to|talk to|spoken to|spoke to|speak to|phoned|phone|pinged|ping|got back to|gotten back to|get back to|touched|touch|approached|approach
 {notcontacted_en} = un-?contacted|un-?called|(?:{neg_en})(?: (?:we|you|i|they|anyone|anybody|yet|ever|even|been|has|have|had|once|still|one|them|bothered to))* (?:{contact_en})(?!\w)
-{contact_ur} = contact|contacted|call|calls|phone|rabta|raabta|rabita|baat|bat|message|msg|msgs|messages|reply|jawab|text|whatsapp|follow up|followup|کال|فون|رابطہ|بات|میسج|پیغام|رپلائی|ریپلائی|جواب|کانٹیکٹ|فالو اپ
+{contact_ur} = contact|contacted|call|calls|phone|rabta|raabta|rabita|baat|bat|message|msg|msgs|messages|reply|jawab|text|whatsapp|کال|فون|رابطہ|بات|میسج|پیغام|رپلائی|ریپلائی|جواب|کانٹیکٹ
 {notcontacted_ur} = (?:{contact_ur})(?: (?:hi|bhi|tak|koi|ki|ka|ke|kiya|kia|ho|hua|تک|ہی|بھی|کوئی))*? (?:nahi|nhi|nahin|nai|nahee|نہیں)(?!\w)(?! (?:uthaya|uthayi|uthai|uthata|uthati|uthate|utha|pick|aaya|aya|aayi|ayi|aai|mila|mili|diya|dia|di|de|اٹھایا|اٹھائی|اٹھاتے|آیا|آئی|ملا|ملی|دیا|دی)(?!\w))
 # "no contact yet", "bina call ke", "بغیر رابطے کے"
 {nocontact} = (?:no|without|zero|bina|baghair|بغیر|بنا) (?:a )?(?:contact|call|calls|reply|replies|follow up|followup|message|messages|rabta|rabtay|rabte|raabta|raabte|رابطے|رابطہ|کال|فون)(?!\w)
 {notcontacted} = {notcontacted_en}|{notcontacted_ur}|{nocontact}
+# no follow-up: contacted once, then left: stale ("kin leads ka follow up nahi hua", "who haven't we followed up with")
+{notfollowed} = (?:{neg_en})(?: (?:we|you|i|they|anyone|anybody|yet|ever|even|been|has|have|had|once|still|one|them))* (?:followed up|follow up|follow-up|followup)|(?:follow up|follow-up|followup|followups|follow ups|فالو اپ)(?: (?:hi|bhi|tak|koi|ki|ka|ke|kiya|kia|ho|hua|تک|ہی|بھی|کوئی))*? (?:nahi|nhi|nahin|nai|nahee|نہیں)(?!\w)|(?:no|without|bina|بغیر) (?:follow up|follow-up|followup|فالو اپ)
 # a quick first test (a superset: some negation is in the message), a clause the literal prefilter reads
 {any_neg} = (?=.*?(?:n't|n’t|hasnt|havent|hadnt|didnt|dont|doesnt|isnt|arent|wasnt|werent|not|never|nobody|noone|no one|no-one|none of|uncontacted|un-contacted|uncalled|un-called|nahi|nhi|nai|nahee|نہیں|no |without|zero|bina|baghair|بغیر|بنا))
 # who / which / the leads: a list, not one lead
