@@ -82,6 +82,17 @@ static int each_alt(struct loader *L, struct str list, const char *file, int lin
     return RB_OK;
 }
 
+/* The spaces in s[0..n). */
+static size_t spaces_in(const char *s, size_t n)
+{
+    size_t i, k = 0;
+
+    for (i = 0; i < n; i++) {
+        k += s[i] == ' ';
+    }
+    return k;
+}
+
 static int add_synonym(struct loader *L, struct str phrase, const char *file, int line, void *arg)
 {
     struct syn_head *h = arg;
@@ -100,6 +111,17 @@ static int add_synonym(struct loader *L, struct str phrase, const char *file, in
             if (strcmp(y->value, h->value) != 0) {
                 ix_lerr(L, file, line, "synonym \"%.*s\" of %s is already %s (%s:%d)",
                         (int)phrase.len, phrase.p, h->slot, y->value, y->file, y->line);
+            } else if (spaces_in(phrase.p, phrase.len) > spaces_in(y->phrase, strlen(y->phrase))) {
+                /* one key, two spellings ("salesperson", "sales person"): the one with
+                 * the spaces is kept, as its pattern (spaces optional) matches both */
+                char *p = ix_dupn(phrase.p, phrase.len);
+
+                if (!p) {
+                    free(key);
+                    return RB_ENOMEM;
+                }
+                free(y->phrase);
+                y->phrase = p;
             }
             free(key);
             return RB_OK;

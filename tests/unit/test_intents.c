@@ -286,8 +286,23 @@ TEST(smoke_cases)
                 "{\"intent\":\"report.query\",\"slots\":{\"metric\":\"revenue\",\"period\":\"2025-"
                 "Q4\"}");
     /* a single booking on a day is not a report */
-    CHECK_PARSE("great job on the booking yesterday everyone", now,
-                "{\"intent\":\"unknown\",\"slots\":{}");
+    CHECK_PARSE(
+        "great job on the booking yesterday everyone", now,
+        "{\"intent\":\"unknown\",\"slots\":{}"); /* two spellings of one synonym ("salesperson",
+                                                    "sales person"): both are read */
+    CHECK_PARSE("bookings by sales person", now,
+                "{\"intent\":\"report.query\",\"slots\":{\"metric\":\"bookings\","
+                "\"group_by\":\"staff\"}");
+    CHECK_PARSE("bookings by salesperson", now,
+                "{\"intent\":\"report.query\",\"slots\":{\"metric\":\"bookings\","
+                "\"group_by\":\"staff\"}");
+    /* a negated contact is no stage CONTACTED: the leads are still NEW */
+    CHECK_PARSE("who hasnt been contacted yet", now,
+                "{\"intent\":\"leads.list\",\"slots\":{\"stage\":\"NEW\"}");
+    CHECK_PARSE("kis kis ko abhi tak call nahi kiya", now,
+                "{\"intent\":\"leads.list\",\"slots\":{\"stage\":\"NEW\"}");
+    CHECK_PARSE("contacted leads dikhao", now,
+                "{\"intent\":\"leads.list\",\"slots\":{\"stage\":\"CONTACTED\"}");
 }
 
 TEST(json_output_is_compact_utf8_in_order)
@@ -708,6 +723,11 @@ static const struct {
      * intents, 84.1 % slots; then taught */
     {"labeled_gen.tsv", 151, 149, 139},
     {"taught.tsv", 54, 53, 38},
+    /* owner report questions (every metric, breakdown, period and comparison in three
+     * scripts) and negated list questions ("who hasn't been contacted yet" is NEW, not
+     * CONTACTED), written before its author read the patterns, scored once as it was:
+     * 84.2 % intents, 70.5 % slots; then the rules were fixed for it */
+    {"labeled_owner.tsv", 190, 190, 185},
 };
 
 TEST(labeled_corpora_hold_their_scores)
