@@ -97,8 +97,7 @@ RB_MUST_CHECK int app_snapshot_load(const char *home, struct snapshot **out, str
 /* The same without intents/ (s->intents NULL): for the subcommands that never
  * parse a message (report, staff, migrate), which then skip compiling the
  * patterns and training the classifier. */
-RB_MUST_CHECK int app_snapshot_load_base(const char *home, struct snapshot **out,
-                                         struct buf *err);
+RB_MUST_CHECK int app_snapshot_load_base(const char *home, struct snapshot **out, struct buf *err);
 
 /* The current snapshot, with a reference the caller must put back. */
 struct snapshot *app_snapshot_get(struct app *app);

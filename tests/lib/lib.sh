@@ -201,9 +201,11 @@ start_pg() {
         chown "$PGUSER" "$PGROOT"
     fi
     chmod 755 "$PGROOT"
-    as_pg "$PGBIN/initdb" -D "$PGDATA_DIR" -U postgres --auth=trust --encoding=UTF8 \
-        --locale=C --no-sync >"$PGROOT/initdb.log" 2>&1 ||
-        bail "initdb failed" "$(tail -n 20 "$PGROOT/initdb.log")"
+    if [ -n "${RABTA_TEST_PGTEMPLATE:-}" ]; then
+        _pg_from_template
+    else
+        _initdb
+    fi
     cat >>"$PGDATA_DIR/postgresql.conf" <<EOF
 # rabta tests
 fsync = off
@@ -219,6 +221,31 @@ EOF
     psql -X -q -h "$PGROOT" -p "$PGPORT" -U postgres -d postgres \
         -c 'CREATE DATABASE rabta' >/dev/null || bail "CREATE DATABASE rabta failed"
     DATABASE_URL="host=$PGROOT port=$PGPORT dbname=rabta user=postgres"
+}
+
+_initdb() {
+    as_pg "$PGBIN/initdb" -D "$PGDATA_DIR" -U postgres --auth=trust --encoding=UTF8 \
+        --locale=C --no-sync >"$PGROOT/initdb.log" 2>&1 ||
+        bail "initdb failed" "$(tail -n 20 "$PGROOT/initdb.log")"
+}
+
+# tests/run sets RABTA_TEST_PGTEMPLATE: the first story to need a cluster runs
+# initdb and keeps a copy of the untouched result there; every other one
+# copies it (cp -a keeps the owner and modes) instead of running initdb again.
+_pg_from_template() {
+    local tpl=$RABTA_TEST_PGTEMPLATE
+    if [ ! -f "$tpl/PG_VERSION" ]; then
+        (
+            flock 8
+            if [ ! -f "$tpl/PG_VERSION" ]; then
+                _initdb
+                rm -rf "$tpl.tmp"
+                cp -a "$PGDATA_DIR" "$tpl.tmp" && mv "$tpl.tmp" "$tpl"
+            fi
+        ) 8>"$tpl.lock"
+        [ -d "$PGDATA_DIR" ] && return 0
+    fi
+    cp -a "$tpl" "$PGDATA_DIR" || bail "copying the cluster template $tpl failed"
 }
 
 _pg_ctl_start() {
