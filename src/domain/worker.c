@@ -257,7 +257,9 @@ static bool permanent(int rc)
 
 static void event_failed(struct worker *w, const struct event_claim *e, int rc)
 {
-    int delay = (int)wa_backoff_ms(e->attempts + 1, 1000, 300000, (uint64_t)e->id);
+    struct snapshot *s = app_snapshot_get(w->ws->app);
+    int delay =
+        (int)wa_backoff_ms(e->attempts + 1, s->config->event_retry_ms, 300000, (uint64_t)e->id);
     bool perm = permanent(rc);
     int give_up = perm || e->attempts + 1 >= EVENT_MAX_ATTEMPTS;
     char why[96];
@@ -272,6 +274,7 @@ static void event_failed(struct worker *w, const struct event_claim *e, int rc)
     if (store_event_retry(w->db, e->id, delay, why, give_up)) {
         /* store down: the row stays pending and is claimed again later */
     }
+    app_snapshot_put(w->ws->app, s);
 }
 
 /* One event's work inside the caller's transaction, with the staff text
@@ -549,7 +552,8 @@ static int run_job(struct worker *w)
         if (!remote) {
             db_rollback(w->db);
         }
-        int64_t delay = wa_backoff_ms(j.attempts + 1, 2000, 600000, (uint64_t)j.id);
+        int64_t delay =
+            wa_backoff_ms(j.attempts + 1, x.snap->config->job_retry_ms, 600000, (uint64_t)j.id);
         log_event(LOG_WARN, "job.failed", "job=%lld kind=%s attempt=%d error=%s", (long long)j.id,
                   log_q(j.kind, (size_t)-1), j.attempts + 1, rb_strerror(rc));
         if (store_job_retry(w->db, j.id, delay, rb_strerror(rc))) {
@@ -741,8 +745,7 @@ static int64_t first_tick_ms(bool allowed)
 #ifdef RB_DEBUG
     allowed = true;
 #endif
-    return allowed && v && v[0] && end && !*end && n >= 0 && n <= FIRST_TICK_MS ? n
-                                                                                : FIRST_TICK_MS;
+    return allowed && v && v[0] && end && !*end && n >= 0 && n <= FIRST_TICK_MS ? n : FIRST_TICK_MS;
 }
 
 int workers_start(struct app *app, int n, struct workers **out)
