@@ -299,10 +299,17 @@ _poll_start() {
     _poll_stop
     rm -f "$T/poll_fifo_in" "$T/poll_fifo_out"
     mkfifo "$T/poll_fifo_in" "$T/poll_fifo_out" || return 1
-    # stdin read-write (opening it never blocks); stdout once psql has it open
+    # stdin read-write (opening it never blocks); stdout once psql has it open.
+    # psql keeps none of the story's other descriptors: a story that closes
+    # its end of a fifo expects the reader to see the end of it (023's chats).
     exec {POLL_IN}<>"$T/poll_fifo_in"
-    psql -X -q -At -h "$PGROOT" -p "$PGPORT" -U postgres -d rabta <"$T/poll_fifo_in" \
-        >"$T/poll_fifo_out" 2>&1 &
+    (
+        for fd in /proc/$BASHPID/fd/*; do
+            fd=${fd##*/}
+            [ "$fd" -gt 2 ] && eval "exec $fd>&-"
+        done
+        exec psql -X -q -At -h "$PGROOT" -p "$PGPORT" -U postgres -d rabta
+    ) <"$T/poll_fifo_in" >"$T/poll_fifo_out" 2>&1 &
     POLL_PID=$!
     _register "pid $POLL_PID psql"
     exec {POLL_OUT}<"$T/poll_fifo_out"
