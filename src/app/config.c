@@ -59,6 +59,8 @@ static const struct key_def config_keys[] = {
     I("workers", "send_timeout_ms", send_timeout_ms, "10000", 100, 120000),
     I("workers", "connect_timeout_ms", connect_timeout_ms, "3000", 100, 60000),
     I("workers", "max_attempts", max_attempts, "12", 1, 100),
+    I("workers", "event_retry_ms", event_retry_ms, "1000", 10, 60000),
+    I("workers", "job_retry_ms", job_retry_ms, "2000", 10, 60000),
     I("gemini", "timeout_ms", gemini_timeout_ms, "4000", 100, 60000),
     D("gemini", "min_rules_confidence", gemini_min_rules_confidence, "0.75", 0, 1),
     S("meta_leads", "full_name", lead_fields.full_name, "full_name"),

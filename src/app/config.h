@@ -80,6 +80,8 @@ struct config {
     int send_timeout_ms;    /* 10000 */
     int connect_timeout_ms; /* 3000 */
     int max_attempts;       /* before an outbox row is failed, 12 */
+    int event_retry_ms;     /* a failed event's first retry, doubling: 1000 */
+    int job_retry_ms;       /* a failed job's first retry, doubling: 2000 */
     /* [gemini] */
     int gemini_timeout_ms;              /* 4000 */
     double gemini_min_rules_confidence; /* below this, ask Gemini: 0.75 */

@@ -280,7 +280,7 @@ int cmd_chat(int argc, char **argv)
             ch.digits[strlen(ch.digits)] = *p;
         }
     }
-    rc = setup_app(&app, 0);
+    rc = setup_app(&app, SETUP_PARSER);
     if (rc) {
         return 1;
     }

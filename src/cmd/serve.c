@@ -116,7 +116,7 @@ int cmd_serve(int argc, char **argv)
     }
     block_signals(&sigs);
     buf_init(&err, 4096);
-    rc = setup_app(&app, SETUP_STORE | SETUP_MIGRATE | SETUP_SEED);
+    rc = setup_app(&app, SETUP_STORE | SETUP_MIGRATE | SETUP_SEED | SETUP_PARSER);
     if (!rc) {
         rc = ingest_start(&app, &ingest);
     }

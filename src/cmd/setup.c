@@ -173,7 +173,8 @@ int setup_app(struct app *app, unsigned flags)
         app->env.report_token = var_secret(app->home, "report.secret");
     }
     if (!rc) {
-        rc = parser_snapshot_load(app->home, &app->snap, &err);
+        rc = (flags & SETUP_PARSER) ? parser_snapshot_load(app->home, &app->snap, &err)
+                                    : app_snapshot_load_base(app->home, &app->snap, &err);
         if (rc) {
             fprintf(stderr, "%s", err.p);
         }

@@ -8,7 +8,9 @@
 
 #include "context/app.h"
 
-enum setup_flags { SETUP_STORE = 1, SETUP_MIGRATE = 2, SETUP_SEED = 4 };
+/* SETUP_PARSER: the snapshot has the parser (intents/ and prompts/gemini);
+ * without it only config/ and prompts/ are loaded (app_snapshot_load_base). */
+enum setup_flags { SETUP_STORE = 1, SETUP_MIGRATE = 2, SETUP_SEED = 4, SETUP_PARSER = 8 };
 
 /* Fills app; prints what went wrong to stderr. Returns an rb_err. */
 int setup_app(struct app *app, unsigned flags);

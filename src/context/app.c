@@ -1,5 +1,6 @@
 #include "context/app.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,7 +81,8 @@ void app_env_release(struct app_env *e)
     }
 }
 
-int app_snapshot_load(const char *home, struct snapshot **out, struct buf *err)
+static int snapshot_load(const char *home, bool with_intents, struct snapshot **out,
+                         struct buf *err)
 {
     struct snapshot *s = calloc(1, sizeof(*s));
     struct nlu_env env;
@@ -109,7 +111,7 @@ int app_snapshot_load(const char *home, struct snapshot **out, struct buf *err)
             }
         }
     }
-    if (s->config) {
+    if (s->config && with_intents) {
         /* a config with errors still gives the intents their halls and staff,
          * so that their problems are listed in the same run */
         int irc;
@@ -125,6 +127,16 @@ int app_snapshot_load(const char *home, struct snapshot **out, struct buf *err)
     }
     *out = s;
     return RB_OK;
+}
+
+int app_snapshot_load(const char *home, struct snapshot **out, struct buf *err)
+{
+    return snapshot_load(home, true, out, err);
+}
+
+int app_snapshot_load_base(const char *home, struct snapshot **out, struct buf *err)
+{
+    return snapshot_load(home, false, out, err);
 }
 
 void snapshot_free(struct snapshot *s)

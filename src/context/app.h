@@ -94,6 +94,10 @@ void app_env_release(struct app_env *env);
 /* Loads config, prompts and intents under home into a new snapshot (refs 1).
  * Every problem goes to err as file:line: message. */
 RB_MUST_CHECK int app_snapshot_load(const char *home, struct snapshot **out, struct buf *err);
+/* The same without intents/ (s->intents NULL): for the subcommands that never
+ * parse a message (report, staff, migrate), which then skip compiling the
+ * patterns and training the classifier. */
+RB_MUST_CHECK int app_snapshot_load_base(const char *home, struct snapshot **out, struct buf *err);
 
 /* The current snapshot, with a reference the caller must put back. */
 struct snapshot *app_snapshot_get(struct app *app);

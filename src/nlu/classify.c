@@ -7,8 +7,13 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/hmac.h"
 
 #define MAX_FEATS 2048 /* features of one message, at most */
 #define WORD_MAX 64    /* bytes of one word that features look at */
@@ -344,6 +349,119 @@ nomem:
     free(order);
     classifier_free(c);
     return RB_ENOMEM;
+}
+
+/* ---- the cache (classifier_train_cached) ---- */
+
+/* Bump when features() or training changes in a way the constants below do
+ * not show: a cached model is then never read for the new code. */
+#define CLF_CACHE_VERSION "rabta-classifier-1"
+#define CLF_CACHE_MAGIC "RBCLF001"
+
+/* The SHA-256 (hex) of everything the model depends on. */
+static int cache_key(const struct clf_sample *samples, size_t n, int nclasses, char hex[65])
+{
+    struct buf b;
+    int rc;
+
+    buf_init(&b, (size_t)1 << 30);
+    rc = buf_addf(&b, "%s buckets=%u epochs=%d lr=%a feats=%d word=%d classes=%d n=%zu\n",
+                  CLF_CACHE_VERSION, CLF_BUCKETS, EPOCHS, (double)LR0, MAX_FEATS, WORD_MAX,
+                  nclasses, n);
+    for (size_t i = 0; i < n && !rc; i++) {
+        rc = buf_addf(&b, "%d %zu:", samples[i].label, samples[i].len);
+        rc = rc ? rc : buf_add(&b, samples[i].key, samples[i].len);
+        rc = rc ? rc : buf_addc(&b, '\n');
+    }
+    rc = rc ? rc : hmac_sha256_hex(CLF_CACHE_VERSION, strlen(CLF_CACHE_VERSION), b.p, b.len, hex);
+    buf_release(&b);
+    return rc;
+}
+
+/* The file: magic, the key (64 hex), nclasses (int32), then scale, b (floats)
+ * and q (CLF_BUCKETS x nclasses bytes). */
+static struct classifier *cache_read(const char *path, const char *hex, int nclasses)
+{
+    char magic[8], key[64];
+    int32_t k;
+    size_t nq = (size_t)CLF_BUCKETS * (size_t)nclasses;
+    struct classifier *c = NULL;
+    FILE *f = fopen(path, "rb");
+    bool ok;
+
+    if (!f) {
+        return NULL;
+    }
+    ok = fread(magic, 1, 8, f) == 8 && memcmp(magic, CLF_CACHE_MAGIC, 8) == 0 &&
+         fread(key, 1, 64, f) == 64 && memcmp(key, hex, 64) == 0 &&
+         fread(&k, sizeof k, 1, f) == 1 && k == nclasses;
+    if (ok) {
+        c = calloc(1, sizeof *c);
+        ok = c != NULL;
+    }
+    if (ok) {
+        c->nclasses = nclasses;
+        c->scale = malloc((size_t)nclasses * sizeof *c->scale);
+        c->b = malloc((size_t)nclasses * sizeof *c->b);
+        c->q = malloc(nq);
+        ok = c->scale && c->b && c->q &&
+             fread(c->scale, sizeof *c->scale, (size_t)nclasses, f) == (size_t)nclasses &&
+             fread(c->b, sizeof *c->b, (size_t)nclasses, f) == (size_t)nclasses &&
+             fread(c->q, 1, nq, f) == nq && fgetc(f) == EOF;
+    }
+    fclose(f);
+    if (!ok) {
+        classifier_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+static void cache_write(const char *path, const char *hex, const struct classifier *c)
+{
+    char tmp[1200];
+    int32_t k = c->nclasses;
+    size_t nq = (size_t)CLF_BUCKETS * (size_t)c->nclasses;
+    FILE *f;
+    bool ok;
+
+    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+    f = fopen(tmp, "wb");
+    if (!f) {
+        return;
+    }
+    ok = fwrite(CLF_CACHE_MAGIC, 1, 8, f) == 8 && fwrite(hex, 1, 64, f) == 64 &&
+         fwrite(&k, sizeof k, 1, f) == 1 &&
+         fwrite(c->scale, sizeof *c->scale, (size_t)k, f) == (size_t)k &&
+         fwrite(c->b, sizeof *c->b, (size_t)k, f) == (size_t)k && fwrite(c->q, 1, nq, f) == nq;
+    ok = fclose(f) == 0 && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        unlink(tmp);
+    }
+}
+
+int classifier_train_cached(const struct clf_sample *samples, size_t n, int nclasses,
+                            const char *cache_dir, struct classifier **out)
+{
+    char hex[65], path[1100];
+    struct classifier *c;
+    int rc;
+
+    if (!cache_dir || !cache_dir[0] || nclasses < 2 || nclasses > 64 || strlen(cache_dir) > 1000 ||
+        cache_key(samples, n, nclasses, hex) != RB_OK) {
+        return classifier_train(samples, n, nclasses, out);
+    }
+    snprintf(path, sizeof path, "%s/clf-%s.bin", cache_dir, hex);
+    c = cache_read(path, hex, nclasses);
+    if (c) {
+        *out = c;
+        return RB_OK;
+    }
+    rc = classifier_train(samples, n, nclasses, out);
+    if (!rc) {
+        cache_write(path, hex, *out);
+    }
+    return rc;
 }
 
 void classifier_free(struct classifier *c)

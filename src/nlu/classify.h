@@ -43,6 +43,19 @@ struct clf_sample {
 RB_MUST_CHECK int classifier_train(const struct clf_sample *samples, size_t n, int nclasses,
                                    struct classifier **out);
 
+/*
+ * classifier_train, with a cache: when cache_dir (NULL: none) holds a model
+ * trained on exactly these samples, it is read from there instead (the file
+ * clf-<SHA-256>.bin, named by the hash of every sample in order, nclasses and
+ * the training constants; the same model, bit for bit); otherwise the model
+ * is trained and written there (a temporary file renamed, so concurrent
+ * processes never read half a file). A cache that cannot be read or written
+ * is no error: the model is trained. For the tests (RABTA_MODEL_CACHE),
+ * which start serve a hundred times on the same intents/.
+ */
+RB_MUST_CHECK int classifier_train_cached(const struct clf_sample *samples, size_t n, int nclasses,
+                                          const char *cache_dir, struct classifier **out);
+
 void classifier_free(struct classifier *c);
 
 /*

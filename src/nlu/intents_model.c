@@ -325,7 +325,9 @@ int ix_build_model(struct loader *L, const char *dir)
         rc = read_examples_dir(L, dir, &T);
     }
     if (!rc && T.n) {
-        rc = classifier_train(T.s, T.n, (int)S->nintents, &S->model);
+        /* the tests share one trained model between their processes */
+        rc = classifier_train_cached(T.s, T.n, (int)S->nintents, getenv("RABTA_MODEL_CACHE"),
+                                     &S->model);
         S->nexamples = T.n;
     }
     if (!rc && T.n) {

@@ -40,7 +40,8 @@ struct nset {
     size_t n;
 };
 
-#define NEED_MEMO 64 /* subroutines of one pattern whose clauses are kept */
+#define NEED_MEMO 64  /* subroutines of one pattern whose clauses are kept */
+#define NEED_SPARE 32 /* nsets kept for reuse while one pattern is read */
 
 struct nparse {
     const char *src, *end;
@@ -52,7 +53,25 @@ struct nparse {
         struct nset *set;
     } memo[NEED_MEMO]; /* the clauses of the subroutines read so far */
     size_t nmemo;
+    /* an nset is big (tens of KB): each branch and alternation borrows one
+     * from here and gives it back, instead of a malloc and free each */
+    struct nset *spare[NEED_SPARE];
+    size_t nspare;
 };
+
+static struct nset *nset_take(struct nparse *N)
+{
+    return N->nspare ? N->spare[--N->nspare] : malloc(sizeof(struct nset));
+}
+
+static void nset_give(struct nparse *N, struct nset *s)
+{
+    if (s && N->nspare < NEED_SPARE) {
+        N->spare[N->nspare++] = s;
+    } else {
+        free(s);
+    }
+}
 
 static size_t nclause_min(const struct nclause *c)
 {
@@ -336,7 +355,7 @@ static const char *branch(struct nparse *N, const char *p, struct nset *out)
 {
     char run[NEED_LIT + 8];
     size_t nrun = 0, n, i;
-    struct nset *g = malloc(sizeof *g);
+    struct nset *g = nset_take(N);
     const char *atom, *after;
     unsigned min;
     bool width, lit;
@@ -433,14 +452,14 @@ static const char *branch(struct nparse *N, const char *p, struct nset *out)
     if (!N->bad) {
         nset_add_lit(out, run, nrun);
     }
-    free(g);
+    nset_give(N, g);
     return p;
 }
 
 /* Branches up to ')' or the end: a clause they all need one string of. */
 static const char *alternation(struct nparse *N, const char *p, struct nset *out)
 {
-    struct nset *b = malloc(sizeof *b);
+    struct nset *b = nset_take(N);
     struct nclause any;
     const struct nclause *best;
     bool none = false;
@@ -481,7 +500,7 @@ static const char *alternation(struct nparse *N, const char *p, struct nset *out
             nset_add(out, &any);
         }
     }
-    free(b);
+    nset_give(N, b);
     return p;
 }
 
@@ -521,6 +540,9 @@ int ix_need_build(struct intents *S, struct pattern *P, const char *src, size_t 
     end = alternation(&N, src, out);
     for (i = 0; i < N.nmemo; i++) {
         free(N.memo[i].set);
+    }
+    for (i = 0; i < N.nspare; i++) {
+        free(N.spare[i]);
     }
     if (N.bad || end != N.end || !out->n) {
         free(out);

@@ -2,6 +2,7 @@
 # The guard rails guard: the layer, header and format checks pass on the tree
 # and fail on a copy with a planted violation (an upward include, a header
 # that does not stand alone, a badly formatted line).
+# slow: starts first in `tests/run`
 . "$(dirname "$0")/../lib/lib.sh"
 CHK=$ROOT/tests/check
 

@@ -2,6 +2,7 @@
 # Returning clients, paged lists, pending questions cancelled and expired,
 # and the big-event assignment rule.
 # The steps and what the bot must send and store: tests/fixtures/conversations/edges.conv
+# slow: starts first in `tests/run`
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
 

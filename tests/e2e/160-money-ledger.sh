@@ -5,6 +5,7 @@
 # changed by finance, outstanding lists use the plans, every amount form
 # reaches the ledger exact; and the ledger refuses UPDATE and DELETE.
 # The steps: tests/fixtures/conversations/money.conv
+# slow: starts first in `tests/run`
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
 

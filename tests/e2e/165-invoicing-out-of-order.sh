@@ -12,6 +12,10 @@
 SECRET=whsec-rabta-test
 conf_set send_timeout_ms 2000
 conf_set invoicing_poll_seconds 3600
+# retries sooner than the default (1 and 2 s, doubling): the same order of
+# events, the story's waits shorter
+conf_set event_retry_ms 100
+conf_set job_retry_ms 500
 story_start a INVOICING_WEBHOOK_SECRET=$SECRET
 
 push_statuses() {

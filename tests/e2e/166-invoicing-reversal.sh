@@ -16,6 +16,8 @@ start_pg
 start_fake
 conf_set send_timeout_ms 2000
 conf_set invoicing_poll_seconds 3600 # a poll would take the faults queued for the pushes
+conf_set job_retry_ms 500 # retries sooner than the default 2 s (doubling): shorter waits
+conf_set event_retry_ms 250
 start_rabta a INVOICING_WEBHOOK_SECRET=$SECRET
 
 booking() {

@@ -129,16 +129,16 @@ _register() {
 
 # ---- deadlines -------------------------------------------------------------
 
-_now_ms() { date +%s%3N; }
+_now_ms() { echo $((${EPOCHREALTIME/./} / 1000)); }
 
 # wait_until SECS CMD...: polls CMD until it succeeds or SECS pass.
 wait_until() {
     local secs=$1 end
     shift
-    end=$(($(_now_ms) + secs * 1000))
+    end=$((${EPOCHREALTIME/./} / 1000 + secs * 1000))
     while :; do
         "$@" && return 0
-        [ "$(_now_ms)" -ge "$end" ] && return 1
+        [ $((${EPOCHREALTIME/./} / 1000)) -ge "$end" ] && return 1
         sleep 0.1
     done
 }
@@ -201,9 +201,11 @@ start_pg() {
         chown "$PGUSER" "$PGROOT"
     fi
     chmod 755 "$PGROOT"
-    as_pg "$PGBIN/initdb" -D "$PGDATA_DIR" -U postgres --auth=trust --encoding=UTF8 \
-        --locale=C --no-sync >"$PGROOT/initdb.log" 2>&1 ||
-        bail "initdb failed" "$(tail -n 20 "$PGROOT/initdb.log")"
+    if [ -n "${RABTA_TEST_PGTEMPLATE:-}" ]; then
+        _pg_from_template
+    else
+        _initdb
+    fi
     cat >>"$PGDATA_DIR/postgresql.conf" <<EOF
 # rabta tests
 fsync = off
@@ -219,6 +221,31 @@ EOF
     psql -X -q -h "$PGROOT" -p "$PGPORT" -U postgres -d postgres \
         -c 'CREATE DATABASE rabta' >/dev/null || bail "CREATE DATABASE rabta failed"
     DATABASE_URL="host=$PGROOT port=$PGPORT dbname=rabta user=postgres"
+}
+
+_initdb() {
+    as_pg "$PGBIN/initdb" -D "$PGDATA_DIR" -U postgres --auth=trust --encoding=UTF8 \
+        --locale=C --no-sync >"$PGROOT/initdb.log" 2>&1 ||
+        bail "initdb failed" "$(tail -n 20 "$PGROOT/initdb.log")"
+}
+
+# tests/run sets RABTA_TEST_PGTEMPLATE: the first story to need a cluster runs
+# initdb and keeps a copy of the untouched result there; every other one
+# copies it (cp -a keeps the owner and modes) instead of running initdb again.
+_pg_from_template() {
+    local tpl=$RABTA_TEST_PGTEMPLATE
+    if [ ! -f "$tpl/PG_VERSION" ]; then
+        (
+            flock 8
+            if [ ! -f "$tpl/PG_VERSION" ]; then
+                _initdb
+                rm -rf "$tpl.tmp"
+                cp -a "$PGDATA_DIR" "$tpl.tmp" && mv "$tpl.tmp" "$tpl"
+            fi
+        ) 8>"$tpl.lock"
+        [ -d "$PGDATA_DIR" ] && return 0
+    fi
+    cp -a "$tpl" "$PGDATA_DIR" || bail "copying the cluster template $tpl failed"
 }
 
 _pg_ctl_start() {
@@ -249,11 +276,80 @@ psql_q() {
         <<<"$sql"
 }
 
+# The polls of wait_for go through one psql session kept open (two fifos in
+# $T, removed when it ends):
+# a new psql for each poll, twenty a second, would cost more CPU than the
+# rest of a story. Only the story's own shell uses it (in a subshell poll_q
+# runs psql_q), and a session that died (PostgreSQL stopped or restarted) is
+# started again at the next poll.
+POLL_IN=
+POLL_OUT=
+POLL_PID=
+POLL_AT=
+POLL_ANSWER=
+_poll_stop() {
+    [ -n "$POLL_PID" ] || return 0
+    exec {POLL_IN}>&- {POLL_OUT}<&-
+    kill "$POLL_PID" 2>/dev/null
+    wait "$POLL_PID" 2>/dev/null
+    POLL_PID=
+    rm -f "$T/poll_fifo_in" "$T/poll_fifo_out"
+}
+_poll_start() {
+    _poll_stop
+    rm -f "$T/poll_fifo_in" "$T/poll_fifo_out"
+    mkfifo "$T/poll_fifo_in" "$T/poll_fifo_out" || return 1
+    # stdin read-write (opening it never blocks); stdout once psql has it open.
+    # psql keeps none of the story's other descriptors: a story that closes
+    # its end of a fifo expects the reader to see the end of it (023's chats).
+    exec {POLL_IN}<>"$T/poll_fifo_in"
+    (
+        for fd in /proc/$BASHPID/fd/*; do
+            fd=${fd##*/}
+            [ "$fd" -gt 2 ] && eval "exec $fd>&-"
+        done
+        exec psql -X -q -At -h "$PGROOT" -p "$PGPORT" -U postgres -d rabta
+    ) <"$T/poll_fifo_in" >"$T/poll_fifo_out" 2>&1 &
+    POLL_PID=$!
+    _register "pid $POLL_PID psql"
+    exec {POLL_OUT}<"$T/poll_fifo_out"
+    POLL_AT=$PGROOT:$PGPORT
+}
+# poll_q SQL: sets POLL_ANSWER to what `psql_q SQL 2>&1` would print.
+poll_q() {
+    local line out= end=__rabta_poll_${RANDOM}${RANDOM}__
+    if [ "$BASHPID" != "$$" ]; then
+        POLL_ANSWER=$(psql_q "$1" 2>&1)
+        return
+    fi
+    if [ -z "$POLL_PID" ] || [ "$POLL_AT" != "$PGROOT:$PGPORT" ] ||
+        ! kill -0 "$POLL_PID" 2>/dev/null; then
+        if ! _poll_start; then
+            POLL_ANSWER=$(psql_q "$1" 2>&1)
+            return
+        fi
+    fi
+    # (this shell holds a read end of poll_fifo_in too: no SIGPIPE if psql is gone)
+    printf '%s\n;\n\\echo %s\n' "$1" "$end" >&"$POLL_IN"
+    while IFS= read -r -t 20 -u "$POLL_OUT" line; do
+        if [ "$line" = "$end" ]; then
+            POLL_ANSWER=${out%"${out##*[!$'\n']}"}
+            return 0
+        fi
+        out+=$line$'\n'
+    done
+    # no end mark: the session ended (PostgreSQL went away) or hung; this
+    # poll is asked the old way, the next one starts a new session
+    _poll_stop
+    POLL_ANSWER=$(psql_q "$1" 2>&1)
+}
+
 # wait_for SQL EXPECTED [SECS=30]: polls until the query prints EXPECTED.
 # WAIT_LAST holds the last answer (for the failure message).
 WAIT_LAST=
 _wait_for_once() {
-    WAIT_LAST=$(psql_q "$1" 2>&1)
+    poll_q "$1"
+    WAIT_LAST=$POLL_ANSWER
     [ "$WAIT_LAST" = "$2" ]
 }
 wait_for() {
@@ -729,6 +825,7 @@ _cleanup() {
         stop_rabta "$n"
     done
     _stop_fake
+    _poll_stop
     if [ "$PG_RUNNING" = 1 ]; then
         stop_pg immediate || true
     fi

@@ -1,6 +1,7 @@
 /* clang-format off */
 /* links: egress/whatsapp egress/http_client egress/gemini egress/gemini_prompt egress/gemini_request egress/gemini_answer egress/graph_leads egress/invoicing nlu/catalog nlu/text nlu/vocab */
 /* clang-format on */
+/* slow: starts first in tests/run */
 /*
  * The egress clients over real HTTP against the fake upstream
  * (tests/fake_upstream, built as build/test/fake_upstream; run from the

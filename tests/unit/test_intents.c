@@ -1,6 +1,7 @@
 /* clang-format off */
 /* links: nlu/text nlu/vocab nlu/values nlu/values_date nlu/values_amount nlu/catalog nlu/classify nlu/intents nlu/intents_key nlu/intents_load nlu/intents_compile nlu/intents_need nlu/intents_slots nlu/intents_match nlu/intents_model app/config */
 /* clang-format on */
+/* slow: starts first in tests/run */
 /*
  * test_intents.c - the intents/ rule engine against the real intents/ and
  * config/, hand-written cases, and the labeled corpus.
@@ -26,6 +27,7 @@
  */
 #include "harness.h"
 
+#include <dirent.h>
 #include <pthread.h>
 
 #include <stdlib.h>
@@ -39,6 +41,7 @@
 #include "core/buf.h"
 #include "core/str.h"
 #include "nlu/catalog.h"
+#include "nlu/classify.h"
 #include "nlu/intents.h"
 #include "nlu/text.h"
 
@@ -780,6 +783,130 @@ static void *mt_main(void *arg)
 
 /* Four threads parse the corpus at once on a newly loaded set, racing to
  * JIT-compile the same patterns: each gets what one thread alone gets. */
+/* The clf-*.bin files in dir; the last one's path in path. */
+static int cache_files(const char *dir, char *path, size_t cap)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+
+    while (d && (e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, "clf-", 4) == 0 && strstr(e->d_name, ".bin") &&
+            !strstr(e->d_name, ".tmp")) {
+            snprintf(path, cap, "%s/%s", dir, e->d_name);
+            n++;
+        }
+    }
+    if (d) {
+        closedir(d);
+    }
+    return n;
+}
+
+/* The probabilities of one message under c (4 classes). */
+static void probs_of(const struct classifier *c, const char *text, float p[4])
+{
+    memset(p, 0, 4 * sizeof *p);
+    if (c) {
+        classifier_predict(c, text, strlen(text), p);
+    }
+}
+
+/* RABTA_MODEL_CACHE: a model read back from the cache is the trained one bit
+ * for bit; it is really read (a changed weight shows); a damaged file is
+ * trained again and replaced; other samples get a file of their own. */
+TEST(classifier_cache_gives_the_same_model)
+{
+    static const char *const text[] = {"lead 42 ka status",
+                                       "42 ka kya haal hai",
+                                       "status batao 7",
+                                       "kal hall available hai",
+                                       "hall khali hai 5 tareekh",
+                                       "booking ho sakti hai kal",
+                                       "aaj ke leads dikhao",
+                                       "naye leads kitne hain",
+                                       "leads list",
+                                       "shukriya",
+                                       "theek hai bhai",
+                                       "ok"};
+    struct clf_sample smp[12];
+    struct classifier *plain = NULL, *a = NULL, *b = NULL, *t = NULL, *r = NULL, *o = NULL,
+                      *n = NULL;
+    char dir[] = "/tmp/rabta-clf-cache.XXXXXX", path[600], other[600];
+    float p0[4], p1[4];
+    const char *probe = "42 status kya hai";
+    size_t len = 0;
+    char *bytes;
+    FILE *f;
+
+    for (int i = 0; i < 12; i++) {
+        smp[i].key = text[i];
+        smp[i].len = strlen(text[i]);
+        smp[i].label = i / 3;
+    }
+    CHECK(mkdtemp(dir) != NULL);
+    CHECK_INT(classifier_train(smp, 12, 4, &plain), RB_OK);
+    probs_of(plain, probe, p0);
+
+    CHECK_INT(classifier_train_cached(smp, 12, 4, dir, &a), RB_OK); /* trains, writes */
+    CHECK_INT(cache_files(dir, path, sizeof path), 1);
+    probs_of(a, probe, p1);
+    CHECK(memcmp(p0, p1, sizeof p0) == 0);
+    CHECK_INT(classifier_train_cached(smp, 12, 4, dir, &b), RB_OK); /* reads */
+    probs_of(b, probe, p1);
+    CHECK(memcmp(p0, p1, sizeof p0) == 0);
+
+    /* a changed weight in the file changes the answer: the file is what is read */
+    bytes = harness_read_file(path, &len);
+    CHECK(bytes != NULL && len > 1000);
+    for (size_t i = len - (size_t)CLF_BUCKETS * 4; bytes && i < len; i++) {
+        bytes[i] = (char)100; /* every weight of every class */
+    }
+    f = fopen(path, "wb");
+    CHECK(f != NULL && bytes && fwrite(bytes, 1, len, f) == len);
+    if (f) {
+        fclose(f);
+    }
+    CHECK_INT(classifier_train_cached(smp, 12, 4, dir, &t), RB_OK);
+    probs_of(t, probe, p1);
+    CHECK(memcmp(p0, p1, sizeof p0) != 0);
+
+    /* cut short: trained again, the same as ever, and the file whole again */
+    f = fopen(path, "wb");
+    CHECK(f != NULL && bytes && fwrite(bytes, 1, len / 2, f) == len / 2);
+    if (f) {
+        fclose(f);
+    }
+    CHECK_INT(classifier_train_cached(smp, 12, 4, dir, &r), RB_OK);
+    probs_of(r, probe, p1);
+    CHECK(memcmp(p0, p1, sizeof p0) == 0);
+    free(bytes);
+    bytes = harness_read_file(path, &len);
+    CHECK(bytes != NULL && len > (size_t)CLF_BUCKETS * 4);
+    free(bytes);
+
+    /* one label moved: another model, another file */
+    smp[11].label = 0;
+    CHECK_INT(classifier_train_cached(smp, 12, 4, dir, &o), RB_OK);
+    CHECK_INT(cache_files(dir, other, sizeof other), 2);
+
+    /* no directory that exists: trained, no error */
+    CHECK_INT(classifier_train_cached(smp, 12, 4, "/nonexistent/rabta", &n), RB_OK);
+    CHECK(n != NULL);
+    classifier_free(n);
+    classifier_free(plain);
+    classifier_free(b);
+    classifier_free(t);
+    classifier_free(r);
+    classifier_free(o);
+    classifier_free(a);
+    cache_files(dir, path, sizeof path);
+    unlink(path);
+    cache_files(dir, path, sizeof path);
+    unlink(path);
+    rmdir(dir);
+}
+
 TEST(threads_share_one_set_while_patterns_compile)
 {
     char path[512], line[4096];
@@ -906,6 +1033,7 @@ int main(void)
     RUN(slot_values_are_checked_for_canonical_form);
     RUN(labeled_corpora_hold_their_scores);
     RUN(threads_share_one_set_while_patterns_compile);
+    RUN(classifier_cache_gives_the_same_model);
     report_extra();
     report_holdout("holdout.tsv");
     report_holdout("holdout_b.tsv");

@@ -1,6 +1,7 @@
 /* clang-format off */
 /* links: nlu/text nlu/vocab nlu/values nlu/values_date nlu/values_amount nlu/catalog nlu/classify nlu/intents nlu/intents_key nlu/intents_load nlu/intents_compile nlu/intents_slots nlu/intents_match nlu/intents_need nlu/intents_model app/config egress/whatsapp egress/http_client egress/gemini */
 /* clang-format on */
+/* slow: starts first in tests/run */
 /*
  * test_robust_egress.c - hostile upstream answers into the egress readers:
  * wa_classify (egress/whatsapp.h) and gemini_read_response, gemini_validate,

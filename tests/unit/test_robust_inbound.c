@@ -1,6 +1,7 @@
 /* clang-format off */
 /* links: domain/inbound */
 /* clang-format on */
+/* slow: starts first in tests/run */
 /*
  * test_robust_inbound.c - hostile webhook bodies into the inbound splitters
  * and inbound_repair_json (domain/inbound.h). The generator, the checks and

@@ -1,6 +1,7 @@
 /* clang-format off */
 /* links: nlu/text nlu/vocab nlu/values nlu/values_date nlu/values_amount nlu/catalog nlu/classify nlu/intents nlu/intents_key nlu/intents_load nlu/intents_compile nlu/intents_slots nlu/intents_match nlu/intents_need nlu/intents_model nlu/extract app/config */
 /* clang-format on */
+/* slow: starts first in tests/run */
 /*
  * test_robust_intents.c - hostile messages into the rule engine
  * (intents_match) and the fact extractor (extract_event_facts): mixes of
