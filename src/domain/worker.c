@@ -446,9 +446,9 @@ out:
  * and a commit's flush. New clients' first messages are claimed first, at
  * most one event per client (store_events_claim), and the salespeople's
  * current leads are appended last, in one statement (worker_convo_flush:
- * no row lock, so no batch waits for another on a salesperson). When any of them fails, the whole batch rolls back and
- * each is run again alone, so a failure is recorded against its own event only. RB_ENOTFOUND when
- * none is due.
+ * no row lock, so no batch waits for another on a salesperson). When any of them fails, the whole
+ * batch rolls back and each is run again alone, so a failure is recorded against its own event
+ * only. RB_ENOTFOUND when none is due.
  */
 static int run_events(struct worker *w)
 {
