@@ -271,7 +271,10 @@ out:
     return rc;
 }
 
-static int announce(struct wctx *x, const struct lead_row *l)
+/* The new-lead notice to the assignee; with held, kept there for forward to
+ * send in the same row as the client's message (one statement where there
+ * were two, the second joining the first: store_outbox_add's coalescing). */
+static int announce(struct wctx *x, const struct lead_row *l, struct buf *held)
 {
     struct staff_info s;
     struct say_opts o = {l->id, "notice", true, NULL};
@@ -300,7 +303,11 @@ static int announce(struct wctx *x, const struct lead_row *l)
                          strcmp(l->source, "meta") == 0 ? "new_lead_campaign" : "new_lead_ad", vars,
                          &body);
     }
-    rc = rc ? rc : send_staff(x, &s, body.p, &o);
+    if (!rc && held) {
+        rc = buf_adds(held, body.p);
+    } else {
+        rc = rc ? rc : send_staff(x, &s, body.p, &o);
+    }
     rc = rc ? rc : worker_convo_current(x, s.id, l->id);
 out:
     json_decref(vars);
@@ -309,8 +316,8 @@ out:
     return rc;
 }
 
-int lead_welcome(struct wctx *x, struct lead_row *l, bool by_template, int64_t arrival_event,
-                 int64_t quiet_staff)
+static int welcome(struct wctx *x, struct lead_row *l, bool by_template, int64_t arrival_event,
+                   int64_t quiet_staff, struct buf *held)
 {
     int64_t id = l->id;
     int rc = RB_OK;
@@ -326,19 +333,33 @@ int lead_welcome(struct wctx *x, struct lead_row *l, bool by_template, int64_t a
         rc = greet(x, l, by_template, arrival_event);
     }
     if (!rc && l->assigned && l->assigned != quiet_staff) {
-        rc = announce(x, l);
+        rc = announce(x, l, held);
     }
     return rc;
 }
 
+int lead_welcome(struct wctx *x, struct lead_row *l, bool by_template, int64_t arrival_event,
+                 int64_t quiet_staff)
+{
+    return welcome(x, l, by_template, arrival_event, quiet_staff, NULL);
+}
+
 /* ---- relay: client -> assignee ---- */
 
+/* Longest notice and message sent as one row (the coalescing's own limit,
+ * store/outbox.c, in characters; this counts bytes, so never more). */
+#define JOINED_MAX 3500
+
 /* The client's message to the assignee; after a STOP (opt 1) or a START
- * (opt -1), a line saying what it changed. */
-static int forward(struct wctx *x, const struct lead_row *l, const struct wa_message *m, int opt)
+ * (opt -1), a line saying what it changed. held: the new-lead notice that
+ * announce kept (empty when none), sent first, in the same row when both fit
+ * in one. */
+static int forward(struct wctx *x, const struct lead_row *l, const struct wa_message *m, int opt,
+                   const struct buf *held)
 {
     struct staff_info s;
-    struct say_opts o = {l->id, "forward", true, NULL};
+    struct say_opts o = {l->id, "forward", true, NULL, NULL};
+    struct say_opts notice = {l->id, "notice", true, NULL, NULL};
     struct buf body;
     int rc;
 
@@ -356,8 +377,8 @@ static int forward(struct wctx *x, const struct lead_row *l, const struct wa_mes
     if (rc == RB_ENOTFOUND) {
         log_event(LOG_INFO, "client.nothing_to_forward", "lead=%lld type=%s", (long long)l->id,
                   log_q(m->type, (size_t)-1));
-        rc = RB_OK; /* carries nothing to read: nothing is sent */
-        goto out;
+        rc = held->len ? send_staff(x, &s, held->p, &notice) : RB_OK;
+        goto out; /* carries nothing to read: nothing else is sent */
     }
     if (!rc && opt) {
         rc = buf_addc(&body, '\n');
@@ -365,7 +386,17 @@ static int forward(struct wctx *x, const struct lead_row *l, const struct wa_mes
                 : render(x, staff_lang(&s), opt > 0 ? "forward_optout" : "forward_optin", NULL,
                          &body);
     }
-    rc = rc ? rc : send_staff(x, &s, body.p, &o);
+    if (!rc && held->len && held->len + 2 + body.len < JOINED_MAX) {
+        struct buf joined;
+        buf_init(&joined, BUF_MAX_DEFAULT);
+        rc = buf_addf(&joined, "%s\n\n%s", held->p, body.p);
+        notice.template_line = held->p; /* as the coalesced row said */
+        rc = rc ? rc : send_staff(x, &s, joined.p, &notice);
+        buf_release(&joined);
+    } else {
+        rc = rc || !held->len ? rc : send_staff(x, &s, held->p, &notice);
+        rc = rc ? rc : send_staff(x, &s, body.p, &o);
+    }
     rc = rc ? rc : worker_convo_current(x, s.id, l->id);
 out:
     buf_release(&body);
@@ -462,9 +493,11 @@ int domain_client_message(struct wctx *x, const struct wa_message *m, int64_t co
     int64_t lead_id = 0;
     bool fresh = false;
     enum client_weight weight = client_message_weight(m);
+    struct buf held; /* a new lead's notice, sent with the message (forward) */
     int rc, verdict;
 
     lead_row_init(&l);
+    buf_init(&held, BUF_MAX_DEFAULT);
     if (weight == CLIENT_NOTHING) {
         rc = strcmp(m->type, "system") == 0 ? changed_number(x, m, contact_id) : RB_OK;
         log_event(LOG_INFO, "client.message_kept", "message=%lld type=%s reason=%s",
@@ -508,14 +541,15 @@ found:
         rc = opt_change(x, &l, verdict);
     }
     if (!rc && weight == CLIENT_REAL && (fresh || !l.assigned)) {
-        rc = lead_welcome(x, &l, false, x->event_id, 0);
+        rc = welcome(x, &l, false, x->event_id, 0, &held);
     }
-    rc = rc ? rc : forward(x, &l, m, verdict);
+    rc = rc ? rc : forward(x, &l, m, verdict, &held);
     if (!rc) {
         log_event(LOG_INFO, "client.message_routed", "lead=%lld message=%lld staff=%lld new=%d",
                   (long long)l.id, (long long)message_id, (long long)l.assigned, fresh);
     }
 out:
+    buf_release(&held);
     lead_row_release(&l);
     return rc;
 }

@@ -84,25 +84,12 @@ int worker_convo_current(struct wctx *x, int64_t staff_id, int64_t lead_id)
 int worker_convo_flush(struct wctx *x)
 {
     struct convo_defer *d = x->defer;
-    int64_t venue = x->venue_id;
-    int rc = RB_OK;
+    int rc;
 
     if (!d) {
         return RB_OK;
     }
-    /* staff order: every batch takes these rows in the same order */
-    for (size_t i = 1; i < d->n; i++) {
-        for (size_t j = i; j > 0 && d->v[j - 1].staff_id > d->v[j].staff_id; j--) {
-            __typeof__(d->v[0]) t = d->v[j];
-            d->v[j] = d->v[j - 1];
-            d->v[j - 1] = t;
-        }
-    }
-    for (size_t i = 0; i < d->n && !rc; i++) {
-        x->venue_id = d->v[i].venue_id;
-        rc = convo_set_current(x, d->v[i].staff_id, d->v[i].lead_id);
-    }
-    x->venue_id = venue;
+    rc = store_convo_set_current_many(x->db, d->v, d->n);
     d->n = 0;
     return rc;
 }
@@ -461,11 +448,10 @@ out:
  * transaction spent most of its time in BEGIN/claim/done/COMMIT round trips
  * and a commit's flush. New clients' first messages are claimed first, at
  * most one event per client (store_events_claim), and the salespeople's
- * conversation_state rows are written last, in staff order
- * (worker_convo_flush), so that every worker may run a batch without two
- * batches locking rows in opposite orders. When any of them fails, the whole batch rolls back and
- * each is run again alone, so a failure is recorded against its own event only. RB_ENOTFOUND when
- * none is due.
+ * current leads are appended last, in one statement (worker_convo_flush:
+ * no row lock, so no batch waits for another on a salesperson). When any of them fails, the whole
+ * batch rolls back and each is run again alone, so a failure is recorded against its own event
+ * only. RB_ENOTFOUND when none is due.
  */
 static int run_events(struct worker *w)
 {

@@ -22,23 +22,24 @@
 #include "context/app.h"
 #include "domain/inbound.h"
 #include "domain/parser.h"
+#include "store/convo.h"
 #include "store/db.h"
 
 struct http_client;
 
 /*
- * The "current lead" of each salesperson (conversation_state) that a batch
- * of client messages set, written at the batch's end in staff order
- * (worker_convo_flush): every notice and forward sets it, so written at
- * once two batches each held several salespeople's rows, in the order
- * their events came, and deadlocked.
+ * The "current lead" of each salesperson that a batch of client messages set
+ * (every notice and forward sets it), the last one per salesperson, written
+ * in one statement at the batch's end or before a staff message of the batch
+ * reads it (worker_convo_flush). The rows are appended (convo_current,
+ * sql/021), so no batch waits for another's commit on a salesperson's row
+ * (the upsert of conversation_state did, and written at once, two batches
+ * that each held several of those rows deadlocked).
  */
 #define CONVO_DEFER_MAX 64
 struct convo_defer {
     size_t n;
-    struct {
-        int64_t venue_id, staff_id, lead_id;
-    } v[CONVO_DEFER_MAX];
+    struct convo_current v[CONVO_DEFER_MAX];
 };
 
 /* The context of one unit of work (borrowed by the callee). */
@@ -59,7 +60,7 @@ struct wctx {
     void (*outside_free)(void *outside);
     char job_error[512];       /* set by a job that failed for good (domain_job) */
     struct preparsed *pre;     /* a staff message parsed before the transaction, or NULL */
-    struct convo_defer *defer; /* a batch's conversation_state writes, or NULL: at once */
+    struct convo_defer *defer; /* a batch's current-lead writes, or NULL: at once */
     /* The message's contact was created by this event: it has no lead yet
      * (intake skips looking for one). */
     bool contact_new;
@@ -114,7 +115,7 @@ int domain_tick(struct wctx *x);
 /* Sets staff_id's current lead (convo_set_current), or, in a batch, records
  * it for worker_convo_flush. */
 RB_MUST_CHECK int worker_convo_current(struct wctx *x, int64_t staff_id, int64_t lead_id);
-/* Writes what the batch recorded, in staff order, the last lead per staff. */
+/* Writes what the batch recorded, the last lead per staff, in one statement. */
 RB_MUST_CHECK int worker_convo_flush(struct wctx *x);
 
 /* Queues a job in x's transaction; dedupe_key may be NULL. run_at_s 0 = now. */

@@ -208,7 +208,7 @@ int send_staff(struct wctx *x, const struct staff_info *to, const char *body,
     int64_t id = 0;
     int rc;
 
-    flatten_line(body, line, sizeof(line));
+    flatten_line(o->template_line ? o->template_line : body, line, sizeof(line));
     params = template_params("text", line, NULL);
     if (!params) {
         return RB_ENOMEM;

@@ -85,6 +85,10 @@ struct say_opts {
     const char *purpose;       /* reply, notice, forward, reminder ... */
     bool coalesce;             /* merge with queued forwards about lead_id */
     const char *context_wamid; /* quote this message */
+    /* what the notify template says outside the 24-hour window; NULL: the
+     * body (a row that joins two messages says the first, as a coalesced
+     * row does) */
+    const char *template_line;
 };
 
 /* Queues body to staff member `to` (text; the notify template outside the

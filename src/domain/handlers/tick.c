@@ -27,6 +27,7 @@
 #include "domain/money.h"
 #include "domain/intake.h"
 #include "nlu/catalog.h"
+#include "store/convo.h"
 #include "store/followups.h"
 #include "store/lead_due.h"
 #include "store/state.h"
@@ -216,5 +217,6 @@ int domain_tick(struct wctx *x)
     rc = rc ? rc : money_tick(x); /* the invoicing poll keeps running */
     rc = rc ? rc : digest_tick(x);
     rc = rc ? rc : reminders_tick(x);
+    rc = rc ? rc : store_convo_compact(x->db, x->venue_id); /* replaced current leads */
     return rc ? rc : store_state_tick(x->db, now);
 }
