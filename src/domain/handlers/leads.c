@@ -135,7 +135,7 @@ int h_lead_status(struct hctx *h)
     }
     if (!rc && h->lead->stage == STAGE_BOOKED) { /* what is paid and what is next */
         rc = buf_addc(&body, '\n');
-        rc = rc ? rc : money_line(h->x, h->lang, h->lead, &body);
+        rc = rc ? rc : money_status_line(h->x, h->lang, h->lead, &body);
     }
     rc = rc ? rc : reply_body(h, body.p);
     json_decref(vars);
