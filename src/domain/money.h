@@ -64,6 +64,9 @@ RB_MUST_CHECK int money_receipt_queued(struct wctx *x, int64_t lead, int64_t ent
  * to out (handlers/payments.c). */
 RB_MUST_CHECK int money_line(struct wctx *x, enum lang lang, const struct lead_row *l,
                              struct buf *out);
+/* The same inside l's own status: under a label, without l's name again. */
+RB_MUST_CHECK int money_status_line(struct wctx *x, enum lang lang, const struct lead_row *l,
+                                    struct buf *out);
 
 /* From the tick: queues the invoicing poll when open bookings have none
  * pending (after an upgrade, or a chain cut by failures). */

@@ -297,6 +297,7 @@ void report_page(struct http_ctx *ctx, struct http_req *req, struct http_resp *r
     r.tz = r.snap->config->time_zone;
     r.venue_name = r.snap->config->venue_name;
     html_money_set(r.snap->config->report_money_grouping, r.snap->config->report_currency);
+    html_labels_set(r.snap->prompts);
     if (access_ok(&r)) {
         route(&r);
     }

@@ -234,9 +234,12 @@ static void funnel(struct dash *d)
     if (d->rc) {
         return;
     }
+    char names[REP_STAGES][64];
     for (int i = 0; i < REP_STAGES; i++) {
         snprintf(text[i], sizeof(text[i]), "%lld", (long long)fu.at[i]);
-        bars[i] = (struct chart_bar){rep_stage_names[i], (double)fu.at[i], text[i]};
+        bars[i] =
+            (struct chart_bar){html_label('s', rep_stage_names[i], names[i], sizeof(names[i])),
+                               (double)fu.at[i], text[i]};
     }
     buf_say(d->b, "<section>");
     svg_funnel(d->b, "Funnel: the period's leads by stage now", bars, REP_STAGES);
@@ -245,8 +248,7 @@ static void funnel(struct dash *d)
     for (int k = 0; k < 6; k++) {
         char p[24];
         pct_text(p, sizeof(p), fu.reached[k + 1], fu.reached[k]);
-        buf_say(d->b, "%s%s → %s %s", k ? " · " : "", rep_stage_names[k], rep_stage_names[k + 1],
-                p);
+        buf_say(d->b, "%s%s → %s %s", k ? " · " : "", bars[k].label, bars[k + 1].label, p);
     }
     buf_say(d->b, "</p></section>\n");
 }
@@ -277,7 +279,7 @@ static void by_source(struct dash *d)
 {
     const struct rep_table t = d->ls.source;
     struct chart_bar bars[8];
-    char text[8][64];
+    char text[8][64], names[8][64];
     int n = 0;
 
     for (size_t i = 0; !d->rc && i < t.n && n < 8; i++, n++) {
@@ -285,7 +287,8 @@ static void by_source(struct dash *d)
         pct_text(p, sizeof(p), t.rows[i].booked, t.rows[i].leads);
         snprintf(text[n], sizeof(text[n]), "%lld (%lld booked, %s)", (long long)t.rows[i].leads,
                  (long long)t.rows[i].booked, p);
-        bars[n] = (struct chart_bar){t.rows[i].key, (double)t.rows[i].leads, text[n]};
+        bars[n] = (struct chart_bar){html_label('o', t.rows[i].key, names[n], sizeof(names[n])),
+                                     (double)t.rows[i].leads, text[n]};
     }
     if (!d->rc) {
         buf_say(d->b, "<section>");

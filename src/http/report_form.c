@@ -150,7 +150,8 @@ void page_form(struct report_req *r, const char *action, const char *fields,
     if (strchr(fields, 's')) {
         buf_say(b, "<label>Stage<select name=\"stage\"><option value=\"\">any</option>");
         for (int i = 0; i < 8; i++) {
-            html_option(b, stages[i], stages[i], f->stage);
+            char l[64];
+            html_option(b, stages[i], html_label('s', stages[i], l, sizeof(l)), f->stage);
         }
         buf_say(b, "</select></label>");
     }
@@ -169,7 +170,8 @@ void page_form(struct report_req *r, const char *action, const char *fields,
     if (strchr(fields, 'o')) {
         buf_say(b, "<label>Source<select name=\"source\"><option value=\"\">any</option>");
         for (int i = 0; i < 4; i++) {
-            html_option(b, sources[i], sources[i], f->source);
+            char l[64];
+            html_option(b, sources[i], html_label('o', sources[i], l, sizeof(l)), f->source);
         }
         buf_say(b, "</select></label>");
     }

@@ -1,5 +1,6 @@
 #include "http/report_html.h"
 
+#include "app/prompts.h"
 #include "store/reports.h"
 
 #include <stdarg.h>
@@ -153,6 +154,33 @@ void html_money_set(const char *grouping, const char *currency)
 {
     money.thousands = grouping && strcmp(grouping, "thousands") == 0;
     snprintf(money.currency, sizeof(money.currency), "%s", currency ? currency : "");
+}
+
+/* The prompts of the request on this thread, for the labels (html_label). */
+static _Thread_local const struct prompts *page_prompts;
+
+void html_labels_set(const struct prompts *p)
+{
+    page_prompts = p;
+}
+
+const char *html_label(char kind, const char *code, char *out, size_t n)
+{
+    char key[48];
+    struct buf t;
+
+    if (!code || !code[0]) {
+        return code;
+    }
+    snprintf(key, sizeof(key), "%s%s", kind == 'o' ? "rep_src_" : "stage_", code);
+    buf_init(&t, 256);
+    if (page_prompts && prompts_render(page_prompts, LANG_EN, key, NULL, &t) == RB_OK && t.p &&
+        t.len < n) {
+        memcpy(out, t.p, t.len + 1);
+        code = out;
+    }
+    buf_release(&t);
+    return code;
 }
 
 void html_money(struct buf *b, int64_t rupees)

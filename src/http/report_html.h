@@ -36,6 +36,15 @@ void html_money(struct buf *b, int64_t rupees);
 /* The money format for this thread's page: [report] money_grouping ("lakh",
  * "thousands") and currency. */
 void html_money_set(const char *grouping, const char *currency);
+struct prompts;
+/* The prompts the labels below come from, for this thread's page: set by
+ * report_page from the snapshot. */
+void html_labels_set(const struct prompts *p);
+/* A stored code as the owner reads it, from prompts/en: kind 's' a stage
+ * ("CONTACTED": [stage_CONTACTED] "Contacted"), 'o' a source ("walk_in":
+ * [rep_src_walk_in] "Walk-in"), in out (n bytes); the code itself when
+ * prompts/ has no label. CSV exports keep the codes. */
+const char *html_label(char kind, const char *code, char *out, size_t n);
 /* s percent-encoded for a query value. */
 void url_enc(struct buf *b, const char *s);
 

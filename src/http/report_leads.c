@@ -16,9 +16,12 @@ static int lead_tr(void *cls, const struct rl_lead *l)
     buf_say(b, "<tr><td class=\"n\"><a href=\"/report/leads/%lld\">#%lld</a></td>",
             (long long)l->id, (long long)l->id);
     html_user(b, "td", l->name);
-    html_say(b, "<td class=\"t\">%s</td><td>%s</td>", l->phone, l->stage);
+    char st[64], so[64];
+
+    html_say(b, "<td class=\"t\">%s</td><td>%s</td>", l->phone,
+             html_label('s', l->stage, st, sizeof(st)));
     html_user(b, "td", l->staff);
-    html_say(b, "<td>%s</td>", l->source);
+    html_say(b, "<td>%s</td>", html_label('o', l->source, so, sizeof(so)));
     html_user(b, "td", l->campaign);
     html_say(b,
              "<td class=\"t\">%s</td><td class=\"n\">%m</td><td class=\"t\">%s</td>"
@@ -83,14 +86,15 @@ static int lead_head(void *cls, const struct rl_lead *l)
 {
     struct lead_page *p = cls;
     struct buf *b = p->b;
+    char st[64], so[64];
 
     html_begin(b, p->r->venue_name, p->title, "leads", false);
     buf_say(b, "<section><div class=\"scroll\"><table class=\"kv\">");
     dl(b, "Name", l->name);
     dl(b, "Phone", l->phone);
-    dl(b, "Stage", l->stage);
+    dl(b, "Stage", html_label('s', l->stage, st, sizeof(st)));
     dl(b, "Salesperson", l->staff);
-    dl(b, "Source", l->source);
+    dl(b, "Source", html_label('o', l->source, so, sizeof(so)));
     dl(b, "Campaign", l->campaign);
     dl(b, "Event date", l->event_date);
     dl(b, "Guests", l->guests);
@@ -167,7 +171,10 @@ static int timeline_li(void *cls, const struct rl_item *t)
     html_say(b, "<li class=\"%s\">", k);
     meta(b, t->at, t->who);
     if (strcmp(k, "stage") == 0) {
-        html_say(b, "<div>Stage %s → <b>%s</b></div>", t->a ? t->a : "–", t->b);
+        char sa[64], sb[64];
+        html_say(b, "<div>Stage %s → <b>%s</b></div>",
+                 t->a ? html_label('s', t->a, sa, sizeof(sa)) : "–",
+                 html_label('s', t->b, sb, sizeof(sb)));
         if (t->text) {
             html_user(b, "div", t->text);
         }

@@ -157,14 +157,18 @@ check_match "dashboard: received Rs 2,00,000 in January, Rs 6,00,000 overdue" "$
 check_match "dashboard: the salesperson table (Bilal: 2 assigned, 1 booked, Rs 8,00,000)" "$D" \
     "Bilal Ahmed</a></td><td class=\"n\">2</td><td class=\"n\">2</td><td class=\"n\">1</td><td class=\"n\">50.0 %</td>"
 check_match "dashboard: 12 months, January 3 leads and 1 booking" "$D" "<td>2026-01</td><td class=\"n\">3</td><td class=\"n\">1</td>"
-check_match "dashboard: leads by source in text" "$D" "meta</td><td class=\"n\">1 \\(0 booked"
+# codes as the owner reads them (prompts/en), not NEW, walk_in; the CSV keeps the codes
+st() { prompt_text en "stage_$1"; }
+check_match "dashboard: leads by source in text, labelled ([rep_src_meta])" "$D" \
+    "$(prompt_text en rep_src_meta)</td><td class=\"n\">1 \\(0 booked"
+check_match "dashboard: no raw source code" "$(printf '%s' "$D" | grep -c '>walk_in<\|>meta<\|>whatsapp<')" "^0$"
 check_match "dashboard: the funnel in SVG" "$D" "<figcaption><b>Funnel"
 check_match "dashboard: response time by salesperson (Bilal 20 min)" "$D" "Bilal Ahmed</td><td class=\"n\">20 min"
 # the funnel, campaigns and greeting latency come from the one statement that
 # reads the period's leads once: January's 3 leads reached NEW, 2 of them
 # CONTACTED (the contacted and the booked one), 1 every later stage
 check_match "dashboard: funnel stage to stage (3, 2, then 1 reached)" "$D" \
-    "NEW → CONTACTED 66.7 % · CONTACTED → QUALIFIED 50.0 % · QUALIFIED → SITE_VISIT 100.0 %"
+    "$(st NEW) → $(st CONTACTED) 66.7 % · $(st CONTACTED) → $(st QUALIFIED) 50.0 % · $(st QUALIFIED) → $(st SITE_VISIT) 100.0 %"
 check_match "dashboard: leads by campaign, most first (none 2 with 1 booked, winter-shadi 1)" "$D" \
     "\\(none\\)</td><td class=\"n\">2</td><td class=\"n\">1</td><td class=\"n\">50.0 %</td></tr><tr><td dir=\"auto\">winter-shadi</td><td class=\"n\">1</td><td class=\"n\">0</td><td class=\"n\">0.0 %"
 check_match "dashboard: no greeting measured in January" "$D" "p50 –, p99 – \\(0 leads\\)"
@@ -172,6 +176,12 @@ curl -s "${AUTH[@]}" "$RABTA_URL/report/leads" >"$T/leads.html"
 check_match "leads: the script name escaped" "$(cat "$T/leads.html")" '&lt;script&gt;alert\(1\)&lt;/script&gt;'
 if grep -q '<script>' "$T/leads.html" "$T/dash.html"; then not_ok "no <script> in any page"; else ok "no <script> in any page"; fi
 check_match "leads: the Urdu name as written, dir=auto" "$(cat "$T/leads.html")" '<td dir="auto">عائشہ خان</td>'
+check_match "leads: Ahmed's row says the stage and source as the owner reads them" "$(cat "$T/leads.html")" \
+    "<td>$(st BOOKED)</td><td dir=\"auto\">Bilal Ahmed</td><td>$(prompt_text en rep_src_walk_in)</td>"
+check_match "leads: the filter's options are labelled, their values the codes" "$(cat "$T/leads.html")" \
+    "<option value=\"SITE_VISIT\">$(st SITE_VISIT)</option>.*<option value=\"walk_in\">$(prompt_text en rep_src_walk_in)</option>"
+check_eq "leads: no raw stage or source code in a cell" \
+    "$(grep -c '<td>\(NEW\|CONTACTED\|BOOKED\|LOST\|walk_in\|meta\|whatsapp\)</td>' "$T/leads.html")" 0
 check_eq "leads: filter by stage and salesperson" \
     "$(curl -s "${AUTH[@]}" "$RABTA_URL/report/leads?stage=BOOKED&source=walk_in" | grep -o 'href="/report/leads/[0-9]*"' | sort -u | tr '\n' ' ')" \
     "href=\"/report/leads/$L3\" "
@@ -189,7 +199,7 @@ check_eq "a lead that does not exist: 404" "$(curl -s -o /dev/null -w '%{http_co
 curl -s "${AUTH[@]}" "$RABTA_URL/report/leads/$L3" >"$T/lead.html"
 TL=$(tr -d '\n' <"$T/lead.html")
 check_match "timeline: the stage move with who and the note, escaped" "$TL" \
-    "2026-01-20 15:00:00 · <bdi>Bilal Ahmed</bdi></div><div>Stage CONTACTED → <b>BOOKED</b></div><div dir=\"auto\">advance &lt;b&gt;mil&lt;/b&gt; gaya"
+    "2026-01-20 15:00:00 · <bdi>Bilal Ahmed</bdi></div><div>Stage $(st CONTACTED) → <b>$(st BOOKED)</b></div><div dir=\"auto\">advance &lt;b&gt;mil&lt;/b&gt; gaya"
 check_match "timeline: the AI decision of the staff message that booked it" "$TL" \
     "Ahmed booked 8 lakh</div><div class=\"meta\">AI: rules → <b>lead.move</b>.*confidence 0.92"
 if grep -q "help please" "$T/lead.html"; then not_ok "timeline: another staff message's decision is not there"; else ok "timeline: another staff message's decision is not there"; fi

@@ -135,7 +135,7 @@ int h_lead_status(struct hctx *h)
     }
     if (!rc && h->lead->stage == STAGE_BOOKED) { /* what is paid and what is next */
         rc = buf_addc(&body, '\n');
-        rc = rc ? rc : money_line(h->x, h->lang, h->lead, &body);
+        rc = rc ? rc : money_status_line(h->x, h->lang, h->lead, &body);
     }
     rc = rc ? rc : reply_body(h, body.p);
     json_decref(vars);
@@ -472,8 +472,10 @@ static int list_leads_page(struct hctx *h, const int64_t *ids, size_t n, const s
     return rc;
 }
 
-/* "Sara ke leads": the owner sees anyone's; a salesperson only their own
- * (asking for another's is refused, saying how to see their own). */
+/* "Sara ke leads": anyone's, for the owner and a salesperson alike (sales
+ * read every lead, as "all leads", "stale leads" and a lead's status do,
+ * and change only their own: check_own_lead). A name no staff has, or two
+ * have, is said. */
 static int list_staff(struct hctx *h, struct staff_info *who, bool *done)
 {
     const char *name = slot_str(h, "staff");
@@ -485,11 +487,9 @@ static int list_staff(struct hctx *h, struct staff_info *who, bool *done)
         return RB_OK;
     }
     rc = staff_find(h->x, name, who);
-    if (rc == RB_ENOTFOUND || rc == RB_ECONFLICT ||
-        (!rc && h->me->role == ROLE_SALES && who->id != h->me->id)) {
-        const char *key = rc ? "list_staff_unknown" : "list_staff_refused";
-        vars = json_pack("{s:s}", "staff", rc ? name : (who->name ? who->name : name));
-        rc = vars ? reply(h, key, vars) : RB_ENOMEM;
+    if (rc == RB_ENOTFOUND || rc == RB_ECONFLICT) {
+        vars = json_pack("{s:s}", "staff", name);
+        rc = vars ? reply(h, "list_staff_unknown", vars) : RB_ENOMEM;
         json_decref(vars);
         *done = !rc;
     }

@@ -116,7 +116,11 @@ static const char *method_of(const char *t)
 
 /* ---- the one line ---- */
 
-int money_line(struct wctx *x, enum lang lang, const struct lead_row *l, struct buf *out)
+/* The line, with the lead named first (pay_line) or, inside the lead's own
+ * status, under a "Payments:" label (pay_status); what is paid says
+ * "nothing received yet" when nothing is. */
+static int money_text(struct wctx *x, enum lang lang, const struct lead_row *l, bool in_status,
+                      struct buf *out)
 {
     struct ledger_status st;
     struct rb_datetime now = clock_local(x->now_s);
@@ -160,15 +164,30 @@ int money_line(struct wctx *x, enum lang lang, const struct lead_row *l, struct 
         fmt_amount(st.planned > 0 ? st.planned : l->amount > 0 ? l->amount : 0, total);
         json_object_set_new(vars, "paid", json_string(paid));
         json_object_set_new(vars, "total", json_string(total));
+        buf_reset(&name);
+        rc = render(x, lang, st.received > 0 ? "pay_paid" : "pay_paid_none", vars, &name);
+    }
+    if (!rc) {
+        json_object_set_new(vars, "paid_part", json_string(name.p));
         json_object_set_new(vars, "next", json_string(next.p));
         json_object_set_new(vars, "overdue", json_string(over.p));
-        rc = render(x, lang, "pay_line", vars, out);
+        rc = render(x, lang, in_status ? "pay_status" : "pay_line", vars, out);
     }
     json_decref(vars);
     buf_release(&name);
     buf_release(&over);
     buf_release(&next);
     return rc;
+}
+
+int money_line(struct wctx *x, enum lang lang, const struct lead_row *l, struct buf *out)
+{
+    return money_text(x, lang, l, false, out);
+}
+
+int money_status_line(struct wctx *x, enum lang lang, const struct lead_row *l, struct buf *out)
+{
+    return money_text(x, lang, l, true, out);
 }
 
 /* key (with lead's card and extra) then the lead's line, to the sender. */

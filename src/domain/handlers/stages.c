@@ -346,10 +346,12 @@ static int refuse_with(struct hctx *h, const char *key, int64_t other)
     return rc;
 }
 
-/* BOOKED on a cell another booking has: says whose it is and asks for
- * another hall or slot, so "Marquee dinner" answers it (the hall and slot
- * asked for are dropped from the question's slots; the lead keeps them
- * until the answer replaces one). */
+/* BOOKED on a cell another booking has (a first booking or a booked lead
+ * moved): says whose it is and asks for another hall or slot, so "Marquee
+ * dinner" answers it. Nothing the command gave stays on the lead (the
+ * details saved since the "booking" savepoint are rolled back); the date,
+ * hall, slot and amount it gave are the question's partial answer, kept in
+ * the pending state, and the answer's hall or slot replaces them. */
 static int ask_other_cell(struct hctx *h, int64_t other)
 {
     static const char *const need_cell[] = {"hall", "slot", NULL};
@@ -360,13 +362,14 @@ static int ask_other_cell(struct hctx *h, int64_t other)
 
     lead_row_init(&o);
     rc = lead_load(h->x, other, false, &o);
-    rc = rc ? rc : lead_vars(h->x, h->lang, h->lead, &vars);
+    rc = rc ? rc : lead_vars(h->x, h->lang, h->lead, &vars); /* the cell asked for */
+    rc = rc ? rc : db_rollback_to(h->x->db, "booking");
+    rc = rc ? rc : lead_load(h->x, h->lead->id, false, h->lead);
     if (!rc) {
+        bool priced = h->lead->amount > 0 || slot_int(h, "amount") > 0;
         json_object_set_new(vars, "other", json_integer(other));
         json_object_set_new(vars, "other_name", json_string(o.name ? o.name : ""));
-        json_object_del(h->slots, "hall");
-        json_object_del(h->slots, "slot");
-        rc = ask(h, "booked_cell_taken", h->lead->amount > 0 ? need_cell : need_cell_amount, vars);
+        rc = ask(h, "booked_cell_taken", priced ? need_cell : need_cell_amount, vars);
     }
     json_decref(vars);
     lead_row_release(&o);
@@ -573,7 +576,8 @@ static int lead_move(struct hctx *h, const char *bad_hall)
         return rc ? rc : refuse_with(h, "refuse_reopen", other);
     }
     bool rebook = to == STAGE_BOOKED && h->lead->stage == STAGE_BOOKED;
-    rc = rebook ? db_savepoint(h->x->db, "rebook") : RB_OK;
+    /* a booking refused for a taken cell changes nothing (ask_other_cell) */
+    rc = to == STAGE_BOOKED ? db_savepoint(h->x->db, "booking") : RB_OK;
     rc = rc ? rc : save_details(h, to);
     if (rc) {
         return rc;
@@ -582,17 +586,8 @@ static int lead_move(struct hctx *h, const char *bad_hall)
         /* BOOKED again with a new date, hall or slot: the calendar cell
          * moves with it, unless another booking has that cell */
         rc = date_taken(h, &other);
-        if (!rc && other) { /* the refusal names the cell asked for */
-            json_t *vars = NULL;
-            rc = lead_vars(h->x, h->lang, h->lead, &vars);
-            rc = rc ? rc : db_rollback_to(h->x->db, "rebook");
-            rc = rc ? rc : lead_load(h->x, h->lead->id, false, h->lead);
-            if (!rc) {
-                json_object_set_new(vars, "other", json_integer(other));
-                rc = reply(h, "refuse_date_taken", vars);
-            }
-            json_decref(vars);
-            return rc;
+        if (!rc && other) {
+            return ask_other_cell(h, other);
         }
         rc = rc ? rc : hold_sync(h->x, h->lead);
         if (rc) {

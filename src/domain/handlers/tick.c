@@ -128,10 +128,27 @@ static int remind_assignee(struct wctx *x, int64_t id, enum store_due kind, cons
     return rc;
 }
 
+/* The reminder says how long the lead has really gone without contact
+ * (since its last contact, else since it came), not the threshold: hours,
+ * or days from 48 hours on. */
 static int stale_one(struct wctx *x, int64_t id)
 {
-    return remind_assignee(x, id, DUE_STALE, "stale_reminder", "hours",
-                           x->snap->config->stale_reminder_hours);
+    struct lead_row l;
+    int64_t since, hours;
+    int rc;
+
+    lead_row_init(&l);
+    rc = lead_load(x, id, false, &l);
+    since = l.last_contact_at ? l.last_contact_at : l.created_at;
+    hours = x->now_s > since ? (x->now_s - since) / 3600 : 0;
+    lead_row_release(&l);
+    if (hours < x->snap->config->stale_reminder_hours) {
+        hours = x->snap->config->stale_reminder_hours; /* a clock a little behind the database's */
+    }
+    return rc ? rc
+           : hours >= 48
+               ? remind_assignee(x, id, DUE_STALE, "stale_reminder_days", "days", (int)(hours / 24))
+               : remind_assignee(x, id, DUE_STALE, "stale_reminder", "hours", (int)hours);
 }
 
 static int followup_one(struct wctx *x, int64_t id)
