@@ -96,7 +96,7 @@ check_eq() {
 
 # check_match NAME ACTUAL ERE
 check_match() {
-    if printf '%s' "$2" | grep -Eq -- "$3"; then
+    if printf '%s' "$2" | grep -E -- "$3" >/dev/null; then
         ok "$1"
     else
         not_ok "$1" "expected to match: $3" "got: $2"
@@ -106,7 +106,7 @@ check_match() {
 # check_line NAME LINES LINE: LINES (one message a line, as conv_sends lists
 # them) has one that is exactly LINE.
 check_line() {
-    if printf '%s\n' "$2" | grep -qxF -- "$3"; then
+    if printf '%s\n' "$2" | grep -xF -- "$3" >/dev/null; then
         ok "$1"
     else
         not_ok "$1" "expected a line: $3" "got: $2"
@@ -621,7 +621,7 @@ await_rabta() {
         fi
         wait "$pid" 2>/dev/null
         rc=$?
-        if ! tail -c +"$((RABTA_LOGPOS[$name] + 1))" "$log" | grep -qi 'in use'; then
+        if ! tail -c +"$((RABTA_LOGPOS[$name] + 1))" "$log" | grep -i "in use" >/dev/null; then
             bail "rabta serve [$name] exited during start-up (status $rc)" "$(tail -n 30 "$log")"
         fi
         eval "launch_rabta $name ${RABTA_ARGS[$name]}"
