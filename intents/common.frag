@@ -169,7 +169,7 @@ synonym scope stale: stale | stuck | atki hui | atki | atke hue | atki huwi | ph
 {text} = \S.*?
 # the reason given with a stage move: not the stage word itself ("mana kar diya, lost kar do")
 # words after a stage that are not a reason
-{move_tail} = yesterday|last night|this morning|anymore|any more|the hall|hall|the venue|venue|with us|the booking|booking|the deal|deal|aaj|abhi|ab|today|now|finally|alhamdulillah|mashallah|bhi|chal rahi|chal raha|chal rhi|chal rha|ho rahi|ho raha|jari|ongoing|in progress|{is}|آج|ابھی|چل رہی|چل رہا|جاری
+{move_tail} = yesterday|last night|this morning|anymore|any more|(?:the )?hall(?! (?:no|number|num|#|\p{L}(?!\w)|\d{1,2}(?![\d,.]| ?(?:lakh|lac|k|hazar|crore)(?!\w))))|the venue|venue|with us|the booking|booking|the deal|deal|aaj|abhi|ab|today|now|finally|alhamdulillah|mashallah|bhi|chal rahi|chal raha|chal rhi|chal rha|ho rahi|ho raha|jari|ongoing|in progress|{is}|آج|ابھی|چل رہی|چل رہا|جاری
 # "please mark booked", "update to site visit", "mark her lost" said again after the stage
 {markagain} = (?:(?:{pls}|so|and|please|kindly) )*(?:mark|make|put|move|set|update|change|kar do|kr do)(?: (?:him|her|them|it|this|this lead|the lead|usko|isko))?(?: (?:as|to|in|into))? (?:{stage:_})
 {reason} = (?!(?:(?:{is}|{hogaya}|aur|and|to|tu|اور|تو) )*(?:{stage})(?: (?:{doit}|do|dein|{hogaya}))*(?: (?:{pls}))* ?$)(?!(?:{markagain})(?: (?:{pls}))* ?$)\S.*?
