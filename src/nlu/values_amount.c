@@ -211,7 +211,6 @@ int value_amount(struct str s, int64_t *rupees)
     struct toks tk;
     struct cur c;
     int64_t total = 0, prev_mult = 0;
-    bool unit = false;
     int rc = vt_tokenize(s, &tk);
 
     if (rc) {
@@ -220,9 +219,7 @@ int value_amount(struct str s, int64_t *rupees)
     c.t = tk.t;
     c.n = amount_end(tk.t, tk.n);
     c.i = 0;
-    unit = c.n < tk.n; /* "500 rupay", "500/-" */
     if (c.n > 1 && vt_cur_accept_in(&c, vocab_words(VOC_CURRENCY))) {
-        unit = true;
         if (!vt_cur_accept(&c, ".")) {
             vt_cur_accept(&c, ":");
         }
@@ -244,7 +241,6 @@ int value_amount(struct str s, int64_t *rupees)
         if (mult <= 0 && (!vt_cur_end(&c) || prev_mult > 1000)) {
             return RB_EPARSE;
         }
-        unit = unit || mult > 0;
         if (mult <= 0) {
             mult = 1;
         }
@@ -257,9 +253,7 @@ int value_amount(struct str s, int64_t *rupees)
         }
         prev_mult = mult;
     }
-    /* a bare small number with no unit ("hall no 3", "3") is no amount:
-     * rupees under 1,000 are written with Rs, k, hazar... */
-    if (total <= 0 || (!unit && total < 1000)) {
+    if (total <= 0) {
         return RB_EPARSE;
     }
     *rupees = total;
