@@ -8,7 +8,7 @@
 
 #define EXTRACT_MAX 4096
 #define WORDS_MAX 256
-#define WINDOW 3 /* "15 march 2027", "300 se zyada"... longest slice tried */
+#define WINDOW 4 /* "15 march 2027", "agle mahine ki 15"... longest slice tried */
 
 static bool has_digit(struct str s)
 {

@@ -341,6 +341,46 @@ static bool next_week_day(const struct tok *t, size_t n, struct rb_date today, s
     return true;
 }
 
+/* A day of this or next month: "agle mahine 15 tareekh", "next month 15th",
+ * "agle mahine ki 15", "15 tareekh agle mahine" (the day must exist). */
+static bool month_day(const struct tok *t, size_t n, struct rb_date today, struct rb_date *out)
+{
+    static const char *const ki[] = {"ki", "ke", "ka", "کی", "کے", "کا", "on", "the", NULL};
+    struct date_spec ds;
+    int det, m0;
+    size_t from = 2, to = n;
+
+    if (n < 3) {
+        return false;
+    }
+    det = vt_tok_val(&t[0], vocab_list(VOC_DET));
+    if (det >= 0 && vt_tok_val(&t[1], vocab_list(VOC_UNIT)) == UNIT_MONTH) {
+        for (size_t k = 0; ki[k] && from < n - 1; k++) {
+            if (vt_tok_is(&t[from], ki[k])) {
+                from++;
+                break;
+            }
+        }
+    } else {
+        det = vt_tok_val(&t[n - 2], vocab_list(VOC_DET));
+        if (det < 0 || vt_tok_val(&t[n - 1], vocab_list(VOC_UNIT)) != UNIT_MONTH) {
+            return false;
+        }
+        from = 0;
+        to = n - 2;
+    }
+    if (det == DET_LAST || !date_spec_parse(t + from, to - from, true, &ds) || ds.m != 0 ||
+        ds.y != 0) {
+        return false;
+    }
+    m0 = today.y * 12 + today.m - 1 + (det == DET_NEXT);
+    if (ds.d > date_days_in_month(m0 / 12, m0 % 12 + 1)) {
+        return false;
+    }
+    *out = mkdate(m0 / 12, m0 % 12 + 1, ds.d);
+    return true;
+}
+
 /* One day, in any of the forms above, with "on ..." and "... ko" allowed. */
 static bool single_date(const struct tok *t, size_t n, const struct nlu_now *ctx,
                         struct rb_date *out)
@@ -358,7 +398,8 @@ static bool single_date(const struct tok *t, size_t n, const struct nlu_now *ctx
         return true;
     }
     if (!ctx->past &&
-        (relative_delay(t, n, ctx->now.date, out) || next_week_day(t, n, ctx->now.date, out))) {
+        (relative_delay(t, n, ctx->now.date, out) || next_week_day(t, n, ctx->now.date, out) ||
+         month_day(t, n, ctx->now.date, out))) {
         return true;
     }
     return date_spec_parse(t, n, false, &ds) && date_spec_resolve(&ds, ctx->now.date, out);

@@ -55,6 +55,11 @@ TEST(dates_and_guests_in_roman_urdu_urdu_and_english)
         {__LINE__, "۱۵ مارچ کو ولیمہ ہے، ۴۰۰ مہمان", "2027-03-15 400"},
         {__LINE__, "date 15/3 hai", "2027-03-15 0"},
         {__LINE__, "shadi 05-01-2027 ko", "2027-01-05 0"},
+        /* a day of next month is next month's (read on 23 November) */
+        {__LINE__, "aoa, agle mahine 15 tareekh ko mayun ka function hai, 100 log, budget 3 lakh",
+         "2026-12-15 100"},
+        {__LINE__, "next month 5th ko mehndi", "2026-12-05 0"},
+        {__LINE__, "agle mahine ki 2 tareekh", "2026-12-02 0"},
     };
 
     check_facts(cases, sizeof(cases) / sizeof(cases[0]));

@@ -176,6 +176,11 @@ static int w_number(struct answer *a, struct str w, const char *name, json_t *sl
     if (rc || n <= 0 || (strcmp(name, "guests") == 0 && n > 100000)) {
         return RB_EPARSE;
     }
+    /* a bare small number is no amount ("hall no 3"): rupees under 1,000
+     * come with their unit (Rs 500, 500 rupay) */
+    if (strcmp(name, "amount") == 0 && n < 1000 && !has_unit(w)) {
+        return RB_EPARSE;
+    }
     return json_object_set_new(slots, name, json_integer(n)) ? RB_ENOMEM : RB_OK;
 }
 
