@@ -120,6 +120,15 @@ int report_compute(struct wctx *x, const struct report_ask *ask, struct report_f
             if (out->by == REP_BY_NONE) {
                 rep_table_release(&out->t[i]);
             }
+            if (!rc && out->metric == RM_REVENUE && out->by == REP_BY_NONE) {
+                /* booked revenue is said with what was received beside it */
+                struct rep_table r;
+                memset(&r, 0, sizeof r);
+                rc = rep_received(x->db, &q, REP_BY_NONE, &r);
+                out->sum[i].received = rc ? 0 : r.total.received;
+                out->sum[i].received_n = rc ? 0 : r.total.received_n;
+                rep_table_release(&r);
+            }
         }
         if (!rc && out->by == REP_BY_STAGE) {
             rc = rep_funnel(x->db, &q, &out->f[i]);
@@ -551,28 +560,34 @@ int report_headline(struct wctx *x, enum lang lang, const struct report_figs *f,
     return rc;
 }
 
+/* The payments received in the period (and the compared one). */
+static int received_line(struct wctx *x, enum lang lang, const struct report_figs *f,
+                         struct buf *out)
+{
+    const struct rep_row *b = f->nper > 1 ? &f->sum[1] : NULL;
+    struct fig ra = {V_MONEY, f->sum[0].received, 0, false};
+    char label[96], va[REP_MONEY_MAX], vb[REP_MONEY_MAX], ch[64];
+    int rc = prompt_str(x, lang, "rep_l_received", NULL, label, sizeof(label));
+
+    rc = rc ? rc : fig_str(x, lang, ra, va, sizeof(va));
+    if (!rc && b) {
+        struct fig rb = {V_MONEY, b->received, 0, false};
+        rc = fig_str(x, lang, rb, vb, sizeof(vb));
+        rc = rc ? rc : change_str(x, lang, ra, rb, ch, sizeof(ch));
+    }
+    return rc ? rc : line(x, lang, label, va, b ? vb : NULL, b ? ch : NULL, out);
+}
+
 /* The headline figures, payments received; then stale leads and overdue
  * payments as of now. */
 static int text_summary(struct wctx *x, enum lang lang, const struct report_figs *f,
                         struct buf *out)
 {
-    const struct rep_row *b = f->nper > 1 ? &f->sum[1] : NULL;
-    char label[96], m[REP_MONEY_MAX];
+    char m[REP_MONEY_MAX];
     int rc = head(x, lang, "rep_h_summary", f, out);
 
     rc = rc ? rc : report_headline(x, lang, f, out);
-    rc = rc ? rc : prompt_str(x, lang, "rep_l_received", NULL, label, sizeof(label));
-    if (!rc) {
-        struct fig ra = {V_MONEY, f->sum[0].received, 0, false};
-        char va[REP_MONEY_MAX], vb[REP_MONEY_MAX], ch[64];
-        rc = fig_str(x, lang, ra, va, sizeof(va));
-        if (!rc && b) {
-            struct fig rb = {V_MONEY, b->received, 0, false};
-            rc = fig_str(x, lang, rb, vb, sizeof(vb));
-            rc = rc ? rc : change_str(x, lang, ra, rb, ch, sizeof(ch));
-        }
-        rc = rc ? rc : line(x, lang, label, va, b ? vb : NULL, b ? ch : NULL, out);
-    }
+    rc = rc ? rc : received_line(x, lang, f, out);
     if (!rc) {
         json_t *v;
         report_money(x, f->sum[0].overdue, m);
@@ -702,8 +717,10 @@ static bool empty_period(const struct report_figs *f)
         case RM_OVERDUE:
             return false;
         case RM_BOOKINGS:
-        case RM_REVENUE:
             empty = s->bookings == 0;
+            break;
+        case RM_REVENUE: /* its answer says the payments received too */
+            empty = s->bookings == 0 && s->received == 0;
             break;
         case RM_NONE:
             empty = s->leads == 0 && s->bookings == 0 && s->received == 0;
@@ -760,6 +777,10 @@ int report_text(struct wctx *x, enum lang lang, const struct report_figs *f, str
         rc = rc ? rc : prompt_str(x, lang, "rep_total", NULL, label, sizeof(label));
         rc =
             rc ? rc : fig_line(x, lang, label, m, &f->sum[0], f->nper > 1 ? &f->sum[1] : NULL, out);
+        if (!rc && f->by == REP_BY_NONE && m == RM_REVENUE) {
+            /* booked is not received: "is mahine kitni payment aayi" */
+            rc = received_line(x, lang, f, out);
+        }
         if (rc || f->by == REP_BY_NONE) {
             return rc;
         }

@@ -873,6 +873,14 @@ enum lang text_lang_or(const char *s, size_t len, enum lang fallback)
     return only_neutral ? fallback : LANG_EN;
 }
 
+size_t text_arabic_letters(const char *s, size_t len)
+{
+    size_t arabic, latin;
+
+    count_letters(s, len, &arabic, &latin);
+    return arabic;
+}
+
 enum lang text_lang(const char *s, size_t len)
 {
     return text_lang_or(s, len, LANG_EN);

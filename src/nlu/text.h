@@ -109,4 +109,7 @@ enum lang text_lang(const char *s, size_t len);
  */
 enum lang text_lang_or(const char *s, size_t len, enum lang fallback);
 
+/* How many letters of the Arabic script (Urdu's) s has. */
+size_t text_arabic_letters(const char *s, size_t len);
+
 #endif

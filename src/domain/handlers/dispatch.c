@@ -427,7 +427,10 @@ static enum lang reply_lang(const struct staff_info *me, const char *text)
     enum lang usual = staff_lang(me);
     enum lang wrote = text_lang_or(text, strlen(text), usual);
 
-    if (wrote == LANG_UR) {
+    /* Urdu script gets Urdu script back: for a member whose language is
+     * Urdu, a word of it is enough ("2 کو grand hall dinner book کر دو",
+     * typed on an Urdu keyboard with English words in it) */
+    if (wrote == LANG_UR || (usual != LANG_EN && text_arabic_letters(text, strlen(text)) >= 2)) {
         return LANG_UR;
     }
     return usual == LANG_EN ? LANG_EN : LANG_ROMAN_UR;

@@ -79,7 +79,11 @@ int h_report(struct hctx *h)
         return send_link(h, lang);
     }
     h->lang = lang;
-    if (h->me->role == ROLE_FINANCE && (!ask.metric || strcmp(ask.metric, "overdue_payments"))) {
+    /* finance: the money, not the sales figures (overdue; revenue, which
+     * says what was received, as a total) */
+    if (h->me->role == ROLE_FINANCE &&
+        !(ask.metric && (strcmp(ask.metric, "overdue_payments") == 0 ||
+                         (strcmp(ask.metric, "revenue") == 0 && !ask.group_by)))) {
         return reply(h, "rep_finance_only", NULL);
     }
     report_figs_init(&f);
