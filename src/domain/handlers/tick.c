@@ -74,6 +74,17 @@ static int tell_about(struct wctx *x, int64_t staff_id, int64_t lead_id, const c
     return rc;
 }
 
+/* How long the lead has really gone without contact, in hours: since its
+ * last contact, else since it came; at least floor (the threshold that
+ * found it: a clock a little behind the database's). */
+static int64_t silent_hours(const struct wctx *x, const struct lead_row *l, int64_t floor)
+{
+    int64_t since = l->last_contact_at ? l->last_contact_at : l->created_at;
+    int64_t hours = x->now_s > since ? (x->now_s - since) / 3600 : 0;
+
+    return hours < floor ? floor : hours;
+}
+
 static int escalate_one(struct wctx *x, int64_t id)
 {
     struct lead_row l;
@@ -88,7 +99,7 @@ static int escalate_one(struct wctx *x, int64_t id)
     rc = rc ? rc : staff_owners(x, &owners, &n);
     if (!rc) {
         extra = json_pack("{s:s, s:i}", "old", l.assignee ? l.assignee : "", "hours",
-                          x->snap->config->escalate_hours);
+                          (int)silent_hours(x, &l, x->snap->config->escalate_hours));
         rc = extra ? RB_OK : RB_ENOMEM;
     }
     rc = rc ? rc : store_lead_escalated(x->db, id, to);
@@ -129,22 +140,17 @@ static int remind_assignee(struct wctx *x, int64_t id, enum store_due kind, cons
 }
 
 /* The reminder says how long the lead has really gone without contact
- * (since its last contact, else since it came), not the threshold: hours,
- * or days from 48 hours on. */
+ * (silent_hours), not the threshold: hours, or days from 48 hours on. */
 static int stale_one(struct wctx *x, int64_t id)
 {
     struct lead_row l;
-    int64_t since, hours;
+    int64_t hours;
     int rc;
 
     lead_row_init(&l);
     rc = lead_load(x, id, false, &l);
-    since = l.last_contact_at ? l.last_contact_at : l.created_at;
-    hours = x->now_s > since ? (x->now_s - since) / 3600 : 0;
+    hours = silent_hours(x, &l, x->snap->config->stale_reminder_hours);
     lead_row_release(&l);
-    if (hours < x->snap->config->stale_reminder_hours) {
-        hours = x->snap->config->stale_reminder_hours; /* a clock a little behind the database's */
-    }
     return rc ? rc
            : hours >= 48
                ? remind_assignee(x, id, DUE_STALE, "stale_reminder_days", "days", (int)(hours / 24))
