@@ -10,8 +10,7 @@
 OWNER=+923001110001
 start_pg
 start_fake
-conf_set digest_day "$(TZ=Asia/Karachi date +%A | tr 'A-Z' 'a-z')"
-conf_set digest_time 00:00
+digest_due_today
 rabta_cli staff list || bail "seeding the venue failed" "$(cat "$T/cli.err")"
 
 # Last week (Monday M): W1 WhatsApp Bilal booked 5 lakh, W2 WhatsApp Sara, W3

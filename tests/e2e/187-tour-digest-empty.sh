@@ -7,8 +7,7 @@
 OWNER=+923001110001
 start_pg
 start_fake
-conf_set digest_day "$(TZ=Asia/Karachi date +%A | tr 'A-Z' 'a-z')"
-conf_set digest_time 00:00
+digest_due_today
 start_rabta
 wait_for "SELECT count(*) > 0 FROM app_state WHERE key LIKE 'digest:%'" t 60 ||
     not_ok "a digest claimed" "$WAIT_LAST"

@@ -520,6 +520,13 @@ _rabta_home() {
 }
 
 # conf_set KEY VALUE: sets every "KEY = ..." line of the copied rabta.conf.
+# digest_due_today: the weekly digest falls due at the next tick (today,
+# 00:00 in the venue's time zone).
+digest_due_today() {
+    conf_set digest_day "$(TZ=Asia/Karachi date +%A | tr 'A-Z' 'a-z')"
+    conf_set digest_time 00:00
+}
+
 conf_set() {
     _rabta_home
     grep -q "^$1 *=" "$T/home/config/rabta.conf" || bail "conf_set: no key $1 in rabta.conf"
