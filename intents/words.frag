@@ -14,6 +14,10 @@ words ack: "" | ok | okay | okk | k | theek hai | thik hai | ji | jee | g | done
 # the next page of a list the bot just sent
 words more: more | next | aur | aur dikhao | aur dikhayen | mazeed | agla | agle | اور | اور دکھاؤ | مزید
 
+# the word that names a hall in an answer: "Hall A", a hall the venue does
+# not have, is said back with the venue's halls
+words hall: hall | halls | ہال
+
 # words that carry nothing in an answer to the bot's question ("Grand Hall
 # raat ko" answers "which hall and when?" as well as "Grand Hall, dinner")
 words filler: ko | ka | ki | ke | mein | me | main | par | pe | se | ji | jee | hai | hain | please | plz | pls | at | in | on | for | the | a | and | aur | wala | wali | والا | والی | کو | کا | کی | کے | میں | پر | سے | جی | ہے | اور

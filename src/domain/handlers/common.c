@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/str.h"
 #include "domain/handlers/handlers.h"
+#include "domain/report.h"
 #include "nlu/catalog.h"
 #include "nlu/namekey.h"
 #include "store/convo.h"
@@ -421,7 +422,7 @@ static int rendered(struct wctx *x, enum lang lang, const char *key, struct buf 
 
 int lead_vars(struct wctx *x, enum lang lang, const struct lead_row *l, json_t **out)
 {
-    char label[24], date[16], amount[40] = "", guests[24] = "", visit[24] = "";
+    char label[24], date[16], amount[REP_MONEY_MAX] = "", guests[24] = "", visit[24] = "";
     struct buf unknown, stage, slot;
     json_t *v = json_object();
     int rc = v ? RB_OK : RB_ENOMEM;
@@ -439,9 +440,7 @@ int lead_vars(struct wctx *x, enum lang lang, const struct lead_row *l, json_t *
     if (!rc) {
         fmt_date(l->event_date, date);
         if (l->amount >= 0) {
-            char digits[32];
-            fmt_amount(l->amount, digits);
-            snprintf(amount, sizeof(amount), "Rs %s", digits);
+            report_money(x, l->amount, amount); /* the venue's format (report.money_*) */
         }
         if (l->guests > 0) {
             snprintf(guests, sizeof(guests), "%lld", (long long)l->guests);

@@ -347,13 +347,13 @@ static bool token_text(const struct answer *a, size_t i, char *w, size_t size)
     return true;
 }
 
-/* A hall the config does not have ("Hall A", "hall no 3", "ہال بی"): the
- * word hall, not taken by a hall of the config, with up to two unused words
- * right after it (or else the one before it). The phrase, as written, goes
- * into slots.hall_unknown and its tokens are used; *hit then. */
-static int unknown_hall(struct answer *a, json_t *slots, bool *hit)
+/* A hall the config does not have ("Hall A", "hall no 3", "ہال بی"): a word
+ * of the `words hall:` list of intents/, not taken by a hall of the config, with up to two unused
+ * words right after it (or else the one before it). The phrase, as written, goes into
+ * slots.hall_unknown and its tokens are used; *hit then. */
+static int unknown_hall(const struct wctx *x, struct answer *a, json_t *slots, bool *hit)
 {
-    static const char *const hall_words[] = {"hall", "halls", "ہال", NULL};
+    const char *const *hall_words = intents_words(x->snap->intents, "hall");
     char w[40];
     size_t i, from, to;
 
@@ -447,7 +447,7 @@ static int fill_answer(struct wctx *x, const json_t *missing, const char *text, 
     /* a hall asked for and named, but not one of the config's: the answer
      * still counts, and the handler says so (stages.c, ask_booked) */
     if (!rc && wants(missing, "hall") && !json_object_get(slots, "hall")) {
-        rc = unknown_hall(&a, slots, &hit);
+        rc = unknown_hall(x, &a, slots, &hit);
         *filled += hit;
     }
     *whole = true;

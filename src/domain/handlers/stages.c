@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "core/str.h"
 #include "domain/handlers/handlers.h"
+#include "domain/report.h"
 #include "domain/money.h"
 #include "domain/intake.h"
 #include "nlu/catalog.h"
@@ -96,8 +97,11 @@ int check_lead_move(struct hctx *h)
 
     if (h->me->role == ROLE_FINANCE) {
         /* finance comes here only to change a booked lead's amount (dispatch.c) */
-        rc = h->lead->stage == STAGE_BOOKED ? RB_OK : refuse_role(h);
-        return rc ? rc : h->lead->stage == STAGE_BOOKED ? RB_OK : RB_EPERM;
+        if (h->lead->stage == STAGE_BOOKED) {
+            return RB_OK;
+        }
+        rc = refuse_role(h);
+        return rc ? rc : RB_EPERM;
     }
     rc = check_own_lead(h);
 
@@ -463,11 +467,10 @@ static int refuse_amount_change(struct hctx *h, int64_t amount)
     json_t *vars = NULL, *extra;
     int64_t *ids = NULL;
     size_t n = 0;
-    char digits[32], asked[40];
+    char asked[REP_MONEY_MAX];
     int rc;
 
-    fmt_amount(amount, digits);
-    snprintf(asked, sizeof(asked), "Rs %s", digits);
+    report_money(h->x, amount, asked);
     extra = json_pack("{s:s, s:s}", "by", h->me->name, "new_amount", asked);
     rc = extra ? staff_by_role(h->x, "finance", &ids, &n) : RB_ENOMEM;
     if (!rc && n == 0) {
