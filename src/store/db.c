@@ -24,6 +24,22 @@
 #define STMT_SLOTS 512 /* open addressing, at most STMT_MAX used */
 #define STMT_MAX 384
 
+/*
+ * A prepared statement keeps the generic plan PostgreSQL settled on after
+ * its first executions, until an ANALYZE of one of its tables invalidates
+ * it. On a new install, or in the first seconds of a flood, that plan was
+ * made when the tables were nearly empty, and autovacuum's first ANALYZE can
+ * be a minute away: with a few rows every index looks alike and a scan of
+ * the whole table looks as cheap as a lookup (seen: the release of held
+ * rows reading every held row of the venue for each inbound message, the
+ * batch's done update scanning the event table). So a connection forgets
+ * its statements when it is idle and REPLAN_FIRST_MS have passed since it
+ * prepared them, then twice as long, and so on up to REPLAN_MAX_MS:
+ * PostgreSQL plans them again for the tables as they are now.
+ */
+#define REPLAN_FIRST_MS 2000
+#define REPLAN_MAX_MS 600000
+
 struct stmt {
     const char *key; /* the caller's pointer; NULL: free slot */
     char *sql;       /* our copy of the text */
@@ -38,7 +54,17 @@ struct dbconn {
     bool broken;
     struct stmt *stmts; /* STMT_SLOTS, allocated on first use */
     int nstmts;
+    int64_t replan_at_ms; /* monotonic; 0: nothing prepared */
+    int64_t replan_every_ms;
 };
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* Forgets every prepared statement (the server's went with its session). */
 static void stmts_clear(struct dbconn *c)
@@ -65,6 +91,10 @@ static const char *stmt_name(struct dbconn *c, const char *sql, int nparams)
         if (!c->stmts) {
             return NULL;
         }
+        if (!c->replan_every_ms) {
+            c->replan_every_ms = REPLAN_FIRST_MS;
+        }
+        c->replan_at_ms = mono_ms() + c->replan_every_ms;
     }
     h ^= h >> 17;
     h *= 0x9E3779B97F4A7C15ULL & UINTPTR_MAX;
@@ -333,6 +363,28 @@ static int classify(struct dbconn *c, PGresult *r)
     return RB_ESTORE;
 }
 
+/* Forgets the prepared statements when they are due to be planned again
+ * and no transaction is open (see REPLAN_FIRST_MS). */
+static void replan_if_due(struct dbconn *c)
+{
+    PGresult *r;
+
+    if (!c->stmts || mono_ms() < c->replan_at_ms || PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+        return;
+    }
+    r = PQexec(c->pg, "DEALLOCATE ALL");
+    if (r && PQresultStatus(r) == PGRES_COMMAND_OK) {
+        log_event(LOG_DEBUG, "db.replan", "statements=%d after_ms=%lld", c->nstmts,
+                  (long long)c->replan_every_ms);
+        stmts_clear(c);
+        c->replan_every_ms =
+            c->replan_every_ms * 2 < REPLAN_MAX_MS ? c->replan_every_ms * 2 : REPLAN_MAX_MS;
+    } else {
+        c->replan_at_ms = mono_ms() + c->replan_every_ms; /* the next call finds out */
+    }
+    PQclear(r);
+}
+
 int db_exec(struct dbconn *c, const char *sql, int nparams, const char *const *params,
             PGresult **res)
 {
@@ -343,6 +395,7 @@ int db_exec(struct dbconn *c, const char *sql, int nparams, const char *const *p
     if (!c->pg || c->broken) {
         return RB_ESTORE;
     }
+    replan_if_due(c);
     if (c->pool) {
         __atomic_add_fetch(&c->pool->stats.queries, 1, __ATOMIC_RELAXED);
     }

@@ -8,3 +8,14 @@
 
 story_start
 converse "$FIX/conversations/current_lead.conv"
+
+# Prepared statements are planned again for the tables as they have grown
+# (store/db.c, REPLAN_FIRST_MS): a connection idle past its first 2 s
+# forgets them, and what follows still works.
+wait_until 20 eval '[ "$(log_count db.replan)" -gt 0 ]'
+check_match "a connection forgot its prepared statements to plan them again" \
+    "$(grep 'event=db.replan' "$T/rabta-a.log" | head -n 1)" 'statements=[1-9]'
+conv_post 923001234599 "Replan Guest" text "Salam, shadi ke liye hall chahiye" ||
+    not_ok "a client's message after the replan" "$CONV_ERR"
+check_eventually "the client after the replan is greeted" \
+    "SELECT count(*) FROM outbox WHERE recipient_phone = '+923001234599' AND state = 'sent'" 1
