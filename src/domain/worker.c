@@ -158,8 +158,6 @@ static int process_message(struct wctx *x, const json_t *payload)
     struct wa_message m;
     char phone[24];
     int64_t contact = 0, staff = 0, msg = 0;
-    int released = 0;
-    int64_t last = 0;
     int rc = inbound_message(payload, &m);
 
     if (rc) {
@@ -170,33 +168,34 @@ static int process_message(struct wctx *x, const json_t *payload)
     if (!phone[0] && !m.from_user_id) {
         return unknown_sender(x, &m);
     }
-    /* the contact, whether staff, and, as any message opens the writer's
-     * 24-hour window, what waited for them released: one round trip */
+    /* the contact, whether staff, what waited for them released (any
+     * message opens the writer's 24-hour window), and the message logged:
+     * one round trip. A client's message that goes to a lead goes to the
+     * open one when there is one. */
+    struct message_in in = {x->venue_id,  0,          0,      x->event_id, NULL,
+                            m.wamid,      m.type,     m.text, m.media_id,  m.media_mime,
+                            m.context_id, m.timestamp};
+    struct inbound_writer wr;
+    in.open_lead = client_message_weight(&m) != CLIENT_NOTHING;
     rc = store_contact_inbound(x->db, x->venue_id, phone[0] ? phone : NULL, m.from_user_id,
-                               m.profile_name, m.timestamp ? m.timestamp : x->now_s, &contact,
-                               &staff, &released, &last, &x->contact_new);
+                               m.profile_name, m.timestamp ? m.timestamp : x->now_s, &in, &wr);
     if (rc) {
         return rc;
     }
-    if (released) {
-        x->released_last = last;
+    contact = wr.contact_id;
+    staff = wr.staff_id;
+    msg = wr.message_id;
+    x->contact_new = wr.created;
+    in.party = staff ? "staff" : "client";
+    if (wr.released) {
+        x->released_last = wr.last;
         x->released_contact = contact;
         x->released_staff = staff;
         log_event(LOG_INFO, "outbox.released", "event=%lld contact=%lld rows=%d",
-                  (long long)x->event_id, (long long)contact, released);
+                  (long long)x->event_id, (long long)contact, wr.released);
     }
-    struct message_in in = {
-        x->venue_id,  contact,    staff,  x->event_id, staff ? "staff" : "client",
-        m.wamid,      m.type,     m.text, m.media_id,  m.media_mime,
-        m.context_id, m.timestamp};
-    /* a client message that goes to a lead goes to the open one when there is one */
-    in.open_lead = !staff && client_message_weight(&m) != CLIENT_NOTHING;
-    rc = store_message_in(x->db, &in, &msg);
-    if (rc == RB_ECONFLICT) {
+    if (!msg) {
         return RB_OK; /* already logged and handled */
-    }
-    if (rc) {
-        return rc;
     }
     log_event(LOG_INFO, "message.received", "event=%lld msg=%lld party=%s type=%s from=%s",
               (long long)x->event_id, (long long)msg, in.party, log_q(m.type, (size_t)-1),

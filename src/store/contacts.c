@@ -55,17 +55,37 @@ static const char sql_touch[] =
     "   WHERE o.id = ANY (ARRAY(SELECT id FROM h)) AND o.state = 'held' AND EXISTS (SELECT 1 FROM h)" \
     "   RETURNING o.id, pg_notify('rabta_outbox', ''))"
 
+/* The writer's held rows (by contact or phone), in order. */
+#define HELD_OF_WRITER                                                                             \
+    " h AS MATERIALIZED (SELECT id, lag(id) OVER (ORDER BY id) AS prev FROM ("                     \
+    "   SELECT id FROM outbox WHERE state = 'held' AND contact_id = (SELECT id FROM f)"            \
+    "   UNION SELECT id FROM outbox WHERE venue_id = $1 AND state = 'held'"                        \
+    "    AND recipient_phone = $2 AND EXISTS (SELECT 1 FROM f)) u),"
+
+/* The inbound message, logged with the writer: W is the CTE with the contact
+ * (cid) and the staff member (sid, NULL for a client) found; $6-$14 are the
+ * message's. A client's message goes to their open lead when $14 says so
+ * (store_lead_touch_open then finds it linked: no second write of the row). */
+#define MESSAGE_IN(W)                                                                              \
+    " m AS (INSERT INTO messages (venue_id, contact_id, staff_id, direction, party, wamid, type,"  \
+    "  body, media_id, media_mime, context_wamid, event_id, created_at, lead_id)"                  \
+    "  SELECT $1, " W ".cid, " W ".sid, 'in',"                                                     \
+    "  CASE WHEN " W ".sid IS NULL THEN 'client' ELSE 'staff' END, $6, $7, $8, $9, $10, $11,"      \
+    "  NULLIF($12::bigint, 0), CASE WHEN $13::bigint > 0 THEN to_timestamp($13::bigint)"           \
+    "  ELSE now() END, CASE WHEN $14::bool AND " W ".sid IS NULL THEN (SELECT id FROM leads"       \
+    "   WHERE venue_id = $1 AND contact_id = " W ".cid AND stage NOT IN ('BOOKED', 'LOST')"        \
+    "   ORDER BY id LIMIT 1) END FROM " W " ON CONFLICT DO NOTHING RETURNING id)"
+
 /* sql_touch for the writer of an inbound message, who opens their 24-hour
- * window: the rows held for them (by contact or phone) go, in order, each
- * after the one before it (each with after_id = the one before), in the same round trip. */
-static const char sql_touch_release[] = TOUCH_FIND
-    ","
-    " h AS MATERIALIZED (SELECT id, lag(id) OVER (ORDER BY id) AS prev FROM ("
-    "   SELECT id FROM outbox WHERE state = 'held' AND contact_id = (SELECT id FROM f)"
-    "   UNION SELECT id FROM outbox WHERE venue_id = $1 AND state = 'held'"
-    "    AND recipient_phone = $2 AND EXISTS (SELECT 1 FROM f)) u)," RELEASE_HELD TOUCH_SET
-    " RETURNING contacts.id, COALESCE(s.id, 0), s.contact_id, (SELECT count(*) FROM rel),"
-    " (SELECT COALESCE(max(id), 0) FROM rel)";
+ * window: the rows held for them go, each after the one before it (each
+ * with after_id = the one before), and the message is logged, in the same
+ * round trip (three statements before). */
+static const char sql_touch_msg[] = TOUCH_FIND
+    "," HELD_OF_WRITER RELEASE_HELD ","
+    " t AS (" TOUCH_SET
+    " RETURNING contacts.id AS cid, s.id AS sid, s.contact_id AS scid)," MESSAGE_IN(
+        "t") " SELECT t.cid, COALESCE(t.sid, 0), t.scid, (SELECT count(*) FROM rel),"
+             " (SELECT COALESCE(max(id), 0) FROM rel), COALESCE((SELECT id FROM m), 0) FROM t";
 
 static const char sql_staff[] = "SELECT id FROM staff WHERE venue_id = $1 AND active"
                                 " AND (phone = $2 OR contact_id = $3) ORDER BY id LIMIT 1";
@@ -84,12 +104,12 @@ static const char sql_msg[] =
     "  AND contact_id = $2::bigint AND stage NOT IN ('BOOKED', 'LOST') ORDER BY id LIMIT 1) END)"
     " ON CONFLICT DO NOTHING RETURNING id";
 
-/* A new contact, in one round trip (four before): the row; the active staff
- * member with this phone, who takes it as theirs (no staff row can name a
- * contact id that did not exist); and the rows held for this phone released
- * in order (none can name the new id). No row when
- * a concurrent insert won (the caller touches that one). */
-static const char sql_insert_new[] =
+/* A new contact, in one round trip (five before): the row; the active
+ * staff member with this phone, who takes it as theirs (no staff row can
+ * name a contact id that did not exist); the rows held for this phone
+ * released in order (none can name the new id); and the message logged. No
+ * row when a concurrent insert won (the caller touches that one). */
+static const char sql_insert_msg[] =
     "WITH ins AS (INSERT INTO contacts (venue_id, phone, bsuid, profile_name, last_inbound_at)"
     "  VALUES ($1, $2, $3, $4, CASE WHEN $5::bigint > 0 THEN to_timestamp($5::bigint) END)"
     "  ON CONFLICT DO NOTHING RETURNING id),"
@@ -98,16 +118,18 @@ static const char sql_insert_new[] =
     " sl AS (UPDATE staff SET contact_id = (SELECT id FROM ins) WHERE id = (SELECT id FROM s)),"
     " h AS MATERIALIZED (SELECT id, lag(id) OVER (ORDER BY id) AS prev FROM outbox"
     "  WHERE venue_id = $1 AND state = 'held' AND recipient_phone = $2"
-    "  AND EXISTS (SELECT 1 FROM ins))," RELEASE_HELD
-    " SELECT id, COALESCE((SELECT id FROM s), 0), (SELECT count(*) FROM rel),"
-    " (SELECT COALESCE(max(id), 0) FROM rel) FROM ins";
+    "  AND EXISTS (SELECT 1 FROM ins))," RELEASE_HELD ","
+    " t AS (SELECT ins.id AS cid, (SELECT id FROM s) AS sid FROM ins)," MESSAGE_IN(
+        "t") " SELECT id, COALESCE((SELECT id FROM s), 0), (SELECT count(*) FROM rel),"
+             " (SELECT COALESCE(max(id), 0) FROM rel), COALESCE((SELECT id FROM m), 0) FROM ins";
 
-/* The existing contact touched (sql_touch): RB_ENOTFOUND when none. */
+/* The existing contact touched (sql_touch, or sql_touch_msg when w is
+ * given): RB_ENOTFOUND when none. */
 static int touch(struct dbconn *c, const char *const *p, int64_t *id, int64_t *staff, bool *link,
-                 int *released, int64_t *last)
+                 struct inbound_writer *w)
 {
     PGresult *r = NULL;
-    int rc = db_exec(c, released ? sql_touch_release : sql_touch, 5, p, &r);
+    int rc = w ? db_exec(c, sql_touch_msg, 14, p, &r) : db_exec(c, sql_touch, 5, p, &r);
 
     if (!rc && PQntuples(r) == 0) {
         rc = RB_ENOTFOUND;
@@ -116,9 +138,10 @@ static int touch(struct dbconn *c, const char *const *p, int64_t *id, int64_t *s
         *id = db_i64(r, 0, 0);
         *staff = db_i64(r, 0, 1);
         *link = *staff && db_i64(r, 0, 2) != *id;
-        if (released) {
-            *released = (int)db_i64(r, 0, 3);
-            *last = db_i64(r, 0, 4);
+        if (w) {
+            w->released = (int)db_i64(r, 0, 3);
+            w->last = db_i64(r, 0, 4);
+            w->message_id = db_i64(r, 0, 5);
         }
     }
     PQclear(r);
@@ -135,35 +158,50 @@ static int staff_link(struct dbconn *c, int64_t staff, int64_t contact)
 }
 
 int store_contact_inbound(struct dbconn *c, int64_t venue, const char *phone, const char *bsuid,
-                          const char *profile_name, int64_t inbound_at, int64_t *id,
-                          int64_t *staff_id, int *released, int64_t *last, bool *created)
+                          const char *profile_name, int64_t inbound_at, const struct message_in *m,
+                          struct inbound_writer *w)
 {
-    char vs[24], ts[24];
-    const char *p[5] = {db_i64s(venue, vs), phone, bsuid, profile_name, db_i64s(inbound_at, ts)};
+    char vs[24], ts[24], es[24], as[24];
+    const char *p[14] = {db_i64s(venue, vs),
+                         phone,
+                         bsuid,
+                         profile_name,
+                         db_i64s(inbound_at, ts),
+                         m->wamid,
+                         m->type,
+                         m->body,
+                         m->media_id,
+                         m->media_mime,
+                         m->context_wamid,
+                         db_i64s(m->event_id, es),
+                         db_i64s(m->at_s, as),
+                         m->open_lead ? "t" : "f"};
     PGresult *r = NULL;
     bool link = false;
-    int rc = touch(c, p, id, staff_id, &link, released, last);
+    int rc;
 
-    *created = false;
+    memset(w, 0, sizeof(*w));
+    rc = touch(c, p, &w->contact_id, &w->staff_id, &link, w);
     if (rc == RB_ENOTFOUND) {
-        rc = db_exec(c, sql_insert_new, 5, p, &r);
+        rc = db_exec(c, sql_insert_msg, 14, p, &r);
         if (!rc && PQntuples(r) == 1) {
-            *id = db_i64(r, 0, 0);
-            *staff_id = db_i64(r, 0, 1);
-            *released = (int)db_i64(r, 0, 2);
-            *last = db_i64(r, 0, 3);
-            *created = true;
+            w->contact_id = db_i64(r, 0, 0);
+            w->staff_id = db_i64(r, 0, 1);
+            w->released = (int)db_i64(r, 0, 2);
+            w->last = db_i64(r, 0, 3);
+            w->message_id = db_i64(r, 0, 4);
+            w->created = true;
             PQclear(r);
             return RB_OK;
         }
         PQclear(r);
         if (!rc) {
             /* lost a race with a concurrent insert */
-            rc = touch(c, p, id, staff_id, &link, released, last);
+            rc = touch(c, p, &w->contact_id, &w->staff_id, &link, w);
         }
     }
     if (!rc && link) {
-        rc = staff_link(c, *staff_id, *id);
+        rc = staff_link(c, w->staff_id, w->contact_id);
     }
     return rc;
 }
@@ -176,7 +214,7 @@ int store_contact_upsert(struct dbconn *c, int64_t venue, const char *phone, con
     PGresult *r = NULL;
     int64_t staff = 0;
     bool link = false;
-    int rc = touch(c, p, id, &staff, &link, NULL, NULL);
+    int rc = touch(c, p, id, &staff, &link, NULL);
 
     if (rc == RB_ENOTFOUND) {
         rc = db_exec(c, sql_insert, 5, p, &r);
@@ -187,8 +225,7 @@ int store_contact_upsert(struct dbconn *c, int64_t venue, const char *phone, con
         }
         PQclear(r);
         if (!rc) {
-            rc = touch(c, p, id, &staff, &link, NULL,
-                       NULL); /* lost a race with a concurrent insert */
+            rc = touch(c, p, id, &staff, &link, NULL); /* lost a race with a concurrent insert */
         }
     }
     return rc;

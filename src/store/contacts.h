@@ -20,24 +20,6 @@ RB_MUST_CHECK int store_contact_upsert(struct dbconn *c, int64_t venue, const ch
                                        const char *bsuid, const char *profile_name,
                                        int64_t inbound_at, int64_t *id);
 
-/*
- * The writer of an inbound message: store_contact_upsert, and in the same
- * round trip (for a known contact) the active staff member with this phone
- * or contact (*staff_id, 0 if none; the contact becomes theirs) and the
- * release of what was held for them while their 24-hour window was closed
- * (in order, each after the one before; *released rows, notified, the last of them
- * *last). A new contact takes
- * two round trips: the touch that finds none, then one for all the rest.
- * *created: the contact is new (this transaction's).
- */
-RB_MUST_CHECK int store_contact_inbound(struct dbconn *c, int64_t venue, const char *phone,
-                                        const char *bsuid, const char *profile_name,
-                                        int64_t inbound_at, int64_t *id, int64_t *staff_id,
-                                        int *released, int64_t *last, bool *created);
-/* The active staff member with this phone, read only; RB_ENOTFOUND if none. */
-RB_MUST_CHECK int store_staff_by_phone(struct dbconn *c, int64_t venue, const char *phone,
-                                       int64_t *staff_id);
-
 /* One inbound message row; strings borrowed. */
 struct message_in {
     int64_t venue_id, contact_id, staff_id, event_id;
@@ -47,6 +29,34 @@ struct message_in {
     const char *sender_wa_id; /* the sender as written when no contact fits, else NULL */
     bool open_lead;           /* linked to the contact's open lead, if any */
 };
+
+/* What store_contact_inbound found and wrote. */
+struct inbound_writer {
+    int64_t contact_id;
+    int64_t staff_id;   /* the active staff member writing, 0 for a client */
+    int released;       /* rows held for the writer, released */
+    int64_t last;       /* the last of them */
+    bool created;       /* the contact is new (this transaction's) */
+    int64_t message_id; /* 0 when the message was logged before (a replay) */
+};
+
+/*
+ * The writer of an inbound message, and the message, in one round trip:
+ * store_contact_upsert; the active staff member with this phone or contact
+ * (the contact becomes theirs); the release of what was held for them while
+ * their 24-hour window was closed (in order, each after the one before,
+ * notified); and message m logged with the contact, staff member and party
+ * found (m's contact_id, staff_id and party are not read; open_lead links a
+ * client's message to their open lead). A new contact takes two round trips:
+ * the touch that finds none, then one for all the rest.
+ */
+RB_MUST_CHECK int store_contact_inbound(struct dbconn *c, int64_t venue, const char *phone,
+                                        const char *bsuid, const char *profile_name,
+                                        int64_t inbound_at, const struct message_in *m,
+                                        struct inbound_writer *w);
+/* The active staff member with this phone, read only; RB_ENOTFOUND if none. */
+RB_MUST_CHECK int store_staff_by_phone(struct dbconn *c, int64_t venue, const char *phone,
+                                       int64_t *staff_id);
 
 /* Inserts it; RB_ECONFLICT when that wamid is already logged (a replay). */
 RB_MUST_CHECK int store_message_in(struct dbconn *c, const struct message_in *m, int64_t *id);
