@@ -1040,6 +1040,7 @@ int main(void)
     report_holdout("holdout_c.tsv");
     report_holdout("holdout_d.tsv");
     report_holdout("holdout_e.tsv");
+    report_holdout("holdout_f.tsv");
     intents_free(rules);
     config_free(cfg);
     return harness_done();
