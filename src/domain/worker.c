@@ -17,12 +17,14 @@
 #include "egress/whatsapp.h"
 #include "store/contacts.h"
 #include "store/events.h"
+#include "store/health.h"
 #include "store/jobs.h"
 #include "store/outbox.h"
 
 #define EVENT_MAX_ATTEMPTS 20
 #define EVENT_BATCH 16 /* events per transaction */
 #define TICK_EVERY_MS 60000
+#define STATS_EVERY_MS 5000 /* the busy tables' statistics checked */
 
 struct workers {
     struct app *app;
@@ -691,7 +693,17 @@ static void *listener_main(void *arg)
     struct workers *ws = arg;
     struct dbconn *c = NULL;
 
+    int64_t stats_at = 0;
+
     while (!ws->app->stopping) {
+        if (db_ok(c) && clock_mono_ms() >= stats_at) {
+            int n = 0;
+            /* the busy tables' statistics while they grow (see store/health.h) */
+            if (store_refresh_stats(c, &n) == RB_OK && n) {
+                log_event(LOG_DEBUG, "db.analyzed", "tables=%d", n);
+            }
+            stats_at = clock_mono_ms() + STATS_EVERY_MS;
+        }
         if (!db_ok(c)) {
             if ((c ? db_reconnect(c) : db_connect(ws->app->conninfo, &c, NULL)) ||
                 store_listen_work(c)) {

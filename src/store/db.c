@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/str.h"
 
@@ -58,14 +59,6 @@ struct dbconn {
     int64_t replan_every_ms;
 };
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Forgets every prepared statement (the server's went with its session). */
 static void stmts_clear(struct dbconn *c)
 {
@@ -94,7 +87,7 @@ static const char *stmt_name(struct dbconn *c, const char *sql, int nparams)
         if (!c->replan_every_ms) {
             c->replan_every_ms = REPLAN_FIRST_MS;
         }
-        c->replan_at_ms = mono_ms() + c->replan_every_ms;
+        c->replan_at_ms = clock_mono_ms() + c->replan_every_ms;
     }
     h ^= h >> 17;
     h *= 0x9E3779B97F4A7C15ULL & UINTPTR_MAX;
@@ -369,7 +362,8 @@ static void replan_if_due(struct dbconn *c)
 {
     PGresult *r;
 
-    if (!c->stmts || mono_ms() < c->replan_at_ms || PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+    if (!c->stmts || clock_mono_ms() < c->replan_at_ms ||
+        PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
         return;
     }
     r = PQexec(c->pg, "DEALLOCATE ALL");
@@ -380,7 +374,7 @@ static void replan_if_due(struct dbconn *c)
         c->replan_every_ms =
             c->replan_every_ms * 2 < REPLAN_MAX_MS ? c->replan_every_ms * 2 : REPLAN_MAX_MS;
     } else {
-        c->replan_at_ms = mono_ms() + c->replan_every_ms; /* the next call finds out */
+        c->replan_at_ms = clock_mono_ms() + c->replan_every_ms; /* the next call finds out */
     }
     PQclear(r);
 }

@@ -20,4 +20,13 @@ struct store_backlog {
 };
 RB_MUST_CHECK int store_backlog(struct dbconn *c, struct store_backlog *out);
 
+/*
+ * ANALYZE of the busy tables that changed by a fifth or more since their
+ * last ANALYZE (at least 1,000 rows), so that the planner knows them while
+ * they grow: autovacuum's first ANALYZE of a new install's tables comes a
+ * minute or more into a flood, and until then every index looks alike (see
+ * store/db.c, REPLAN_FIRST_MS). Outside a transaction; *analyzed tables.
+ */
+RB_MUST_CHECK int store_refresh_stats(struct dbconn *c, int *analyzed);
+
 #endif

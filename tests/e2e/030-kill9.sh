@@ -97,4 +97,9 @@ if [ "$greet_dups" -le "$sending_at_kill" ]; then
 else
     not_ok "greetings sent twice <= sends in flight at the kills" "$greet_dups > $sending_at_kill"
 fi
+# Serve analyzes the busy tables as they grow (store_refresh_stats): the
+# events table changed by more than 1,000 rows from empty, long before
+# autovacuum's first pass.
+check_eventually "serve analyzed the events table as it grew" \
+    "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'inbound_events' AND analyze_count > 0" 1 20
 stop_rabta a
