@@ -180,7 +180,8 @@ static int process_message(struct wctx *x, const json_t *payload)
     struct inbound_writer wr;
     in.open_lead = client_message_weight(&m) != CLIENT_NOTHING;
     rc = store_contact_inbound(x->db, x->venue_id, phone[0] ? phone : NULL, m.from_user_id,
-                               m.profile_name, m.timestamp ? m.timestamp : x->now_s, &in, &wr);
+                               m.profile_name, m.timestamp ? m.timestamp : x->now_s, &in,
+                               x->likely_new, &wr);
     if (rc) {
         return rc;
     }
@@ -286,6 +287,7 @@ static int event_body(struct worker *w, const struct event_claim *e, struct prep
     *settled = false;
     ctx_begin(w, &x, e->venue_id);
     x.event_id = e->id;
+    x.likely_new = e->priority == 0;
     x.pre = pre && pre->done ? pre : NULL;
     x.defer = defer;
     payload = json_loads(e->payload, 0, NULL);

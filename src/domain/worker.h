@@ -64,6 +64,7 @@ struct wctx {
     /* The message's contact was created by this event: it has no lead yet
      * (intake skips looking for one). */
     bool contact_new;
+    bool likely_new; /* the event came from a phone no contact had (its priority 0) */
     /* The writer's held rows this message released: the last of them and
      * whose they are. What this unit queues for the writer goes after it,
      * so they read what waited first, in order, then the answer. */

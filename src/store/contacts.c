@@ -157,9 +157,31 @@ static int staff_link(struct dbconn *c, int64_t staff, int64_t contact)
     return db_exec(c, sql_staff_link, 2, q, NULL);
 }
 
+/* sql_insert_msg: RB_ENOTFOUND when the contact exists (a concurrent
+ * insert won, or the guess that it is new was wrong). */
+static int insert_new(struct dbconn *c, const char *const *p, struct inbound_writer *w)
+{
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_insert_msg, 14, p, &r);
+
+    if (!rc && PQntuples(r) != 1) {
+        rc = RB_ENOTFOUND;
+    }
+    if (!rc) {
+        w->contact_id = db_i64(r, 0, 0);
+        w->staff_id = db_i64(r, 0, 1);
+        w->released = (int)db_i64(r, 0, 2);
+        w->last = db_i64(r, 0, 3);
+        w->message_id = db_i64(r, 0, 4);
+        w->created = true;
+    }
+    PQclear(r);
+    return rc;
+}
+
 int store_contact_inbound(struct dbconn *c, int64_t venue, const char *phone, const char *bsuid,
                           const char *profile_name, int64_t inbound_at, const struct message_in *m,
-                          struct inbound_writer *w)
+                          bool likely_new, struct inbound_writer *w)
 {
     char vs[24], ts[24], es[24], as[24];
     const char *p[14] = {db_i64s(venue, vs),
@@ -176,29 +198,24 @@ int store_contact_inbound(struct dbconn *c, int64_t venue, const char *phone, co
                          db_i64s(m->event_id, es),
                          db_i64s(m->at_s, as),
                          m->open_lead ? "t" : "f"};
-    PGresult *r = NULL;
     bool link = false;
-    int rc;
+    int rc = RB_ENOTFOUND;
 
     memset(w, 0, sizeof(*w));
+    if (likely_new) {
+        rc = insert_new(c, p, w);
+        if (rc != RB_ENOTFOUND) {
+            return rc;
+        }
+    }
     rc = touch(c, p, &w->contact_id, &w->staff_id, &link, w);
-    if (rc == RB_ENOTFOUND) {
-        rc = db_exec(c, sql_insert_msg, 14, p, &r);
-        if (!rc && PQntuples(r) == 1) {
-            w->contact_id = db_i64(r, 0, 0);
-            w->staff_id = db_i64(r, 0, 1);
-            w->released = (int)db_i64(r, 0, 2);
-            w->last = db_i64(r, 0, 3);
-            w->message_id = db_i64(r, 0, 4);
-            w->created = true;
-            PQclear(r);
-            return RB_OK;
+    if (rc == RB_ENOTFOUND && !likely_new) {
+        rc = insert_new(c, p, w);
+        if (rc != RB_ENOTFOUND) {
+            return rc;
         }
-        PQclear(r);
-        if (!rc) {
-            /* lost a race with a concurrent insert */
-            rc = touch(c, p, &w->contact_id, &w->staff_id, &link, w);
-        }
+        /* lost a race with a concurrent insert */
+        rc = touch(c, p, &w->contact_id, &w->staff_id, &link, w);
     }
     if (!rc && link) {
         rc = staff_link(c, w->staff_id, w->contact_id);

@@ -47,13 +47,14 @@ struct inbound_writer {
  * their 24-hour window was closed (in order, each after the one before,
  * notified); and message m logged with the contact, staff member and party
  * found (m's contact_id, staff_id and party are not read; open_lead links a
- * client's message to their open lead). A new contact takes two round trips:
- * the touch that finds none, then one for all the rest.
+ * client's message to their open lead). likely_new: the writer is probably
+ * new (no contact had the phone when the message came), so the new contact
+ * is tried first; a guess either way costs one more round trip.
  */
 RB_MUST_CHECK int store_contact_inbound(struct dbconn *c, int64_t venue, const char *phone,
                                         const char *bsuid, const char *profile_name,
                                         int64_t inbound_at, const struct message_in *m,
-                                        struct inbound_writer *w);
+                                        bool likely_new, struct inbound_writer *w);
 /* The active staff member with this phone, read only; RB_ENOTFOUND if none. */
 RB_MUST_CHECK int store_staff_by_phone(struct dbconn *c, int64_t venue, const char *phone,
                                        int64_t *staff_id);

@@ -53,15 +53,15 @@ static const char sql_notify[] = "SELECT pg_notify('rabta_events', $1)";
  * client's contact and lead rows (sql/014_event_order.sql).
  */
 static const char sql_claim[] =
-    "SELECT e.id, COALESCE(e.venue_id, 0), e.kind, e.attempts, e.payload::text"
+    "SELECT e.id, COALESCE(e.venue_id, 0), e.kind, e.attempts, e.payload::text, e.priority"
     " FROM inbound_events e WHERE e.state = 'pending' AND e.next_attempt_at <= now()"
     " AND (e.sender IS NULL OR NOT EXISTS (SELECT 1 FROM inbound_events p"
     "   WHERE p.sender = e.sender AND p.state = 'pending' AND p.id < e.id))"
     " ORDER BY e.priority, e.next_attempt_at, e.id LIMIT $1 FOR UPDATE OF e SKIP LOCKED";
 
 static const char sql_claim_id[] =
-    "SELECT id, COALESCE(venue_id, 0), kind, attempts, payload::text FROM inbound_events"
-    " WHERE id = $1 AND state = 'pending' FOR UPDATE SKIP LOCKED";
+    "SELECT id, COALESCE(venue_id, 0), kind, attempts, payload::text, priority"
+    " FROM inbound_events WHERE id = $1 AND state = 'pending' FOR UPDATE SKIP LOCKED";
 
 static const char sql_done_many[] =
     "UPDATE inbound_events SET state = 'done', processed_at = now() WHERE id = ANY($1::bigint[])";
@@ -175,6 +175,7 @@ static int claim_rows(PGresult *r, struct event_claim *out, size_t max, size_t *
         e->venue_id = db_i64(r, i, 1);
         snprintf(e->kind, sizeof(e->kind), "%s", db_str(r, i, 2));
         e->attempts = (int)db_i64(r, i, 3);
+        e->priority = (int)db_i64(r, i, 5);
         e->payload = rb_strdup(db_str(r, i, 4));
         if (!e->payload) {
             for (size_t j = 0; j <= k; j++) {

@@ -42,6 +42,7 @@ struct event_claim {
     int64_t venue_id;
     char kind[16];
     int attempts;
+    int priority;  /* 0: a phone with no contact when it came (a new client) */
     char *payload; /* new string */
 };
 

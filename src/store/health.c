@@ -49,12 +49,10 @@ static const struct {
      " attempts)"},
     {"jobs", "ANALYZE jobs"},
     {"leads", "ANALYZE leads"},
-    {"messages",
-     "ANALYZE messages (id, venue_id, lead_id, contact_id, staff_id, direction, wamid,"
-     " created_at)"},
-    {"outbox",
-     "ANALYZE outbox (id, venue_id, contact_id, lead_id, staff_id, kind, state, priority,"
-     " next_attempt_at, recipient_phone, coalesce_key, after_id, purpose, created_at)"},
+    {"messages", "ANALYZE messages (id, venue_id, lead_id, contact_id, staff_id, direction, wamid,"
+                 " created_at)"},
+    {"outbox", "ANALYZE outbox (id, venue_id, contact_id, lead_id, staff_id, kind, state, priority,"
+               " next_attempt_at, recipient_phone, coalesce_key, after_id, purpose, created_at)"},
 };
 
 int store_refresh_stats(struct dbconn *c, int *analyzed)
