@@ -41,24 +41,32 @@ static int booked_lead_of_contact(struct wctx *x, int64_t contact_id, int64_t *i
     return store_lead_booked_of_contact(x->db, x->venue_id, contact_id, today, id);
 }
 
+/* n as the store takes it, with the contact's last lead as the one it
+ * returns to. */
+static int lead_new_for_store(struct wctx *x, const struct lead_new *n, struct store_lead_new *sn)
+{
+    *sn = (struct store_lead_new){.contact_id = n->contact_id,
+                                  .name = n->name,
+                                  .phone = n->phone,
+                                  .source = n->source,
+                                  .campaign = n->campaign,
+                                  .leadgen_id = n->leadgen_id,
+                                  .event_date = n->event_date,
+                                  .guests = n->guests,
+                                  .client_lang = lang_name(n->client_lang),
+                                  .assigned = n->assigned,
+                                  .contacted_now = n->contacted_now};
+    if (n->contact_id && !n->contact_new) {
+        return store_lead_last_of_contact(x->db, x->venue_id, n->contact_id, &sn->returning_of);
+    }
+    return RB_OK;
+}
+
 int lead_insert(struct wctx *x, const struct lead_new *n, int64_t *id)
 {
-    struct store_lead_new sn = {.contact_id = n->contact_id,
-                                .name = n->name,
-                                .phone = n->phone,
-                                .source = n->source,
-                                .campaign = n->campaign,
-                                .leadgen_id = n->leadgen_id,
-                                .event_date = n->event_date,
-                                .guests = n->guests,
-                                .client_lang = lang_name(n->client_lang),
-                                .assigned = n->assigned,
-                                .contacted_now = n->contacted_now};
-    int rc = RB_OK;
+    struct store_lead_new sn;
+    int rc = lead_new_for_store(x, n, &sn);
 
-    if (n->contact_id && !n->contact_new) {
-        rc = store_lead_last_of_contact(x->db, x->venue_id, n->contact_id, &sn.returning_of);
-    }
     return rc ? rc : store_lead_insert(x->db, x->venue_id, &sn, id);
 }
 
@@ -133,8 +141,8 @@ static int pick_new_assignee(struct wctx *x, const char *source, int64_t guests,
  * index makes the second INSERT do nothing after the first commits, and it
  * re-reads.
  */
-static int open_lead(struct wctx *x, const struct wa_message *m, int64_t contact_id, int64_t *id,
-                     bool *fresh)
+static int open_lead(struct wctx *x, const struct wa_message *m, int64_t contact_id,
+                     int64_t message_id, struct lead_row *l, int64_t *id, bool *fresh)
 {
     struct store_contact ci = {0};
     struct lead_new n;
@@ -167,7 +175,15 @@ static int open_lead(struct wctx *x, const struct wa_message *m, int64_t contact
     n.guests = facts.guests;
     /* assigned as it is made: no second write of the new row */
     rc = pick_new_assignee(x, n.source, n.guests, &n.assigned);
-    rc = rc ? rc : lead_insert(x, &n, id);
+    struct store_lead_new sn;
+    rc = rc ? rc : lead_new_for_store(x, &n, &sn);
+    /* made, the message linked and the lead read: one round trip */
+    rc = rc ? rc : store_lead_insert_get(x->db, x->venue_id, &sn, message_id, l);
+    if (rc == RB_ENOTFOUND) {
+        rc = RB_OK; /* the contact has an open lead (another event's, just made) */
+    } else if (!rc) {
+        *id = l->id;
+    }
     if (!rc && *id) {
         *fresh = true;
         log_event(LOG_INFO, "lead.created", "lead=%lld source=whatsapp contact=%lld event=%lld",
@@ -521,7 +537,7 @@ int domain_client_message(struct wctx *x, const struct wa_message *m, int64_t co
         }
     }
     /* no open lead: a new or returning client, or a booked one */
-    rc = weight == CLIENT_REAL ? open_lead(x, m, contact_id, &lead_id, &fresh)
+    rc = weight == CLIENT_REAL ? open_lead(x, m, contact_id, message_id, &l, &lead_id, &fresh)
                                : booked_lead_of_contact(x, contact_id, &lead_id);
     if (rc || !lead_id) {
         if (!rc) {
@@ -530,8 +546,8 @@ int domain_client_message(struct wctx *x, const struct wa_message *m, int64_t co
         }
         goto out;
     }
-    /* a lead opened now was last contacted now already */
-    rc = store_lead_link_get(x->db, x->venue_id, lead_id, message_id, !fresh, &l);
+    /* a lead opened now was read as it was made (and last contacted now) */
+    rc = fresh ? RB_OK : store_lead_link_get(x->db, x->venue_id, lead_id, message_id, true, &l);
     if (rc) {
         goto out;
     }

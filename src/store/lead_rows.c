@@ -6,6 +6,7 @@
 
 #include "core/str.h"
 #include "nlu/catalog.h"
+#include "store/leads.h"
 
 /* One lead with its assignee's name and its contact, l being the lead (a
  * table or a CTE of UPDATE ... RETURNING *). */
@@ -58,6 +59,23 @@ static const char sql_touch_open[] =
     " m AS (UPDATE messages SET lead_id = l.id FROM l WHERE" BY_ID(
         "messages.", "$3") "  AND messages.lead_id IS DISTINCT FROM l.id) " LEAD_COLS
                            " FROM l" LEAD_JOINS;
+/* A new lead (store_lead_new). No row when a unique index says no (an open
+ * lead of the contact, a known leadgen id). */
+#define LEAD_INSERT                                                                                \
+    "INSERT INTO leads (venue_id, contact_id, name, phone, source, campaign, leadgen_id,"          \
+    " event_date, guests, returning_of, client_lang, assigned_staff_id, last_contact_at)"          \
+    " VALUES ($1, NULLIF($2, '0')::bigint, $3, $4, $5, $6, $7, $8::date,"                          \
+    " NULLIF($9, '0')::int, NULLIF($10, '0')::bigint, $11, NULLIF($12, '0')::bigint,"              \
+    " CASE WHEN $13::bool THEN now() END)"                                                         \
+    " ON CONFLICT DO NOTHING"
+static const char sql_lead_insert[] = LEAD_INSERT " RETURNING id";
+/* A client's new lead, the message that opened it ($14) linked, and the
+ * lead read back: one statement where it took two (no other transaction
+ * sees the new row, so none waits for it). */
+static const char sql_lead_insert_get[] =
+    "WITH l AS (" LEAD_INSERT " RETURNING *),"
+    " m AS (UPDATE messages SET lead_id = l.id FROM l WHERE" BY_ID(
+        "messages.", "$14") ") " LEAD_COLS " FROM l" LEAD_JOINS;
 static const char sql_by_number[] = "SELECT id FROM leads WHERE venue_id = $1 AND id = $2";
 static const char sql_by_phone[] =
     "SELECT l.id FROM leads l LEFT JOIN contacts c ON c.id = l.contact_id"
@@ -214,6 +232,44 @@ int store_lead_touch_open(struct dbconn *c, int64_t venue, int64_t contact_id, i
                         date ? date : "", db_i64s(guests, g)};
 
     return lead_read(c, sql_touch_open, 5, p, out);
+}
+
+static void lead_new_params(int64_t venue, const struct store_lead_new *n, char bufs[5][24],
+                            const char *p[13])
+{
+    p[0] = db_i64s(venue, bufs[0]);
+    p[1] = db_i64s(n->contact_id, bufs[1]);
+    p[2] = n->name;
+    p[3] = n->phone;
+    p[4] = n->source;
+    p[5] = n->campaign;
+    p[6] = n->leadgen_id;
+    p[7] = n->event_date;
+    p[8] = db_i64s(n->guests, bufs[2]);
+    p[9] = db_i64s(n->returning_of, bufs[3]);
+    p[10] = n->client_lang;
+    p[11] = db_i64s(n->assigned, bufs[4]);
+    p[12] = n->contacted_now ? "t" : "f";
+}
+
+int store_lead_insert(struct dbconn *c, int64_t venue, const struct store_lead_new *n, int64_t *id)
+{
+    char bufs[5][24];
+    const char *p[13];
+
+    lead_new_params(venue, n, bufs, p);
+    return db_query_id(c, sql_lead_insert, 13, p, id);
+}
+
+int store_lead_insert_get(struct dbconn *c, int64_t venue, const struct store_lead_new *n,
+                          int64_t message_id, struct lead_row *out)
+{
+    char bufs[5][24], ms[24];
+    const char *p[14];
+
+    lead_new_params(venue, n, bufs, p);
+    p[13] = db_i64s(message_id, ms);
+    return lead_read(c, sql_lead_insert_get, 14, p, out);
 }
 
 int store_lead_by_number(struct dbconn *c, int64_t venue, const char *digits, int64_t *id)

@@ -11,13 +11,6 @@ static const char sql_booked_lead[] =
     " AND (event_date IS NULL OR event_date >= $3::date) ORDER BY id DESC LIMIT 1";
 static const char sql_last_lead[] =
     "SELECT id FROM leads WHERE venue_id = $1 AND contact_id = $2 ORDER BY id DESC LIMIT 1";
-static const char sql_lead_insert[] =
-    "INSERT INTO leads (venue_id, contact_id, name, phone, source, campaign, leadgen_id,"
-    " event_date, guests, returning_of, client_lang, assigned_staff_id, last_contact_at)"
-    " VALUES ($1, NULLIF($2, '0')::bigint, $3, $4, $5, $6, $7, $8::date,"
-    " NULLIF($9, '0')::int, NULLIF($10, '0')::bigint, $11, NULLIF($12, '0')::bigint,"
-    " CASE WHEN $13::bool THEN now() END)"
-    " ON CONFLICT DO NOTHING RETURNING id";
 static const char sql_fill_open[] =
     "UPDATE leads SET campaign = COALESCE(campaign, $2), event_date = COALESCE(event_date,"
     " $3::date), guests = COALESCE(guests, NULLIF($4, '0')::int), name = COALESCE(name, $5),"
@@ -75,26 +68,6 @@ int store_lead_last_of_contact(struct dbconn *c, int64_t venue, int64_t contact_
     const char *p[2] = {db_i64s(venue, v), db_i64s(contact_id, cs)};
 
     return one_id(c, sql_last_lead, 2, p, id);
-}
-
-int store_lead_insert(struct dbconn *c, int64_t venue, const struct store_lead_new *n, int64_t *id)
-{
-    char v[24], cs[24], g[24], ret[24], as[24];
-    const char *p[13] = {db_i64s(venue, v),
-                         db_i64s(n->contact_id, cs),
-                         n->name,
-                         n->phone,
-                         n->source,
-                         n->campaign,
-                         n->leadgen_id,
-                         n->event_date,
-                         db_i64s(n->guests, g),
-                         db_i64s(n->returning_of, ret),
-                         n->client_lang,
-                         db_i64s(n->assigned, as),
-                         n->contacted_now ? "t" : "f"};
-
-    return one_id(c, sql_lead_insert, 13, p, id);
 }
 
 int store_lead_fill_form(struct dbconn *c, int64_t lead_id, const char *campaign, const char *date,
