@@ -157,6 +157,20 @@ static int staff_link(struct dbconn *c, int64_t staff, int64_t contact)
     return db_exec(c, sql_staff_link, 2, q, NULL);
 }
 
+/* A message's own eight parameters, in the order of both message inserts
+ * (wamid, type, body, media id and type, quoted wamid, event, time). */
+static void message_params(const struct message_in *m, char es[24], char ts[24], const char **p)
+{
+    p[0] = m->wamid;
+    p[1] = m->type;
+    p[2] = m->body;
+    p[3] = m->media_id;
+    p[4] = m->media_mime;
+    p[5] = m->context_wamid;
+    p[6] = db_i64s(m->event_id, es);
+    p[7] = db_i64s(m->at_s, ts);
+}
+
 /* sql_insert_msg: RB_ENOTFOUND when the contact exists (a concurrent
  * insert won, or the guess that it is new was wrong). */
 static int insert_new(struct dbconn *c, const char *const *p, struct inbound_writer *w)
@@ -184,23 +198,12 @@ int store_contact_inbound(struct dbconn *c, int64_t venue, const char *phone, co
                           bool likely_new, struct inbound_writer *w)
 {
     char vs[24], ts[24], es[24], as[24];
-    const char *p[14] = {db_i64s(venue, vs),
-                         phone,
-                         bsuid,
-                         profile_name,
-                         db_i64s(inbound_at, ts),
-                         m->wamid,
-                         m->type,
-                         m->body,
-                         m->media_id,
-                         m->media_mime,
-                         m->context_wamid,
-                         db_i64s(m->event_id, es),
-                         db_i64s(m->at_s, as),
-                         m->open_lead ? "t" : "f"};
+    const char *p[14] = {db_i64s(venue, vs), phone, bsuid, profile_name, db_i64s(inbound_at, ts)};
     bool link = false;
     int rc = RB_ENOTFOUND;
 
+    message_params(m, es, as, p + 5);
+    p[13] = m->open_lead ? "t" : "f";
     memset(w, 0, sizeof(*w));
     if (likely_new) {
         rc = insert_new(c, p, w);
@@ -268,22 +271,15 @@ int store_staff_by_phone(struct dbconn *c, int64_t venue, const char *phone, int
 int store_message_in(struct dbconn *c, const struct message_in *m, int64_t *id)
 {
     char vs[24], cs[24], ss[24], es[24], ts[24];
-    const char *p[14] = {db_i64s(m->venue_id, vs),
-                         db_i64s(m->contact_id, cs),
-                         db_i64s(m->staff_id, ss),
-                         m->party,
-                         m->wamid,
-                         m->type,
-                         m->body,
-                         m->media_id,
-                         m->media_mime,
-                         m->context_wamid,
-                         db_i64s(m->event_id, es),
-                         db_i64s(m->at_s, ts),
-                         m->sender_wa_id,
-                         m->open_lead && m->contact_id ? "t" : "f"};
+    const char *p[14] = {db_i64s(m->venue_id, vs), db_i64s(m->contact_id, cs),
+                         db_i64s(m->staff_id, ss), m->party};
     PGresult *r = NULL;
-    int rc = db_exec(c, sql_msg, 14, p, &r);
+    int rc;
+
+    message_params(m, es, ts, p + 4);
+    p[12] = m->sender_wa_id;
+    p[13] = m->open_lead && m->contact_id ? "t" : "f";
+    rc = db_exec(c, sql_msg, 14, p, &r);
 
     if (!rc && PQntuples(r) == 0) {
         rc = RB_ECONFLICT;
