@@ -59,10 +59,14 @@
 {daypart} = subah|subha|sobah|savere|morning|dopahar|dopehar|dupehar|dopher|afternoon|sehpehar|sham|shaam|evening|raat|rat|night|tonight|صبح|دوپہر|سہ پہر|شام|رات
 {fraction} = {words_frac}
 {baje} = baje|bje|bajay|bajey|bjay|bajy|bajay|o'clock|oclock|بجے
-{hour} = noon|midday|12 noon|(?:{fraction} )?\d{1,2}(?:[:.]\d{2})?(?: ?(?:am|pm|a m|p m))?|(?:{fraction} )?(?:ek|aik|teen|char|chaar|panch|paanch|chay|chhe|saat|aath|nau|das|gyarah|barah|ایک|دو|تین|چار|پانچ|چھ|سات|آٹھ|نو|دس|گیارہ|بارہ)(?= (?:{baje}))|dedh|dhai|arhai|ڈیڑھ|ڈھائی
+# an hour in English words, and minutes in words after it ("four thirty", "eleven forty five")
+{hourword_en} = one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
+{minword_en} = fifteen|thirty|forty five|twenty|twenty five|forty|fifty|fifty five|ten
+{clockfrac} = half past|half-past|quarter past|a quarter past|quarter to|a quarter to
+{hour} = noon|midday|12 noon|(?:{fraction} )?\d{1,2}(?:[:.]\d{2})?(?: ?(?:am|pm|a m|p m))?|(?:{fraction} )?(?:ek|aik|do|teen|char|chaar|panch|paanch|chay|chhe|saat|aath|nau|das|dus|gyarah|gyara|barah|bara|baarah|ایک|دو|تین|چار|پانچ|چھ|سات|آٹھ|نو|دس|گیارہ|بارہ)(?= (?:{baje}))|dedh|dhai|arhai|ڈیڑھ|ڈھائی|(?:{clockfrac}) (?:\d{1,2}|{hourword_en})(?!\w)|(?:{hourword_en}) (?:{minword_en})(?!\w)(?: ?(?:am|pm|a m|p m))?|(?:{hourword_en}) ?(?:am|pm|a m|p m|o'clock|oclock)(?!\w)|(?<=at |around |about )(?:{hourword_en})(?!\w)(?! (?:lakh|lac|hazar|thousand|guests|people|log|days|din|weeks|months|of|more|or)(?!\w))
 {time} = (?:(?:{daypart}|in the {daypart}) (?:ko |کو |at |around |at around |about )?)?(?:(?:at|around|at around|about|by) )?{hour}(?: {baje})?(?: (?:ko|کو))?(?: (?:in the )?{daypart})?
 # a day with a time ("kal 4 baje", "friday 11am", "15 march sham 6 baje")
-{when} = (?:{date} (?:ko |کو |at |on )?{time}|{time} (?:on )?{date}|{date} (?:ko |کو )?{daypart}(?: (?:at )?\d{1,2}(?::\d{2})?)?)(?![\w:])
+{when} = (?:{date} (?:(?:ke|kay|k|wale|walay|کے|والے) (?:din|دن) )?(?:ko |کو |at |on )?{time}|{time} (?:on )?{date}|{date} (?:ko |کو )?{daypart}(?: (?:at )?\d{1,2}(?::\d{2})?)?)(?![\w:])
 
 # ---------------------------------------------------------------- numbers
 {mult} = {words_multiplier}
