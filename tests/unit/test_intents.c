@@ -731,6 +731,11 @@ static const struct {
      * CONTACTED), written before its author read the patterns, scored once as it was:
      * 84.2 % intents, 70.5 % slots; then the rules were fixed for it */
     {"labeled_owner.tsv", 190, 190, 185},
+    /* field-style messages (a staff member's leads by name in either script, "mere stale
+     * leads", payments received as a question, comparisons, times and amounts in words,
+     * near misses), written before its author read the patterns, scored once as it was:
+     * 96.9 % intents, 87.1 % slots (not yet learned by the model); then the rules were fixed */
+    {"labeled_field.tsv", 224, 224, 198},
 };
 
 TEST(labeled_corpora_hold_their_scores)
