@@ -66,7 +66,7 @@
 {hour} = noon|midday|12 noon|(?:{fraction} )?\d{1,2}(?:[:.]\d{2})?(?: ?(?:am|pm|a m|p m))?|(?:{fraction} )?(?:ek|aik|do|teen|char|chaar|panch|paanch|chay|chhe|saat|aath|nau|das|dus|gyarah|gyara|barah|bara|baarah|ایک|دو|تین|چار|پانچ|چھ|سات|آٹھ|نو|دس|گیارہ|بارہ)(?= (?:{baje}))|dedh|dhai|arhai|ڈیڑھ|ڈھائی|(?:{clockfrac}) (?:\d{1,2}|{hourword_en})(?!\w)|(?:{hourword_en}) (?:{minword_en})(?!\w)(?: ?(?:am|pm|a m|p m))?|(?:{hourword_en}) ?(?:am|pm|a m|p m|o'clock|oclock)(?!\w)|(?<=at |around |about )(?:{hourword_en})(?!\w)(?! (?:lakh|lac|hazar|thousand|guests|people|log|days|din|weeks|months|of|more|or)(?!\w))
 {time} = (?:(?:{daypart}|in the {daypart}) (?:ko |کو |at |around |at around |about )?)?(?:(?:at|around|at around|about|by) )?{hour}(?: {baje})?(?: (?:ko|کو))?(?: (?:in the )?{daypart})?
 # a day with a time ("kal 4 baje", "friday 11am", "15 march sham 6 baje")
-{when} = (?:{date} (?:(?:ke|kay|k|wale|walay|کے|والے) (?:din|دن) )?(?:ko |کو |at |on )?{time}|{time} (?:on )?{date}|{date} (?:ko |کو )?{daypart}(?: (?:at )?\d{1,2}(?::\d{2})?)?)(?![\w:])
+{when} = (?:{date} (?:(?:ke|kay|k|wale|walay|کے|والے) (?:din|دن) )?(?:ko |کو |at |on )?{time}|{time} (?:on )?{date}(?: (?:in the )?(?:morning|evening|afternoon|night|subah|sham|shaam|raat|dopahar|صبح|شام|رات|دوپہر)(?! \d))?|{date} (?:ko |کو )?{daypart}(?: (?:at )?\d{1,2}(?::\d{2})?)?)(?![\w:])
 
 # ---------------------------------------------------------------- numbers
 {mult} = {words_multiplier}
