@@ -115,7 +115,8 @@ synonym stage QUOTED: quoted | quted | qouted it | quote | qoute | qouted | quot
 synonym stage NEGOTIATING: negotiating | negotiation | negotiate | negotiations | negotiatin | negociation | bargaining | bargain | bhao tao | bhaao taao | rate kam karwa rahe | discount maang rahe | مول تول | بھاؤ تاؤ | نیگوشی ایشن | نیگوشیئیٹنگ | نیگوشیئیشن
 synonym stage BOOKED: finalized with us | finalised with us | finalized | finalised | booked | bookd | bokd | boked | bookked | book | booking | book ho gaya | book ho gayi | book ho gya | book kar lo | booking ho gayi | booking done | booking confirm | booking pakki | confirm | confirmed | conform | pakka | pakki | pakki ho gayi | pakka ho gaya | final ho gaya | final ho gayi | deal done | deal final | closed won | بک | بکڈ | کنفرم | پکی | پکا | بک شدہ | بکنگ کنفرم | بکنگ ہو گئی | فائنل ہو گئی
 synonym stage LOST: lost | lose | booking cancel | booking cancel kar di | booking cancel ho gayi | booking cancelled | cancel | cancelled | canceled | cancellation | cancel ho gayi | cancel ho gaya | cancel kar di | drop | dropped | dead | closed lost | not interested | nahi karenge | nahi karna | mana kar diya | kahin aur | kahin aur kar li | went elsewhere | کینسل | لاسٹ | لوسٹ | منع کر دیا | کہیں اور
-{stage} = {stage_synonyms}
+# ("فیس بک" is Facebook, a lead source, not the stage BOOKED)
+{stage} = (?<!فیس )(?<!face )(?<!fase ){stage_synonyms}
 
 # ---------------------------------------------------------------- availability slots and halls
 synonym slot lunch: lunch | dopahar | dopehar | dupehar | dupahar | afternoon | noon | دوپہر | لنچ
@@ -274,7 +275,8 @@ synonym period last_year: last year | pichle saal | pichla saal | previous year 
 {find_lead} = {lead_this}|{lead_phone}|{lead_num}
 {find_lead_else} = {lead_name}
 {find_staff} = (?:{config_staff})(?: {honorific})?
-{find_staff_else} = {staff}
+# a lead source ("فیس بک کی لیڈز", "instagram ki leads") is no staff member
+{find_staff_else} = (?!(?:{srcname})(?!\w)){staff}
 
 # ---------------------------------------------------------------- not contacted yet (leads.list)
 # "who hasn't been contacted yet", "kis kis ko abhi tak call nahi kiya", "جن سے ابھی تک رابطہ نہیں ہوا":
