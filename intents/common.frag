@@ -59,10 +59,14 @@
 {daypart} = subah|subha|sobah|savere|morning|dopahar|dopehar|dupehar|dopher|afternoon|sehpehar|sham|shaam|evening|raat|rat|night|tonight|صبح|دوپہر|سہ پہر|شام|رات
 {fraction} = {words_frac}
 {baje} = baje|bje|bajay|bajey|bjay|bajy|bajay|o'clock|oclock|بجے
-{hour} = noon|midday|12 noon|(?:{fraction} )?\d{1,2}(?:[:.]\d{2})?(?: ?(?:am|pm|a m|p m))?|(?:{fraction} )?(?:ek|aik|teen|char|chaar|panch|paanch|chay|chhe|saat|aath|nau|das|gyarah|barah|ایک|دو|تین|چار|پانچ|چھ|سات|آٹھ|نو|دس|گیارہ|بارہ)(?= (?:{baje}))|dedh|dhai|arhai|ڈیڑھ|ڈھائی
+# an hour in English words, and minutes in words after it ("four thirty", "eleven forty five")
+{hourword_en} = one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
+{minword_en} = fifteen|thirty|forty five|twenty|twenty five|forty|fifty|fifty five|ten
+{clockfrac} = half past|half-past|quarter past|a quarter past|quarter to|a quarter to
+{hour} = noon|midday|12 noon|(?:{fraction} )?\d{1,2}(?:[:.]\d{2})?(?: ?(?:am|pm|a m|p m))?|(?:{fraction} )?(?:ek|aik|do|teen|char|chaar|panch|paanch|chay|chhe|saat|aath|nau|das|dus|gyarah|gyara|barah|bara|baarah|ایک|دو|تین|چار|پانچ|چھ|سات|آٹھ|نو|دس|گیارہ|بارہ)(?= (?:{baje}))|dedh|dhai|arhai|ڈیڑھ|ڈھائی|(?:{clockfrac}) (?:\d{1,2}|{hourword_en})(?!\w)|(?:{hourword_en}) (?:{minword_en})(?!\w)(?: ?(?:am|pm|a m|p m))?|(?:{hourword_en}) ?(?:am|pm|a m|p m|o'clock|oclock)(?!\w)|(?<=at |around |about )(?:{hourword_en})(?!\w)(?! (?:lakh|lac|hazar|thousand|guests|people|log|days|din|weeks|months|of|more|or)(?!\w))
 {time} = (?:(?:{daypart}|in the {daypart}) (?:ko |کو |at |around |at around |about )?)?(?:(?:at|around|at around|about|by) )?{hour}(?: {baje})?(?: (?:ko|کو))?(?: (?:in the )?{daypart})?
 # a day with a time ("kal 4 baje", "friday 11am", "15 march sham 6 baje")
-{when} = (?:{date} (?:ko |کو |at |on )?{time}|{time} (?:on )?{date}|{date} (?:ko |کو )?{daypart}(?: (?:at )?\d{1,2}(?::\d{2})?)?)(?![\w:])
+{when} = (?:{date} (?:(?:ke|kay|k|wale|walay|کے|والے) (?:din|دن) )?(?:ko |کو |at |on )?{time}|{time} (?:on )?{date}(?: (?:in the )?(?:morning|evening|afternoon|night|subah|sham|shaam|raat|dopahar|صبح|شام|رات|دوپہر)(?! \d))?|{date} (?:ko |کو )?{daypart}(?: (?:at )?\d{1,2}(?::\d{2})?)?)(?![\w:])
 
 # ---------------------------------------------------------------- numbers
 {mult} = {words_multiplier}
@@ -111,7 +115,8 @@ synonym stage QUOTED: quoted | quted | qouted it | quote | qoute | qouted | quot
 synonym stage NEGOTIATING: negotiating | negotiation | negotiate | negotiations | negotiatin | negociation | bargaining | bargain | bhao tao | bhaao taao | rate kam karwa rahe | discount maang rahe | مول تول | بھاؤ تاؤ | نیگوشی ایشن | نیگوشیئیٹنگ | نیگوشیئیشن
 synonym stage BOOKED: finalized with us | finalised with us | finalized | finalised | booked | bookd | bokd | boked | bookked | book | booking | book ho gaya | book ho gayi | book ho gya | book kar lo | booking ho gayi | booking done | booking confirm | booking pakki | confirm | confirmed | conform | pakka | pakki | pakki ho gayi | pakka ho gaya | final ho gaya | final ho gayi | deal done | deal final | closed won | بک | بکڈ | کنفرم | پکی | پکا | بک شدہ | بکنگ کنفرم | بکنگ ہو گئی | فائنل ہو گئی
 synonym stage LOST: lost | lose | booking cancel | booking cancel kar di | booking cancel ho gayi | booking cancelled | cancel | cancelled | canceled | cancellation | cancel ho gayi | cancel ho gaya | cancel kar di | drop | dropped | dead | closed lost | not interested | nahi karenge | nahi karna | mana kar diya | kahin aur | kahin aur kar li | went elsewhere | کینسل | لاسٹ | لوسٹ | منع کر دیا | کہیں اور
-{stage} = {stage_synonyms}
+# ("فیس بک" is Facebook, a lead source, not the stage BOOKED)
+{stage} = (?<!فیس )(?<!face )(?<!fase ){stage_synonyms}
 
 # ---------------------------------------------------------------- availability slots and halls
 synonym slot lunch: lunch | dopahar | dopehar | dupehar | dupahar | afternoon | noon | دوپہر | لنچ
@@ -164,7 +169,7 @@ synonym milestone final: final | last | full payment | poori payment | puri paym
 {scope} = {scope_synonyms}
 synonym scope mine: my | mine | mere | meri | mera | apni | apne | apna | میری | میرے | میرا | اپنی | اپنے | mre | mri | mra
 synonym scope all: all | all the | everyone's | everyones | team's | team ki | puri team ki | poori team ki | sari team ki | saari team ki | hamari | humari | hamare | humare | ہماری | ہمارے | sab | saari | sari | saare | sare | tamam | every | sabhi | سب | ساری | سارے | تمام
-synonym scope stale: stale | stuck | atki hui | atki | atke hue | atki huwi | phansi hui | phansi | پھنسی ہوئی | پھنسی | اٹکی ہوئی | اٹکی | pending wali | neglected | inactive | dormant | untouched | cold | purani | old | ruki hui | ruke hue | ruki | ruke | rukhi hui | latki hui | latke hue | no activity | no response | bina follow up | not been touched | not touched | nobody touched | no one touched | koi kaam nahi hua | kaam nahi hua | kafi din se | kaafi din se | for a long time | pending | کام نہیں ہوا | کافی دن سے | پرانی | رکی ہوئی | پرانی رکی ہوئی | رکی | رکے ہوئے | لٹکی ہوئی
+synonym scope stale: stale | stuck | purane | purana | puraney | پرانے | atki hui | atki | atke hue | atki huwi | phansi hui | phansi | پھنسی ہوئی | پھنسی | اٹکی ہوئی | اٹکی | pending wali | neglected | inactive | dormant | untouched | cold | purani | old | ruki hui | ruke hue | ruki | ruke | rukhi hui | latki hui | latke hue | no activity | no response | bina follow up | not been touched | not touched | nobody touched | no one touched | koi kaam nahi hua | kaam nahi hua | kafi din se | kaafi din se | for a long time | pending | کام نہیں ہوا | کافی دن سے | پرانی | رکی ہوئی | پرانی رکی ہوئی | رکی | رکے ہوئے | لٹکی ہوئی
 # free text: as short as the rest of the pattern allows (what {end} takes is not text)
 {text} = \S.*?
 # the reason given with a stage move: not the stage word itself ("mana kar diya, lost kar do")
@@ -191,13 +196,13 @@ synonym scope stale: stale | stuck | atki hui | atki | atke hue | atki huwi | ph
 # the verbs that store a note
 {noteverb} = add|put|write|save|log|record|leave|drop|make|jot down|create
 # report metrics in the plural (or money words): "bookings last month", not "the booking yesterday"
-{metric_many} = leads|inquiries|enquiries|inquiris|انکوائریز|انکوائریاں|bookings|conversions|conversion rate|conversion|revenue|income|sales|kamai|kamaai|aamdani|amdani|earning|earnings|collection|response time|response times|stale leads|overdue|outstanding|dues|لیڈز|لیڈیں|بکنگز|بکنگیں|کنورژن|آمدنی|ریونیو|کمائی|بقایا
+{metric_many} = payments received|received payments|payments came in|payments came|payments aayi|payments aai|payments aaye|payments mili|payment kitni aayi|payments kitni aayi|collections|collected|did we collect|recovery|wasooli|وصولی|paisa aya|paise aye|paisa aaya|paise aaye|leads|inquiries|enquiries|inquiris|انکوائریز|انکوائریاں|bookings|conversions|conversion rate|conversion|revenue|income|sales|kamai|kamaai|aamdani|amdani|earning|earnings|collection|response time|response times|stale leads|overdue|outstanding|dues|لیڈز|لیڈیں|بکنگز|بکنگیں|کنورژن|آمدنی|ریونیو|کمائی|بقایا
 
 # ---------------------------------------------------------------- reports
 synonym metric leads: leads | lead | inquiries | inquiry | enquiries | enquiry | inquiris | new leads | لیڈز | لیڈ | لیڈیں | انکوائریز | انکوائریاں | انکوائری
 synonym metric bookings: bookings | booking | bookings hui | confirmed bookings | بکنگ | بکنگز | بکنگیں | book hue | book hui | book huin | book huyi | got booked | booked | functions book | shadiyan book | events booked | events got booked | did we book | we booked | book kiye | book kin | book ki | book kiye gaye | weddings booked | shadiyan book hui | بک ہوئیں | بک ہوئی | بک ہوئے | بک کیں | شادیاں بک | deals closed | closed deals | closed the most deals | closed the most | deals
 synonym metric conversion_rate: conversion rate | conversion | conversions | convert rate | conversion ratio | closing rate | کنورژن | کنورژن ریٹ | converts | convert | converting | converted | closing ratio | conversion ka | ریٹ آف کنورژن | lead conversion | leads conversion | lead to booking
-synonym metric revenue: revenue | income | sales | kamai | kamaai | aamdani | amdani | earning | earnings | collection | آمدنی | ریونیو | کمائی | money came in | money came | money in | paisa aaya | paise aaye | paisay aaye | kitna paisa aaya | rupay aaye | did we earn | we earned | earned | earn | kamaya | kamaye | payment aayi | payment aai | payment ayi | payment aaee | payments aayi | payments aai | payments aaye | payment aaye | payment mili | payments mili | payment received | payments received | received payments | payments came in | payment came in | payments came | payment came | did we receive | we received | collected | پیمنٹ آئی | پیمنٹس آئیں | ادائیگی آئی | ادائیگیاں آئیں
+synonym metric revenue: revenue | income | sales | kamai | kamaai | aamdani | amdani | earning | earnings | collection | آمدنی | ریونیو | کمائی | money came in | money came | money in | paisa aaya | paise aaye | paisay aaye | kitna paisa aaya | rupay aaye | did we earn | we earned | earned | earn | kamaya | kamaye | payment aayi | payment aai | payment ayi | payment aaee | payments aayi | payments aai | payments aaye | payment aaye | payment mili | payments mili | payment received | payments received | received payments | payments came in | payment came in | payments came | payment came | did we receive | we received | collected | collections | did we collect | we collect | how much came in | how much has come in | total received | received in total | total collected | how much money has come in | we collected | collect hua | collect hui | collect kiya | recovery | recoveries | wasooli | wasoolyan | وصولی | وصولیاں | paisa aya | paise aye | paisay aye | paisa ayaa | payment aya | payments aye | payments aya | payment kitni aayi | payments kitni aayi | payment kitni aai | payment kitni ayi | payments kitni aai | payments kitni ayi | kitni payment aayi | kitni payments aayi | paisa kitna aaya | paisa kitna aya | paise kitne aaye | paise kitne aye | kitna paisa aya | kitne paise aaye | kitne paise aye | ادائیگیاں | پیمنٹس موصول | رقم موصول | کتنا پیسہ آیا | پیسے آئے | پیمنٹ آئی | پیمنٹس آئیں | ادائیگی آئی | ادائیگیاں آئیں
 synonym metric response_time: response time | jawab dene ka time | reply dene ka time | jawab ka time | avg response time | average response time | reply time | response times | time to respond | take to respond | time we take to respond | time to reply | take to reply | jawab dene mein | reply karne mein | جواب دینے میں | ریسپانس ٹائم | رسپانس ٹائم | جواب کا وقت | جواب دینے کا وقت | replies to leads | reply to leads | respond to leads | responds to leads | replies the fastest | replies fastest | reply fastest | responds fastest | respond fastest | fastest reply | fastest response | how fast | how quickly | how quick | jaldi reply | jaldi jawab | kitna time lagta | kitni der lagti | reply speed | response speed | reply karta | reply karti | reply karte | جلدی جواب | جواب دیتا | جواب دیتے
 synonym metric stale_leads: stale leads | stale | stuck leads | ruki hui leads | purani leads | old leads | atki hui leads | pending leads | inactive leads | neglected leads | رکی ہوئی لیڈز | پرانی لیڈز | اٹکی ہوئی لیڈز | leads went stale | leads gone stale | leads stale | went stale | gone stale | stale ho gayi | stale ho gayin | stale hui | stale huin | پرانی لیڈ | leads are stuck | leads stuck | leads atki hui | لیڈز اٹکی ہوئی | لیڈز رکی ہوئی | leads ruki hui | leads atki hain
 synonym metric overdue_payments: overdue | overdue amount | overdue payments | paisa overdue | outstanding | outstanding amount | dues | baqi paisa | بقایا | بقایا رقم | واجب الادا | واجب الادا رقم | wajib ul ada | اوورڈیو | اوور ڈیو | اوورڈیو پیمنٹس | بقایاجات | baqaya | bakaya | pending payments | pending payment | pending amount | pending dues
@@ -214,7 +219,7 @@ synonym period today: today | aaj | آج
 synonym period yesterday: yesterday | kal | کل
 synonym period this_week: this week | is hafte | iss hafte | is week | this wk | اس ہفتے | is haftay | iss haftay | is hafty
 synonym period last_week: last week | pichle hafte | pichla hafta | previous week | پچھلے ہفتے | pichly hafte | pichlay hafte | pichle haftay | pichly haftay | pichlay haftay | pichle week | pichhle hafte | گزشتہ ہفتے | last wk
-synonym period this_month: this month | is mahine | iss mahine | is month | current month | اس مہینے | is mahinay | iss mahinay | is mahiny | اس ماہ | رواں ماہ | rawan mah
+synonym period this_month: this month | is mahine | iss mahine | is month | iss month | this mnth | is mnth | current month | اس مہینے | is mahinay | iss mahinay | is mahiny | اس ماہ | رواں ماہ | rawan mah
 synonym period last_month: last month | pichle mahine | pichla mahina | previous month | پچھلے مہینے | pichly mahinay | pichlay mahine | pichle mahinay | pichly mahine | pichlay mahinay | pichle month | pichhle mahine | pichle maheene | پچھلے ماہ | گزشتہ ماہ | گزشتہ مہینے
 synonym period this_quarter: this quarter | is quarter | current quarter | iss quarter | this qtr | is qtr | اس سہ ماہی | اس کوارٹر | رواں سہ ماہی
 synonym period last_quarter: last quarter | pichle quarter | previous quarter | pichla quarter | last qtr | pichly quarter | pichlay quarter | pichli quarter | پچھلی سہ ماہی | پچھلے سہ ماہی | پچھلے کوارٹر | پچھلا کوارٹر | گزشتہ سہ ماہی
@@ -240,6 +245,13 @@ synonym period last_year: last year | pichle saal | pichla saal | previous year 
 {staff_slot_cue} = ko|کو|ke hawale|k hawale|کے حوالے|ke naam|کے نام|will handle|handle karegi|handle karega|sambhalegi|sambhalega|dekhegi|dekhega
 {hardtime} = \d{1,2}(?::\d{2})? ?(?:baje|bje|bajay|am|pm|بجے)
 {mine} = my|mine|mere|meri|mera|apni|apne|apna|میری|میرے|میرا|اپنی|اپنے
+# a scope word that is not "mine" or "all": the stale ones ("stuck", "purani", "پھنسی ہوئی")
+{stale_scope} = (?!(?:{mine}|all|everyone's|everyones|team's|team|puri|poori|sari|saari|hamari|humari|hamare|humare|ہماری|ہمارے|sab|sare|saare|tamam|every|sabhi|سب|ساری|سارے|تمام)(?!\w)){scope}
+# after "X's leads": "which are booked", "that are in negotiation", "jo quoted hain"
+{leads_which} = (?:(?:which|that|jo|jin ka|jo abhi) (?:are |is |hain |hai )?(?:in |at |on |pe |par )?|in |at )(?:the )?{stage:stage}(?: stage)?(?: (?:hain|hai|{wali}))?
+# an Urdu-script word that can be a staff member's name before کے/کی لیڈز, not a scope, day,
+# month, source, event or question word
+{ur_staffword} = (?!(?:{mine}|ہماری|ہمارے|سب|ساری|سارے|تمام|پرانی|نئی|نئے|آج|کل|پرسوں|اس|ان|جن|کن|کس|یہ|وہ|ہفتے|مہینے|سال|ٹیم|{monthname}|{srcname}|{event})(?!\w))\p{Arabic}[\p{Arabic}\p{M}]*
 
 # ---------------------------------------------------------------- added for English dictation and word order
 # words before a stage's amount ("booked, final amount 12 lakh", "quoted we sent them 9.5 lac")
@@ -263,7 +275,8 @@ synonym period last_year: last year | pichle saal | pichla saal | previous year 
 {find_lead} = {lead_this}|{lead_phone}|{lead_num}
 {find_lead_else} = {lead_name}
 {find_staff} = (?:{config_staff})(?: {honorific})?
-{find_staff_else} = {staff}
+# a lead source ("فیس بک کی لیڈز", "instagram ki leads") is no staff member
+{find_staff_else} = (?!(?:{srcname})(?!\w)){staff}
 
 # ---------------------------------------------------------------- not contacted yet (leads.list)
 # "who hasn't been contacted yet", "kis kis ko abhi tak call nahi kiya", "جن سے ابھی تک رابطہ نہیں ہوا":

@@ -269,8 +269,21 @@ static struct str simplify(struct str c, bool date_only, struct buf *out)
 
     buf_reset(out);
     while (cur.len && !rc) {
-        str_split(&cur, ' ', &w);
         skip = false;
+        for (i = 0; glue[i] && !skip; i++) {
+            size_t gl = strlen(glue[i]);
+
+            /* a glue phrase of several words ("ke din"): skipped whole */
+            if (strchr(glue[i], ' ') && cur.len >= gl && memcmp(cur.p, glue[i], gl) == 0 &&
+                (cur.len == gl || cur.p[gl] == ' ')) {
+                cur = str_make(cur.p + gl, cur.len - gl);
+                skip = true;
+            }
+        }
+        if (skip) {
+            continue;
+        }
+        str_split(&cur, ' ', &w);
         for (i = 0; glue[i]; i++) {
             skip = skip || str_eqs(w, glue[i]);
         }
@@ -331,6 +344,21 @@ static int put_date(struct xctx *X, const char *name, struct rb_date d)
     return put_slot(X, name, json_string(out));
 }
 
+/* A day alone, in digits with or without its ordinal ("10", "5th", "5 th"). */
+static bool bare_day_of(struct str c, int64_t *day)
+{
+    size_t n;
+
+    c = str_trim(c);
+    for (n = 0; n < c.len && c.p[n] >= '0' && c.p[n] <= '9'; n++) {
+    }
+    if (n == 0 || n > 2 || str_to_i64(str_make(c.p, n), 1, 31, day) != RB_OK) {
+        return false;
+    }
+    c = str_trim(str_make(c.p + n, c.len - n));
+    return c.len == 0 || in_words(c, VOC_ORDINAL);
+}
+
 /*
  * A bare day of a range: "10" in "10 se 15 april tak" takes the month of
  * date_to; "15" in "april 10 to 15" takes the month of date (already set).
@@ -344,7 +372,7 @@ static int conv_bare_day(struct xctx *X, const char *slot, struct str c)
     int64_t day;
     bool range;
 
-    if (str_to_i64(str_trim(c), 1, 31, &day) != RB_OK) {
+    if (!bare_day_of(c, &day)) {
         return RB_EPARSE;
     }
     if (strcmp(slot, "date") == 0) {
@@ -449,6 +477,11 @@ static int conv_date(struct xctx *X, const char *slot, size_t s, size_t e)
     int rc;
 
     if (conv_month_day(X, slot, key_slice(X, s, e)) == RB_OK) {
+        return RB_OK;
+    }
+    /* "5th to 7th feb": the first day takes the month of the range's end */
+    if (strcmp(slot, "date") == 0 && bare_day_of(key_slice(X, s, e), &(int64_t){0}) &&
+        conv_bare_day(X, slot, key_slice(X, s, e)) == RB_OK) {
         return RB_OK;
     }
     if (parse_date(X, key_slice(X, s, e), &from, &to, &range) != RB_OK) {

@@ -637,6 +637,47 @@ static int hour_of(int h, int ampm, int tw)
     }
 }
 
+/* A phrase of list id at the cursor ("half past"), its value; -1 when none. */
+static int cur_phrase_val(struct cur *c, enum vocab_id id)
+{
+    const struct vocab_word *w = vocab_list(id);
+    size_t k;
+
+    for (; w && w->w; w++) {
+        k = 1;
+        for (const char *p = w->w; *p; p++) {
+            k += *p == ' ';
+        }
+        if (c->i + k <= c->n && vt_toks_match(&c->t[c->i], k, w->w)) {
+            c->i += k;
+            return w->v;
+        }
+    }
+    return -1;
+}
+
+/* Minutes in words after an hour: "four thirty", "eleven forty five"; -1 when none. */
+static int cur_minute_words(struct cur *c)
+{
+    const struct tok *t = vt_cur_peek(c);
+    struct cur s = *c;
+    int m;
+
+    if (!t) {
+        return -1;
+    }
+    m = vt_cur_val(c, vocab_list(VOC_NUMBER));
+    if (m >= 20 && vt_tok_in(t, vocab_words(VOC_TENS)) && vt_cur_peek(c) &&
+        vt_tok_in(vt_cur_peek(c), vocab_words(VOC_UNITS))) {
+        m += vt_cur_val(c, vocab_list(VOC_NUMBER)); /* "forty five" */
+    }
+    if (m < 10 || m > 59) {
+        *c = s;
+        return -1;
+    }
+    return m;
+}
+
 /*
  * [at] [time word [ko]] [sawa|saadhe|paune] H[:MM] [am|pm] [baje] [am|pm]
  * [time word [ko]], or dedh/dhai [baje]; H in digits or words (char baje). An hour over 12 (or 0)
@@ -661,6 +702,9 @@ static bool time_toks(const struct tok *t, size_t n, int *minutes, bool *small_h
         vt_cur_accept_in(&c, vocab_words(VOC_APPROX));
     }
     frac = vt_cur_val(&c, vocab_list(VOC_FRAC));
+    if (frac < 0) {
+        frac = cur_phrase_val(&c, VOC_CLOCK_FRAC); /* "half past five" */
+    }
     if (frac == FRAC_DEDH || frac == FRAC_DHAI) {
         h = frac == FRAC_DEDH ? 1 : 2;
     } else if (!cur_clock(&c, &h, &m, &has_min)) {
@@ -671,6 +715,11 @@ static bool time_toks(const struct tok *t, size_t n, int *minutes, bool *small_h
     }
     if (frac > 0 && (has_min || h == 0 || h > 12)) {
         return false;
+    }
+    if (frac <= 0 && !has_min && h >= 1 && h <= 12 && (m = cur_minute_words(&c)) >= 0) {
+        has_min = true; /* "four thirty" */
+    } else if (!has_min) {
+        m = 0;
     }
     ampm = cur_ampm(&c);
     vt_cur_accept_in(&c, vocab_words(VOC_BAJE));

@@ -78,6 +78,7 @@ static const struct def defs[VOC_COUNT] = {
     [VOC_ENGLISH] = {"english", K_PLAIN, 0, 0, NULL},
     [VOC_HALF] = {"half_roman", K_PLAIN, 0, 0, NULL},
     [VOC_NEUTRAL] = {"neutral", K_PLAIN, 0, 0, NULL},
+    [VOC_CLOCK_FRAC] = {"clock_frac", K_SYM, 1, 0, frac_syms},
 };
 
 struct list {

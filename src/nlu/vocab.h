@@ -70,6 +70,7 @@ enum vocab_id {
     VOC_ENGLISH,       /* words that mark English */
     VOC_HALF,          /* number words: half a Roman Urdu vote */
     VOC_NEUTRAL,       /* words that say nothing of the language */
+    VOC_CLOCK_FRAC,    /* "half past", "quarter to": sawa, saadhe, paune of a clock hour */
     VOC_COUNT
 };
 

@@ -710,13 +710,13 @@ static const struct {
 } labeled_sets[] = {
     /* the working sets: the patterns were written on them and the model
      * learns from them */
-    {"labeled.tsv", 527, 527, 490},
+    {"labeled.tsv", 527, 527, 491},
     /* a second batch, written from scratch before anyone read the patterns */
     {"labeled_more.tsv", 421, 421, 383},
     /* four more batches, each scored before the rules were tuned on it */
     {"labeled_probe.tsv", 427, 427, 394},
-    {"labeled_fresh.tsv", 339, 339, 304},
-    {"labeled_en.tsv", 341, 341, 312},
+    {"labeled_fresh.tsv", 339, 339, 305},
+    {"labeled_en.tsv", 341, 341, 313},
     {"labeled_status.tsv", 226, 224, 207},
     /* phrasings taught by example only (help, late installments, payments
      * as news, comparisons, chit-chat with a command word) */
@@ -724,13 +724,18 @@ static const struct {
      * (shorthand, run-ons, numbers and dates in words, payments as news,
      * comparisons, honorifics, chit-chat), scored once as it was: 96.7 %
      * intents, 84.1 % slots; then taught */
-    {"labeled_gen.tsv", 151, 149, 139},
-    {"taught.tsv", 54, 53, 38},
+    {"labeled_gen.tsv", 151, 149, 140},
+    {"taught.tsv", 54, 53, 39},
     /* owner report questions (every metric, breakdown, period and comparison in three
      * scripts) and negated list questions ("who hasn't been contacted yet" is NEW, not
      * CONTACTED), written before its author read the patterns, scored once as it was:
      * 84.2 % intents, 70.5 % slots; then the rules were fixed for it */
     {"labeled_owner.tsv", 190, 190, 185},
+    /* field-style messages (a staff member's leads by name in either script, "mere stale
+     * leads", payments received as a question, comparisons, times and amounts in words,
+     * near misses), written before its author read the patterns, scored once as it was:
+     * 96.9 % intents, 87.1 % slots (not yet learned by the model); then the rules were fixed */
+    {"labeled_field.tsv", 224, 224, 198},
 };
 
 TEST(labeled_corpora_hold_their_scores)

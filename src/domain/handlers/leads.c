@@ -486,6 +486,10 @@ static int list_staff(struct hctx *h, struct staff_info *who, bool *done)
     if (!name) {
         return RB_OK;
     }
+    if (strcmp(name, "me") == 0) {
+        /* the sender's own, when another filter holds scope ("mere stale leads") */
+        return staff_load(h->x, h->me->id, who);
+    }
     rc = staff_find(h->x, name, who);
     if (rc == RB_ENOTFOUND || rc == RB_ECONFLICT) {
         vars = json_pack("{s:s}", "staff", name);
