@@ -270,12 +270,13 @@ static int greet(struct wctx *x, struct lead_row *l, bool by_template, int64_t a
     cm.purpose = "greeting";
     cm.template_name = cfg->greeting_template;
     cm.template_params = params;
+    cm.greets = true; /* the lead greeted with the row, in its statement */
+    cm.arrival_event = arrival_event;
     rc = send_client(x, l, &cm, NULL);
     if (rc == RB_ENOTFOUND) {
         rc = RB_OK; /* no WhatsApp contact (a Meta lead without a phone) */
         goto out;
     }
-    rc = rc ? rc : store_lead_greeted(x->db, l->id, arrival_event);
     if (!rc) {
         l->greeted = true;
         log_event(LOG_INFO, "lead.greeted", "lead=%lld kind=%s", (long long)l->id, cm.kind);

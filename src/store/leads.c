@@ -17,10 +17,6 @@ static const char sql_fill_open[] =
     " leadgen_id = COALESCE(leadgen_id, $6) WHERE id = $1";
 static const char sql_assign[] =
     "UPDATE leads SET assigned_staff_id = $2 WHERE venue_id = $1 AND id = $3";
-static const char sql_greeted[] =
-    "UPDATE leads SET greeted_at = clock_timestamp(), greeting_latency_ms = GREATEST(0,"
-    " (extract(epoch FROM clock_timestamp() - COALESCE((SELECT received_at FROM inbound_events"
-    " WHERE id = $2), created_at)) * 1000)::bigint) WHERE id = $1 AND greeted_at IS NULL";
 static const char sql_leadgen_known[] =
     "SELECT id FROM leads WHERE venue_id = $1 AND leadgen_id = $2";
 static const char sql_moved[] =
@@ -85,14 +81,6 @@ int store_lead_assign(struct dbconn *c, int64_t venue, int64_t lead_id, int64_t 
     const char *p[3] = {db_i64s(venue, v), db_i64s(staff_id, s), db_i64s(lead_id, l)};
 
     return db_exec(c, sql_assign, 3, p, NULL);
-}
-
-int store_lead_greeted(struct dbconn *c, int64_t lead_id, int64_t arrival_event)
-{
-    char l[24], e[24];
-    const char *p[2] = {db_i64s(lead_id, l), db_i64s(arrival_event, e)};
-
-    return db_exec(c, sql_greeted, 2, p, NULL);
 }
 
 int store_lead_leadgen_known(struct dbconn *c, int64_t venue, const char *leadgen_id, bool *known)

@@ -55,10 +55,6 @@ RB_MUST_CHECK int store_lead_fill_form(struct dbconn *c, int64_t lead_id, const 
 RB_MUST_CHECK int store_lead_assign(struct dbconn *c, int64_t venue, int64_t lead_id,
                                     int64_t staff_id);
 
-/* Records the greeting once: greeted_at now and the latency from inbound
- * event arrival_event's arrival (0 or unknown: the lead's creation). */
-RB_MUST_CHECK int store_lead_greeted(struct dbconn *c, int64_t lead_id, int64_t arrival_event);
-
 /* Whether a lead of venue already has this Lead Ads leadgen id. */
 RB_MUST_CHECK int store_lead_leadgen_known(struct dbconn *c, int64_t venue, const char *leadgen_id,
                                            bool *known);

@@ -6,17 +6,32 @@
 #include "core/split.h"
 #include "core/str.h"
 
-static const char sql_insert[] =
-    "INSERT INTO outbox (venue_id, contact_id, recipient_phone, recipient_bsuid, lead_id,"
-    " staff_id, kind, body, context_wamid, template_name, template_lang, template_params,"
-    " automated, coalesce_key, purpose, after_id, priority, next_attempt_at)"
-    " VALUES ($1, NULLIF($2::bigint, 0), $3, $4, NULLIF($5::bigint, 0), NULLIF($6::bigint, 0),"
-    " $7, $8, $9, $10, $11, $12::jsonb, $13::bool, $14, $15, NULLIF($16::bigint, 0),"
-    " CASE WHEN $15 IN ('greeting', 'reply') THEN 1 ELSE 0 END,"
-    " GREATEST(now(), (SELECT max(next_attempt_at) FROM outbox WHERE state = 'pending'"
-    "  AND error_code = 131056 AND recipient_phone IS NOT DISTINCT FROM $3"
-    "  AND recipient_bsuid IS NOT DISTINCT FROM $4)))"
-    " RETURNING id, pg_notify('rabta_outbox', '')"; /* the wake-up, same round trip */
+#define OUTBOX_INSERT                                                                              \
+    "INSERT INTO outbox (venue_id, contact_id, recipient_phone, recipient_bsuid, lead_id,"         \
+    " staff_id, kind, body, context_wamid, template_name, template_lang, template_params,"         \
+    " automated, coalesce_key, purpose, after_id, priority, next_attempt_at)"                      \
+    " VALUES ($1, NULLIF($2::bigint, 0), $3, $4, NULLIF($5::bigint, 0), NULLIF($6::bigint, 0),"    \
+    " $7, $8, $9, $10, $11, $12::jsonb, $13::bool, $14, $15, NULLIF($16::bigint, 0),"              \
+    " CASE WHEN $15 IN ('greeting', 'reply') THEN 1 ELSE 0 END,"                                   \
+    " GREATEST(now(), (SELECT max(next_attempt_at) FROM outbox WHERE state = 'pending'"            \
+    "  AND error_code = 131056 AND recipient_phone IS NOT DISTINCT FROM $3"                        \
+    "  AND recipient_bsuid IS NOT DISTINCT FROM $4)))"                                             \
+    " RETURNING id, pg_notify('rabta_outbox', '')" /* the wake-up, same round trip */
+static const char sql_insert[] = OUTBOX_INSERT;
+
+/* The lead $1 greeted now, the latency from event $2's arrival (else the
+ * lead's creation), once. */
+#define GREETED(lead, event)                                                                       \
+    "UPDATE leads SET greeted_at = clock_timestamp(), greeting_latency_ms = GREATEST(0,"           \
+    " (extract(epoch FROM clock_timestamp() - COALESCE((SELECT received_at FROM inbound_events"    \
+    " WHERE id = " event "), created_at)) * 1000)::bigint) WHERE id = " lead                       \
+    " AND greeted_at IS NULL"
+static const char sql_greeted[] = GREETED("$1", "$2");
+/* A greeting's row and its lead greeted: one round trip where it took two. */
+static const char sql_insert_greeting[] =
+    "WITH o AS (" OUTBOX_INSERT "),"
+    " g AS (" GREETED("NULLIF($5::bigint, 0)", "$17::bigint") ")"
+                                                              " SELECT id FROM o";
 
 /* sql_coalesce, else sql_insert, in one round trip (a forward to a
  * salesperson whose earlier forward has not gone yet joins it). */
@@ -43,9 +58,9 @@ static const char sql_coalesce_or_insert[] =
 static int insert_row(struct dbconn *c, const char *sql, const struct outbox_msg *m,
                       const char *body, const char *params_json, int64_t after, int64_t *id)
 {
-    char venue[24], contact[24], lead[24], staff[24], af[24];
+    char venue[24], contact[24], lead[24], staff[24], af[24], ev[24];
     PGresult *r = NULL;
-    const char *p[16] = {db_i64s(m->venue_id, venue),
+    const char *p[17] = {db_i64s(m->venue_id, venue),
                          db_i64s(m->contact_id, contact),
                          m->phone,
                          m->bsuid,
@@ -61,8 +76,10 @@ static int insert_row(struct dbconn *c, const char *sql, const struct outbox_msg
                          after ? NULL : m->coalesce_key,
                          m->purpose,
                          db_i64s(after, af)};
-    int rc = db_exec(c, sql, 16, p, &r);
+    int rc;
 
+    p[16] = db_i64s(m->arrival_event, ev);
+    rc = db_exec(c, sql, sql == sql_insert_greeting ? 17 : 16, p, &r);
     if (!rc) {
         *id = db_i64(r, 0, 0);
     }
@@ -113,9 +130,20 @@ int store_outbox_add(struct dbconn *c, const struct outbox_msg *m, int64_t *id)
             return RB_ENOMEM;
         }
     }
-    rc = long_text ? insert_parts(c, m, params_json, id)
-                   : insert_row(c, coalesce && !m->after_id ? sql_coalesce_or_insert : sql_insert,
-                                m, m->body, params_json, m->after_id, id);
+    if (long_text) {
+        rc = insert_parts(c, m, params_json, id);
+    } else {
+        rc = insert_row(c,
+                        coalesce && !m->after_id  ? sql_coalesce_or_insert
+                        : m->greets && m->lead_id ? sql_insert_greeting
+                                                  : sql_insert,
+                        m, m->body, params_json, m->after_id, id);
+    }
+    if (!rc && m->greets && m->lead_id && (long_text || coalesce)) {
+        char ls[24], es[24];
+        const char *p[2] = {db_i64s(m->lead_id, ls), db_i64s(m->arrival_event, es)};
+        rc = db_exec(c, sql_greeted, 2, p, NULL);
+    }
     free(params_json);
     return rc;
 }

@@ -31,6 +31,11 @@ struct outbox_msg {
     const char *coalesce_key;      /* merge with a still-queued row of the same key */
     const char *purpose;           /* greeting, forward, reply, notice, reminder, ... */
     int64_t after_id; /* sent only once this row has gone (0: no order); no coalescing then */
+    /* A greeting: lead_id's greeted_at and greeting_latency_ms (from the
+     * arrival of event arrival_event, 0 none: from the lead's creation) are
+     * written with the row, once. */
+    bool greets;
+    int64_t arrival_event;
 };
 
 /*

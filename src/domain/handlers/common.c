@@ -318,6 +318,8 @@ int send_client(struct wctx *x, const struct lead_row *l, const struct client_ms
     m.template_params = cm->template_params;
     m.automated = cm->automated;
     m.purpose = cm->purpose;
+    m.greets = cm->greets;
+    m.arrival_event = cm->arrival_event;
     if (x->released_last && l->contact_id == x->released_contact) {
         m.after_id = x->released_last; /* after what waited for them */
     }

@@ -117,6 +117,8 @@ struct client_msg {
     const char *purpose;       /* greeting, reply, reminder */
     const char *template_name; /* template, or the fallback of a text */
     const json_t *template_params;
+    bool greets;           /* the lead's greeting: greeted with the row (store_outbox_add) */
+    int64_t arrival_event; /* with greets: the event the client came with, 0 none */
 };
 
 /* Queues cm to l's client (the sender logs it in messages once sent).
