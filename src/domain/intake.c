@@ -122,6 +122,18 @@ static void client_facts(struct wctx *x, const char *text, struct event_facts *f
     }
 }
 
+void domain_client_facts(struct wctx *x, const struct wa_message *m, char date[11], int64_t *guests)
+{
+    struct event_facts f = {0};
+
+    date[0] = '\0';
+    *guests = 0;
+    if (client_message_weight(m) == CLIENT_REAL) {
+        client_facts(x, m->text, &f, date);
+        *guests = f.guests;
+    }
+}
+
 /* The salesperson a new lead goes to (lead_pick_assignee, else an owner),
  * 0 when there is nobody. */
 static int pick_new_assignee(struct wctx *x, const char *source, int64_t guests, int64_t *id)
@@ -135,7 +147,7 @@ static int pick_new_assignee(struct wctx *x, const char *source, int64_t guests,
 }
 
 /*
- * A contact with no open lead (store_lead_touch_open found none) wrote: its
+ * A contact with no open lead (store_contact_inbound touched none) wrote: its
  * booked lead when it has one, else a new lead, assigned as it is made
  * (*fresh true). Two workers racing for one contact: the partial unique
  * index makes the second INSERT do nothing after the first commits, and it
@@ -522,20 +534,12 @@ int domain_client_message(struct wctx *x, const struct wa_message *m, int64_t co
                   strcmp(m->type, "text") == 0 ? "blank" : "no_content");
         goto out;
     }
-    if (!x->contact_new) {
-        /* a known client with an open lead, the common case: one statement */
-        struct event_facts f = {0};
-        char date[11] = "";
-        if (weight == CLIENT_REAL) {
-            client_facts(x, m->text, &f, date);
-        }
-        rc = store_lead_touch_open(x->db, x->venue_id, contact_id, message_id, date, f.guests, &l);
-        if (rc != RB_ENOTFOUND) {
-            if (rc) {
-                goto out;
-            }
-            goto found;
-        }
+    if (!x->contact_new && x->inbound_lead && x->inbound_lead->id) {
+        /* a known client with an open lead, the common case: the lead was
+         * touched and read with the message (store_contact_inbound) */
+        l = *x->inbound_lead;
+        lead_row_init(x->inbound_lead);
+        goto found;
     }
     /* no open lead: a new or returning client, or a booked one */
     rc = weight == CLIENT_REAL ? open_lead(x, m, contact_id, message_id, &l, &lead_id, &fresh)

@@ -178,11 +178,18 @@ static int process_message(struct wctx *x, const json_t *payload)
                             m.wamid,      m.type,     m.text, m.media_id,  m.media_mime,
                             m.context_id, m.timestamp};
     struct inbound_writer wr;
+    struct lead_row lead;
+    bool lead_read = false;
+    char date[11];
     in.open_lead = client_message_weight(&m) != CLIENT_NOTHING;
+    domain_client_facts(x, &m, date, &in.guests);
+    in.event_date = date;
+    lead_row_init(&lead);
     rc = store_contact_inbound(x->db, x->venue_id, phone[0] ? phone : NULL, m.from_user_id,
                                m.profile_name, m.timestamp ? m.timestamp : x->now_s, &in,
-                               x->likely_new, &wr);
+                               x->likely_new, &wr, &lead, &lead_read);
     if (rc) {
+        lead_row_release(&lead);
         return rc;
     }
     contact = wr.contact_id;
@@ -198,6 +205,7 @@ static int process_message(struct wctx *x, const json_t *payload)
                   (long long)x->event_id, (long long)contact, wr.released);
     }
     if (!msg) {
+        lead_row_release(&lead);
         return RB_OK; /* already logged and handled */
     }
     log_event(LOG_INFO, "message.received", "event=%lld msg=%lld party=%s type=%s from=%s",
@@ -205,9 +213,13 @@ static int process_message(struct wctx *x, const json_t *payload)
               log_phone(phone));
     /* a staff member's message reads what the batch's notices set */
     rc = staff ? worker_convo_flush(x) : RB_OK;
-    return rc      ? rc
-           : staff ? domain_staff_message(x, &m, staff, msg)
-                   : domain_client_message(x, &m, contact, msg);
+    x->inbound_lead = lead_read ? &lead : NULL;
+    rc = rc      ? rc
+         : staff ? domain_staff_message(x, &m, staff, msg)
+                 : domain_client_message(x, &m, contact, msg);
+    x->inbound_lead = NULL;
+    lead_row_release(&lead);
+    return rc;
 }
 
 static int process_event(struct wctx *x, const char *kind, const json_t *payload)

@@ -24,6 +24,7 @@
 #include "domain/parser.h"
 #include "store/convo.h"
 #include "store/db.h"
+#include "store/lead_rows.h"
 
 struct http_client;
 
@@ -65,6 +66,10 @@ struct wctx {
      * (intake skips looking for one). */
     bool contact_new;
     bool likely_new; /* the event came from a phone no contact had (its priority 0) */
+    /* A known client's open lead, touched and read with the message in the
+     * writer's statement (store_contact_inbound; its id 0 when none took
+     * the message), or NULL. domain_client_message takes it over. */
+    struct lead_row *inbound_lead;
     /* The writer's held rows this message released: the last of them and
      * whose they are. What this unit queues for the writer goes after it,
      * so they read what waited first, in order, then the answer. */
@@ -79,6 +84,11 @@ struct wctx {
 
 /* A client's message was logged (message_id) for contact_id. Finds or creates
  * the lead, links the message to it, greets/assigns/forwards as needed. */
+/* What a client's message says of the event for its open lead (date
+ * YYYY-MM-DD or "", guests or 0); nothing for a message that is not a real
+ * client message (client_message_weight). */
+void domain_client_facts(struct wctx *x, const struct wa_message *m, char date[11],
+                         int64_t *guests);
 int domain_client_message(struct wctx *x, const struct wa_message *m, int64_t contact_id,
                           int64_t message_id);
 /* A registered staff member wrote (message logged as message_id). */

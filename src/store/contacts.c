@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/str.h"
+#include "store/lead_sql.h"
 #include "store/outbox.h"
 
 static const char sql_insert[] =
@@ -64,8 +65,7 @@ static const char sql_touch[] =
 
 /* The inbound message, logged with the writer: W is the CTE with the contact
  * (cid) and the staff member (sid, NULL for a client) found; $6-$14 are the
- * message's. A client's message goes to their open lead when $14 says so
- * (store_lead_touch_open then finds it linked: no second write of the row). */
+ * message's. A client's message goes to their open lead when $14 says so. */
 #define MESSAGE_IN(W)                                                                              \
     " m AS (INSERT INTO messages (venue_id, contact_id, staff_id, direction, party, wamid, type,"  \
     "  body, media_id, media_mime, context_wamid, event_id, created_at, lead_id)"                  \
@@ -74,18 +74,28 @@ static const char sql_touch[] =
     "  NULLIF($12::bigint, 0), CASE WHEN $13::bigint > 0 THEN to_timestamp($13::bigint)"           \
     "  ELSE now() END, CASE WHEN $14::bool AND " W ".sid IS NULL THEN (SELECT id FROM leads"       \
     "   WHERE venue_id = $1 AND contact_id = " W ".cid AND stage NOT IN ('BOOKED', 'LOST')"        \
-    "   ORDER BY id LIMIT 1) END FROM " W " ON CONFLICT DO NOTHING RETURNING id)"
+    "   ORDER BY id LIMIT 1) END FROM " W " ON CONFLICT DO NOTHING RETURNING id, lead_id)"
 
 /* sql_touch for the writer of an inbound message, who opens their 24-hour
  * window: the rows held for them go, each after the one before it (each
- * with after_id = the one before), and the message is logged, in the same
- * round trip (three statements before). */
+ * with after_id = the one before); the message is logged; and the open lead
+ * it went to is touched (last contact now, the event's date $15 and guests
+ * $16 where still unknown, the row locked by the UPDATE) and read back: one
+ * round trip where it took four. The lead's columns (LEAD_COLS) follow the
+ * sixth, NULL when no open lead took the message. */
 static const char sql_touch_msg[] = TOUCH_FIND
     "," HELD_OF_WRITER RELEASE_HELD ","
     " t AS (" TOUCH_SET
     " RETURNING contacts.id AS cid, s.id AS sid, s.contact_id AS scid)," MESSAGE_IN(
-        "t") " SELECT t.cid, COALESCE(t.sid, 0), t.scid, (SELECT count(*) FROM rel),"
-             " (SELECT COALESCE(max(id), 0) FROM rel), COALESCE((SELECT id FROM m), 0) FROM t";
+        "t") ","
+             " lt AS (UPDATE leads SET last_contact_at = now(),"
+             "  event_date = COALESCE(event_date, NULLIF($15, '')::date),"
+             "  guests = COALESCE(guests, NULLIF($16::bigint, 0)::int)"
+             "  WHERE id = (SELECT lead_id FROM m) AND stage NOT IN ('BOOKED', 'LOST') RETURNING *)"
+             " SELECT t.cid, COALESCE(t.sid, 0), t.scid, (SELECT count(*) FROM rel),"
+             " (SELECT COALESCE(max(id), 0) FROM rel), COALESCE((SELECT id FROM m), 0), x.*"
+             " FROM t LEFT JOIN (" LEAD_COLS " FROM lt l" LEAD_JOINS ") x ON true";
+#define TOUCH_LEAD_COL 6
 
 static const char sql_staff[] = "SELECT id FROM staff WHERE venue_id = $1 AND active"
                                 " AND (phone = $2 OR contact_id = $3) ORDER BY id LIMIT 1";
@@ -93,8 +103,7 @@ static const char sql_staff[] = "SELECT id FROM staff WHERE venue_id = $1 AND ac
 static const char sql_staff_link[] =
     "UPDATE staff SET contact_id = $2 WHERE id = $1 AND contact_id IS DISTINCT FROM $2";
 
-/* $14: the row goes to the contact's open lead, if any, as it is written
- * (store_lead_touch_open then finds it linked: no second write of the row). */
+/* $14: the row goes to the contact's open lead, if any, as it is written. */
 static const char sql_msg[] =
     "INSERT INTO messages (venue_id, contact_id, staff_id, direction, party, wamid, type, body,"
     " media_id, media_mime, context_wamid, event_id, created_at, sender_wa_id, lead_id)"
@@ -124,12 +133,12 @@ static const char sql_insert_msg[] =
              " (SELECT COALESCE(max(id), 0) FROM rel), COALESCE((SELECT id FROM m), 0) FROM ins";
 
 /* The existing contact touched (sql_touch, or sql_touch_msg when w is
- * given): RB_ENOTFOUND when none. */
+ * given, its open lead into *lead): RB_ENOTFOUND when none. */
 static int touch(struct dbconn *c, const char *const *p, int64_t *id, int64_t *staff, bool *link,
-                 struct inbound_writer *w)
+                 struct inbound_writer *w, struct lead_row *lead)
 {
     PGresult *r = NULL;
-    int rc = w ? db_exec(c, sql_touch_msg, 14, p, &r) : db_exec(c, sql_touch, 5, p, &r);
+    int rc = w ? db_exec(c, sql_touch_msg, 16, p, &r) : db_exec(c, sql_touch, 5, p, &r);
 
     if (!rc && PQntuples(r) == 0) {
         rc = RB_ENOTFOUND;
@@ -142,6 +151,9 @@ static int touch(struct dbconn *c, const char *const *p, int64_t *id, int64_t *s
             w->released = (int)db_i64(r, 0, 3);
             w->last = db_i64(r, 0, 4);
             w->message_id = db_i64(r, 0, 5);
+        }
+        if (w && lead && db_str(r, 0, TOUCH_LEAD_COL)) {
+            rc = lead_row_fill(r, TOUCH_LEAD_COL, lead);
         }
     }
     PQclear(r);
@@ -195,31 +207,36 @@ static int insert_new(struct dbconn *c, const char *const *p, struct inbound_wri
 
 int store_contact_inbound(struct dbconn *c, int64_t venue, const char *phone, const char *bsuid,
                           const char *profile_name, int64_t inbound_at, const struct message_in *m,
-                          bool likely_new, struct inbound_writer *w)
+                          bool likely_new, struct inbound_writer *w, struct lead_row *lead,
+                          bool *lead_read)
 {
-    char vs[24], ts[24], es[24], as[24];
-    const char *p[14] = {db_i64s(venue, vs), phone, bsuid, profile_name, db_i64s(inbound_at, ts)};
+    char vs[24], ts[24], es[24], as[24], gs[24];
+    const char *p[16] = {db_i64s(venue, vs), phone, bsuid, profile_name, db_i64s(inbound_at, ts)};
     bool link = false;
     int rc = RB_ENOTFOUND;
 
     message_params(m, es, as, p + 5);
     p[13] = m->open_lead ? "t" : "f";
+    p[14] = m->event_date ? m->event_date : "";
+    p[15] = db_i64s(m->guests, gs);
     memset(w, 0, sizeof(*w));
+    *lead_read = false;
     if (likely_new) {
         rc = insert_new(c, p, w);
         if (rc != RB_ENOTFOUND) {
             return rc;
         }
     }
-    rc = touch(c, p, &w->contact_id, &w->staff_id, &link, w);
+    rc = touch(c, p, &w->contact_id, &w->staff_id, &link, w, lead);
     if (rc == RB_ENOTFOUND && !likely_new) {
         rc = insert_new(c, p, w);
         if (rc != RB_ENOTFOUND) {
             return rc;
         }
         /* lost a race with a concurrent insert */
-        rc = touch(c, p, &w->contact_id, &w->staff_id, &link, w);
+        rc = touch(c, p, &w->contact_id, &w->staff_id, &link, w, lead);
     }
+    *lead_read = rc == RB_OK;
     if (!rc && link) {
         rc = staff_link(c, w->staff_id, w->contact_id);
     }
@@ -234,7 +251,7 @@ int store_contact_upsert(struct dbconn *c, int64_t venue, const char *phone, con
     PGresult *r = NULL;
     int64_t staff = 0;
     bool link = false;
-    int rc = touch(c, p, id, &staff, &link, NULL);
+    int rc = touch(c, p, id, &staff, &link, NULL, NULL);
 
     if (rc == RB_ENOTFOUND) {
         rc = db_exec(c, sql_insert, 5, p, &r);
@@ -245,7 +262,8 @@ int store_contact_upsert(struct dbconn *c, int64_t venue, const char *phone, con
         }
         PQclear(r);
         if (!rc) {
-            rc = touch(c, p, id, &staff, &link, NULL); /* lost a race with a concurrent insert */
+            rc = touch(c, p, id, &staff, &link, NULL,
+                       NULL); /* lost a race with a concurrent insert */
         }
     }
     return rc;

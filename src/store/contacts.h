@@ -28,6 +28,10 @@ struct message_in {
     int64_t at_s;             /* WhatsApp's timestamp */
     const char *sender_wa_id; /* the sender as written when no contact fits, else NULL */
     bool open_lead;           /* linked to the contact's open lead, if any */
+    /* What a client's message says of the event, written to that open lead
+     * where it is still unknown (store_contact_inbound): "" or 0 for none. */
+    const char *event_date; /* YYYY-MM-DD */
+    int64_t guests;
 };
 
 /* What store_contact_inbound found and wrote. */
@@ -50,11 +54,19 @@ struct inbound_writer {
  * client's message to their open lead). likely_new: the writer is probably
  * new (no contact had the phone when the message came), so the new contact
  * is tried first; a guess either way costs one more round trip.
+ *
+ * When m goes to a known client's open lead, that lead is touched in the
+ * same statement (last contact now; m's event date and guests where still
+ * unknown; the row locked) and read into *lead; lead->id is 0 when no open
+ * lead took the message, and lead_read is true whenever that was tried (a
+ * known contact: a new one has no lead).
  */
+struct lead_row;
 RB_MUST_CHECK int store_contact_inbound(struct dbconn *c, int64_t venue, const char *phone,
                                         const char *bsuid, const char *profile_name,
                                         int64_t inbound_at, const struct message_in *m,
-                                        bool likely_new, struct inbound_writer *w);
+                                        bool likely_new, struct inbound_writer *w,
+                                        struct lead_row *lead, bool *lead_read);
 /* The active staff member with this phone, read only; RB_ENOTFOUND if none. */
 RB_MUST_CHECK int store_staff_by_phone(struct dbconn *c, int64_t venue, const char *phone,
                                        int64_t *staff_id);

@@ -6,27 +6,9 @@
 
 #include "core/str.h"
 #include "nlu/catalog.h"
+#include "store/lead_sql.h"
 #include "store/leads.h"
 
-/* One lead with its assignee's name and its contact, l being the lead (a
- * table or a CTE of UPDATE ... RETURNING *). */
-#define LEAD_COLS                                                                                     \
-    "SELECT l.id, COALESCE(l.contact_id, 0), COALESCE(l.assigned_staff_id, 0),"                       \
-    " COALESCE(l.returning_of, 0), COALESCE(l.guests, 0), COALESCE(l.amount, -1), l.stage,"           \
-    " l.name, s.name, l.campaign, l.hall, c.bsuid, COALESCE(l.phone, c.phone), l.source,"             \
-    " to_char(l.event_date, 'YYYY-MM-DD'), l.slot,"                                                   \
-    " COALESCE(extract(epoch FROM l.visit_at)::bigint, 0), extract(epoch FROM l.created_at)::bigint," \
-    " COALESCE(extract(epoch FROM l.last_contact_at)::bigint, 0), l.greeted_at IS NOT NULL,"          \
-    " l.client_lang"
-#define LEAD_JOINS                                                                                 \
-    " LEFT JOIN staff s ON s.id = l.assigned_staff_id LEFT JOIN contacts c ON c.id = l.contact_id"
-/* A row by its id, which is unique across venues; the venue is checked on
- * the row ("+ 0": not an index condition). Written plainly, PostgreSQL took
- * the (venue_id, ...) indexes for these while a table's statistics were
- * those of an almost empty table (a new install under its first flood:
- * make bench) and read every row of the venue to find one; the id's own
- * index reads one. */
-#define BY_ID(alias, id) " " alias "id = " id " AND " alias "venue_id + 0 = $1"
 static const char sql_get[] = LEAD_COLS " FROM leads l" LEAD_JOINS " WHERE" BY_ID("l.", "$2");
 /* the row lock and the read in one round trip */
 static const char sql_get_lock[] =
@@ -43,22 +25,6 @@ static const char sql_link_touch[] = "WITH m AS (UPDATE messages SET lead_id = $
  * row lock is needed. */
 static const char sql_link_new[] = "WITH m AS (UPDATE messages SET lead_id = $2 WHERE" BY_ID(
     "", "$3") ") " LEAD_COLS " FROM leads l" LEAD_JOINS " WHERE" BY_ID("l.", "$2");
-/* A known client's message, when the client has an open lead: the lead
- * found, its date ($4, '' for none) and guests ($5, 0 for none) filled when
- * still unknown, its last contact now, the message ($3) linked (when
- * store_message_in did not link it already), the row locked and read back:
- * one statement where it took five. No row when the
- * client has no open lead (or it closed meanwhile). */
-static const char sql_touch_open[] =
-    "WITH o AS (SELECT id FROM leads WHERE venue_id = $1 AND contact_id = $2"
-    "  AND stage NOT IN ('BOOKED', 'LOST') ORDER BY id LIMIT 1),"
-    " l AS (UPDATE leads SET last_contact_at = now(),"
-    "  event_date = COALESCE(event_date, NULLIF($4, '')::date),"
-    "  guests = COALESCE(guests, NULLIF($5::bigint, 0)::int)"
-    "  WHERE id = (SELECT id FROM o) AND stage NOT IN ('BOOKED', 'LOST') RETURNING *),"
-    " m AS (UPDATE messages SET lead_id = l.id FROM l WHERE" BY_ID(
-        "messages.", "$3") "  AND messages.lead_id IS DISTINCT FROM l.id) " LEAD_COLS
-                           " FROM l" LEAD_JOINS;
 /* A new lead (store_lead_new). No row when a unique index says no (an open
  * lead of the contact, a known leadgen id). */
 #define LEAD_INSERT                                                                                \
@@ -152,31 +118,31 @@ static bool dup_col(const PGresult *r, int col, char **dst)
     return *dst || !db_str(r, 0, col);
 }
 
-static int lead_fill(const PGresult *r, struct lead_row *l)
+int lead_row_fill(const PGresult *r, int base, struct lead_row *l)
 {
-    const char *lang = db_str(r, 0, 20);
+    const char *lang = db_str(r, 0, base + 20);
     bool ok;
 
-    l->id = db_i64(r, 0, 0);
-    l->contact_id = db_i64(r, 0, 1);
-    l->assigned = db_i64(r, 0, 2);
-    l->returning_of = db_i64(r, 0, 3);
-    l->guests = db_i64(r, 0, 4);
-    l->amount = db_i64(r, 0, 5);
-    l->stage = stage_index(db_str(r, 0, 6));
-    ok = dup_col(r, 7, &l->name);
-    ok = dup_col(r, 8, &l->assignee) && ok;
-    ok = dup_col(r, 9, &l->campaign) && ok;
-    ok = dup_col(r, 10, &l->hall) && ok;
-    ok = dup_col(r, 11, &l->bsuid) && ok;
-    copy_field(l->phone, sizeof(l->phone), db_str(r, 0, 12));
-    copy_field(l->source, sizeof(l->source), db_str(r, 0, 13));
-    copy_field(l->event_date, sizeof(l->event_date), db_str(r, 0, 14));
-    copy_field(l->slot, sizeof(l->slot), db_str(r, 0, 15));
-    l->visit_at = db_i64(r, 0, 16);
-    l->created_at = db_i64(r, 0, 17);
-    l->last_contact_at = db_i64(r, 0, 18);
-    l->greeted = db_bool(r, 0, 19);
+    l->id = db_i64(r, 0, base + 0);
+    l->contact_id = db_i64(r, 0, base + 1);
+    l->assigned = db_i64(r, 0, base + 2);
+    l->returning_of = db_i64(r, 0, base + 3);
+    l->guests = db_i64(r, 0, base + 4);
+    l->amount = db_i64(r, 0, base + 5);
+    l->stage = stage_index(db_str(r, 0, base + 6));
+    ok = dup_col(r, base + 7, &l->name);
+    ok = dup_col(r, base + 8, &l->assignee) && ok;
+    ok = dup_col(r, base + 9, &l->campaign) && ok;
+    ok = dup_col(r, base + 10, &l->hall) && ok;
+    ok = dup_col(r, base + 11, &l->bsuid) && ok;
+    copy_field(l->phone, sizeof(l->phone), db_str(r, 0, base + 12));
+    copy_field(l->source, sizeof(l->source), db_str(r, 0, base + 13));
+    copy_field(l->event_date, sizeof(l->event_date), db_str(r, 0, base + 14));
+    copy_field(l->slot, sizeof(l->slot), db_str(r, 0, base + 15));
+    l->visit_at = db_i64(r, 0, base + 16);
+    l->created_at = db_i64(r, 0, base + 17);
+    l->last_contact_at = db_i64(r, 0, base + 18);
+    l->greeted = db_bool(r, 0, base + 19);
     if (!lang || lang_parse(lang, &l->client_lang) != RB_OK) {
         l->client_lang = LANG_ROMAN_UR;
     }
@@ -198,7 +164,7 @@ static int lead_read(struct dbconn *c, const char *sql, int np, const char *cons
     }
     if (!rc) {
         lead_row_release(out);
-        rc = lead_fill(r, out);
+        rc = lead_row_fill(r, 0, out);
         if (rc) {
             lead_row_release(out);
         }
@@ -222,16 +188,6 @@ int store_lead_link_get(struct dbconn *c, int64_t venue, int64_t lead_id, int64_
     const char *p[3] = {db_i64s(venue, v), db_i64s(lead_id, l), db_i64s(message_id, m)};
 
     return lead_read(c, touch ? sql_link_touch : sql_link_new, 3, p, out);
-}
-
-int store_lead_touch_open(struct dbconn *c, int64_t venue, int64_t contact_id, int64_t message_id,
-                          const char *date, int64_t guests, struct lead_row *out)
-{
-    char v[24], cs[24], m[24], g[24];
-    const char *p[5] = {db_i64s(venue, v), db_i64s(contact_id, cs), db_i64s(message_id, m),
-                        date ? date : "", db_i64s(guests, g)};
-
-    return lead_read(c, sql_touch_open, 5, p, out);
 }
 
 static void lead_new_params(int64_t venue, const struct store_lead_new *n, char bufs[5][24],

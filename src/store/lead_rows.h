@@ -70,13 +70,6 @@ RB_MUST_CHECK int store_lead_insert_get(struct dbconn *c, int64_t venue,
                                         struct lead_row *out);
 RB_MUST_CHECK int store_lead_link_get(struct dbconn *c, int64_t venue, int64_t lead_id,
                                       int64_t message_id, bool touch, struct lead_row *out);
-/* A known client wrote: their open lead gets date ("" or NULL: none) and
- * guests (0: none) where still unknown, its last contact now and message
- * message_id, and is read into *out locked; one statement. RB_ENOTFOUND
- * when the client has no open lead (nothing changed then). */
-RB_MUST_CHECK int store_lead_touch_open(struct dbconn *c, int64_t venue, int64_t contact_id,
-                                        int64_t message_id, const char *date, int64_t guests,
-                                        struct lead_row *out);
 
 /* The lead of venue numbered digits (decimal text), 0 when none. */
 RB_MUST_CHECK int store_lead_by_number(struct dbconn *c, int64_t venue, const char *digits,

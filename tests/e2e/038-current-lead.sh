@@ -19,3 +19,17 @@ conv_post 923001234599 "Replan Guest" text "Salam, shadi ke liye hall chahiye" |
     not_ok "a client's message after the replan" "$CONV_ERR"
 check_eventually "the client after the replan is greeted" \
     "SELECT count(*) FROM outbox WHERE recipient_phone = '+923001234599' AND state = 'sent'" 1
+
+# A known client's message touches their open lead in the same statement
+# as the message (store_contact_inbound): the guests and date it tells are
+# written where still unknown, never over what is known.
+conv_post 923001234599 "Replan Guest" text "300 mehmaan honge, 20 march ko" ||
+    not_ok "the client's second message" "$CONV_ERR"
+check_eventually "the guests and date the client told are on the lead" \
+    "SELECT guests || ' ' || (event_date IS NOT NULL) FROM leads WHERE phone = '+923001234599'" "300 true"
+conv_post 923001234599 "Replan Guest" text "shayad 500 log ho jayen" ||
+    not_ok "the client's third message" "$CONV_ERR"
+check_eventually "the third message is logged on the lead" \
+    "SELECT count(*) FROM messages m JOIN leads l ON l.id = m.lead_id WHERE l.phone = '+923001234599' AND m.direction = 'in'" 3
+check_eq "known guests are kept" \
+    "$(psql_q "SELECT guests FROM leads WHERE phone = '+923001234599'")" 300
