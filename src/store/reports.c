@@ -243,13 +243,19 @@ static void params_make(const struct rep_query *q, struct params *ps)
 
 #define OFF(f) offsetof(struct rep_row, f)
 
-/* The aggregates of rep_leads over rows with columns stage, amount, resp;
- * P90 the first-response p90 (LEAD_P90_SORT, LEAD_P90_INDEX). */
+/* The aggregates of rep_leads over rows with columns stage, amount, resp
+ * (the interval first_response_at - created_at); P90 the first-response
+ * p90 (LEAD_P90_SORT, LEAD_P90_INDEX). The average is avg(extract(epoch
+ * FROM resp)) to the digit: extract is linear in an interval's days and
+ * microseconds (timestamptz - timestamptz has no months) and an interval
+ * sum is exact, so the numeric sum divided by the count (what avg does)
+ * is the same numeric; summing intervals costs no numeric a row. */
 #define LEAD_AGGS(P90)                                                                             \
     "count(*), count(resp), count(*) FILTER (WHERE stage = 'BOOKED'), count(resp),"                \
-    " COALESCE(round(avg(resp))::bigint, -1), COALESCE(round(" P90 ")::bigint, -1),"               \
+    " COALESCE(round(extract(epoch FROM sum(resp)) / NULLIF(count(resp), 0))::bigint, -1),"        \
+    " COALESCE(round(" P90 ")::bigint, -1),"                                                       \
     " COALESCE(sum(amount), 0)::bigint"
-#define LEAD_P90_SORT "percentile_cont(0.9) WITHIN GROUP (ORDER BY resp)"
+#define LEAD_P90_SORT "percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM resp))"
 /* The same value read in order from an index (lead_time_pct, sql/024) for
  * the period's leads (of salesperson grp, NULL: all, within the filter $5),
  * n those with a reply: no sort of the period's leads, so a year costs
@@ -291,7 +297,7 @@ int rep_leads(struct dbconn *c, const struct rep_query *q, enum rep_by by, struc
     key_sql(by, "l.created_at", key, sizeof(key), id, sizeof(id));
     snprintf(inner, sizeof(inner),
              "SELECT %s AS k, %s AS sid, l.stage, l.amount,"
-             " extract(epoch FROM l.first_response_at - l.created_at) AS resp" LEAD_JOIN
+             " l.first_response_at - l.created_at AS resp" LEAD_JOIN
              " WHERE l.venue_id = $1 AND " IN_PERIOD("l.created_at") STAFF_FILTER USE_ALL,
              key, id);
     /* the p90 of all leads and by salesperson from the index; by source,
@@ -662,7 +668,7 @@ static const char sql_lead_sets[] =
                                                                                               " FROM (SELECT COALESCE(l.assigned_staff_id, 0) AS sid, COALESCE(s.name, '') AS sname,"
                                                                                               " l.source, COALESCE(l.campaign, '') AS campaign, l.stage, " REACH
                                                                                               " AS r, l.amount,"
-                                                                                              " extract(epoch FROM l.first_response_at - l.created_at) AS resp, l.greeting_latency_ms AS g" LEAD_JOIN
+                                                                                              " l.first_response_at - l.created_at AS resp, l.greeting_latency_ms AS g" LEAD_JOIN
                                                                                                   LOST_FROM
                                                                                                       PERIOD_LEADS
                                                                                               ") x"
@@ -678,7 +684,7 @@ static const char sql_lead_sets[] =
 static const char sql_lead_sets_short[] =
     "WITH x AS MATERIALIZED (SELECT COALESCE(l.assigned_staff_id, 0) AS sid,"
     " COALESCE(s.name, '') AS sname, l.source, COALESCE(l.campaign, '') AS campaign, l.stage,"
-    " " REACH " AS r, l.amount, extract(epoch FROM l.first_response_at - l.created_at) AS resp,"
+    " " REACH " AS r, l.amount, l.first_response_at - l.created_at AS resp,"
     " l.greeting_latency_ms AS g" LEAD_JOIN LOST_FROM PERIOD_LEADS ")"
     " SELECT CASE WHEN GROUPING(sid, sname) = 0 THEN 0 WHEN GROUPING(source) = 0 THEN 1"
     " WHEN GROUPING(campaign) = 0 THEN 2 ELSE 3 END, COALESCE(sname, source, campaign, ''),"

@@ -7,7 +7,8 @@
 # quarter, a year and none, for every salesperson filter and group, at
 # p = 0, 0.5, 0.9, 0.99 and 1; again after replies, greetings and
 # reassignments change and leads go; and `rabta report` (the chat's and the
-# digest's statements) and the figures read the old way agree.
+# digest's statements) gives percentile_cont's p90 and avg's average (now an
+# interval sum) to the second, by salesperson too.
 . "$(dirname "$0")/../lib/lib.sh"
 
 start_pg
@@ -92,10 +93,19 @@ want=$(psql_q "SELECT json_agg(p ORDER BY s)::text FROM (
            FROM leads WHERE created_at >= timestamptz '2025-01-01 00:00+05'
             AND created_at < timestamptz '2026-01-01 00:00+05' AND assigned_staff_id IS NOT NULL
             AND first_response_at IS NOT NULL GROUP BY 1) x" | tr -d ' ')
+avg=$(psql_q "SELECT json_agg(p ORDER BY s)::text FROM (
+         SELECT assigned_staff_id s, round(avg(extract(epoch FROM first_response_at - created_at)))::bigint p
+           FROM leads WHERE created_at >= timestamptz '2025-01-01 00:00+05'
+            AND created_at < timestamptz '2026-01-01 00:00+05' AND assigned_staff_id IS NOT NULL
+            AND first_response_at IS NOT NULL GROUP BY 1) x" | tr -d ' ')
 rabta_cli report --period 2025 --metric response_time --group-by staff --format json ||
     bail "rabta report by staff failed" "$(cat "$T/cli.err")"
 OUT=$(cat "$T/cli.out")
 check_eq "rabta report 2025 by salesperson: each p90 as percentile_cont" \
     "$(jq -c '[.periods[0].rows[] | select(.id > 0) | [.id, .response_p90_s]] | sort | map(.[1])' <<<"$OUT" 2>&1)" \
     "$want"
-
+check_eq "rabta report 2025 by salesperson: each average as avg(extract(epoch ...))" \
+    "$(jq -c '[.periods[0].rows[] | select(.id > 0) | [.id, .response_avg_s]] | sort | map(.[1])' <<<"$OUT" 2>&1)" \
+    "$avg"
+check_eq "the averages are not whole minutes (microseconds in the replies)" \
+    "$(psql_q "SELECT count(*) > 100 FROM leads WHERE extract(microseconds FROM first_response_at - created_at)::bigint % 1000000 <> 0")" t
