@@ -255,6 +255,9 @@ static void params_make(const struct rep_query *q, struct params *ps)
     " COALESCE(round(extract(epoch FROM sum(resp)) / NULLIF(count(resp), 0))::bigint, -1),"        \
     " COALESCE(round(" P90 ")::bigint, -1),"                                                       \
     " COALESCE(sum(amount), 0)::bigint"
+/* A period this long or longer reads the percentiles from the indexes of
+ * lead_time_pct (sql/024); a shorter one sorts its few leads. */
+#define LS_LONG_DAYS 45
 #define LEAD_P90_SORT "percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM resp))"
 /* The same value read in order from an index (lead_time_pct, sql/024) for
  * the period's leads (of salesperson grp, NULL: all, within the filter $5),
@@ -300,11 +303,14 @@ int rep_leads(struct dbconn *c, const struct rep_query *q, enum rep_by by, struc
              " l.first_response_at - l.created_at AS resp" LEAD_JOIN
              " WHERE l.venue_id = $1 AND " IN_PERIOD("l.created_at") STAFF_FILTER USE_ALL,
              key, id);
-    /* the p90 of all leads and by salesperson from the index; by source,
-     * campaign, stage or month sorted (a chat answer's few groups) */
+    /* over a long period the p90 of all leads and by salesperson from the
+     * index; a short period's, and by source, campaign, stage or month (a
+     * chat answer's few groups), sorted */
+    bool lng = date_to_days(q->to) - date_to_days(q->from) >= LS_LONG_DAYS;
+
     return figure(c, q, by, inner,
-                  by == REP_BY_NONE ? LEAD_AGGS(LEAD_P90_INDEX("NULL::bigint"))
-                  : by == REP_BY_STAFF
+                  by == REP_BY_NONE && lng ? LEAD_AGGS(LEAD_P90_INDEX("NULL::bigint"))
+                  : by == REP_BY_STAFF && lng
                       ? LEAD_AGGS(LEAD_P90_INDEX("CASE WHEN GROUPING(k, sid) = 0 THEN sid END"))
                       : LEAD_AGGS(LEAD_P90_SORT),
                   NULL, "count(*)", lead_fields, N(lead_fields), out);
@@ -680,7 +686,6 @@ static const char sql_lead_sets[] =
  * (lead_time_pct would sort them once per percentile): read once (a
  * materialized CTE), the percentiles by percentile_cont; column 0 as above
  * but greeting latency in a row of its own, 5. */
-#define LS_LONG_DAYS 45
 static const char sql_lead_sets_short[] =
     "WITH x AS MATERIALIZED (SELECT COALESCE(l.assigned_staff_id, 0) AS sid,"
     " COALESCE(s.name, '') AS sname, l.source, COALESCE(l.campaign, '') AS campaign, l.stage,"
