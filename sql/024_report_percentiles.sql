@@ -27,13 +27,6 @@ CREATE INDEX leads_resp_staff_order ON leads
     (venue_id, (COALESCE(assigned_staff_id, 0)),
      (extract(epoch FROM first_response_at - created_at)::float8))
     INCLUDE (created_at) WHERE first_response_at IS NOT NULL;
--- The period's leads themselves (the dashboard's one pass over them, the
--- compared period's) from the index alone: leads_created with the columns
--- the figures read (none a message's touch changes).
-CREATE INDEX leads_created_figures ON leads (venue_id, created_at)
-    INCLUDE (id, assigned_staff_id, source, campaign, stage, amount, first_response_at,
-             greeting_latency_ms);
-DROP INDEX leads_created;
 CREATE INDEX leads_greeting_order ON leads (venue_id, greeting_latency_ms)
     INCLUDE (created_at, assigned_staff_id) WHERE greeting_latency_ms IS NOT NULL;
 
