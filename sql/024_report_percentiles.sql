@@ -20,13 +20,17 @@
 -- salesperson filter) are checked there; a lead's first reply, its greeting
 -- and its reassignment change them (each once or rarely); the touch of every
 -- message (last_contact_at, 018) stays a HOT update.
+--
+-- The columns an expression is made of ride along too, or PostgreSQL reads
+-- the lead's row for each entry (the year's p90: 8,300 buffers, 7.4 ms;
+-- with them an index-only scan, 65 buffers, 1.3 ms).
 CREATE INDEX leads_resp_order ON leads
     (venue_id, (extract(epoch FROM first_response_at - created_at)::float8))
-    INCLUDE (created_at, assigned_staff_id) WHERE first_response_at IS NOT NULL;
+    INCLUDE (created_at, first_response_at, assigned_staff_id) WHERE first_response_at IS NOT NULL;
 CREATE INDEX leads_resp_staff_order ON leads
     (venue_id, (COALESCE(assigned_staff_id, 0)),
      (extract(epoch FROM first_response_at - created_at)::float8))
-    INCLUDE (created_at) WHERE first_response_at IS NOT NULL;
+    INCLUDE (created_at, first_response_at, assigned_staff_id) WHERE first_response_at IS NOT NULL;
 CREATE INDEX leads_greeting_order ON leads (venue_id, greeting_latency_ms)
     INCLUDE (created_at, assigned_staff_id) WHERE greeting_latency_ms IS NOT NULL;
 
