@@ -263,9 +263,9 @@ static void params_make(const struct rep_query *q, struct params *ps)
  * the period's leads (of salesperson grp, NULL: all, within the filter $5),
  * n those with a reply: no sort of the period's leads, so a year costs
  * what a month does. Only for all leads or a salesperson's. */
-#define LEAD_P90_INDEX_N(grp, n)                                                                   \
-    "lead_time_pct($1, " DAY("$2", "$4") ", " DAY("$3", "$4") ", $5, " grp ", 'resp', " n ", 0.9)"
-#define LEAD_P90_INDEX(grp) LEAD_P90_INDEX_N(grp, "count(resp)")
+#define LEAD_P90_INDEX(grp)                                                                        \
+    "lead_time_pct($1, " DAY("$2", "$4") ", " DAY("$3", "$4") ", $5, " grp ", 'resp',"             \
+                                                              " count(resp), 0.9)"
 
 static const size_t lead_fields[] = {OFF(leads),      OFF(contacted),  OFF(booked),  OFF(resp_n),
                                      OFF(resp_avg_s), OFF(resp_p90_s), OFF(pipeline)};
@@ -583,12 +583,10 @@ int rep_summary(struct dbconn *c, const struct rep_query *q, struct rep_row *out
     " CASE WHEN l.stage = 'LOST' THEN h.from_stage ELSE l.stage END), 1)"
 /* greeting latency of the period's leads (rows with a column g): p50 and
  * p99 read in order from an index (lead_time_pct, sql/024) */
-#define GREETING_PCT_N(p, n)                                                                       \
-    "COALESCE(round(lead_time_pct($1, " DAY("$2", "$4") ", " DAY("$3", "$4") ", $5, NULL,"         \
-                                                                             " 'greeting', " n     \
-                                                                             ", " p                \
-                                                                             "))::bigint, -1)"
-#define GREETING_PCT(p) GREETING_PCT_N(p, "count(g)")
+#define GREETING_PCT(p)                                                                            \
+    "COALESCE(round(lead_time_pct($1, " DAY("$2", "$4") ", " DAY(                                  \
+        "$3", "$4") ", $5, NULL,"                                                                  \
+                    " 'greeting', count(g), " p "))::bigint, -1)"
 #define GREETING_AGGS "count(g), " GREETING_PCT("0.5") ", " GREETING_PCT("0.99")
 #define PERIOD_LEADS " WHERE l.venue_id = $1 AND " IN_PERIOD("l.created_at") STAFF_FILTER
 
@@ -661,49 +659,27 @@ int rep_greeting(struct dbconn *c, const struct rep_query *q, struct rep_latency
  * carry no first-response p90 (-1: the page shows none).
  */
 #define LS_TOTAL "GROUPING(sid, sname, source, campaign, stage, r) = 63"
-/* the sums of the finest groups (x) that the figures of a coarser one are */
-#define LS_AGGS(P90)                                                                               \
-    "sum(n)::bigint, sum(nr)::bigint, sum(nb)::bigint, sum(nr)::bigint,"                           \
-    " COALESCE(round(extract(epoch FROM sum(sr)) / NULLIF(sum(nr)::bigint, 0))::bigint, -1),"      \
-    " COALESCE(round(" P90 ")::bigint, -1), COALESCE(sum(sa), 0)::bigint"
 static const char sql_lead_sets[] =
     "SELECT CASE WHEN GROUPING(sid, sname) = 0 THEN 0 WHEN GROUPING(source) = 0 THEN 1"
     " WHEN GROUPING(campaign) = 0 THEN 2 WHEN GROUPING(stage, r) = 0 THEN 4 ELSE 3 END,"
-    " COALESCE(sname, source, campaign, stage, ''), COALESCE(sid, 0), COALESCE(r, 0), " LS_AGGS(
-        "CASE WHEN GROUPING(sid, sname) = 0 OR " LS_TOTAL " THEN " LEAD_P90_INDEX_N(
-            "CASE WHEN GROUPING(sid, sname) = 0 THEN sid END",
-            "sum(nr)::bigint") " END") ","
-                                       " sum(ng)::bigint,"
-                                       " CASE WHEN " LS_TOTAL " THEN " GREETING_PCT_N(
-                                           "0.5",
-                                           "sum(ng)::bigint") " ELSE -1 END,"
-                                                              " CASE WHEN " LS_TOTAL
-                                                              " THEN " GREETING_PCT_N(
-                                                                  "0.99",
-                                                                  "sum(ng)::bigint") " ELSE -1 END"
-                                                                                     /* the period's
-                                                                                      * leads summed
-                                                                                      * by every key
-                                                                                      * at once (one
-                                                                                      * hash lookup
-                                                                                      * a lead),
-                                                                                      * then grouped
-                                                                                      * every way
-                                                                                      * over those
-                                                                                      * few rows */
-                                                                                     " FROM (SELECT sid, sname, source, campaign, stage, r, count(*) AS n, count(resp) AS nr,"
-                                                                                     " count(*) FILTER (WHERE stage = 'BOOKED') AS nb, sum(resp) AS sr, sum(amount) AS sa,"
-                                                                                     " count(g) AS ng FROM (SELECT COALESCE(l.assigned_staff_id, 0) AS sid,"
-                                                                                     " COALESCE(s.name, '') AS sname, l.source, COALESCE(l.campaign, '') AS campaign, l.stage,"
-                                                                                     " " REACH
-                                                                                     " AS r, l.amount, l.first_response_at - l.created_at AS resp,"
-                                                                                     " l.greeting_latency_ms AS g" LEAD_JOIN
-                                                                                         LOST_FROM
-                                                                                             PERIOD_LEADS
-                                                                                     ") y"
-                                                                                     " GROUP BY sid, sname, source, campaign, stage, r) x"
-                                                                                     " GROUP BY GROUPING SETS ((sid, sname), (source), (campaign), (stage, r), ())"
-                                                                                     " ORDER BY 1, 5 DESC, 2";
+    " COALESCE(sname, source, campaign, stage, ''), COALESCE(sid, 0), COALESCE(r, 0), " LEAD_AGGS(
+        "CASE WHEN GROUPING(sid, sname) = 0 OR " LS_TOTAL " THEN " LEAD_P90_INDEX(
+            "CASE WHEN GROUPING(sid, sname) = 0 THEN sid END") " END") ","
+                                                                       " count(g), CASE WHEN " LS_TOTAL
+                                                                       " THEN " GREETING_PCT(
+                                                                           "0.5") " ELSE -1 END,"
+                                                                                  " CASE WHEN " LS_TOTAL
+                                                                                  " THEN " GREETING_PCT(
+                                                                                      "0.99") " ELSE -1 END"
+                                                                                              " FROM (SELECT COALESCE(l.assigned_staff_id, 0) AS sid, COALESCE(s.name, '') AS sname,"
+                                                                                              " l.source, COALESCE(l.campaign, '') AS campaign, l.stage, " REACH
+                                                                                              " AS r, l.amount,"
+                                                                                              " l.first_response_at - l.created_at AS resp, l.greeting_latency_ms AS g" LEAD_JOIN
+                                                                                                  LOST_FROM
+                                                                                                      PERIOD_LEADS
+                                                                                              ") x"
+                                                                                              " GROUP BY GROUPING SETS ((sid, sname), (source), (campaign), (stage, r), ())"
+                                                                                              " ORDER BY 1, 5 DESC, 2";
 
 /* The same for a short period (under LS_LONG_DAYS days), where sorting the
  * period's few leads costs less than reading the percentiles' indexes
