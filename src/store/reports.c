@@ -232,14 +232,40 @@ static void params_make(const struct rep_query *q, struct params *ps)
 #define TODAY "(to_timestamp($6::bigint) AT TIME ZONE $4)::date"
 #define USE_ALL " AND $6::bigint IS NOT NULL AND $7::int IS NOT NULL"
 
+/* The lead of each row (id expression idx) joined as alias a with the
+ * columns cols, one probe of leads_pkey a row: a year's 6,000 bookings or
+ * receipts were planned as a hash join over a scan of every lead of every
+ * year (20-30 ms at 100,000 leads against 3-6 ms; OFFSET 0 keeps the
+ * subquery from being flattened into that join). */
+#define LEAD_BY_ID(idx, a, cols)                                                                   \
+    " JOIN LATERAL (SELECT " cols " FROM leads " a " WHERE " a ".id = " idx " OFFSET 0) " a        \
+    " ON true"
+
 #define OFF(f) offsetof(struct rep_row, f)
 
-/* The aggregates of rep_leads over rows with columns stage, amount, resp. */
-#define LEAD_AGGS                                                                                  \
+/* The aggregates of rep_leads over rows with columns stage, amount, resp
+ * (the interval first_response_at - created_at); P90 the first-response
+ * p90 (LEAD_P90_SORT, LEAD_P90_INDEX). The average is avg(extract(epoch
+ * FROM resp)) to the digit: extract is linear in an interval's days and
+ * microseconds (timestamptz - timestamptz has no months) and an interval
+ * sum is exact, so the numeric sum divided by the count (what avg does)
+ * is the same numeric; summing intervals costs no numeric a row. */
+#define LEAD_AGGS(P90)                                                                             \
     "count(*), count(resp), count(*) FILTER (WHERE stage = 'BOOKED'), count(resp),"                \
-    " COALESCE(round(avg(resp))::bigint, -1),"                                                     \
-    " COALESCE(round(percentile_cont(0.9) WITHIN GROUP (ORDER BY resp))::bigint, -1),"             \
+    " COALESCE(round(extract(epoch FROM sum(resp)) / NULLIF(count(resp), 0))::bigint, -1),"        \
+    " COALESCE(round(" P90 ")::bigint, -1),"                                                       \
     " COALESCE(sum(amount), 0)::bigint"
+/* A period this long or longer reads the percentiles from the indexes of
+ * lead_time_pct (sql/024); a shorter one sorts its few leads. */
+#define LS_LONG_DAYS 45
+#define LEAD_P90_SORT "percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM resp))"
+/* The same value read in order from an index (lead_time_pct, sql/024) for
+ * the period's leads (of salesperson grp, NULL: all, within the filter $5),
+ * n those with a reply: no sort of the period's leads, so a year costs
+ * what a month does. Only for all leads or a salesperson's. */
+#define LEAD_P90_INDEX(grp)                                                                        \
+    "lead_time_pct($1, " DAY("$2", "$4") ", " DAY("$3", "$4") ", $5, " grp ", 'resp',"             \
+                                                              " count(resp), 0.9)"
 
 static const size_t lead_fields[] = {OFF(leads),      OFF(contacted),  OFF(booked),  OFF(resp_n),
                                      OFF(resp_avg_s), OFF(resp_p90_s), OFF(pipeline)};
@@ -274,10 +300,20 @@ int rep_leads(struct dbconn *c, const struct rep_query *q, enum rep_by by, struc
     key_sql(by, "l.created_at", key, sizeof(key), id, sizeof(id));
     snprintf(inner, sizeof(inner),
              "SELECT %s AS k, %s AS sid, l.stage, l.amount,"
-             " extract(epoch FROM l.first_response_at - l.created_at) AS resp" LEAD_JOIN
+             " l.first_response_at - l.created_at AS resp" LEAD_JOIN
              " WHERE l.venue_id = $1 AND " IN_PERIOD("l.created_at") STAFF_FILTER USE_ALL,
              key, id);
-    return figure(c, q, by, inner, LEAD_AGGS, NULL, "count(*)", lead_fields, N(lead_fields), out);
+    /* over a long period the p90 of all leads and by salesperson from the
+     * index; a short period's, and by source, campaign, stage or month (a
+     * chat answer's few groups), sorted */
+    bool lng = date_to_days(q->to) - date_to_days(q->from) >= LS_LONG_DAYS;
+
+    return figure(c, q, by, inner,
+                  by == REP_BY_NONE && lng ? LEAD_AGGS(LEAD_P90_INDEX("NULL::bigint"))
+                  : by == REP_BY_STAFF && lng
+                      ? LEAD_AGGS(LEAD_P90_INDEX("CASE WHEN GROUPING(k, sid) = 0 THEN sid END"))
+                      : LEAD_AGGS(LEAD_P90_SORT),
+                  NULL, "count(*)", lead_fields, N(lead_fields), out);
 }
 
 int rep_bookings(struct dbconn *c, const struct rep_query *q, enum rep_by by, struct rep_table *out)
@@ -285,14 +321,14 @@ int rep_bookings(struct dbconn *c, const struct rep_query *q, enum rep_by by, st
     char key[160], id[64], inner[1400];
 
     key_sql(by, "b.at", key, sizeof(key), id, sizeof(id));
-    snprintf(inner, sizeof(inner),
-             "SELECT %s AS k, %s AS sid, l.amount FROM (SELECT DISTINCT ON (h.lead_id)"
-             " h.lead_id, h.at FROM stage_history h WHERE h.venue_id = $1"
-             " AND h.to_stage = 'BOOKED' AND " IN_PERIOD(
-                 "h.at") " ORDER BY h.lead_id, h.at) b JOIN leads l ON l.id = b.lead_id"
-                         " LEFT JOIN staff s ON s.id = l.assigned_staff_id WHERE true" STAFF_FILTER
-                             USE_ALL,
-             key, id);
+    snprintf(
+        inner, sizeof(inner),
+        "SELECT %s AS k, %s AS sid, l.amount FROM (SELECT DISTINCT ON (h.lead_id)"
+        " h.lead_id, h.at FROM stage_history h WHERE h.venue_id = $1"
+        " AND h.to_stage = 'BOOKED' AND " IN_PERIOD("h.at") " ORDER BY h.lead_id, h.at) b" LEAD_BY_ID(
+            "b.lead_id", "l",
+            "*") " LEFT JOIN staff s ON s.id = l.assigned_staff_id WHERE true" STAFF_FILTER USE_ALL,
+        key, id);
     return figure(c, q, by, inner, "count(*), COALESCE(sum(amount), 0)::bigint", NULL, "count(*)",
                   booking_fields, N(booking_fields), out);
 }
@@ -342,7 +378,7 @@ static int payments(struct dbconn *c, const struct rep_query *q, enum rep_by by,
                                   /* LEFT JOINs on unique keys */
                                   "%s WHERE %s AND $7::int IS NOT NULL",
              key, id, need_staff ? "l0.assigned_staff_id" : "NULL::bigint",
-             need_staff ? " JOIN leads l0 ON l0.id = e.lead_id" : "",
+             need_staff ? LEAD_BY_ID("e.lead_id", "l0", "l0.assigned_staff_id") : "",
              due ? " UNION ALL"
                    " SELECT m.lead_id, m.staff_id, m.outstanding, NULL, m.due_date, false,"
                    "   m.due_date >= " TODAY ", m.due_date < " TODAY
@@ -545,10 +581,13 @@ int rep_summary(struct dbconn *c, const struct rep_query *q, struct rep_row *out
 #define REACH                                                                                      \
     "COALESCE(array_position(" ORDER_ARRAY "::text[],"                                             \
     " CASE WHEN l.stage = 'LOST' THEN h.from_stage ELSE l.stage END), 1)"
-/* greeting latency over rows with a column g */
-#define GREETING_AGGS                                                                              \
-    "count(g), COALESCE(round(percentile_cont(0.5) WITHIN GROUP (ORDER BY g))::bigint, -1),"       \
-    " COALESCE(round(percentile_cont(0.99) WITHIN GROUP (ORDER BY g))::bigint, -1)"
+/* greeting latency of the period's leads (rows with a column g): p50 and
+ * p99 read in order from an index (lead_time_pct, sql/024) */
+#define GREETING_PCT(p)                                                                            \
+    "COALESCE(round(lead_time_pct($1, " DAY("$2", "$4") ", " DAY(                                  \
+        "$3", "$4") ", $5, NULL,"                                                                  \
+                    " 'greeting', count(g), " p "))::bigint, -1)"
+#define GREETING_AGGS "count(g), " GREETING_PCT("0.5") ", " GREETING_PCT("0.99")
 #define PERIOD_LEADS " WHERE l.venue_id = $1 AND " IN_PERIOD("l.created_at") STAFF_FILTER
 
 static const char sql_funnel[] =
@@ -610,24 +649,60 @@ int rep_greeting(struct dbconn *c, const struct rep_query *q, struct rep_latency
 }
 
 /*
- * The period's leads read once (a materialized CTE) and grouped every way
- * at once. Column 0 says which: 0 by staff, 1 by source, 2 by campaign
- * (k, sid, then the rep_leads figures), 3 the total of all three, 4 the
- * funnel (stage, r, count), 5 greeting latency (n, p50, p99 in the last
- * three columns).
+ * The period's leads read once and grouped every way at once, in one
+ * hashed aggregate. Column 0 says which: 0 by staff, 1 by source, 2 by
+ * campaign (k, sid, then the rep_leads figures), 3 the total of all three
+ * (and greeting latency: n, p50, p99 in the last three columns), 4 the
+ * funnel (stage, r, count). Nothing is sorted: the percentiles (first
+ * response of the total and of each salesperson, greeting) are read from
+ * the indexes of lead_time_pct (sql/024); the source and campaign rows
+ * carry no first-response p90 (-1: the page shows none).
  */
+#define LS_TOTAL "GROUPING(sid, sname, source, campaign, stage, r) = 63"
 static const char sql_lead_sets[] =
+    "SELECT CASE WHEN GROUPING(sid, sname) = 0 THEN 0 WHEN GROUPING(source) = 0 THEN 1"
+    " WHEN GROUPING(campaign) = 0 THEN 2 WHEN GROUPING(stage, r) = 0 THEN 4 ELSE 3 END,"
+    " COALESCE(sname, source, campaign, stage, ''), COALESCE(sid, 0), COALESCE(r, 0), " LEAD_AGGS(
+        "CASE WHEN GROUPING(sid, sname) = 0 OR " LS_TOTAL " THEN " LEAD_P90_INDEX(
+            "CASE WHEN GROUPING(sid, sname) = 0 THEN sid END") " END") ","
+                                                                       " count(g), CASE WHEN " LS_TOTAL
+                                                                       " THEN " GREETING_PCT(
+                                                                           "0.5") " ELSE -1 END,"
+                                                                                  " CASE WHEN " LS_TOTAL
+                                                                                  " THEN " GREETING_PCT(
+                                                                                      "0.99") " ELSE -1 END"
+                                                                                              " FROM (SELECT COALESCE(l.assigned_staff_id, 0) AS sid, COALESCE(s.name, '') AS sname,"
+                                                                                              " l.source, COALESCE(l.campaign, '') AS campaign, l.stage, " REACH
+                                                                                              " AS r, l.amount,"
+                                                                                              " l.first_response_at - l.created_at AS resp, l.greeting_latency_ms AS g" LEAD_JOIN
+                                                                                                  LOST_FROM
+                                                                                                      PERIOD_LEADS
+                                                                                              ") x"
+                                                                                              " GROUP BY GROUPING SETS ((sid, sname), (source), (campaign), (stage, r), ())"
+                                                                                              " ORDER BY 1, 5 DESC, 2";
+
+/* The same for a short period (under LS_LONG_DAYS days), where sorting the
+ * period's few leads costs less than reading the percentiles' indexes
+ * (lead_time_pct would sort them once per percentile): read once (a
+ * materialized CTE), the percentiles by percentile_cont; column 0 as above
+ * but greeting latency in a row of its own, 5. */
+static const char sql_lead_sets_short[] =
     "WITH x AS MATERIALIZED (SELECT COALESCE(l.assigned_staff_id, 0) AS sid,"
     " COALESCE(s.name, '') AS sname, l.source, COALESCE(l.campaign, '') AS campaign, l.stage,"
-    " " REACH " AS r, l.amount, extract(epoch FROM l.first_response_at - l.created_at) AS resp,"
+    " " REACH " AS r, l.amount, l.first_response_at - l.created_at AS resp,"
     " l.greeting_latency_ms AS g" LEAD_JOIN LOST_FROM PERIOD_LEADS ")"
     " SELECT CASE WHEN GROUPING(sid, sname) = 0 THEN 0 WHEN GROUPING(source) = 0 THEN 1"
     " WHEN GROUPING(campaign) = 0 THEN 2 ELSE 3 END, COALESCE(sname, source, campaign, ''),"
-    " COALESCE(sid, 0), 0, " LEAD_AGGS ", 0, 0, 0"
-    " FROM x GROUP BY GROUPING SETS ((sid, sname), (source), (campaign), ())"
-    " UNION ALL SELECT 4, stage, 0, r, count(*), 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM x GROUP BY stage, r"
-    " UNION ALL SELECT 5, '', 0, 0, 0, 0, 0, 0, 0, 0, 0, " GREETING_AGGS " FROM x"
-    " ORDER BY 1, 5 DESC, 2";
+    " COALESCE(sid, 0), 0, " LEAD_AGGS(
+        "CASE WHEN GROUPING(source) = 0 OR GROUPING(campaign) = 0"
+        " THEN NULL ELSE " LEAD_P90_SORT
+        " END") ", 0, 0, 0"
+                " FROM x GROUP BY GROUPING SETS ((sid, sname), (source), (campaign), ())"
+                " UNION ALL SELECT 4, stage, 0, r, count(*), 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM x GROUP BY stage, r"
+                " UNION ALL SELECT 5, '', 0, 0, 0, 0, 0, 0, 0, 0, 0, count(g),"
+                " COALESCE(round(percentile_cont(0.5) WITHIN GROUP (ORDER BY g))::bigint, -1),"
+                " COALESCE(round(percentile_cont(0.99) WITHIN GROUP (ORDER BY g))::bigint, -1) FROM x"
+                " ORDER BY 1, 5 DESC, 2";
 
 void rep_lead_sets_init(struct rep_lead_sets *s)
 {
@@ -663,11 +738,12 @@ int rep_lead_sets(struct dbconn *c, const struct rep_query *q, struct rep_lead_s
     struct rep_table *tables[3] = {&out->staff, &out->source, &out->campaign};
     struct params ps;
     PGresult *r = NULL;
+    bool shrt = date_to_days(q->to) - date_to_days(q->from) < LS_LONG_DAYS;
     int rc;
 
     rep_lead_sets_release(out);
     params_make(q, &ps);
-    rc = db_exec(c, sql_lead_sets, 5, ps.p, &r);
+    rc = db_exec(c, shrt ? sql_lead_sets_short : sql_lead_sets, 5, ps.p, &r);
     for (int i = 0; !rc && i < PQntuples(r); i++) {
         int64_t set = db_i64(r, i, 0);
         struct rep_row *row;
@@ -686,7 +762,8 @@ int rep_lead_sets(struct dbconn *c, const struct rep_query *q, struct rep_lead_s
             }
         } else if (set == 4) {
             funnel_add(&out->funnel, db_str(r, i, 1), db_i64(r, i, 3), db_i64(r, i, 4));
-        } else {
+        }
+        if (set == 5 || (set == 3 && !shrt)) {
             out->greeting.n = db_i64(r, i, 11);
             out->greeting.p50_ms = db_i64(r, i, 12);
             out->greeting.p99_ms = db_i64(r, i, 13);

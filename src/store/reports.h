@@ -177,7 +177,9 @@ RB_MUST_CHECK int rep_greeting(struct dbconn *c, const struct rep_query *q,
  * Every grouping a page shows of the period's leads, from one statement that
  * reads them once: staff, source and campaign hold what rep_leads gives for
  * REP_BY_STAFF, REP_BY_SOURCE and REP_BY_CAMPAIGN (rows and total, the same
- * order), funnel what rep_funnel gives, greeting what rep_greeting gives.
+ * order) but the first-response p90 of the source and campaign rows (-1,
+ * not computed: the page shows none), funnel what rep_funnel gives,
+ * greeting what rep_greeting gives.
  */
 struct rep_lead_sets {
     struct rep_table staff, source, campaign;
