@@ -190,11 +190,14 @@ static int open_lead(struct wctx *x, const struct wa_message *m, int64_t contact
     struct store_lead_new sn;
     rc = rc ? rc : lead_new_for_store(x, &n, &sn);
     /* made, the message linked and the lead read: one round trip */
-    rc = rc ? rc : store_lead_insert_get(x->db, x->venue_id, &sn, message_id, l);
+    rc = rc ? rc : store_lead_insert_get(x->db, x->venue_id, &sn, message_id, x->event_id, l);
     if (rc == RB_ENOTFOUND) {
         rc = RB_OK; /* the contact has an open lead (another event's, just made) */
     } else if (!rc) {
         *id = l->id;
+        /* marked greeted as it was made; the greeting itself is queued next
+         * (welcome), and its own mark then finds it set */
+        l->greeted = false;
     }
     if (!rc && *id) {
         *fresh = true;

@@ -25,23 +25,32 @@ static const char sql_link_touch[] = "WITH m AS (UPDATE messages SET lead_id = $
  * row lock is needed. */
 static const char sql_link_new[] = "WITH m AS (UPDATE messages SET lead_id = $2 WHERE" BY_ID(
     "", "$3") ") " LEAD_COLS " FROM leads l" LEAD_JOINS " WHERE" BY_ID("l.", "$2");
-/* A new lead (store_lead_new). No row when a unique index says no (an open
- * lead of the contact, a known leadgen id). */
-#define LEAD_INSERT                                                                                \
+/* A new lead (store_lead_new), with more columns COLS and their VALS. No row
+ * when a unique index says no (an open lead of the contact, a known leadgen
+ * id). */
+#define LEAD_INSERT(COLS, VALS)                                                                    \
     "INSERT INTO leads (venue_id, contact_id, name, phone, source, campaign, leadgen_id,"          \
-    " event_date, guests, returning_of, client_lang, assigned_staff_id, last_contact_at)"          \
+    " event_date, guests, returning_of, client_lang, assigned_staff_id, last_contact_at" COLS ")"  \
     " VALUES ($1, NULLIF($2, '0')::bigint, $3, $4, $5, $6, $7, $8::date,"                          \
     " NULLIF($9, '0')::int, NULLIF($10, '0')::bigint, $11, NULLIF($12, '0')::bigint,"              \
-    " CASE WHEN $13::bool THEN now() END)"                                                         \
+    " CASE WHEN $13::bool THEN now() END" VALS ")"                                                 \
     " ON CONFLICT DO NOTHING"
-static const char sql_lead_insert[] = LEAD_INSERT " RETURNING id";
-/* A client's new lead, the message that opened it ($14) linked, and the
- * lead read back: one statement where it took two (no other transaction
- * sees the new row, so none waits for it). */
-static const char sql_lead_insert_get[] =
-    "WITH l AS (" LEAD_INSERT " RETURNING *),"
-    " m AS (UPDATE messages SET lead_id = l.id FROM l WHERE" BY_ID(
-        "messages.", "$14") ") " LEAD_COLS " FROM l" LEAD_JOINS;
+static const char sql_lead_insert[] = LEAD_INSERT("", "") " RETURNING id";
+/* A client's new lead, greeted as it is made (the caller queues the greeting
+ * in the same transaction; the latency from event $15's arrival), the
+ * message that opened it ($14) linked, and the lead read back: one statement
+ * where it took three, and no second version of the new row (its greeting's
+ * columns are indexed, sql/024). No other transaction sees the new row, so
+ * none waits for it. */
+static const char sql_lead_insert_get[] = "WITH l AS (" LEAD_INSERT(
+    ", greeted_at, greeting_latency_ms",
+    ", clock_timestamp(), GREATEST(0, (extract(epoch FROM"
+    " clock_timestamp() - COALESCE((SELECT received_at FROM"
+    " inbound_events WHERE id = $15), now())) * 1000)::bigint)") " RETURNING *),"
+                                                                 " m AS (UPDATE messages SET lead_id = l.id FROM l WHERE" BY_ID(
+                                                                     "messages.",
+                                                                     "$14") ") " LEAD_COLS
+                                                                            " FROM l" LEAD_JOINS;
 static const char sql_by_number[] = "SELECT id FROM leads WHERE venue_id = $1 AND id = $2";
 static const char sql_by_phone[] =
     "SELECT l.id FROM leads l LEFT JOIN contacts c ON c.id = l.contact_id"
@@ -218,14 +227,15 @@ int store_lead_insert(struct dbconn *c, int64_t venue, const struct store_lead_n
 }
 
 int store_lead_insert_get(struct dbconn *c, int64_t venue, const struct store_lead_new *n,
-                          int64_t message_id, struct lead_row *out)
+                          int64_t message_id, int64_t arrival_event, struct lead_row *out)
 {
-    char bufs[5][24], ms[24];
-    const char *p[14];
+    char bufs[5][24], ms[24], es[24];
+    const char *p[15];
 
     lead_new_params(venue, n, bufs, p);
     p[13] = db_i64s(message_id, ms);
-    return lead_read(c, sql_lead_insert_get, 14, p, out);
+    p[14] = db_i64s(arrival_event, es);
+    return lead_read(c, sql_lead_insert_get, 15, p, out);
 }
 
 int store_lead_by_number(struct dbconn *c, int64_t venue, const char *digits, int64_t *id)

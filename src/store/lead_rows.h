@@ -61,13 +61,15 @@ RB_MUST_CHECK int store_lead_get(struct dbconn *c, int64_t venue, int64_t id, bo
  * statement. touch: the lead's last contact is now, and the row is locked
  * (by that UPDATE); !touch is for a lead made in this transaction (its last
  * contact is now already, and no other transaction can see it to lock). */
-/* A client's new lead (store_lead_insert's n), message_id linked to it, and
- * the lead read back, in one round trip; RB_ENOTFOUND when a unique index
- * says no (the contact has an open lead). */
+/* A client's new lead (store_lead_insert's n), greeted as it is made (the
+ * caller queues the greeting in this transaction; greeting_latency_ms from
+ * event arrival_event's arrival), message_id linked to it, and the lead
+ * read back, in one round trip; RB_ENOTFOUND when a unique index says no
+ * (the contact has an open lead). */
 struct store_lead_new;
 RB_MUST_CHECK int store_lead_insert_get(struct dbconn *c, int64_t venue,
                                         const struct store_lead_new *n, int64_t message_id,
-                                        struct lead_row *out);
+                                        int64_t arrival_event, struct lead_row *out);
 RB_MUST_CHECK int store_lead_link_get(struct dbconn *c, int64_t venue, int64_t lead_id,
                                       int64_t message_id, bool touch, struct lead_row *out);
 
