@@ -706,7 +706,6 @@ static void *listener_main(void *arg)
 {
     struct workers *ws = arg;
     struct dbconn *c = NULL;
-
     int64_t stats_at = 0;
 
     while (!ws->app->stopping) {
