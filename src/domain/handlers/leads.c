@@ -307,7 +307,8 @@ static int history_row(struct hctx *h, const void *rows, size_t i, struct buf *b
         char am[32];
         int64_t amount = e->b ? strtoll(e->b, NULL, 10) : 0;
         fmt_amount(amount, am);
-        rc = e->a ? render(h->x, h->lang, milestone_key(e->a), NULL, &from) : buf_addc(&from, '-');
+        /* a payment without a milestone reads "Payment received", not "- received" */
+        rc = render(h->x, h->lang, milestone_key(e->a), NULL, &from);
         json_object_set_new(vars, "milestone", json_string(from.p));
         json_object_set_new(vars, "amount", json_string(am));
     } else if (!rc && strcmp(kind, "payment.reverse") == 0) {
