@@ -393,6 +393,17 @@ static int change_str(struct wctx *x, enum lang lang, struct fig a, struct fig b
     return RB_OK;
 }
 
+/* How many overdue payments, as the owner reads it: "1 payment", "2 payments". */
+static int overdue_count(struct wctx *x, enum lang lang, int64_t n, char *out, size_t max)
+{
+    json_t *v = json_pack("{s:I}", "n", (json_int_t)n);
+    int rc = v ? prompt_str(x, lang, n == 1 ? "rep_d_overdue_one" : "rep_d_overdue", v, out, max)
+               : RB_ENOMEM;
+
+    json_decref(v);
+    return rc;
+}
+
 /* The detail after a single period's figure: "(Rs 26,00,000)" ... */
 static int detail_str(struct wctx *x, enum lang lang, enum report_metric m, const struct rep_row *r,
                       char *out, size_t n)
@@ -426,9 +437,15 @@ static int detail_str(struct wctx *x, enum lang lang, enum report_metric m, cons
             v = json_pack("{s:s, s:I}", "p90", b, "n", (json_int_t)r->resp_n);
         }
         break;
-    case RM_OVERDUE:
-        snprintf(out, n, " (%" PRId64 ")", r->overdue_n);
-        return RB_OK;
+    case RM_OVERDUE: {
+        /* " (2 payments)", not a bare " (2)" */
+        char c[64];
+        rc = overdue_count(x, lang, r->overdue_n, c, sizeof(c));
+        if (!rc) {
+            snprintf(out, n, " (%s)", c);
+        }
+        return rc;
+    }
     default:
         return RB_OK;
     }
@@ -590,10 +607,13 @@ static int text_summary(struct wctx *x, enum lang lang, const struct report_figs
     rc = rc ? rc : received_line(x, lang, f, out);
     if (!rc) {
         json_t *v;
+        char c[64];
         report_money(x, f->sum[0].overdue, m);
-        v = json_pack("{s:I, s:s, s:I}", "stale", (json_int_t)f->sum[0].stale, "overdue", m,
-                      "overdue_n", (json_int_t)f->sum[0].overdue_n);
-        rc = v ? buf_addc(out, '\n') : RB_ENOMEM;
+        rc = overdue_count(x, lang, f->sum[0].overdue_n, c, sizeof(c));
+        v = rc ? NULL
+               : json_pack("{s:I, s:s, s:s}", "stale", (json_int_t)f->sum[0].stale, "overdue", m,
+                           "overdue_n", c);
+        rc = rc ? rc : v ? buf_addc(out, '\n') : RB_ENOMEM;
         rc = rc ? rc : add_prompt(x, lang, "rep_now_line", v, out);
         json_decref(v);
     }
@@ -714,8 +734,8 @@ static bool empty_period(const struct report_figs *f)
         switch (f->metric) {
         case RM_STALE:
             return s->stale == 0 && f->nper == 1 ? true : false;
-        case RM_OVERDUE:
-            return false;
+        case RM_OVERDUE: /* nothing overdue now: say so, not "Rs 0 (0)" */
+            return s->overdue == 0 && s->overdue_n == 0;
         case RM_BOOKINGS:
             empty = s->bookings == 0;
             break;
@@ -741,6 +761,7 @@ static int text_empty(struct wctx *x, enum lang lang, const struct report_figs *
     json_t *v;
     const char *key = f->metric == RM_BOOKINGS || f->metric == RM_REVENUE ? "rep_empty_bookings"
                       : f->metric == RM_STALE                             ? "rep_empty_stale"
+                      : f->metric == RM_OVERDUE                           ? "rep_empty_overdue"
                                                                           : "rep_empty_leads";
     int rc;
 
