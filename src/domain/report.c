@@ -685,6 +685,9 @@ static int text_funnel(struct wctx *x, enum lang lang, const struct report_figs 
     return rc;
 }
 
+/* The sources a by-source answer always names (leads.source, "other" aside). */
+static const char *const always_sources[] = {"whatsapp", "meta", "walk_in"};
+
 /* The grouped rows of the metric, both periods' keys, at most MAX_ROWS. */
 static int text_rows(struct wctx *x, enum lang lang, const struct report_figs *f, struct buf *out)
 {
@@ -715,6 +718,28 @@ static int text_rows(struct wctx *x, enum lang lang, const struct report_figs *f
             rc = rc ? rc : fig_line(x, lang, label, f->metric, a, b, out);
             shown++;
         }
+    }
+    /* by source: the venue's sources with nothing in either period too, so
+     * "Meta vs walk-ins" answers for both ("Meta ads: no leads") */
+    for (size_t k = 0;
+         !rc && f->by == REP_BY_SOURCE && k < sizeof(always_sources) / sizeof(always_sources[0]);
+         k++) {
+        const char *src = always_sources[k];
+        if (shown == MAX_ROWS || row_of(&f->t[0], src, 0) ||
+            (f->nper > 1 && row_of(&f->t[1], src, 0)) ||
+            (f->metric != RM_LEADS && f->metric != RM_BOOKINGS && f->metric != RM_CONVERSION &&
+             f->metric != RM_REVENUE)) {
+            continue;
+        }
+        rc = key_label(x, lang, f->by, src, label, sizeof(label));
+        if (!rc && f->metric == RM_CONVERSION) {
+            char none[96];
+            rc = prompt_str(x, lang, "rep_src_none", NULL, none, sizeof(none));
+            rc = rc ? rc : line(x, lang, label, none, NULL, NULL, out);
+        } else if (!rc) {
+            rc = fig_line(x, lang, label, f->metric, &zero, f->nper > 1 ? &zero : NULL, out);
+        }
+        shown++;
     }
     if (!rc && more) {
         json_t *v = json_pack("{s:I}", "n", (json_int_t)more);
