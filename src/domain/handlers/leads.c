@@ -11,8 +11,10 @@
 #include "domain/handlers/handlers.h"
 #include "domain/intake.h"
 #include "domain/money.h"
+#include "domain/report.h"
 #include "nlu/catalog.h"
 #include "store/followups.h"
+#include "store/ledger.h"
 #include "store/lead_rows.h"
 #include "store/timeline.h"
 
@@ -136,6 +138,16 @@ int h_lead_status(struct hctx *h)
     if (!rc && h->lead->stage == STAGE_BOOKED) { /* what is paid and what is next */
         rc = buf_addc(&body, '\n');
         rc = rc ? rc : money_status_line(h->x, h->lang, h->lead, &body);
+    } else if (!rc) { /* a booking undone keeps the money received on it in sight */
+        struct ledger_status st;
+        rc = ledger_status(h->x->db, h->x->venue_id, h->lead->id, &st);
+        if (!rc && st.received > 0) {
+            char m[REP_MONEY_MAX];
+            report_money(h->x, st.received, m);
+            json_object_set_new(vars, "received", json_string(m));
+            rc = buf_addc(&body, '\n');
+            rc = rc ? rc : render(h->x, h->lang, "status_received_unbooked", vars, &body);
+        }
     }
     rc = rc ? rc : reply_body(h, body.p);
     json_decref(vars);
