@@ -310,9 +310,8 @@ static int fig_str(struct wctx *x, enum lang lang, struct fig f, char *out, size
 {
     char m[REP_MONEY_MAX];
 
-    if (f.none) {
-        snprintf(out, n, "-");
-        return RB_OK;
+    if (f.none) { /* a rate of no leads, a reply time with no reply: said in words */
+        return prompt_str(x, lang, f.k == V_DUR ? "rep_none_dur" : "rep_none_pct", NULL, out, n);
     }
     switch (f.k) {
     case V_COUNT:
@@ -507,7 +506,13 @@ static int line(struct wctx *x, enum lang lang, const char *label, const char *a
     int rc = v ? RB_OK : RB_ENOMEM;
 
     rc = rc ? rc : buf_addc(out, '\n');
-    rc = rc ? rc : add_prompt(x, lang, b ? "rep_line_cmp" : "rep_line", v, out);
+    /* no change to say when a side has no figure ("50 % vs no leads") */
+    rc = rc ? rc
+            : add_prompt(x, lang,
+                         !b                         ? "rep_line"
+                         : strcmp(change, "-") == 0 ? "rep_line_cmp_bare"
+                                                    : "rep_line_cmp",
+                         v, out);
     json_decref(v);
     return rc;
 }

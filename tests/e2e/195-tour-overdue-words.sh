@@ -2,7 +2,8 @@
 # The owner's overdue question: nothing overdue is said in words
 # ([rep_empty_overdue]), and a count of overdue payments says what it counts
 # ([rep_d_overdue_one], [rep_d_overdue]), in the answer and the summary's
-# "Now" line, not "Rs 0 (0)".
+# "Now" line, not "Rs 0 (0)"; a compared figure with nothing on one side
+# reads "100 % vs no leads" ([rep_line_cmp_bare], [rep_none_pct]), not "- (-)".
 # The steps and what the bot must send and store: tests/fixtures/conversations/tour_overdue_words.conv
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
