@@ -128,6 +128,16 @@ int h_lead_status(struct hctx *h)
 
     buf_init(&body, 8192);
     rc = rc ? rc : render(h->x, h->lang, "status", vars, &body);
+    if (!rc && h->lead->hall) { /* the calendar cell it holds or has booked */
+        rc = buf_addc(&body, '\n');
+        rc = rc ? rc
+                : render(h->x, h->lang, h->lead->slot[0] ? "status_hall" : "status_hall_only", vars,
+                         &body);
+    }
+    if (!rc && h->lead->stage == STAGE_SITE_VISIT && h->lead->visit_at) {
+        rc = buf_addc(&body, '\n');
+        rc = rc ? rc : render(h->x, h->lang, "status_visit", vars, &body);
+    }
     rc = rc ? rc : store_followup_next_due(h->x->db, h->lead->id, &due);
     if (!rc && due) {
         fmt_when(due, when);
