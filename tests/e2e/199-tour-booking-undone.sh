@@ -2,7 +2,8 @@
 # A booking undone (booked to lost by its salesperson, moved back by the
 # owner) tells finance, with the money received on it ([unbooked_finance],
 # [unbooked_finance_none]); a lead no longer booked keeps its received money
-# in its status ([status_received_unbooked]).
+# in its status ([status_received_unbooked]); a payment with no amount on a
+# lead not booked is refused at once ([payment_not_booked]), not asked for.
 # The steps and what the bot must send and store: tests/fixtures/conversations/tour_booking_undone.conv
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"

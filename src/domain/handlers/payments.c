@@ -322,14 +322,14 @@ int h_payment_record(struct hctx *h)
     if (h->text && (says_negative(h->text) || (amount <= 0 && says_zero(h->text)))) {
         return refuse(h, "pay_refused_amount");
     }
+    if (h->lead->stage != STAGE_BOOKED) { /* said before asking for an amount it would refuse */
+        return refuse(h, "payment_not_booked");
+    }
     if (amount <= 0) {
         rc = lead_vars(h->x, h->lang, h->lead, &vars);
         rc = rc ? rc : ask(h, "pay_ask_amount", amount_only, vars);
         json_decref(vars);
         return rc;
-    }
-    if (h->lead->stage != STAGE_BOOKED) {
-        return refuse(h, "payment_not_booked");
     }
     rc = money_plan_ensure(h->x, h->lead, h->me->id);
     rc = rc ? rc : ledger_status(h->x->db, h->x->venue_id, h->lead->id, &st);
