@@ -550,8 +550,10 @@ int h_leads_list(struct hctx *h)
     ls.staff_id = who.id ? who.id : mine ? h->me->id : 0;
     ls.open_only = stage_index(stage) < 0 && !stale && !all;
     ls.stale = stale;
-    if (stale && !who.id) {
-        ls.head = "list_head_stale";
+    if (stale) { /* the head says the list is of stale leads, whoever's */
+        ls.head = !who.id && !mine           ? "list_head_stale"
+                  : ls.staff_id == h->me->id ? "list_head_stale_mine"
+                                             : "list_head_stale_staff";
     }
     memset(&f, 0, sizeof(f));
     f.venue = h->x->venue_id;
