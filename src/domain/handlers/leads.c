@@ -66,7 +66,10 @@ static int walk_in_created(struct hctx *h, struct lead_row *l)
         rc = lead_staff_contacted(h->x, l, h->me->id); /* met in person */
     }
     rc = rc ? rc : lead_vars(h->x, h->lang, l, &vars);
-    rc = rc ? rc : reply(h, "lead_created", vars);
+    /* a date or guests the command gave are said back, so a misread shows */
+    rc = rc ? rc
+            : reply(h, l->event_date[0] || l->guests > 0 ? "lead_created_full" : "lead_created",
+                    vars);
     rc = rc ? rc : convo_set_current(h->x, h->me->id, l->id);
     json_decref(vars);
     return rc;
