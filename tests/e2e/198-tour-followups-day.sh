@@ -2,7 +2,8 @@
 # Follow-ups asked for a day ("aaj ke", "kal ke", "today's") name the day in
 # the heading and in "none" ([followups_head_day], [followups_empty_day]).
 # One salesperson's stale leads are headed as stale ([list_head_stale_staff],
-# [list_head_stale_mine]).
+# [list_head_stale_mine]). A lead handed on (reassigned, or by the 48-hour
+# escalation) takes its old assignee's open follow-ups along.
 # The steps and what the bot must send and store: tests/fixtures/conversations/tour_followups_day.conv
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
