@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A payment without a milestone in a lead's history: "Payment received"
-# ([milestone_none]), not "- received", in en and roman_ur.
+# ([milestone_none]), not "- received", in en and roman_ur. A receipt taken
+# back is told to the lead's salesperson ([pay_reverse_notice]), as the
+# receipt was.
 # The steps and what the bot must send and store: tests/fixtures/conversations/tour_history_payment.conv
 . "$(dirname "$0")/../lib/lib.sh"
 . "$FIX/conversations/converse.sh"
