@@ -310,9 +310,8 @@ static int fig_str(struct wctx *x, enum lang lang, struct fig f, char *out, size
 {
     char m[REP_MONEY_MAX];
 
-    if (f.none) {
-        snprintf(out, n, "-");
-        return RB_OK;
+    if (f.none) { /* a rate of no leads, a reply time with no reply: said in words */
+        return prompt_str(x, lang, f.k == V_DUR ? "rep_none_dur" : "rep_none_pct", NULL, out, n);
     }
     switch (f.k) {
     case V_COUNT:
@@ -393,6 +392,17 @@ static int change_str(struct wctx *x, enum lang lang, struct fig a, struct fig b
     return RB_OK;
 }
 
+/* How many overdue payments, as the owner reads it: "1 payment", "2 payments". */
+static int overdue_count(struct wctx *x, enum lang lang, int64_t n, char *out, size_t max)
+{
+    json_t *v = json_pack("{s:I}", "n", (json_int_t)n);
+    int rc = v ? prompt_str(x, lang, n == 1 ? "rep_d_overdue_one" : "rep_d_overdue", v, out, max)
+               : RB_ENOMEM;
+
+    json_decref(v);
+    return rc;
+}
+
 /* The detail after a single period's figure: "(Rs 26,00,000)" ... */
 static int detail_str(struct wctx *x, enum lang lang, enum report_metric m, const struct rep_row *r,
                       char *out, size_t n)
@@ -426,9 +436,15 @@ static int detail_str(struct wctx *x, enum lang lang, enum report_metric m, cons
             v = json_pack("{s:s, s:I}", "p90", b, "n", (json_int_t)r->resp_n);
         }
         break;
-    case RM_OVERDUE:
-        snprintf(out, n, " (%" PRId64 ")", r->overdue_n);
-        return RB_OK;
+    case RM_OVERDUE: {
+        /* " (2 payments)", not a bare " (2)" */
+        char c[64];
+        rc = overdue_count(x, lang, r->overdue_n, c, sizeof(c));
+        if (!rc) {
+            snprintf(out, n, " (%s)", c);
+        }
+        return rc;
+    }
     default:
         return RB_OK;
     }
@@ -490,7 +506,13 @@ static int line(struct wctx *x, enum lang lang, const char *label, const char *a
     int rc = v ? RB_OK : RB_ENOMEM;
 
     rc = rc ? rc : buf_addc(out, '\n');
-    rc = rc ? rc : add_prompt(x, lang, b ? "rep_line_cmp" : "rep_line", v, out);
+    /* no change to say when a side has no figure ("50 % vs no leads") */
+    rc = rc ? rc
+            : add_prompt(x, lang,
+                         !b                         ? "rep_line"
+                         : strcmp(change, "-") == 0 ? "rep_line_cmp_bare"
+                                                    : "rep_line_cmp",
+                         v, out);
     json_decref(v);
     return rc;
 }
@@ -590,10 +612,13 @@ static int text_summary(struct wctx *x, enum lang lang, const struct report_figs
     rc = rc ? rc : received_line(x, lang, f, out);
     if (!rc) {
         json_t *v;
+        char c[64];
         report_money(x, f->sum[0].overdue, m);
-        v = json_pack("{s:I, s:s, s:I}", "stale", (json_int_t)f->sum[0].stale, "overdue", m,
-                      "overdue_n", (json_int_t)f->sum[0].overdue_n);
-        rc = v ? buf_addc(out, '\n') : RB_ENOMEM;
+        rc = overdue_count(x, lang, f->sum[0].overdue_n, c, sizeof(c));
+        v = rc ? NULL
+               : json_pack("{s:I, s:s, s:s}", "stale", (json_int_t)f->sum[0].stale, "overdue", m,
+                           "overdue_n", c);
+        rc = rc ? rc : v ? buf_addc(out, '\n') : RB_ENOMEM;
         rc = rc ? rc : add_prompt(x, lang, "rep_now_line", v, out);
         json_decref(v);
     }
@@ -665,6 +690,9 @@ static int text_funnel(struct wctx *x, enum lang lang, const struct report_figs 
     return rc;
 }
 
+/* The sources a by-source answer always names (leads.source, "other" aside). */
+static const char *const always_sources[] = {"whatsapp", "meta", "walk_in"};
+
 /* The grouped rows of the metric, both periods' keys, at most MAX_ROWS. */
 static int text_rows(struct wctx *x, enum lang lang, const struct report_figs *f, struct buf *out)
 {
@@ -696,6 +724,28 @@ static int text_rows(struct wctx *x, enum lang lang, const struct report_figs *f
             shown++;
         }
     }
+    /* by source: the venue's sources with nothing in either period too, so
+     * "Meta vs walk-ins" answers for both ("Meta ads: no leads") */
+    for (size_t k = 0;
+         !rc && f->by == REP_BY_SOURCE && k < sizeof(always_sources) / sizeof(always_sources[0]);
+         k++) {
+        const char *src = always_sources[k];
+        if (shown == MAX_ROWS || row_of(&f->t[0], src, 0) ||
+            (f->nper > 1 && row_of(&f->t[1], src, 0)) ||
+            (f->metric != RM_LEADS && f->metric != RM_BOOKINGS && f->metric != RM_CONVERSION &&
+             f->metric != RM_REVENUE)) {
+            continue;
+        }
+        rc = key_label(x, lang, f->by, src, label, sizeof(label));
+        if (!rc && f->metric == RM_CONVERSION) {
+            char none[96];
+            rc = prompt_str(x, lang, "rep_src_none", NULL, none, sizeof(none));
+            rc = rc ? rc : line(x, lang, label, none, NULL, NULL, out);
+        } else if (!rc) {
+            rc = fig_line(x, lang, label, f->metric, &zero, f->nper > 1 ? &zero : NULL, out);
+        }
+        shown++;
+    }
     if (!rc && more) {
         json_t *v = json_pack("{s:I}", "n", (json_int_t)more);
         rc = v ? buf_addc(out, '\n') : RB_ENOMEM;
@@ -714,8 +764,8 @@ static bool empty_period(const struct report_figs *f)
         switch (f->metric) {
         case RM_STALE:
             return s->stale == 0 && f->nper == 1 ? true : false;
-        case RM_OVERDUE:
-            return false;
+        case RM_OVERDUE: /* nothing overdue now: say so, not "Rs 0 (0)" */
+            return s->overdue == 0 && s->overdue_n == 0;
         case RM_BOOKINGS:
             empty = s->bookings == 0;
             break;
@@ -741,6 +791,7 @@ static int text_empty(struct wctx *x, enum lang lang, const struct report_figs *
     json_t *v;
     const char *key = f->metric == RM_BOOKINGS || f->metric == RM_REVENUE ? "rep_empty_bookings"
                       : f->metric == RM_STALE                             ? "rep_empty_stale"
+                      : f->metric == RM_OVERDUE                           ? "rep_empty_overdue"
                                                                           : "rep_empty_leads";
     int rc;
 

@@ -23,9 +23,14 @@ static const char sql_quotes[] =
 static const char sql_mark_stale[] = "UPDATE leads SET reminded_at = now() WHERE id = $1";
 static const char sql_mark_visit[] = "UPDATE leads SET visit_reminded_at = now() WHERE id = $1";
 static const char sql_mark_quote[] = "UPDATE leads SET quote_reminded_at = now() WHERE id = $1";
+/* a lead handed on: the old assignee's open follow-ups go with it */
 static const char sql_mark_escalated[] =
-    "UPDATE leads SET escalated_at = now(), reminded_at = now(),"
-    " assigned_staff_id = COALESCE(NULLIF($2, '0')::bigint, assigned_staff_id) WHERE id = $1";
+    "WITH f AS (UPDATE followups SET staff_id = NULLIF($2::text, '0')::bigint"
+    " WHERE lead_id = $1::bigint AND done_at IS NULL AND NULLIF($2::text, '0') IS NOT NULL"
+    " AND staff_id = (SELECT assigned_staff_id FROM leads WHERE id = $1::bigint))"
+    " UPDATE leads SET escalated_at = now(), reminded_at = now(),"
+    " assigned_staff_id = COALESCE(NULLIF($2::text, '0')::bigint, assigned_staff_id)"
+    " WHERE id = $1::bigint";
 
 int store_leads_due(struct dbconn *c, int64_t venue, enum store_due kind, int64_t before, int max,
                     int64_t **ids, size_t *n)

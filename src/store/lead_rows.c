@@ -76,9 +76,13 @@ static const char sql_closed_counts[] =
 static const char sql_other_open[] =
     "SELECT id FROM leads WHERE venue_id = $1 AND contact_id = $2 AND id <> $3"
     " AND stage NOT IN ('BOOKED', 'LOST') LIMIT 1";
+/* the open follow-ups the old assignee had on the lead go with it (the
+ * reminders follow the lead); one someone else set stays theirs */
 static const char sql_reassign[] =
-    "UPDATE leads SET assigned_staff_id = $2, reminded_at = NULL, escalated_at = NULL"
-    " WHERE id = $1";
+    "WITH f AS (UPDATE followups SET staff_id = $2::bigint WHERE lead_id = $1::bigint"
+    " AND done_at IS NULL AND staff_id = (SELECT assigned_staff_id FROM leads WHERE id = $1::bigint))"
+    " UPDATE leads SET assigned_staff_id = $2::bigint, reminded_at = NULL, escalated_at = NULL"
+    " WHERE id = $1::bigint";
 static const char sql_stage[] =
     "UPDATE leads SET stage = $2, stage_changed_at = now(),"
     " quote_reminded_at = CASE WHEN $2 = 'QUOTED' THEN NULL ELSE quote_reminded_at END"

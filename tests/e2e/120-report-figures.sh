@@ -150,7 +150,7 @@ Revenue: Rs 26,00,000 vs Rs 10,00,000 (+160 %)
 Conversion: 25 % vs 40 % (−15 pts)
 First reply: 21 min vs 25 min (−4 min)
 Payments received: Rs 5,00,000 vs Rs 5,00,000 (=)
-Now: 4 stale leads, Rs 14,00,000 overdue (2)"
+Now: 4 stale leads, Rs 14,00,000 overdue (2 payments)"
 report --period 2026-01 --metric conversion_rate --group-by stage
 check_match "conversion by stage: NEW to CONTACTED 7 of 8" "$OUT" "New → Contacted: 87.5 % \(7/8\)"
 check_match "conversion by stage: NEGOTIATING to BOOKED 2 of 3" "$OUT" "Negotiating → Booked: 66.7 % \(2/3\)"
@@ -159,7 +159,7 @@ check_eq "an empty period says so" "$OUT" "No leads in November 2025."
 report --period 2025-11 --metric leads --lang roman_ur
 check_eq "an empty period, Roman Urdu" "$OUT" "November 2025 mein koi lead nahi aayi."
 report --period 2026-01 --metric overdue_payments --group-by staff --lang ur
-check_match "Urdu: overdue payments with the salespeople's names" "$OUT" "Sara Khan: Rs 9,00,000 \(1\)"
+check_match "Urdu: overdue payments with the salespeople's names" "$OUT" "Sara Khan: Rs 9,00,000 \(1 پیمنٹ\)"
 
 # ---- CSV and errors ----
 report --period 2026-01 --metric leads --group-by source --format csv

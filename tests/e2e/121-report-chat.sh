@@ -17,7 +17,7 @@ NOW=$(TZ=Asia/Karachi date +'%B')
 sed "s/{MONTH}/$MONTH/g" >"$T/reports.conv" <<'EOF_CONV'
 # the owner's comparison (INTENTS.md's example, with the years)
 staff 923001110001 | How did January 2026 compare to December 2025?
-expect +923001110001 | ^\*January 2026 vs December 2025\* / Leads: 8 vs 5 \(\+60 %\) / Bookings: 3 vs 1 \(\+200 %\) / Revenue: Rs 26,00,000 vs Rs 10,00,000 \(\+160 %\) / Conversion: 25 % vs 40 % \(−15 pts\) / First reply: 21 min vs 25 min \(−4 min\) / Payments received: Rs 5,00,000 vs Rs 5,00,000 \(=\) / Now: 4 stale leads, Rs 14,00,000 overdue \(2\)$
+expect +923001110001 | ^\*January 2026 vs December 2025\* / Leads: 8 vs 5 \(\+60 %\) / Bookings: 3 vs 1 \(\+200 %\) / Revenue: Rs 26,00,000 vs Rs 10,00,000 \(\+160 %\) / Conversion: 25 % vs 40 % \(−15 pts\) / First reply: 21 min vs 25 min \(−4 min\) / Payments received: Rs 5,00,000 vs Rs 5,00,000 \(=\) / Now: 4 stale leads, Rs 14,00,000 overdue \(2 payments\)$
 staff 923001110001 | Who has the most stale leads?
 expect +923001110001 | / Total: 4 / Bilal Ahmed: 2 / Sara Khan: 1 / Usman Tariq: 1$
 staff 923001110001 | conversion rate by source January 2026
@@ -29,7 +29,7 @@ expect +923001110001 | / Sara Khan: Rs 18,00,000 \(2 bookings\) / Bilal Ahmed: R
 staff 923001110001 | response time by salesperson in January 2026
 expect +923001110001 | / Bilal Ahmed: 13 min \(p90 19 min; 4 replied\) / Sara Khan: 30 min \(p90 30 min; 1 replied\) / Usman Tariq: 35 min \(p90 55 min; 2 replied\)$
 staff 923001110001 | overdue payments by salesperson
-expect +923001110001 | / Total: Rs 14,00,000 \(2\) / Sara Khan: Rs 9,00,000 \(1\) / Bilal Ahmed: Rs 5,00,000 \(1\)$
+expect +923001110001 | / Total: Rs 14,00,000 \(2 payments\) / Sara Khan: Rs 9,00,000 \(1 payment\) / Bilal Ahmed: Rs 5,00,000 \(1 payment\)$
 staff 923001110001 | leads by stage january 2026
 expect +923001110001 | / Total: 8 / New: 1 / Contacted: 1 / Site visit: 1 / Quoted: 1 / Negotiating: 1 / Booked: 2 / Lost: 1$
 staff 923001110001 | monthly bookings in 2026
@@ -50,7 +50,7 @@ expect +923001110001 | /report\?grant=v1\.owner\.
 staff 923331112266 | رپورٹ
 expect +923331112266 | ^آپ کا پیمنٹس پیج، 24 گھنٹے کے لیے: / http://127\.0\.0\.1:[0-9]+/report\?grant=v1\.finance\.[0-9]+\.[0-9a-f]{64}$
 staff 923331112266 | overdue payments total
-expect +923331112266 | / Kul: Rs 14,00,000 \(2\)$
+expect +923331112266 | / Kul: Rs 14,00,000 \(2 payments\)$
 staff 923331112233 | report
 expect +923331112233 | ^Maazrat
 expect-not +923331112233 | grant=

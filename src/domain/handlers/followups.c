@@ -127,7 +127,24 @@ int h_followups_list(struct hctx *h)
     buf_init(&body, 32768);
     rc = store_followups_page(h->x->db, h->x->venue_id, h->me->role == ROLE_OWNER ? 0 : h->me->id,
                               from, to, LIST_PAGE + 1, h->offset, &rows, &n);
-    rc = rc ? rc : render(h->x, h->lang, n ? "followups_head" : "followups_empty", NULL, &body);
+    if (!rc && from > 0) {
+        /* a day asked for ("kal ke follow ups") is named: "none" alone reads
+         * as none at all */
+        char a[16], b[16], days[40];
+        fmt_date(slot_str(h, "date"), a);
+        fmt_date(slot_str(h, "date_to") ? slot_str(h, "date_to") : slot_str(h, "date"), b);
+        if (strcmp(a, b) == 0 || !b[0]) {
+            snprintf(days, sizeof(days), "%s", a);
+        } else {
+            snprintf(days, sizeof(days), "%s - %s", a, b);
+        }
+        json_t *v = json_pack("{s:s}", "date", days);
+        rc = v ? render(h->x, h->lang, n ? "followups_head_day" : "followups_empty_day", v, &body)
+               : RB_ENOMEM;
+        json_decref(v);
+    } else {
+        rc = rc ? rc : render(h->x, h->lang, n ? "followups_head" : "followups_empty", NULL, &body);
+    }
     rc = rc ? rc : reply_page(h, rows, n, followup_row, &body);
     store_followups_free(rows, n);
     buf_release(&body);

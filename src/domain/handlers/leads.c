@@ -11,8 +11,10 @@
 #include "domain/handlers/handlers.h"
 #include "domain/intake.h"
 #include "domain/money.h"
+#include "domain/report.h"
 #include "nlu/catalog.h"
 #include "store/followups.h"
+#include "store/ledger.h"
 #include "store/lead_rows.h"
 #include "store/timeline.h"
 
@@ -64,7 +66,10 @@ static int walk_in_created(struct hctx *h, struct lead_row *l)
         rc = lead_staff_contacted(h->x, l, h->me->id); /* met in person */
     }
     rc = rc ? rc : lead_vars(h->x, h->lang, l, &vars);
-    rc = rc ? rc : reply(h, "lead_created", vars);
+    /* a date or guests the command gave are said back, so a misread shows */
+    rc = rc ? rc
+            : reply(h, l->event_date[0] || l->guests > 0 ? "lead_created_full" : "lead_created",
+                    vars);
     rc = rc ? rc : convo_set_current(h->x, h->me->id, l->id);
     json_decref(vars);
     return rc;
@@ -126,6 +131,16 @@ int h_lead_status(struct hctx *h)
 
     buf_init(&body, 8192);
     rc = rc ? rc : render(h->x, h->lang, "status", vars, &body);
+    if (!rc && h->lead->hall) { /* the calendar cell it holds or has booked */
+        rc = buf_addc(&body, '\n');
+        rc = rc ? rc
+                : render(h->x, h->lang, h->lead->slot[0] ? "status_hall" : "status_hall_only", vars,
+                         &body);
+    }
+    if (!rc && h->lead->stage == STAGE_SITE_VISIT && h->lead->visit_at) {
+        rc = buf_addc(&body, '\n');
+        rc = rc ? rc : render(h->x, h->lang, "status_visit", vars, &body);
+    }
     rc = rc ? rc : store_followup_next_due(h->x->db, h->lead->id, &due);
     if (!rc && due) {
         fmt_when(due, when);
@@ -136,6 +151,16 @@ int h_lead_status(struct hctx *h)
     if (!rc && h->lead->stage == STAGE_BOOKED) { /* what is paid and what is next */
         rc = buf_addc(&body, '\n');
         rc = rc ? rc : money_status_line(h->x, h->lang, h->lead, &body);
+    } else if (!rc) { /* a booking undone keeps the money received on it in sight */
+        struct ledger_status st;
+        rc = ledger_status(h->x->db, h->x->venue_id, h->lead->id, &st);
+        if (!rc && st.received > 0) {
+            char m[REP_MONEY_MAX];
+            report_money(h->x, st.received, m);
+            json_object_set_new(vars, "received", json_string(m));
+            rc = buf_addc(&body, '\n');
+            rc = rc ? rc : render(h->x, h->lang, "status_received_unbooked", vars, &body);
+        }
     }
     rc = rc ? rc : reply_body(h, body.p);
     json_decref(vars);
@@ -307,7 +332,8 @@ static int history_row(struct hctx *h, const void *rows, size_t i, struct buf *b
         char am[32];
         int64_t amount = e->b ? strtoll(e->b, NULL, 10) : 0;
         fmt_amount(amount, am);
-        rc = e->a ? render(h->x, h->lang, milestone_key(e->a), NULL, &from) : buf_addc(&from, '-');
+        /* a payment without a milestone reads "Payment received", not "- received" */
+        rc = render(h->x, h->lang, milestone_key(e->a), NULL, &from);
         json_object_set_new(vars, "milestone", json_string(from.p));
         json_object_set_new(vars, "amount", json_string(am));
     } else if (!rc && strcmp(kind, "payment.reverse") == 0) {
@@ -531,8 +557,10 @@ int h_leads_list(struct hctx *h)
     ls.staff_id = who.id ? who.id : mine ? h->me->id : 0;
     ls.open_only = stage_index(stage) < 0 && !stale && !all;
     ls.stale = stale;
-    if (stale && !who.id) {
-        ls.head = "list_head_stale";
+    if (stale) { /* the head says the list is of stale leads, whoever's */
+        ls.head = !who.id && !mine           ? "list_head_stale"
+                  : ls.staff_id == h->me->id ? "list_head_stale_mine"
+                                             : "list_head_stale_staff";
     }
     memset(&f, 0, sizeof(f));
     f.venue = h->x->venue_id;

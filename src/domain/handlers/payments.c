@@ -210,8 +210,10 @@ static int reply_with_line(struct hctx *h, const char *key, json_t *extra)
     return rc;
 }
 
-/* The assignee hears of money on their lead, in their own language. */
-static int tell_assignee(struct hctx *h, const char *milestone, const char *am)
+/* The assignee hears of money on their lead, in their own language: a
+ * receipt (pay_notice) or its reversal (pay_reverse_notice, with reason). */
+static int tell_assignee(struct hctx *h, const char *key, const char *milestone, const char *am,
+                         const char *reason)
 {
     struct say_opts o = {h->lead->id, "notice", true, NULL};
     struct staff_info s;
@@ -236,7 +238,10 @@ static int tell_assignee(struct hctx *h, const char *milestone, const char *am)
         json_object_set_new(vars, "milestone", json_string(name.p));
         json_object_set_new(vars, "paid_now", json_string(am));
         json_object_set_new(vars, "who", json_string(h->me->name ? h->me->name : ""));
-        rc = render(h->x, staff_lang(&s), "pay_notice", vars, &body);
+        if (reason) {
+            json_object_set_new(vars, "reason", json_string(reason));
+        }
+        rc = render(h->x, staff_lang(&s), key, vars, &body);
     }
     rc = rc ? rc : buf_addc(&body, '\n');
     rc = rc ? rc : money_line(h->x, staff_lang(&s), h->lead, &body);
@@ -322,14 +327,14 @@ int h_payment_record(struct hctx *h)
     if (h->text && (says_negative(h->text) || (amount <= 0 && says_zero(h->text)))) {
         return refuse(h, "pay_refused_amount");
     }
+    if (h->lead->stage != STAGE_BOOKED) { /* said before asking for an amount it would refuse */
+        return refuse(h, "payment_not_booked");
+    }
     if (amount <= 0) {
         rc = lead_vars(h->x, h->lang, h->lead, &vars);
         rc = rc ? rc : ask(h, "pay_ask_amount", amount_only, vars);
         json_decref(vars);
         return rc;
-    }
-    if (h->lead->stage != STAGE_BOOKED) {
-        return refuse(h, "payment_not_booked");
     }
     rc = money_plan_ensure(h->x, h->lead, h->me->id);
     rc = rc ? rc : ledger_status(h->x->db, h->x->venue_id, h->lead->id, &st);
@@ -382,7 +387,7 @@ int h_payment_record(struct hctx *h)
     rc = rc ? rc : vars ? reply_with_line(h, "pay_recorded", vars) : RB_ENOMEM;
     json_decref(vars);
     buf_release(&name);
-    rc = rc ? rc : tell_assignee(h, n.milestone, am);
+    rc = rc ? rc : tell_assignee(h, "pay_notice", n.milestone, am, NULL);
     if (!rc) {
         log_event(LOG_INFO, "payment.recorded",
                   "lead=%lld entry=%lld milestone=%s amount=%lld staff=%lld",
@@ -471,6 +476,10 @@ int h_payment_reverse(struct hctx *h)
                           reason);
     rc = rc ? rc : vars ? reply_with_line(h, "pay_reversed", vars) : RB_ENOMEM;
     json_decref(vars);
+    /* told of the receipt, the assignee is told of its reversal too */
+    rc = rc ? rc
+            : tell_assignee(h, "pay_reverse_notice", e.milestone[0] ? e.milestone : NULL, am,
+                            reason);
     if (!rc) {
         log_event(LOG_INFO, "payment.reversed", "lead=%lld entry=%s reversal=%lld staff=%lld",
                   (long long)h->lead->id, db_i64s(entry, es), (long long)rev, (long long)h->me->id);

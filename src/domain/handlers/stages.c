@@ -21,6 +21,7 @@
 #include "nlu/catalog.h"
 #include "store/calendar.h"
 #include "store/followups.h"
+#include "store/ledger.h"
 #include "store/lead_rows.h"
 #include "store/timeline.h"
 
@@ -337,6 +338,34 @@ static int moved_replies(struct hctx *h, const char *from_name)
     return rc;
 }
 
+/* A booking undone (BOOKED to LOST, or moved back by the owner): finance,
+ * told of the booking, is told of its end and of the money received on it,
+ * which no payments list shows any more. */
+static int unbooked_notices(struct hctx *h)
+{
+    struct say_opts o = {h->lead->id, "booking", false, NULL};
+    struct ledger_status st;
+    char received[REP_MONEY_MAX];
+    int64_t *fin = NULL;
+    size_t nfin = 0;
+    json_t *extra = NULL;
+    int rc = ledger_status(h->x->db, h->x->venue_id, h->lead->id, &st);
+
+    if (!rc) {
+        report_money(h->x, st.received, received);
+        extra = json_pack("{s:s, s:s}", "by", h->me->name, "received", received);
+        rc = extra ? staff_by_role(h->x, "finance", &fin, &nfin) : RB_ENOMEM;
+    }
+    for (size_t i = 0; !rc && i < nfin; i++) {
+        rc = notify_lead(h->x, fin[i],
+                         st.received > 0 ? "unbooked_finance" : "unbooked_finance_none", h->lead,
+                         extra, &o);
+    }
+    free(fin);
+    json_decref(extra);
+    return rc;
+}
+
 static int refuse_with(struct hctx *h, const char *key, int64_t other)
 {
     json_t *vars = NULL;
@@ -620,10 +649,12 @@ static int lead_move(struct hctx *h, const char *bad_hall)
     if (to == STAGE_BOOKED && booked_missing(h, missing)) {
         return ask_booked(h, (const char *const *)missing, bad_hall);
     }
+    bool was_booked = h->lead->stage == STAGE_BOOKED;
     buf_init(&from, 256);
     rc = render(h->x, h->lang, stage_key(h->lead->stage), NULL, &from);
     rc = rc ? rc : stage_set(h->x, h->lead, to, h->me->id, slot_str(h, "text"));
     rc = rc ? rc : moved_replies(h, from.p);
+    rc = rc || !was_booked || h->lead->stage == STAGE_BOOKED ? rc : unbooked_notices(h);
     buf_release(&from);
     return rc;
 }
