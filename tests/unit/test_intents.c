@@ -736,6 +736,13 @@ static const struct {
      * near misses), written before its author read the patterns, scored once as it was:
      * 96.9 % intents, 87.1 % slots (not yet learned by the model); then the rules were fixed */
     {"labeled_field.tsv", 224, 224, 198},
+    /* slot values that are hard to read (dates in words, Urdu month names, ranges, years,
+     * `now` at month and year ends; times with sawa/saadhe/paune and time words; amounts in
+     * words, lakh decimals, crore, Rs./PKR, Indian grouping; phones in many forms; names with
+     * honorifics; text boundaries of notes, replies and reasons), written before its author
+     * read the patterns, scored once as it was: 100.0 % intents, 95.3 % slots; then the
+     * value readers were fixed */
+    {"labeled_slots.tsv", 235, 224, 219},
 };
 
 TEST(labeled_corpora_hold_their_scores)
