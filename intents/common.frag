@@ -42,7 +42,9 @@
 {weekday} = monday|mon|peer|pir|somwar|somvar|tuesday|tue|tues|mangal|mangalwar|wednesday|wed|budh|budhwar|thursday|thu|thur|thurs|jumeraat|jumerat|jumaraat|jumairat|jumerat|friday|fri|juma|jumma|jumah|jummah|jumay|jume|jummay|jumme|jumme ko|saturday|sanichar|sunday|itwar|itwaar|atwar|پیر|سوموار|منگل|بدھ|جمعرات|جمعہ|اتوار
 {relday} = day after tomorrow|aaj|aj|aajj|todays|today|tonight|kal|kl|kall|tomorrows|tomorrow|tmrw|tmr|tomorow|tommorow|parson|parso|parsoon|parsun|yesterday|آج|کل|پرسوں
 {ordinal} = \d{1,2}(?:st|nd|rd|th)?
-{dm} = (?:the )?{ordinal}(?: of)? {month}(?: \d{4})?|{month} (?:the )?{ordinal}(?: \d{4})?|\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?|{ordinal} (?:tareekh|tarikh|تاریخ)|(?:the )?\d{1,2}(?:st|nd|rd|th)(?! ?(?:{guestword}|{mult})(?!\w))
+# a day of the month in words: "bees tareekh", "pandrah janwari", "the twenty second of december"
+{dayword} = (?:twenty|thirty) (?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|one|two|three|four|five|six|seven|eight|nine)|{words_day_word}
+{dm} = (?:the )?{ordinal}(?: of)? {month}(?: \d{4})?|(?:the )?(?:{dayword})(?: of)? (?!(?:mai|may|mar)(?!\w)){month}(?: \d{4})?|(?:{dayword}) (?:tareekh|tarikh|تاریخ)|{month} (?:the )?{ordinal}(?: \d{4})?|\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?|{ordinal} (?:tareekh|tarikh|تاریخ)|(?:the )?\d{1,2}(?:st|nd|rd|th)(?! ?(?:{guestword}|{mult})(?!\w))
 # after a day: "ko", "jumme ke din", "hafte wale din"
 {dayko} = ko|kou|ke din|wale din|wala din|ke roz|on|کو|کے دن|والے دن|کے روز
 {thisnext} = is|iss|ye|yeh|this|agle|agla|aglay|agly|agli|next|coming|pichle|pichla|pichhle|pichlay|last|اس|اگلے|اگلا|پچھلے|یہ
@@ -53,7 +55,7 @@
 {dunit} = days|day|din|dino|dinon|weeks|week|hafte|hafta|haftay|hafty|دن|ہفتے|ہفتہ
 {reldelay} = (?:after|in|within) {dcount} {dunit}|{dcount} {dunit} (?:later|from now|(?:(?:ke|k|kay|کے) )?(?:baad|bad|bd|بعد)|after)
 # a day or a range of days
-{date} = (?<![\w/.-])(?:{reldelay}|(?:next|agle|aglay|agla|اگلے) (?:week|hafte|ہفتے) {weekday}|{weekday} (?:next|agle) (?:week|hafte)|{dm}|{relday}|(?:(?:agle|agli|agla|aglay|agly|next|coming|is|iss|this|اگلے|اگلی|اس) )?{weekday}|(?:hafte|hafta|ہفتے|ہفتہ)(?= (?:ko|کو|wale din|ki|کی|ke|کے))|saturday|{thisnext} {weekword}|(?:is|iss|agle|next|this|اس|اگلے) {monthword} (?:ki|ko|ke|کی|کو|کے) \d{1,2}(?:st|nd|rd|th)?(?! ?(?:{guestword}|{mult})(?!\w))|{thisnext} {monthword})(?![\w/])
+{date} = (?<![\w/.-])(?:{reldelay}|(?:next|agle|aglay|agla|اگلے) (?:week|hafte|ہفتے) (?:{weekday}|saturday|sanichar|hafte|hafta|ہفتے|ہفتہ)(?= (?:ko|کو|wale din|والے دن|ke din|کے دن)(?!\w))|(?:next|agle|aglay|agla|اگلے) (?:week|hafte|ہفتے) {weekday}|{weekday} (?:next|agle) (?:week|hafte)|{dm}|{relday}|(?:(?:agle|agli|agla|aglay|agly|next|coming|is|iss|this|اگلے|اگلی|اس) )?{weekday}|(?:hafte|hafta|ہفتے|ہفتہ)(?= (?:ko|کو|wale din|ki|کی|ke|کے))|saturday|{thisnext} {weekword}|(?:is|iss|agle|next|this|اس|اگلے) {monthword} (?:ki|ko|ke|کی|کو|کے) (?:\d{1,2}(?:st|nd|rd|th)?(?! ?(?:{guestword}|{mult})(?!\w))|(?:{dayword})(?= (?:tareekh|tarikh|تاریخ)(?!\w)))(?: (?:tareekh|tarikh|تاریخ)(?!\w))?|{thisnext} {monthword})(?![\w/])
 
 # ---------------------------------------------------------------- times
 {daypart} = subah|subha|sobah|savere|morning|dopahar|dopehar|dupehar|dopher|afternoon|sehpehar|sham|shaam|evening|raat|rat|night|tonight|صبح|دوپہر|سہ پہر|شام|رات
@@ -177,7 +179,7 @@ synonym scope stale: stale | stuck | purane | purana | puraney | پرانے | at
 {move_tail} = yesterday|last night|this morning|anymore|any more|(?:the )?hall(?! (?:no|number|num|#|\p{L}(?!\w)|\d{1,2}(?![\d,.]| ?(?:lakh|lac|k|hazar|crore)(?!\w))))|the venue|venue|with us|the booking|booking|the deal|deal|aaj|abhi|ab|today|now|finally|alhamdulillah|mashallah|bhi|chal rahi|chal raha|chal rhi|chal rha|ho rahi|ho raha|jari|ongoing|in progress|{is}|آج|ابھی|چل رہی|چل رہا|جاری
 # "please mark booked", "update to site visit", "mark her lost" said again after the stage
 {markagain} = (?:(?:{pls}|so|and|please|kindly) )*(?:mark|make|put|move|set|update|change|kar do|kr do)(?: (?:him|her|them|it|this|this lead|the lead|usko|isko))?(?: (?:as|to|in|into))? (?:{stage:_})
-{reason} = (?!(?:(?:{is}|{hogaya}|aur|and|to|tu|اور|تو) )*(?:{stage})(?: (?:{doit}|do|dein|{hogaya}))*(?: (?:{pls}))* ?$)(?!(?:{markagain})(?: (?:{pls}))* ?$)\S.*?
+{reason} = (?!(?:lakh|lakhs|lac|lacs|laakh|hazar|hazaar|thousand|crore|crores|karor|لاکھ|ہزار|کروڑ)(?!\w))(?!(?:(?:{is}|{hogaya}|aur|and|to|tu|اور|تو) )*(?:{stage})(?: (?:{doit}|do|dein|{hogaya}))*(?: (?:{pls}))* ?$)(?!(?:{markagain})(?: (?:{pls}))* ?$)\S.*?
 
 # ---------------------------------------------------------------- words of one intent each
 # between an event word and its date: "walima ki date 20 april", "mehndi on the 30th"

@@ -21,12 +21,38 @@ static struct rb_date mkdate(int y, int m, int d)
     return r;
 }
 
-/* "15", "15th", "15 th": a day of the month; *ordinal says a suffix came. */
+/* A day of the month in words ("bees", "pandrah", "twenty second"): no
+ * ordinal, so it needs a month or tareekh after it. */
+static bool cur_day_word(struct cur *c, int *d, bool *ordinal)
+{
+    const struct tok *t = vt_cur_peek(c);
+    int v = t ? vt_tok_val(t, vocab_list(VOC_DAY_WORD)) : -1, u;
+
+    if (v < 1) {
+        return false;
+    }
+    c->i++;
+    if ((v == 20 || v == 30) && vt_tok_in(t, vocab_words(VOC_TENS)) && vt_cur_peek(c)) {
+        u = vt_tok_val(vt_cur_peek(c), vocab_list(VOC_DAY_WORD));
+        if (u >= 1 && u <= 9 && v + u <= 31) {
+            c->i++;
+            v += u; /* "twenty second" */
+        }
+    }
+    *ordinal = false;
+    *d = v;
+    return true;
+}
+
+/* "15", "15th", "15 th", "pandrah": a day of the month; *ordinal says a suffix came. */
 bool vt_cur_day(struct cur *c, int *d, bool *ordinal)
 {
     const struct tok *t = vt_cur_peek(c);
     int v;
 
+    if (t && t->kind == TOK_WORD) {
+        return cur_day_word(c, d, ordinal);
+    }
     if (!t || !vt_tok_uint(t, 2, &v) || v < 1 || v > 31) {
         return false;
     }

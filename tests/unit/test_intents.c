@@ -742,7 +742,7 @@ static const struct {
      * honorifics; text boundaries of notes, replies and reasons), written before its author
      * read the patterns, scored once as it was: 100.0 % intents, 95.3 % slots; then the
      * value readers were fixed */
-    {"labeled_slots.tsv", 235, 224, 219},
+    {"labeled_slots.tsv", 235, 235, 230},
 };
 
 TEST(labeled_corpora_hold_their_scores)
