@@ -724,8 +724,8 @@ static const struct {
      * (shorthand, run-ons, numbers and dates in words, payments as news,
      * comparisons, honorifics, chit-chat), scored once as it was: 96.7 %
      * intents, 84.1 % slots; then taught */
-    {"labeled_gen.tsv", 151, 149, 140},
-    {"taught.tsv", 54, 53, 39},
+    {"labeled_gen.tsv", 151, 150, 141},
+    {"taught.tsv", 54, 54, 40},
     /* owner report questions (every metric, breakdown, period and comparison in three
      * scripts) and negated list questions ("who hasn't been contacted yet" is NEW, not
      * CONTACTED), written before its author read the patterns, scored once as it was:
