@@ -261,7 +261,7 @@ synonym period last_year: last year | pichle saal | pichla saal | previous year 
 # words before a stage's amount ("booked, final amount 12 lakh", "quoted we sent them 9.5 lac")
 {amt_pre} = final rate|rate|at|for|in|amount|final amount|total amount|total|package|deal|price|final price|we sent them|sent them|quoted them|quoted at|{pls}
 # words after it ("9 lakh final", "7 lac ka")
-{amt_post} = per package|ka package|package|all inclusive|mein|me|main|میں|bataya hai|btaya hai|bataya|btaya|bola hai|bola|quote kiya hai|quote kiya|diya hai|final(?: hua| hui| ho gaya| ho gayi| hai)?(?= ?$)|total(?= ?$)|ka|ki|ke|fixed|fix|hua|hui|کا|کی|فائنل
+{amt_post} = ma|mai|men|mn|per package|ka package|package|all inclusive|mein|me|main|میں|bataya hai|btaya hai|bataya|btaya|bola hai|bola|quote kiya hai|quote kiya|diya hai|final(?: hua| hui| ho gaya| ho gayi| hai)?(?= ?$)|total(?= ?$)|ka|ki|ke|fixed|fix|hua|hui|کا|کی|فائنل
 # "stage update kar do", "please update" at the end of a stage move
 {move_upd} = (?:{pls} )?(?:(?:stage|status|اسٹیج|سٹیج) )?(?:update|change|اپڈیٹ)(?: (?:it|the stage|stage|status))?(?: (?:{doit}))?
 # "... remind kr dena" after a call to make

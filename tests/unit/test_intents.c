@@ -717,7 +717,7 @@ static const struct {
     {"labeled_probe.tsv", 427, 427, 394},
     {"labeled_fresh.tsv", 339, 339, 305},
     {"labeled_en.tsv", 341, 341, 313},
-    {"labeled_status.tsv", 226, 224, 207},
+    {"labeled_status.tsv", 226, 226, 209},
     /* phrasings taught by example only (help, late installments, payments
      * as news, comparisons, chit-chat with a command word) */
     /* a batch written before its author looked at how the parser reads it
