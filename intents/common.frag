@@ -79,7 +79,7 @@
 {amount} = (?<![\w,.])(?:(?:{currency}) ?)?(?:(?:{numword} )?(?:{amtnum}|{numword})(?: {words_and_half})? ?(?:{mult})(?: (?:{amtnum}|{numword}) ?(?:{mult}))?|(?<=rs |rs|pkr |pkr)\d+|\d{1,3}(?:,\d{2,3})+|(?<!\d[ .-])\d{5,9})(?: ?(?:{currency}))?(?:/-)?(?![\w,])
 {guests} = (?<![\w,.])(?:\d{2,5}|(?:{numword}) (?:hundred|sau|سو)(?: (?:and )?(?:{numword}))?|(?:{words_tens})(?: (?:{words_units}))?) ?(?:{guestword})(?!\w)
 {guestword} = {words_guest}
-{phone} = (?<![\d+])(?:(?:\+|00)?92[ .-]?|0)?3\d{2}(?:[ .-]?\d){7}(?!\d)|(?<![\d+])(?:\+|00)[1-9]\d{0,3}(?:[ -]?\d){6,12}(?!\d)|(?<![\d+])0[1-9]\d{1,3}[ -]?\d{6,8}(?!\d)
+{phone} = (?<![\d+])(?:(?:\+|00)?92(?:[ .-]|: )?|0)?3\d{2}(?:(?:[ .-]|: )?\d){7}(?!\d)|(?<![\d+])(?:\+|00)[1-9]\d{0,3}(?:[ -]?\d){6,12}(?!\d)|(?<![\d+])0[1-9]\d{1,3}[ -]?\d{6,8}(?!\d)
 
 # ---------------------------------------------------------------- names
 {honorific} = bhai|bhaiya|sahab|sahib|saab|sahb|sb|ji|jee|sir|madam|sahiba|baji|baaji|bajii|appi|aapi|api|aapa|begum|bibi|sahiba ji|صاحب|بھائی|جی|صاحبہ|باجی|آپی|بیگم
