@@ -68,7 +68,10 @@
 {hour} = noon|midday|12 noon|(?:{fraction} )?\d{1,2}(?:[:.]\d{2})?(?: ?(?:am|pm|a m|p m))?|(?:{fraction} )?(?:ek|aik|do|teen|char|chaar|panch|paanch|chay|chhe|saat|aath|nau|das|dus|gyarah|gyara|barah|bara|baarah|ایک|دو|تین|چار|پانچ|چھ|سات|آٹھ|نو|دس|گیارہ|بارہ)(?= (?:{baje}))|dedh|dhai|arhai|ڈیڑھ|ڈھائی|(?:{clockfrac}) (?:\d{1,2}|{hourword_en})(?!\w)|(?:{hourword_en}) (?:{minword_en})(?!\w)(?: ?(?:am|pm|a m|p m))?|(?:{hourword_en}) ?(?:am|pm|a m|p m|o'clock|oclock)(?!\w)|(?<=at |around |about )(?:{hourword_en})(?!\w)(?! (?:lakh|lac|hazar|thousand|guests|people|log|days|din|weeks|months|of|more|or)(?!\w))
 {time} = (?:(?:{daypart}|in the {daypart}) (?:ko |کو |at |around |at around |about )?)?(?:(?:at|around|at around|about|by) )?{hour}(?: {baje})?(?: (?:ko|کو))?(?: (?:in the )?{daypart})?
 # a day with a time ("kal 4 baje", "friday 11am", "15 march sham 6 baje")
-{when} = (?:{date} (?:(?:ke|kay|k|wale|walay|کے|والے) (?:din|دن) )?(?:ko |کو |at |on )?{time}|{time} (?:on )?{date}(?: (?:in the )?(?:morning|evening|afternoon|night|subah|sham|shaam|raat|dopahar|صبح|شام|رات|دوپہر)(?! \d))?|{date} (?:ko |کو )?{daypart}(?: (?:at )?\d{1,2}(?::\d{2})?)?)(?![\w:])
+# a delay from now in hours or minutes: "2 ghante baad", "in 2 hours", "aadhe ghante baad"
+{hunit} = hours|hour|hrs|hr|ghante|ghanta|ghantay|ghantey|گھنٹے|گھنٹہ|minutes|minute|mins|min|mint|minat|منٹ
+{reltime} = (?:(?:abhi|ابھی) )?(?:(?:after|in|within) (?:{dcount}|\d{1,3}) (?:{hunit})|in half an hour|(?:{dcount}|\d{1,3}|aadhe|aadha|adhe|adha|آدھے|آدھا) (?:{hunit}) (?:later|from now|(?:(?:ke|k|kay|کے) )?(?:baad|bad|bd|بعد)|after))
+{when} = (?:{reltime}|{date} (?:(?:ke|kay|k|wale|walay|کے|والے) (?:din|دن) )?(?:ko |کو |at |on )?{time}|{time} (?:on )?{date}(?: (?:in the )?(?:morning|evening|afternoon|night|subah|sham|shaam|raat|dopahar|صبح|شام|رات|دوپہر)(?! \d))?|{date} (?:ko |کو )?{daypart}(?: (?:at )?\d{1,2}(?::\d{2})?)?)(?!\w)(?!:\d)
 
 # ---------------------------------------------------------------- numbers
 {mult} = (?!k (?:liye|liay|lie|liey|lye|ley|lia|bare|baare|baray|bary|sath|saath|paas|pass|hawale|zariye)(?!\w))(?:{words_multiplier})

@@ -840,6 +840,63 @@ static bool day_and_time(const struct tok *t, size_t n, const struct nlu_now *ct
     return found;
 }
 
+/* A delay from now in hours or minutes: "2 ghante baad", "in 2 hours", "30
+ * minute baad", "3 hours later", "aadhe ghante baad"; minutes into *mins. */
+static bool relative_time(const struct tok *t, size_t n, int *mins)
+{
+    static const char *const hour_w[] = {"hours",   "hour",    "hrs",   "hr",    "ghante", "ghanta",
+                                         "ghantay", "ghantey", "گھنٹے", "گھنٹہ", NULL};
+    static const char *const min_w[] = {"minutes", "minute", "mins", "min",
+                                        "mint",    "minat",  "منٹ",  NULL};
+    static const char *const half_w[] = {"aadhe", "aadha", "adhe", "adha", "آدھے", "آدھا", NULL};
+    bool pre = false, post = false;
+    int k = 0, unit;
+
+    if (n >= 1 && (vt_tok_is(&t[0], "abhi") || vt_tok_is(&t[0], "ابھی"))) {
+        t++;
+        n--;
+    }
+    if (n >= 3 && vt_tok_in(&t[0], vocab_words(VOC_DELAY_PRE))) {
+        pre = true;
+        t++;
+        n--;
+    }
+    if (n >= 3 && vt_toks_match(&t[n - 2], 2, "from now")) {
+        post = true;
+        n -= 2;
+    } else if (n >= 3 && vt_tok_in(&t[n - 1], vocab_words(VOC_DELAY_POST))) {
+        post = true;
+        n--;
+        if (n >= 3 && vt_tok_in(&t[n - 1], vocab_words(VOC_DELAY_KE))) {
+            n--;
+        }
+    }
+    if (pre == post) {
+        return false;
+    }
+    if (n == 3 && vt_toks_match(t, 2, "half an") && vt_tok_is(&t[2], "hour")) {
+        *mins = 30;
+        return true;
+    }
+    if (n != 2) {
+        return false;
+    }
+    if (vt_tok_in(&t[0], half_w)) {
+        k = -1;
+    } else if (!delay_count(&t[0], &k)) {
+        return false;
+    }
+    if (vt_tok_in(&t[1], hour_w)) {
+        unit = 60;
+    } else if (vt_tok_in(&t[1], min_w) && k > 0) {
+        unit = 1;
+    } else {
+        return false;
+    }
+    *mins = k < 0 ? 30 : k * unit;
+    return *mins <= 48 * 60;
+}
+
 /* A day and a time; a time alone is today, or tomorrow when it has already
  * passed. */
 int value_when(struct str s, const struct nlu_now *ctx, struct rb_datetime *out)
@@ -853,7 +910,11 @@ int value_when(struct str s, const struct nlu_now *ctx, struct rb_datetime *out)
     if (rc) {
         return rc;
     }
-    if (time_toks(tk.t, tk.n, &minutes, &small_hours)) {
+    if (relative_time(tk.t, tk.n, &minutes)) {
+        minutes += ctx->now.hour * 60 + ctx->now.min;
+        d = date_add_days(ctx->now.date, minutes / (24 * 60));
+        minutes %= 24 * 60;
+    } else if (time_toks(tk.t, tk.n, &minutes, &small_hours)) {
         d = ctx->now.date;
         if (minutes < ctx->now.hour * 60 + ctx->now.min) {
             d = date_add_days(d, 1);
