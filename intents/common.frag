@@ -55,7 +55,7 @@
 {dunit} = days|day|din|dino|dinon|weeks|week|hafte|hafta|haftay|hafty|دن|ہفتے|ہفتہ
 {reldelay} = (?:after|in|within) {dcount} {dunit}|{dcount} {dunit} (?:later|from now|(?:(?:ke|k|kay|کے) )?(?:baad|bad|bd|بعد)|after)
 # a day or a range of days
-{date} = (?<![\w/.-])(?:{reldelay}|(?:next|agle|aglay|agla|اگلے) (?:week|hafte|ہفتے) (?:{weekday}|saturday|sanichar|hafte|hafta|ہفتے|ہفتہ)(?= (?:ko|کو|wale din|والے دن|ke din|کے دن)(?!\w))|(?:next|agle|aglay|agla|اگلے) (?:week|hafte|ہفتے) {weekday}|{weekday} (?:next|agle) (?:week|hafte)|{dm}|{relday}|(?:(?:agle|agli|agla|aglay|agly|next|coming|is|iss|this|اگلے|اگلی|اس) )?{weekday}|(?:hafte|hafta|ہفتے|ہفتہ)(?= (?:ko|کو|wale din|ki|کی|ke|کے))|saturday|{thisnext} {weekword}|(?:is|iss|agle|next|this|اس|اگلے) {monthword} (?:\d{1,2}(?:st|nd|rd|th)(?!\w)|(?:\d{1,2}|{dayword}) (?:tareekh|tarikh|تاریخ)(?!\w))|(?:is|iss|agle|next|this|اس|اگلے) {monthword} (?:ki|ko|ke|کی|کو|کے) (?:\d{1,2}(?:st|nd|rd|th)?(?! ?(?:{guestword}|{mult})(?!\w))|(?:{dayword})(?= (?:tareekh|tarikh|تاریخ)(?!\w)))(?: (?:tareekh|tarikh|تاریخ)(?!\w))?|{thisnext} {monthword})(?![\w/])
+{date} = (?<![\w/.-])(?:{reldelay}|(?:next|agle|aglay|agla|اگلے) (?:week|hafte|ہفتے) (?:{weekday}|saturday|sanichar|hafte|hafta|ہفتے|ہفتہ)(?= (?:ko|کو|wale din|والے دن|ke din|کے دن)(?!\w))|(?:next|agle|aglay|agla|اگلے) (?:week|hafte|ہفتے) {weekday}|{weekday} (?:next|agle) (?:week|hafte)|{dm}|{relday}|(?:(?:agle|agli|agla|aglay|agly|next|coming|is|iss|this|اگلے|اگلی|اس) )?{weekday}|(?:hafte|hafta|ہفتے|ہفتہ)(?= (?:ko|کو|wale din|ki|کی|ke|کے))|saturday|{thisnext} {weekword}|(?:is|iss|agle|next|this|اس|اگلے) {monthword} (?:\d{1,2}(?:st|nd|rd|th)(?!\w)|(?:\d{1,2}|{dayword}) (?:tareekh|tarikh|تاریخ)(?!\w))|(?:is|iss|agle|next|this|اس|اگلے) {monthword} (?:ki|ko|ke|کی|کو|کے) (?:\d{1,2}(?:st|nd|rd|th)?(?! ?(?:{guestword}|{mult})(?!\w))|(?:{dayword})(?= (?:tareekh|tarikh|تاریخ)(?!\w)))(?: (?:tareekh|tarikh|تاریخ)(?!\w))?|{thisnext} {monthword}|(?:(?:is|iss|this|agle|agla|next|coming|اس|اگلے) )?(?:weekend|weekends|wikend))(?![\w/])
 
 # ---------------------------------------------------------------- times
 {daypart} = subah|subha|sobah|savere|morning|dopahar|dopehar|dupehar|dopher|afternoon|sehpehar|sham|shaam|evening|raat|rat|night|tonight|صبح|دوپہر|سہ پہر|شام|رات
@@ -80,7 +80,7 @@
 {amtnum} = \d{1,3}(?:,\d{2,3})+|\d+(?:\.\d+)?
 # money: with a multiplier, a currency mark, commas, or 5+ digits
 {amount} = (?<![\w,.])(?:(?:{currency}) ?)?(?:(?:{numword} )?(?:{amtnum}|{numword})(?: {words_and_half})? ?(?:{mult})(?: (?:{amtnum}|{numword}) ?(?:{mult}))?|(?<=rs |rs|pkr |pkr)\d+|\d{1,3}(?:,\d{2,3})+|(?<!\d[ .-])\d{5,9})(?: ?(?:{currency}))?(?:/-)?(?![\w,])
-{guests} = (?<![\w,.])(?:\d{2,5}|(?:{numword}) (?:hundred|sau|سو)(?: (?:and )?(?:{numword}))?|(?:{words_tens})(?: (?:{words_units}))?) ?(?:{guestword})(?!\w)
+{guests} = (?<![\w,.])(?:\d{2,5}|(?:{numword}) (?:hundred|sau|سو)(?: (?:and |aur )?(?:{numword}))?|(?:{words_tens})(?: (?:{words_units}))?) ?(?:{guestword})(?!\w)
 {guestword} = {words_guest}
 {phone} = (?<![\d+])(?:(?:\+|00)?92(?:[ .-]|: )?|0)?3\d{2}(?:(?:[ .-]|: )?\d){7}(?!\d)|(?<![\d+])(?:\+|00)[1-9]\d{0,3}(?:[ -]?\d){6,12}(?!\d)|(?<![\d+])0[1-9]\d{1,3}[ -]?\d{6,8}(?!\d)
 

@@ -440,8 +440,22 @@ static bool named_range(const struct tok *t, size_t n, struct rb_date today, str
     int wd = date_weekday(today);
     int m0;
 
-    if (n > 2 && vt_tok_in(&t[n - 1], vocab_words(VOC_KO))) {
+    if (n > 1 && vt_tok_in(&t[n - 1], vocab_words(VOC_KO))) {
         n--;
+    }
+    if (n <= 2 && (vt_tok_is(&t[n - 1], "weekend") || vt_tok_is(&t[n - 1], "weekends") ||
+                   vt_tok_is(&t[n - 1], "wikend"))) {
+        det = n == 2 ? vt_tok_val(&t[0], vocab_list(VOC_DET)) : DET_THIS;
+        if (det != DET_THIS && det != DET_NEXT) {
+            return false;
+        }
+        /* this weekend: this week's Saturday (or today) to Sunday; next: next week's */
+        *from = date_add_days(today, (det == DET_NEXT ? 12 : 5) - wd);
+        if (date_cmp(*from, today) < 0) {
+            *from = today;
+        }
+        *to = date_add_days(today, (det == DET_NEXT ? 13 : 6) - wd);
+        return true;
     }
     if (n != 2) {
         return false;
