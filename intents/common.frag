@@ -44,7 +44,7 @@
 {ordinal} = \d{1,2}(?:st|nd|rd|th)?
 # a day of the month in words: "bees tareekh", "pandrah janwari", "the twenty second of december"
 {dayword} = (?:twenty|thirty) (?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|one|two|three|four|five|six|seven|eight|nine)|{words_day_word}
-{dm} = (?:the )?{ordinal}(?: of)? {month}(?: \d{4})?|(?:the )?(?:{dayword})(?: of)? (?!(?:mai|may|mar)(?!\w)){month}(?: \d{4})?|(?:{dayword}) (?:tareekh|tarikh|تاریخ)|{month} (?:the )?{ordinal}(?: \d{4})?|\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?|{ordinal} (?:tareekh|tarikh|تاریخ)|(?:the )?\d{1,2}(?:st|nd|rd|th)(?! ?(?:{guestword}|{mult})(?!\w))
+{dm} = (?:the )?{ordinal}(?: of)? {month}(?: \d{4})?|(?:19|20)\d{2}-\d{1,2}-\d{1,2}|(?!(?:mai|may|mar)(?!\w)){month} (?:ki|ke|کی|کے) (?:\d{1,2}(?:st|nd|rd|th)?|(?:{dayword})(?= (?:tareekh|tarikh|تاریخ)))(?: (?:tareekh|tarikh|تاریخ))?(?! ?(?:{guestword}|{mult}|{dunit}|baje|bje|bajay|بجے)(?!\w))|(?:the )?(?:{dayword})(?: of)? (?!(?:mai|may|mar)(?!\w)){month}(?: \d{4})?|(?:{dayword}) (?:tareekh|tarikh|تاریخ)|{month} (?:the )?{ordinal}(?: \d{4})?|\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?|{ordinal} (?:tareekh|tarikh|تاریخ)|(?:the )?\d{1,2}(?:st|nd|rd|th)(?! ?(?:{guestword}|{mult})(?!\w))
 # after a day: "ko", "jumme ke din", "hafte wale din"
 {dayko} = ko|kou|ke din|wale din|wala din|ke roz|on|کو|کے دن|والے دن|کے روز
 {thisnext} = is|iss|ye|yeh|this|agle|agla|aglay|agly|agli|next|coming|pichle|pichla|pichhle|pichlay|last|اس|اگلے|اگلا|پچھلے|یہ

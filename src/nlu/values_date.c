@@ -174,9 +174,13 @@ static bool date_spec_parse(const struct tok *t, size_t n, bool bare_day, struct
         }
     } else {
         ds->m = vt_cur_val(&c, vocab_list(VOC_MONTH));
+        if (ds->m > 0 && !vt_cur_accept(&c, "ki") && !vt_cur_accept(&c, "ke")) {
+            vt_cur_accept(&c, "کی"); /* "dec ki 28", "جنوری کی 5 تاریخ" */
+        }
         if (ds->m <= 0 || !vt_cur_day(&c, &ds->d, &ordinal)) {
             return false;
         }
+        vt_cur_accept_in(&c, vocab_words(VOC_TAREEKH));
         vt_cur_accept(&c, ",");
         vt_cur_year4(&c, &ds->y);
     }
