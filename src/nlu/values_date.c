@@ -449,7 +449,8 @@ static bool named_range(const struct tok *t, size_t n, struct rb_date today, str
     }
     if (n <= 2 && (vt_tok_is(&t[n - 1], "weekend") || vt_tok_is(&t[n - 1], "weekends") ||
                    vt_tok_is(&t[n - 1], "wikend"))) {
-        det = n == 2 ? vt_tok_val(&t[0], vocab_list(VOC_DET)) : DET_THIS;
+        det =
+            n == 2 && !vt_tok_is(&t[0], "the") ? vt_tok_val(&t[0], vocab_list(VOC_DET)) : DET_THIS;
         if (det != DET_THIS && det != DET_NEXT) {
             return false;
         }
