@@ -51,7 +51,7 @@
 {weekword} = hafte|hafta|haftay|hafty|week|ہفتے|ہفتہ
 {monthword} = mahine|mahina|mahinay|mahiny|maheena|month|مہینے|مہینہ
 # a delay from today: "after 2 days", "in a week", "3 days later", "2 din baad", "ek hafte ke baad"
-{dcount} = \d{1,2}|a|an|one|two|three|four|five|six|seven|ten|ek|aik|do|teen|char|chaar|panch|paanch|chay|chhe|saat|das|ایک|دو|تین|چار|پانچ|سات|دس
+{dcount} = \d{1,2}|a|an|{words_number}
 {dunit} = days|day|din|dino|dinon|weeks|week|hafte|hafta|haftay|hafty|دن|ہفتے|ہفتہ
 {reldelay} = (?:after|in|within) {dcount} {dunit}|{dcount} {dunit} (?:later|from now|(?:(?:ke|k|kay|کے) )?(?:baad|bad|bd|بعد)|after)
 # a day or a range of days
