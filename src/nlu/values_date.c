@@ -763,6 +763,11 @@ static bool time_toks(const struct tok *t, size_t n, int *minutes, bool *small_h
     }
     if (frac <= 0 && !has_min && h >= 1 && h <= 12 && (m = cur_minute_words(&c)) >= 0) {
         has_min = true; /* "four thirty" */
+    } else if (frac <= 0 && !has_min && h >= 1 && h <= 12 && vt_cur_peek(&c) &&
+               vt_cur_peek(&c)->s.len == 2 && vt_tok_uint(vt_cur_peek(&c), 2, &m) && m <= 59 &&
+               c.i + 1 < c.n) {
+        c.i++; /* "4 30 pm", "4 30 baje": minutes after a space, before am/pm or baje */
+        has_min = true;
     } else if (!has_min) {
         m = 0;
     }
