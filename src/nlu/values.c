@@ -319,7 +319,7 @@ int value_phone(struct str s, int country_code, char out[20])
             digits[nd++] = ch;
         } else if (ch == '+' && nd == 0 && !plus) {
             plus = true;
-        } else if (!strchr(" \t-.()", ch) || ch == '\0') {
+        } else if (!strchr(" \t-.():", ch) || ch == '\0') {
             return RB_EPARSE;
         }
     }

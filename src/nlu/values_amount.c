@@ -285,8 +285,24 @@ int value_guests(struct str s, int64_t *count)
     if (mult > 1000 || (mult > 0 && num.grouped)) {
         return RB_EPARSE;
     }
+    if (!num_times(num, mult > 0 ? mult : 1, &v)) {
+        return RB_EPARSE;
+    }
+    if (mult >= 100 && !vt_cur_end(&c)) { /* "teen sau pachas", "three hundred and fifty" */
+        struct num rest;
+        int64_t r;
+
+        if (!vt_cur_accept(&c, "and")) {
+            vt_cur_accept(&c, "aur");
+        }
+        if (!cur_number(&c, &rest) || rest.grouped || !num_times(rest, 1, &r) || r < 1 ||
+            r >= mult) {
+            return RB_EPARSE;
+        }
+        v += r;
+    }
     vt_cur_accept(&c, "+");
-    if (!vt_cur_end(&c) || !num_times(num, mult > 0 ? mult : 1, &v) || v < 1 || v > GUESTS_MAX) {
+    if (!vt_cur_end(&c) || v < 1 || v > GUESTS_MAX) {
         return RB_EPARSE;
     }
     *count = v;

@@ -21,12 +21,38 @@ static struct rb_date mkdate(int y, int m, int d)
     return r;
 }
 
-/* "15", "15th", "15 th": a day of the month; *ordinal says a suffix came. */
+/* A day of the month in words ("bees", "pandrah", "twenty second"): no
+ * ordinal, so it needs a month or tareekh after it. */
+static bool cur_day_word(struct cur *c, int *d, bool *ordinal)
+{
+    const struct tok *t = vt_cur_peek(c);
+    int v = t ? vt_tok_val(t, vocab_list(VOC_DAY_WORD)) : -1, u;
+
+    if (v < 1) {
+        return false;
+    }
+    c->i++;
+    if ((v == 20 || v == 30) && vt_tok_in(t, vocab_words(VOC_TENS)) && vt_cur_peek(c)) {
+        u = vt_tok_val(vt_cur_peek(c), vocab_list(VOC_DAY_WORD));
+        if (u >= 1 && u <= 9 && v + u <= 31) {
+            c->i++;
+            v += u; /* "twenty second" */
+        }
+    }
+    *ordinal = false;
+    *d = v;
+    return true;
+}
+
+/* "15", "15th", "15 th", "pandrah": a day of the month; *ordinal says a suffix came. */
 bool vt_cur_day(struct cur *c, int *d, bool *ordinal)
 {
     const struct tok *t = vt_cur_peek(c);
     int v;
 
+    if (t && t->kind == TOK_WORD) {
+        return cur_day_word(c, d, ordinal);
+    }
     if (!t || !vt_tok_uint(t, 2, &v) || v < 1 || v > 31) {
         return false;
     }
@@ -148,9 +174,13 @@ static bool date_spec_parse(const struct tok *t, size_t n, bool bare_day, struct
         }
     } else {
         ds->m = vt_cur_val(&c, vocab_list(VOC_MONTH));
+        if (ds->m > 0 && !vt_cur_accept(&c, "ki") && !vt_cur_accept(&c, "ke")) {
+            vt_cur_accept(&c, "کی"); /* "dec ki 28", "جنوری کی 5 تاریخ" */
+        }
         if (ds->m <= 0 || !vt_cur_day(&c, &ds->d, &ordinal)) {
             return false;
         }
+        vt_cur_accept_in(&c, vocab_words(VOC_TAREEKH));
         vt_cur_accept(&c, ",");
         vt_cur_year4(&c, &ds->y);
     }
@@ -414,8 +444,23 @@ static bool named_range(const struct tok *t, size_t n, struct rb_date today, str
     int wd = date_weekday(today);
     int m0;
 
-    if (n > 2 && vt_tok_in(&t[n - 1], vocab_words(VOC_KO))) {
+    if (n > 1 && vt_tok_in(&t[n - 1], vocab_words(VOC_KO))) {
         n--;
+    }
+    if (n <= 2 && (vt_tok_is(&t[n - 1], "weekend") || vt_tok_is(&t[n - 1], "weekends") ||
+                   vt_tok_is(&t[n - 1], "wikend"))) {
+        det =
+            n == 2 && !vt_tok_is(&t[0], "the") ? vt_tok_val(&t[0], vocab_list(VOC_DET)) : DET_THIS;
+        if (det != DET_THIS && det != DET_NEXT) {
+            return false;
+        }
+        /* this weekend: this week's Saturday (or today) to Sunday; next: next week's */
+        *from = date_add_days(today, (det == DET_NEXT ? 12 : 5) - wd);
+        if (date_cmp(*from, today) < 0) {
+            *from = today;
+        }
+        *to = date_add_days(today, (det == DET_NEXT ? 13 : 6) - wd);
+        return true;
     }
     if (n != 2) {
         return false;
@@ -718,6 +763,11 @@ static bool time_toks(const struct tok *t, size_t n, int *minutes, bool *small_h
     }
     if (frac <= 0 && !has_min && h >= 1 && h <= 12 && (m = cur_minute_words(&c)) >= 0) {
         has_min = true; /* "four thirty" */
+    } else if (frac <= 0 && !has_min && h >= 1 && h <= 12 && vt_cur_peek(&c) &&
+               vt_cur_peek(&c)->s.len == 2 && vt_tok_uint(vt_cur_peek(&c), 2, &m) && m <= 59 &&
+               c.i + 1 < c.n) {
+        c.i++; /* "4 30 pm", "4 30 baje": minutes after a space, before am/pm or baje */
+        has_min = true;
     } else if (!has_min) {
         m = 0;
     }
@@ -814,6 +864,63 @@ static bool day_and_time(const struct tok *t, size_t n, const struct nlu_now *ct
     return found;
 }
 
+/* A delay from now in hours or minutes: "2 ghante baad", "in 2 hours", "30
+ * minute baad", "3 hours later", "aadhe ghante baad"; minutes into *mins. */
+static bool relative_time(const struct tok *t, size_t n, int *mins)
+{
+    static const char *const hour_w[] = {"hours",   "hour",    "hrs",   "hr",    "ghante", "ghanta",
+                                         "ghantay", "ghantey", "گھنٹے", "گھنٹہ", NULL};
+    static const char *const min_w[] = {"minutes", "minute", "mins", "min",
+                                        "mint",    "minat",  "منٹ",  NULL};
+    static const char *const half_w[] = {"aadhe", "aadha", "adhe", "adha", "آدھے", "آدھا", NULL};
+    bool pre = false, post = false;
+    int k = 0, unit;
+
+    if (n >= 1 && (vt_tok_is(&t[0], "abhi") || vt_tok_is(&t[0], "ابھی"))) {
+        t++;
+        n--;
+    }
+    if (n >= 3 && vt_tok_in(&t[0], vocab_words(VOC_DELAY_PRE))) {
+        pre = true;
+        t++;
+        n--;
+    }
+    if (n >= 3 && vt_toks_match(&t[n - 2], 2, "from now")) {
+        post = true;
+        n -= 2;
+    } else if (n >= 3 && vt_tok_in(&t[n - 1], vocab_words(VOC_DELAY_POST))) {
+        post = true;
+        n--;
+        if (n >= 3 && vt_tok_in(&t[n - 1], vocab_words(VOC_DELAY_KE))) {
+            n--;
+        }
+    }
+    if (pre == post) {
+        return false;
+    }
+    if (n == 3 && vt_toks_match(t, 2, "half an") && vt_tok_is(&t[2], "hour")) {
+        *mins = 30;
+        return true;
+    }
+    if (n != 2) {
+        return false;
+    }
+    if (vt_tok_in(&t[0], half_w)) {
+        k = -1;
+    } else if (!delay_count(&t[0], &k)) {
+        return false;
+    }
+    if (vt_tok_in(&t[1], hour_w)) {
+        unit = 60;
+    } else if (vt_tok_in(&t[1], min_w) && k > 0) {
+        unit = 1;
+    } else {
+        return false;
+    }
+    *mins = k < 0 ? 30 : k * unit;
+    return *mins <= 48 * 60;
+}
+
 /* A day and a time; a time alone is today, or tomorrow when it has already
  * passed. */
 int value_when(struct str s, const struct nlu_now *ctx, struct rb_datetime *out)
@@ -827,7 +934,11 @@ int value_when(struct str s, const struct nlu_now *ctx, struct rb_datetime *out)
     if (rc) {
         return rc;
     }
-    if (time_toks(tk.t, tk.n, &minutes, &small_hours)) {
+    if (relative_time(tk.t, tk.n, &minutes)) {
+        minutes += ctx->now.hour * 60 + ctx->now.min;
+        d = date_add_days(ctx->now.date, minutes / (24 * 60));
+        minutes %= 24 * 60;
+    } else if (time_toks(tk.t, tk.n, &minutes, &small_hours)) {
         d = ctx->now.date;
         if (minutes < ctx->now.hour * 60 + ctx->now.min) {
             d = date_add_days(d, 1);

@@ -47,6 +47,7 @@ static const struct def defs[VOC_COUNT] = {
     [VOC_APPROX] = {"approx", K_PLAIN, 0, 0, NULL},
     [VOC_TAREEKH] = {"tareekh", K_PLAIN, 0, 0, NULL},
     [VOC_ORDINAL] = {"ordinal", K_PLAIN, 0, 0, NULL},
+    [VOC_DAY_WORD] = {"day_word", K_NUM, 1, 31, NULL},
     [VOC_RANGE_SEP] = {"range_sep", K_PLAIN, 0, 0, NULL},
     [VOC_RANGE_END] = {"range_end", K_PLAIN, 0, 0, NULL},
     [VOC_TIMEWORD] = {"timeword", K_SYM, 1, 0, tw_syms},

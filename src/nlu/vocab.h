@@ -39,6 +39,7 @@ enum vocab_id {
     VOC_APPROX,        /* "around 7" */
     VOC_TAREEKH,       /* "15 tareekh" */
     VOC_ORDINAL,       /* "15 th" */
+    VOC_DAY_WORD,      /* a day of the month in words: 1..31 */
     VOC_RANGE_SEP,     /* "10 se 15" */
     VOC_RANGE_END,     /* "... tak" */
     VOC_TIMEWORD,      /* morning noon afternoon evening night */

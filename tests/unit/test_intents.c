@@ -717,15 +717,15 @@ static const struct {
     {"labeled_probe.tsv", 427, 427, 394},
     {"labeled_fresh.tsv", 339, 339, 305},
     {"labeled_en.tsv", 341, 341, 313},
-    {"labeled_status.tsv", 226, 224, 207},
+    {"labeled_status.tsv", 226, 226, 209},
     /* phrasings taught by example only (help, late installments, payments
      * as news, comparisons, chit-chat with a command word) */
     /* a batch written before its author looked at how the parser reads it
      * (shorthand, run-ons, numbers and dates in words, payments as news,
      * comparisons, honorifics, chit-chat), scored once as it was: 96.7 %
      * intents, 84.1 % slots; then taught */
-    {"labeled_gen.tsv", 151, 149, 140},
-    {"taught.tsv", 54, 53, 39},
+    {"labeled_gen.tsv", 151, 150, 141},
+    {"taught.tsv", 54, 54, 40},
     /* owner report questions (every metric, breakdown, period and comparison in three
      * scripts) and negated list questions ("who hasn't been contacted yet" is NEW, not
      * CONTACTED), written before its author read the patterns, scored once as it was:
@@ -736,6 +736,13 @@ static const struct {
      * near misses), written before its author read the patterns, scored once as it was:
      * 96.9 % intents, 87.1 % slots (not yet learned by the model); then the rules were fixed */
     {"labeled_field.tsv", 224, 224, 198},
+    /* slot values that are hard to read (dates in words, Urdu month names, ranges, years,
+     * `now` at month and year ends; times with sawa/saadhe/paune and time words; amounts in
+     * words, lakh decimals, crore, Rs./PKR, Indian grouping; phones in many forms; names with
+     * honorifics; text boundaries of notes, replies and reasons), written before its author
+     * read the patterns, scored once as it was: 100.0 % intents, 95.3 % slots; then the
+     * value readers were fixed */
+    {"labeled_slots.tsv", 235, 235, 230},
 };
 
 TEST(labeled_corpora_hold_their_scores)
