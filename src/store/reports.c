@@ -327,7 +327,8 @@ int rep_bookings(struct dbconn *c, const struct rep_query *q, enum rep_by by, st
         " h.lead_id, h.at FROM stage_history h WHERE h.venue_id = $1"
         " AND h.to_stage = 'BOOKED' AND " IN_PERIOD("h.at") " ORDER BY h.lead_id, h.at) b" LEAD_BY_ID(
             "b.lead_id", "l",
-            "*") " LEFT JOIN staff s ON s.id = l.assigned_staff_id WHERE true" STAFF_FILTER USE_ALL,
+            "*") " LEFT JOIN staff s ON s.id = l.assigned_staff_id WHERE l.stage = 'BOOKED'" STAFF_FILTER
+            USE_ALL,
         key, id);
     return figure(c, q, by, inner, "count(*), COALESCE(sum(amount), 0)::bigint", NULL, "count(*)",
                   booking_fields, N(booking_fields), out);
@@ -841,7 +842,7 @@ static const char sql_months[] =
     "  (SELECT DISTINCT h.lead_id FROM stage_history h WHERE h.venue_id = $1"
     "   AND h.to_stage = 'BOOKED' AND h.at >= (m::timestamp AT TIME ZONE $4)"
     "   AND h.at < ((m + interval '1 month')::timestamp AT TIME ZONE $4)) bk"
-    "  JOIN leads l ON l.id = bk.lead_id WHERE true" STAFF_FILTER ") b"
+    "  JOIN leads l ON l.id = bk.lead_id WHERE l.stage = 'BOOKED'" STAFF_FILTER ") b"
     " WHERE $3::date IS NOT NULL ORDER BY m";
 
 int rep_months(struct dbconn *c, const struct rep_query *q, struct rep_table *out)
