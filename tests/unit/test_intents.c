@@ -743,6 +743,13 @@ static const struct {
      * read the patterns, scored once as it was: 100.0 % intents, 95.3 % slots; then the
      * value readers were fixed */
     {"labeled_slots.tsv", 235, 235, 230},
+    /* the misreads found on a tour of the product (who is N, one period compared with the last,
+     * how salespeople do, a booking with its hall and slot, the sender's own stale leads, the
+     * leads of a period, how much is late, "نئی لیڈ" alone) and near misses (#N replies that
+     * mention status, history or moves stay replies, as INTENTS.md says), written before its
+     * author read the patterns, scored once as it was: 63.4 % intents, 46.5 % slots (84.2 %
+     * intents with the #N rows labeled as the contract reads them); then the rules were fixed */
+    {"labeled_tour.tsv", 101, 101, 101},
 };
 
 TEST(labeled_corpora_hold_their_scores)
