@@ -630,8 +630,9 @@ int domain_client_message(struct wctx *x, const struct wa_message *m, int64_t co
         goto found;
     }
     /* no open lead: a new or returning client, or a booked one */
-    rc = weight == CLIENT_REAL ? open_lead(x, m, contact_id, message_id, &l, &lead_id, &fresh, &reopened)
-                               : booked_lead_of_contact(x, contact_id, &lead_id);
+    rc = weight == CLIENT_REAL
+             ? open_lead(x, m, contact_id, message_id, &l, &lead_id, &fresh, &reopened)
+             : booked_lead_of_contact(x, contact_id, &lead_id);
     if (rc || !lead_id) {
         if (!rc) {
             log_event(LOG_INFO, "client.message_kept", "message=%lld type=%s reason=no_lead",

@@ -105,8 +105,7 @@ int store_lead_returning(struct dbconn *c, int64_t venue, int64_t contact_id, in
     return rc;
 }
 
-int store_lead_reopen(struct dbconn *c, int64_t venue, int64_t lead_id, int64_t staff_id,
-                      bool *ok)
+int store_lead_reopen(struct dbconn *c, int64_t venue, int64_t lead_id, int64_t staff_id, bool *ok)
 {
     char v[24], l[24], s[24];
     const char *p[3] = {db_i64s(venue, v), db_i64s(lead_id, l), db_i64s(staff_id, s)};
