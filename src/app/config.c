@@ -71,6 +71,7 @@ static const struct key_def config_keys[] = {
     I("assignment", "big_event_guests", big_event_guests, "0", 0, 100000),
     S("assignment", "big_event_staff", big_event_staff, ""),
     S("assignment", "meta_staff", meta_staff, ""),
+    I("leads", "reopen_hours", reopen_hours, "24", 0, 720),
     S("report", "public_url", report_public_url, ""),
     S("report", "money_grouping", report_money_grouping, "lakh"),
     S("report", "currency", report_currency, "Rs"),

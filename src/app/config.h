@@ -89,6 +89,7 @@ struct config {
     struct lead_field_map lead_fields;
     /* [assignment] */
     int big_event_guests; /* 0 = off; above this, big_event_staff */
+    int reopen_hours;     /* a LOST lead closed this recently reopens; 0 = never */
     char *big_event_staff;
     char *meta_staff; /* leads from Meta to this person, NULL = round-robin */
     /* [templates] */

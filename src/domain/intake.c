@@ -41,9 +41,8 @@ static int booked_lead_of_contact(struct wctx *x, int64_t contact_id, int64_t *i
     return store_lead_booked_of_contact(x->db, x->venue_id, contact_id, today, id);
 }
 
-/* n as the store takes it, with the contact's last lead as the one it
- * returns to. */
-static int lead_new_for_store(struct wctx *x, const struct lead_new *n, struct store_lead_new *sn)
+/* n as the store takes it, returning_of not yet known. */
+static void lead_new_fields(const struct lead_new *n, struct store_lead_new *sn)
 {
     *sn = (struct store_lead_new){.contact_id = n->contact_id,
                                   .name = n->name,
@@ -56,6 +55,13 @@ static int lead_new_for_store(struct wctx *x, const struct lead_new *n, struct s
                                   .client_lang = lang_name(n->client_lang),
                                   .assigned = n->assigned,
                                   .contacted_now = n->contacted_now};
+}
+
+/* n as the store takes it, with the contact's last lead as the one it
+ * returns to. */
+static int lead_new_for_store(struct wctx *x, const struct lead_new *n, struct store_lead_new *sn)
+{
+    lead_new_fields(n, sn);
     if (n->contact_id && !n->contact_new) {
         return store_lead_last_of_contact(x->db, x->venue_id, n->contact_id, &sn->returning_of);
     }
@@ -146,17 +152,45 @@ static int pick_new_assignee(struct wctx *x, const char *source, int64_t guests,
     return rc;
 }
 
+/* How a returning client's lost lead came back (open_lead's *reopened). */
+enum reopen { REOPEN_NO, REOPEN_SAME, REOPEN_MOVED };
+
+/* The LOST lead back (a client who writes soon after it was marked lost
+ * carries on that conversation): with its assignee when still available,
+ * else the next in turn (REOPEN_MOVED). *id 0 when it was not reopened. */
+static int reopen_lead(struct wctx *x, const struct store_returning *back, int64_t *id,
+                       enum reopen *reopened)
+{
+    int64_t staff = back->staff;
+    bool ok = false;
+    int rc = staff ? RB_OK : pick_new_assignee(x, "whatsapp", 0, &staff);
+
+    rc = rc ? rc : store_lead_reopen(x->db, x->venue_id, back->id, staff, &ok);
+    if (!rc && ok) {
+        *id = back->id;
+        *reopened = back->staff ? REOPEN_SAME : REOPEN_MOVED;
+        log_event(LOG_INFO, "lead.reopened", "lead=%lld staff=%lld moved=%d event=%lld",
+                  (long long)*id, (long long)staff, !back->staff, (long long)x->event_id);
+    }
+    return rc;
+}
+
 /*
  * A contact with no open lead (store_contact_inbound touched none) wrote: its
- * booked lead when it has one, else a new lead, assigned as it is made
- * (*fresh true). Two workers racing for one contact: the partial unique
- * index makes the second INSERT do nothing after the first commits, and it
- * re-reads.
+ * booked lead when it has one, else its lead lost less than [leads]
+ * reopen_hours ago reopened (*reopened), else a new lead, assigned as it is
+ * made (*fresh true): to the salesperson of the contact's last lead when
+ * still active and not away, else by lead_pick_assignee. Two workers racing
+ * for one contact: the partial unique index makes the second INSERT do
+ * nothing after the first commits (the second reopen finds the lead open),
+ * and it re-reads.
  */
 static int open_lead(struct wctx *x, const struct wa_message *m, int64_t contact_id,
-                     int64_t message_id, struct lead_row *l, int64_t *id, bool *fresh)
+                     int64_t message_id, struct lead_row *l, int64_t *id, bool *fresh,
+                     enum reopen *reopened)
 {
     struct store_contact ci = {0};
+    struct store_returning back = {0};
     struct lead_new n;
     struct event_facts facts;
     char date[11];
@@ -164,10 +198,25 @@ static int open_lead(struct wctx *x, const struct wa_message *m, int64_t contact
     int rc = x->contact_new ? RB_OK : booked_lead_of_contact(x, contact_id, id);
 
     *fresh = false;
+    *reopened = REOPEN_NO;
     if (rc || *id) {
         return rc; /* a booked client asks about their booking: no new lead */
     }
-    rc = store_contact_get(x->db, x->venue_id, contact_id, &ci);
+    if (!x->contact_new) {
+        rc = store_lead_returning(x->db, x->venue_id, contact_id, x->snap->config->reopen_hours,
+                                  &back);
+    }
+    if (!rc && back.reopen) {
+        rc = reopen_lead(x, &back, id, reopened);
+        if (rc || *id) {
+            return rc;
+        }
+        rc = lead_open_of_contact(x, contact_id, id); /* another event's, just made */
+        if (rc || *id) {
+            return rc;
+        }
+    }
+    rc = rc ? rc : store_contact_get(x->db, x->venue_id, contact_id, &ci);
     if (rc) {
         goto out;
     }
@@ -185,10 +234,13 @@ static int open_lead(struct wctx *x, const struct wa_message *m, int64_t contact
     client_facts(x, m->text, &facts, date);
     n.event_date = date[0] ? date : NULL;
     n.guests = facts.guests;
-    /* assigned as it is made: no second write of the new row */
-    rc = pick_new_assignee(x, n.source, n.guests, &n.assigned);
+    /* assigned as it is made: no second write of the new row; a returning
+     * client goes back to their salesperson when still available */
+    n.assigned = back.staff;
+    rc = n.assigned ? RB_OK : pick_new_assignee(x, n.source, n.guests, &n.assigned);
     struct store_lead_new sn;
-    rc = rc ? rc : lead_new_for_store(x, &n, &sn);
+    lead_new_fields(&n, &sn);
+    sn.returning_of = back.id;
     /* made, the message linked and the lead read: one round trip */
     rc = rc ? rc : store_lead_insert_get(x->db, x->venue_id, &sn, message_id, x->event_id, l);
     if (rc == RB_ENOTFOUND) {
@@ -262,7 +314,11 @@ static int assign_new(struct wctx *x, struct lead_row *l)
 
 /* ---- welcome: greeting and the assignee's notice ---- */
 
-static int greet(struct wctx *x, struct lead_row *l, bool by_template, int64_t arrival_event)
+/* Greets the client of l: "welcome back" (greeting_returning) for a
+ * returning client who wrote (back), else the first-inquiry greeting; sent
+ * by_template, the greeting template's own words (a template has one). */
+static int greet(struct wctx *x, struct lead_row *l, bool by_template, bool back,
+                 int64_t arrival_event)
 {
     const struct config *cfg = x->snap->config;
     const char *staff = l->assignee ? l->assignee : cfg->venue_name;
@@ -274,7 +330,9 @@ static int greet(struct wctx *x, struct lead_row *l, bool by_template, int64_t a
     int rc = vars && params ? RB_OK : RB_ENOMEM;
 
     buf_init(&body, 4096);
-    rc = rc ? rc : render(x, l->client_lang, "greeting", vars, &body);
+    rc = rc ? rc
+            : render(x, l->client_lang, back && !by_template ? "greeting_returning" : "greeting",
+                     vars, &body);
     if (rc) {
         goto out;
     }
@@ -294,7 +352,8 @@ static int greet(struct wctx *x, struct lead_row *l, bool by_template, int64_t a
     }
     if (!rc) {
         l->greeted = true;
-        log_event(LOG_INFO, "lead.greeted", "lead=%lld kind=%s", (long long)l->id, cm.kind);
+        log_event(LOG_INFO, "lead.greeted", "lead=%lld kind=%s back=%d", (long long)l->id, cm.kind,
+                  back && !by_template);
     }
 out:
     buf_release(&body);
@@ -348,6 +407,31 @@ out:
     return rc;
 }
 
+/* The notice that the client of the LOST lead l wrote again and l is open
+ * again, kept in held for forward to send with the client's message. */
+static int reopen_notice(struct wctx *x, const struct lead_row *l, struct buf *held)
+{
+    struct staff_info s;
+    json_t *vars = NULL;
+    int rc;
+
+    if (!l->assigned) {
+        return RB_OK;
+    }
+    staff_info_init(&s);
+    rc = staff_load(x, l->assigned, &s);
+    if (rc == RB_ENOTFOUND) {
+        rc = RB_OK;
+        goto out;
+    }
+    rc = rc ? rc : lead_vars(x, staff_lang(&s), l, &vars);
+    rc = rc ? rc : render(x, staff_lang(&s), "lead_reopened", vars, held);
+out:
+    json_decref(vars);
+    staff_info_release(&s);
+    return rc;
+}
+
 static int welcome(struct wctx *x, struct lead_row *l, bool by_template, int64_t arrival_event,
                    int64_t quiet_staff, struct buf *held)
 {
@@ -362,7 +446,7 @@ static int welcome(struct wctx *x, struct lead_row *l, bool by_template, int64_t
         }
     }
     if (!rc && !l->greeted) {
-        rc = greet(x, l, by_template, arrival_event);
+        rc = greet(x, l, by_template, l->returning_of != 0, arrival_event);
     }
     if (!rc && l->assigned && l->assigned != quiet_staff) {
         rc = announce(x, l, held);
@@ -524,6 +608,7 @@ int domain_client_message(struct wctx *x, const struct wa_message *m, int64_t co
     struct lead_row l;
     int64_t lead_id = 0;
     bool fresh = false;
+    enum reopen reopened = REOPEN_NO;
     enum client_weight weight = client_message_weight(m);
     struct buf held; /* a new lead's notice, sent with the message (forward) */
     int rc, verdict;
@@ -545,8 +630,9 @@ int domain_client_message(struct wctx *x, const struct wa_message *m, int64_t co
         goto found;
     }
     /* no open lead: a new or returning client, or a booked one */
-    rc = weight == CLIENT_REAL ? open_lead(x, m, contact_id, message_id, &l, &lead_id, &fresh)
-                               : booked_lead_of_contact(x, contact_id, &lead_id);
+    rc = weight == CLIENT_REAL
+             ? open_lead(x, m, contact_id, message_id, &l, &lead_id, &fresh, &reopened)
+             : booked_lead_of_contact(x, contact_id, &lead_id);
     if (rc || !lead_id) {
         if (!rc) {
             log_event(LOG_INFO, "client.message_kept", "message=%lld type=%s reason=no_lead",
@@ -566,6 +652,10 @@ found:
     }
     if (!rc && weight == CLIENT_REAL && (fresh || !l.assigned)) {
         rc = welcome(x, &l, false, x->event_id, 0, &held);
+    } else if (!rc && reopened) {
+        /* the conversation goes on; a client handed to someone new is told who */
+        rc = reopened == REOPEN_MOVED ? greet(x, &l, false, true, x->event_id) : RB_OK;
+        rc = rc ? rc : reopen_notice(x, &l, &held);
     }
     rc = rc ? rc : forward(x, &l, m, verdict, &held);
     if (!rc) {

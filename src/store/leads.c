@@ -11,6 +11,27 @@ static const char sql_booked_lead[] =
     " AND (event_date IS NULL OR event_date >= $3::date) ORDER BY id DESC LIMIT 1";
 static const char sql_last_lead[] =
     "SELECT id FROM leads WHERE venue_id = $1 AND contact_id = $2 ORDER BY id DESC LIMIT 1";
+/* The latest lead, its assignee when still one to give a lead to, and
+ * whether it was lost recently enough to reopen. */
+static const char sql_returning[] =
+    "SELECT l.id, COALESCE(s.id, 0), l.stage = 'LOST' AND $3::int > 0"
+    "  AND l.stage_changed_at > now() - make_interval(hours => $3::int)"
+    " FROM leads l LEFT JOIN staff s ON s.id = l.assigned_staff_id AND s.venue_id = l.venue_id"
+    "  AND s.role = 'sales' AND s.active AND NOT s.away"
+    " WHERE l.venue_id = $1 AND l.contact_id = $2 ORDER BY l.id DESC LIMIT 1";
+/* Back to the stage its last move to LOST came from; the history says who
+ * moved it (nobody: the client's message). */
+static const char sql_reopen[] =
+    "WITH u AS (UPDATE leads l SET stage = COALESCE((SELECT h.from_stage FROM stage_history h"
+    "   WHERE h.lead_id = l.id AND h.to_stage = 'LOST' AND h.from_stage NOT IN ('LOST', 'BOOKED')"
+    "   ORDER BY h.at DESC, h.id DESC LIMIT 1), 'CONTACTED'),"
+    "  stage_changed_at = now(), assigned_staff_id = NULLIF($3, '0')::bigint"
+    " WHERE l.venue_id = $1 AND l.id = $2 AND l.stage = 'LOST' AND NOT EXISTS (SELECT 1"
+    "  FROM leads o WHERE o.venue_id = $1 AND o.contact_id = l.contact_id"
+    "  AND o.stage NOT IN ('BOOKED', 'LOST'))"
+    " RETURNING l.id, l.stage)"
+    " INSERT INTO stage_history (venue_id, lead_id, from_stage, to_stage, note)"
+    " SELECT $1, id, 'LOST', stage, 'reopened: the client wrote again' FROM u RETURNING lead_id";
 static const char sql_fill_open[] =
     "UPDATE leads SET campaign = COALESCE(campaign, $2), event_date = COALESCE(event_date,"
     " $3::date), guests = COALESCE(guests, NULLIF($4, '0')::int), name = COALESCE(name, $5),"
@@ -64,6 +85,35 @@ int store_lead_last_of_contact(struct dbconn *c, int64_t venue, int64_t contact_
     const char *p[2] = {db_i64s(venue, v), db_i64s(contact_id, cs)};
 
     return one_id(c, sql_last_lead, 2, p, id);
+}
+
+int store_lead_returning(struct dbconn *c, int64_t venue, int64_t contact_id, int reopen_hours,
+                         struct store_returning *out)
+{
+    char v[24], cs[24], h[24];
+    const char *p[3] = {db_i64s(venue, v), db_i64s(contact_id, cs), db_i64s(reopen_hours, h)};
+    PGresult *r = NULL;
+    int rc = db_exec(c, sql_returning, 3, p, &r);
+
+    *out = (struct store_returning){0};
+    if (!rc && PQntuples(r)) {
+        out->id = db_i64(r, 0, 0);
+        out->staff = db_i64(r, 0, 1);
+        out->reopen = db_bool(r, 0, 2);
+    }
+    PQclear(r);
+    return rc;
+}
+
+int store_lead_reopen(struct dbconn *c, int64_t venue, int64_t lead_id, int64_t staff_id, bool *ok)
+{
+    char v[24], l[24], s[24];
+    const char *p[3] = {db_i64s(venue, v), db_i64s(lead_id, l), db_i64s(staff_id, s)};
+    int64_t id = 0;
+    int rc = one_id(c, sql_reopen, 3, p, &id);
+
+    *ok = !rc && id;
+    return rc;
 }
 
 int store_lead_fill_form(struct dbconn *c, int64_t lead_id, const char *campaign, const char *date,

@@ -27,6 +27,25 @@ RB_MUST_CHECK int store_lead_booked_of_contact(struct dbconn *c, int64_t venue, 
 RB_MUST_CHECK int store_lead_last_of_contact(struct dbconn *c, int64_t venue, int64_t contact_id,
                                              int64_t *id);
 
+/* What a contact's latest lead says about a new message from them. */
+struct store_returning {
+    int64_t id;    /* the contact's latest lead, 0 when none */
+    int64_t staff; /* its assignee when a salesperson still active and not away, else 0 */
+    bool reopen;   /* it is LOST, marked so less than reopen_hours ago */
+};
+
+/* The contact's latest lead (any stage) as a returning client's message
+ * sees it; reopen_hours 0: never reopen. */
+RB_MUST_CHECK int store_lead_returning(struct dbconn *c, int64_t venue, int64_t contact_id,
+                                       int reopen_hours, struct store_returning *r);
+
+/* Reopens the LOST lead lead_id: back to the stage it was lost from
+ * (CONTACTED when unknown), assigned to staff_id, a stage_history row with
+ * no staff. *ok false when it was not LOST any more or the contact has an
+ * open lead (another event's, just made). */
+RB_MUST_CHECK int store_lead_reopen(struct dbconn *c, int64_t venue, int64_t lead_id,
+                                    int64_t staff_id, bool *ok);
+
 /* A lead to insert; strings borrowed, NULL when unknown, ids 0 for none. */
 struct store_lead_new {
     int64_t contact_id;
