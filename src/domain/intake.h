@@ -37,10 +37,9 @@ RB_MUST_CHECK int lead_pick_assignee(struct wctx *x, const char *source, int64_t
  * greets the client once (free text with the greeting template as its
  * fallback, or the template alone when by_template, as for a Meta lead whose
  * client never wrote; in free text a returning client, returning_of set, is
- * welcomed back: prompts/ [greeting_returning]), records greeted_at and greeting_latency_ms measured
- * from inbound event arrival_event (0: the lead's creation), and tells the
- * assignee unless the assignee is quiet_staff (who made the lead). l is
- * reloaded.
+ * welcomed back: prompts/ [greeting_returning]), records greeted_at and greeting_latency_ms
+ * measured from inbound event arrival_event (0: the lead's creation), and tells the assignee unless
+ * the assignee is quiet_staff (who made the lead). l is reloaded.
  */
 RB_MUST_CHECK int lead_welcome(struct wctx *x, struct lead_row *l, bool by_template,
                                int64_t arrival_event, int64_t quiet_staff);
