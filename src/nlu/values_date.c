@@ -305,28 +305,36 @@ static bool delay_count(const struct tok *t, int *k)
     return *k >= 1 && *k <= 60;
 }
 
+/* The words around a delay, taken off *t and *n: "after"/"in" before it
+ * (*pre), "baad"/"later"/"from now" (with "ke") after it (*post). */
+static void delay_affixes(const struct tok **t, size_t *n, bool *pre, bool *post)
+{
+    *pre = *post = false;
+    if (*n >= 3 && vt_tok_in(&(*t)[0], vocab_words(VOC_DELAY_PRE))) {
+        *pre = true;
+        (*t)++;
+        (*n)--;
+    }
+    if (*n >= 3 && vt_toks_match(&(*t)[*n - 2], 2, "from now")) {
+        *post = true;
+        *n -= 2;
+    } else if (*n >= 3 && vt_tok_in(&(*t)[*n - 1], vocab_words(VOC_DELAY_POST))) {
+        *post = true;
+        (*n)--;
+        if (*n >= 3 && vt_tok_in(&(*t)[*n - 1], vocab_words(VOC_DELAY_KE))) {
+            (*n)--;
+        }
+    }
+}
+
 /* A delay from today: "after 2 days", "in a week", "3 days later",
  * "2 din baad", "ek hafte ke baad", "3 days from now". */
 static bool relative_delay(const struct tok *t, size_t n, struct rb_date today, struct rb_date *out)
 {
-    bool pre = false, post = false;
+    bool pre, post;
     int k, unit;
 
-    if (n >= 3 && vt_tok_in(&t[0], vocab_words(VOC_DELAY_PRE))) {
-        pre = true;
-        t++;
-        n--;
-    }
-    if (n >= 3 && vt_toks_match(&t[n - 2], 2, "from now")) {
-        post = true;
-        n -= 2;
-    } else if (n >= 3 && vt_tok_in(&t[n - 1], vocab_words(VOC_DELAY_POST))) {
-        post = true;
-        n--;
-        if (n >= 3 && vt_tok_in(&t[n - 1], vocab_words(VOC_DELAY_KE))) {
-            n--;
-        }
-    }
+    delay_affixes(&t, &n, &pre, &post);
     if (n != 2 || pre == post) {
         return false;
     }
@@ -868,33 +876,14 @@ static bool day_and_time(const struct tok *t, size_t n, const struct nlu_now *ct
  * minute baad", "3 hours later", "aadhe ghante baad"; minutes into *mins. */
 static bool relative_time(const struct tok *t, size_t n, int *mins)
 {
-    static const char *const hour_w[] = {"hours",   "hour",    "hrs",   "hr",    "ghante", "ghanta",
-                                         "ghantay", "ghantey", "گھنٹے", "گھنٹہ", NULL};
-    static const char *const min_w[] = {"minutes", "minute", "mins", "min",
-                                        "mint",    "minat",  "منٹ",  NULL};
-    static const char *const half_w[] = {"aadhe", "aadha", "adhe", "adha", "آدھے", "آدھا", NULL};
-    bool pre = false, post = false;
+    bool pre, post;
     int k = 0, unit;
 
-    if (n >= 1 && (vt_tok_is(&t[0], "abhi") || vt_tok_is(&t[0], "ابھی"))) {
+    if (n >= 1 && vt_tok_in(&t[0], vocab_words(VOC_DELAY_NOW))) {
         t++;
         n--;
     }
-    if (n >= 3 && vt_tok_in(&t[0], vocab_words(VOC_DELAY_PRE))) {
-        pre = true;
-        t++;
-        n--;
-    }
-    if (n >= 3 && vt_toks_match(&t[n - 2], 2, "from now")) {
-        post = true;
-        n -= 2;
-    } else if (n >= 3 && vt_tok_in(&t[n - 1], vocab_words(VOC_DELAY_POST))) {
-        post = true;
-        n--;
-        if (n >= 3 && vt_tok_in(&t[n - 1], vocab_words(VOC_DELAY_KE))) {
-            n--;
-        }
-    }
+    delay_affixes(&t, &n, &pre, &post);
     if (pre == post) {
         return false;
     }
@@ -905,14 +894,14 @@ static bool relative_time(const struct tok *t, size_t n, int *mins)
     if (n != 2) {
         return false;
     }
-    if (vt_tok_in(&t[0], half_w)) {
+    if (vt_tok_in(&t[0], vocab_words(VOC_DELAY_HALF))) {
         k = -1;
     } else if (!delay_count(&t[0], &k)) {
         return false;
     }
-    if (vt_tok_in(&t[1], hour_w)) {
+    if (vt_tok_in(&t[1], vocab_words(VOC_DELAY_HOUR))) {
         unit = 60;
-    } else if (vt_tok_in(&t[1], min_w) && k > 0) {
+    } else if (vt_tok_in(&t[1], vocab_words(VOC_DELAY_MINUTE)) && k > 0) {
         unit = 1;
     } else {
         return false;

@@ -56,6 +56,10 @@ enum vocab_id {
     VOC_DELAY_POST,    /* "2 din baad" */
     VOC_DELAY_KE,      /* "2 din ke baad" */
     VOC_DELAY_DAY,     /* day, din ... */
+    VOC_DELAY_HOUR,    /* hours, ghante ... in a delay from now */
+    VOC_DELAY_MINUTE,  /* minutes, mins ... */
+    VOC_DELAY_HALF,    /* "aadhe ghante baad": half (an hour) */
+    VOC_DELAY_NOW,     /* "abhi 2 ghante baad": a word before a delay from now */
     VOC_SLOT,          /* lunch dinner full_day */
     VOC_SLOT_SUFFIX,   /* "dinner time" */
     VOC_MILESTONE,     /* advance mid final */
