@@ -182,7 +182,9 @@ synonym scope stale: stale | stuck | purane | purana | puraney | پرانے | at
 {move_tail} = yesterday|last night|this morning|anymore|any more|(?:the )?hall(?! (?:no|number|num|#|\p{L}(?!\w)|\d{1,2}(?![\d,.]| ?(?:lakh|lac|k|hazar|crore)(?!\w))))|the venue|venue|with us|the booking|booking|the deal|deal|aaj|abhi|ab|today|now|finally|alhamdulillah|mashallah|bhi|chal rahi|chal raha|chal rhi|chal rha|ho rahi|ho raha|jari|ongoing|in progress|{is}|آج|ابھی|چل رہی|چل رہا|جاری
 # "please mark booked", "update to site visit", "mark her lost" said again after the stage
 {markagain} = (?:(?:{pls}|so|and|please|kindly) )*(?:mark|make|put|move|set|update|change|kar do|kr do)(?: (?:him|her|them|it|this|this lead|the lead|usko|isko))?(?: (?:as|to|in|into))? (?:{stage:_})
-{reason} = (?!(?:lakh|lakhs|lac|lacs|laakh|hazar|hazaar|thousand|crore|crores|karor|لاکھ|ہزار|کروڑ)(?!\w))(?!(?:(?:{is}|{hogaya}|aur|and|to|tu|اور|تو) )*(?:{stage})(?: (?:{doit}|do|dein|{hogaya}))*(?: (?:{pls}))* ?$)(?!(?:{markagain})(?: (?:{pls}))* ?$)\S.*?
+# the word that says a reason follows: "lost kar do kyunke ...", "lost because ...", "reason: ..."
+{because} = reason|wajah|وجہ|kyunke|kyun ke|kyunki|kyun ki|kyu ke|kyuke|kiyun ke|kyonke|because|bcoz|bcz|coz|cuz|کیونکہ|کیوں کہ|کیونکے
+{reason} = (?!(?:lakh|lakhs|lac|lacs|laakh|hazar|hazaar|thousand|crore|crores|karor|لاکھ|ہزار|کروڑ)(?!\w))(?!(?:(?:{is}|{hogaya}|aur|and|to|tu|اور|تو) )*(?:(?=\S+(?: (?:{doit}|do|dein|{hogaya}))*(?: (?:{pls}))* ?$)(?:{stage})(?: (?:{doit}|do|dein|{hogaya}))*|(?:{stage})(?: (?:{hogaya}))*(?: (?:{pe}|ko|par))?(?: (?:{doit}|do|dein))+)(?: (?:{pls}))* ?$)(?!(?:{markagain})(?: (?:{pls}))* ?$)\S.*?
 
 # ---------------------------------------------------------------- words of one intent each
 # between an event word and its date: "walima ki date 20 april", "mehndi on the 30th"
