@@ -19,7 +19,7 @@
 # what may come before a command, what may follow it
 # "dekh ke batao", "check kar ke bataen", "zara pata karo": asking before the command
 {lookup} = (?:dekh|check|pata|maloom|دیکھ|چیک|پتا|پتہ)(?: (?:kar|kr|کر))? (?:ke|kar|k|kr|کے|کر) (?:{tell})|pata (?:karo|kro|kar ke batao)|check (?:karo|kro|kar do|kr do|krdo|kar lo|kr lo|kren|karein)|dekh lo|dekh kar|پتا کریں|پتہ کریں|چیک کریں|چیک کرو|دیکھ لیں
-{start} = ^(?:(?:{greet}|{pls}|{thanks}|{lookup}|{filler}|(?:{config_staff}) (?:sahab|sahib|saab|sb|bhai|ji|sir|madam|صاحب|بھائی|جی)(?= (?:please|pls|plz|kindly|can|could|assign|give|transfer|move|mark|update|status|note)(?!\w))|check(?= (?:what|if|whether|where|how|kya|ke))|can you|could you|can u|pls can you|will you|would you)(?: |$))*
+{start} = ^(?:(?:{greet}|{pls}|{thanks}|{lookup}|{filler}|(?:{config_staff})(?: (?:{honorific}))? (?:ka|ki|ke|wala|wali|wale|kay|k|کا|کی|کے|والا|والی|'s) (?:client|customer|lead|party|kalaint|کلائنٹ|لیڈ|پارٹی)(?= \S)|(?:{config_staff}) (?:sahab|sahib|saab|sb|bhai|ji|sir|madam|صاحب|بھائی|جی)(?= (?:please|pls|plz|kindly|can|could|assign|give|transfer|move|mark|update|status|note)(?!\w))|check(?= (?:what|if|whether|where|how|kya|ke))|can you|could you|can u|pls can you|will you|would you)(?: |$))*
 {end} = (?: (?:{pls}|{thanks}|ok|na|naa|yaar|abhi|jaldi|asap|urgent|now|bhi|zara|😊|🙏))* ?$
 
 # ---------------------------------------------------------------- small words
