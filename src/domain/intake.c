@@ -231,9 +231,14 @@ static int open_lead(struct wctx *x, const struct wa_message *m, int64_t contact
     n.contact_new = x->contact_new;
     /* a click-to-WhatsApp ad names the campaign the client came from */
     n.campaign = m->ad_headline && m->ad_headline[0] ? m->ad_headline : m->ad_source_id;
-    client_facts(x, m->text, &facts, date);
+    if (x->facts_read) {
+        snprintf(date, sizeof(date), "%s", x->facts_date); /* read with the message */
+        n.guests = x->facts_guests;
+    } else {
+        client_facts(x, m->text, &facts, date);
+        n.guests = facts.guests;
+    }
     n.event_date = date[0] ? date : NULL;
-    n.guests = facts.guests;
     /* assigned as it is made: no second write of the new row; a returning
      * client goes back to their salesperson when still available */
     n.assigned = back.staff;
@@ -246,10 +251,7 @@ static int open_lead(struct wctx *x, const struct wa_message *m, int64_t contact
     if (rc == RB_ENOTFOUND) {
         rc = RB_OK; /* the contact has an open lead (another event's, just made) */
     } else if (!rc) {
-        *id = l->id;
-        /* marked greeted as it was made; the greeting itself is queued next
-         * (welcome), and its own mark then finds it set */
-        l->greeted = false;
+        *id = l->id; /* made greeted: welcome queues its greeting next (fresh) */
     }
     if (!rc && *id) {
         *fresh = true;
@@ -317,7 +319,7 @@ static int assign_new(struct wctx *x, struct lead_row *l)
 /* Greets the client of l: "welcome back" (greeting_returning) for a
  * returning client who wrote (back), else the first-inquiry greeting; sent
  * by_template, the greeting template's own words (a template has one). */
-static int greet(struct wctx *x, struct lead_row *l, bool by_template, bool back,
+static int greet(struct wctx *x, struct lead_row *l, bool by_template, bool back, bool mark,
                  int64_t arrival_event)
 {
     const struct config *cfg = x->snap->config;
@@ -343,7 +345,7 @@ static int greet(struct wctx *x, struct lead_row *l, bool by_template, bool back
     cm.purpose = "greeting";
     cm.template_name = cfg->greeting_template;
     cm.template_params = params;
-    cm.greets = true; /* the lead greeted with the row, in its statement */
+    cm.greets = mark; /* the lead marked greeted with the row, in its statement */
     cm.arrival_event = arrival_event;
     rc = send_client(x, l, &cm, NULL);
     if (rc == RB_ENOTFOUND) {
@@ -432,8 +434,10 @@ out:
     return rc;
 }
 
-static int welcome(struct wctx *x, struct lead_row *l, bool by_template, int64_t arrival_event,
-                   int64_t quiet_staff, struct buf *held)
+/* l assigned, greeted and announced. fresh: l was made now, already marked
+ * greeted in its INSERT (store_lead_insert_get), its greeting still to queue. */
+static int welcome(struct wctx *x, struct lead_row *l, bool fresh, bool by_template,
+                   int64_t arrival_event, int64_t quiet_staff, struct buf *held)
 {
     int64_t id = l->id;
     int rc = RB_OK;
@@ -445,8 +449,8 @@ static int welcome(struct wctx *x, struct lead_row *l, bool by_template, int64_t
             rc = lead_load(x, id, false, l);
         }
     }
-    if (!rc && !l->greeted) {
-        rc = greet(x, l, by_template, l->returning_of != 0, arrival_event);
+    if (!rc && (fresh || !l->greeted)) {
+        rc = greet(x, l, by_template, l->returning_of != 0, !fresh, arrival_event);
     }
     if (!rc && l->assigned && l->assigned != quiet_staff) {
         rc = announce(x, l, held);
@@ -457,7 +461,7 @@ static int welcome(struct wctx *x, struct lead_row *l, bool by_template, int64_t
 int lead_welcome(struct wctx *x, struct lead_row *l, bool by_template, int64_t arrival_event,
                  int64_t quiet_staff)
 {
-    return welcome(x, l, by_template, arrival_event, quiet_staff, NULL);
+    return welcome(x, l, false, by_template, arrival_event, quiet_staff, NULL);
 }
 
 /* ---- relay: client -> assignee ---- */
@@ -651,10 +655,10 @@ found:
         rc = opt_change(x, &l, verdict);
     }
     if (!rc && weight == CLIENT_REAL && (fresh || !l.assigned)) {
-        rc = welcome(x, &l, false, x->event_id, 0, &held);
+        rc = welcome(x, &l, fresh, false, x->event_id, 0, &held);
     } else if (!rc && reopened) {
         /* the conversation goes on; a client handed to someone new is told who */
-        rc = reopened == REOPEN_MOVED ? greet(x, &l, false, true, x->event_id) : RB_OK;
+        rc = reopened == REOPEN_MOVED ? greet(x, &l, false, true, false, x->event_id) : RB_OK;
         rc = rc ? rc : reopen_notice(x, &l, &held);
     }
     rc = rc ? rc : forward(x, &l, m, verdict, &held);

@@ -180,10 +180,11 @@ static int process_message(struct wctx *x, const json_t *payload)
     struct inbound_writer wr;
     struct lead_row lead;
     bool lead_read = false;
-    char date[11];
     in.open_lead = client_message_weight(&m) != CLIENT_NOTHING;
-    domain_client_facts(x, &m, date, &in.guests);
-    in.event_date = date;
+    domain_client_facts(x, &m, x->facts_date, &x->facts_guests);
+    x->facts_read = true;
+    in.event_date = x->facts_date;
+    in.guests = x->facts_guests;
     lead_row_init(&lead);
     rc = store_contact_inbound(x->db, x->venue_id, phone[0] ? phone : NULL, m.from_user_id,
                                m.profile_name, m.timestamp ? m.timestamp : x->now_s, &in,

@@ -70,6 +70,11 @@ struct wctx {
      * writer's statement (store_contact_inbound; its id 0 when none took
      * the message), or NULL. domain_client_message takes it over. */
     struct lead_row *inbound_lead;
+    /* What the inbound message says of the event (domain_client_facts),
+     * read once for the writer's statement and a new lead alike. */
+    bool facts_read;
+    char facts_date[11]; /* YYYY-MM-DD or "" */
+    int64_t facts_guests;
     /* The writer's held rows this message released: the last of them and
      * whose they are. What this unit queues for the writer goes after it,
      * so they read what waited first, in order, then the answer. */

@@ -156,12 +156,8 @@ int store_outbox_add(struct dbconn *c, const struct outbox_msg *m, int64_t *id)
  * handled, so that client's greeting (priority 1) goes before it. Only the
  * clients who came earlier: under a flood of new clients the notices wait
  * for the band before them, not for ever. (A first message's next_attempt_at
- * is its arrival while attempts is 0.) The due rows are ordered by their
- * id and keys alone and the first 64 read whole: a backlog of sends (the
- * rate limit holds them) sorted with their bodies cost 2-6 ms a claim in
- * make bench, where the plan made on a nearly empty outbox sorted them all;
- * 64 is more than the senders that may hold one each at once. The
- * newest-first pass over waiting clients is one probe, not one a row. */
+ * is its arrival while attempts is 0.) Whether a new client waits is one
+ * probe of the events' index, not one a row. */
 static const char sql_claim[] =
     "SELECT o.id, o.kind, o.recipient_phone, o.recipient_bsuid, o.body, o.context_wamid,"
     " o.template_name, o.template_lang, o.template_params::text, o.automated, o.attempts,"
@@ -172,14 +168,11 @@ static const char sql_claim[] =
     " EXISTS (SELECT 1 FROM opt_outs x JOIN contacts c ON c.id = x.contact_id"
     "   WHERE x.venue_id = o.venue_id AND (c.id = o.contact_id OR c.phone = o.recipient_phone))"
     "   AS opted_out, o.purpose, o.venue_id"
-    " FROM outbox o WHERE o.id IN (SELECT d.id FROM outbox d"
-    "  WHERE d.state IN ('pending', 'sending') AND d.next_attempt_at <= now()"
-    "  AND (d.after_id IS NULL OR NOT EXISTS (SELECT 1 FROM outbox a WHERE a.id = d.after_id"
+    " FROM outbox o WHERE o.state IN ('pending', 'sending') AND o.next_attempt_at <= now()"
+    " AND (o.after_id IS NULL OR NOT EXISTS (SELECT 1 FROM outbox a WHERE a.id = o.after_id"
     "   AND a.state IN ('pending', 'sending', 'held')))"
-    "  AND (d.priority > 0 OR d.created_at <= (SELECT COALESCE(min(e.next_attempt_at), 'infinity')"
+    " AND (o.priority > 0 OR o.created_at <= (SELECT COALESCE(min(e.next_attempt_at), 'infinity')"
     "   FROM inbound_events e WHERE e.state = 'pending' AND e.priority = 0 AND e.attempts = 0))"
-    "  ORDER BY d.priority DESC, d.next_attempt_at, d.id LIMIT 64)"
-    " AND o.state IN ('pending', 'sending') AND o.next_attempt_at <= now()"
     " ORDER BY o.priority DESC, o.next_attempt_at, o.id LIMIT 1 FOR UPDATE OF o SKIP LOCKED";
 
 static const char sql_sent[] =
